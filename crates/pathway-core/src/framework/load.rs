@@ -1,0 +1,250 @@
+//! Reading a framework file: TOML syntax, then shape, then meaning. Every problem found
+//! at each stage is reported at once, with a line and column.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::model::{
+    About, Anomaly, Appraisal, AsyePolicy, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer,
+    Level, PaySettings, Role, Route,
+};
+use super::validate::validate;
+use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};
+
+/// The result of reading a framework file.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The framework, present only when there are no errors.
+    pub framework: Option<Framework>,
+    /// Every problem found, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Read and validate a framework from the text of a file. Never panics.
+pub fn load(source: &str) -> Loaded {
+    let (doc, syntax_errors) = DeTable::parse_recoverable(source);
+    if !syntax_errors.is_empty() {
+        let diagnostics = syntax_errors
+            .into_iter()
+            .map(|e| {
+                located(
+                    Diagnostic::error("syntax", FieldPath::root(), first_line(e.message()))
+                        .with_hint("this is not valid TOML; see https://toml.io for the syntax"),
+                    source,
+                    e.span(),
+                )
+            })
+            .collect();
+        return Loaded { framework: None, diagnostics };
+    }
+
+    let mut diagnostics = check_shape(doc.get_ref(), source);
+    if diagnostics.is_empty() {
+        match Framework::deserialize_from(doc.clone()) {
+            Ok(framework) => {
+                let mut semantic = validate(&framework);
+                for d in &mut semantic {
+                    let span = span_of(doc.get_ref(), &d.path);
+                    *d = located(d.clone(), source, span);
+                }
+                diagnostics.extend(semantic);
+                sort_by_position(&mut diagnostics);
+                let framework = (!diagnostics.iter().any(Diagnostic::is_error)).then_some(framework);
+                return Loaded { framework, diagnostics };
+            }
+            Err(e) => diagnostics.push(from_de_error(&e, source, FieldPath::root())),
+        }
+    }
+    sort_by_position(&mut diagnostics);
+    Loaded { framework: None, diagnostics }
+}
+
+impl Framework {
+    fn deserialize_from(doc: Spanned<DeTable<'_>>) -> Result<Framework, toml::de::Error> {
+        let span = doc.span();
+        let value = Spanned::new(span, DeValue::Table(doc.into_inner()));
+        Framework::deserialize(ValueDeserializer::from(value))
+    }
+}
+
+use serde::Deserialize;
+
+const TOP_LEVEL: &[(&str, &str)] = &[
+    ("format", "the file format version: `format = 1`"),
+    ("framework", "[framework]: id, authority, service, title, version, effective_from, source"),
+    ("pay", "[pay]: salaries, allowances, increments, placement"),
+    ("roles", "[[roles]]: people who assess, decide and sign off"),
+    ("grades", "[[grades]]: pay grades and their points"),
+    ("levels", "[[levels]]: the career levels"),
+    ("routes", "[[routes]]: ways to move between levels"),
+    ("asye", "[asye]: the ASYE arrangements"),
+    ("external_applicants", "[external_applicants]"),
+    ("fast_track", "[fast_track]"),
+    ("appraisal", "[appraisal]"),
+    ("learning_offers", "[[learning_offers]]"),
+    ("anomalies", "[[anomalies]]: problems in the source kept on purpose"),
+];
+
+/// Check each part of the file against its expected shape separately, so one mistyped
+/// field does not hide problems in other parts.
+fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for required in ["format", "framework"] {
+        if !doc.keys().any(|k| k.get_ref() == required) {
+            out.push(located(
+                Diagnostic::error(
+                    "missing-field",
+                    FieldPath::root().key(required),
+                    format!("the file has no `{required}`"),
+                )
+                .with_hint(format!(
+                    "add {}",
+                    TOP_LEVEL.iter().find(|(k, _)| *k == required).map(|(_, h)| *h).unwrap_or(required)
+                )),
+                source,
+                Some(0..0),
+            ));
+        }
+    }
+    for (key, value) in doc.iter() {
+        let name = key.get_ref().as_ref();
+        let path = FieldPath::root().key(name);
+        let part = |out: &mut Vec<Diagnostic>, ok: Result<(), Diagnostic>| {
+            if let Err(d) = ok {
+                out.push(d);
+            }
+        };
+        match name {
+            "format" => part(&mut out, check_as::<i64>(value, source, &path)),
+            "framework" => part(&mut out, check_as::<About>(value, source, &path)),
+            "pay" => part(&mut out, check_as::<PaySettings>(value, source, &path)),
+            "asye" => part(&mut out, check_as::<AsyePolicy>(value, source, &path)),
+            "external_applicants" => part(&mut out, check_as::<ExternalApplicants>(value, source, &path)),
+            "fast_track" => part(&mut out, check_as::<FastTrack>(value, source, &path)),
+            "appraisal" => part(&mut out, check_as::<Appraisal>(value, source, &path)),
+            "roles" => out.extend(check_each::<Role>(value, source, &path)),
+            "grades" => out.extend(check_each::<Grade>(value, source, &path)),
+            "levels" => out.extend(check_each::<Level>(value, source, &path)),
+            "routes" => out.extend(check_each::<Route>(value, source, &path)),
+            "learning_offers" => out.extend(check_each::<LearningOffer>(value, source, &path)),
+            "anomalies" => out.extend(check_each::<Anomaly>(value, source, &path)),
+            other => out.push(located(
+                Diagnostic::error("unknown-field", path.clone(), format!("unknown section `{other}`"))
+                    .with_hint(format!(
+                        "a framework file has: {}",
+                        TOP_LEVEL.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+                    )),
+                source,
+                Some(key.span()),
+            )),
+        }
+    }
+    out
+}
+
+fn check_as<T: DeserializeOwned>(
+    value: &Spanned<DeValue<'_>>,
+    source: &str,
+    path: &FieldPath,
+) -> Result<(), Diagnostic> {
+    T::deserialize(ValueDeserializer::from(value.clone()))
+        .map(|_| ())
+        .map_err(|e| from_de_error(&e, source, path.clone()))
+}
+
+fn check_each<T: DeserializeOwned>(
+    value: &Spanned<DeValue<'_>>,
+    source: &str,
+    path: &FieldPath,
+) -> Vec<Diagnostic> {
+    match value.get_ref() {
+        DeValue::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| check_as::<T>(item, source, &path.index(i)).err())
+            .collect(),
+        other => vec![located(
+            Diagnostic::error(
+                "wrong-type",
+                path.clone(),
+                format!("`{path}` must be a list of tables, not {}", other.type_str()),
+            )
+            .with_hint(format!("write each entry under its own [[{path}]] header")),
+            source,
+            Some(value.span()),
+        )],
+    }
+}
+
+fn from_de_error(e: &toml::de::Error, source: &str, path: FieldPath) -> Diagnostic {
+    let message = first_line(e.message());
+    let hint = if message.starts_with("unknown field") {
+        "check the spelling; frameworks/README.md lists every field"
+    } else if message.starts_with("missing field") {
+        "add the field; frameworks/README.md says what it means"
+    } else if message.starts_with("unknown variant") {
+        "use one of the values listed in the message"
+    } else {
+        "see frameworks/README.md for the expected type"
+    };
+    let code = if message.starts_with("unknown field") {
+        "unknown-field"
+    } else if message.starts_with("missing field") {
+        "missing-field"
+    } else {
+        "wrong-type"
+    };
+    located(Diagnostic::error(code, path, message).with_hint(hint), source, e.span())
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_owned()
+}
+
+fn located(mut d: Diagnostic, source: &str, span: Option<Range<usize>>) -> Diagnostic {
+    if let Some(span) = span {
+        d.position = Some(Position::of_offset(source, span.start));
+        d.span = Some(span);
+    }
+    d
+}
+
+fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.span.as_ref().map(|s| s.start).unwrap_or(usize::MAX), d.severity));
+}
+
+/// The span of the deepest value along `path` that exists in the document.
+fn span_of(doc: &DeTable<'_>, path: &FieldPath) -> Option<Range<usize>> {
+    let mut segments = path.0.iter();
+    let first = match segments.next()? {
+        PathSegment::Key(k) => k,
+        PathSegment::Index(_) => return None,
+    };
+    let (key, mut current) = doc.get_key_value(first.as_str())?;
+    let mut best = if path.0.len() == 1 { current.span() } else { key.span() };
+    for seg in segments {
+        let next = match (seg, current.get_ref()) {
+            (PathSegment::Key(k), DeValue::Table(t)) => t.get(k.as_str()),
+            (PathSegment::Index(i), DeValue::Array(a)) => a.get(*i),
+            _ => None,
+        };
+        match next {
+            Some(v) => {
+                current = v;
+                best = v.span();
+            }
+            None => break,
+        }
+    }
+    Some(best)
+}

@@ -1,0 +1,865 @@
+//! The meaning checks on a framework whose shape is right: references resolve, ids are
+//! unique, levels can be reached, pay rises with the point, rules do not contradict.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use super::model::{
+    Criterion, CriterionKind, Framework, IncrementDate, PayPublication, Relation, Route, Spine, Trigger,
+};
+use crate::diagnostic::{Diagnostic, FieldPath};
+use crate::standards::Standards;
+
+/// Route types Pathway knows; others are allowed with a warning.
+pub const ROUTE_KINDS: &[&str] = &[
+    "automatic-on-asye-pass",
+    "statement-of-learning",
+    "statement-of-application-and-case-study",
+    "portfolio-panel",
+    "agreed-portfolio-work",
+    "panel-process",
+    "competence-assessment",
+    "application-and-interview",
+    "fast-track",
+];
+
+/// Evidence types Pathway knows; others are allowed with a warning.
+pub const EVIDENCE_KINDS: &[&str] = &[
+    "reflective-summary",
+    "practice-observation",
+    "manager-report",
+    "feedback",
+    "case-study",
+    "statement-of-learning",
+    "statement-of-application",
+    "case-file-audit",
+    "certificate",
+    "portfolio-work",
+    "asye-portfolio",
+    "other",
+];
+
+/// Step types Pathway knows; others are allowed with a warning.
+pub const STEP_KINDS: &[&str] = &[
+    "form",
+    "report",
+    "interview",
+    "case-file-audit",
+    "practice-observation",
+    "panel",
+    "moderation",
+    "recommendation",
+    "assessment",
+    "review",
+    "sign-off",
+];
+
+/// Equivalents an `asye-passed` criterion may accept.
+pub const ASYE_EQUIVALENTS: &[&str] = &["nqsw-portfolio-pre-2013", "asye-exempt"];
+
+/// The role every framework has: the person applying.
+pub const WORKER_ROLE: &str = "worker";
+
+/// Every meaning problem in `f`, as diagnostics with paths (positions are added by the loader).
+pub fn validate(f: &Framework) -> Vec<Diagnostic> {
+    let mut v = Validator { f, std: Standards::bundled(), out: Vec::new() };
+    v.about();
+    v.roles();
+    v.grades();
+    v.pay();
+    v.levels();
+    v.routes();
+    v.reachability();
+    v.cycles();
+    v.policies();
+    v.out
+}
+
+struct Validator<'a> {
+    f: &'a Framework,
+    std: &'static Standards,
+    out: Vec<Diagnostic>,
+}
+
+fn root() -> FieldPath {
+    FieldPath::root()
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+impl<'a> Validator<'a> {
+    fn error(&mut self, code: &'static str, path: FieldPath, message: String, hint: &str) {
+        let d = Diagnostic::error(code, path, message);
+        self.out.push(if hint.is_empty() { d } else { d.with_hint(hint) });
+    }
+
+    fn warning(&mut self, code: &'static str, path: FieldPath, message: String, hint: &str) {
+        let d = Diagnostic::warning(code, path, message);
+        self.out.push(if hint.is_empty() { d } else { d.with_hint(hint) });
+    }
+
+    fn unique<'s>(&mut self, what: &str, section: &str, ids: impl Iterator<Item = &'s str>) {
+        let mut seen = HashSet::new();
+        for (i, id) in ids.enumerate() {
+            let path = root().key(section).index(i).key("id");
+            if !is_slug(id) {
+                self.error(
+                    "bad-id",
+                    path.clone(),
+                    format!("{what} id `{id}` must be lowercase letters, digits and hyphens"),
+                    "for example `senior-practitioner` or `grade-10`",
+                );
+            }
+            if !seen.insert(id) {
+                self.error("duplicate-id", path, format!("{what} id `{id}` is used twice"), "give each entry its own id");
+            }
+        }
+    }
+
+    fn role_known(&self, id: &str) -> bool {
+        id == WORKER_ROLE || self.f.roles.iter().any(|r| r.id.as_str() == id)
+    }
+
+    fn check_role(&mut self, path: FieldPath, id: &str) {
+        if !self.role_known(id) {
+            let known: Vec<_> = self.f.roles.iter().map(|r| r.id.as_str()).collect();
+            self.error(
+                "unknown-role",
+                path,
+                format!("no role `{id}` is declared"),
+                &format!("declare it under [[roles]]; declared: worker, {}", known.join(", ")),
+            );
+        }
+    }
+
+    fn level_known(&self, id: &str) -> bool {
+        self.f.levels.iter().any(|l| l.id.as_str() == id)
+    }
+
+    fn check_level(&mut self, path: FieldPath, id: &str) {
+        if !self.level_known(id) {
+            let known: Vec<_> = self.f.levels.iter().map(|l| l.id.as_str()).collect();
+            self.error(
+                "unknown-level",
+                path,
+                format!("no level `{id}` is declared"),
+                &format!("declared levels: {}", known.join(", ")),
+            );
+        }
+    }
+
+    fn check_grade(&mut self, path: FieldPath, id: &str) {
+        if !self.f.grades.iter().any(|g| g.id.as_str() == id) {
+            let known: Vec<_> = self.f.grades.iter().map(|g| g.id.as_str()).collect();
+            self.error(
+                "unknown-grade",
+                path,
+                format!("no grade `{id}` is declared"),
+                &format!("declared grades: {}", known.join(", ")),
+            );
+        }
+    }
+
+    fn check_pcf_domain(&mut self, path: FieldPath, id: &str) {
+        if self.std.pcf_domain(id).is_none() {
+            let known: Vec<_> = self.std.pcf.domains.iter().map(|d| d.id.as_str()).collect();
+            self.error(
+                "unknown-pcf-domain",
+                path,
+                format!("`{id}` is not a PCF domain"),
+                &format!("use `pcf.1` to `pcf.9` or one of: {}", known.join(", ")),
+            );
+        }
+    }
+
+    fn check_kss_statement(&mut self, path: FieldPath, reference: &str) {
+        match self.std.kss_statement(reference) {
+            Some((_, s)) if !s.verified => self.warning(
+                "unverified-standard",
+                path,
+                format!("KSS statement `{reference}` (\"{}\") has an unconfirmed title", s.title),
+                "check it against the DfE statement before relying on it",
+            ),
+            Some(_) => {}
+            None => self.error(
+                "unknown-kss-statement",
+                path,
+                format!("`{reference}` is not a KSS statement"),
+                "write `<set>.<number>`: cfp.1-cfp.10 (child and family practitioners), ps.1-ps.8 (practice supervisors), pl.1-pl.6 (practice leaders)",
+            ),
+        }
+    }
+
+    fn about(&mut self) {
+        let f = self.f;
+        if f.format != super::model::FORMAT_VERSION {
+            self.error(
+                "unsupported-format",
+                root().key("format"),
+                format!("format {} is not supported", f.format),
+                "this version of Pathway reads `format = 1`",
+            );
+        }
+        if !is_slug(f.framework.id.as_str()) {
+            self.error(
+                "bad-id",
+                root().key("framework").key("id"),
+                format!("framework id `{}` must be lowercase letters, digits and hyphens", f.framework.id),
+                "for example `west-sussex`",
+            );
+        }
+        if let Some(to) = f.framework.effective_to {
+            if to <= f.framework.effective_from {
+                self.error(
+                    "bad-dates",
+                    root().key("framework").key("effective_to"),
+                    format!("effective_to {to} is not after effective_from {}", f.framework.effective_from),
+                    "",
+                );
+            }
+        }
+        if f.levels.is_empty() {
+            self.error("no-levels", root(), "the framework has no levels".into(), "add at least one [[levels]] entry");
+        }
+    }
+
+    fn roles(&mut self) {
+        let f = self.f;
+        self.unique("role", "roles", f.roles.iter().map(|r| r.id.as_str()));
+        for (i, r) in f.roles.iter().enumerate() {
+            if r.id.as_str() == WORKER_ROLE {
+                self.error(
+                    "reserved-id",
+                    root().key("roles").index(i).key("id"),
+                    "`worker` is built in (the person applying); do not declare it".into(),
+                    "",
+                );
+            }
+            if r.panel && r.line_management {
+                self.error(
+                    "role-conflict",
+                    root().key("roles").index(i),
+                    format!("role `{}` cannot be both a panel and in line management", r.id),
+                    "",
+                );
+            }
+        }
+    }
+
+    fn grades(&mut self) {
+        let f = self.f;
+        self.unique("grade", "grades", f.grades.iter().map(|g| g.id.as_str()));
+        for (gi, g) in f.grades.iter().enumerate() {
+            let gpath = root().key("grades").index(gi);
+            if g.points.is_empty() {
+                self.error("empty-grade", gpath.key("points"), format!("grade `{}` has no points", g.id), "");
+                continue;
+            }
+            let mut seen = HashSet::new();
+            for (pi, p) in g.points.iter().enumerate() {
+                let ppath = gpath.key("points").index(pi);
+                if !seen.insert(p.point.as_str()) {
+                    self.error(
+                        "duplicate-point",
+                        ppath.key("point"),
+                        format!("grade `{}` lists point {} twice", g.id, p.point),
+                        "",
+                    );
+                }
+                if p.salary.is_some() && !p.salaries.is_empty() {
+                    self.error(
+                        "salary-conflict",
+                        ppath.clone(),
+                        format!("point {} of grade `{}` has both `salary` and `salaries`", p.point, g.id),
+                        "use `salary` for one figure or `salaries` for figures that change by date, not both",
+                    );
+                }
+                for w in p.salaries.windows(2) {
+                    if w[1].from <= w[0].from {
+                        self.error(
+                            "salary-dates",
+                            ppath.key("salaries"),
+                            format!("salaries for point {} of grade `{}` are not in date order", p.point, g.id),
+                            "list them oldest first, each from a later date",
+                        );
+                        break;
+                    }
+                }
+                match g.spine {
+                    Spine::Njc => {
+                        if p.scp.is_none() {
+                            self.error(
+                                "missing-scp",
+                                ppath.clone(),
+                                format!("grade `{}` is on the NJC spine but point {} has no `scp`", g.id, p.point),
+                                "give the spinal column point number, e.g. `scp = 38`",
+                            );
+                        }
+                        if p.salary.is_some() || !p.salaries.is_empty() {
+                            self.error(
+                                "salary-conflict",
+                                ppath.clone(),
+                                format!("grade `{}` takes salaries from the NJC spine; point {} must not give its own", g.id, p.point),
+                                "remove the salary, or make the grade `spine = \"local\"`",
+                            );
+                        }
+                    }
+                    Spine::Local => {
+                        if p.salary.is_none() && p.salaries.is_empty() && f.pay.salaries == PayPublication::Published {
+                            self.error(
+                                "missing-salary",
+                                ppath.clone(),
+                                format!("point {} of grade `{}` has no salary", p.point, g.id),
+                                "add `salary = ...`, or set [pay] salaries = \"partial\" and explain in [pay] note",
+                            );
+                        }
+                    }
+                }
+                if let Some(scp) = p.scp {
+                    if scp == 0 || scp > 100 {
+                        self.error("bad-scp", ppath.key("scp"), format!("SCP {scp} is not a spinal column point"), "");
+                    }
+                }
+            }
+            for w in g.points.windows(2) {
+                if let (Some(a), Some(b)) = (w[0].scp, w[1].scp) {
+                    if b <= a {
+                        self.error(
+                            "points-order",
+                            gpath.key("points"),
+                            format!("grade `{}` lists SCP {b} after SCP {a}; points go lowest first", g.id),
+                            "",
+                        );
+                    }
+                }
+            }
+            self.falling_salaries(gi);
+        }
+    }
+
+    /// Salary must rise (or stay) as the point rises inside a grade. A fall the file has
+    /// acknowledged with `anomaly` is a warning; otherwise it is an error.
+    fn falling_salaries(&mut self, gi: usize) {
+        let g = &self.f.grades[gi];
+        let latest = |p: &super::model::PayPoint| p.salary.or_else(|| p.salaries.last().map(|s| s.amount));
+        let mut previous: Option<(usize, crate::money::Pence)> = None;
+        for (pi, p) in g.points.iter().enumerate() {
+            let Some(amount) = latest(p) else { continue };
+            if let Some((prev_i, prev)) = previous {
+                if amount < prev {
+                    let path = root().key("grades").index(gi).key("points").index(pi).key("salary");
+                    let message = format!(
+                        "in grade `{}` point {} pays {} but the point below it ({}) pays {}: salary falls as the point rises",
+                        g.id, p.point, amount, g.points[prev_i].point, prev
+                    );
+                    if p.anomaly.is_some() {
+                        self.warning("falling-salary", path, message, "kept as published; the file records the anomaly");
+                    } else {
+                        self.error(
+                            "falling-salary",
+                            path,
+                            message,
+                            "check the source; if the document really prints this, keep it and add `anomaly = \"...\"` to the point",
+                        );
+                    }
+                }
+            }
+            previous = Some((pi, amount));
+        }
+    }
+
+    fn pay(&mut self) {
+        let f = self.f;
+        let mut seen = HashSet::new();
+        for (i, a) in f.pay.allowances.iter().enumerate() {
+            let path = root().key("pay").key("allowances").index(i);
+            if !seen.insert(a.id.as_str()) {
+                self.error("duplicate-id", path.key("id"), format!("allowance id `{}` is used twice", a.id), "");
+            }
+            for (gi, g) in a.grades.iter().enumerate() {
+                self.check_grade(path.key("grades").index(gi), g.as_str());
+            }
+        }
+        if let Some(inc) = &f.pay.increments {
+            let path = root().key("pay").key("increments");
+            match inc.on {
+                IncrementDate::FixedDate => match (inc.month, inc.day) {
+                    (Some(m), Some(d)) if chrono::NaiveDate::from_ymd_opt(2024, m, d).is_some() => {}
+                    _ => self.error(
+                        "bad-increment-date",
+                        path.clone(),
+                        "a fixed-date increment needs a valid `month` and `day`".into(),
+                        "e.g. `month = 4` and `day = 1` for 1 April",
+                    ),
+                },
+                IncrementDate::Anniversary => {
+                    if inc.month.is_some() || inc.day.is_some() {
+                        self.error(
+                            "bad-increment-date",
+                            path.clone(),
+                            "an anniversary increment takes no `month` or `day`".into(),
+                            "",
+                        );
+                    }
+                }
+            }
+            if inc.points_per_increment == 0 {
+                self.error("bad-increment", path.key("points_per_increment"), "points_per_increment must be at least 1".into(), "");
+            }
+        }
+        if !f.grades.is_empty() && f.pay.salaries == PayPublication::NotPublished {
+            for (gi, g) in f.grades.iter().enumerate() {
+                if g.spine == Spine::Local && g.points.iter().any(|p| p.salary.is_some() || !p.salaries.is_empty()) {
+                    self.error(
+                        "salary-conflict",
+                        root().key("grades").index(gi),
+                        format!("[pay] says salaries are not published, but grade `{}` gives some", g.id),
+                        "set [pay] salaries = \"partial\" or \"published\"",
+                    );
+                }
+            }
+        }
+    }
+
+    fn levels(&mut self) {
+        let f = self.f;
+        self.unique("level", "levels", f.levels.iter().map(|l| l.id.as_str()));
+        let mut asye_levels = 0;
+        for (li, l) in f.levels.iter().enumerate() {
+            let path = root().key("levels").index(li);
+            for (gi, g) in l.grades.iter().enumerate() {
+                self.check_grade(path.key("grades").index(gi), g.as_str());
+            }
+            if let Some(pcf) = &l.pcf_level {
+                if self.std.pcf_level(pcf).is_none() {
+                    let known: Vec<_> = self.std.pcf.levels.iter().map(|l| l.id.as_str()).collect();
+                    self.error(
+                        "unknown-pcf-level",
+                        path.key("pcf_level"),
+                        format!("`{pcf}` is not a PCF level"),
+                        &format!("PCF levels: {}", known.join(", ")),
+                    );
+                }
+            }
+            for (ki, set) in l.kss.iter().enumerate() {
+                if self.std.kss_set(set).is_none() {
+                    self.error(
+                        "unknown-kss-set",
+                        path.key("kss").index(ki),
+                        format!("`{set}` is not a KSS statement set"),
+                        "use cfp (child and family practitioners), ps (practice supervisors) or pl (practice leaders)",
+                    );
+                }
+            }
+            for (si, s) in l.kss_statements_listed.iter().enumerate() {
+                let spath = path.key("kss_statements_listed").index(si);
+                self.check_kss_statement(spath.clone(), s);
+                if let Some((set, _)) = s.split_once('.') {
+                    if !l.kss.iter().any(|k| k == set) {
+                        self.warning(
+                            "kss-set-not-listed",
+                            spath,
+                            format!("level `{}` lists statement `{s}` but is not measured against set `{set}`", l.id),
+                            &format!("add \"{set}\" to the level's `kss`"),
+                        );
+                    }
+                }
+            }
+            for (ci, c) in l.requirements.iter().enumerate() {
+                self.criterion(path.key("requirements").index(ci), c);
+            }
+            if l.asye {
+                asye_levels += 1;
+            }
+        }
+        if asye_levels > 1 {
+            self.error("asye-levels", root().key("levels"), "more than one level is marked `asye = true`".into(), "");
+        }
+    }
+
+    fn criterion(&mut self, path: FieldPath, c: &Criterion) {
+        let need = |present: bool, field: &str, kind: &str| -> Option<(String, String)> {
+            (!present).then(|| (format!("a `{kind}` criterion needs `{field}`"), field.to_owned()))
+        };
+        let missing = match c.kind {
+            CriterionKind::PostQualifyingYears => need(c.years.is_some(), "years", "post-qualifying-years"),
+            CriterionKind::TimeInLevel => need(c.months.is_some(), "months", "time-in-level"),
+            CriterionKind::PepsStage => need(c.stage.is_some(), "stage", "peps-stage"),
+            CriterionKind::AnyOf => need(c.options.len() >= 2, "options", "any-of"),
+            _ => None,
+        };
+        if let Some((message, _)) = missing {
+            self.error("incomplete-criterion", path.clone(), message, "see frameworks/README.md, \"Criteria\"");
+        }
+        if let Some(stage) = c.stage {
+            if !(1..=2).contains(&stage) {
+                self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
+            }
+        }
+        for (ai, a) in c.accepts.iter().enumerate() {
+            if !ASYE_EQUIVALENTS.contains(&a.as_str()) {
+                self.error(
+                    "unknown-equivalent",
+                    path.key("accepts").index(ai),
+                    format!("`{a}` is not a known ASYE equivalent"),
+                    &format!("known: {}", ASYE_EQUIVALENTS.join(", ")),
+                );
+            }
+        }
+        if !c.accepts.is_empty() && c.kind != CriterionKind::AsyePassed {
+            self.error("misplaced-field", path.key("accepts"), "`accepts` only applies to `asye-passed`".into(), "");
+        }
+        for (oi, o) in c.options.iter().enumerate() {
+            self.criterion(path.key("options").index(oi), o);
+        }
+    }
+
+    fn routes(&mut self) {
+        let f = self.f;
+        self.unique("route", "routes", f.routes.iter().map(|r| r.id.as_str()));
+        let mut pairs = BTreeMap::new();
+        for (ri, r) in f.routes.iter().enumerate() {
+            let path = root().key("routes").index(ri);
+            self.check_level(path.key("from"), r.from.as_str());
+            self.check_level(path.key("to"), r.to.as_str());
+            if r.from == r.to {
+                self.error(
+                    "route-loop",
+                    path.key("to"),
+                    format!("route `{}` goes from `{}` to itself", r.id, r.from),
+                    "",
+                );
+            }
+            if let Some(prev) = pairs.insert((r.from.as_str(), r.to.as_str(), r.trigger), ri) {
+                self.warning(
+                    "duplicate-route",
+                    path.clone(),
+                    format!("routes `{}` and `{}` both go from `{}` to `{}` the same way", f.routes[prev].id, r.id, r.from, r.to),
+                    "",
+                );
+            }
+            if !ROUTE_KINDS.contains(&r.kind.as_str()) {
+                self.warning(
+                    "unknown-kind",
+                    path.key("kind"),
+                    format!("route kind `{}` is not one Pathway knows; it will be treated as a generic route", r.kind),
+                    &format!("known kinds: {}", ROUTE_KINDS.join(", ")),
+                );
+            }
+            for w in &r.opened_by {
+                if w != "worker" && w != "manager" {
+                    self.error(
+                        "bad-opened-by",
+                        path.key("opened_by"),
+                        format!("`{w}` cannot open applications"),
+                        "use \"worker\" and/or \"manager\"",
+                    );
+                }
+            }
+            if let Some(role) = &r.decided_by {
+                self.check_role(path.key("decided_by"), role.as_str());
+            }
+            if let Some(role) = &r.signed_off_by {
+                self.check_role(path.key("signed_off_by"), role.as_str());
+            }
+            for (ii, role) in r.independent_roles.iter().enumerate() {
+                let ipath = path.key("independent_roles").index(ii);
+                self.check_role(ipath.clone(), role.as_str());
+                if let Some(decl) = f.roles.iter().find(|x| x.id == *role) {
+                    if !decl.line_management {
+                        self.error(
+                            "independence-conflict",
+                            ipath,
+                            format!("`{role}` is not a line-management role, so \"independent of the worker's own\" has no meaning"),
+                            "mark the role `line_management = true` or drop the rule",
+                        );
+                    }
+                }
+            }
+            for (ci, c) in r.criteria.iter().enumerate() {
+                self.criterion(path.key("criteria").index(ci), c);
+            }
+            self.evidence(ri, r);
+            self.steps(ri, r);
+            if r.trigger == Trigger::AsyePass {
+                if let Some(from) = f.levels.iter().find(|l| l.id == r.from) {
+                    if !from.asye {
+                        self.error(
+                            "trigger-level",
+                            path.key("trigger"),
+                            format!("route `{}` is triggered by an ASYE pass but `{}` is not the ASYE level", r.id, r.from),
+                            "mark the level `asye = true` or change the trigger",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn evidence(&mut self, ri: usize, r: &Route) {
+        let mut seen = HashSet::new();
+        for (ei, e) in r.evidence.iter().enumerate() {
+            let path = root().key("routes").index(ri).key("evidence").index(ei);
+            if !seen.insert(e.id.as_str()) {
+                self.error("duplicate-id", path.key("id"), format!("evidence id `{}` is used twice in route `{}`", e.id, r.id), "");
+            }
+            if !EVIDENCE_KINDS.contains(&e.kind.as_str()) {
+                self.warning(
+                    "unknown-kind",
+                    path.key("kind"),
+                    format!("evidence kind `{}` is not one Pathway knows", e.kind),
+                    &format!("known kinds: {}", EVIDENCE_KINDS.join(", ")),
+                );
+            }
+            if let Some(max) = e.max {
+                if max < e.min {
+                    self.error("bad-count", path.key("max"), format!("max {max} is below min {}", e.min), "");
+                }
+            }
+            for (di, d) in e.pcf_domains.iter().enumerate() {
+                self.check_pcf_domain(path.key("pcf_domains").index(di), d);
+            }
+            for (si, s) in e.kss_statements.iter().enumerate() {
+                self.check_kss_statement(path.key("kss_statements").index(si), s);
+            }
+            if let Some(by) = &e.by {
+                self.check_role(path.key("by"), by.as_str());
+            }
+            for (ai, a) in e.authorised_by.iter().enumerate() {
+                self.check_role(path.key("authorised_by").index(ai), a.as_str());
+            }
+        }
+    }
+
+    fn steps(&mut self, ri: usize, r: &Route) {
+        let f = self.f;
+        let mut seen = HashSet::new();
+        for (si, s) in r.steps.iter().enumerate() {
+            let path = root().key("routes").index(ri).key("steps").index(si);
+            if !seen.insert(s.id.as_str()) {
+                self.error("duplicate-id", path.key("id"), format!("step id `{}` is used twice in route `{}`", s.id, r.id), "");
+            }
+            if !STEP_KINDS.contains(&s.kind.as_str()) {
+                self.warning(
+                    "unknown-kind",
+                    path.key("kind"),
+                    format!("step kind `{}` is not one Pathway knows", s.kind),
+                    &format!("known kinds: {}", STEP_KINDS.join(", ")),
+                );
+            }
+            if s.kind == "case-file-audit" && s.case_files.is_none() {
+                self.error(
+                    "incomplete-step",
+                    path.clone(),
+                    format!("case-file audit `{}` does not say how many files", s.id),
+                    "add `case_files = 4`",
+                );
+            }
+            for (ai, a) in s.assessors.iter().enumerate() {
+                let apath = path.key("assessors").index(ai);
+                self.check_role(apath.key("role"), a.role.as_str());
+                if a.role.as_str() == WORKER_ROLE {
+                    if a.relation != Relation::Any {
+                        self.error(
+                            "independence-conflict",
+                            apath.key("relation"),
+                            "the worker cannot be own or independent of themselves".into(),
+                            "",
+                        );
+                    }
+                    continue;
+                }
+                let decl = f.roles.iter().find(|x| x.id == a.role);
+                if a.relation != Relation::Any && decl.is_some_and(|d| !d.line_management) {
+                    self.error(
+                        "independence-conflict",
+                        apath.key("relation"),
+                        format!("`{}` is not a line-management role, so it cannot be the worker's own or independent", a.role),
+                        "mark the role `line_management = true` or use relation \"any\"",
+                    );
+                }
+                if a.relation == Relation::Own && r.independent_roles.contains(&a.role) {
+                    self.error(
+                        "independence-conflict",
+                        apath.key("relation"),
+                        format!(
+                            "step `{}` asks for the worker's own `{}`, but route `{}` requires that role to be independent of the worker",
+                            s.id, a.role, r.id
+                        ),
+                        "use relation \"independent\" (or remove the role from `independent_roles`)",
+                    );
+                }
+            }
+            let mut roles_here = BTreeSet::new();
+            for (ai, a) in s.assessors.iter().enumerate() {
+                if !roles_here.insert((a.role.as_str(), a.relation)) {
+                    self.warning(
+                        "duplicate-assessor",
+                        path.key("assessors").index(ai),
+                        format!("step `{}` lists `{}` twice", s.id, a.role),
+                        "",
+                    );
+                }
+            }
+        }
+    }
+
+    /// A level with no route into it must be the entry level, the ASYE level, or one the
+    /// file says is filled only by appointment.
+    fn reachability(&mut self) {
+        let f = self.f;
+        let targets: HashSet<&str> = f.routes.iter().map(|r| r.to.as_str()).collect();
+        for (li, l) in f.levels.iter().enumerate() {
+            if li == 0 || l.asye || targets.contains(l.id.as_str()) {
+                continue;
+            }
+            let external = f.external_applicants.as_ref().is_some_and(|e| e.any_level) && l.open_to_external;
+            if external {
+                self.warning(
+                    "unreachable-level",
+                    root().key("levels").index(li).key("id"),
+                    format!("no route leads to level `{}`; it can only be filled by appointment", l.id),
+                    "if the document describes how staff move into it, add a route",
+                );
+            } else {
+                self.error(
+                    "unreachable-level",
+                    root().key("levels").index(li).key("id"),
+                    format!("nobody can reach level `{}`: no route leads to it and it is not open to external applicants", l.id),
+                    "add a route into it, or [external_applicants] any_level = true",
+                );
+            }
+        }
+    }
+
+    /// Progression routes go upwards; a cycle (A to B to A) means a mistake in the file.
+    fn cycles(&mut self) {
+        let f = self.f;
+        let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for r in &f.routes {
+            edges.entry(r.from.as_str()).or_default().push(r.to.as_str());
+        }
+        // Colour-marking depth-first search; report each cycle once, at the route closing it.
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            Active,
+            Done,
+        }
+        let mut marks: BTreeMap<&str, Mark> = f.levels.iter().map(|l| (l.id.as_str(), Mark::New)).collect();
+        let mut found: Vec<Vec<&str>> = Vec::new();
+        fn visit<'x>(
+            node: &'x str,
+            edges: &BTreeMap<&'x str, Vec<&'x str>>,
+            marks: &mut BTreeMap<&'x str, Mark>,
+            stack: &mut Vec<&'x str>,
+            found: &mut Vec<Vec<&'x str>>,
+        ) {
+            marks.insert(node, Mark::Active);
+            stack.push(node);
+            for next in edges.get(node).map(Vec::as_slice).unwrap_or(&[]) {
+                match marks.get(next).copied().unwrap_or(Mark::Done) {
+                    Mark::New => visit(next, edges, marks, stack, found),
+                    Mark::Active => {
+                        if let Some(pos) = stack.iter().position(|n| n == next) {
+                            let mut cycle = stack[pos..].to_vec();
+                            cycle.push(next);
+                            found.push(cycle);
+                        }
+                    }
+                    Mark::Done => {}
+                }
+            }
+            stack.pop();
+            marks.insert(node, Mark::Done);
+        }
+        for l in &f.levels {
+            if marks.get(l.id.as_str()) == Some(&Mark::New) {
+                visit(l.id.as_str(), &edges, &mut marks, &mut Vec::new(), &mut found);
+            }
+        }
+        for cycle in found {
+            let (Some(from), Some(to)) = (cycle.get(cycle.len().saturating_sub(2)), cycle.last()) else {
+                continue;
+            };
+            let ri = f.routes.iter().position(|r| r.from.as_str() == *from && r.to.as_str() == *to).unwrap_or(0);
+            self.error(
+                "route-cycle",
+                root().key("routes").index(ri),
+                format!("routes form a cycle: {}", cycle.join(" → ")),
+                "progression routes lead upwards; a lateral move or secondment is not a route",
+            );
+        }
+    }
+
+    fn policies(&mut self) {
+        let f = self.f;
+        if let Some(a) = &f.asye {
+            let path = root().key("asye");
+            for (i, m) in a.intake_months.iter().enumerate() {
+                if !(1..=12).contains(m) {
+                    self.error("bad-month", path.key("intake_months").index(i), format!("{m} is not a month"), "use 1 (January) to 12 (December)");
+                }
+            }
+            if a.length_months == 0 {
+                self.error("bad-length", path.key("length_months"), "the ASYE cannot last 0 months".into(), "");
+            }
+            for (i, m) in a.review_months.iter().enumerate() {
+                if *m == 0 || *m > a.length_months {
+                    self.error(
+                        "bad-review",
+                        path.key("review_months").index(i),
+                        format!("a review at {m} months falls outside the {}-month programme", a.length_months),
+                        "",
+                    );
+                }
+            }
+            for (i, role) in a.assessed_by.iter().enumerate() {
+                self.check_role(path.key("assessed_by").index(i), role.as_str());
+            }
+            for (key, role) in [("recommended_by", &a.recommended_by), ("decided_by", &a.decided_by), ("signed_off_by", &a.signed_off_by)] {
+                if let Some(role) = role {
+                    self.check_role(path.key(key), role.as_str());
+                }
+            }
+            if !f.levels.iter().any(|l| l.asye) {
+                self.error("asye-levels", path.clone(), "[asye] is set but no level is marked `asye = true`".into(), "");
+            }
+            if let Some(route) = &a.on_pass {
+                match f.routes.iter().find(|r| r.id == *route) {
+                    None => self.error("unknown-route", path.key("on_pass"), format!("no route `{route}` is declared"), ""),
+                    Some(r) if r.trigger != Trigger::AsyePass => self.error(
+                        "trigger-level",
+                        path.key("on_pass"),
+                        format!("route `{route}` is not triggered by an ASYE pass"),
+                        "set the route's `trigger = \"asye-pass\"`",
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        if let Some(e) = &f.external_applicants {
+            for (ci, c) in e.criteria.iter().enumerate() {
+                self.criterion(root().key("external_applicants").key("criteria").index(ci), c);
+            }
+        }
+        for (oi, o) in f.learning_offers.iter().enumerate() {
+            for (li, l) in o.levels.iter().enumerate() {
+                self.check_level(root().key("learning_offers").index(oi).key("levels").index(li), l.as_str());
+            }
+        }
+        let anomalies_in_points = f.grades.iter().flat_map(|g| &g.points).filter(|p| p.anomaly.is_some()).count();
+        if anomalies_in_points > f.anomalies.len() {
+            self.warning(
+                "undocumented-anomaly",
+                root().key("anomalies"),
+                "a pay point records an anomaly that [[anomalies]] does not describe".into(),
+                "add an [[anomalies]] entry saying what the document prints and where",
+            );
+        }
+    }
+}

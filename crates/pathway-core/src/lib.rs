@@ -1,0 +1,15 @@
+//! Pathway's domain: career progression frameworks for social workers, their pay, and the
+//! rules for who may progress, how and when.
+//!
+//! Pure: no IO, no async, no database. Everything here is deterministic and fast, so most
+//! of Pathway's tests live here.
+
+pub mod bundled;
+pub mod diagnostic;
+pub mod framework;
+pub mod money;
+pub mod pay;
+pub mod standards;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use money::Pence;

@@ -1,0 +1,156 @@
+//! Money as integer pence. Never floats.
+
+use std::fmt;
+use std::ops::{Add, Sub};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// An amount of money in whole pence. Annual salaries and allowances use it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Pence(pub i64);
+
+impl Pence {
+    /// Zero pence.
+    pub const ZERO: Pence = Pence(0);
+
+    /// An amount of whole pounds.
+    pub const fn pounds(pounds: i64) -> Pence {
+        Pence(pounds * 100)
+    }
+
+    /// The amount in pence.
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+
+    /// Parse the way framework files and people write money: `31824`, `"£31,824"`,
+    /// `"31824.50"`. A bare number is whole pounds.
+    pub fn parse(text: &str) -> Result<Pence, String> {
+        let trimmed = text.trim();
+        let cleaned: String = trimmed
+            .trim_start_matches('£')
+            .chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect();
+        if cleaned.is_empty() {
+            return Err(format!("`{text}` is not an amount of money"));
+        }
+        let (whole, fraction) = match cleaned.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (cleaned.as_str(), ""),
+        };
+        if whole.is_empty()
+            || !whole.chars().all(|c| c.is_ascii_digit())
+            || !fraction.chars().all(|c| c.is_ascii_digit())
+            || fraction.len() > 2
+        {
+            return Err(format!(
+                "`{text}` is not an amount of money; write whole pounds like 31824 or \"£31,824.50\""
+            ));
+        }
+        let pounds: i64 = whole
+            .parse()
+            .map_err(|_| format!("`{text}` is too large an amount"))?;
+        let pence: i64 = match fraction.len() {
+            0 => 0,
+            1 => fraction.parse::<i64>().unwrap_or(0) * 10,
+            _ => fraction.parse::<i64>().unwrap_or(0),
+        };
+        pounds
+            .checked_mul(100)
+            .and_then(|p| p.checked_add(pence))
+            .map(Pence)
+            .ok_or_else(|| format!("`{text}` is too large an amount"))
+    }
+}
+
+impl Add for Pence {
+    type Output = Pence;
+    fn add(self, rhs: Pence) -> Pence {
+        Pence(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl Sub for Pence {
+    type Output = Pence;
+    fn sub(self, rhs: Pence) -> Pence {
+        Pence(self.0.saturating_sub(rhs.0))
+    }
+}
+
+impl std::iter::Sum for Pence {
+    fn sum<I: Iterator<Item = Pence>>(iter: I) -> Pence {
+        iter.fold(Pence::ZERO, |a, b| a + b)
+    }
+}
+
+impl fmt::Display for Pence {
+    /// `£33,582` for whole pounds, `£33,582.50` otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let negative = self.0 < 0;
+        let abs = self.0.unsigned_abs();
+        let pounds = abs / 100;
+        let pence = abs % 100;
+        let digits = pounds.to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        if negative {
+            f.write_str("-")?;
+        }
+        if pence == 0 {
+            write!(f, "£{grouped}")
+        } else {
+            write!(f, "£{grouped}.{pence:02}")
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Pence {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Pounds(i64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)
+            .map_err(|_| serde::de::Error::custom("expected money: whole pounds like 31824 or a string like \"£31,824.50\""))?
+        {
+            Raw::Pounds(p) if p >= 0 => Ok(Pence::pounds(p)),
+            Raw::Pounds(p) => Err(serde::de::Error::custom(format!(
+                "money cannot be negative (got {p})"
+            ))),
+            Raw::Text(t) => Pence::parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_ways_documents_print_money() {
+        assert_eq!(Pence::parse("31824"), Ok(Pence(3_182_400)));
+        assert_eq!(Pence::parse("£31,824"), Ok(Pence(3_182_400)));
+        assert_eq!(Pence::parse("£31,824.5"), Ok(Pence(3_182_450)));
+        assert_eq!(Pence::parse("31824.05"), Ok(Pence(3_182_405)));
+        assert!(Pence::parse("thirty").is_err());
+        assert!(Pence::parse("1.234").is_err());
+        assert!(Pence::parse("").is_err());
+    }
+
+    #[test]
+    fn displays_pounds_with_thousands_separators() {
+        assert_eq!(Pence::pounds(39_897).to_string(), "£39,897");
+        assert_eq!(Pence(225_150).to_string(), "£2,251.50");
+        assert_eq!(Pence(99).to_string(), "£0.99");
+        assert_eq!(Pence::pounds(1_000_000).to_string(), "£1,000,000");
+    }
+}

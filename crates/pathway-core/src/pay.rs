@@ -1,0 +1,503 @@
+//! The pay engine: salary for a grade, point and date; increments; the top of a grade;
+//! placement on promotion; projections over a career. Money is integer pence throughout.
+//!
+//! Where a framework does not publish a figure, the answer says so ([`Amount::Unknown`])
+//! rather than guessing.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+use crate::framework::{Basis, Framework, Grade, GradeId, IncrementDate, PayPoint, Placement, Spine};
+use crate::money::Pence;
+use crate::standards::{NjcLookup, Standards};
+
+/// A figure that may not be known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Amount {
+    /// The figure, in pence.
+    Known {
+        /// Annual amount in pence.
+        pence: Pence,
+    },
+    /// Nobody has published it; `reason` says why.
+    Unknown {
+        /// Why the figure is not known.
+        reason: String,
+    },
+}
+
+impl Amount {
+    /// The figure, if known.
+    pub fn known(&self) -> Option<Pence> {
+        match self {
+            Amount::Known { pence } => Some(*pence),
+            Amount::Unknown { .. } => None,
+        }
+    }
+
+    fn unknown(reason: impl Into<String>) -> Amount {
+        Amount::Unknown { reason: reason.into() }
+    }
+}
+
+impl std::fmt::Display for Amount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Amount::Known { pence } => write!(f, "{pence}"),
+            Amount::Unknown { .. } => f.write_str("not published"),
+        }
+    }
+}
+
+/// Why a pay question could not be answered at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PayError {
+    /// No grade has that name.
+    #[error("{framework} has no grade `{name}`; its grades are: {known}")]
+    UnknownGrade {
+        /// The framework.
+        framework: String,
+        /// What was asked for.
+        name: String,
+        /// The grades there are.
+        known: String,
+    },
+    /// The grade has no such point.
+    #[error("grade {grade} has no point `{name}`; its points are: {known}")]
+    UnknownPoint {
+        /// The grade's printed name.
+        grade: String,
+        /// What was asked for.
+        name: String,
+        /// The points there are.
+        known: String,
+    },
+}
+
+/// One allowance in a salary answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AllowanceLine {
+    /// The allowance's name.
+    pub name: String,
+    /// Its annual amount in pence.
+    pub annual_pence: Pence,
+}
+
+/// The full answer to "what does this grade and point pay on this date?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Salary {
+    /// The framework's id.
+    pub framework: String,
+    /// The grade's id.
+    pub grade_id: String,
+    /// The grade's printed name.
+    pub grade: String,
+    /// The point's printed name.
+    pub point: String,
+    /// The NJC SCP, where the point is one.
+    pub scp: Option<u32>,
+    /// The date asked about.
+    pub on: NaiveDate,
+    /// Basic annual salary.
+    pub basic: Amount,
+    /// Allowances paid on top.
+    pub allowances: Vec<AllowanceLine>,
+    /// Basic annual salary in pence, when known.
+    pub basic_annual_pence: Option<Pence>,
+    /// Total allowances in pence.
+    pub allowances_annual_pence: Pence,
+    /// Basic plus allowances in pence, when the basic is known.
+    pub total_annual_pence: Option<Pence>,
+    /// The pay year or table the figure comes from.
+    pub pay_year: Option<String>,
+    /// Whether this is the top point of the grade.
+    pub top_of_grade: bool,
+    /// Things the reader should know: anomalies, assumptions, missing figures.
+    pub notes: Vec<String>,
+}
+
+/// Resolve a grade by any of its printed names.
+pub fn find_grade<'a>(f: &'a Framework, name: &str) -> Result<&'a Grade, PayError> {
+    f.find_grade(name).ok_or_else(|| PayError::UnknownGrade {
+        framework: f.framework.id.to_string(),
+        name: name.to_owned(),
+        known: f.grades.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Resolve a point of a grade by its printed name.
+pub fn find_point<'a>(grade: &'a Grade, name: &str) -> Result<(usize, &'a PayPoint), PayError> {
+    grade.find_point(name).ok_or_else(|| PayError::UnknownPoint {
+        grade: grade.name.clone(),
+        name: name.to_owned(),
+        known: grade.points.iter().map(|p| p.point.as_str()).collect::<Vec<_>>().join(", "),
+    })
+}
+
+/// Basic annual pay of one point on a date, and the pay year it comes from.
+pub fn basic_pay(f: &Framework, grade: &Grade, point: &PayPoint, on: NaiveDate) -> (Amount, Option<String>) {
+    match grade.spine {
+        Spine::Njc => {
+            let Some(scp) = point.scp else {
+                return (Amount::unknown("the point has no SCP number"), None);
+            };
+            match Standards::bundled().njc.lookup(scp, on) {
+                NjcLookup::Known(p, year) => (Amount::Known { pence: p }, Some(format!("NJC {year}"))),
+                NjcLookup::UnknownPoint(year) => (
+                    Amount::unknown(format!(
+                        "the NJC {year} figure for SCP {scp} is not in Pathway's reference data (no source confirmed it)"
+                    )),
+                    Some(format!("NJC {year}")),
+                ),
+                NjcLookup::UnknownYear => {
+                    let years: Vec<String> = Standards::bundled()
+                        .njc
+                        .years()
+                        .map(|y| format!("{y}-{:02}", (y + 1) % 100))
+                        .collect();
+                    (
+                        Amount::unknown(format!(
+                            "{on} is outside the NJC pay years Pathway holds ({})",
+                            years.join(", ")
+                        )),
+                        None,
+                    )
+                }
+            }
+        }
+        Spine::Local => {
+            if let Some(s) = point.salary {
+                let table = format!("{} {}", f.framework.id, f.framework.version);
+                return (Amount::Known { pence: s }, Some(table));
+            }
+            if point.salaries.is_empty() {
+                let why = f.pay.note.clone().unwrap_or_else(|| "the framework does not publish this figure".into());
+                return (Amount::unknown(why), None);
+            }
+            match point.salaries.iter().rev().find(|s| s.from <= on) {
+                Some(s) => (Amount::Known { pence: s.amount }, Some(format!("from {}", s.from))),
+                None => (
+                    Amount::unknown(format!(
+                        "no figure applies before {}",
+                        point.salaries.first().map(|s| s.from.to_string()).unwrap_or_default()
+                    )),
+                    None,
+                ),
+            }
+        }
+    }
+}
+
+/// The allowances paid on a grade.
+pub fn allowances(f: &Framework, grade: &GradeId) -> Vec<AllowanceLine> {
+    f.pay
+        .allowances
+        .iter()
+        .filter(|a| a.grades.is_empty() || a.grades.contains(grade))
+        .map(|a| AllowanceLine { name: a.name.clone(), annual_pence: a.annual })
+        .collect()
+}
+
+/// What a grade and point pay on a date, with allowances.
+pub fn salary(f: &Framework, grade_name: &str, point_name: &str, on: NaiveDate) -> Result<Salary, PayError> {
+    let grade = find_grade(f, grade_name)?;
+    let (index, _) = find_point(grade, point_name)?;
+    Ok(salary_at(f, grade, index, on))
+}
+
+/// What point `index` of `grade` pays on a date.
+pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> Salary {
+    let point = &grade.points[index.min(grade.points.len().saturating_sub(1))];
+    let (basic, pay_year) = basic_pay(f, grade, point, on);
+    let allowances = allowances(f, &grade.id);
+    let allowances_total: Pence = allowances.iter().map(|a| a.annual_pence).sum();
+    let mut notes = Vec::new();
+    if let Some(a) = &point.anomaly {
+        notes.push(format!("Anomaly in the published figure: {a}"));
+    }
+    if let Amount::Unknown { reason } = &basic {
+        notes.push(format!("Basic pay not known: {reason}."));
+    }
+    if on < f.framework.effective_from {
+        notes.push(format!(
+            "{on} is before this framework version took effect ({}).",
+            f.framework.effective_from
+        ));
+    }
+    if !grade.points_complete {
+        if let Some(n) = &grade.note {
+            notes.push(n.clone());
+        }
+    }
+    Salary {
+        framework: f.framework.id.to_string(),
+        grade_id: grade.id.to_string(),
+        grade: grade.name.clone(),
+        point: point.point.clone(),
+        scp: point.scp,
+        on,
+        basic_annual_pence: basic.known(),
+        total_annual_pence: basic.known().map(|b| b + allowances_total),
+        basic,
+        allowances,
+        allowances_annual_pence: allowances_total,
+        pay_year,
+        top_of_grade: index + 1 == grade.points.len(),
+        notes,
+    }
+}
+
+/// The top point of a grade.
+pub fn top_of_grade(grade: &Grade) -> Option<(usize, &PayPoint)> {
+    grade.points.iter().enumerate().last()
+}
+
+/// What happens next on the pay scale for someone on a point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum NextIncrement {
+    /// Already on the top point: no further increments on this grade.
+    AtTop,
+    /// The next increment.
+    Due {
+        /// When it is paid.
+        date: NaiveDate,
+        /// Index of the point it moves to.
+        to_index: usize,
+        /// The point's printed name.
+        to_point: String,
+        /// Whether the increment rule is an assumption, not the document's.
+        assumed: bool,
+    },
+    /// The framework states no increment rule.
+    NoRule,
+}
+
+/// The increment dates after someone started on a grade, in order, starting after `after`.
+fn increment_dates(f: &Framework, started: NaiveDate) -> Option<impl Iterator<Item = NaiveDate>> {
+    let rule = f.pay.increments.as_ref()?;
+    let first_after = rule.first_after_months.unwrap_or(0);
+    let earliest = started.checked_add_months(Months::new(first_after)).unwrap_or(started);
+    let on = rule.on;
+    let (month, day) = (rule.month.unwrap_or(4), rule.day.unwrap_or(1));
+    let next_fixed = move |after: NaiveDate| -> Option<NaiveDate> {
+        let this_year = NaiveDate::from_ymd_opt(after.year(), month, day)?;
+        if this_year > after {
+            Some(this_year)
+        } else {
+            NaiveDate::from_ymd_opt(after.year() + 1, month, day)
+        }
+    };
+    let first = match on {
+        IncrementDate::Anniversary => started.checked_add_months(Months::new(12.max(first_after))),
+        IncrementDate::FixedDate => next_fixed(started).map(|d| if d < earliest { earliest } else { d }),
+    };
+    Some(std::iter::successors(first, move |prev| match on {
+        IncrementDate::Anniversary => prev.checked_add_months(Months::new(12)),
+        IncrementDate::FixedDate => next_fixed(*prev),
+    }))
+}
+
+/// The next increment for someone on point `index` of `grade` since `started`, as seen on `today`.
+pub fn next_increment(f: &Framework, grade: &Grade, index: usize, started: NaiveDate, today: NaiveDate) -> NextIncrement {
+    let top = grade.points.len().saturating_sub(1);
+    if index >= top {
+        return NextIncrement::AtTop;
+    }
+    let Some(rule) = &f.pay.increments else {
+        return NextIncrement::NoRule;
+    };
+    let Some(mut dates) = increment_dates(f, started) else {
+        return NextIncrement::NoRule;
+    };
+    match dates.find(|d| *d > today) {
+        Some(date) => {
+            let to_index = (index + rule.points_per_increment.max(1) as usize).min(top);
+            NextIncrement::Due {
+                date,
+                to_index,
+                to_point: grade.points[to_index].point.clone(),
+                assumed: rule.basis == Basis::Assumed,
+            }
+        }
+        None => NextIncrement::NoRule,
+    }
+}
+
+/// Where someone lands on promotion to a new grade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlacementResult {
+    /// Index of the point on the new grade.
+    pub index: usize,
+    /// The point's printed name.
+    pub point: String,
+    /// Basic pay on the new point.
+    pub basic: Amount,
+    /// Pay protected at the old figure because the new grade tops out below it.
+    pub protected_pence: Option<Pence>,
+    /// How the point was chosen.
+    pub reason: String,
+    /// Whether a person must decide (e.g. "assessed at interview").
+    pub needs_decision: bool,
+}
+
+/// Place someone paid `current` on `to` on `on`, by the framework's promotion rule.
+pub fn place_on_promotion(f: &Framework, current: Option<Pence>, current_scp: Option<u32>, to: &Grade, on: NaiveDate) -> PlacementResult {
+    let rule = f.pay.placement.as_ref();
+    let method = rule.map(|r| r.on_promotion).unwrap_or(Placement::BottomOfGrade);
+    let protect = rule.is_some_and(|r| r.protect_pay);
+    place(f, method, protect, current, current_scp, to, on)
+}
+
+/// Place an external appointee on `to`, by the framework's appointment rule.
+pub fn place_on_appointment(f: &Framework, to: &Grade, on: NaiveDate) -> PlacementResult {
+    let method = f.pay.placement.as_ref().map(|r| r.on_appointment).unwrap_or(Placement::BottomOfGrade);
+    place(f, method, false, None, None, to, on)
+}
+
+fn place(
+    f: &Framework,
+    method: Placement,
+    protect: bool,
+    current: Option<Pence>,
+    current_scp: Option<u32>,
+    to: &Grade,
+    on: NaiveDate,
+) -> PlacementResult {
+    let pays: Vec<Option<Pence>> = to.points.iter().map(|p| basic_pay(f, to, p, on).0.known()).collect();
+    let first_where = |pred: &dyn Fn(Pence) -> bool| pays.iter().position(|p| p.is_some_and(pred));
+    let (mut index, mut reason, needs_decision) = match (method, current) {
+        (Placement::BottomOfGrade, _) => (0, "bottom of the new grade".to_owned(), false),
+        (Placement::AssessedAtInterview, _) => (
+            0,
+            "the point is assessed at interview; the bottom of the grade is shown until it is decided".to_owned(),
+            true,
+        ),
+        (Placement::SamePointOrNext, _) if current_scp.is_some_and(|s| to.points.iter().any(|p| p.scp == Some(s))) => {
+            let i = to.points.iter().position(|p| p.scp == current_scp).unwrap_or(0);
+            (i, format!("same SCP ({}) on the new grade", current_scp.unwrap_or_default()), false)
+        }
+        (Placement::LowestPointNotBelowCurrent, Some(c)) => match first_where(&|p| p >= c) {
+            Some(i) => (i, format!("lowest point paying at least the current {c}"), false),
+            None => (to.points.len() - 1, "top of the new grade (every point pays less than now)".to_owned(), false),
+        },
+        (Placement::LowestPointAboveCurrent | Placement::SamePointOrNext, Some(c)) => match first_where(&|p| p > c) {
+            Some(i) => (i, format!("lowest point paying more than the current {c}"), false),
+            None => (to.points.len() - 1, "top of the new grade (no point pays more than now)".to_owned(), false),
+        },
+        (_, None) => (0, "bottom of the new grade (current pay not known)".to_owned(), true),
+    };
+    let mut protected_pence = None;
+    if protect {
+        if let (Some(c), Some(Some(new))) = (current, pays.get(index)) {
+            if *new < c {
+                match first_where(&|p| p >= c) {
+                    Some(i) => {
+                        index = i;
+                        reason = format!("{reason}; moved up to {} so pay does not fall", to.points[i].point);
+                    }
+                    None => {
+                        index = to.points.len() - 1;
+                        protected_pence = Some(c);
+                        reason = format!("{reason}; pay protected at {c}");
+                    }
+                }
+            }
+        }
+    }
+    PlacementResult {
+        index,
+        point: to.points[index].point.clone(),
+        basic: basic_pay(f, to, &to.points[index], on).0,
+        protected_pence,
+        reason,
+        needs_decision,
+    }
+}
+
+/// A planned move to another grade during a projection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedMove {
+    /// When the move takes effect.
+    pub on: NaiveDate,
+    /// The grade moved to.
+    pub grade: GradeId,
+}
+
+/// One event in a pay projection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectionRow {
+    /// When it happens.
+    pub date: NaiveDate,
+    /// What happens: start, increment, promotion, pay year.
+    pub event: String,
+    /// The grade's printed name.
+    pub grade: String,
+    /// The point's printed name.
+    pub point: String,
+    /// Basic annual pay from this date.
+    pub basic: Amount,
+    /// Basic plus allowances, when known.
+    pub total_annual_pence: Option<Pence>,
+}
+
+/// Project pay from a starting grade and point through planned moves until `until`,
+/// applying increments by the framework's rule and placements by its promotion rule.
+pub fn project(
+    f: &Framework,
+    start_grade: &Grade,
+    start_index: usize,
+    start: NaiveDate,
+    moves: &[PlannedMove],
+    until: NaiveDate,
+) -> Vec<ProjectionRow> {
+    let mut rows = Vec::new();
+    let mut grade = start_grade;
+    let mut index = start_index.min(grade.points.len().saturating_sub(1));
+    let mut since = start;
+    let row = |date: NaiveDate, event: String, grade: &Grade, index: usize| {
+        let s = salary_at(f, grade, index, date);
+        ProjectionRow {
+            date,
+            event,
+            grade: grade.name.clone(),
+            point: s.point,
+            basic: s.basic,
+            total_annual_pence: s.total_annual_pence,
+        }
+    };
+    rows.push(row(start, "start".into(), grade, index));
+    let mut moves: Vec<&PlannedMove> = moves.iter().filter(|m| m.on > start && m.on <= until).collect();
+    moves.sort_by_key(|m| m.on);
+    let mut pending = moves.into_iter().peekable();
+    let mut today = start;
+    // Each loop handles the next event: a planned move or an increment, whichever is first.
+    for _ in 0..1000 {
+        let inc = match next_increment(f, grade, index, since, today) {
+            NextIncrement::Due { date, to_index, .. } if date <= until => Some((date, to_index)),
+            _ => None,
+        };
+        let mv = pending.peek().map(|m| m.on);
+        match (inc, mv) {
+            (Some((d, to_index)), m) if m.is_none_or(|m| d < m) => {
+                index = to_index;
+                today = d;
+                rows.push(row(d, "increment".into(), grade, index));
+            }
+            (_, Some(_)) => {
+                let Some(m) = pending.next() else { break };
+                let Some(to) = f.grade(&m.grade) else { continue };
+                let current = salary_at(f, grade, index, m.on).basic.known();
+                let placed = place_on_promotion(f, current, grade.points[index].scp, to, m.on);
+                grade = to;
+                index = placed.index;
+                since = m.on;
+                today = m.on;
+                rows.push(row(m.on, format!("promotion ({})", placed.reason), grade, index));
+            }
+            _ => break,
+        }
+    }
+    rows
+}

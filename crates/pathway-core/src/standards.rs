@@ -1,0 +1,269 @@
+//! National standards (PCF, KSS, Social Work England) and the NJC pay spine, kept as data
+//! in `reference/` and compiled in, so frameworks can refer to them by id.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::money::Pence;
+
+const STANDARDS_TOML: &str = include_str!("../../../reference/standards.toml");
+const NJC_SPINE_CSV: &str = include_str!("../../../reference/njc_pay_spine.csv");
+
+/// All national reference data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Standards {
+    /// The Professional Capabilities Framework.
+    pub pcf: Pcf,
+    /// Knowledge and skills statement sets.
+    pub kss: Vec<KssSet>,
+    /// Social Work England professional standards.
+    pub swe: Swe,
+    /// The NJC pay spine, by pay year.
+    #[serde(skip)]
+    pub njc: NjcSpine,
+}
+
+/// The PCF's domains and levels.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pcf {
+    /// Its name.
+    pub name: String,
+    /// The nine domains.
+    pub domains: Vec<PcfDomain>,
+    /// The nine levels.
+    pub levels: Vec<PcfLevel>,
+}
+
+/// One PCF domain.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PcfDomain {
+    /// Slug id, e.g. `critical-reflection-and-analysis`.
+    pub id: String,
+    /// 1 to 9.
+    pub number: u32,
+    /// Title (2018 refresh).
+    pub title: String,
+    /// Whether a source confirmed the title.
+    pub verified: bool,
+}
+
+/// One PCF level.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PcfLevel {
+    /// Slug id, e.g. `experienced-social-worker`.
+    pub id: String,
+    /// 1 (entry) to 9 (strategic).
+    pub order: u32,
+    /// Title.
+    pub title: String,
+    /// Whether a source confirmed it.
+    pub verified: bool,
+}
+
+/// A KSS statement set such as child and family practitioners (`cfp`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KssSet {
+    /// `cfp`, `ps` or `pl`.
+    pub id: String,
+    /// Official title.
+    pub title: String,
+    /// How many statements the official document has.
+    pub statement_count: u32,
+    /// The statements Pathway knows.
+    pub statements: Vec<KssStatement>,
+    /// Whether a source confirmed the set's details.
+    pub verified: bool,
+}
+
+/// One KSS statement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KssStatement {
+    /// Number within the set.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Whether a source confirmed the title.
+    pub verified: bool,
+}
+
+/// Social Work England's professional standards.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Swe {
+    /// The six standards.
+    pub standards: Vec<SweStandard>,
+}
+
+/// One SWE professional standard.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SweStandard {
+    /// 1 to 6.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Whether a source confirmed the title.
+    pub verified: bool,
+}
+
+/// NJC spinal column point salaries per pay year (pay years start on 1 April).
+#[derive(Debug, Clone, Default)]
+pub struct NjcSpine {
+    /// Pay year start year (2024 for 2024-25) → SCP → annual salary, where known.
+    years: BTreeMap<i32, BTreeMap<u32, Pence>>,
+}
+
+/// What the NJC spine says about one point on one date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NjcLookup {
+    /// The salary and the pay year it comes from, like "2024-25".
+    Known(Pence, String),
+    /// The pay year is on record but this point's figure is not.
+    UnknownPoint(String),
+    /// The date falls outside every pay year on record.
+    UnknownYear,
+}
+
+impl NjcSpine {
+    /// The salary for `scp` on `date`.
+    pub fn lookup(&self, scp: u32, date: NaiveDate) -> NjcLookup {
+        let start_year = if date.month() >= 4 { date.year() } else { date.year() - 1 };
+        let label = format!("{}-{:02}", start_year, (start_year + 1) % 100);
+        match self.years.get(&start_year) {
+            None => NjcLookup::UnknownYear,
+            Some(points) => match points.get(&scp) {
+                Some(p) => NjcLookup::Known(*p, label),
+                None => NjcLookup::UnknownPoint(label),
+            },
+        }
+    }
+
+    /// Pay years on record, as start years.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.years.keys().copied()
+    }
+
+    fn parse(csv: &str) -> NjcSpine {
+        let mut lines = csv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        let header: Vec<i32> = lines
+            .next()
+            .map(|h| {
+                h.split(',')
+                    .skip(1)
+                    .filter_map(|y| y.split('-').next()?.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut years: BTreeMap<i32, BTreeMap<u32, Pence>> =
+            header.iter().map(|y| (*y, BTreeMap::new())).collect();
+        for line in lines {
+            let mut cells = line.split(',');
+            let Some(Ok(scp)) = cells.next().map(|c| c.trim().parse::<u32>()) else {
+                continue;
+            };
+            for (year, cell) in header.iter().zip(cells) {
+                if let Ok(pounds) = cell.trim().parse::<i64>() {
+                    years.entry(*year).or_default().insert(scp, Pence::pounds(pounds));
+                }
+            }
+        }
+        NjcSpine { years }
+    }
+}
+
+impl Standards {
+    /// The standards compiled into Pathway.
+    pub fn bundled() -> &'static Standards {
+        static CELL: OnceLock<Standards> = OnceLock::new();
+        CELL.get_or_init(|| {
+            // The file is ours and checked by a test; an unreadable copy is a build defect,
+            // so fall back to empty lists rather than abort a running service.
+            let mut s: Standards = toml::from_str(STANDARDS_TOML).unwrap_or_else(|_| Standards {
+                pcf: Pcf {
+                    name: String::new(),
+                    domains: Vec::new(),
+                    levels: Vec::new(),
+                },
+                kss: Vec::new(),
+                swe: Swe { standards: Vec::new() },
+                njc: NjcSpine::default(),
+            });
+            s.njc = NjcSpine::parse(NJC_SPINE_CSV);
+            s
+        })
+    }
+
+    /// The PCF domain an id (`knowledge` or `pcf.5`) names.
+    pub fn pcf_domain(&self, id: &str) -> Option<&PcfDomain> {
+        if let Some(n) = id.strip_prefix("pcf.").and_then(|n| n.parse::<u32>().ok()) {
+            return self.pcf.domains.iter().find(|d| d.number == n);
+        }
+        self.pcf.domains.iter().find(|d| d.id == id)
+    }
+
+    /// The PCF level an id names.
+    pub fn pcf_level(&self, id: &str) -> Option<&PcfLevel> {
+        self.pcf.levels.iter().find(|l| l.id == id)
+    }
+
+    /// The KSS set an id names.
+    pub fn kss_set(&self, id: &str) -> Option<&KssSet> {
+        self.kss.iter().find(|s| s.id == id)
+    }
+
+    /// The KSS statement a reference like `cfp.7` names, with its set.
+    pub fn kss_statement(&self, reference: &str) -> Option<(&KssSet, &KssStatement)> {
+        let (set, number) = reference.split_once('.')?;
+        let number: u32 = number.parse().ok()?;
+        let set = self.kss_set(set)?;
+        set.statements.iter().find(|s| s.number == number).map(|s| (set, s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_file_parses_with_every_standard() {
+        let raw: Result<Standards, _> = toml::from_str(STANDARDS_TOML);
+        assert!(raw.is_ok(), "{:?}", raw.err());
+        let s = Standards::bundled();
+        assert_eq!(s.pcf.domains.len(), 9);
+        assert_eq!(s.pcf.levels.len(), 9);
+        assert_eq!(s.swe.standards.len(), 6);
+        let cfp = s.kss_set("cfp").unwrap();
+        assert_eq!(cfp.statement_count, 10, "the official statement has 10, the seeds list 8");
+        assert!(!cfp.statements[9].verified, "statement 10's title is unconfirmed");
+    }
+
+    #[test]
+    fn resolves_domain_and_statement_references() {
+        let s = Standards::bundled();
+        assert_eq!(s.pcf_domain("pcf.6").unwrap().id, "critical-reflection-and-analysis");
+        assert_eq!(s.pcf_domain("knowledge").unwrap().number, 5);
+        assert!(s.pcf_domain("pcf.10").is_none());
+        assert_eq!(s.kss_statement("ps.4").unwrap().1.title, "Effective use of power and authority");
+        assert!(s.kss_statement("cfp.11").is_none());
+        assert!(s.kss_statement("xyz.1").is_none());
+    }
+
+    #[test]
+    fn njc_spine_picks_the_pay_year_of_the_date() {
+        let njc = &Standards::bundled().njc;
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            njc.lookup(29, d("2024-06-01")),
+            NjcLookup::Known(Pence::pounds(38_626), "2024-25".into())
+        );
+        // 31 March still belongs to the previous pay year.
+        assert_eq!(
+            njc.lookup(29, d("2024-03-31")),
+            NjcLookup::Known(Pence::pounds(37_336), "2023-24".into())
+        );
+        // No source gave SCP 33.
+        assert_eq!(njc.lookup(33, d("2024-06-01")), NjcLookup::UnknownPoint("2024-25".into()));
+        assert_eq!(njc.lookup(29, d("2030-06-01")), NjcLookup::UnknownYear);
+    }
+}

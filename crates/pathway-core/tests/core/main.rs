@@ -1,0 +1,2 @@
+//! Integration tests for the domain core: the bundled seed frameworks, pinned to the facts
+//! of their source documents, and the validator's behaviour on broken files.
