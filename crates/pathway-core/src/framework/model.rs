@@ -58,6 +58,43 @@ id_type!(
     RoleId
 );
 
+/// Dates in framework files: a TOML date (`2024-04-01`) or the same as a string.
+mod toml_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+
+    fn convert<E: serde::de::Error>(raw: Raw) -> Result<NaiveDate, E> {
+        let text = match raw {
+            Raw::Toml(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+                _ => return Err(E::custom("expected a date like 2024-04-01, without a time")),
+            },
+            Raw::Text(t) => t,
+        };
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| E::custom(format!("`{text}` is not a date; write YYYY-MM-DD, e.g. 2024-04-01")))
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let raw = Raw::deserialize(d).map_err(|_| serde::de::Error::custom("expected a date like 2024-04-01"))?;
+        convert(raw)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        match Option::<Raw>::deserialize(d).map_err(|_| serde::de::Error::custom("expected a date like 2024-04-01"))? {
+            Some(raw) => convert(raw).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
 /// The current framework file format. Files say `format = 1`.
 pub const FORMAT_VERSION: i64 = 1;
 
@@ -119,9 +156,10 @@ pub struct About {
     /// The version of this encoding; bump it when the council changes the framework.
     pub version: String,
     /// The date this version takes effect.
+    #[serde(deserialize_with = "toml_date::required")]
     pub effective_from: NaiveDate,
     /// The date this version stops applying, if superseded.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "toml_date::optional")]
     pub effective_to: Option<NaiveDate>,
     /// What the framework was encoded from.
     pub source: String,
@@ -355,6 +393,7 @@ pub struct PayPoint {
 #[serde(deny_unknown_fields)]
 pub struct DatedSalary {
     /// First day this figure applies.
+    #[serde(deserialize_with = "toml_date::required")]
     pub from: NaiveDate,
     /// The annual salary.
     pub amount: Pence,
@@ -405,6 +444,9 @@ pub struct Level {
     /// A level people can be appointed to from outside; false only when the document says so.
     #[serde(default = "yes")]
     pub open_to_external: bool,
+    /// Filled by appointment to a vacancy; the document describes no progression route into it.
+    #[serde(default)]
+    pub appointment_only: bool,
     /// What the role is.
     #[serde(default)]
     pub description: Option<String>,

@@ -714,7 +714,7 @@ impl<'a> Validator<'a> {
         let f = self.f;
         let targets: HashSet<&str> = f.routes.iter().map(|r| r.to.as_str()).collect();
         for (li, l) in f.levels.iter().enumerate() {
-            if li == 0 || l.asye || targets.contains(l.id.as_str()) {
+            if li == 0 || l.asye || l.appointment_only || targets.contains(l.id.as_str()) {
                 continue;
             }
             let external = f.external_applicants.as_ref().is_some_and(|e| e.any_level) && l.open_to_external;

@@ -1,0 +1,54 @@
+//! The application error: one enum with stable codes, mapped once per interface.
+
+use std::path::PathBuf;
+
+use pathway_core::Diagnostic;
+
+/// Everything a use case can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A framework id that is neither bundled nor a readable file.
+    #[error("no framework `{0}`: it is not a bundled id ({1}) and no such file exists")]
+    UnknownFramework(String, String),
+    /// A file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A framework file has errors.
+    #[error("{file} has {} error(s)", .diagnostics.iter().filter(|d| d.is_error()).count())]
+    InvalidFramework {
+        /// The file.
+        file: String,
+        /// Everything found.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// Input that does not make sense, with the field it concerns.
+    #[error("{field}: {message}")]
+    BadInput {
+        /// The field or argument.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A pay question that cannot be answered.
+    #[error(transparent)]
+    Pay(#[from] pathway_core::pay::PayError),
+}
+
+impl AppError {
+    /// A stable code for scripts and the future API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::UnknownFramework(..) => "unknown_framework",
+            AppError::Read { .. } => "read_failed",
+            AppError::InvalidFramework { .. } => "invalid_framework",
+            AppError::BadInput { .. } => "bad_input",
+            AppError::Pay(pathway_core::pay::PayError::UnknownGrade { .. }) => "unknown_grade",
+            AppError::Pay(pathway_core::pay::PayError::UnknownPoint { .. }) => "unknown_point",
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Pathway's application layer: the use cases the CLI (and later the web app and API)
+//! call. Reading files, choosing storage, and — in later waves — authorisation and
+//! tenancy checks happen here, never in the interfaces.
+
+pub mod catalog;
+pub mod error;
+
+pub use error::AppError;

@@ -1,0 +1,184 @@
+//! `pathway pay` and `pathway project`: salary, increments, placement, projections.
+
+use std::process::ExitCode;
+
+use chrono::{Months, NaiveDate};
+use clap::Args;
+use pathway_core::framework::GradeId;
+use pathway_core::pay::{self, Amount, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
+use serde::Serialize;
+
+use super::{parse_date, today};
+use crate::output;
+
+#[derive(Debug, Args)]
+pub struct PayArgs {
+    /// A bundled framework id or a file path.
+    #[arg(long)]
+    framework: String,
+    /// The grade as the document prints it: "10", "HAY A", "J", "Band J".
+    #[arg(long)]
+    grade: String,
+    /// The point as the document prints it: "37", "2", "top".
+    #[arg(long)]
+    point: String,
+    /// The date (default: today).
+    #[arg(long, value_parser = parse_date)]
+    on: Option<NaiveDate>,
+    /// When the person started on this grade, to work out the next increment date.
+    #[arg(long, value_parser = parse_date)]
+    started: Option<NaiveDate>,
+    /// Also show where promotion to this grade would place them.
+    #[arg(long)]
+    promote_to: Option<String>,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct PayAnswer {
+    #[serde(flatten)]
+    salary: Salary,
+    top_point: Option<String>,
+    top_basic: Option<Amount>,
+    next_increment: Option<NextIncrement>,
+    promotion: Option<PromotionAnswer>,
+}
+
+#[derive(Debug, Serialize)]
+struct PromotionAnswer {
+    grade: String,
+    #[serde(flatten)]
+    placement: PlacementResult,
+}
+
+pub fn run(a: PayArgs) -> anyhow::Result<ExitCode> {
+    let f = super::framework(&a.framework)?;
+    let on = a.on.unwrap_or_else(today);
+    let grade = pay::find_grade(&f, &a.grade)?;
+    let (index, _) = pay::find_point(grade, &a.point)?;
+    let salary = pay::salary_at(&f, grade, index, on);
+    let top = pay::top_of_grade(grade);
+    let next_increment = a.started.map(|s| pay::next_increment(&f, grade, index, s, on));
+    let promotion = match &a.promote_to {
+        Some(name) => {
+            let to = pay::find_grade(&f, name)?;
+            Some(PromotionAnswer {
+                grade: to.name.clone(),
+                placement: pay::place_on_promotion(&f, salary.basic.known(), grade.points[index].scp, to, on),
+            })
+        }
+        None => None,
+    };
+    let answer = PayAnswer {
+        top_point: top.map(|(_, p)| p.point.clone()),
+        top_basic: top.map(|(_, p)| pay::basic_pay(&f, grade, p, on).0),
+        salary,
+        next_increment,
+        promotion,
+    };
+    if a.json {
+        output::json(&answer)?;
+    } else {
+        print_answer(&answer);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_answer(a: &PayAnswer) {
+    let s = &a.salary;
+    let scp = s.scp.map(|n| format!(" (SCP {n})")).unwrap_or_default();
+    println!("{} {}, point {}{scp}, on {}", s.framework, s.grade, s.point, s.on);
+    match &s.basic {
+        Amount::Known { pence } => println!("  Basic salary:  {pence} a year"),
+        Amount::Unknown { reason } => println!("  Basic salary:  not known — {reason}"),
+    }
+    for al in &s.allowances {
+        println!("  {}: {} a year", al.name, al.annual_pence);
+    }
+    match s.total_annual_pence {
+        Some(t) => println!("  Total:         {t} a year"),
+        None => println!("  Total:         not known (basic salary not published)"),
+    }
+    if let Some(y) = &s.pay_year {
+        println!("  Pay table:     {y}");
+    }
+    match (&a.top_point, &a.top_basic) {
+        (Some(p), Some(b)) if s.top_of_grade => println!("  This is the top of the grade ({p}, {b})."),
+        (Some(p), Some(b)) => println!("  Top of grade:  point {p}, {b}"),
+        _ => {}
+    }
+    match &a.next_increment {
+        Some(NextIncrement::AtTop) => println!("  Next increment: none — already at the top of the grade"),
+        Some(NextIncrement::Due { date, to_point, assumed, .. }) => {
+            let caveat = if *assumed { " (the framework does not state its increment rule; usual practice assumed)" } else { "" };
+            println!("  Next increment: {date}, to point {to_point}{caveat}");
+        }
+        Some(NextIncrement::NoRule) => println!("  Next increment: the framework states no increment rule"),
+        None => {}
+    }
+    if let Some(p) = &a.promotion {
+        println!("  On promotion to {}: point {} at {} — {}", p.grade, p.placement.point, p.placement.basic, p.placement.reason);
+    }
+    for n in &s.notes {
+        println!("  Note: {n}");
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// A bundled framework id or a file path.
+    #[arg(long)]
+    framework: String,
+    /// Starting grade.
+    #[arg(long)]
+    grade: String,
+    /// Starting point.
+    #[arg(long)]
+    point: String,
+    /// Start date (default: today).
+    #[arg(long, value_parser = parse_date)]
+    from: Option<NaiveDate>,
+    /// How many years to project.
+    #[arg(long, default_value_t = 5)]
+    years: u32,
+    /// A planned promotion: DATE=GRADE, e.g. 2026-10-01=10. Repeatable.
+    #[arg(long = "move", value_parser = parse_move)]
+    moves: Vec<(NaiveDate, String)>,
+    /// Print as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_move(s: &str) -> Result<(NaiveDate, String), String> {
+    let (d, g) = s.split_once('=').ok_or_else(|| format!("`{s}`: write a move as DATE=GRADE, e.g. 2026-10-01=10"))?;
+    Ok((parse_date(d)?, g.to_owned()))
+}
+
+pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
+    let f = super::framework(&a.framework)?;
+    let from = a.from.unwrap_or_else(today);
+    let grade = pay::find_grade(&f, &a.grade)?;
+    let (index, _) = pay::find_point(grade, &a.point)?;
+    let mut moves = Vec::new();
+    for (on, name) in &a.moves {
+        let to = pay::find_grade(&f, name)?;
+        moves.push(PlannedMove { on: *on, grade: GradeId(to.id.to_string()) });
+    }
+    let until = from.checked_add_months(Months::new(a.years * 12)).unwrap_or(from);
+    let rows: Vec<ProjectionRow> = pay::project(&f, grade, index, from, &moves, until);
+    if a.json {
+        output::json(&rows)?;
+    } else {
+        println!("{:<11} {:<14} {:<8} {:>12} {:>12}  EVENT", "DATE", "GRADE", "POINT", "BASIC", "TOTAL");
+        for r in &rows {
+            let total = r.total_annual_pence.map(|t| t.to_string()).unwrap_or_else(|| "not known".into());
+            println!("{:<11} {:<14} {:<8} {:>12} {:>12}  {}", r.date, r.grade, r.point, r.basic.to_string(), total, r.event);
+        }
+        if f.pay.increments.as_ref().is_some_and(|i| i.basis == pathway_core::framework::Basis::Assumed) {
+            println!("Increments follow an assumed rule: the framework does not state one.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
