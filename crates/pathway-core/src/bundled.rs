@@ -18,7 +18,11 @@ pub const FILES: &[BundledFile] = &[
     BundledFile { id: "medway", file: "medway.toml", text: include_str!("../../../frameworks/medway.toml") },
     BundledFile { id: "rotherham", file: "rotherham.toml", text: include_str!("../../../frameworks/rotherham.toml") },
     BundledFile { id: "bexley", file: "bexley.toml", text: include_str!("../../../frameworks/bexley.toml") },
-    BundledFile { id: "west-sussex", file: "west-sussex.toml", text: include_str!("../../../frameworks/west-sussex.toml") },
+    BundledFile {
+        id: "west-sussex",
+        file: "west-sussex.toml",
+        text: include_str!("../../../frameworks/west-sussex.toml"),
+    },
 ];
 
 /// The bundled file with this id.

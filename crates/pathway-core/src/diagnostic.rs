@@ -132,10 +132,7 @@ impl Diagnostic {
 
     /// A warning at `path`.
     pub fn warning(code: &'static str, path: FieldPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, path, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, path, message) }
     }
 
     /// The same diagnostic with a hint.
@@ -181,8 +178,9 @@ mod tests {
 
     #[test]
     fn renders_like_a_compiler() {
-        let mut d = Diagnostic::error("unknown-level", FieldPath::root().key("routes").index(2).key("to"), "no level `x`")
-            .with_hint("declare it under [[levels]]");
+        let mut d =
+            Diagnostic::error("unknown-level", FieldPath::root().key("routes").index(2).key("to"), "no level `x`")
+                .with_hint("declare it under [[levels]]");
         d.position = Some(Position { line: 40, column: 6 });
         assert_eq!(
             d.render("f.toml"),

@@ -28,11 +28,7 @@ impl Pence {
     /// `"31824.50"`. A bare number is whole pounds.
     pub fn parse(text: &str) -> Result<Pence, String> {
         let trimmed = text.trim();
-        let cleaned: String = trimmed
-            .trim_start_matches('£')
-            .chars()
-            .filter(|c| *c != ',' && *c != '_')
-            .collect();
+        let cleaned: String = trimmed.trim_start_matches('£').chars().filter(|c| *c != ',' && *c != '_').collect();
         if cleaned.is_empty() {
             return Err(format!("`{text}` is not an amount of money"));
         }
@@ -45,13 +41,9 @@ impl Pence {
             || !fraction.chars().all(|c| c.is_ascii_digit())
             || fraction.len() > 2
         {
-            return Err(format!(
-                "`{text}` is not an amount of money; write whole pounds like 31824 or \"£31,824.50\""
-            ));
+            return Err(format!("`{text}` is not an amount of money; write whole pounds like 31824 or \"£31,824.50\""));
         }
-        let pounds: i64 = whole
-            .parse()
-            .map_err(|_| format!("`{text}` is too large an amount"))?;
+        let pounds: i64 = whole.parse().map_err(|_| format!("`{text}` is too large an amount"))?;
         let pence: i64 = match fraction.len() {
             0 => 0,
             1 => fraction.parse::<i64>().unwrap_or(0) * 10,
@@ -95,7 +87,7 @@ impl fmt::Display for Pence {
         let digits = pounds.to_string();
         let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(c);
@@ -103,11 +95,7 @@ impl fmt::Display for Pence {
         if negative {
             f.write_str("-")?;
         }
-        if pence == 0 {
-            write!(f, "£{grouped}")
-        } else {
-            write!(f, "£{grouped}.{pence:02}")
-        }
+        if pence == 0 { write!(f, "£{grouped}") } else { write!(f, "£{grouped}.{pence:02}") }
     }
 }
 
@@ -119,13 +107,11 @@ impl<'de> Deserialize<'de> for Pence {
             Pounds(i64),
             Text(String),
         }
-        match Raw::deserialize(deserializer)
-            .map_err(|_| serde::de::Error::custom("expected money: whole pounds like 31824 or a string like \"£31,824.50\""))?
-        {
+        match Raw::deserialize(deserializer).map_err(|_| {
+            serde::de::Error::custom("expected money: whole pounds like 31824 or a string like \"£31,824.50\"")
+        })? {
             Raw::Pounds(p) if p >= 0 => Ok(Pence::pounds(p)),
-            Raw::Pounds(p) => Err(serde::de::Error::custom(format!(
-                "money cannot be negative (got {p})"
-            ))),
+            Raw::Pounds(p) => Err(serde::de::Error::custom(format!("money cannot be negative (got {p})"))),
             Raw::Text(t) => Pence::parse(&t).map_err(serde::de::Error::custom),
         }
     }

@@ -151,11 +151,8 @@ pub fn basic_pay(f: &Framework, grade: &Grade, point: &PayPoint, on: NaiveDate) 
                     Some(format!("NJC {year}")),
                 ),
                 NjcLookup::UnknownYear => {
-                    let years: Vec<String> = Standards::bundled()
-                        .njc
-                        .years()
-                        .map(|y| format!("{y}-{:02}", (y + 1) % 100))
-                        .collect();
+                    let years: Vec<String> =
+                        Standards::bundled().njc.years().map(|y| format!("{y}-{:02}", (y + 1) % 100)).collect();
                     (
                         Amount::unknown(format!(
                             "{on} is outside the NJC pay years Pathway holds ({})",
@@ -220,15 +217,12 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
         notes.push(format!("Basic pay not known: {reason}."));
     }
     if on < f.framework.effective_from {
-        notes.push(format!(
-            "{on} is before this framework version took effect ({}).",
-            f.framework.effective_from
-        ));
+        notes.push(format!("{on} is before this framework version took effect ({}).", f.framework.effective_from));
     }
-    if !grade.points_complete {
-        if let Some(n) = &grade.note {
-            notes.push(n.clone());
-        }
+    if !grade.points_complete
+        && let Some(n) = &grade.note
+    {
+        notes.push(n.clone());
     }
     Salary {
         framework: f.framework.id.to_string(),
@@ -250,7 +244,7 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
 
 /// The top point of a grade.
 pub fn top_of_grade(grade: &Grade) -> Option<(usize, &PayPoint)> {
-    grade.points.iter().enumerate().last()
+    grade.points.iter().enumerate().next_back()
 }
 
 /// What happens next on the pay scale for someone on a point.
@@ -283,11 +277,7 @@ fn increment_dates(f: &Framework, started: NaiveDate) -> Option<impl Iterator<It
     let (month, day) = (rule.month.unwrap_or(4), rule.day.unwrap_or(1));
     let next_fixed = move |after: NaiveDate| -> Option<NaiveDate> {
         let this_year = NaiveDate::from_ymd_opt(after.year(), month, day)?;
-        if this_year > after {
-            Some(this_year)
-        } else {
-            NaiveDate::from_ymd_opt(after.year() + 1, month, day)
-        }
+        if this_year > after { Some(this_year) } else { NaiveDate::from_ymd_opt(after.year() + 1, month, day) }
     };
     let first = match on {
         IncrementDate::Anniversary => started.checked_add_months(Months::new(12.max(first_after))),
@@ -300,7 +290,13 @@ fn increment_dates(f: &Framework, started: NaiveDate) -> Option<impl Iterator<It
 }
 
 /// The next increment for someone on point `index` of `grade` since `started`, as seen on `today`.
-pub fn next_increment(f: &Framework, grade: &Grade, index: usize, started: NaiveDate, today: NaiveDate) -> NextIncrement {
+pub fn next_increment(
+    f: &Framework,
+    grade: &Grade,
+    index: usize,
+    started: NaiveDate,
+    today: NaiveDate,
+) -> NextIncrement {
     let top = grade.points.len().saturating_sub(1);
     if index >= top {
         return NextIncrement::AtTop;
@@ -343,7 +339,13 @@ pub struct PlacementResult {
 }
 
 /// Place someone paid `current` on `to` on `on`, by the framework's promotion rule.
-pub fn place_on_promotion(f: &Framework, current: Option<Pence>, current_scp: Option<u32>, to: &Grade, on: NaiveDate) -> PlacementResult {
+pub fn place_on_promotion(
+    f: &Framework,
+    current: Option<Pence>,
+    current_scp: Option<u32>,
+    to: &Grade,
+    on: NaiveDate,
+) -> PlacementResult {
     let rule = f.pay.placement.as_ref();
     let method = rule.map(|r| r.on_promotion).unwrap_or(Placement::BottomOfGrade);
     let protect = rule.is_some_and(|r| r.protect_pay);
@@ -389,20 +391,19 @@ fn place(
         (_, None) => (0, "bottom of the new grade (current pay not known)".to_owned(), true),
     };
     let mut protected_pence = None;
-    if protect {
-        if let (Some(c), Some(Some(new))) = (current, pays.get(index)) {
-            if *new < c {
-                match first_where(&|p| p >= c) {
-                    Some(i) => {
-                        index = i;
-                        reason = format!("{reason}; moved up to {} so pay does not fall", to.points[i].point);
-                    }
-                    None => {
-                        index = to.points.len() - 1;
-                        protected_pence = Some(c);
-                        reason = format!("{reason}; pay protected at {c}");
-                    }
-                }
+    if protect
+        && let (Some(c), Some(Some(new))) = (current, pays.get(index))
+        && *new < c
+    {
+        match first_where(&|p| p >= c) {
+            Some(i) => {
+                index = i;
+                reason = format!("{reason}; moved up to {} so pay does not fall", to.points[i].point);
+            }
+            None => {
+                index = to.points.len() - 1;
+                protected_pence = Some(c);
+                reason = format!("{reason}; pay protected at {c}");
             }
         }
     }

@@ -148,15 +148,9 @@ impl NjcSpine {
         let mut lines = csv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
         let header: Vec<i32> = lines
             .next()
-            .map(|h| {
-                h.split(',')
-                    .skip(1)
-                    .filter_map(|y| y.split('-').next()?.parse().ok())
-                    .collect()
-            })
+            .map(|h| h.split(',').skip(1).filter_map(|y| y.split('-').next()?.parse().ok()).collect())
             .unwrap_or_default();
-        let mut years: BTreeMap<i32, BTreeMap<u32, Pence>> =
-            header.iter().map(|y| (*y, BTreeMap::new())).collect();
+        let mut years: BTreeMap<i32, BTreeMap<u32, Pence>> = header.iter().map(|y| (*y, BTreeMap::new())).collect();
         for line in lines {
             let mut cells = line.split(',');
             let Some(Ok(scp)) = cells.next().map(|c| c.trim().parse::<u32>()) else {
@@ -180,11 +174,7 @@ impl Standards {
             // The file is ours and checked by a test; an unreadable copy is a build defect,
             // so fall back to empty lists rather than abort a running service.
             let mut s: Standards = toml::from_str(STANDARDS_TOML).unwrap_or_else(|_| Standards {
-                pcf: Pcf {
-                    name: String::new(),
-                    domains: Vec::new(),
-                    levels: Vec::new(),
-                },
+                pcf: Pcf { name: String::new(), domains: Vec::new(), levels: Vec::new() },
                 kss: Vec::new(),
                 swe: Swe { standards: Vec::new() },
                 njc: NjcSpine::default(),
@@ -253,15 +243,9 @@ mod tests {
     fn njc_spine_picks_the_pay_year_of_the_date() {
         let njc = &Standards::bundled().njc;
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(
-            njc.lookup(29, d("2024-06-01")),
-            NjcLookup::Known(Pence::pounds(38_626), "2024-25".into())
-        );
+        assert_eq!(njc.lookup(29, d("2024-06-01")), NjcLookup::Known(Pence::pounds(38_626), "2024-25".into()));
         // 31 March still belongs to the previous pay year.
-        assert_eq!(
-            njc.lookup(29, d("2024-03-31")),
-            NjcLookup::Known(Pence::pounds(37_336), "2023-24".into())
-        );
+        assert_eq!(njc.lookup(29, d("2024-03-31")), NjcLookup::Known(Pence::pounds(37_336), "2023-24".into()));
         // No source gave SCP 33.
         assert_eq!(njc.lookup(33, d("2024-06-01")), NjcLookup::UnknownPoint("2024-25".into()));
         assert_eq!(njc.lookup(29, d("2030-06-01")), NjcLookup::UnknownYear);

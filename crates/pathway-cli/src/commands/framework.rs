@@ -188,7 +188,10 @@ pub fn pay_range(f: &Framework, level: &Level, on: NaiveDate) -> PayRange {
         grades: grades.iter().map(|g| g.name.clone()).collect(),
         min_pence: known.iter().min().copied(),
         max_pence: known.iter().max().copied(),
-        allowances_pence: grades.first().map(|g| pay::allowances(f, &g.id).iter().map(|a| a.annual_pence).sum()).unwrap_or_default(),
+        allowances_pence: grades
+            .first()
+            .map(|g| pay::allowances(f, &g.id).iter().map(|a| a.annual_pence).sum())
+            .unwrap_or_default(),
         complete,
     }
 }
@@ -239,7 +242,8 @@ fn describe_route(f: &Framework, r: &Route) -> Vec<String> {
     for e in &r.evidence {
         let mut s = format!("    evidence: {} × {}", e.min, e.description);
         if !e.authorised_by.is_empty() {
-            let names: Vec<&str> = e.authorised_by.iter().map(|a| f.role(a).map(|r| r.name.as_str()).unwrap_or(a.as_str())).collect();
+            let names: Vec<&str> =
+                e.authorised_by.iter().map(|a| f.role(a).map(|r| r.name.as_str()).unwrap_or(a.as_str())).collect();
             s.push_str(&format!(" (authorised by {})", names.join(" and ")));
         }
         lines.push(s);
@@ -276,7 +280,10 @@ pub fn render_ladder(f: &Framework, on: NaiveDate) -> String {
     let mut out = String::new();
     let a = &f.framework;
     out.push_str(&format!("{} — {}\n{}\n", a.authority, a.service, a.title));
-    out.push_str(&format!("Framework `{}` version {} in effect from {}; pay shown as on {on}\n", a.id, a.version, a.effective_from));
+    out.push_str(&format!(
+        "Framework `{}` version {} in effect from {}; pay shown as on {on}\n",
+        a.id, a.version, a.effective_from
+    ));
     if let Some(note) = &f.pay.note {
         out.push_str(&format!("Pay: {note}\n"));
     }
@@ -284,7 +291,10 @@ pub fn render_ladder(f: &Framework, on: NaiveDate) -> String {
     for (i, l) in f.levels.iter().enumerate() {
         let pcf = l.pcf_level.as_deref().and_then(|p| std.pcf_level(p)).map(|p| p.title.as_str()).unwrap_or("—");
         out.push_str(&format!("\n{:>2}. {} [{}]\n", i + 1, l.name, l.id));
-        out.push_str(&format!("    PCF level: {pcf}; KSS: {}\n", if l.kss.is_empty() { "—".into() } else { l.kss.join(", ") }));
+        out.push_str(&format!(
+            "    PCF level: {pcf}; KSS: {}\n",
+            if l.kss.is_empty() { "—".into() } else { l.kss.join(", ") }
+        ));
         out.push_str(&format!("    Pay: {}\n", describe_range(&pay_range(f, l, on))));
         for c in &l.requirements {
             let tag = if c.essential { "essential" } else { "desirable" };
@@ -339,12 +349,8 @@ pub struct CompareCell {
 /// Levels side by side, one row per PCF level in ladder order.
 pub fn compare(frameworks: &[Framework], on: NaiveDate) -> CompareTable {
     let std = Standards::bundled();
-    let mut keys: Vec<(u32, String, String)> = std
-        .pcf
-        .levels
-        .iter()
-        .map(|l| (l.order, l.id.clone(), l.title.clone()))
-        .collect();
+    let mut keys: Vec<(u32, String, String)> =
+        std.pcf.levels.iter().map(|l| (l.order, l.id.clone(), l.title.clone())).collect();
     keys.push((u32::MAX, String::new(), "No PCF level stated".into()));
     let rows = keys
         .into_iter()

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 /// Parse a `YYYY-MM-DD` argument.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2025-04-01"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2025-04-01"))
 }
 
 /// Today's date, for commands whose date defaults to now.

@@ -112,14 +112,21 @@ fn print_answer(a: &PayAnswer) {
     match &a.next_increment {
         Some(NextIncrement::AtTop) => println!("  Next increment: none — already at the top of the grade"),
         Some(NextIncrement::Due { date, to_point, assumed, .. }) => {
-            let caveat = if *assumed { " (the framework does not state its increment rule; usual practice assumed)" } else { "" };
+            let caveat = if *assumed {
+                " (the framework does not state its increment rule; usual practice assumed)"
+            } else {
+                ""
+            };
             println!("  Next increment: {date}, to point {to_point}{caveat}");
         }
         Some(NextIncrement::NoRule) => println!("  Next increment: the framework states no increment rule"),
         None => {}
     }
     if let Some(p) = &a.promotion {
-        println!("  On promotion to {}: point {} at {} — {}", p.grade, p.placement.point, p.placement.basic, p.placement.reason);
+        println!(
+            "  On promotion to {}: point {} at {} — {}",
+            p.grade, p.placement.point, p.placement.basic, p.placement.reason
+        );
     }
     for n in &s.notes {
         println!("  Note: {n}");
@@ -174,7 +181,15 @@ pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
         println!("{:<11} {:<14} {:<8} {:>12} {:>12}  EVENT", "DATE", "GRADE", "POINT", "BASIC", "TOTAL");
         for r in &rows {
             let total = r.total_annual_pence.map(|t| t.to_string()).unwrap_or_else(|| "not known".into());
-            println!("{:<11} {:<14} {:<8} {:>12} {:>12}  {}", r.date, r.grade, r.point, r.basic.to_string(), total, r.event);
+            println!(
+                "{:<11} {:<14} {:<8} {:>12} {:>12}  {}",
+                r.date,
+                r.grade,
+                r.point,
+                r.basic.to_string(),
+                total,
+                r.event
+            );
         }
         if f.pay.increments.as_ref().is_some_and(|i| i.basis == pathway_core::framework::Basis::Assumed) {
             println!("Increments follow an assumed rule: the framework does not state one.");

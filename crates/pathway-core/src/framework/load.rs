@@ -8,8 +8,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::model::{
-    About, Anomaly, Appraisal, AsyePolicy, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer,
-    Level, PaySettings, Role, Route,
+    About, Anomaly, Appraisal, AsyePolicy, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer, Level,
+    PaySettings, Role, Route,
 };
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};
@@ -119,11 +119,7 @@ fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
     for (key, value) in doc.iter() {
         let name = key.get_ref().as_ref();
         let path = FieldPath::root().key(name);
-        let part = |out: &mut Vec<Diagnostic>, ok: Result<(), Diagnostic>| {
-            if let Err(d) = ok {
-                out.push(d);
-            }
-        };
+        let part = |out: &mut Vec<Diagnostic>, problem: Option<Diagnostic>| out.extend(problem);
         match name {
             "format" => part(&mut out, check_as::<i64>(value, source, &path)),
             "framework" => part(&mut out, check_as::<About>(value, source, &path)),
@@ -139,11 +135,12 @@ fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
             "learning_offers" => out.extend(check_each::<LearningOffer>(value, source, &path)),
             "anomalies" => out.extend(check_each::<Anomaly>(value, source, &path)),
             other => out.push(located(
-                Diagnostic::error("unknown-field", path.clone(), format!("unknown section `{other}`"))
-                    .with_hint(format!(
+                Diagnostic::error("unknown-field", path.clone(), format!("unknown section `{other}`")).with_hint(
+                    format!(
                         "a framework file has: {}",
                         TOP_LEVEL.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-                    )),
+                    ),
+                ),
                 source,
                 Some(key.span()),
             )),
@@ -152,27 +149,15 @@ fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
     out
 }
 
-fn check_as<T: DeserializeOwned>(
-    value: &Spanned<DeValue<'_>>,
-    source: &str,
-    path: &FieldPath,
-) -> Result<(), Diagnostic> {
-    T::deserialize(ValueDeserializer::from(value.clone()))
-        .map(|_| ())
-        .map_err(|e| from_de_error(&e, source, path.clone()))
+fn check_as<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, source: &str, path: &FieldPath) -> Option<Diagnostic> {
+    T::deserialize(ValueDeserializer::from(value.clone())).err().map(|e| from_de_error(&e, source, path.clone()))
 }
 
-fn check_each<T: DeserializeOwned>(
-    value: &Spanned<DeValue<'_>>,
-    source: &str,
-    path: &FieldPath,
-) -> Vec<Diagnostic> {
+fn check_each<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, source: &str, path: &FieldPath) -> Vec<Diagnostic> {
     match value.get_ref() {
-        DeValue::Array(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| check_as::<T>(item, source, &path.index(i)).err())
-            .collect(),
+        DeValue::Array(items) => {
+            items.iter().enumerate().filter_map(|(i, item)| check_as::<T>(item, source, &path.index(i))).collect()
+        }
         other => vec![located(
             Diagnostic::error(
                 "wrong-type",

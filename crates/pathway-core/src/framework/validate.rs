@@ -115,7 +115,12 @@ impl<'a> Validator<'a> {
                 );
             }
             if !seen.insert(id) {
-                self.error("duplicate-id", path, format!("{what} id `{id}` is used twice"), "give each entry its own id");
+                self.error(
+                    "duplicate-id",
+                    path,
+                    format!("{what} id `{id}` is used twice"),
+                    "give each entry its own id",
+                );
             }
         }
     }
@@ -212,15 +217,15 @@ impl<'a> Validator<'a> {
                 "for example `west-sussex`",
             );
         }
-        if let Some(to) = f.framework.effective_to {
-            if to <= f.framework.effective_from {
-                self.error(
-                    "bad-dates",
-                    root().key("framework").key("effective_to"),
-                    format!("effective_to {to} is not after effective_from {}", f.framework.effective_from),
-                    "",
-                );
-            }
+        if let Some(to) = f.framework.effective_to
+            && to <= f.framework.effective_from
+        {
+            self.error(
+                "bad-dates",
+                root().key("framework").key("effective_to"),
+                format!("effective_to {to} is not after effective_from {}", f.framework.effective_from),
+                "",
+            );
         }
         if f.levels.is_empty() {
             self.error("no-levels", root(), "the framework has no levels".into(), "add at least one [[levels]] entry");
@@ -303,7 +308,10 @@ impl<'a> Validator<'a> {
                             self.error(
                                 "salary-conflict",
                                 ppath.clone(),
-                                format!("grade `{}` takes salaries from the NJC spine; point {} must not give its own", g.id, p.point),
+                                format!(
+                                    "grade `{}` takes salaries from the NJC spine; point {} must not give its own",
+                                    g.id, p.point
+                                ),
                                 "remove the salary, or make the grade `spine = \"local\"`",
                             );
                         }
@@ -319,22 +327,22 @@ impl<'a> Validator<'a> {
                         }
                     }
                 }
-                if let Some(scp) = p.scp {
-                    if scp == 0 || scp > 100 {
-                        self.error("bad-scp", ppath.key("scp"), format!("SCP {scp} is not a spinal column point"), "");
-                    }
+                if let Some(scp) = p.scp
+                    && (scp == 0 || scp > 100)
+                {
+                    self.error("bad-scp", ppath.key("scp"), format!("SCP {scp} is not a spinal column point"), "");
                 }
             }
             for w in g.points.windows(2) {
-                if let (Some(a), Some(b)) = (w[0].scp, w[1].scp) {
-                    if b <= a {
-                        self.error(
-                            "points-order",
-                            gpath.key("points"),
-                            format!("grade `{}` lists SCP {b} after SCP {a}; points go lowest first", g.id),
-                            "",
-                        );
-                    }
+                if let (Some(a), Some(b)) = (w[0].scp, w[1].scp)
+                    && b <= a
+                {
+                    self.error(
+                        "points-order",
+                        gpath.key("points"),
+                        format!("grade `{}` lists SCP {b} after SCP {a}; points go lowest first", g.id),
+                        "",
+                    );
                 }
             }
             self.falling_salaries(gi);
@@ -349,23 +357,23 @@ impl<'a> Validator<'a> {
         let mut previous: Option<(usize, crate::money::Pence)> = None;
         for (pi, p) in g.points.iter().enumerate() {
             let Some(amount) = latest(p) else { continue };
-            if let Some((prev_i, prev)) = previous {
-                if amount < prev {
-                    let path = root().key("grades").index(gi).key("points").index(pi).key("salary");
-                    let message = format!(
-                        "in grade `{}` point {} pays {} but the point below it ({}) pays {}: salary falls as the point rises",
-                        g.id, p.point, amount, g.points[prev_i].point, prev
-                    );
-                    if p.anomaly.is_some() {
-                        self.warning("falling-salary", path, message, "kept as published; the file records the anomaly");
-                    } else {
-                        self.error(
+            if let Some((prev_i, prev)) = previous
+                && amount < prev
+            {
+                let path = root().key("grades").index(gi).key("points").index(pi).key("salary");
+                let message = format!(
+                    "in grade `{}` point {} pays {} but the point below it ({}) pays {}: salary falls as the point rises",
+                    g.id, p.point, amount, g.points[prev_i].point, prev
+                );
+                if p.anomaly.is_some() {
+                    self.warning("falling-salary", path, message, "kept as published; the file records the anomaly");
+                } else {
+                    self.error(
                             "falling-salary",
                             path,
                             message,
                             "check the source; if the document really prints this, keep it and add `anomaly = \"...\"` to the point",
                         );
-                    }
                 }
             }
             previous = Some((pi, amount));
@@ -408,7 +416,12 @@ impl<'a> Validator<'a> {
                 }
             }
             if inc.points_per_increment == 0 {
-                self.error("bad-increment", path.key("points_per_increment"), "points_per_increment must be at least 1".into(), "");
+                self.error(
+                    "bad-increment",
+                    path.key("points_per_increment"),
+                    "points_per_increment must be at least 1".into(),
+                    "",
+                );
             }
         }
         if !f.grades.is_empty() && f.pay.salaries == PayPublication::NotPublished {
@@ -434,16 +447,16 @@ impl<'a> Validator<'a> {
             for (gi, g) in l.grades.iter().enumerate() {
                 self.check_grade(path.key("grades").index(gi), g.as_str());
             }
-            if let Some(pcf) = &l.pcf_level {
-                if self.std.pcf_level(pcf).is_none() {
-                    let known: Vec<_> = self.std.pcf.levels.iter().map(|l| l.id.as_str()).collect();
-                    self.error(
-                        "unknown-pcf-level",
-                        path.key("pcf_level"),
-                        format!("`{pcf}` is not a PCF level"),
-                        &format!("PCF levels: {}", known.join(", ")),
-                    );
-                }
+            if let Some(pcf) = &l.pcf_level
+                && self.std.pcf_level(pcf).is_none()
+            {
+                let known: Vec<_> = self.std.pcf.levels.iter().map(|l| l.id.as_str()).collect();
+                self.error(
+                    "unknown-pcf-level",
+                    path.key("pcf_level"),
+                    format!("`{pcf}` is not a PCF level"),
+                    &format!("PCF levels: {}", known.join(", ")),
+                );
             }
             for (ki, set) in l.kss.iter().enumerate() {
                 if self.std.kss_set(set).is_none() {
@@ -458,15 +471,15 @@ impl<'a> Validator<'a> {
             for (si, s) in l.kss_statements_listed.iter().enumerate() {
                 let spath = path.key("kss_statements_listed").index(si);
                 self.check_kss_statement(spath.clone(), s);
-                if let Some((set, _)) = s.split_once('.') {
-                    if !l.kss.iter().any(|k| k == set) {
-                        self.warning(
-                            "kss-set-not-listed",
-                            spath,
-                            format!("level `{}` lists statement `{s}` but is not measured against set `{set}`", l.id),
-                            &format!("add \"{set}\" to the level's `kss`"),
-                        );
-                    }
+                if let Some((set, _)) = s.split_once('.')
+                    && !l.kss.iter().any(|k| k == set)
+                {
+                    self.warning(
+                        "kss-set-not-listed",
+                        spath,
+                        format!("level `{}` lists statement `{s}` but is not measured against set `{set}`", l.id),
+                        &format!("add \"{set}\" to the level's `kss`"),
+                    );
                 }
             }
             for (ci, c) in l.requirements.iter().enumerate() {
@@ -495,10 +508,10 @@ impl<'a> Validator<'a> {
         if let Some((message, _)) = missing {
             self.error("incomplete-criterion", path.clone(), message, "see frameworks/README.md, \"Criteria\"");
         }
-        if let Some(stage) = c.stage {
-            if !(1..=2).contains(&stage) {
-                self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
-            }
+        if let Some(stage) = c.stage
+            && !(1..=2).contains(&stage)
+        {
+            self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
         }
         for (ai, a) in c.accepts.iter().enumerate() {
             if !ASYE_EQUIVALENTS.contains(&a.as_str()) {
@@ -538,7 +551,10 @@ impl<'a> Validator<'a> {
                 self.warning(
                     "duplicate-route",
                     path.clone(),
-                    format!("routes `{}` and `{}` both go from `{}` to `{}` the same way", f.routes[prev].id, r.id, r.from, r.to),
+                    format!(
+                        "routes `{}` and `{}` both go from `{}` to `{}` the same way",
+                        f.routes[prev].id, r.id, r.from, r.to
+                    ),
                     "",
                 );
             }
@@ -569,15 +585,15 @@ impl<'a> Validator<'a> {
             for (ii, role) in r.independent_roles.iter().enumerate() {
                 let ipath = path.key("independent_roles").index(ii);
                 self.check_role(ipath.clone(), role.as_str());
-                if let Some(decl) = f.roles.iter().find(|x| x.id == *role) {
-                    if !decl.line_management {
-                        self.error(
+                if let Some(decl) = f.roles.iter().find(|x| x.id == *role)
+                    && !decl.line_management
+                {
+                    self.error(
                             "independence-conflict",
                             ipath,
                             format!("`{role}` is not a line-management role, so \"independent of the worker's own\" has no meaning"),
                             "mark the role `line_management = true` or drop the rule",
                         );
-                    }
                 }
             }
             for (ci, c) in r.criteria.iter().enumerate() {
@@ -585,17 +601,16 @@ impl<'a> Validator<'a> {
             }
             self.evidence(ri, r);
             self.steps(ri, r);
-            if r.trigger == Trigger::AsyePass {
-                if let Some(from) = f.levels.iter().find(|l| l.id == r.from) {
-                    if !from.asye {
-                        self.error(
-                            "trigger-level",
-                            path.key("trigger"),
-                            format!("route `{}` is triggered by an ASYE pass but `{}` is not the ASYE level", r.id, r.from),
-                            "mark the level `asye = true` or change the trigger",
-                        );
-                    }
-                }
+            if r.trigger == Trigger::AsyePass
+                && let Some(from) = f.levels.iter().find(|l| l.id == r.from)
+                && !from.asye
+            {
+                self.error(
+                    "trigger-level",
+                    path.key("trigger"),
+                    format!("route `{}` is triggered by an ASYE pass but `{}` is not the ASYE level", r.id, r.from),
+                    "mark the level `asye = true` or change the trigger",
+                );
             }
         }
     }
@@ -605,7 +620,12 @@ impl<'a> Validator<'a> {
         for (ei, e) in r.evidence.iter().enumerate() {
             let path = root().key("routes").index(ri).key("evidence").index(ei);
             if !seen.insert(e.id.as_str()) {
-                self.error("duplicate-id", path.key("id"), format!("evidence id `{}` is used twice in route `{}`", e.id, r.id), "");
+                self.error(
+                    "duplicate-id",
+                    path.key("id"),
+                    format!("evidence id `{}` is used twice in route `{}`", e.id, r.id),
+                    "",
+                );
             }
             if !EVIDENCE_KINDS.contains(&e.kind.as_str()) {
                 self.warning(
@@ -615,10 +635,10 @@ impl<'a> Validator<'a> {
                     &format!("known kinds: {}", EVIDENCE_KINDS.join(", ")),
                 );
             }
-            if let Some(max) = e.max {
-                if max < e.min {
-                    self.error("bad-count", path.key("max"), format!("max {max} is below min {}", e.min), "");
-                }
+            if let Some(max) = e.max
+                && max < e.min
+            {
+                self.error("bad-count", path.key("max"), format!("max {max} is below min {}", e.min), "");
             }
             for (di, d) in e.pcf_domains.iter().enumerate() {
                 self.check_pcf_domain(path.key("pcf_domains").index(di), d);
@@ -641,7 +661,12 @@ impl<'a> Validator<'a> {
         for (si, s) in r.steps.iter().enumerate() {
             let path = root().key("routes").index(ri).key("steps").index(si);
             if !seen.insert(s.id.as_str()) {
-                self.error("duplicate-id", path.key("id"), format!("step id `{}` is used twice in route `{}`", s.id, r.id), "");
+                self.error(
+                    "duplicate-id",
+                    path.key("id"),
+                    format!("step id `{}` is used twice in route `{}`", s.id, r.id),
+                    "",
+                );
             }
             if !STEP_KINDS.contains(&s.kind.as_str()) {
                 self.warning(
@@ -678,7 +703,10 @@ impl<'a> Validator<'a> {
                     self.error(
                         "independence-conflict",
                         apath.key("relation"),
-                        format!("`{}` is not a line-management role, so it cannot be the worker's own or independent", a.role),
+                        format!(
+                            "`{}` is not a line-management role, so it cannot be the worker's own or independent",
+                            a.role
+                        ),
                         "mark the role `line_management = true` or use relation \"any\"",
                     );
                 }
@@ -729,7 +757,10 @@ impl<'a> Validator<'a> {
                 self.error(
                     "unreachable-level",
                     root().key("levels").index(li).key("id"),
-                    format!("nobody can reach level `{}`: no route leads to it and it is not open to external applicants", l.id),
+                    format!(
+                        "nobody can reach level `{}`: no route leads to it and it is not open to external applicants",
+                        l.id
+                    ),
                     "add a route into it, or [external_applicants] any_level = true",
                 );
             }
@@ -802,7 +833,12 @@ impl<'a> Validator<'a> {
             let path = root().key("asye");
             for (i, m) in a.intake_months.iter().enumerate() {
                 if !(1..=12).contains(m) {
-                    self.error("bad-month", path.key("intake_months").index(i), format!("{m} is not a month"), "use 1 (January) to 12 (December)");
+                    self.error(
+                        "bad-month",
+                        path.key("intake_months").index(i),
+                        format!("{m} is not a month"),
+                        "use 1 (January) to 12 (December)",
+                    );
                 }
             }
             if a.length_months == 0 {
@@ -821,17 +857,28 @@ impl<'a> Validator<'a> {
             for (i, role) in a.assessed_by.iter().enumerate() {
                 self.check_role(path.key("assessed_by").index(i), role.as_str());
             }
-            for (key, role) in [("recommended_by", &a.recommended_by), ("decided_by", &a.decided_by), ("signed_off_by", &a.signed_off_by)] {
+            for (key, role) in [
+                ("recommended_by", &a.recommended_by),
+                ("decided_by", &a.decided_by),
+                ("signed_off_by", &a.signed_off_by),
+            ] {
                 if let Some(role) = role {
                     self.check_role(path.key(key), role.as_str());
                 }
             }
             if !f.levels.iter().any(|l| l.asye) {
-                self.error("asye-levels", path.clone(), "[asye] is set but no level is marked `asye = true`".into(), "");
+                self.error(
+                    "asye-levels",
+                    path.clone(),
+                    "[asye] is set but no level is marked `asye = true`".into(),
+                    "",
+                );
             }
             if let Some(route) = &a.on_pass {
                 match f.routes.iter().find(|r| r.id == *route) {
-                    None => self.error("unknown-route", path.key("on_pass"), format!("no route `{route}` is declared"), ""),
+                    None => {
+                        self.error("unknown-route", path.key("on_pass"), format!("no route `{route}` is declared"), "")
+                    }
                     Some(r) if r.trigger != Trigger::AsyePass => self.error(
                         "trigger-level",
                         path.key("on_pass"),
