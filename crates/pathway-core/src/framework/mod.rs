@@ -51,8 +51,9 @@ impl Framework {
     }
 
     /// Routes out of a level.
-    pub fn routes_from<'a>(&'a self, level: &'a LevelId) -> impl Iterator<Item = &'a Route> + 'a {
-        self.routes.iter().filter(move |r| r.from == *level)
+    pub fn routes_from<'s>(&'s self, level: &LevelId) -> impl Iterator<Item = &'s Route> + use<'s> {
+        let level = level.clone();
+        self.routes.iter().filter(move |r| r.from == level)
     }
 
     /// The role with this id.
@@ -61,8 +62,9 @@ impl Framework {
     }
 
     /// The levels paid on a grade.
-    pub fn levels_on_grade<'a>(&'a self, grade: &'a GradeId) -> impl Iterator<Item = &'a Level> + 'a {
-        self.levels.iter().filter(move |l| l.grades.contains(grade))
+    pub fn levels_on_grade<'s>(&'s self, grade: &GradeId) -> impl Iterator<Item = &'s Level> + use<'s> {
+        let grade = grade.clone();
+        self.levels.iter().filter(move |l| l.grades.contains(&grade))
     }
 }
 

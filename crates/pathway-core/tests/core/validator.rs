@@ -1,0 +1,229 @@
+//! The validator on deliberately broken files: each mistake produces the right error code
+//! on the right line, all problems are reported at once, and no input makes it panic.
+
+use pathway_core::diagnostic::Severity;
+use pathway_core::framework::load;
+use proptest::prelude::*;
+
+/// The minimal file from `frameworks/README.md`, so the documentation stays true.
+fn readme_example() -> String {
+    let readme = include_str!("../../../../frameworks/README.md");
+    let start = readme.find("## A minimal file").expect("README has the example section");
+    let block = &readme[start..];
+    let open = block.find("```toml\n").expect("opening fence") + "```toml\n".len();
+    let close = block[open..].find("```").expect("closing fence");
+    block[open..open + close].to_owned()
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    let offset = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the file"));
+    text[..offset].matches('\n').count() + 1
+}
+
+/// Load `text`, expecting an error with `code` on the line containing `needle`.
+fn expect_error(text: &str, code: &str, needle: &str) {
+    let loaded = load(text);
+    let want_line = line_of(text, needle);
+    let found = loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && d.code == code && d.position.map(|p| p.line) == Some(want_line));
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render("broken.toml")).collect();
+    assert!(found, "expected `{code}` on line {want_line}; got:\n{}", rendered.join("\n"));
+    assert!(loaded.framework.is_none(), "a file with errors must not produce a framework");
+}
+
+#[test]
+fn the_readme_example_is_a_valid_framework() {
+    let loaded = load(&readme_example());
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render("README example")).collect();
+    assert!(loaded.diagnostics.is_empty(), "{}", rendered.join("\n"));
+    let f = loaded.framework.expect("loads");
+    assert_eq!(f.levels.len(), 2);
+    assert_eq!(f.routes[0].evidence[0].min, 2);
+}
+
+#[test]
+fn a_route_to_a_missing_level_is_reported_on_its_line() {
+    let text = readme_example().replace("to = \"experienced-social-worker\"", "to = \"experienced-sw\"");
+    expect_error(&text, "unknown-level", "to = \"experienced-sw\"");
+}
+
+#[test]
+fn a_duplicate_level_id_is_reported() {
+    let text = readme_example().replace("id = \"experienced-social-worker\"", "id = \"social-worker\"");
+    let loaded = load(&text);
+    assert!(loaded.diagnostics.iter().any(|d| d.code == "duplicate-id" && d.is_error()));
+}
+
+#[test]
+fn a_salary_that_falls_as_the_point_rises_is_an_error_unless_acknowledged() {
+    let falling = readme_example().replace("{ point = \"2\", salary = 35000 }", "{ point = \"2\", salary = 30531 }");
+    expect_error(&falling, "falling-salary", "salary = 30531");
+
+    let acknowledged = readme_example().replace(
+        "{ point = \"2\", salary = 35000 }",
+        "{ point = \"2\", salary = 30531, anomaly = \"printed below point 1\" }",
+    ) + "\n[[anomalies]]\ndescription = \"Grade A point 2 printed below point 1\"\nsource = \"p.2\"\n";
+    let loaded = load(&acknowledged);
+    assert!(loaded.framework.is_some(), "an acknowledged anomaly still loads");
+    assert!(loaded.diagnostics.iter().any(|d| d.code == "falling-salary" && d.severity == Severity::Warning));
+}
+
+#[test]
+fn evidence_tagged_to_an_unknown_pcf_domain_or_kss_statement_is_an_error() {
+    let text = readme_example().replace(
+        "tag_pcf = true, tag_kss = true,",
+        "tag_pcf = true, tag_kss = true, pcf_domains = [\"knowledge\", \"pcf.12\"], kss_statements = [\"cfp.11\"],",
+    );
+    let loaded = load(&text);
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"unknown-pcf-domain"), "{codes:?}");
+    assert!(codes.contains(&"unknown-kss-statement"), "{codes:?}");
+}
+
+#[test]
+fn asking_for_the_workers_own_head_of_service_on_an_independent_route_is_a_conflict() {
+    let text = readme_example()
+        .replace(
+            "name = \"Progression Panel\"\npanel = true",
+            "name = \"Progression Panel\"\npanel = true\n\n[[roles]]\nid = \"head-of-service\"\nname = \"Head of Service\"\nline_management = true",
+        )
+        .replace("decided_by = \"progression-panel\"", "decided_by = \"progression-panel\"\nindependent_roles = [\"head-of-service\"]")
+        .replace(
+            "assessors = [{ role = \"progression-panel\" }]",
+            "assessors = [{ role = \"progression-panel\" }, { role = \"head-of-service\", relation = \"own\" }]",
+        );
+    expect_error(&text, "independence-conflict", "relation = \"own\"");
+}
+
+#[test]
+fn independence_on_a_role_outside_line_management_is_a_conflict() {
+    let text = readme_example().replace(
+        "assessors = [{ role = \"progression-panel\" }]",
+        "assessors = [{ role = \"progression-panel\", relation = \"independent\" }]",
+    );
+    expect_error(&text, "independence-conflict", "relation = \"independent\"");
+}
+
+#[test]
+fn a_level_nobody_can_reach_is_reported() {
+    let text = readme_example()
+        + "\n[[levels]]\nid = \"team-manager\"\nname = \"Team Manager\"\ntrack = \"management\"\nsource = \"p.4\"\n";
+    expect_error(&text, "unreachable-level", "id = \"team-manager\"\nname = \"Team Manager\"\ntrack");
+}
+
+#[test]
+fn routes_that_go_round_in_a_circle_are_reported() {
+    let text = readme_example()
+        + "\n[[routes]]\nid = \"back-down\"\nfrom = \"experienced-social-worker\"\nto = \"social-worker\"\nkind = \"panel-process\"\nname = \"Back\"\nsource = \"nowhere\"\n";
+    let loaded = load(&text);
+    assert!(loaded.diagnostics.iter().any(|d| d.code == "route-cycle" && d.is_error()));
+}
+
+#[test]
+fn a_misspelt_field_is_an_error_with_its_position_and_the_fields_allowed() {
+    let text = readme_example().replace(
+        "track = \"practice\"\npcf_level = \"social-worker\"",
+        "track = \"practice\"\npcf_levle = \"social-worker\"",
+    );
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "unknown-field").expect("unknown field reported");
+    assert_eq!(d.position.map(|p| p.line), Some(line_of(&text, "pcf_levle")));
+    assert!(d.message.contains("pcf_levle"), "{}", d.message);
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_an_error_with_its_position() {
+    let text = readme_example().replace("years = 2", "years = \"two\"");
+    expect_error(&text, "wrong-type", "years = \"two\"");
+}
+
+#[test]
+fn a_missing_required_field_is_reported() {
+    let text = readme_example().replace("title = \"Social Work Career Pathway\"\n", "");
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "missing-field").expect("missing field reported");
+    assert!(d.message.contains("title"), "{}", d.message);
+    assert!(d.position.is_some());
+}
+
+#[test]
+fn malformed_toml_is_reported_with_its_line() {
+    let text = readme_example().replace("name = \"Grade A\"", "name = \"Grade A");
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "syntax").expect("syntax error reported");
+    assert_eq!(d.position.map(|p| p.line), Some(line_of(&text, "name = \"Grade A")));
+}
+
+#[test]
+fn mistakes_in_different_entries_are_all_reported_at_once() {
+    let text = readme_example()
+        .replace(
+            "track = \"practice\"\npcf_level = \"social-worker\"",
+            "track = \"practise\"\npcf_level = \"social-worker\"",
+        )
+        .replace("kind = \"portfolio-panel\"", "kind = \"portfolio-panel\"\ntrigger = \"whenever\"");
+    let loaded = load(&text);
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    assert!(errors >= 2, "both bad values reported: {:?}", loaded.diagnostics);
+}
+
+#[test]
+fn meaning_errors_are_all_reported_at_once() {
+    let text = readme_example()
+        .replace("grades = [\"grade-a\"]", "grades = [\"grade-z\"]")
+        .replace("by = \"team-manager\"", "by = \"team-leader\"")
+        .replace("effective_from = 2025-04-01", "effective_from = 2025-04-01\neffective_to = 2024-01-01");
+    let loaded = load(&text);
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    for code in ["unknown-grade", "unknown-role", "bad-dates"] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+}
+
+#[test]
+fn an_njc_grade_must_name_its_spinal_column_points() {
+    let text = readme_example().replace("aliases = [\"A\"]", "aliases = [\"A\"]\nspine = \"njc\"");
+    let loaded = load(&text);
+    let codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"missing-scp") && codes.contains(&"salary-conflict"), "{codes:?}");
+}
+
+#[test]
+fn a_time_criterion_without_its_figure_is_incomplete() {
+    let text =
+        readme_example().replace("kind = \"post-qualifying-years\", years = 2,", "kind = \"post-qualifying-years\",");
+    expect_error(&text, "incomplete-criterion", "kind = \"post-qualifying-years\"");
+}
+
+#[test]
+fn an_unknown_section_is_reported_with_the_sections_allowed() {
+    let text = readme_example() + "\n[payroll]\nday = 15\n";
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "unknown-field").expect("reported");
+    assert!(d.hint.as_deref().unwrap_or("").contains("routes"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn no_text_makes_the_loader_panic(text in "\\PC{0,400}") {
+        let _ = load(&text);
+    }
+
+    #[test]
+    fn no_damage_to_a_valid_file_makes_the_loader_panic(cut in 0usize..4000, insert in "[\\[\\]=\"a-z0-9 \n.,{}-]{0,12}") {
+        let mut text = readme_example();
+        let at = text.char_indices().map(|(i, _)| i).nth(cut % text.chars().count()).unwrap_or(0);
+        text.insert_str(at, &insert);
+        let loaded = load(&text);
+        // Whatever happened, every diagnostic has a position inside the text.
+        for d in &loaded.diagnostics {
+            if let Some(p) = d.position {
+                prop_assert!(p.line >= 1 && p.line <= text.lines().count() + 1);
+            }
+        }
+    }
+}
