@@ -10,6 +10,7 @@ pub mod framework;
 pub mod money;
 pub mod pay;
 pub mod standards;
+pub mod workforce;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use money::Pence;
