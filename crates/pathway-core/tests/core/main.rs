@@ -1,5 +1,7 @@
 //! Integration tests for the domain core: the bundled seed frameworks, pinned to the facts
 //! of their source documents, and the validator's behaviour on broken files.
 
+mod seeds_bexley;
 mod seeds_medway;
 mod seeds_rotherham;
+mod seeds_west_sussex;
