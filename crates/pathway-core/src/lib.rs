@@ -6,6 +6,7 @@
 
 pub mod bundled;
 pub mod diagnostic;
+pub mod eligibility;
 pub mod framework;
 pub mod money;
 pub mod pay;

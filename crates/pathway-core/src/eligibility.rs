@@ -1,0 +1,496 @@
+//! Eligibility: for a worker and a framework, every route out of the worker's current level
+//! with its status and, for each criterion, whether it is met, the evidence for the
+//! judgement and — for criteria that time will satisfy — the earliest date it will be met.
+//!
+//! Pure and deterministic: the caller passes `today`. Explanations are written for the
+//! social worker reading them.
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+
+use crate::framework::{Criterion, CriterionKind, Framework, LevelId, Route, RouteId, Trigger};
+use crate::workforce::{AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, RegistrationStatus};
+
+/// What eligibility needs to know about a worker. Built from their records; any field may be
+/// unknown, and an unknown fact makes the criteria that need it `unknown`, never `met`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkerFacts {
+    /// The level they are at now.
+    pub level: LevelId,
+    /// When they started at that level.
+    pub level_since: Option<NaiveDate>,
+    /// The social work qualification's title.
+    pub qualification: Option<String>,
+    /// When they qualified.
+    pub qualified_on: Option<NaiveDate>,
+    /// Their Social Work England registration status.
+    pub registration: Option<RegistrationStatus>,
+    /// Where they are in the ASYE.
+    pub asye_status: Option<AsyeStatus>,
+    /// When their ASYE started.
+    pub asye_started: Option<NaiveDate>,
+    /// How the ASYE ended, and when.
+    pub asye_outcome: Option<(AsyeOutcome, Option<NaiveDate>)>,
+    /// Awards and courses completed.
+    pub awards: Vec<AwardFact>,
+    /// Awards and courses they are committed to completing (enrolled, agreed in their plan).
+    pub commitments: Vec<AwardFact>,
+    /// Their most recent appraisal (PDR): when and what it concluded.
+    pub latest_appraisal: Option<(NaiveDate, AppraisalOutcome)>,
+    /// Whether probation is complete.
+    pub probation_complete: Option<bool>,
+}
+
+/// An award or course, completed or committed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AwardFact {
+    /// What kind of award.
+    pub kind: AwardKind,
+    /// Its title.
+    pub title: String,
+    /// When it was completed (for commitments: when it is expected, if known).
+    pub on: Option<NaiveDate>,
+}
+
+/// A route's status for a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteStatus {
+    /// Every essential criterion is met.
+    Eligible,
+    /// Something essential is missing that time or the normal next step will bring.
+    NotYet,
+    /// Something essential stands in the way that will not resolve by itself (no
+    /// qualification, a failed ASYE, registration not current).
+    Blocked,
+}
+
+/// One criterion's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionStatus {
+    /// Met.
+    Met,
+    /// Not met.
+    NotMet,
+    /// The records do not say.
+    Unknown,
+}
+
+/// The judgement on one criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriterionResult {
+    /// The criterion in the framework's words.
+    pub text: String,
+    /// What kind of test it is.
+    pub kind: CriterionKind,
+    /// Essential criteria decide the status; desirable ones never block.
+    pub essential: bool,
+    /// Met, not met or unknown.
+    pub status: CriterionStatus,
+    /// Why, in plain English, citing the record it rests on.
+    pub explanation: String,
+    /// When it was or will be met, where a date can be worked out.
+    pub met_on: Option<NaiveDate>,
+    /// Whether failing it is a hard stop rather than something time or a next step brings.
+    #[serde(skip)]
+    hard: bool,
+    /// Whether it is met by time passing alone.
+    #[serde(skip)]
+    time_based: bool,
+}
+
+/// A route out of the worker's level and where they stand on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteEligibility {
+    /// The route's id.
+    pub route: RouteId,
+    /// The route's name.
+    pub route_name: String,
+    /// The level it leads to.
+    pub to_level: LevelId,
+    /// The level's name.
+    pub to_level_name: String,
+    /// Eligible, not yet, or blocked.
+    pub status: RouteStatus,
+    /// When the worker became (or will become) eligible, where it can be worked out.
+    pub eligible_from: Option<NaiveDate>,
+    /// Every criterion, essential first.
+    pub criteria: Vec<CriterionResult>,
+    /// One sentence for the worker.
+    pub summary: String,
+}
+
+/// Long-form date for explanations: "15 July 2026".
+fn long(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn plural(n: u32, one: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+}
+
+struct Judge<'a> {
+    f: &'a Framework,
+    w: &'a WorkerFacts,
+    today: NaiveDate,
+}
+
+impl<'a> Judge<'a> {
+    fn result(&self, c: &Criterion, status: CriterionStatus, explanation: String) -> CriterionResult {
+        CriterionResult {
+            text: c.text.clone(),
+            kind: c.kind,
+            essential: c.essential,
+            status,
+            explanation,
+            met_on: None,
+            hard: false,
+            time_based: false,
+        }
+    }
+
+    fn judge(&self, c: &Criterion) -> CriterionResult {
+        use CriterionStatus::*;
+        let w = self.w;
+        match c.kind {
+            CriterionKind::Qualification => match (&w.qualification, w.qualified_on) {
+                (Some(q), Some(d)) => CriterionResult {
+                    met_on: Some(d),
+                    ..self.result(c, Met, format!("You qualified with {q} on {}.", long(d)))
+                },
+                (Some(q), None) => self.result(c, Met, format!("Your qualification is recorded as {q}.")),
+                (None, _) => self.result(c, Unknown, "No social work qualification is recorded for you.".into()),
+            },
+            CriterionKind::Registration => match w.registration {
+                Some(s) if s.may_practise() => {
+                    self.result(c, Met, "You are registered with Social Work England.".into())
+                }
+                Some(s) => CriterionResult {
+                    hard: true,
+                    ..self.result(
+                        c,
+                        NotMet,
+                        format!("Your Social Work England registration is {s}; you need to be registered to practise."),
+                    )
+                },
+                None => self.result(c, Unknown, "No Social Work England registration is recorded for you.".into()),
+            },
+            CriterionKind::PostQualifyingYears => {
+                let years = c.years.unwrap_or(0);
+                match w.qualified_on {
+                    None => self.result(
+                        c,
+                        Unknown,
+                        format!("Your qualification date is not recorded, so {} of post-qualifying experience cannot be checked.", plural(years, "year")),
+                    ),
+                    Some(q) => {
+                        let due = q.checked_add_months(Months::new(years * 12)).unwrap_or(q);
+                        let (status, explanation) = if due <= self.today {
+                            (Met, format!("You qualified on {}, so you have had {} of post-qualifying experience since {}.", long(q), plural(years, "year"), long(due)))
+                        } else {
+                            (NotMet, format!("You qualified on {}; you will have {} of post-qualifying experience on {}.", long(q), plural(years, "year"), long(due)))
+                        };
+                        CriterionResult { met_on: Some(due), time_based: true, ..self.result(c, status, explanation) }
+                    }
+                }
+            }
+            CriterionKind::TimeInLevel => {
+                let months = c.months.unwrap_or(0);
+                let level = self.f.level(&w.level).map(|l| l.name.as_str()).unwrap_or(w.level.as_str());
+                match w.level_since {
+                    None => self.result(c, Unknown, format!("When you started as {level} is not recorded.")),
+                    Some(s) => {
+                        let due = s.checked_add_months(Months::new(months)).unwrap_or(s);
+                        let status = if due <= self.today { Met } else { NotMet };
+                        let explanation = format!(
+                            "You started as {level} on {}; {} in the role {} on {}.",
+                            long(s),
+                            plural(months, "month"),
+                            if status == Met { "was reached" } else { "will be reached" },
+                            long(due)
+                        );
+                        CriterionResult { met_on: Some(due), time_based: true, ..self.result(c, status, explanation) }
+                    }
+                }
+            }
+            CriterionKind::AsyePassed => self.asye(c),
+            CriterionKind::PqAward
+            | CriterionKind::PostgraduateAward
+            | CriterionKind::Course
+            | CriterionKind::PepsStage => self.award(c),
+            CriterionKind::AppraisalRecommends => {
+                let name = self.f.appraisal.as_ref().map(|a| a.name.as_str()).unwrap_or("appraisal");
+                let valid_months = self.f.appraisal.as_ref().and_then(|a| a.every_months).unwrap_or(12) + 3;
+                match w.latest_appraisal {
+                    None => self.result(
+                        c,
+                        NotMet,
+                        format!("No {name} is recorded yet; your {name} needs to say an application is appropriate."),
+                    ),
+                    Some((on, outcome)) => {
+                        let stale = on.checked_add_months(Months::new(valid_months)).is_some_and(|d| d < self.today);
+                        if outcome == AppraisalOutcome::ReadyToApply && !stale {
+                            CriterionResult {
+                                met_on: Some(on),
+                                ..self.result(
+                                    c,
+                                    Met,
+                                    format!("Your {name} on {} said you are ready to apply.", long(on)),
+                                )
+                            }
+                        } else if outcome == AppraisalOutcome::ReadyToApply {
+                            self.result(c, NotMet, format!("Your last {name} on {} said you were ready, but it is more than {} old; a current {name} needs to confirm it.", long(on), plural(valid_months, "month")))
+                        } else {
+                            self.result(c, NotMet, format!("Your last {name} on {} did not identify an application as appropriate ({outcome}).", long(on)))
+                        }
+                    }
+                }
+            }
+            CriterionKind::ProbationComplete => match w.probation_complete {
+                Some(true) => self.result(c, Met, "You have completed probation.".into()),
+                Some(false) => self.result(c, NotMet, "Your probation is not yet complete.".into()),
+                None => self.result(c, Unknown, "Whether your probation is complete is not recorded.".into()),
+            },
+            CriterionKind::Vacancy => {
+                self.result(c, Unknown, "This depends on a post being advertised; apply when one is.".into())
+            }
+            CriterionKind::AnyOf => {
+                let options: Vec<CriterionResult> = c.options.iter().map(|o| self.judge(o)).collect();
+                if let Some(met) = options.iter().find(|o| o.status == Met) {
+                    CriterionResult { met_on: met.met_on, ..self.result(c, Met, met.explanation.clone()) }
+                } else if options.iter().any(|o| o.status == Unknown) {
+                    let why: Vec<&str> = options.iter().map(|o| o.explanation.as_str()).collect();
+                    self.result(c, Unknown, format!("None of the options is recorded as met: {}", why.join(" ")))
+                } else {
+                    let soonest = options.iter().filter(|o| o.time_based).filter_map(|o| o.met_on).min();
+                    let why: Vec<&str> = options.iter().map(|o| o.explanation.as_str()).collect();
+                    CriterionResult {
+                        met_on: soonest,
+                        time_based: soonest.is_some(),
+                        hard: options.iter().all(|o| o.hard),
+                        ..self.result(c, NotMet, format!("You need one of these: {}", why.join(" ")))
+                    }
+                }
+            }
+            CriterionKind::Other => {
+                self.result(c, Unknown, "This needs a person's judgement; discuss it in supervision.".into())
+            }
+        }
+    }
+
+    fn asye(&self, c: &Criterion) -> CriterionResult {
+        use CriterionStatus::*;
+        let w = self.w;
+        match (w.asye_outcome, w.asye_status) {
+            (Some((outcome, on)), _) if outcome.counts_as_passed(&c.accepts) => {
+                let what = match outcome {
+                    AsyeOutcome::Passed => "You passed the ASYE".to_owned(),
+                    AsyeOutcome::NqswPortfolioPre2013 => {
+                        "You completed the NQSW portfolio before 2013, which this framework accepts in place of the ASYE".to_owned()
+                    }
+                    other => format!("Your ASYE outcome ({other}) is accepted by this framework"),
+                };
+                let when = on.map(|d| format!(" on {}", long(d))).unwrap_or_default();
+                CriterionResult { met_on: on, ..self.result(c, Met, format!("{what}{when}.")) }
+            }
+            (Some((AsyeOutcome::Failed, _)), _) => {
+                CriterionResult { hard: true, ..self.result(c, NotMet, "Your ASYE was not passed.".into()) }
+            }
+            (Some((outcome, _)), _) => CriterionResult {
+                hard: true,
+                ..self.result(
+                    c,
+                    NotMet,
+                    format!(
+                        "Your ASYE outcome ({outcome}) is not accepted by this framework in place of an ASYE pass."
+                    ),
+                )
+            },
+            (None, Some(AsyeStatus::InProgress | AsyeStatus::Extended)) => {
+                let length = self.f.asye.as_ref().map(|a| a.length_months).unwrap_or(12);
+                let expected = w.asye_started.and_then(|s| s.checked_add_months(Months::new(length)));
+                let explanation = match expected {
+                    Some(e) => {
+                        format!("Your ASYE is under way; it is due to finish on {}, and a pass is needed.", long(e))
+                    }
+                    None => "Your ASYE is under way; a pass is needed.".into(),
+                };
+                CriterionResult { met_on: expected, ..self.result(c, NotMet, explanation) }
+            }
+            (None, Some(AsyeStatus::NotStarted)) => self.result(c, NotMet, "You have not started the ASYE yet.".into()),
+            (None, Some(AsyeStatus::Withdrawn)) => {
+                CriterionResult { hard: true, ..self.result(c, NotMet, "You left the ASYE without an outcome.".into()) }
+            }
+            (None, _) => self.result(c, Unknown, "No ASYE outcome is recorded for you.".into()),
+        }
+    }
+
+    fn award(&self, c: &Criterion) -> CriterionResult {
+        use CriterionStatus::*;
+        let matches = |a: &AwardFact| -> bool {
+            let kind_ok = match c.kind {
+                CriterionKind::PqAward => a.kind == AwardKind::PqAward,
+                CriterionKind::PostgraduateAward => a.kind.is_postgraduate(),
+                CriterionKind::PepsStage => a.kind.peps_stage().is_some_and(|s| s >= c.stage.unwrap_or(1)),
+                _ => true,
+            };
+            let name_ok = c.names.is_empty() || {
+                let title = a.title.to_lowercase();
+                c.names.iter().any(|n| {
+                    let n = n.to_lowercase();
+                    title.contains(&n) || n.contains(&title)
+                })
+            };
+            // A named course may be recorded under any kind; a PQ/PG/PEPS criterion needs the kind.
+            if c.kind == CriterionKind::Course {
+                name_ok
+            } else {
+                kind_ok && (name_ok || c.kind == CriterionKind::PepsStage)
+            }
+        };
+        let what = match c.kind {
+            CriterionKind::PepsStage => format!("PEPS stage {}", c.stage.unwrap_or(1)),
+            CriterionKind::PqAward => "a post-qualifying award".to_owned(),
+            CriterionKind::PostgraduateAward => "a postgraduate award".to_owned(),
+            _ => c.names.first().cloned().unwrap_or_else(|| "the course".into()),
+        };
+        if let Some(a) = self.w.awards.iter().find(|a| matches(a)) {
+            let when = a.on.map(|d| format!(" on {}", long(d))).unwrap_or_default();
+            return CriterionResult {
+                met_on: a.on,
+                ..self.result(c, Met, format!("You completed {}{when}.", a.title))
+            };
+        }
+        if let Some(a) = self.w.commitments.iter().find(|a| matches(a)) {
+            if c.committed_counts {
+                return self.result(
+                    c,
+                    Met,
+                    format!("You are committed to completing {}, which this framework accepts.", a.title),
+                );
+            }
+            return self.result(c, NotMet, format!("You are working towards {}; it needs to be completed.", a.title));
+        }
+        self.result(c, NotMet, format!("No record of {what} for you."))
+    }
+}
+
+/// Evaluate one route for a worker.
+pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: NaiveDate) -> RouteEligibility {
+    let judge = Judge { f, w, today };
+    let mut criteria: Vec<CriterionResult> = route.criteria.iter().map(|c| judge.judge(c)).collect();
+    // An ASYE-triggered route needs the pass even if the file lists no criterion for it.
+    if route.trigger == Trigger::AsyePass && !route.criteria.iter().any(|c| c.kind == CriterionKind::AsyePassed) {
+        let implicit = Criterion {
+            kind: CriterionKind::AsyePassed,
+            essential: true,
+            years: None,
+            months: None,
+            stage: None,
+            names: vec![],
+            accepts: vec![],
+            committed_counts: false,
+            options: vec![],
+            text: "Pass the ASYE".into(),
+            source: None,
+        };
+        criteria.insert(0, judge.judge(&implicit));
+    }
+    // The target level's own requirements apply too, unless the route already tests the same thing.
+    let target = f.level(&route.to);
+    if let Some(level) = target {
+        for req in &level.requirements {
+            if !route.criteria.iter().any(|c| c.kind == req.kind) {
+                criteria.push(judge.judge(req));
+            }
+        }
+    }
+    criteria.sort_by_key(|c| !c.essential);
+
+    let essential: Vec<&CriterionResult> = criteria.iter().filter(|c| c.essential).collect();
+    let unmet: Vec<&&CriterionResult> = essential.iter().filter(|c| c.status != CriterionStatus::Met).collect();
+    let status = if unmet.is_empty() {
+        RouteStatus::Eligible
+    } else if unmet.iter().any(|c| c.hard && c.status == CriterionStatus::NotMet) {
+        RouteStatus::Blocked
+    } else {
+        RouteStatus::NotYet
+    };
+    // The day the last essential criterion is (or will be) met, when every one has a date.
+    let eligible_from = match status {
+        RouteStatus::Blocked => None,
+        RouteStatus::Eligible => {
+            let dates: Vec<Option<NaiveDate>> = essential.iter().map(|c| c.met_on).collect();
+            if dates.iter().all(Option::is_some) { dates.into_iter().flatten().max() } else { None }
+        }
+        RouteStatus::NotYet => {
+            if unmet.iter().all(|c| c.time_based && c.met_on.is_some()) {
+                essential.iter().filter_map(|c| c.met_on).max()
+            } else {
+                None
+            }
+        }
+    };
+    let to_name = target.map(|l| l.name.clone()).unwrap_or_else(|| route.to.to_string());
+    let summary = summarise(route, &to_name, status, eligible_from, &unmet);
+    RouteEligibility {
+        route: route.id.clone(),
+        route_name: route.name.clone(),
+        to_level: route.to.clone(),
+        to_level_name: to_name,
+        status,
+        eligible_from,
+        criteria,
+        summary,
+    }
+}
+
+fn summarise(
+    route: &Route,
+    to: &str,
+    status: RouteStatus,
+    eligible_from: Option<NaiveDate>,
+    unmet: &[&&CriterionResult],
+) -> String {
+    let how = route.name.to_lowercase();
+    match status {
+        RouteStatus::Eligible => match route.trigger {
+            Trigger::AsyePass => format!("You move to {to} automatically: your ASYE is passed."),
+            Trigger::Vacancy => format!("You meet the criteria for {to}; apply when a post is advertised ({how})."),
+            Trigger::Application => format!("You can apply for {to} now ({how})."),
+        },
+        RouteStatus::NotYet => {
+            let reasons: Vec<String> = unmet.iter().map(|c| c.explanation.clone()).collect();
+            match eligible_from {
+                Some(d) => format!("Not yet: you can apply for {to} from {}. {}", long(d), reasons.join(" ")),
+                None => format!("Not yet for {to}: {}", reasons.join(" ")),
+            }
+        }
+        RouteStatus::Blocked => {
+            let reasons: Vec<String> = unmet
+                .iter()
+                .filter(|c| c.hard && c.status == CriterionStatus::NotMet)
+                .map(|c| c.explanation.clone())
+                .collect();
+            format!("Blocked for {to}: {}", reasons.join(" "))
+        }
+    }
+}
+
+/// Every route out of the worker's current level, in the framework's order.
+pub fn evaluate(f: &Framework, w: &WorkerFacts, today: NaiveDate) -> Vec<RouteEligibility> {
+    f.routes.iter().filter(|r| r.from == w.level).map(|r| evaluate_route(f, r, w, today)).collect()
+}
+
+/// Whether a worker becomes eligible for a route within the window `(today, until]`.
+pub fn becomes_eligible_between(r: &RouteEligibility, today: NaiveDate, until: NaiveDate) -> bool {
+    r.status == RouteStatus::NotYet && r.eligible_from.is_some_and(|d| d > today && d <= until)
+}
+
+/// Whether a worker has been eligible for a route for at least `months` as of `today`
+/// (for "who is stuck": eligible a long time with no application).
+pub fn eligible_for_at_least(r: &RouteEligibility, months: u32, today: NaiveDate) -> bool {
+    r.status == RouteStatus::Eligible
+        && r.eligible_from.is_some_and(|d| d.checked_add_months(Months::new(months)).is_some_and(|x| x <= today))
+}
