@@ -169,13 +169,17 @@ pub struct PayRange {
     pub max_pence: Option<Pence>,
     pub allowances_pence: Pence,
     pub complete: bool,
+    /// A figure in the range is one the file marks as an anomaly in the source.
+    pub includes_anomaly: bool,
 }
 
 pub fn pay_range(f: &Framework, level: &Level, on: NaiveDate) -> PayRange {
     let grades: Vec<&Grade> = level.grades.iter().filter_map(|g| f.grade(g)).collect();
     let mut known = Vec::new();
     let mut complete = !grades.is_empty();
+    let mut includes_anomaly = false;
     for g in &grades {
+        includes_anomaly |= g.points.iter().any(|p| p.anomaly.is_some());
         complete &= g.points_complete;
         for p in &g.points {
             match pay::basic_pay(f, g, p, on).0 {
@@ -193,6 +197,7 @@ pub fn pay_range(f: &Framework, level: &Level, on: NaiveDate) -> PayRange {
             .map(|g| pay::allowances(f, &g.id).iter().map(|a| a.annual_pence).sum())
             .unwrap_or_default(),
         complete,
+        includes_anomaly,
     }
 }
 
@@ -211,6 +216,9 @@ fn describe_range(r: &PayRange) -> String {
     }
     if !r.complete && r.min_pence.is_some() {
         s.push_str(" (some points not published)");
+    }
+    if r.includes_anomaly {
+        s.push_str(" (includes a published figure marked as an anomaly)");
     }
     s
 }
@@ -263,7 +271,8 @@ fn describe_route(f: &Framework, r: &Route) -> Vec<String> {
             .collect();
         let form = s.form.as_ref().map(|f| format!(" [{f}]")).unwrap_or_default();
         let files = s.case_files.map(|n| format!(", {n} case files")).unwrap_or_default();
-        lines.push(format!("    step {}: {}{form}{files} — {}", i + 1, s.title, who.join(", ")));
+        let who = if who.is_empty() { String::new() } else { format!(" — {}", who.join(", ")) };
+        lines.push(format!("    step {}: {}{form}{files}{who}", i + 1, s.title));
     }
     if let Some(d) = r.decided_by.as_ref().and_then(|d| f.role(d)) {
         lines.push(format!("    decided by: {}", d.name));
@@ -343,6 +352,8 @@ pub struct CompareRow {
 #[derive(Debug, Serialize)]
 pub struct CompareCell {
     pub level: String,
+    /// True when the document does not state the PCF level and the ladder position was used.
+    pub pcf_level_inferred: bool,
     pub pay: PayRange,
 }
 
@@ -351,7 +362,6 @@ pub fn compare(frameworks: &[Framework], on: NaiveDate) -> CompareTable {
     let std = Standards::bundled();
     let mut keys: Vec<(u32, String, String)> =
         std.pcf.levels.iter().map(|l| (l.order, l.id.clone(), l.title.clone())).collect();
-    keys.push((u32::MAX, String::new(), "No PCF level stated".into()));
     let rows = keys
         .into_iter()
         .filter_map(|(_, id, title)| {
@@ -360,8 +370,14 @@ pub fn compare(frameworks: &[Framework], on: NaiveDate) -> CompareTable {
                 .map(|f| {
                     f.levels
                         .iter()
-                        .filter(|l| l.pcf_level.as_deref().unwrap_or("") == id)
-                        .map(|l| CompareCell { level: l.name.clone(), pay: pay_range(f, l, on) })
+                        .filter_map(|l| {
+                            let aligned = f.pcf_alignment(l);
+                            (aligned.pcf_level == id).then(|| CompareCell {
+                                level: l.name.clone(),
+                                pcf_level_inferred: aligned.inferred,
+                                pay: pay_range(f, l, on),
+                            })
+                        })
                         .collect()
                 })
                 .collect();
@@ -380,9 +396,15 @@ fn render_compare(t: &CompareTable) -> String {
                 out.push_str(&format!("  {name:<12} —\n"));
             }
             for c in cells {
-                out.push_str(&format!("  {name:<12} {} — {}\n", c.level, describe_range(&c.pay)));
+                let mark = if c.pcf_level_inferred { "*" } else { "" };
+                out.push_str(&format!("  {name:<12} {}{mark} — {}\n", c.level, describe_range(&c.pay)));
             }
         }
+    }
+    if t.rows.iter().flat_map(|r| r.cells.iter().flatten()).any(|c| c.pcf_level_inferred) {
+        out.push_str(
+            "\n* the document does not state this level's PCF level; it is placed by its position on the ladder\n",
+        );
     }
     out
 }

@@ -68,6 +68,46 @@ impl Framework {
     }
 }
 
+/// Where a level sits against the PCF, for comparing frameworks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PcfAlignment {
+    /// The PCF level id.
+    pub pcf_level: String,
+    /// True when the document does not state it and the position on the ladder was used.
+    pub inferred: bool,
+}
+
+impl Framework {
+    /// The PCF level a level compares with: the one the document states, or, when it is
+    /// silent, one read from the ladder (the ASYE level is `asye`; the next practice level is
+    /// `social-worker`; later practice levels `experienced-social-worker`; advanced and
+    /// management roles `advanced`; strategic roles `strategic`), marked as inferred.
+    pub fn pcf_alignment(&self, level: &Level) -> PcfAlignment {
+        if let Some(p) = &level.pcf_level {
+            return PcfAlignment { pcf_level: p.clone(), inferred: false };
+        }
+        let inferred = |p: &str| PcfAlignment { pcf_level: p.to_owned(), inferred: true };
+        if level.asye {
+            return inferred("asye");
+        }
+        match level.track {
+            Track::Advanced | Track::Management => inferred("advanced"),
+            Track::Strategic => inferred("strategic"),
+            Track::Practice => {
+                let practice: Vec<&Level> = self.levels.iter().filter(|l| l.track == Track::Practice).collect();
+                let asye_at = practice.iter().position(|l| l.asye);
+                let here = practice.iter().position(|l| l.id == level.id).unwrap_or(0);
+                match asye_at {
+                    Some(a) if here == a + 1 => inferred("social-worker"),
+                    Some(a) if here > a + 1 => inferred("experienced-social-worker"),
+                    None if here == 0 => inferred("social-worker"),
+                    _ => inferred("experienced-social-worker"),
+                }
+            }
+        }
+    }
+}
+
 impl Grade {
     /// The point a person means by `name` ("37", "SCP 37", "start").
     pub fn find_point(&self, name: &str) -> Option<(usize, &PayPoint)> {

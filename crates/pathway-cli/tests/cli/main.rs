@@ -1,0 +1,33 @@
+//! The `pathway` binary as scripts and people use it: real process, real arguments, exit
+//! codes, stdout and stderr.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod framework;
+mod pay;
+
+use std::process::{Command, Output};
+
+/// Run `pathway` with arguments from the workspace root.
+pub fn pathway(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pathway"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("the pathway binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Run and parse stdout as JSON, asserting success.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let o = pathway(args);
+    assert!(o.status.success(), "pathway {args:?} failed: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}

@@ -1,0 +1,130 @@
+//! `pathway pay` and `pathway project` against the seed documents' printed figures.
+
+use crate::{json, pathway, stderr, stdout};
+
+#[test]
+fn west_sussex_grade_10_point_37_pays_33582() {
+    let v = json(&["pay", "--framework", "west-sussex", "--grade", "10", "--point", "37", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 3_358_200);
+    assert_eq!(v["allowances_annual_pence"], 0);
+    assert_eq!(v["total_annual_pence"], 3_358_200);
+}
+
+#[test]
+fn west_sussex_hay_a_point_2_is_found_by_its_printed_name() {
+    let v = json(&["pay", "--framework", "west-sussex", "--grade", "HAY A", "--point", "2", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 4_538_200);
+}
+
+#[test]
+fn bexley_level_3_tops_out_at_37646_plus_choices_2251() {
+    let v = json(&["pay", "--framework", "bexley", "--grade", "Level 3", "--point", "top", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 3_764_600);
+    assert_eq!(v["allowances_annual_pence"], 225_100);
+    assert_eq!(v["total_annual_pence"], 3_989_700);
+    assert_eq!(v["top_of_grade"], true);
+    assert_eq!(v["allowances"][0]["name"], "Choices");
+}
+
+#[test]
+fn rotherham_band_j_takes_the_njc_figure_for_the_pay_year_of_the_date() {
+    let v = json(&["pay", "--framework", "rotherham", "--grade", "J", "--point", "40", "--on", "2024-06-01", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 4_976_400);
+    assert_eq!(v["pay_year"], "NJC 2024-25");
+}
+
+#[test]
+fn an_unpublished_figure_is_reported_as_unknown_not_guessed() {
+    let v = json(&["pay", "--framework", "rotherham", "--grade", "I", "--point", "34", "--on", "2024-06-01", "--json"]);
+    assert!(v["basic_annual_pence"].is_null());
+    assert!(v["total_annual_pence"].is_null());
+    assert_eq!(v["basic"]["status"], "unknown");
+    assert!(v["basic"]["reason"].as_str().unwrap().contains("SCP 34"));
+    let text =
+        stdout(&pathway(&["pay", "--framework", "rotherham", "--grade", "I", "--point", "34", "--on", "2024-06-01"]));
+    assert!(text.contains("not known"), "{text}");
+}
+
+#[test]
+fn the_west_sussex_anomaly_is_shown_with_the_published_figure() {
+    let v = json(&["pay", "--framework", "west-sussex", "--grade", "11", "--point", "43", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 3_053_100);
+    assert!(v["notes"][0].as_str().unwrap().starts_with("Anomaly"), "{}", v["notes"]);
+}
+
+#[test]
+fn promotion_from_grade_10_scp_39_lands_on_grade_11_scp_39() {
+    let v =
+        json(&["pay", "--framework", "west-sussex", "--grade", "10", "--point", "39", "--promote-to", "11", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 3_570_400);
+    assert_eq!(v["promotion"]["point"], "39");
+    assert_eq!(v["promotion"]["basic"]["pence"], 3_661_000);
+}
+
+#[test]
+fn next_increment_follows_the_assumed_april_rule_and_says_it_is_assumed() {
+    let v = json(&[
+        "pay",
+        "--framework",
+        "west-sussex",
+        "--grade",
+        "10",
+        "--point",
+        "36",
+        "--on",
+        "2025-05-01",
+        "--started",
+        "2024-04-01",
+        "--json",
+    ]);
+    assert_eq!(v["next_increment"]["status"], "due");
+    assert_eq!(v["next_increment"]["date"], "2026-04-01");
+    assert_eq!(v["next_increment"]["to_point"], "37");
+    assert_eq!(v["next_increment"]["assumed"], true);
+}
+
+#[test]
+fn an_unknown_grade_is_a_clear_error_listing_the_grades() {
+    let o = pathway(&["pay", "--framework", "west-sussex", "--grade", "13", "--point", "1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("error[unknown_grade]"), "{err}");
+    assert!(err.contains("HAY A"), "{err}");
+}
+
+#[test]
+fn an_unknown_point_is_a_clear_error_listing_the_points() {
+    let o = pathway(&["pay", "--framework", "west-sussex", "--grade", "10", "--point", "40"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("35, 36, 37, 38, 39"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_bad_date_is_rejected_with_the_expected_format() {
+    let o = pathway(&["pay", "--framework", "bexley", "--grade", "nqsw", "--point", "start", "--on", "1/4/2025"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("YYYY-MM-DD"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_projection_from_nqsw_through_two_promotions_rises_and_says_increments_are_assumed() {
+    let o = pathway(&[
+        "project",
+        "--framework",
+        "west-sussex",
+        "--grade",
+        "9",
+        "--point",
+        "31",
+        "--from",
+        "2024-10-01",
+        "--years",
+        "5",
+        "--move",
+        "2026-10-01=10",
+        "--move",
+        "2028-10-01=11",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_snapshot!(stdout(&o));
+}
