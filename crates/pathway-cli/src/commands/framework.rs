@@ -360,7 +360,7 @@ pub struct CompareCell {
 /// Levels side by side, one row per PCF level in ladder order.
 pub fn compare(frameworks: &[Framework], on: NaiveDate) -> CompareTable {
     let std = Standards::bundled();
-    let mut keys: Vec<(u32, String, String)> =
+    let keys: Vec<(u32, String, String)> =
         std.pcf.levels.iter().map(|l| (l.order, l.id.clone(), l.title.clone())).collect();
     let rows = keys
         .into_iter()
