@@ -9,7 +9,9 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
 use crate::framework::{Criterion, CriterionKind, Framework, LevelId, Route, RouteId, Trigger};
-use crate::workforce::{AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, RegistrationStatus};
+use crate::workforce::{
+    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, GoalStatus, RegistrationStatus, WorkerRecord,
+};
 
 /// What eligibility needs to know about a worker. Built from their records; any field may be
 /// unknown, and an unknown fact makes the criteria that need it `unknown`, never `met`.
@@ -39,6 +41,66 @@ pub struct WorkerFacts {
     pub latest_appraisal: Option<(NaiveDate, AppraisalOutcome)>,
     /// Whether probation is complete.
     pub probation_complete: Option<bool>,
+}
+
+impl WorkerFacts {
+    /// The facts eligibility needs, read from a worker's records as they stood on `today`.
+    /// Returns `None` when the worker has no level on record at that date.
+    pub fn from_record(record: &WorkerRecord, today: NaiveDate) -> Option<WorkerFacts> {
+        let details = &record.worker.details;
+        let now = record.timeline.on(today)?;
+        let asye = details.asye.as_ref();
+        Some(WorkerFacts {
+            level: now.entry.level.clone(),
+            level_since: record.timeline.level_since(today),
+            qualification: details.qualification.as_ref().map(|q| q.title.as_str().to_owned()),
+            qualified_on: details.qualification.as_ref().map(|q| q.awarded_on),
+            registration: details.registration.as_ref().map(|r| r.status),
+            asye_status: asye.map(|a| a.status()),
+            asye_started: asye.and_then(|a| a.started_on()),
+            asye_outcome: asye.and_then(|a| a.outcome().map(|o| (o, a.outcome_on()))),
+            awards: record
+                .awards
+                .iter()
+                .filter(|a| a.award.completed_on <= today)
+                .map(|a| AwardFact {
+                    kind: a.award.kind,
+                    title: a.award.title.as_str().to_owned(),
+                    on: Some(a.award.completed_on),
+                })
+                .collect(),
+            // An open development goal naming a course is a commitment to complete it.
+            commitments: record
+                .goals
+                .iter()
+                .filter(|g| g.goal.status == GoalStatus::Open && g.goal.set_on <= today)
+                .filter_map(|g| commitment_in(g.goal.goal.as_str(), g.goal.due_on))
+                .collect(),
+            latest_appraisal: record.latest_appraisal(today).map(|a| (a.appraisal.held_on, a.appraisal.outcome)),
+            probation_complete: None,
+        })
+    }
+}
+
+/// The award a development goal commits to, read from its words ("Complete PEPS stage 2").
+fn commitment_in(goal: &str, due: Option<NaiveDate>) -> Option<AwardFact> {
+    let g = goal.to_lowercase();
+    let kind = if g.contains("peps") || g.contains("practice educator") {
+        if g.contains('2') { AwardKind::PepsStage2 } else { AwardKind::PepsStage1 }
+    } else if g.contains("postgraduate diploma") || g.contains("pg dip") {
+        AwardKind::PostgraduateDiploma
+    } else if g.contains("postgraduate") || g.contains("pg cert") {
+        AwardKind::PostgraduateCertificate
+    } else if g.contains("masters") || g.starts_with("ma ") || g.contains(" ma ") {
+        AwardKind::Masters
+    } else if g.contains("pq award") || g.contains("post-qualifying award") {
+        AwardKind::PqAward
+    } else if g.contains("award") || g.contains("course") || g.contains("certificate") {
+        AwardKind::Course
+    } else {
+        return None;
+    };
+    Some(AwardFact { kind, title: goal.to_owned(), on: due })
 }
 
 /// An award or course, completed or committed to.
@@ -408,7 +470,9 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
     }
     criteria.sort_by_key(|c| !c.essential);
 
-    let essential: Vec<&CriterionResult> = criteria.iter().filter(|c| c.essential).collect();
+    // A vacancy is what a vacancy-led route waits for, not something the worker lacks.
+    let essential: Vec<&CriterionResult> =
+        criteria.iter().filter(|c| c.essential && c.kind != CriterionKind::Vacancy).collect();
     let unmet: Vec<&&CriterionResult> = essential.iter().filter(|c| c.status != CriterionStatus::Met).collect();
     let status = if unmet.is_empty() {
         RouteStatus::Eligible
