@@ -216,6 +216,12 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
     if let Amount::Unknown { reason } = &basic {
         notes.push(format!("Basic pay not known: {reason}."));
     }
+    if grade.spine == Spine::Njc
+        && let Some(note) =
+            pay_year.as_deref().and_then(|y| y.strip_prefix("NJC ")).and_then(|y| Standards::bundled().njc.year_note(y))
+    {
+        notes.push(format!("NJC {}: {note}.", pay_year.as_deref().unwrap_or_default().trim_start_matches("NJC ")));
+    }
     if on < f.framework.effective_from {
         notes.push(format!("{on} is before this framework version took effect ({}).", f.framework.effective_from));
     }

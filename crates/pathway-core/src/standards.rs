@@ -112,6 +112,8 @@ pub struct SweStandard {
 pub struct NjcSpine {
     /// Pay year start year (2024 for 2024-25) → SCP → annual salary, where known.
     years: BTreeMap<i32, BTreeMap<u32, Pence>>,
+    /// Caveats on a whole pay year (e.g. figures computed rather than published).
+    notes: BTreeMap<i32, String>,
 }
 
 /// What the NJC spine says about one point on one date.
@@ -139,12 +141,26 @@ impl NjcSpine {
         }
     }
 
+    /// A caveat on the pay year `label` ("2025-26"), if the reference data records one.
+    pub fn year_note(&self, label: &str) -> Option<&str> {
+        let start: i32 = label.split('-').next()?.parse().ok()?;
+        self.notes.get(&start).map(String::as_str)
+    }
+
     /// Pay years on record, as start years.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.keys().copied()
     }
 
     fn parse(csv: &str) -> NjcSpine {
+        let notes = csv
+            .lines()
+            .filter_map(|l| l.strip_prefix("# year-note "))
+            .filter_map(|l| {
+                let (year, note) = l.split_once(':')?;
+                Some((year.trim().split('-').next()?.parse().ok()?, note.trim().to_owned()))
+            })
+            .collect();
         let mut lines = csv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
         let header: Vec<i32> = lines
             .next()
@@ -162,7 +178,7 @@ impl NjcSpine {
                 }
             }
         }
-        NjcSpine { years }
+        NjcSpine { years, notes }
     }
 }
 
@@ -249,5 +265,7 @@ mod tests {
         // No source gave SCP 33.
         assert_eq!(njc.lookup(33, d("2024-06-01")), NjcLookup::UnknownPoint("2024-25".into()));
         assert_eq!(njc.lookup(29, d("2030-06-01")), NjcLookup::UnknownYear);
+        assert!(njc.year_note("2025-26").is_some_and(|n| n.contains("1.032")));
+        assert_eq!(njc.year_note("2024-25"), None);
     }
 }
