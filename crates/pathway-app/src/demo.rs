@@ -99,6 +99,10 @@ impl DemoWorker {
                 .collect(),
             commitments: Vec::new(),
             latest_appraisal: self.appraisals.iter().rev().find(|a| a.held_on <= today).map(|a| (a.held_on, a.outcome)),
+            ready_since: pathway_core::eligibility::ready_since(
+                self.appraisals.iter().map(|a| (a.held_on, a.outcome)),
+                today,
+            ),
             probation_complete: Some(self.started_on.checked_add_months(Months::new(6)).is_some_and(|d| d <= today)),
         })
     }

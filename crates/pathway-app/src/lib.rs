@@ -5,5 +5,6 @@
 pub mod catalog;
 pub mod demo;
 pub mod error;
+pub mod reports;
 
 pub use error::AppError;

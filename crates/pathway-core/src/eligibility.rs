@@ -39,6 +39,9 @@ pub struct WorkerFacts {
     pub commitments: Vec<AwardFact>,
     /// Their most recent appraisal (PDR): when and what it concluded.
     pub latest_appraisal: Option<(NaiveDate, AppraisalOutcome)>,
+    /// The first of the unbroken run of appraisals, up to the latest, that said "ready to
+    /// apply" — so a worker told "ready" two years running has been ready since the first.
+    pub ready_since: Option<NaiveDate>,
     /// Whether probation is complete.
     pub probation_complete: Option<bool>,
 }
@@ -77,9 +80,24 @@ impl WorkerFacts {
                 .filter_map(|g| commitment_in(g.goal.goal.as_str(), g.goal.due_on))
                 .collect(),
             latest_appraisal: record.latest_appraisal(today).map(|a| (a.appraisal.held_on, a.appraisal.outcome)),
+            ready_since: ready_since(
+                record.appraisals.iter().map(|a| (a.appraisal.held_on, a.appraisal.outcome)),
+                today,
+            ),
             probation_complete: None,
         })
     }
+}
+
+/// The first of the unbroken run of "ready to apply" appraisals ending with the latest one
+/// held by `today`.
+pub fn ready_since(
+    appraisals: impl Iterator<Item = (NaiveDate, AppraisalOutcome)>,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let mut held: Vec<(NaiveDate, AppraisalOutcome)> = appraisals.filter(|(d, _)| *d <= today).collect();
+    held.sort_by_key(|(d, _)| *d);
+    held.iter().rev().take_while(|(_, o)| *o == AppraisalOutcome::ReadyToApply).last().map(|(d, _)| *d)
 }
 
 /// The award a development goal commits to, read from its words ("Complete PEPS stage 2").
@@ -294,7 +312,7 @@ impl<'a> Judge<'a> {
                         let stale = on.checked_add_months(Months::new(valid_months)).is_some_and(|d| d < self.today);
                         if outcome == AppraisalOutcome::ReadyToApply && !stale {
                             CriterionResult {
-                                met_on: Some(on),
+                                met_on: Some(w.ready_since.unwrap_or(on).min(on)),
                                 ..self.result(
                                     c,
                                     Met,

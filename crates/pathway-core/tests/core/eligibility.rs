@@ -26,6 +26,7 @@ fn worker(level: &str) -> WorkerFacts {
         awards: vec![],
         commitments: vec![],
         latest_appraisal: Some((d("2026-04-20"), AppraisalOutcome::ReadyToApply)),
+        ready_since: None,
         probation_complete: Some(true),
     }
 }
