@@ -4,11 +4,15 @@
 //! Pure: no IO, no async, no database. Everything here is deterministic and fast, so most
 //! of Pathway's tests live here.
 
+pub mod application;
+pub mod appointment;
+pub mod asye;
 pub mod bundled;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod framework;
 pub mod money;
+pub mod panel;
 pub mod pay;
 pub mod standards;
 pub mod workforce;
