@@ -7,7 +7,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::framework::{Basis, Framework, Grade, GradeId, IncrementDate, PayPoint, Placement, Spine};
+use crate::framework::{Basis, FirstIncrement, Framework, Grade, GradeId, IncrementDate, PayPoint, Placement, Spine};
 use crate::money::Pence;
 use crate::standards::{NjcLookup, Standards};
 
@@ -280,6 +280,7 @@ fn increment_dates(f: &Framework, started: NaiveDate) -> Option<impl Iterator<It
     let first_after = rule.first_after_months.unwrap_or(0);
     let earliest = started.checked_add_months(Months::new(first_after)).unwrap_or(started);
     let on = rule.on;
+    let first_rule = rule.first_increment;
     let (month, day) = (rule.month.unwrap_or(4), rule.day.unwrap_or(1));
     let next_fixed = move |after: NaiveDate| -> Option<NaiveDate> {
         let this_year = NaiveDate::from_ymd_opt(after.year(), month, day)?;
@@ -287,7 +288,11 @@ fn increment_dates(f: &Framework, started: NaiveDate) -> Option<impl Iterator<It
     };
     let first = match on {
         IncrementDate::Anniversary => started.checked_add_months(Months::new(12.max(first_after))),
-        IncrementDate::FixedDate => next_fixed(started).map(|d| if d < earliest { earliest } else { d }),
+        IncrementDate::FixedDate => next_fixed(started).and_then(|d| match (d < earliest, first_rule) {
+            (false, _) => Some(d),
+            (true, FirstIncrement::WhenServiceReached) => Some(earliest),
+            (true, FirstIncrement::NextDate) => next_fixed(earliest - chrono::Duration::days(1)),
+        }),
     };
     Some(std::iter::successors(first, move |prev| match on {
         IncrementDate::Anniversary => prev.checked_add_months(Months::new(12)),

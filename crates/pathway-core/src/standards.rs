@@ -147,6 +147,16 @@ impl NjcSpine {
         self.notes.get(&start).map(String::as_str)
     }
 
+    /// Whether any pay year on record has a figure for `scp`.
+    pub fn has_any_figure(&self, scp: u32) -> bool {
+        self.years.values().any(|y| y.contains_key(&scp))
+    }
+
+    /// The last day of the latest pay year on record (31 March).
+    pub fn last_day_on_record(&self) -> Option<NaiveDate> {
+        self.years.keys().last().and_then(|y| NaiveDate::from_ymd_opt(y + 1, 3, 31))
+    }
+
     /// Pay years on record, as start years.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.years.keys().copied()

@@ -65,13 +65,14 @@ pub fn run(command: FrameworkCommand) -> anyhow::Result<ExitCode> {
             if json {
                 output::json(&f)?;
             } else {
-                print!("{}", render_ladder(&f, on.unwrap_or_else(today)));
+                let on = pay_date(on, std::slice::from_ref(&f));
+                print!("{}", render_ladder(&f, on));
             }
             Ok(ExitCode::SUCCESS)
         }
         FrameworkCommand::Compare { ids, on, json } => {
             let frameworks = ids.iter().map(|id| super::framework(id)).collect::<anyhow::Result<Vec<_>>>()?;
-            let table = compare(&frameworks, on.unwrap_or_else(today));
+            let table = compare(&frameworks, pay_date(on, &frameworks));
             if json {
                 output::json(&table)?;
             } else {
@@ -79,6 +80,26 @@ pub fn run(command: FrameworkCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The date to show pay on: the one asked for, else today — unless a framework takes figures
+/// from the NJC spine and today is past the last pay year on record, when the last day of that
+/// year is used (and said), so the ladder shows the latest known figures rather than blanks.
+fn pay_date(asked: Option<NaiveDate>, frameworks: &[Framework]) -> NaiveDate {
+    if let Some(on) = asked {
+        return on;
+    }
+    let today = today();
+    let uses_njc = frameworks.iter().any(|f| f.grades.iter().any(|g| g.spine == pathway_core::framework::Spine::Njc));
+    match Standards::bundled().njc.last_day_on_record() {
+        Some(last) if uses_njc && today > last => {
+            eprintln!(
+                "note: NJC figures on record end on {last}; pay is shown as on that date (use --on to choose another)"
+            );
+            last
+        }
+        _ => today,
     }
 }
 

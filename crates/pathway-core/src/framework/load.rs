@@ -150,7 +150,38 @@ fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
 }
 
 fn check_as<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, source: &str, path: &FieldPath) -> Option<Diagnostic> {
-    T::deserialize(ValueDeserializer::from(value.clone())).err().map(|e| from_de_error(&e, source, path.clone()))
+    T::deserialize(ValueDeserializer::from(value.clone())).err().map(|e| {
+        let path = match e.span() {
+            Some(span) => path_at(value, path.clone(), span.start),
+            None => path.clone(),
+        };
+        from_de_error(&e, source, path)
+    })
+}
+
+/// The path of the deepest value under `value` whose span contains `offset`, so a type
+/// error names `asye.decided_by`, not just `asye`.
+fn path_at(value: &Spanned<DeValue<'_>>, mut path: FieldPath, offset: usize) -> FieldPath {
+    let mut current = value;
+    loop {
+        let next = match current.get_ref() {
+            DeValue::Table(t) => t.iter().find_map(|(k, v)| {
+                let here = v.span().contains(&offset) || k.span().contains(&offset);
+                here.then(|| (PathSegment::Key(k.get_ref().to_string()), v))
+            }),
+            DeValue::Array(a) => {
+                a.iter().enumerate().find(|(_, v)| v.span().contains(&offset)).map(|(i, v)| (PathSegment::Index(i), v))
+            }
+            _ => None,
+        };
+        match next {
+            Some((seg, v)) => {
+                path.0.push(seg);
+                current = v;
+            }
+            None => return path,
+        }
+    }
 }
 
 fn check_each<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, source: &str, path: &FieldPath) -> Vec<Diagnostic> {

@@ -246,6 +246,11 @@ pub struct IncrementRule {
     /// sooner, the first increment waits until this much service.
     #[serde(default)]
     pub first_after_months: Option<u32>,
+    /// When the first increment falls once `first_after_months` of service is reached:
+    /// `when-service-reached` (the usual NJC practice: on that day) or `next-date` (at the
+    /// next fixed date after it).
+    #[serde(default)]
+    pub first_increment: FirstIncrement,
     /// Points gained per increment (normally 1).
     #[serde(default = "one")]
     pub points_per_increment: u32,
@@ -259,6 +264,17 @@ pub struct IncrementRule {
 
 fn one() -> u32 {
     1
+}
+
+/// When a first increment delayed by a minimum-service rule is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FirstIncrement {
+    /// On the day the minimum service is reached.
+    #[default]
+    WhenServiceReached,
+    /// At the next fixed increment date after the minimum service is reached.
+    NextDate,
 }
 
 /// The kind of date an increment falls on.

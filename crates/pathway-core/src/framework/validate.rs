@@ -327,6 +327,20 @@ impl<'a> Validator<'a> {
                         }
                     }
                 }
+                if g.spine == Spine::Njc
+                    && let Some(scp) = p.scp
+                    && !self.std.njc.has_any_figure(scp)
+                {
+                    self.warning(
+                        "njc-figure-missing",
+                        ppath.key("scp"),
+                        format!(
+                            "Pathway's NJC reference data has no figure for SCP {scp} in any pay year; pay for point {} of grade `{}` will show as unknown",
+                            p.point, g.id
+                        ),
+                        "nothing to change in this file: reference/njc_pay_spine.csv has no confirmed figure for this point",
+                    );
+                }
                 if let Some(scp) = p.scp
                     && (scp == 0 || scp > 100)
                 {

@@ -55,17 +55,22 @@ fn rising_salaries() -> impl Strategy<Value = Vec<i64>> {
 }
 
 fn increment_rule() -> impl Strategy<Value = IncrementRule> {
-    (any::<bool>(), 1u32..=12, 1u32..=28, 0u32..=12, 1u32..=2).prop_map(|(fixed, month, day, first, step)| {
-        IncrementRule {
+    (any::<bool>(), 1u32..=12, 1u32..=28, 0u32..=12, 1u32..=2, any::<bool>()).prop_map(
+        |(fixed, month, day, first, step, next_date)| IncrementRule {
             on: if fixed { IncrementDate::FixedDate } else { IncrementDate::Anniversary },
             month: fixed.then_some(month),
             day: fixed.then_some(day),
             first_after_months: Some(first),
+            first_increment: if next_date {
+                pathway_core::framework::FirstIncrement::NextDate
+            } else {
+                pathway_core::framework::FirstIncrement::WhenServiceReached
+            },
             points_per_increment: step,
             basis: Basis::Stated,
             note: None,
-        }
-    })
+        },
+    )
 }
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -161,6 +166,7 @@ fn the_usual_njc_rule_pays_the_first_increment_after_six_months_for_a_winter_sta
         month: Some(4),
         day: Some(1),
         first_after_months: Some(6),
+        first_increment: Default::default(),
         points_per_increment: 1,
         basis: Basis::Assumed,
         note: None,
@@ -191,4 +197,25 @@ fn a_framework_without_an_increment_rule_says_so() {
     let g = grade("g", &[3_000_000, 3_100_000]);
     let d = NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
     assert_eq!(pay::next_increment(&f, &g, 0, d, d), NextIncrement::NoRule);
+}
+
+#[test]
+fn a_next_date_rule_holds_a_winter_starters_first_increment_until_the_following_april() {
+    let mut f = base();
+    f.pay.increments = Some(IncrementRule {
+        on: IncrementDate::FixedDate,
+        month: Some(4),
+        day: Some(1),
+        first_after_months: Some(6),
+        first_increment: pathway_core::framework::FirstIncrement::NextDate,
+        points_per_increment: 1,
+        basis: Basis::Stated,
+        note: None,
+    });
+    let g = grade("g", &[3_000_000, 3_100_000]);
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    assert_eq!(
+        pay::next_increment(&f, &g, 0, d("2025-01-15"), d("2025-01-16")),
+        NextIncrement::Due { date: d("2026-04-01"), to_index: 1, to_point: "2".into(), assumed: false }
+    );
 }

@@ -43,11 +43,15 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 #[test]
-fn loads_without_errors_or_warnings() {
+fn loads_without_errors_and_warns_only_of_njc_figures_nobody_confirmed() {
     let file = pathway_core::bundled::file("rotherham").expect("bundled");
     let loaded = pathway_core::framework::load(file.text);
     let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render(file.file)).collect();
-    assert!(rendered.is_empty(), "rotherham.toml diagnostics:\n{}", rendered.join("\n"));
+    // The only warnings are SCPs the NJC reference spine has no confirmed figure for (32-34, 36, 37).
+    assert!(loaded.framework.is_some(), "rotherham.toml diagnostics:\n{}", rendered.join("\n"));
+    let missing: Vec<&str> =
+        loaded.diagnostics.iter().map(|d| if d.code == "njc-figure-missing" { "njc" } else { d.code }).collect();
+    assert_eq!(missing, ["njc"; 5], "rotherham.toml diagnostics:\n{}", rendered.join("\n"));
 }
 
 #[test]

@@ -227,3 +227,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_type_error_inside_a_section_names_the_exact_field() {
+    let text =
+        readme_example() + "\n[asye]\nintake_months = [9, 1]\ndecided_by = [\"progression-panel\"]\nsource = \"p.1\"\n";
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "wrong-type").expect("type error reported");
+    assert_eq!(d.path.to_string(), "asye.decided_by");
+    assert_eq!(d.position.map(|p| p.line), Some(line_of(&text, "decided_by = [")));
+}
+
+#[test]
+fn a_fifth_authority_written_from_the_readme_alone_validates() {
+    // Written by someone with only frameworks/README.md to go on (Northbridge is fictional).
+    let loaded = load(include_str!("../fixtures/fifth-authority.toml"));
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render("fifth-authority.toml")).collect();
+    assert!(!loaded.has_errors(), "{}", rendered.join("\n"));
+    let f = loaded.framework.unwrap();
+    assert_eq!(f.framework.id.as_str(), "northbridge");
+    // The only warnings are NJC points the reference spine has no figure for.
+    assert!(loaded.diagnostics.iter().all(|d| d.code == "njc-figure-missing"), "{}", rendered.join("\n"));
+}
