@@ -3,6 +3,7 @@
 //! tenancy checks happen here, never in the interfaces.
 
 pub mod catalog;
+pub mod config;
 pub mod demo;
 pub mod error;
 pub mod reports;

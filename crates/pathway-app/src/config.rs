@@ -1,0 +1,203 @@
+//! Layered configuration: built-in defaults, then a `pathway.toml` file, then `PATHWAY_*`
+//! environment variables. With nothing set, Pathway uses an embedded SQLite database
+//! `./pathway.db` and keeps evidence files under `./pathway-data/`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::AppError;
+
+/// The file Pathway reads settings from, in the working directory, unless `PATHWAY_CONFIG`
+/// names another.
+pub const DEFAULT_FILE: &str = "pathway.toml";
+
+/// A value that must not be printed or logged, such as a database URL with a password.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Pathway's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where records live: a file path or `sqlite://` URL for SQLite, or a `postgres://` URL.
+    pub database_url: Secret,
+    /// Where evidence files are stored.
+    pub data_dir: PathBuf,
+    /// Largest evidence file accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Where the settings came from, for `pathway config show`.
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<Secret>,
+    data_dir: Option<PathBuf>,
+    max_upload_bytes: Option<u64>,
+}
+
+impl Config {
+    /// The built-in defaults.
+    pub fn defaults() -> Config {
+        Config {
+            database_url: Secret("pathway.db".into()),
+            data_dir: PathBuf::from("pathway-data"),
+            max_upload_bytes: 20 * 1024 * 1024,
+            sources: vec!["defaults".into()],
+        }
+    }
+
+    /// Load settings: defaults, then the config file (if it exists), then the environment.
+    pub fn load(env: &dyn Fn(&str) -> Option<String>) -> Result<Config, AppError> {
+        let mut config = Config::defaults();
+        let explicit = env("PATHWAY_CONFIG");
+        let file = explicit.clone().map(PathBuf::from).unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
+        if file.exists() {
+            config.apply_file(&file)?;
+        } else if explicit.is_some() {
+            return Err(AppError::BadInput {
+                field: "PATHWAY_CONFIG".into(),
+                message: format!("{} does not exist", file.display()),
+            });
+        }
+        if let Some(url) = env("PATHWAY_DATABASE_URL").filter(|u| !u.trim().is_empty()) {
+            config.database_url = Secret(url);
+            config.sources.push("PATHWAY_DATABASE_URL".into());
+        }
+        if let Some(dir) = env("PATHWAY_DATA_DIR").filter(|d| !d.trim().is_empty()) {
+            config.data_dir = PathBuf::from(dir);
+            config.sources.push("PATHWAY_DATA_DIR".into());
+        }
+        if let Some(max) = env("PATHWAY_MAX_UPLOAD_BYTES") {
+            config.max_upload_bytes = max.trim().parse().map_err(|_| AppError::BadInput {
+                field: "PATHWAY_MAX_UPLOAD_BYTES".into(),
+                message: format!("`{max}` is not a number of bytes"),
+            })?;
+            config.sources.push("PATHWAY_MAX_UPLOAD_BYTES".into());
+        }
+        Ok(config)
+    }
+
+    /// Load from the real process environment.
+    pub fn from_env() -> Result<Config, AppError> {
+        Config::load(&|k| std::env::var(k).ok())
+    }
+
+    fn apply_file(&mut self, path: &Path) -> Result<(), AppError> {
+        let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
+        let settings: FileSettings = toml::from_str(&text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| pathway_core::diagnostic::Position::of_offset(&text, s.start))
+                .map(|p| format!(":{}:{}", p.line, p.column))
+                .unwrap_or_default();
+            AppError::BadInput { field: format!("{}{at}", path.display()), message: e.message().to_owned() }
+        })?;
+        if let Some(url) = settings.database_url {
+            self.database_url = url;
+        }
+        if let Some(dir) = settings.data_dir {
+            self.data_dir = dir;
+        }
+        if let Some(max) = settings.max_upload_bytes {
+            self.max_upload_bytes = max;
+        }
+        self.sources.push(path.display().to_string());
+        Ok(())
+    }
+
+    /// Which database the URL names, for messages: "SQLite file pathway.db" or
+    /// "PostgreSQL" (never the URL itself, which may hold a password).
+    pub fn database_description(&self) -> String {
+        let url = self.database_url.expose();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            "PostgreSQL".into()
+        } else {
+            format!("SQLite file {}", url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"))
+        }
+    }
+}
+
+/// A commented example configuration file.
+pub const EXAMPLE: &str = r#"# pathway.toml — Pathway's settings. Every setting is optional; environment variables
+# PATHWAY_DATABASE_URL, PATHWAY_DATA_DIR and PATHWAY_MAX_UPLOAD_BYTES override this file,
+# and PATHWAY_CONFIG names a different file.
+
+# Where records live. A file path (or sqlite:// URL) uses the embedded SQLite database,
+# created on first use. A postgres:// URL uses PostgreSQL, for large and multi-authority
+# deployments.
+database_url = "pathway.db"
+# database_url = "postgres://pathway@127.0.0.1:5432/pathway"
+
+# Where evidence files (portfolio attachments) are stored, content-addressed.
+data_dir = "pathway-data"
+
+# The largest evidence file accepted, in bytes (20 MiB).
+max_upload_bytes = 20971520
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn with_nothing_set_pathway_uses_an_embedded_sqlite_file() {
+        let c = Config::load(&env(&[])).unwrap();
+        assert_eq!(c.database_url.expose(), "pathway.db");
+        assert_eq!(c.database_description(), "SQLite file pathway.db");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_and_the_file_overrides_defaults() {
+        let dir = std::env::temp_dir().join(format!("pathway-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("pathway.toml");
+        std::fs::write(&file, "database_url = \"other.db\"\nmax_upload_bytes = 1000\n").unwrap();
+        let path = file.to_str().unwrap();
+        let c = Config::load(&env(&[("PATHWAY_CONFIG", path)])).unwrap();
+        assert_eq!(c.database_url.expose(), "other.db");
+        assert_eq!(c.max_upload_bytes, 1000);
+        let c =
+            Config::load(&env(&[("PATHWAY_CONFIG", path), ("PATHWAY_DATABASE_URL", "postgres://u:pw@h/db")])).unwrap();
+        assert_eq!(c.database_description(), "PostgreSQL");
+        assert!(!format!("{c:?}").contains("pw"), "the password never appears in debug output");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bad_config_file_says_where() {
+        let dir = std::env::temp_dir().join(format!("pathway-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("pathway.toml");
+        std::fs::write(&file, "database_url = \"x.db\"\ndatabse = 1\n").unwrap();
+        let err = Config::load(&env(&[("PATHWAY_CONFIG", file.to_str().unwrap())])).unwrap_err();
+        assert!(err.to_string().contains("pathway.toml:2:1"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_example_file_is_valid() {
+        let _: FileSettings = toml::from_str(EXAMPLE).unwrap();
+    }
+}
