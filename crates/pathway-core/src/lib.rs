@@ -4,6 +4,7 @@
 //! Pure: no IO, no async, no database. Everything here is deterministic and fast, so most
 //! of Pathway's tests live here.
 
+pub mod anonymise;
 pub mod application;
 pub mod appointment;
 pub mod asye;
@@ -14,6 +15,7 @@ pub mod framework;
 pub mod money;
 pub mod panel;
 pub mod pay;
+pub mod portfolio;
 pub mod standards;
 pub mod workforce;
 
