@@ -776,7 +776,7 @@ pub struct DecisionRecord {
 
 /// A step's completed form, typed by the kind of step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "form", rename_all = "kebab-case")]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum StepRecord {
     /// A written report (Part 1/2/3, assessment, review).
     Report(Report),
@@ -1109,12 +1109,34 @@ pub struct PayPosition {
     pub point: String,
     /// The NJC SCP, where the point is one.
     pub scp: Option<u32>,
-    /// Basic annual pay, when published.
-    pub basic: Option<Pence>,
-    /// Basic plus allowances, when the basic is published.
-    pub total: Option<Pence>,
+    /// Basic annual pay in pence, when published.
+    #[serde(with = "pence_json")]
+    pub basic_pence: Option<Pence>,
+    /// Basic plus allowances in pence, when the basic is published.
+    #[serde(with = "pence_json")]
+    pub total_pence: Option<Pence>,
     /// The pay table the figure comes from.
     pub pay_year: Option<String>,
+}
+
+/// Money in stored applications is whole pence, both ways. (`Pence`'s own `Deserialize`
+/// reads a bare number as pounds, the way framework files write salaries, so it would not
+/// read back what it wrote.)
+mod pence_json {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::money::Pence;
+
+    pub fn serialize<S: Serializer>(v: &Option<Pence>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(p) => s.serialize_some(&p.get()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Pence>, D::Error> {
+        Ok(Option::<i64>::deserialize(d)?.map(Pence))
+    }
 }
 
 fn pay_position(f: &Framework, grade: &Grade, index: usize, on: NaiveDate, notes: &mut Vec<String>) -> PayPosition {
@@ -1129,8 +1151,8 @@ fn pay_position(f: &Framework, grade: &Grade, index: usize, on: NaiveDate, notes
         grade_name: grade.name.clone(),
         point: s.point,
         scp: s.scp,
-        basic: s.basic_annual_pence,
-        total: s.total_annual_pence,
+        basic_pence: s.basic_annual_pence,
+        total_pence: s.total_annual_pence,
         pay_year: s.pay_year,
     }
 }
@@ -1152,12 +1174,14 @@ pub struct PayChangePreview {
     /// Grade, point and pay after.
     pub new: Option<PayPosition>,
     /// New basic pay minus old, when both are known.
-    pub basic_change: Option<Pence>,
+    #[serde(with = "pence_json")]
+    pub basic_change_pence: Option<Pence>,
     /// How the new point was chosen.
     pub placement: String,
     /// Whether a person must still choose the point (e.g. "assessed at interview").
     pub needs_decision: bool,
     /// Pay protected at the old figure, where the new grade tops out below it.
+    #[serde(with = "pence_json")]
     pub protected_pence: Option<Pence>,
     /// The next increment on the new grade.
     pub next_increment: Option<NaiveDate>,
@@ -1287,7 +1311,7 @@ pub(crate) fn preview_move(
                 let placed = if appointment {
                     pay::place_on_appointment(f, g, effective_from)
                 } else {
-                    let basic = old.as_ref().and_then(|o| o.basic);
+                    let basic = old.as_ref().and_then(|o| o.basic_pence);
                     pay::place_on_promotion(f, basic, old.as_ref().and_then(|o| o.scp), g, effective_from)
                 };
                 needs_decision = placed.needs_decision && g.points.len() > 1;
@@ -1323,7 +1347,8 @@ pub(crate) fn preview_move(
             next_increment = None;
         }
     }
-    let basic_change = match (old.as_ref().and_then(|o| o.basic), new.as_ref().and_then(|n| n.basic)) {
+    let basic_change_pence = match (old.as_ref().and_then(|o| o.basic_pence), new.as_ref().and_then(|n| n.basic_pence))
+    {
         (Some(o), Some(n)) => Some(n - o),
         _ => None,
     };
@@ -1334,7 +1359,7 @@ pub(crate) fn preview_move(
         to_level: to.id.clone(),
         old,
         new,
-        basic_change,
+        basic_change_pence,
         placement,
         needs_decision,
         protected_pence,

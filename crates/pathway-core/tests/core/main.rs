@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod application;
 mod eligibility;
 mod pay_properties;
 mod seeds_bexley;
