@@ -1,0 +1,39 @@
+//! Pathway's storage: workforce records behind async traits, on SQLite (embedded, the
+//! default: one file, `pathway.db`) or PostgreSQL (a `postgres://` URL), with identical
+//! behaviour on both.
+//!
+//! ```no_run
+//! # async fn demo() -> pathway_store::Result<()> {
+//! use pathway_store::{Tenancy, Workforce};
+//! let store = pathway_store::open("pathway.db").await?;
+//! store.migrate().await?;
+//! let bexley = store.scope(&"bexley".parse()?).await?;
+//! let workers = store.workers(&bexley).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - [`api`]: the traits ([`Tenancy`], [`Organisation`], [`Workforce`],
+//!   [`FrameworkVersions`], [`CrossAuthorityReports`]) and the values they exchange.
+//! - [`Store`]: the one type callers hold, whichever database it is.
+//! - `sqlite` / `postgres`: the two implementations. The trait implementations are one
+//!   file, `shared.rs`, compiled once against each driver; connection set-up, migrations,
+//!   schema description and backup differ per database.
+//!
+//! Every mutation is one transaction. Every record belongs to one authority and every query
+//! is scoped by an [`AuthorityScope`]. Updates name the version they read and fail with
+//! [`StoreError::Conflict`] if someone else got there first.
+
+pub mod api;
+pub mod error;
+mod migrations;
+pub mod postgres;
+pub mod sqlite;
+mod store;
+
+pub use api::{
+    AuthorityScope, BackendKind, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount,
+    Organisation, Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
+};
+pub use error::{Result, StoreError};
+pub use migrations::latest_version;
+pub use store::{DEFAULT_SQLITE_FILE, Store, open};

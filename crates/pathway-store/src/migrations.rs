@@ -1,0 +1,67 @@
+//! The migrations, embedded in the binary. Each step is written once per database, side by
+//! side here, so the two lists cannot drift apart in number or order; the `schema_parity`
+//! test checks the resulting schemas match.
+
+use std::borrow::Cow;
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
+
+use crate::api::BackendKind;
+use crate::error::StoreError;
+
+struct Step {
+    version: i64,
+    description: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const STEPS: &[Step] = &[Step {
+    version: 1,
+    description: "workforce",
+    sqlite: include_str!("../migrations/sqlite/0001_workforce.sql"),
+    postgres: include_str!("../migrations/postgres/0001_workforce.sql"),
+}];
+
+/// The migrator for one database.
+pub(crate) fn migrator(backend: BackendKind) -> Migrator {
+    Migrator::with_migrations(
+        STEPS
+            .iter()
+            .map(|s| {
+                let sql = match backend {
+                    BackendKind::Sqlite => s.sqlite,
+                    BackendKind::Postgres => s.postgres,
+                };
+                Migration::new(
+                    s.version,
+                    Cow::Borrowed(s.description),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// The newest migration this build knows.
+pub fn latest_version() -> i64 {
+    STEPS.iter().map(|s| s.version).max().unwrap_or(0)
+}
+
+pub(crate) fn migrate_error(e: MigrateError) -> StoreError {
+    let context = match &e {
+        MigrateError::VersionMissing(v) => format!(
+            "migrating: the database has migration {v}, which this build of Pathway does not know; \
+             it was probably migrated by a newer Pathway"
+        ),
+        MigrateError::VersionMismatch(v) => {
+            format!("migrating: migration {v} in the database differs from this build's; the database was changed")
+        }
+        MigrateError::Dirty(v) => format!("migrating: migration {v} failed part way through earlier; restore a backup"),
+        _ => "migrating the database".to_owned(),
+    };
+    StoreError::database(context, e)
+}

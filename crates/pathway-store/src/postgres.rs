@@ -1,0 +1,180 @@
+//! PostgreSQL: for shared services at regional or national scale.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Row, Transaction};
+
+use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
+use crate::error::{Result, StoreError};
+use crate::migrations::{migrate_error, migrator};
+
+type Db = sqlx::Postgres;
+type Backend = PostgresStore;
+
+// The trait implementations, shared with the other backend: see shared.rs for why.
+#[allow(clippy::duplicate_mod)]
+#[path = "shared.rs"]
+mod shared;
+
+/// Workforce records in a PostgreSQL database (optionally in one schema of it).
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    schema: Option<String>,
+}
+
+/// Start a write. READ COMMITTED is enough: every update names the version it read, and a
+/// concurrent writer's update waits for the row lock, re-checks, and finds the version moved.
+async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Db>> {
+    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a write", e))
+}
+
+fn check_schema_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid {
+            field: Some("schema"),
+            message: format!("`{name}` is not a usable schema name: use lowercase letters, digits and underscores"),
+        })
+    }
+}
+
+impl PostgresStore {
+    /// Connect to the database at `url` (`postgres://user@host:port/database`). With `schema`,
+    /// Pathway's tables live in that schema (created by [`PostgresStore::migrate`]).
+    pub async fn connect(url: &str, schema: Option<&str>) -> Result<PostgresStore> {
+        let mut options = PgConnectOptions::from_str(url).map_err(|e| StoreError::Invalid {
+            field: Some("database URL"),
+            message: format!("not a PostgreSQL URL: {e}"),
+        })?;
+        // The application name shows in pg_stat_activity, so operators (and the test
+        // clean-up) can see which sessions are Pathway's.
+        options = options.application_name("pathway");
+        if let Some(schema) = schema {
+            check_schema_name(schema)?;
+            options = options.options([("search_path", schema)]).application_name(&format!("pathway/{schema}"));
+        }
+        // Say where without echoing the URL, which may hold a password.
+        let place = format!(
+            "{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("(default database)")
+        );
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::database(format!("connecting to PostgreSQL at {place}"), e))?;
+        Ok(PostgresStore { pool, schema: schema.map(str::to_owned) })
+    }
+
+    /// Apply any migrations not yet applied (creating the schema first, if one was named).
+    pub async fn migrate(&self) -> Result<()> {
+        if let Some(schema) = &self.schema {
+            // The name was checked by `connect`, so quoting it is safe.
+            sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
+                .execute(&self.pool)
+                .await
+                .map_err(|e| StoreError::from_sqlx(format!("creating schema {schema}"), e))?;
+        }
+        migrator(BackendKind::Postgres).run(&self.pool).await.map_err(migrate_error)
+    }
+
+    /// Close every connection; later calls fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The migrated schema, for comparison with SQLite's. Types are reduced to `integer` and
+    /// `text` (SQLite keeps dates and timestamps as text).
+    pub async fn schema(&self) -> Result<Schema> {
+        let context = |what: &str| format!("describing the PostgreSQL schema ({what})");
+        let mut conn = self.pool.acquire().await.map_err(|e| StoreError::from_sqlx(context("connecting"), e))?;
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+               AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context("tables"), e))?;
+        let mut schema = Schema::default();
+        for name in names {
+            let err = |e| StoreError::from_sqlx(context(&name), e);
+            let mut table = Table::default();
+            let columns = sqlx::query(
+                "SELECT column_name::text AS name, data_type::text AS kind, is_nullable::text AS nullable
+                 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            )
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+            for c in &columns {
+                let kind: String = c.try_get("kind").map_err(err)?;
+                let kind = match kind.as_str() {
+                    "bigint" | "integer" | "smallint" => "integer".to_owned(),
+                    "text" | "date" | "timestamp with time zone" | "character varying" => "text".to_owned(),
+                    other => other.to_owned(),
+                };
+                let nullable: String = c.try_get("nullable").map_err(err)?;
+                table.columns.push(Column { name: c.try_get("name").map_err(err)?, kind, nullable: nullable == "YES" });
+            }
+            table.primary_key = sqlx::query_scalar(
+                "SELECT a.attname::text
+                 FROM pg_constraint c
+                 JOIN pg_class t ON t.oid = c.conrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+                 WHERE c.contype = 'p' AND n.nspname = current_schema() AND t.relname = $1
+                 ORDER BY k.ord",
+            )
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+            let fks = sqlx::query(
+                "SELECT r.relname::text AS referenced_table,
+                        array_to_string(ARRAY(
+                            SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+                            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+                            ORDER BY k.ord), ',') AS columns,
+                        array_to_string(ARRAY(
+                            SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, ord)
+                            JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum
+                            ORDER BY k.ord), ',') AS referenced_columns
+                 FROM pg_constraint c
+                 JOIN pg_class t ON t.oid = c.conrelid
+                 JOIN pg_class r ON r.oid = c.confrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname = $1",
+            )
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+            for fk in &fks {
+                let split = |s: String| s.split(',').map(str::to_owned).collect::<Vec<_>>();
+                table.foreign_keys.push(ForeignKey {
+                    columns: split(fk.try_get("columns").map_err(err)?),
+                    references: fk.try_get("referenced_table").map_err(err)?,
+                    referenced_columns: split(fk.try_get("referenced_columns").map_err(err)?),
+                });
+            }
+            table.foreign_keys.sort();
+            schema.tables.insert(name, table);
+        }
+        Ok(schema)
+    }
+}

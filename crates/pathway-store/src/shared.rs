@@ -1,0 +1,1207 @@
+//! The storage traits implemented once, in SQL both databases accept.
+//!
+//! This file is compiled twice, as `sqlite::shared` and `postgres::shared` (see the
+//! `#[path]` attributes), each time against that backend's concrete `Db`, `Backend` and
+//! `begin_write`. That gives one implementation to review and keep correct, without sqlx's
+//! `Any` driver and without generic code drowning in driver trait bounds. It only works
+//! because the SQL here is the common dialect: `$n` placeholders (SQLite accepts them),
+//! `RETURNING`, and values bound from Rust (timestamps are made here, never by `now()`).
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pathway_core::framework::{FrameworkId, GradeId, LevelId};
+use pathway_core::workforce::{
+    AppraisalId, AppraisalRecord, AsyeParts, AsyeRecord, Authority, AuthorityId, Award, AwardId, DevelopmentGoal,
+    EmployeeNumber, GoalId, InvalidValue, LineManagement, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, OrgUnit, OrgUnitId, Post, PostId, Qualification, RecordMeta,
+    SweRegistration, Timeline, TimelineEntry, TimelineEntryId, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
+    parse_role,
+};
+use sqlx::{Database, Row};
+
+use super::{Backend, Db, begin_write};
+use crate::api::{
+    AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
+    StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
+};
+use crate::error::{Result, StoreError};
+
+type DbRow = <Db as Database>::Row;
+type Conn = <Db as Database>::Connection;
+type Query<'q> = sqlx::query::Query<'q, Db, <Db as Database>::Arguments>;
+
+/// Now, to the microsecond: PostgreSQL keeps microseconds, so a value read back from either
+/// database equals the one written.
+fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+fn col<'r, T>(row: &'r DbRow, name: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, Db> + sqlx::Type<Db>,
+{
+    row.try_get(name).map_err(|e| StoreError::database(format!("reading column `{name}`"), e))
+}
+
+fn unreadable(column: &str, e: InvalidValue) -> StoreError {
+    StoreError::database(format!("reading column `{column}`, which holds a value Pathway does not accept"), e)
+}
+
+fn parsed<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result<T> {
+    let text: String = col(row, name)?;
+    text.parse().map_err(|e| unreadable(name, e))
+}
+
+fn parsed_opt<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result<Option<T>> {
+    let text: Option<String> = col(row, name)?;
+    text.map(|t| t.parse().map_err(|e| unreadable(name, e))).transpose()
+}
+
+fn meta(row: &DbRow) -> Result<RecordMeta> {
+    Ok(RecordMeta {
+        version: Version::new(col(row, "version")?),
+        created_at: col(row, "created_at")?,
+        updated_at: col(row, "updated_at")?,
+    })
+}
+
+/// Whether a record exists in the scope. `sql` selects `version` by `authority_id = $1 AND id = $2`.
+async fn version_of(conn: &mut Conn, sql: &'static str, scope: &AuthorityScope, id: i64) -> Result<Option<Version>> {
+    sqlx::query_scalar::<Db, i64>(sql)
+        .bind(scope.as_str())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map(|v| v.map(Version::new))
+        .map_err(|e| StoreError::from_sqlx("looking up a record", e))
+}
+
+/// After a version-checked update touched no row: was the record missing, or changed?
+async fn missing_or_conflict(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+    expected: Version,
+) -> StoreError {
+    match version_of(conn, sql, scope, id).await {
+        Ok(Some(actual)) => StoreError::Conflict { what, key: id.to_string(), expected, actual },
+        Ok(None) => scope.not_found(what, id),
+        Err(e) => e,
+    }
+}
+
+const UNIT_VERSION: &str = "SELECT version FROM org_units WHERE authority_id = $1 AND id = $2";
+const WORKER_VERSION: &str = "SELECT version FROM workers WHERE authority_id = $1 AND id = $2";
+const POST_VERSION: &str = "SELECT version FROM posts WHERE authority_id = $1 AND id = $2";
+const GOAL_VERSION: &str = "SELECT version FROM development_goals WHERE authority_id = $1 AND id = $2";
+
+/// A reference from the record being written to another record, which must be in the scope.
+async fn ensure_reference(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    what: &str,
+    id: i64,
+) -> Result<()> {
+    match version_of(conn, sql, scope, id).await? {
+        Some(_) => Ok(()),
+        None => Err(StoreError::invalid(format!("{what} {id} does not exist in authority {}", scope.id()))),
+    }
+}
+
+async fn ensure_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<()> {
+    match version_of(conn, WORKER_VERSION, scope, id.get()).await? {
+        Some(_) => Ok(()),
+        None => Err(scope.not_found("worker", id)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Authorities
+
+fn authority_from(row: &DbRow) -> Result<Authority> {
+    Ok(Authority { id: parsed(row, "id")?, name: parsed(row, "name")?, meta: meta(row)? })
+}
+
+impl Tenancy for Backend {
+    async fn create_authority(&self, new: &NewAuthority) -> Result<Authority> {
+        let context = || format!("creating authority {}", new.id);
+        let mut tx = begin_write(&self.pool).await?;
+        let now = now();
+        sqlx::query("INSERT INTO authorities (id, name, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(new.id.as_str())
+            .bind(new.name.as_str())
+            .bind(Version::FIRST.get())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let authority = fetch_authority(&mut tx, &AuthorityScope::new(new.id.clone())).await?;
+        tx.commit().await.map_err(|e| StoreError::from_sqlx(context(), e))?;
+        Ok(authority)
+    }
+
+    async fn authorities(&self) -> Result<Vec<Authority>> {
+        let mut conn = acquire(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, name, version, created_at, updated_at FROM authorities ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx("listing authorities", e))?;
+        rows.iter().map(authority_from).collect()
+    }
+
+    async fn scope(&self, id: &AuthorityId) -> Result<AuthorityScope> {
+        let mut conn = acquire(&self.pool).await?;
+        let found = sqlx::query_scalar::<Db, String>("SELECT id FROM authorities WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("looking up authority {id}"), e))?;
+        match found {
+            Some(_) => Ok(AuthorityScope::new(id.clone())),
+            None => Err(StoreError::NotFound { what: "authority", key: id.to_string(), authority: id.to_string() }),
+        }
+    }
+
+    async fn authority(&self, scope: &AuthorityScope) -> Result<Authority> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_authority(&mut conn, scope).await
+    }
+
+    async fn rename_authority(&self, scope: &AuthorityScope, expected: Version, name: &Name) -> Result<Authority> {
+        let context = || format!("renaming authority {}", scope.id());
+        let mut tx = begin_write(&self.pool).await?;
+        let done = sqlx::query(
+            "UPDATE authorities SET name = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND version = $4",
+        )
+        .bind(scope.as_str())
+        .bind(name.as_str())
+        .bind(now())
+        .bind(expected.get())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if done.rows_affected() == 0 {
+            let current = fetch_authority(&mut tx, scope).await?;
+            return Err(StoreError::Conflict {
+                what: "authority",
+                key: scope.id().to_string(),
+                expected,
+                actual: current.meta.version,
+            });
+        }
+        let authority = fetch_authority(&mut tx, scope).await?;
+        tx.commit().await.map_err(|e| StoreError::from_sqlx(context(), e))?;
+        Ok(authority)
+    }
+}
+
+async fn fetch_authority(conn: &mut Conn, scope: &AuthorityScope) -> Result<Authority> {
+    let row = sqlx::query("SELECT id, name, version, created_at, updated_at FROM authorities WHERE id = $1")
+        .bind(scope.as_str())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading authority {}", scope.id()), e))?;
+    match row {
+        Some(row) => authority_from(&row),
+        None => Err(scope.not_found("authority", scope.id())),
+    }
+}
+
+async fn acquire(pool: &sqlx::Pool<Db>) -> Result<sqlx::pool::PoolConnection<Db>> {
+    pool.acquire().await.map_err(|e| StoreError::from_sqlx("connecting to the database", e))
+}
+
+async fn begin_read(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
+    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
+}
+
+async fn commit(tx: sqlx::Transaction<'static, Db>, context: impl FnOnce() -> String) -> Result<()> {
+    tx.commit().await.map_err(|e| StoreError::from_sqlx(context(), e))
+}
+
+// ---------------------------------------------------------------------------------------
+// Organisation
+
+fn unit_from(row: &DbRow) -> Result<OrgUnit> {
+    Ok(OrgUnit {
+        id: OrgUnitId::new(col(row, "id")?),
+        authority: parsed(row, "authority_id")?,
+        kind: parsed(row, "kind")?,
+        name: parsed(row, "name")?,
+        parent: col::<Option<i64>>(row, "parent_id")?.map(OrgUnitId::new),
+        meta: meta(row)?,
+    })
+}
+
+fn post_from(row: &DbRow) -> Result<Post> {
+    let role: String = col(row, "role")?;
+    Ok(Post {
+        id: PostId::new(col(row, "id")?),
+        authority: parsed(row, "authority_id")?,
+        unit: OrgUnitId::new(col(row, "unit_id")?),
+        role: parse_role(&role).map_err(|e| unreadable("role", e))?,
+        holder: col::<Option<i64>>(row, "holder_id")?.map(WorkerId::new),
+        meta: meta(row)?,
+    })
+}
+
+async fn fetch_units(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
+    let rows = sqlx::query(
+        "SELECT id, authority_id, kind, name, parent_id, version, created_at, updated_at
+         FROM org_units WHERE authority_id = $1 ORDER BY id",
+    )
+    .bind(scope.as_str())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("listing units of {}", scope.id()), e))?;
+    rows.iter().map(unit_from).collect()
+}
+
+async fn fetch_unit(conn: &mut Conn, scope: &AuthorityScope, id: OrgUnitId) -> Result<OrgUnit> {
+    let row = sqlx::query(
+        "SELECT id, authority_id, kind, name, parent_id, version, created_at, updated_at
+         FROM org_units WHERE authority_id = $1 AND id = $2",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("reading unit {id}"), e))?;
+    match row {
+        Some(row) => unit_from(&row),
+        None => Err(scope.not_found("unit", id)),
+    }
+}
+
+async fn fetch_posts(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<Post>> {
+    let rows = sqlx::query(
+        "SELECT id, authority_id, unit_id, role, holder_id, version, created_at, updated_at
+         FROM posts WHERE authority_id = $1 ORDER BY id",
+    )
+    .bind(scope.as_str())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("listing posts of {}", scope.id()), e))?;
+    rows.iter().map(post_from).collect()
+}
+
+async fn fetch_post(conn: &mut Conn, scope: &AuthorityScope, id: PostId) -> Result<Post> {
+    let row = sqlx::query(
+        "SELECT id, authority_id, unit_id, role, holder_id, version, created_at, updated_at
+         FROM posts WHERE authority_id = $1 AND id = $2",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("reading post {id}"), e))?;
+    match row {
+        Some(row) => post_from(&row),
+        None => Err(scope.not_found("post", id)),
+    }
+}
+
+/// Check `unit` (new, or `existing` being changed) may sit where it asks to, given the
+/// authority's other units.
+fn check_placement(
+    units: &[OrgUnit],
+    existing: Option<OrgUnitId>,
+    unit: &NewOrgUnit,
+    scope: &AuthorityScope,
+) -> Result<()> {
+    if let Some(parent_id) = unit.parent {
+        let parent = units.iter().find(|u| u.id == parent_id).ok_or_else(|| {
+            StoreError::invalid(format!("unit {parent_id} does not exist in authority {}", scope.id()))
+        })?;
+        if !unit.kind.may_sit_under(parent.kind) {
+            return Err(StoreError::Invalid {
+                field: Some("parent"),
+                message: format!("a {} cannot sit under a {} ({})", unit.kind, parent.kind, parent.name),
+            });
+        }
+        if let Some(id) = existing {
+            // Walk up from the new parent; meeting the unit itself means a loop.
+            let mut current = Some(parent_id);
+            let mut steps = 0;
+            while let Some(at) = current {
+                if at == id {
+                    return Err(StoreError::Invalid {
+                        field: Some("parent"),
+                        message: format!("unit {id} cannot move under {parent_id}, which is inside it"),
+                    });
+                }
+                steps += 1;
+                if steps > units.len() {
+                    break;
+                }
+                current = units.iter().find(|u| u.id == at).and_then(|u| u.parent);
+            }
+        }
+    }
+    if let Some(id) = existing
+        && let Some(child) = units.iter().find(|u| u.parent == Some(id) && !u.kind.may_sit_under(unit.kind))
+    {
+        return Err(StoreError::Invalid {
+            field: Some("kind"),
+            message: format!("unit {id} cannot become a {}: it contains {} ({})", unit.kind, child.name, child.kind),
+        });
+    }
+    Ok(())
+}
+
+impl Organisation for Backend {
+    async fn create_unit(&self, scope: &AuthorityScope, new: &NewOrgUnit) -> Result<OrgUnit> {
+        let context = || format!("creating {} {}", new.kind, new.name);
+        let mut tx = begin_write(&self.pool).await?;
+        let units = fetch_units(&mut tx, scope).await?;
+        check_placement(&units, None, new, scope)?;
+        let now = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO org_units (authority_id, kind, name, parent_id, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(new.kind.code())
+        .bind(new.name.as_str())
+        .bind(new.parent.map(OrgUnitId::get))
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let unit = fetch_unit(&mut tx, scope, OrgUnitId::new(id)).await?;
+        commit(tx, context).await?;
+        Ok(unit)
+    }
+
+    async fn update_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        changes: &NewOrgUnit,
+    ) -> Result<OrgUnit> {
+        let context = || format!("changing unit {id}");
+        let mut tx = begin_write(&self.pool).await?;
+        let units = fetch_units(&mut tx, scope).await?;
+        if !units.iter().any(|u| u.id == id) {
+            return Err(scope.not_found("unit", id));
+        }
+        check_placement(&units, Some(id), changes, scope)?;
+        let done = sqlx::query(
+            "UPDATE org_units SET kind = $3, name = $4, parent_id = $5, version = version + 1, updated_at = $6
+             WHERE authority_id = $1 AND id = $2 AND version = $7",
+        )
+        .bind(scope.as_str())
+        .bind(id.get())
+        .bind(changes.kind.code())
+        .bind(changes.name.as_str())
+        .bind(changes.parent.map(OrgUnitId::get))
+        .bind(now())
+        .bind(expected.get())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_conflict(&mut tx, UNIT_VERSION, scope, "unit", id.get(), expected).await);
+        }
+        let unit = fetch_unit(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(unit)
+    }
+
+    async fn units(&self, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_units(&mut conn, scope).await
+    }
+
+    async fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> Result<Post> {
+        let context = || format!("creating a {} post on unit {}", new.role, new.unit);
+        let role = parse_role(new.role.as_str())?;
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_reference(&mut tx, UNIT_VERSION, scope, "unit", new.unit.get()).await?;
+        if let Some(holder) = new.holder {
+            ensure_reference(&mut tx, WORKER_VERSION, scope, "worker", holder.get()).await?;
+        }
+        let now = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO posts (authority_id, unit_id, role, holder_id, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(new.unit.get())
+        .bind(role.as_str())
+        .bind(new.holder.map(WorkerId::get))
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let post = fetch_post(&mut tx, scope, PostId::new(id)).await?;
+        commit(tx, context).await?;
+        Ok(post)
+    }
+
+    async fn assign_post(
+        &self,
+        scope: &AuthorityScope,
+        id: PostId,
+        expected: Version,
+        holder: Option<WorkerId>,
+    ) -> Result<Post> {
+        let context = || format!("assigning post {id}");
+        let mut tx = begin_write(&self.pool).await?;
+        if let Some(holder) = holder {
+            ensure_reference(&mut tx, WORKER_VERSION, scope, "worker", holder.get()).await?;
+        }
+        let done = sqlx::query(
+            "UPDATE posts SET holder_id = $3, version = version + 1, updated_at = $4
+             WHERE authority_id = $1 AND id = $2 AND version = $5",
+        )
+        .bind(scope.as_str())
+        .bind(id.get())
+        .bind(holder.map(WorkerId::get))
+        .bind(now())
+        .bind(expected.get())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_conflict(&mut tx, POST_VERSION, scope, "post", id.get(), expected).await);
+        }
+        let post = fetch_post(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(post)
+    }
+
+    async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_posts(&mut conn, scope).await
+    }
+
+    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<LineManagement> {
+        let mut tx = begin_read(&self.pool).await?;
+        let w = fetch_worker(&mut tx, scope, worker).await?;
+        let units = fetch_units(&mut tx, scope).await?;
+        let posts = fetch_posts(&mut tx, scope).await?;
+        commit(tx, || format!("reading line management of worker {worker}")).await?;
+        Ok(LineManagement::of(worker, w.details.unit, &units, &posts))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Workers
+
+/// The worker columns, in the order `worker_from` and the binds below expect.
+macro_rules! worker_columns {
+    () => {
+        "id, authority_id, employee_number, name, employment, started_on, left_on, unit_id,
+         qualification_title, qualification_institution, qualified_on,
+         swe_number, swe_status, swe_renewal_due,
+         asye_cohort, asye_started_on, asye_assessor_id, asye_status, asye_outcome, asye_outcome_on,
+         version, created_at, updated_at"
+    };
+}
+
+fn worker_from(row: &DbRow) -> Result<Worker> {
+    let id = WorkerId::new(col(row, "id")?);
+    let qualification = match parsed_opt::<Name>(row, "qualification_title")? {
+        None => None,
+        Some(title) => Some(Qualification {
+            title,
+            institution: parsed(row, "qualification_institution")?,
+            awarded_on: col(row, "qualified_on")?,
+        }),
+    };
+    let registration = match parsed_opt(row, "swe_number")? {
+        None => None,
+        Some(number) => Some(SweRegistration {
+            number,
+            status: parsed(row, "swe_status")?,
+            renewal_due: col(row, "swe_renewal_due")?,
+        }),
+    };
+    let asye = match parsed_opt(row, "asye_status")? {
+        None => None,
+        Some(status) => Some(
+            AsyeRecord::new(AsyeParts {
+                cohort: parsed_opt(row, "asye_cohort")?,
+                started_on: col(row, "asye_started_on")?,
+                assessor: col::<Option<i64>>(row, "asye_assessor_id")?.map(WorkerId::new),
+                status: Some(status),
+                outcome: parsed_opt(row, "asye_outcome")?,
+                outcome_on: col(row, "asye_outcome_on")?,
+            })
+            .map_err(|e| unreadable("asye_status", e))?,
+        ),
+    };
+    Ok(Worker {
+        id,
+        authority: parsed(row, "authority_id")?,
+        details: WorkerDetails {
+            employee_number: parsed(row, "employee_number")?,
+            name: parsed(row, "name")?,
+            employment: parsed(row, "employment")?,
+            started_on: col(row, "started_on")?,
+            left_on: col(row, "left_on")?,
+            unit: col::<Option<i64>>(row, "unit_id")?.map(OrgUnitId::new),
+            qualification,
+            registration,
+            asye,
+        },
+        meta: meta(row)?,
+    })
+}
+
+/// Bind the 18 detail columns, from `employee_number` to `asye_outcome_on`.
+fn bind_details<'q>(q: Query<'q>, d: &WorkerDetails) -> Query<'q> {
+    let qualification = d.qualification.as_ref();
+    let registration = d.registration.as_ref();
+    let asye = d.asye.as_ref();
+    q.bind(d.employee_number.as_str())
+        .bind(d.name.as_str())
+        .bind(d.employment.code())
+        .bind(d.started_on)
+        .bind(d.left_on)
+        .bind(d.unit.map(OrgUnitId::get))
+        .bind(qualification.map(|q| q.title.as_str()))
+        .bind(qualification.map(|q| q.institution.as_str()))
+        .bind(qualification.map(|q| q.awarded_on))
+        .bind(registration.map(|r| r.number.as_str()))
+        .bind(registration.map(|r| r.status.code()))
+        .bind(registration.and_then(|r| r.renewal_due))
+        .bind(asye.and_then(|a| a.cohort()).map(|c| c.to_string()))
+        .bind(asye.and_then(AsyeRecord::started_on))
+        .bind(asye.and_then(AsyeRecord::assessor).map(WorkerId::get))
+        .bind(asye.map(|a| a.status().code()))
+        .bind(asye.and_then(AsyeRecord::outcome).map(|o| o.code()))
+        .bind(asye.and_then(AsyeRecord::outcome_on))
+}
+
+/// Check the worker's details and that what they refer to is in the scope.
+async fn check_worker_details(conn: &mut Conn, scope: &AuthorityScope, d: &WorkerDetails) -> Result<()> {
+    d.check()?;
+    if let Some(unit) = d.unit {
+        ensure_reference(conn, UNIT_VERSION, scope, "unit", unit.get()).await?;
+    }
+    if let Some(assessor) = d.asye.as_ref().and_then(AsyeRecord::assessor) {
+        ensure_reference(conn, WORKER_VERSION, scope, "ASYE assessor (worker)", assessor.get()).await?;
+    }
+    Ok(())
+}
+
+async fn insert_worker(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    new: &NewWorker,
+    now: DateTime<Utc>,
+) -> Result<WorkerId> {
+    let number = &new.details.employee_number;
+    check_worker_details(conn, scope, &new.details).await?;
+    let q = sqlx::query(
+        "INSERT INTO workers (authority_id, employee_number, name, employment, started_on, left_on, unit_id,
+             qualification_title, qualification_institution, qualified_on,
+             swe_number, swe_status, swe_renewal_due,
+             asye_cohort, asye_started_on, asye_assessor_id, asye_status, asye_outcome, asye_outcome_on,
+             version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+         RETURNING id",
+    )
+    .bind(scope.as_str());
+    let row = bind_details(q, &new.details)
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("creating worker {number}"), e))?;
+    let id = WorkerId::new(col(&row, "id")?);
+    for entry in &new.timeline {
+        insert_timeline_entry(conn, scope, id, entry, now).await?;
+    }
+    Ok(id)
+}
+
+async fn fetch_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
+    let row = sqlx::query(concat!("SELECT ", worker_columns!(), " FROM workers WHERE authority_id = $1 AND id = $2"))
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading worker {id}"), e))?;
+    match row {
+        Some(row) => worker_from(&row),
+        None => Err(scope.not_found("worker", id)),
+    }
+}
+
+fn timeline_entry_from(row: &DbRow) -> Result<TimelineEntry> {
+    Ok(TimelineEntry {
+        id: TimelineEntryId::new(col(row, "id")?),
+        worker: WorkerId::new(col(row, "worker_id")?),
+        entry: NewTimelineEntry {
+            starts_on: col(row, "starts_on")?,
+            framework: FrameworkId(col(row, "framework_id")?),
+            level: LevelId(col(row, "level_id")?),
+            grade: col::<Option<String>>(row, "grade_id")?.map(GradeId),
+            point: parsed_opt(row, "pay_point")?,
+            reason: parsed(row, "reason")?,
+            note: parsed_opt(row, "note")?,
+        },
+        meta: meta(row)?,
+    })
+}
+
+async fn insert_timeline_entry(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    worker: WorkerId,
+    e: &NewTimelineEntry,
+    now: DateTime<Utc>,
+) -> Result<TimelineEntryId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO timeline_entries (authority_id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point,
+             reason, note, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(e.starts_on)
+    .bind(e.framework.as_str())
+    .bind(e.level.as_str())
+    .bind(e.grade.as_ref().map(|g| g.as_str()))
+    .bind(e.point.as_ref().map(|p| p.as_str()))
+    .bind(e.reason.code())
+    .bind(e.note.as_ref().map(|n| n.as_str()))
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|err| {
+        StoreError::from_sqlx(
+            format!("adding {} from {} to the timeline of worker {worker}", e.level, e.starts_on),
+            err,
+        )
+    })?;
+    Ok(TimelineEntryId::new(id))
+}
+
+async fn fetch_timeline(conn: &mut Conn, scope: &AuthorityScope, worker: WorkerId) -> Result<Vec<TimelineEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point, reason, note,
+                version, created_at, updated_at
+         FROM timeline_entries WHERE authority_id = $1 AND worker_id = $2 ORDER BY starts_on, id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("reading the timeline of worker {worker}"), e))?;
+    rows.iter().map(timeline_entry_from).collect()
+}
+
+fn award_from(row: &DbRow) -> Result<Award> {
+    Ok(Award {
+        id: AwardId::new(col(row, "id")?),
+        worker: WorkerId::new(col(row, "worker_id")?),
+        award: NewAward {
+            kind: parsed(row, "kind")?,
+            title: parsed(row, "title")?,
+            provider: parsed_opt(row, "provider")?,
+            completed_on: col(row, "completed_on")?,
+        },
+        meta: meta(row)?,
+    })
+}
+
+fn appraisal_from(row: &DbRow) -> Result<AppraisalRecord> {
+    Ok(AppraisalRecord {
+        id: AppraisalId::new(col(row, "id")?),
+        worker: WorkerId::new(col(row, "worker_id")?),
+        appraisal: NewAppraisal {
+            held_on: col(row, "held_on")?,
+            reviewer: col::<Option<i64>>(row, "reviewer_id")?.map(WorkerId::new),
+            outcome: parsed(row, "outcome")?,
+            summary: parsed_opt(row, "summary")?,
+        },
+        meta: meta(row)?,
+    })
+}
+
+fn goal_from(row: &DbRow) -> Result<DevelopmentGoal> {
+    Ok(DevelopmentGoal {
+        id: GoalId::new(col(row, "id")?),
+        worker: WorkerId::new(col(row, "worker_id")?),
+        goal: NewGoal {
+            goal: parsed(row, "goal")?,
+            set_on: col(row, "set_on")?,
+            due_on: col(row, "due_on")?,
+            status: parsed(row, "status")?,
+            closed_on: col(row, "closed_on")?,
+        },
+        meta: meta(row)?,
+    })
+}
+
+async fn fetch_rows(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    id: i64,
+    what: &str,
+) -> Result<Vec<DbRow>> {
+    sqlx::query(sql)
+        .bind(scope.as_str())
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading {what}"), e))
+}
+
+const AWARDS_OF: &str = "SELECT id, worker_id, kind, title, provider, completed_on, version, created_at, updated_at
+     FROM awards WHERE authority_id = $1 AND worker_id = $2 ORDER BY completed_on, id";
+const AWARD_BY_ID: &str = "SELECT id, worker_id, kind, title, provider, completed_on, version, created_at, updated_at
+     FROM awards WHERE authority_id = $1 AND id = $2";
+const APPRAISALS_OF: &str =
+    "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+     FROM appraisals WHERE authority_id = $1 AND worker_id = $2 ORDER BY held_on, id";
+const APPRAISAL_BY_ID: &str =
+    "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+     FROM appraisals WHERE authority_id = $1 AND id = $2";
+const GOALS_OF: &str = "SELECT id, worker_id, goal, set_on, due_on, status, closed_on, version, created_at, updated_at
+     FROM development_goals WHERE authority_id = $1 AND worker_id = $2 ORDER BY set_on, id";
+const GOAL_BY_ID: &str =
+    "SELECT id, worker_id, goal, set_on, due_on, status, closed_on, version, created_at, updated_at
+     FROM development_goals WHERE authority_id = $1 AND id = $2";
+const TIMELINE_ENTRY_BY_ID: &str = "SELECT id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point,
+            reason, note, version, created_at, updated_at
+     FROM timeline_entries WHERE authority_id = $1 AND id = $2";
+
+/// The one row `sql` selects by `authority_id = $1 AND id = $2`, decoded by `from`.
+async fn fetch_by_id<T>(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+    from: fn(&DbRow) -> Result<T>,
+) -> Result<T> {
+    let rows = fetch_rows(conn, sql, scope, id, what).await?;
+    match rows.first() {
+        Some(row) => from(row),
+        None => Err(scope.not_found(what, id)),
+    }
+}
+
+impl Workforce for Backend {
+    async fn create_worker(&self, scope: &AuthorityScope, new: &NewWorker) -> Result<Worker> {
+        let mut tx = begin_write(&self.pool).await?;
+        let id = insert_worker(&mut tx, scope, new, now()).await?;
+        let worker = fetch_worker(&mut tx, scope, id).await?;
+        commit(tx, || format!("creating worker {}", new.details.employee_number)).await?;
+        Ok(worker)
+    }
+
+    async fn create_workers(&self, scope: &AuthorityScope, new: &[NewWorker]) -> Result<Vec<WorkerId>> {
+        let mut tx = begin_write(&self.pool).await?;
+        let now = now();
+        let mut ids = Vec::with_capacity(new.len());
+        for (index, worker) in new.iter().enumerate() {
+            // Returning early drops the transaction, which rolls every earlier row back.
+            let id = insert_worker(&mut tx, scope, worker, now).await.map_err(|e| e.in_batch(index, new.len()))?;
+            ids.push(id);
+        }
+        commit(tx, || format!("creating {} workers", new.len())).await?;
+        Ok(ids)
+    }
+
+    async fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_worker(&mut conn, scope, id).await
+    }
+
+    async fn worker_by_employee_number(&self, scope: &AuthorityScope, number: &EmployeeNumber) -> Result<Worker> {
+        let mut conn = acquire(&self.pool).await?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            worker_columns!(),
+            " FROM workers WHERE authority_id = $1 AND employee_number = $2"
+        ))
+        .bind(scope.as_str())
+        .bind(number.as_str())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading worker {number}"), e))?;
+        match row {
+            Some(row) => worker_from(&row),
+            None => Err(scope.not_found("worker", format!("with employee number {number}"))),
+        }
+    }
+
+    async fn workers(&self, scope: &AuthorityScope) -> Result<Vec<Worker>> {
+        let mut conn = acquire(&self.pool).await?;
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            worker_columns!(),
+            " FROM workers WHERE authority_id = $1 ORDER BY employee_number"
+        ))
+        .bind(scope.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("listing workers of {}", scope.id()), e))?;
+        rows.iter().map(worker_from).collect()
+    }
+
+    async fn update_worker(
+        &self,
+        scope: &AuthorityScope,
+        id: WorkerId,
+        expected: Version,
+        details: &WorkerDetails,
+    ) -> Result<Worker> {
+        let context = || format!("changing worker {id}");
+        let mut tx = begin_write(&self.pool).await?;
+        check_worker_details(&mut tx, scope, details).await?;
+        let q = sqlx::query(
+            "UPDATE workers SET employee_number = $3, name = $4, employment = $5, started_on = $6, left_on = $7,
+                 unit_id = $8, qualification_title = $9, qualification_institution = $10, qualified_on = $11,
+                 swe_number = $12, swe_status = $13, swe_renewal_due = $14,
+                 asye_cohort = $15, asye_started_on = $16, asye_assessor_id = $17, asye_status = $18,
+                 asye_outcome = $19, asye_outcome_on = $20,
+                 version = version + 1, updated_at = $21
+             WHERE authority_id = $1 AND id = $2 AND version = $22",
+        )
+        .bind(scope.as_str())
+        .bind(id.get());
+        let done = bind_details(q, details)
+            .bind(now())
+            .bind(expected.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_conflict(&mut tx, WORKER_VERSION, scope, "worker", id.get(), expected).await);
+        }
+        let worker = fetch_worker(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(worker)
+    }
+
+    async fn worker_record(&self, scope: &AuthorityScope, id: WorkerId) -> Result<WorkerRecord> {
+        let mut tx = begin_read(&self.pool).await?;
+        let worker = fetch_worker(&mut tx, scope, id).await?;
+        let timeline = Timeline::new(fetch_timeline(&mut tx, scope, id).await?);
+        let awards = fetch_rows(&mut tx, AWARDS_OF, scope, id.get(), "awards")
+            .await?
+            .iter()
+            .map(award_from)
+            .collect::<Result<Vec<_>>>()?;
+        let appraisals = fetch_rows(&mut tx, APPRAISALS_OF, scope, id.get(), "appraisals")
+            .await?
+            .iter()
+            .map(appraisal_from)
+            .collect::<Result<Vec<_>>>()?;
+        let goals = fetch_rows(&mut tx, GOALS_OF, scope, id.get(), "development goals")
+            .await?
+            .iter()
+            .map(goal_from)
+            .collect::<Result<Vec<_>>>()?;
+        commit(tx, || format!("reading worker {id}")).await?;
+        Ok(WorkerRecord { worker, timeline, awards, appraisals, goals })
+    }
+
+    async fn add_timeline_entry(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        entry: &NewTimelineEntry,
+    ) -> Result<TimelineEntry> {
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        let id = insert_timeline_entry(&mut tx, scope, worker, entry, now()).await?;
+        let stored =
+            fetch_by_id(&mut tx, TIMELINE_ENTRY_BY_ID, scope, "timeline entry", id.get(), timeline_entry_from).await?;
+        commit(tx, || format!("adding to the timeline of worker {worker}")).await?;
+        Ok(stored)
+    }
+
+    async fn add_award(&self, scope: &AuthorityScope, worker: WorkerId, award: &NewAward) -> Result<Award> {
+        let context = || format!("recording {} for worker {worker}", award.title);
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO awards (authority_id, worker_id, kind, title, provider, completed_on, version, created_at,
+                 updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(worker.get())
+        .bind(award.kind.code())
+        .bind(award.title.as_str())
+        .bind(award.provider.as_ref().map(|p| p.as_str()))
+        .bind(award.completed_on)
+        .bind(Version::FIRST.get())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let stored = fetch_by_id(&mut tx, AWARD_BY_ID, scope, "award", id, award_from).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn add_appraisal(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        appraisal: &NewAppraisal,
+    ) -> Result<AppraisalRecord> {
+        let context = || format!("recording the appraisal of {} for worker {worker}", appraisal.held_on);
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        if let Some(reviewer) = appraisal.reviewer {
+            ensure_reference(&mut tx, WORKER_VERSION, scope, "reviewer (worker)", reviewer.get()).await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO appraisals (authority_id, worker_id, held_on, reviewer_id, outcome, summary, version,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(worker.get())
+        .bind(appraisal.held_on)
+        .bind(appraisal.reviewer.map(WorkerId::get))
+        .bind(appraisal.outcome.code())
+        .bind(appraisal.summary.as_ref().map(|s| s.as_str()))
+        .bind(Version::FIRST.get())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let stored = fetch_by_id(&mut tx, APPRAISAL_BY_ID, scope, "appraisal", id, appraisal_from).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn add_goal(&self, scope: &AuthorityScope, worker: WorkerId, goal: &NewGoal) -> Result<DevelopmentGoal> {
+        let context = || format!("adding a development goal for worker {worker}");
+        goal.check()?;
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO development_goals (authority_id, worker_id, goal, set_on, due_on, status, closed_on, version,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(worker.get())
+        .bind(goal.goal.as_str())
+        .bind(goal.set_on)
+        .bind(goal.due_on)
+        .bind(goal.status.code())
+        .bind(goal.closed_on)
+        .bind(Version::FIRST.get())
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let stored = fetch_by_id(&mut tx, GOAL_BY_ID, scope, "development goal", id, goal_from).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn update_goal(
+        &self,
+        scope: &AuthorityScope,
+        id: GoalId,
+        expected: Version,
+        goal: &NewGoal,
+    ) -> Result<DevelopmentGoal> {
+        let context = || format!("changing development goal {id}");
+        goal.check()?;
+        let mut tx = begin_write(&self.pool).await?;
+        let done = sqlx::query(
+            "UPDATE development_goals SET goal = $3, set_on = $4, due_on = $5, status = $6, closed_on = $7,
+                 version = version + 1, updated_at = $8
+             WHERE authority_id = $1 AND id = $2 AND version = $9",
+        )
+        .bind(scope.as_str())
+        .bind(id.get())
+        .bind(goal.goal.as_str())
+        .bind(goal.set_on)
+        .bind(goal.due_on)
+        .bind(goal.status.code())
+        .bind(goal.closed_on)
+        .bind(now())
+        .bind(expected.get())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_conflict(&mut tx, GOAL_VERSION, scope, "development goal", id.get(), expected).await);
+        }
+        let stored = fetch_by_id(&mut tx, GOAL_BY_ID, scope, "development goal", id.get(), goal_from).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Frameworks
+
+fn stored_framework_from(row: &DbRow) -> Result<StoredFramework> {
+    Ok(StoredFramework {
+        framework: FrameworkId(col(row, "framework_id")?),
+        framework_version: col(row, "framework_version")?,
+        title: col(row, "title")?,
+        effective_from: col(row, "effective_from")?,
+        effective_to: col(row, "effective_to")?,
+        sha256: col(row, "sha256")?,
+        meta: meta(row)?,
+    })
+}
+
+impl FrameworkVersions for Backend {
+    async fn sync_frameworks(&self, scope: &AuthorityScope, files: &[FrameworkFile]) -> Result<Vec<SyncOutcome>> {
+        let mut tx = begin_write(&self.pool).await?;
+        let now = now();
+        let mut outcomes = Vec::with_capacity(files.len());
+        for file in files {
+            let about = &file.framework().framework;
+            let context = || format!("syncing framework {} version {}", about.id, about.version);
+            let stored: Option<String> = sqlx::query_scalar(
+                "SELECT sha256 FROM framework_versions
+                 WHERE authority_id = $1 AND framework_id = $2 AND framework_version = $3",
+            )
+            .bind(scope.as_str())
+            .bind(about.id.as_str())
+            .bind(about.version.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(context(), e))?;
+            let change = match stored {
+                Some(sha) if sha == file.sha256() => SyncChange::Unchanged,
+                Some(_) => {
+                    sqlx::query(
+                        "UPDATE framework_versions SET title = $4, effective_from = $5, effective_to = $6, sha256 = $7,
+                             source_text = $8, version = version + 1, updated_at = $9
+                         WHERE authority_id = $1 AND framework_id = $2 AND framework_version = $3",
+                    )
+                    .bind(scope.as_str())
+                    .bind(about.id.as_str())
+                    .bind(about.version.as_str())
+                    .bind(about.title.as_str())
+                    .bind(about.effective_from)
+                    .bind(about.effective_to)
+                    .bind(file.sha256())
+                    .bind(file.text())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+                    SyncChange::Updated
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO framework_versions (authority_id, framework_id, framework_version, title,
+                             effective_from, effective_to, sha256, source_text, version, created_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                    )
+                    .bind(scope.as_str())
+                    .bind(about.id.as_str())
+                    .bind(about.version.as_str())
+                    .bind(about.title.as_str())
+                    .bind(about.effective_from)
+                    .bind(about.effective_to)
+                    .bind(file.sha256())
+                    .bind(file.text())
+                    .bind(Version::FIRST.get())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+                    SyncChange::Added
+                }
+            };
+            outcomes.push(SyncOutcome {
+                framework: about.id.clone(),
+                framework_version: about.version.clone(),
+                change,
+            });
+        }
+        commit(tx, || format!("syncing frameworks for {}", scope.id())).await?;
+        Ok(outcomes)
+    }
+
+    async fn frameworks(&self, scope: &AuthorityScope) -> Result<Vec<StoredFramework>> {
+        let mut conn = acquire(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT framework_id, framework_version, title, effective_from, effective_to, sha256,
+                    version, created_at, updated_at
+             FROM framework_versions WHERE authority_id = $1 ORDER BY framework_id, effective_from, framework_version",
+        )
+        .bind(scope.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("listing frameworks of {}", scope.id()), e))?;
+        rows.iter().map(stored_framework_from).collect()
+    }
+
+    async fn framework_in_force(
+        &self,
+        scope: &AuthorityScope,
+        framework: &FrameworkId,
+        on: NaiveDate,
+    ) -> Result<FrameworkSource> {
+        let mut conn = acquire(&self.pool).await?;
+        let row = sqlx::query(
+            "SELECT framework_id, framework_version, title, effective_from, effective_to, sha256, source_text,
+                    version, created_at, updated_at
+             FROM framework_versions
+             WHERE authority_id = $1 AND framework_id = $2 AND effective_from <= $3
+               AND (effective_to IS NULL OR effective_to > $3)
+             ORDER BY effective_from DESC, updated_at DESC LIMIT 1",
+        )
+        .bind(scope.as_str())
+        .bind(framework.as_str())
+        .bind(on)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading framework {framework}"), e))?;
+        match row {
+            Some(row) => Ok(FrameworkSource { stored: stored_framework_from(&row)?, text: col(&row, "source_text")? }),
+            None => Err(scope.not_found("framework", format!("{framework} in force on {on}"))),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Cross-authority reports
+
+impl CrossAuthorityReports for Backend {
+    async fn cross_authority_headcounts(&self) -> Result<Vec<Headcount>> {
+        let mut conn = acquire(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT a.id AS authority_id, COUNT(w.id) AS workers,
+                    COALESCE(SUM(CASE WHEN w.id IS NOT NULL AND w.left_on IS NULL THEN 1 ELSE 0 END), 0) AS in_post
+             FROM authorities a LEFT JOIN workers w ON w.authority_id = a.id
+             GROUP BY a.id ORDER BY a.id",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx("counting workers across authorities", e))?;
+        rows.iter()
+            .map(|row| {
+                Ok(Headcount {
+                    authority: parsed(row, "authority_id")?,
+                    workers: col(row, "workers")?,
+                    in_post: col(row, "in_post")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,248 @@
+//! [`Store`]: whichever database was configured, behind the storage traits.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use pathway_core::framework::FrameworkId;
+use pathway_core::workforce::{
+    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, GoalId, LineManagement, Name,
+    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, OrgUnit,
+    OrgUnitId, Post, PostId, TimelineEntry, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
+};
+
+use crate::api::{
+    AuthorityScope, BackendKind, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount,
+    Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
+};
+use crate::error::{Result, StoreError};
+use crate::postgres::PostgresStore;
+use crate::sqlite::SqliteStore;
+
+/// The database file used when nothing else is configured.
+pub const DEFAULT_SQLITE_FILE: &str = "pathway.db";
+
+/// A connected store. Cheap to clone: clones share one connection pool.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// Embedded SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    Postgres(PostgresStore),
+}
+
+/// Open the store `target` names: a `postgres://` (or `postgresql://`) URL, a `sqlite:`
+/// URL, or a file path for SQLite (created if missing). Does not migrate; call
+/// [`Store::migrate`] (the CLI does on start-up and in `pathway db migrate`).
+pub async fn open(target: &str) -> Result<Store> {
+    let target = target.trim();
+    if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+        return PostgresStore::connect(target, None).await.map(Store::Postgres);
+    }
+    let path = if let Some(rest) = target.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = target.strip_prefix("sqlite:") {
+        rest
+    } else if let Some((scheme, _)) = target.split_once("://") {
+        return Err(StoreError::Invalid {
+            field: Some("database"),
+            message: format!(
+                "`{scheme}://` databases are not supported; give a file path (SQLite) or a postgres:// URL"
+            ),
+        });
+    } else {
+        target
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Err(StoreError::Invalid {
+            field: Some("database"),
+            message: format!("no database file given; the default is {DEFAULT_SQLITE_FILE}"),
+        });
+    }
+    SqliteStore::open(Path::new(path)).await.map(Store::Sqlite)
+}
+
+/// Run the same call on whichever backend this is.
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $call:expr) => {
+        match $self {
+            Store::Sqlite($s) => $call,
+            Store::Postgres($s) => $call,
+        }
+    };
+}
+
+impl Store {
+    /// Which database this is.
+    pub fn kind(&self) -> BackendKind {
+        match self {
+            Store::Sqlite(_) => BackendKind::Sqlite,
+            Store::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Apply any migrations not yet applied.
+    pub async fn migrate(&self) -> Result<()> {
+        dispatch!(self, s => s.migrate().await)
+    }
+
+    /// Describe the migrated schema (tables, columns, keys).
+    pub async fn schema(&self) -> Result<Schema> {
+        dispatch!(self, s => s.schema().await)
+    }
+
+    /// Close every connection.
+    pub async fn close(&self) {
+        dispatch!(self, s => s.close().await)
+    }
+
+    /// Back up to a new file while the store stays in use (SQLite). For PostgreSQL, use
+    /// `pg_dump`, which this refuses with directions.
+    pub async fn backup(&self, to: &Path) -> Result<()> {
+        match self {
+            Store::Sqlite(s) => s.backup(to).await,
+            Store::Postgres(_) => Err(StoreError::invalid(
+                "backups of PostgreSQL are taken with its own tools: pg_dump --format=custom --file=FILE DATABASE_URL, \
+                 restored with pg_restore --clean --dbname=DATABASE_URL FILE",
+            )),
+        }
+    }
+}
+
+impl Tenancy for Store {
+    async fn create_authority(&self, new: &NewAuthority) -> Result<Authority> {
+        dispatch!(self, s => s.create_authority(new).await)
+    }
+    async fn authorities(&self) -> Result<Vec<Authority>> {
+        dispatch!(self, s => s.authorities().await)
+    }
+    async fn scope(&self, id: &AuthorityId) -> Result<AuthorityScope> {
+        dispatch!(self, s => s.scope(id).await)
+    }
+    async fn authority(&self, scope: &AuthorityScope) -> Result<Authority> {
+        dispatch!(self, s => s.authority(scope).await)
+    }
+    async fn rename_authority(&self, scope: &AuthorityScope, expected: Version, name: &Name) -> Result<Authority> {
+        dispatch!(self, s => s.rename_authority(scope, expected, name).await)
+    }
+}
+
+impl Organisation for Store {
+    async fn create_unit(&self, scope: &AuthorityScope, new: &NewOrgUnit) -> Result<OrgUnit> {
+        dispatch!(self, s => s.create_unit(scope, new).await)
+    }
+    async fn update_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        changes: &NewOrgUnit,
+    ) -> Result<OrgUnit> {
+        dispatch!(self, s => s.update_unit(scope, id, expected, changes).await)
+    }
+    async fn units(&self, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
+        dispatch!(self, s => s.units(scope).await)
+    }
+    async fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> Result<Post> {
+        dispatch!(self, s => s.create_post(scope, new).await)
+    }
+    async fn assign_post(
+        &self,
+        scope: &AuthorityScope,
+        id: PostId,
+        expected: Version,
+        holder: Option<WorkerId>,
+    ) -> Result<Post> {
+        dispatch!(self, s => s.assign_post(scope, id, expected, holder).await)
+    }
+    async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
+        dispatch!(self, s => s.posts(scope).await)
+    }
+    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<LineManagement> {
+        dispatch!(self, s => s.line_management(scope, worker).await)
+    }
+}
+
+impl Workforce for Store {
+    async fn create_worker(&self, scope: &AuthorityScope, new: &NewWorker) -> Result<Worker> {
+        dispatch!(self, s => s.create_worker(scope, new).await)
+    }
+    async fn create_workers(&self, scope: &AuthorityScope, new: &[NewWorker]) -> Result<Vec<WorkerId>> {
+        dispatch!(self, s => s.create_workers(scope, new).await)
+    }
+    async fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
+        dispatch!(self, s => s.worker(scope, id).await)
+    }
+    async fn worker_by_employee_number(&self, scope: &AuthorityScope, number: &EmployeeNumber) -> Result<Worker> {
+        dispatch!(self, s => s.worker_by_employee_number(scope, number).await)
+    }
+    async fn workers(&self, scope: &AuthorityScope) -> Result<Vec<Worker>> {
+        dispatch!(self, s => s.workers(scope).await)
+    }
+    async fn update_worker(
+        &self,
+        scope: &AuthorityScope,
+        id: WorkerId,
+        expected: Version,
+        details: &WorkerDetails,
+    ) -> Result<Worker> {
+        dispatch!(self, s => s.update_worker(scope, id, expected, details).await)
+    }
+    async fn worker_record(&self, scope: &AuthorityScope, id: WorkerId) -> Result<WorkerRecord> {
+        dispatch!(self, s => s.worker_record(scope, id).await)
+    }
+    async fn add_timeline_entry(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        entry: &NewTimelineEntry,
+    ) -> Result<TimelineEntry> {
+        dispatch!(self, s => s.add_timeline_entry(scope, worker, entry).await)
+    }
+    async fn add_award(&self, scope: &AuthorityScope, worker: WorkerId, award: &NewAward) -> Result<Award> {
+        dispatch!(self, s => s.add_award(scope, worker, award).await)
+    }
+    async fn add_appraisal(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        appraisal: &NewAppraisal,
+    ) -> Result<AppraisalRecord> {
+        dispatch!(self, s => s.add_appraisal(scope, worker, appraisal).await)
+    }
+    async fn add_goal(&self, scope: &AuthorityScope, worker: WorkerId, goal: &NewGoal) -> Result<DevelopmentGoal> {
+        dispatch!(self, s => s.add_goal(scope, worker, goal).await)
+    }
+    async fn update_goal(
+        &self,
+        scope: &AuthorityScope,
+        id: GoalId,
+        expected: Version,
+        goal: &NewGoal,
+    ) -> Result<DevelopmentGoal> {
+        dispatch!(self, s => s.update_goal(scope, id, expected, goal).await)
+    }
+}
+
+impl FrameworkVersions for Store {
+    async fn sync_frameworks(&self, scope: &AuthorityScope, files: &[FrameworkFile]) -> Result<Vec<SyncOutcome>> {
+        dispatch!(self, s => s.sync_frameworks(scope, files).await)
+    }
+    async fn frameworks(&self, scope: &AuthorityScope) -> Result<Vec<StoredFramework>> {
+        dispatch!(self, s => s.frameworks(scope).await)
+    }
+    async fn framework_in_force(
+        &self,
+        scope: &AuthorityScope,
+        framework: &FrameworkId,
+        on: NaiveDate,
+    ) -> Result<FrameworkSource> {
+        dispatch!(self, s => s.framework_in_force(scope, framework, on).await)
+    }
+}
+
+impl CrossAuthorityReports for Store {
+    async fn cross_authority_headcounts(&self) -> Result<Vec<Headcount>> {
+        dispatch!(self, s => s.cross_authority_headcounts().await)
+    }
+}

@@ -1,0 +1,157 @@
+//! Fresh, isolated databases for each test, removed when the test ends (pass or fail).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use pathway_store::Store;
+use pathway_store::postgres::PostgresStore;
+use pathway_store::sqlite::SqliteStore;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{AssertSqlSafe, Connection};
+
+/// Where the PostgreSQL tests run when `PATHWAY_TEST_POSTGRES_URL` is not set.
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A name no other test (in this run or a concurrent one) will use.
+pub fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// A store on a fresh database, and whatever must be cleaned up after it. Fields drop in
+/// order: the store's pool first, then the database itself.
+pub struct TestStore {
+    pub store: Store,
+    _dir: Option<TempDir>,
+    _schema: Option<PgSchema>,
+}
+
+/// A temporary directory, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let dir = std::env::temp_dir().join(unique("pathway-store-test"));
+        std::fs::create_dir_all(&dir).expect("create a temporary directory");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A migrated SQLite store in a temporary file.
+pub async fn sqlite() -> TestStore {
+    let dir = TempDir::new();
+    let store = SqliteStore::open(&dir.0.join("pathway.db")).await.expect("open SQLite");
+    store.migrate().await.expect("migrate SQLite");
+    TestStore { store: Store::Sqlite(store), _dir: Some(dir), _schema: None }
+}
+
+/// A migrated PostgreSQL store in a fresh schema, or `None` (after saying why) when no
+/// PostgreSQL is available and none is required.
+pub async fn postgres() -> Option<TestStore> {
+    let (url, explicit) = match std::env::var("PATHWAY_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => (url, true),
+        _ => (DEFAULT_POSTGRES_URL.to_owned(), false),
+    };
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let admin =
+        match PgPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(5)).connect(&url).await {
+            Ok(pool) => pool,
+            Err(e) if !explicit && !ci => {
+                eprintln!(
+                    "SKIPPED (PostgreSQL half of the storage suite): cannot connect to {url}: {e}. \
+                 Start PostgreSQL there or set PATHWAY_TEST_POSTGRES_URL to run it."
+                );
+                return None;
+            }
+            Err(e) => {
+                let why = if explicit { "PATHWAY_TEST_POSTGRES_URL is set" } else { "CI=true" };
+                panic!("PostgreSQL is required ({why}) but {url} cannot be reached: {e}");
+            }
+        };
+    let schema = unique("pathway_test");
+    sqlx::query(AssertSqlSafe(format!("CREATE SCHEMA \"{schema}\""))).execute(&admin).await.expect("create schema");
+    admin.close().await;
+    // From here on the schema is dropped whatever happens.
+    let guard = PgSchema { url: url.clone(), schema: schema.clone() };
+    let store = PostgresStore::connect(&url, Some(&schema)).await.expect("connect to PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL");
+    Some(TestStore { store: Store::Postgres(store), _dir: None, _schema: Some(guard) })
+}
+
+/// A PostgreSQL schema made for one test; dropped with everything in it on drop.
+pub struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let url = self.url.clone();
+        let schema = self.schema.clone();
+        // Drop runs inside the test's runtime (or while a failed test unwinds), where we
+        // cannot block on async work; a fresh thread with its own runtime can.
+        let outcome = std::thread::spawn(move || -> Result<(), String> {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&url).await.map_err(|e| e.to_string())?;
+                // A failed test may leave a session mid-transaction holding locks; end them.
+                sqlx::query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                )
+                .bind(format!("pathway/{schema}"))
+                .execute(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?;
+                sqlx::query(AssertSqlSafe(format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE")))
+                    .execute(&mut conn)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                conn.close().await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop test schema {}: {e}; drop it by hand", self.schema),
+            Err(_) => eprintln!("dropping test schema {} panicked; drop it by hand", self.schema),
+        }
+    }
+}
+
+/// Define each story twice: `on_sqlite::name` and `on_postgres::name`.
+#[macro_export]
+macro_rules! stories {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let db = $crate::harness::sqlite().await;
+                    super::$name(db.store.clone()).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(db) = $crate::harness::postgres().await else { return };
+                    super::$name(db.store.clone()).await;
+                }
+            )*
+        }
+    };
+}
