@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anonymise;
 mod application;
 mod eligibility;
 mod pay_properties;
+mod portfolio;
 mod seeds_bexley;
 mod seeds_medway;
 mod seeds_rotherham;
