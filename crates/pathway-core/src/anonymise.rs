@@ -415,7 +415,11 @@ impl Scanner {
         find_names(text, &mut found);
 
         let allowed = self.allow.ranges(text);
-        found.retain(|f| f.start < f.end && !allowed.iter().any(|(s, e)| *s <= f.start && f.end <= *e));
+        // Allowed ranges come from one regex, so they are in order and do not overlap.
+        found.retain(|f| {
+            let i = allowed.partition_point(|(s, _)| *s <= f.start);
+            f.start < f.end && !(i > 0 && allowed[i - 1].1 >= f.end)
+        });
         let kept = resolve_overlaps(found);
         locate(text, kept)
     }
@@ -461,7 +465,7 @@ fn patterns() -> Option<&'static Patterns> {
         // the structured checks, never crash a running service.
         Some(Patterns {
             email: re(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")?,
-            postcode: re(r"\b(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?) ?[0-9][ABD-HJLNP-UW-Z]{2}\b")?,
+            postcode: re(r"(?i)\b(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?) ?[0-9][ABD-HJLNP-UW-Z]{2}\b")?,
             nhs: re(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")?,
             phone: re(r"(?:\+44\s?(?:\(0\)\s?)?\d(?:[\s-]?\d){8,9}\b|\b0\d(?:[\s-]?\d){8,9}\b|\(0\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b)")?,
             numeric_date: re(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")?,
@@ -488,7 +492,12 @@ fn find_structured(p: &Patterns, text: &str, found: &mut Vec<Finding>) {
         push(found, FlagKind::Email, FlagSeverity::High, m.start(), m.end(), "an email address");
     }
     for m in p.postcode.find_iter(text) {
-        push(found, FlagKind::Postcode, FlagSeverity::High, m.start(), m.end(), "a full UK postcode");
+        if m.as_str().chars().any(|c| c.is_ascii_lowercase()) {
+            // Postcodes are written in capitals; in lower case the shape is less certain.
+            push(found, FlagKind::Postcode, FlagSeverity::Medium, m.start(), m.end(), "a UK postcode in lower case");
+        } else {
+            push(found, FlagKind::Postcode, FlagSeverity::High, m.start(), m.end(), "a full UK postcode");
+        }
     }
     for m in p.nhs.find_iter(text) {
         if nhs_number_is_valid(m.as_str()) {
@@ -691,6 +700,9 @@ struct Word<'t> {
     end: usize,
     base: &'t str,
     possessive: bool,
+    /// Two letters or more, the first upper case: "Jayden", "JAYDEN", "CAMHS".
+    upper_initial: bool,
+    /// Upper case then some lower case: "Jayden", "McKenzie", not "CAMHS".
     capitalised: bool,
     sentence_initial: bool,
 }
@@ -712,14 +724,14 @@ fn words(text: &str) -> Vec<Word<'_>> {
                 Some(b) if !b.is_empty() => (b, true),
                 _ => (raw, false),
             };
-            let mut chars = base.chars();
-            let first_upper = chars.next().is_some_and(char::is_uppercase);
-            let capitalised = first_upper && base.chars().count() >= 2 && base.chars().skip(1).any(char::is_lowercase);
+            let upper_initial = base.chars().next().is_some_and(char::is_uppercase) && base.chars().nth(1).is_some();
+            let capitalised = upper_initial && base.chars().skip(1).any(char::is_lowercase);
             Word {
                 start: m.start(),
                 end: m.start() + base.len(),
                 base,
                 possessive,
+                upper_initial,
                 capitalised,
                 sentence_initial: starts_sentence(text, m.start()),
             }
@@ -764,7 +776,7 @@ fn find_names(text: &str, found: &mut Vec<Finding>) {
     let mut i = 0;
     while i < ws.len() {
         let w = &ws[i];
-        if !w.capitalised {
+        if !w.upper_initial {
             i += 1;
             continue;
         }
@@ -795,7 +807,8 @@ fn find_names(text: &str, found: &mut Vec<Finding>) {
             i = last + 1;
             continue;
         }
-        if is_common(w.base) {
+        // Past here only capitalised words: capitals alone ("CAMHS", "MASH") are acronyms.
+        if !w.capitalised || is_common(w.base) {
             i += 1;
             continue;
         }
@@ -1050,6 +1063,28 @@ mod tests {
         let found = kinds("Child A (DOB 03/02/2017) was seen on 12/03/2024.");
         assert!(found.contains(&(FlagKind::DateOfBirth, FlagSeverity::High, "03/02/2017".into())), "{found:?}");
         assert!(found.contains(&(FlagKind::Date, FlagSeverity::Low, "12/03/2024".into())), "{found:?}");
+    }
+
+    #[test]
+    fn names_in_capitals_are_names_but_acronyms_are_not() {
+        assert_eq!(
+            kinds("Referral for JAYDEN from CAMHS."),
+            vec![(FlagKind::PersonName, FlagSeverity::High, "JAYDEN".into())]
+        );
+    }
+
+    #[test]
+    fn postcodes_in_lower_case_are_flagged_with_less_certainty() {
+        assert_eq!(kinds("moved to me4 4tr"), vec![(FlagKind::Postcode, FlagSeverity::Medium, "me4 4tr".into())]);
+    }
+
+    #[test]
+    fn a_long_text_is_scanned_in_one_pass() {
+        let paragraph = "I visited Jayden at 14 Rochester Road, ME4 4TR, with the Signs of Safety team.\n";
+        let text = paragraph.repeat(2_000);
+        let flags = scan(&text);
+        assert_eq!(flags.len(), 6_000);
+        assert_eq!(flags.last().map(|f| f.position.line), Some(2_000));
     }
 
     #[test]
