@@ -3,8 +3,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{AssertSqlSafe, Row, Transaction};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::{AssertSqlSafe, Connection, Row, Transaction};
 
 use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
 use crate::error::{Result, StoreError};
@@ -17,6 +17,9 @@ type Backend = PostgresStore;
 #[allow(clippy::duplicate_mod)]
 #[path = "shared.rs"]
 mod shared;
+
+/// How long to wait for PostgreSQL to accept a connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Workforce records in a PostgreSQL database (optionally in one schema of it).
 #[derive(Debug, Clone)]
@@ -68,12 +71,15 @@ impl PostgresStore {
             options.get_port(),
             options.get_database().unwrap_or("(default database)")
         );
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+        let context = || format!("connecting to PostgreSQL at {place}");
+        // Try one connection first: a pool that cannot connect only reports that it timed
+        // out, while a single attempt says why (refused, unknown role, no such database).
+        let probe = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
             .await
-            .map_err(|e| StoreError::database(format!("connecting to PostgreSQL at {place}"), e))?;
+            .map_err(|_| StoreError::database(context(), "no answer within 10 seconds"))?
+            .map_err(|e| StoreError::database(context(), e))?;
+        probe.close().await.map_err(|e| StoreError::database(context(), e))?;
+        let pool = PgPoolOptions::new().max_connections(8).acquire_timeout(CONNECT_TIMEOUT).connect_lazy_with(options);
         Ok(PostgresStore { pool, schema: schema.map(str::to_owned) })
     }
 
