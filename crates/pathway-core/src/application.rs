@@ -2580,3 +2580,94 @@ pub fn fast_track_allowed(f: &Framework, route: &Route) -> Result<(), Progressio
         _ => Err(ProgressionError::unavailable(format!("{authority}'s framework does not offer fast track"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Assessor;
+
+    fn step(kind: &str) -> Step {
+        Step {
+            id: "s".into(),
+            kind: kind.into(),
+            title: "A step".into(),
+            form: None,
+            assessors: vec![Assessor { role: "team-manager".into(), relation: Relation::Own, lead: true }],
+            case_files: None,
+            checks: Vec::new(),
+            decides: false,
+            source: None,
+        }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 1).expect("date")
+    }
+
+    #[test]
+    fn step_kinds_take_their_own_forms() {
+        assert_eq!(FormType::of(&step("practice-observation")), FormType::PracticeObservation);
+        assert_eq!(FormType::of(&step("review")), FormType::Report);
+        assert_eq!(FormType::of(&Step { decides: true, ..step("interview") }), FormType::Decision);
+        assert_eq!(ReportKind::of(&step("form")), ReportKind::LineManagerReport);
+        let wrong =
+            StepRecord::Recommendation(RecommendationForm { recommends: Recommends::Progress, rationale: "x".into() });
+        assert_eq!(
+            wrong.problems(&step("practice-observation"), &[], today()),
+            vec!["this step takes a practice observation"]
+        );
+    }
+
+    #[test]
+    fn a_practice_observation_needs_a_past_date_a_setting_and_a_summary() {
+        let s = step("practice-observation");
+        let future = StepRecord::PracticeObservation(PracticeObservation {
+            observed_on: NaiveDate::from_ymd_opt(2025, 6, 2).expect("date"),
+            setting: " ".into(),
+            summary: String::new(),
+            pcf_domains: Vec::new(),
+        });
+        assert_eq!(future.problems(&s, &[], today()).len(), 3);
+        let good = StepRecord::PracticeObservation(PracticeObservation {
+            observed_on: today(),
+            setting: "Home visit with a family on a child protection plan".into(),
+            summary: "Warm, clear and purposeful direct work.".into(),
+            pcf_domains: vec!["intervention-and-skills".into()],
+        });
+        assert!(good.problems(&s, &[], today()).is_empty());
+    }
+
+    #[test]
+    fn an_audit_without_checks_asks_for_complexity_and_timeliness_and_distinct_files() {
+        let s = Step { case_files: Some(2), ..step("case-file-audit") };
+        let file = |r: &str| AuditedFile {
+            case_reference: r.into(),
+            findings: vec![AuditFinding {
+                check: "Complexity".into(),
+                outcome: AuditOutcome::PartlyMet,
+                comment: None,
+            }],
+            notes: None,
+        };
+        let record = StepRecord::CaseFileAudit(CaseFileAudit { files: vec![file("C1"), file("c1")] });
+        let problems = record.problems(&s, &[], today());
+        assert!(problems.iter().any(|p| p.contains("audited twice")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("no outcome on \"timeliness\"")), "{problems:?}");
+    }
+
+    #[test]
+    fn authorities_are_named_as_people_say_them() {
+        assert_eq!(authority_short("Rotherham Metropolitan Borough Council"), "Rotherham");
+        assert_eq!(authority_short("London Borough of Bexley"), "Bexley");
+        assert_eq!(authority_short("West Sussex County Council"), "West Sussex");
+        assert_eq!(authority_short("Medway Council"), "Medway");
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_code(s.code()), Some(*s));
+            assert_eq!(serde_json::to_value(s).ok(), Some(serde_json::Value::String(s.code().to_owned())));
+        }
+    }
+}

@@ -989,3 +989,69 @@ fn rotherham_external_applicant_two_years_qualified_must_have_completed_the_asye
     assert_eq!(appointed.record_change.reason, ChangeReason::Appointed);
     assert_eq!(appointed.record_change.starts_on, on);
 }
+
+#[test]
+fn rotherham_asye_pass_needs_the_final_assessment_and_the_own_locality_managers_sign_off() {
+    let f = framework("rotherham");
+    let tm = person(601, "Dana Reid", "team-manager");
+    let consultant = person(602, "Joy Ellis", "social-work-practice-consultant");
+    let own_lm = person(603, "Chris Moyo", "locality-manager");
+    let other_lm = person(604, "Pam Rhodes", "locality-manager");
+    let line = chain(&[(601, "team-manager"), (603, "locality-manager"), (605, "head-of-service")]);
+    let a = |who: &Actor, y, m, d, why: &str| audit(who, at(y, m, d, 10), why);
+    let start = StartAsye {
+        worker: WorkerId::new(600),
+        worker_name: "Ben Ward".into(),
+        starts_on: date(2024, 9, 2),
+        nine_month_review: false,
+    };
+    let mut p = ok(AsyeProgramme::start(&f, &start, &a(&tm, 2024, 9, 2, "new NQSW")));
+    for (months, y, m) in [(3, 2024, 12), (6, 2025, 3), (12, 2025, 9)] {
+        p = ok(p.record_review(months, Progress::OnTrack, "on track", date(y, m, 2), &a(&tm, y, m, 2, "review")));
+    }
+    let p = ok(p.recommend(&f, AsyeResult::Pass, "Portfolio complete and capable.", &a(&tm, 2025, 9, 3, "recommend")));
+    let err = p.moderate(&f, AsyeResult::Pass, &a(&tm, 2025, 9, 4, "agree")).expect_err("the locality manager decides");
+    assert!(err.to_string().contains("Locality Manager"), "{err}");
+    let p = ok(p.moderate(&f, AsyeResult::Pass, &a(&own_lm, 2025, 9, 5, "ASYE passed")));
+
+    let app = ok(p.open_progression(&f, &a(&own_lm, 2025, 9, 5, "ASYE passed")));
+    assert_eq!(app.route().id, RouteId::from("level-1-to-level-2"));
+    assert_eq!(app.status(), Status::InAssessment, "the final assessment and sign-off remain");
+    assert_eq!(app.step("recommendation").map(|s| s.status), Some(StepStatus::Completed));
+    let assign =
+        |app: &Application, step: &str, who: &Actor| app.assign(step, who, &line, &a(&own_lm, 2025, 9, 8, "allocated"));
+    let app = ok(assign(&app, "final-assessment", &tm));
+    let app = ok(assign(&app, "final-assessment", &consultant));
+    // Sign-off is by the worker's own (responsible) locality manager.
+    let err = assign(&app, "sign-off", &other_lm).expect_err("not the responsible locality manager");
+    assert!(matches!(err, ProgressionError::AssignmentBlocked { rule: AssignmentRule::MustBeOwn, .. }), "{err}");
+    assert!(err.to_string().contains("Pam Rhodes is not the worker's own Locality Manager"), "{err}");
+    let err = app
+        .decide(&DecisionOutcome::Approved { feedback: None }, &a(&own_lm, 2025, 9, 9, "approve"))
+        .expect_err("final assessment outstanding");
+    assert_eq!(err.code(), "steps-outstanding");
+    let app = ok(app.complete_step(
+        "final-assessment",
+        &report(None, "Joint final assessment: capable at ASYE level."),
+        &a(&tm, 2025, 9, 9, "final assessment with the practice consultant"),
+    ));
+    let err = app
+        .decide(&DecisionOutcome::Approved { feedback: None }, &a(&own_lm, 2025, 9, 10, "approve"))
+        .expect_err("the sign-off place is not assigned");
+    assert!(err.to_string().contains("assign the Locality Manager"), "{err}");
+    let app = ok(assign(&app, "sign-off", &own_lm));
+    let err = app
+        .decide(&DecisionOutcome::Approved { feedback: None }, &a(&tm, 2025, 9, 10, "approve"))
+        .expect_err("the team manager does not decide");
+    assert!(err.to_string().contains("is decided by the Locality Manager"), "{err}");
+    let decided =
+        ok(app.decide(&DecisionOutcome::Approved { feedback: None }, &a(&own_lm, 2025, 9, 10, "progress to Band H")));
+    let current = position("level-1", Some("band-g"), Some("29"));
+    let err =
+        decided.sign_off(&f, &current, date(2025, 10, 1), None, &a(&tm, 2025, 9, 11, "x")).expect_err("wrong role");
+    assert_eq!(err.code(), "not-permitted");
+    let signed = ok(decided.sign_off(&f, &current, date(2025, 10, 1), None, &a(&own_lm, 2025, 9, 11, "signed off")));
+    let change = signed.record_change().expect("change");
+    assert_eq!((change.grade.clone(), change.reason), (Some("band-h".into()), ChangeReason::AsyeCompleted));
+    assert_eq!(change.point.as_ref().map(|p| p.as_str()), Some("32"), "bottom of Band H");
+}
