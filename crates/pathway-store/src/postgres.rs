@@ -34,6 +34,14 @@ async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Db>> {
     pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a write", e))
 }
 
+/// Start a read of several statements that must agree: REPEATABLE READ gives them one
+/// snapshot (READ COMMITTED would let each statement see a different moment).
+async fn begin_read(pool: &PgPool) -> Result<Transaction<'static, Db>> {
+    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await
+        .map_err(|e| StoreError::from_sqlx("starting a read", e))
+}
+
 fn check_schema_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 63

@@ -20,7 +20,7 @@ use pathway_core::workforce::{
 };
 use sqlx::{Database, Row};
 
-use super::{Backend, Db, begin_write};
+use super::{Backend, Db, begin_read, begin_write};
 use crate::api::{
     AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
     StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
@@ -214,10 +214,6 @@ async fn fetch_authority(conn: &mut Conn, scope: &AuthorityScope) -> Result<Auth
 
 async fn acquire(pool: &sqlx::Pool<Db>) -> Result<sqlx::pool::PoolConnection<Db>> {
     pool.acquire().await.map_err(|e| StoreError::from_sqlx("connecting to the database", e))
-}
-
-async fn begin_read(pool: &sqlx::Pool<Db>) -> Result<sqlx::Transaction<'static, Db>> {
-    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
 }
 
 async fn commit(tx: sqlx::Transaction<'static, Db>, context: impl FnOnce() -> String) -> Result<()> {

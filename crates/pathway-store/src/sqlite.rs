@@ -37,6 +37,12 @@ async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Db>> {
     pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::from_sqlx("starting a write", e))
 }
 
+/// Start a read of several statements that must agree. In WAL mode a deferred transaction
+/// reads one snapshot from its first statement to its end.
+async fn begin_read(pool: &SqlitePool) -> Result<Transaction<'static, Db>> {
+    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
+}
+
 fn options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)

@@ -282,6 +282,19 @@ async fn a_failing_batch_writes_nothing(store: Store) {
     assert!(store.workers(&medway).await.expect("list").is_empty(), "no worker from the failed batch was kept");
     assert_eq!(store.cross_authority_headcounts().await.expect("counts")[0].workers, 0);
 
+    // One worker is one transaction too: a bad history entry leaves no half-made worker.
+    let clashing_history = NewWorker {
+        details: details("E9", "Half Made"),
+        timeline: vec![
+            entry("2024-10-01", "nqsw", None, None, ChangeReason::Appointed),
+            entry("2024-10-01", "social-worker", None, None, ChangeReason::Correction),
+        ],
+    };
+    let err = store.create_worker(&medway, &clashing_history).await.expect_err("two entries on one day");
+    assert_eq!(err.code(), "conflict");
+    let number = EmployeeNumber::parse("E9").expect("number");
+    assert_eq!(store.worker_by_employee_number(&medway, &number).await.expect_err("not kept").code(), "not_found");
+
     // The same batch, fixed, goes in whole, history included.
     let fixed = vec![with_history("E1"), with_history("E2"), with_history("E3"), with_history("E4")];
     let ids = store.create_workers(&medway, &fixed).await.expect("fixed batch");
