@@ -100,21 +100,35 @@ impl fmt::Display for Pence {
 }
 
 impl<'de> Deserialize<'de> for Pence {
+    /// Pence as written by `Serialize`: an integer number of pence, so values round-trip.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Pounds(i64),
-            Text(String),
-        }
-        match Raw::deserialize(deserializer).map_err(|_| {
-            serde::de::Error::custom("expected money: whole pounds like 31824 or a string like \"£31,824.50\"")
-        })? {
-            Raw::Pounds(p) if p >= 0 => Ok(Pence::pounds(p)),
-            Raw::Pounds(p) => Err(serde::de::Error::custom(format!("money cannot be negative (got {p})"))),
-            Raw::Text(t) => Pence::parse(&t).map_err(serde::de::Error::custom),
-        }
+        i64::deserialize(deserializer).map(Pence)
     }
+}
+
+/// Money as people write it in framework files: whole pounds (`31824`) or a string with
+/// pence (`"£31,824.50"`). Never negative.
+pub fn from_file<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pence, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Pounds(i64),
+        Text(String),
+    }
+    match Raw::deserialize(deserializer).map_err(|_| {
+        serde::de::Error::custom("expected money: whole pounds like 31824 or a string like \"£31,824.50\"")
+    })? {
+        Raw::Pounds(p) if p >= 0 => Ok(Pence::pounds(p)),
+        Raw::Pounds(p) => Err(serde::de::Error::custom(format!("money cannot be negative (got {p})"))),
+        Raw::Text(t) => Pence::parse(&t).map_err(serde::de::Error::custom),
+    }
+}
+
+/// [`from_file`] for an optional field.
+pub fn from_file_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Pence>, D::Error> {
+    #[derive(Deserialize)]
+    struct Wrap(#[serde(deserialize_with = "from_file")] Pence);
+    Option::<Wrap>::deserialize(deserializer).map(|w| w.map(|Wrap(p)| p))
 }
 
 #[cfg(test)]
@@ -130,6 +144,14 @@ mod tests {
         assert!(Pence::parse("thirty").is_err());
         assert!(Pence::parse("1.234").is_err());
         assert!(Pence::parse("").is_err());
+    }
+
+    #[test]
+    fn pence_round_trip_through_json() {
+        let p = Pence(4_928_200);
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(json, "4928200");
+        assert_eq!(serde_json::from_str::<Pence>(&json).unwrap(), p);
     }
 
     #[test]

@@ -222,6 +222,7 @@ pub struct Allowance {
     /// Name as the document prints it.
     pub name: String,
     /// The annual amount.
+    #[serde(deserialize_with = "crate::money::from_file")]
     pub annual: Pence,
     /// Grades it applies to; empty means every grade.
     #[serde(default)]
@@ -394,7 +395,7 @@ pub struct PayPoint {
     #[serde(default)]
     pub scp: Option<u32>,
     /// The annual salary, when the document gives one figure.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::money::from_file_opt")]
     pub salary: Option<Pence>,
     /// Salaries that change over time, each from a date.
     #[serde(default)]
@@ -412,6 +413,7 @@ pub struct DatedSalary {
     #[serde(deserialize_with = "toml_date::required")]
     pub from: NaiveDate,
     /// The annual salary.
+    #[serde(deserialize_with = "crate::money::from_file")]
     pub amount: Pence,
 }
 
