@@ -1051,6 +1051,19 @@ pub struct NewWorker {
     pub timeline: Vec<NewTimelineEntry>,
 }
 
+/// A worker with everything they arrive with, for bulk creation (imports, demo data).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewWorkerRecord {
+    /// The worker and their level/grade/point history.
+    pub worker: NewWorker,
+    /// Awards and courses completed.
+    pub awards: Vec<NewAward>,
+    /// Appraisals held.
+    pub appraisals: Vec<NewAppraisal>,
+    /// Development goals.
+    pub goals: Vec<NewGoal>,
+}
+
 /// A level/grade/point a worker moved to on a date. The timeline keeps every entry, so a
 /// worker's position on any past date can be answered.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -12,8 +12,9 @@ use chrono::NaiveDate;
 use pathway_core::framework::{Framework, FrameworkId, load};
 use pathway_core::workforce::{
     AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, GoalId, LineManagement, Name,
-    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, OrgUnit,
-    OrgUnitId, Post, PostId, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
+    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
+    OrgUnit, OrgUnitId, Post, PostId, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerId,
+    WorkerRecord,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -121,6 +122,19 @@ pub trait Workforce {
         scope: &AuthorityScope,
         new: &[NewWorker],
     ) -> impl Future<Output = Result<Vec<WorkerId>>> + Send;
+
+    /// Create many workers with their awards, appraisals and goals in one transaction: all
+    /// of them or none (the failure names the failing record's position). For imports and
+    /// demo data.
+    fn create_worker_records(
+        &self,
+        scope: &AuthorityScope,
+        new: &[NewWorkerRecord],
+    ) -> impl Future<Output = Result<Vec<WorkerId>>> + Send;
+
+    /// Every worker of the authority with their whole record, read as one snapshot in a
+    /// fixed number of queries (for workforce-wide reports).
+    fn worker_records(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<WorkerRecord>>> + Send;
 
     /// One worker.
     fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> impl Future<Output = Result<Worker>> + Send;

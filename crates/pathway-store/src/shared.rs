@@ -14,9 +14,9 @@ use pathway_core::framework::{FrameworkId, GradeId, LevelId};
 use pathway_core::workforce::{
     AppraisalId, AppraisalRecord, AsyeParts, AsyeRecord, Authority, AuthorityId, Award, AwardId, DevelopmentGoal,
     EmployeeNumber, GoalId, InvalidValue, LineManagement, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
-    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, OrgUnit, OrgUnitId, Post, PostId, Qualification, RecordMeta,
-    SweRegistration, Timeline, TimelineEntry, TimelineEntryId, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
-    parse_role,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, OrgUnitId, Post, PostId, Qualification,
+    RecordMeta, SweRegistration, Timeline, TimelineEntry, TimelineEntryId, Version, Worker, WorkerDetails, WorkerId,
+    WorkerRecord, parse_role,
 };
 use sqlx::{Database, Row};
 
@@ -622,6 +622,85 @@ async fn insert_worker(
     Ok(id)
 }
 
+async fn insert_award(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    worker: WorkerId,
+    award: &NewAward,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO awards (authority_id, worker_id, kind, title, provider, completed_on, version, created_at,
+             updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(award.kind.code())
+    .bind(award.title.as_str())
+    .bind(award.provider.as_ref().map(|p| p.as_str()))
+    .bind(award.completed_on)
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("recording {} for worker {worker}", award.title), e))
+}
+
+async fn insert_appraisal(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    worker: WorkerId,
+    appraisal: &NewAppraisal,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO appraisals (authority_id, worker_id, held_on, reviewer_id, outcome, summary, version,
+             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(appraisal.held_on)
+    .bind(appraisal.reviewer.map(WorkerId::get))
+    .bind(appraisal.outcome.code())
+    .bind(appraisal.summary.as_ref().map(|s| s.as_str()))
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| {
+        StoreError::from_sqlx(format!("recording the appraisal of {} for worker {worker}", appraisal.held_on), e)
+    })
+}
+
+async fn insert_goal(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    worker: WorkerId,
+    goal: &NewGoal,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    goal.check()?;
+    sqlx::query_scalar(
+        "INSERT INTO development_goals (authority_id, worker_id, goal, set_on, due_on, status, closed_on, version,
+             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(goal.goal.as_str())
+    .bind(goal.set_on)
+    .bind(goal.due_on)
+    .bind(goal.status.code())
+    .bind(goal.closed_on)
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("adding a development goal for worker {worker}"), e))
+}
+
 async fn fetch_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
     let row = sqlx::query(concat!("SELECT ", worker_columns!(), " FROM workers WHERE authority_id = $1 AND id = $2"))
         .bind(scope.as_str())
@@ -815,6 +894,28 @@ impl Workforce for Backend {
         Ok(ids)
     }
 
+    async fn create_worker_records(&self, scope: &AuthorityScope, new: &[NewWorkerRecord]) -> Result<Vec<WorkerId>> {
+        let mut tx = begin_write(&self.pool).await?;
+        let now = now();
+        let mut ids = Vec::with_capacity(new.len());
+        for (index, record) in new.iter().enumerate() {
+            let in_batch = |e: StoreError| e.in_batch(index, new.len());
+            let id = insert_worker(&mut tx, scope, &record.worker, now).await.map_err(in_batch)?;
+            for award in &record.awards {
+                insert_award(&mut tx, scope, id, award, now).await.map_err(in_batch)?;
+            }
+            for appraisal in &record.appraisals {
+                insert_appraisal(&mut tx, scope, id, appraisal, now).await.map_err(in_batch)?;
+            }
+            for goal in &record.goals {
+                insert_goal(&mut tx, scope, id, goal, now).await.map_err(in_batch)?;
+            }
+            ids.push(id);
+        }
+        commit(tx, || format!("creating {} worker records", new.len())).await?;
+        Ok(ids)
+    }
+
     async fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
         let mut conn = acquire(&self.pool).await?;
         fetch_worker(&mut conn, scope, id).await
@@ -910,6 +1011,94 @@ impl Workforce for Backend {
         Ok(WorkerRecord { worker, timeline, awards, appraisals, goals })
     }
 
+    async fn worker_records(&self, scope: &AuthorityScope) -> Result<Vec<WorkerRecord>> {
+        use std::collections::HashMap;
+        let mut tx = begin_read(&self.pool).await?;
+        let read = async |conn: &mut Conn, sql: &'static str, what: &str| -> Result<Vec<DbRow>> {
+            sqlx::query(sql)
+                .bind(scope.as_str())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| StoreError::from_sqlx(format!("reading the {what} of {}", scope.id()), e))
+        };
+        let workers = read(
+            &mut tx,
+            concat!("SELECT ", worker_columns!(), " FROM workers WHERE authority_id = $1 ORDER BY employee_number"),
+            "workers",
+        )
+        .await?
+        .iter()
+        .map(worker_from)
+        .collect::<Result<Vec<_>>>()?;
+        let mut timelines: HashMap<WorkerId, Vec<TimelineEntry>> = HashMap::new();
+        for row in read(
+            &mut tx,
+            "SELECT id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point, reason, note,
+                    version, created_at, updated_at
+             FROM timeline_entries WHERE authority_id = $1 ORDER BY worker_id, starts_on, id",
+            "timelines",
+        )
+        .await?
+        .iter()
+        {
+            let e = timeline_entry_from(row)?;
+            timelines.entry(e.worker).or_default().push(e);
+        }
+        let mut awards: HashMap<WorkerId, Vec<Award>> = HashMap::new();
+        for row in read(
+            &mut tx,
+            "SELECT id, worker_id, kind, title, provider, completed_on, version, created_at, updated_at
+             FROM awards WHERE authority_id = $1 ORDER BY worker_id, completed_on, id",
+            "awards",
+        )
+        .await?
+        .iter()
+        {
+            let a = award_from(row)?;
+            awards.entry(a.worker).or_default().push(a);
+        }
+        let mut appraisals: HashMap<WorkerId, Vec<AppraisalRecord>> = HashMap::new();
+        for row in read(
+            &mut tx,
+            "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+             FROM appraisals WHERE authority_id = $1 ORDER BY worker_id, held_on, id",
+            "appraisals",
+        )
+        .await?
+        .iter()
+        {
+            let a = appraisal_from(row)?;
+            appraisals.entry(a.worker).or_default().push(a);
+        }
+        let mut goals: HashMap<WorkerId, Vec<DevelopmentGoal>> = HashMap::new();
+        for row in read(
+            &mut tx,
+            "SELECT id, worker_id, goal, set_on, due_on, status, closed_on, version, created_at, updated_at
+             FROM development_goals WHERE authority_id = $1 ORDER BY worker_id, set_on, id",
+            "development goals",
+        )
+        .await?
+        .iter()
+        {
+            let g = goal_from(row)?;
+            goals.entry(g.worker).or_default().push(g);
+        }
+        commit(tx, || format!("reading the workforce of {}", scope.id())).await?;
+        Ok(workers
+            .into_iter()
+            .map(|worker| {
+                let id = worker.id;
+                WorkerRecord {
+                    worker,
+                    timeline: Timeline::new(timelines.remove(&id).unwrap_or_default()),
+                    awards: awards.remove(&id).unwrap_or_default(),
+                    appraisals: appraisals.remove(&id).unwrap_or_default(),
+                    goals: goals.remove(&id).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
     async fn add_timeline_entry(
         &self,
         scope: &AuthorityScope,
@@ -929,22 +1118,7 @@ impl Workforce for Backend {
         let context = || format!("recording {} for worker {worker}", award.title);
         let mut tx = begin_write(&self.pool).await?;
         ensure_worker(&mut tx, scope, worker).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO awards (authority_id, worker_id, kind, title, provider, completed_on, version, created_at,
-                 updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-        )
-        .bind(scope.as_str())
-        .bind(worker.get())
-        .bind(award.kind.code())
-        .bind(award.title.as_str())
-        .bind(award.provider.as_ref().map(|p| p.as_str()))
-        .bind(award.completed_on)
-        .bind(Version::FIRST.get())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let id = insert_award(&mut tx, scope, worker, award, now()).await?;
         let stored = fetch_by_id(&mut tx, AWARD_BY_ID, scope, "award", id, award_from).await?;
         commit(tx, context).await?;
         Ok(stored)
@@ -962,22 +1136,7 @@ impl Workforce for Backend {
         if let Some(reviewer) = appraisal.reviewer {
             ensure_reference(&mut tx, WORKER_VERSION, scope, "reviewer (worker)", reviewer.get()).await?;
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO appraisals (authority_id, worker_id, held_on, reviewer_id, outcome, summary, version,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-        )
-        .bind(scope.as_str())
-        .bind(worker.get())
-        .bind(appraisal.held_on)
-        .bind(appraisal.reviewer.map(WorkerId::get))
-        .bind(appraisal.outcome.code())
-        .bind(appraisal.summary.as_ref().map(|s| s.as_str()))
-        .bind(Version::FIRST.get())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let id = insert_appraisal(&mut tx, scope, worker, appraisal, now()).await?;
         let stored = fetch_by_id(&mut tx, APPRAISAL_BY_ID, scope, "appraisal", id, appraisal_from).await?;
         commit(tx, context).await?;
         Ok(stored)
@@ -988,23 +1147,7 @@ impl Workforce for Backend {
         goal.check()?;
         let mut tx = begin_write(&self.pool).await?;
         ensure_worker(&mut tx, scope, worker).await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO development_goals (authority_id, worker_id, goal, set_on, due_on, status, closed_on, version,
-                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-        )
-        .bind(scope.as_str())
-        .bind(worker.get())
-        .bind(goal.goal.as_str())
-        .bind(goal.set_on)
-        .bind(goal.due_on)
-        .bind(goal.status.code())
-        .bind(goal.closed_on)
-        .bind(Version::FIRST.get())
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let id = insert_goal(&mut tx, scope, worker, goal, now()).await?;
         let stored = fetch_by_id(&mut tx, GOAL_BY_ID, scope, "development goal", id, goal_from).await?;
         commit(tx, context).await?;
         Ok(stored)

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use pathway_core::framework::FrameworkId;
 use pathway_core::workforce::{
     AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, GoalId, LineManagement, Name,
-    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, OrgUnit,
-    OrgUnitId, Post, PostId, TimelineEntry, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
+    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
+    OrgUnit, OrgUnitId, Post, PostId, TimelineEntry, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
 };
 
 use crate::api::{
@@ -169,6 +169,12 @@ impl Workforce for Store {
     }
     async fn create_workers(&self, scope: &AuthorityScope, new: &[NewWorker]) -> Result<Vec<WorkerId>> {
         dispatch!(self, s => s.create_workers(scope, new).await)
+    }
+    async fn create_worker_records(&self, scope: &AuthorityScope, new: &[NewWorkerRecord]) -> Result<Vec<WorkerId>> {
+        dispatch!(self, s => s.create_worker_records(scope, new).await)
+    }
+    async fn worker_records(&self, scope: &AuthorityScope) -> Result<Vec<WorkerRecord>> {
+        dispatch!(self, s => s.worker_records(scope).await)
     }
     async fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
         dispatch!(self, s => s.worker(scope, id).await)

@@ -3,7 +3,8 @@
 
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeOutcome, AsyeParts, AsyeRecord, AwardKind, ChangeReason, EmployeeNumber, GoalStatus, Name,
-    NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewPost, NewWorker, Note, OrgUnitId, UnitKind, Version, WorkerId,
+    NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewPost, NewWorker, NewWorkerRecord, Note, OrgUnitId, UnitKind,
+    Version, WorkerId,
 };
 use pathway_store::{
     CrossAuthorityReports, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncChange, Tenancy,
@@ -21,6 +22,7 @@ crate::stories!(
     organisation_and_line_management,
     frameworks_sync_from_their_files,
     awards_appraisals_and_goals_make_up_the_record,
+    whole_records_are_created_together_and_read_back_in_bulk,
 );
 
 async fn unit(
@@ -495,4 +497,62 @@ async fn awards_appraisals_and_goals_make_up_the_record(store: Store) {
     assert_eq!(latest.appraisal.summary.as_ref().map(Note::as_str), Some("Discussed progression.\nAgreed next steps."));
     assert_eq!(record.goals.len(), 1);
     assert_eq!(record.goals[0].goal.status, GoalStatus::Achieved);
+}
+
+async fn whole_records_are_created_together_and_read_back_in_bulk(store: Store) {
+    let rotherham = authority(&store, "rotherham", "Rotherham").await;
+    let other = authority(&store, "bexley", "Bexley").await;
+    store.create_worker(&other, &new_worker("X1", "Not Rotherham")).await.expect("other authority's worker");
+    let record = |number: &str, name: &str, ready: bool| NewWorkerRecord {
+        worker: NewWorker {
+            details: details(number, name),
+            timeline: vec![
+                entry("2022-10-01", "level-1", Some("band-g"), Some("29"), ChangeReason::Appointed),
+                entry("2023-10-01", "level-2", Some("band-h"), Some("32"), ChangeReason::AsyeCompleted),
+            ],
+        },
+        awards: vec![NewAward {
+            kind: AwardKind::PqAward,
+            title: "PQ award in child care".parse().expect("title"),
+            provider: None,
+            completed_on: date("2024-06-30"),
+        }],
+        appraisals: vec![NewAppraisal {
+            held_on: date("2025-04-20"),
+            reviewer: None,
+            outcome: if ready { AppraisalOutcome::ReadyToApply } else { AppraisalOutcome::MeetingExpectations },
+            summary: None,
+        }],
+        goals: vec![NewGoal {
+            goal: "Complete PEPS stage 1".parse().expect("goal"),
+            set_on: date("2025-04-20"),
+            due_on: None,
+            status: GoalStatus::Open,
+            closed_on: None,
+        }],
+    };
+    let ids = store
+        .create_worker_records(&rotherham, &[record("R1", "Ann Able", true), record("R2", "Bo Baker", false)])
+        .await
+        .expect("bulk create");
+    assert_eq!(ids.len(), 2);
+
+    let all = store.worker_records(&rotherham).await.expect("bulk read");
+    assert_eq!(all.len(), 2, "only Rotherham's workers");
+    let ann = all.iter().find(|r| r.worker.id == ids[0]).expect("Ann");
+    assert_eq!(ann.timeline.entries().len(), 2);
+    assert_eq!(ann.awards.len(), 1);
+    assert_eq!(ann.appraisals[0].appraisal.outcome, AppraisalOutcome::ReadyToApply);
+    assert_eq!(ann.goals.len(), 1);
+    assert_eq!(&store.worker_record(&rotherham, ids[0]).await.expect("one record"), ann);
+
+    // A bad record anywhere in the batch leaves nothing behind, and says which one.
+    let mut bad = record("R4", "Di Dunn", true);
+    bad.goals[0].status = GoalStatus::Achieved; // achieved with no closing date
+    let err = store
+        .create_worker_records(&rotherham, &[record("R3", "Cy Cole", true), bad])
+        .await
+        .expect_err("the batch fails");
+    assert!(err.to_string().contains("2 of 2") || err.to_string().contains("#2"), "{err}");
+    assert_eq!(store.worker_records(&rotherham).await.expect("read").len(), 2, "no part of the failed batch stored");
 }
