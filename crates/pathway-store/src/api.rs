@@ -204,6 +204,40 @@ pub trait Workforce {
     ) -> impl Future<Output = Result<DevelopmentGoal>> + Send;
 }
 
+/// Workers arriving in bulk from a file, written in one transaction.
+pub trait BulkImport {
+    /// Create `teams`, then every worker with their history, awards, appraisals and goals, in
+    /// ONE transaction: all of it or (on the first failure, reported as [`StoreError::Batch`]
+    /// with the worker's position) none. A worker with `new_team` set is placed in that team
+    /// of `teams`. `progress` is told how many workers are written so far, from inside the
+    /// transaction, so a long import can show a progress bar.
+    fn import_workers(
+        &self,
+        scope: &AuthorityScope,
+        teams: &[NewOrgUnit],
+        workers: &[ImportedWorker],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> impl Future<Output = Result<ImportOutcome>> + Send;
+}
+
+/// A worker to import, and the new team (by position in the import's teams) they join.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedWorker {
+    /// The worker with everything they arrive with.
+    pub record: NewWorkerRecord,
+    /// The new team they work in, overriding the record's unit.
+    pub new_team: Option<usize>,
+}
+
+/// What an import created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    /// The new teams, in the order given.
+    pub teams: Vec<OrgUnitId>,
+    /// The new workers, in the order given.
+    pub workers: Vec<WorkerId>,
+}
+
 /// The framework versions each authority uses, synced from the framework files.
 pub trait FrameworkVersions {
     /// Store each file's framework version for the authority, in one transaction. A version

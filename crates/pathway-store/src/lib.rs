@@ -31,8 +31,9 @@ pub mod sqlite;
 mod store;
 
 pub use api::{
-    AuthorityScope, BackendKind, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount,
-    Organisation, Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
+    Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy,
+    Workforce,
 };
 pub use error::{Result, StoreError};
 pub use migrations::latest_version;

@@ -27,6 +27,10 @@ use crate::api::{
 };
 use crate::error::{Result, StoreError};
 
+// Bulk imports, in their own file; a child module so it can use the helpers below.
+#[path = "bulk.rs"]
+mod bulk;
+
 type DbRow = <Db as Database>::Row;
 type Conn = <Db as Database>::Connection;
 type Query<'q> = sqlx::query::Query<'q, Db, <Db as Database>::Arguments>;

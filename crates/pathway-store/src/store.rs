@@ -11,8 +11,8 @@ use pathway_core::workforce::{
 };
 
 use crate::api::{
-    AuthorityScope, BackendKind, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount,
-    Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
+    Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
 };
 use crate::error::{Result, StoreError};
 use crate::postgres::PostgresStore;
@@ -227,6 +227,18 @@ impl Workforce for Store {
         goal: &NewGoal,
     ) -> Result<DevelopmentGoal> {
         dispatch!(self, s => s.update_goal(scope, id, expected, goal).await)
+    }
+}
+
+impl BulkImport for Store {
+    async fn import_workers(
+        &self,
+        scope: &AuthorityScope,
+        teams: &[NewOrgUnit],
+        workers: &[ImportedWorker],
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<ImportOutcome> {
+        dispatch!(self, s => s.import_workers(scope, teams, workers, progress).await)
     }
 }
 

@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod backup;
+mod bulk;
 mod fixtures;
 mod harness;
 mod opening;
