@@ -367,8 +367,17 @@ fn worker(
         Some(i) => ladder.iter().take(i + 1).map(|l| years_for(f, &l.id)).max().unwrap_or(0) + i as u32,
         None => 8 + dice.below(8) as u32,
     };
+    // Some practitioners are a few months from meeting the next route's time criterion, and
+    // some have been told "ready" at two PDRs running without applying, so that the demo
+    // shows every kind of answer: eligible now, soon, and stuck.
+    let next_years = ladder_index.and_then(|i| ladder.get(i + 1)).map(|l| years_for(f, &l.id)).unwrap_or(0);
+    let practitioner = !is_asye && manages.is_none() && ladder_index.is_some();
+    let nearly = practitioner && next_years > 0 && dice.chance(30);
+    let stuck = practitioner && !nearly && dice.chance(20);
     let asye_start = if is_asye {
         latest_intake(f, today - chrono::Duration::days(dice.below(300) as i64))
+    } else if nearly {
+        today + chrono::Duration::days(90 + dice.below(120) as i64) - chrono::Duration::days(365 * next_years as i64)
     } else {
         today - chrono::Duration::days(365 * needed_years as i64 + 200 + dice.below(900) as i64)
     };
@@ -544,7 +553,9 @@ fn worker(
     let mut held = NaiveDate::from_ymd_opt(started_on.year() + 1, 4, 10 + dice.below(15) as u32).unwrap_or(today);
     while held <= today {
         let latest = held.checked_add_months(Months::new(12)).is_none_or(|n| n > today);
-        let outcome = if latest && !is_asye && dice.chance(40) {
+        let second_latest = !latest && held.checked_add_months(Months::new(24)).is_none_or(|n| n > today);
+        let ready = (latest && (nearly || stuck)) || (second_latest && stuck);
+        let outcome = if ready || (latest && !is_asye && dice.chance(40)) {
             AppraisalOutcome::ReadyToApply
         } else if dice.chance(4) {
             AppraisalOutcome::PerformanceConcerns

@@ -37,6 +37,12 @@ pub enum AppError {
     /// A pay question that cannot be answered.
     #[error(transparent)]
     Pay(#[from] pathway_core::pay::PayError),
+    /// Storage refused or failed.
+    #[error(transparent)]
+    Store(#[from] pathway_store::StoreError),
+    /// A workforce value that does not make sense.
+    #[error(transparent)]
+    Invalid(#[from] pathway_core::workforce::InvalidValue),
 }
 
 impl AppError {
@@ -49,6 +55,8 @@ impl AppError {
             AppError::BadInput { .. } => "bad_input",
             AppError::Pay(pathway_core::pay::PayError::UnknownGrade { .. }) => "unknown_grade",
             AppError::Pay(pathway_core::pay::PayError::UnknownPoint { .. }) => "unknown_point",
+            AppError::Store(e) => e.code(),
+            AppError::Invalid(_) => "invalid",
         }
     }
 }

@@ -7,5 +7,6 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod reports;
+pub mod service;
 
 pub use error::AppError;

@@ -25,6 +25,16 @@ enum Command {
     Pay(commands::pay::PayArgs),
     /// Project pay over the coming years through increments and planned promotions.
     Project(commands::pay::ProjectArgs),
+    /// Who can progress, by which route, when — with the reason for every "not yet".
+    Eligibility(commands::eligibility::EligibilityArgs),
+    /// Load demo authorities with a synthetic workforce into the database.
+    Demo(commands::db::DemoArgs),
+    /// Create, migrate, back up and restore the database.
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
+    /// Show or write Pathway's configuration.
+    #[command(subcommand)]
+    Config(commands::db::ConfigCommand),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +43,10 @@ fn main() -> ExitCode {
         Command::Framework(c) => commands::framework::run(c),
         Command::Pay(a) => commands::pay::run(a),
         Command::Project(a) => commands::pay::run_project(a),
+        Command::Eligibility(a) => commands::eligibility::run(a),
+        Command::Demo(a) => commands::db::run_demo(a),
+        Command::Db(c) => commands::db::run_db(c),
+        Command::Config(c) => commands::db::run_config(c),
     };
     match result {
         Ok(code) => code,

@@ -502,9 +502,14 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
     // The day the last essential criterion is (or will be) met, when every one has a date.
     let eligible_from = match status {
         RouteStatus::Blocked => None,
+        // Nobody is eligible to leave a level before they reach it.
         RouteStatus::Eligible => {
             let dates: Vec<Option<NaiveDate>> = essential.iter().map(|c| c.met_on).collect();
-            if dates.iter().all(Option::is_some) { dates.into_iter().flatten().max() } else { None }
+            if dates.iter().all(Option::is_some) {
+                dates.into_iter().flatten().chain(w.level_since).max()
+            } else {
+                None
+            }
         }
         RouteStatus::NotYet => {
             if unmet.iter().all(|c| c.time_based && c.met_on.is_some()) {

@@ -42,6 +42,8 @@ pub enum FrameworkCommand {
         #[arg(long, value_parser = parse_date)]
         on: Option<NaiveDate>,
     },
+    /// Store framework files for an authority in the database (the files are the source of truth).
+    Sync(super::db::SyncArgs),
     /// Compare frameworks side by side, levels aligned by PCF level, with pay ranges.
     Compare {
         /// Two or more bundled ids or file paths.
@@ -60,6 +62,7 @@ pub fn run(command: FrameworkCommand) -> anyhow::Result<ExitCode> {
     match command {
         FrameworkCommand::Validate { paths, json } => validate(&paths, json),
         FrameworkCommand::List { json } => list(json),
+        FrameworkCommand::Sync(a) => super::db::run_sync(a),
         FrameworkCommand::Show { id, json, on } => {
             let f = super::framework(&id)?;
             if json {

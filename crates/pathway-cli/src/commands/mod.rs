@@ -1,5 +1,7 @@
 //! One module per command group.
 
+pub mod db;
+pub mod eligibility;
 pub mod framework;
 pub mod pay;
 

@@ -1,0 +1,184 @@
+//! `pathway db ...`, `pathway demo`, `pathway framework sync` and `pathway config`: the
+//! commands that work on the database.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use pathway_app::AppError;
+use pathway_app::config::{Config, EXAMPLE};
+use pathway_app::demo::Scale;
+use pathway_app::service::Pathway;
+
+use super::today;
+use crate::output;
+
+/// Run async work on a small runtime: the CLI does one thing at a time.
+pub fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(work)
+}
+
+/// Open the configured database (creating and migrating it if needed).
+pub async fn open() -> anyhow::Result<Pathway> {
+    let config = Config::from_env()?;
+    Ok(Pathway::open(config).await?)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Create the database if needed and apply any pending migrations.
+    Migrate,
+    /// Copy the SQLite database to FILE while it stays in use (PostgreSQL: use pg_dump).
+    Backup {
+        /// Where to write the copy.
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (stop other Pathway processes first).
+    Restore {
+        /// The backup to restore.
+        file: PathBuf,
+    },
+}
+
+pub fn run_db(command: DbCommand) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        match command {
+            DbCommand::Migrate => {
+                let p = open().await?;
+                println!(
+                    "{} is up to date (schema version {}).",
+                    p.config().database_description(),
+                    pathway_store::latest_version()
+                );
+                p.close().await;
+            }
+            DbCommand::Backup { file } => {
+                let p = open().await?;
+                p.store().backup(&file).await.map_err(AppError::from)?;
+                println!("Backed up {} to {}.", p.config().database_description(), file.display());
+                p.close().await;
+            }
+            DbCommand::Restore { file } => {
+                let config = Config::from_env()?;
+                let url = config.database_url.expose();
+                if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                    return Err(AppError::BadInput {
+                        field: "PATHWAY_DATABASE_URL".into(),
+                        message: "restore PostgreSQL with pg_restore --clean --dbname=DATABASE_URL FILE".into(),
+                    }
+                    .into());
+                }
+                let target = PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"));
+                let restored = pathway_store::sqlite::restore(&file, &target).await.map_err(AppError::from)?;
+                println!("Restored {} from {}.", target.display(), file.display());
+                println!("{restored:?}");
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DemoScale {
+    /// The four seed authorities with a few hundred workers.
+    Seeds,
+    /// About 100,000 workers across 150 authorities, for benchmarks.
+    National,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How much data to load.
+    #[arg(long, value_enum, default_value = "seeds")]
+    scale: DemoScale,
+    /// Seed for the generator; the same seed gives the same people.
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+    /// Print a summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let scale = match a.scale {
+            DemoScale::Seeds => Scale::Seeds,
+            DemoScale::National => Scale::National,
+        };
+        let started = std::time::Instant::now();
+        let progress = |done: usize, total: usize| eprintln!("  loaded {done} of {total} workers");
+        let summary = p.load_demo(scale, today(), a.seed, &progress).await?;
+        if a.json {
+            output::json(&summary)?;
+        } else {
+            println!(
+                "Loaded {} authorities, {} organisation units and {} workers into {} in {:.1?}.",
+                summary.authorities,
+                summary.units,
+                summary.workers,
+                p.config().database_description(),
+                started.elapsed()
+            );
+            println!("Try: pathway eligibility --authority bexley --within 6m");
+        }
+        p.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The authority whose frameworks to sync.
+    #[arg(long)]
+    authority: String,
+    /// Framework files; with none, the bundled framework with the authority's id.
+    files: Vec<PathBuf>,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run_sync(a: SyncArgs) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let mut files = Vec::new();
+        for path in &a.files {
+            let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
+            files.push((path.display().to_string(), text));
+        }
+        let p = open().await?;
+        let outcomes = p.sync_frameworks(&a.authority, &files).await?;
+        if a.json {
+            output::json(&outcomes)?;
+        } else {
+            for o in &outcomes {
+                println!("{} version {}: {:?}", o.framework, o.framework_version, o.change);
+            }
+        }
+        p.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print a commented example pathway.toml.
+    Example,
+    /// Show the settings in use and where they came from (secrets hidden).
+    Show,
+}
+
+pub fn run_config(c: ConfigCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        ConfigCommand::Example => print!("{EXAMPLE}"),
+        ConfigCommand::Show => {
+            let c = Config::from_env()?;
+            println!("database: {}", c.database_description());
+            println!("data_dir: {}", c.data_dir.display());
+            println!("max_upload_bytes: {}", c.max_upload_bytes);
+            println!("from: {}", c.sources.join(" → "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
