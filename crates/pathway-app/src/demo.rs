@@ -218,10 +218,10 @@ pub fn generate(scale: Scale, today: NaiveDate, seed: u64) -> Result<Vec<DemoAut
     let mut out = Vec::new();
     match scale {
         Scale::Seeds => {
-            for f in &frameworks {
+            for (i, f) in frameworks.iter().enumerate() {
                 let id = AuthorityId::parse(f.framework.id.as_str()).map_err(bad)?;
                 let name = Name::parse(&f.framework.authority).map_err(bad)?;
-                out.push(authority(f, NewAuthority { id, name }, 60, today, &mut dice)?);
+                out.push(authority(f, NewAuthority { id, name }, i, 60, today, &mut dice)?);
             }
         }
         Scale::National => {
@@ -232,7 +232,7 @@ pub fn generate(scale: Scale, today: NaiveDate, seed: u64) -> Result<Vec<DemoAut
                     Name::parse(&format!("Demo Authority {:03} ({} framework)", i + 1, f.framework.id)).map_err(bad)?;
                 // Authorities vary in size: roughly 350 to 1,000 workers, about 100,000 in all.
                 let size = 350 + (dice.below(650) as usize);
-                out.push(authority(f, NewAuthority { id, name }, size, today, &mut dice)?);
+                out.push(authority(f, NewAuthority { id, name }, i, size, today, &mut dice)?);
             }
         }
     }
@@ -263,6 +263,7 @@ fn role_or(f: &Framework, wanted: &[&str]) -> Option<RoleId> {
 fn authority(
     f: &Framework,
     new: NewAuthority,
+    index: usize,
     size: usize,
     today: NaiveDate,
     dice: &mut Dice,
@@ -296,7 +297,8 @@ fn authority(
     let hos_role = role_or(f, &["head-of-service"]).unwrap_or_else(|| RoleId::from("head-of-service"));
 
     let mut workers = Vec::with_capacity(size + team_units.len() + localities + 1);
-    let mut number = 10_000 + dice.below(80_000) as u32;
+    // Employee numbers are stable whatever the date: E0<index+10>001 upwards per authority.
+    let mut number = 10_000 + 1_000 * index as u32;
     let mut next_number = || {
         number += 1;
         number

@@ -38,6 +38,8 @@ pub struct DemoSummary {
     pub units: usize,
     /// Workers created.
     pub workers: usize,
+    /// The demo authorities were all there already, so nothing was loaded.
+    pub already_loaded: bool,
 }
 
 /// One worker's eligibility.
@@ -153,8 +155,8 @@ impl Pathway {
         })
     }
 
-    /// Load demo authorities and workforces. Refuses an authority that already exists, so
-    /// nothing is loaded twice.
+    /// Load demo authorities and workforces. If they are all there already, does nothing; if
+    /// only some are (a database with other data), refuses, so nothing is loaded twice.
     pub async fn load_demo(
         &self,
         scale: Scale,
@@ -165,6 +167,9 @@ impl Pathway {
         let demo = crate::demo::generate(scale, today, seed)?;
         let existing: HashSet<String> =
             self.store.authorities().await?.into_iter().map(|a| a.id.as_str().to_owned()).collect();
+        if !demo.is_empty() && demo.iter().all(|a| existing.contains(a.authority.id.as_str())) {
+            return Ok(DemoSummary { authorities: 0, units: 0, workers: 0, already_loaded: true });
+        }
         if let Some(clash) = demo.iter().find(|a| existing.contains(a.authority.id.as_str())) {
             return Err(AppError::BadInput {
                 field: "demo".into(),
@@ -175,7 +180,7 @@ impl Pathway {
                 ),
             });
         }
-        let mut summary = DemoSummary { authorities: 0, units: 0, workers: 0 };
+        let mut summary = DemoSummary { authorities: 0, units: 0, workers: 0, already_loaded: false };
         let total: usize = demo.iter().map(|a| a.workers.len()).sum();
         for a in &demo {
             self.load_demo_authority(a, &mut summary).await?;

@@ -112,6 +112,8 @@ pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let summary = p.load_demo(scale, today(), a.seed, &progress).await?;
         if a.json {
             output::json(&summary)?;
+        } else if summary.already_loaded {
+            println!("The demo data is already loaded in {}; nothing to do.", p.config().database_description());
         } else {
             println!(
                 "Loaded {} authorities, {} organisation units and {} workers into {} in {:.1?}.",
