@@ -377,7 +377,14 @@ fn worker(
     let nearly = practitioner && next_years > 0 && dice.chance(30);
     let stuck = practitioner && !nearly && dice.chance(20);
     let asye_start = if is_asye {
-        latest_intake(f, today - chrono::Duration::days(dice.below(300) as i64))
+        // A cohort that started within the last twelve months, so the year is still running.
+        let recent: Vec<NaiveDate> = (0..12u32)
+            .map(|back| latest_intake(f, today.checked_sub_months(Months::new(back)).unwrap_or(today)))
+            .filter(|d| d.checked_add_months(Months::new(12)).is_some_and(|end| end > today))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if recent.is_empty() { latest_intake(f, today) } else { dice.pick(&recent) }
     } else if nearly {
         today + chrono::Duration::days(90 + dice.below(120) as i64) - chrono::Duration::days(365 * next_years as i64)
     } else {

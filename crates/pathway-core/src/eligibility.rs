@@ -396,7 +396,12 @@ impl<'a> Judge<'a> {
                     }
                     None => "Your ASYE is under way; a pass is needed.".into(),
                 };
-                CriterionResult { met_on: expected, ..self.result(c, NotMet, explanation) }
+                // Counted as dated: the worker becomes eligible on finishing, if they pass.
+                CriterionResult {
+                    met_on: expected,
+                    time_based: expected.is_some(),
+                    ..self.result(c, NotMet, explanation)
+                }
             }
             (None, Some(AsyeStatus::NotStarted)) => self.result(c, NotMet, "You have not started the ASYE yet.".into()),
             (None, Some(AsyeStatus::Withdrawn)) => {

@@ -185,3 +185,16 @@ fn eligibility_that_has_waited_a_year_is_flagged_as_stuck() {
     assert!(eligible_for_at_least(r, 12, d("2027-08-01")));
     assert!(!eligible_for_at_least(r, 12, d("2027-07-01")));
 }
+
+#[test]
+fn an_nqsw_due_to_finish_the_asye_counts_as_becoming_eligible_on_the_finishing_date() {
+    let f = bundled::framework("medway").unwrap();
+    let mut w = worker("nqsw");
+    w.asye_status = Some(AsyeStatus::InProgress);
+    w.asye_started = Some(d("2026-04-01")); // the April cohort
+    w.asye_outcome = None;
+    let r = &evaluate(&f, &w, d("2026-11-23"))[0];
+    assert_eq!(r.status, RouteStatus::NotYet);
+    assert_eq!(r.eligible_from, Some(d("2027-04-01")));
+    assert!(pathway_core::eligibility::becomes_eligible_between(r, d("2026-11-23"), d("2027-05-23")));
+}
