@@ -434,3 +434,9 @@ pub struct ForeignKey {
     /// The referenced columns.
     pub referenced_columns: Vec<String>,
 }
+
+pub mod progression;
+pub use progression::{
+    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
+    StoredAsye, StoredEvidence, StoredPanel,
+};

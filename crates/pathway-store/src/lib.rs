@@ -13,11 +13,13 @@
 //! ```
 //!
 //! - [`api`]: the traits ([`Tenancy`], [`Organisation`], [`Workforce`],
-//!   [`FrameworkVersions`], [`CrossAuthorityReports`]) and the values they exchange.
+//!   [`FrameworkVersions`], [`CrossAuthorityReports`]; for progression [`Portfolios`],
+//!   [`Progression`], [`AuditTrail`]) and the values they exchange.
 //! - [`Store`]: the one type callers hold, whichever database it is.
 //! - `sqlite` / `postgres`: the two implementations. The trait implementations are one
-//!   file, `shared.rs`, compiled once against each driver; connection set-up, migrations,
-//!   schema description and backup differ per database.
+//!   file per half (`shared.rs`, `shared_progression.rs`), each compiled once against each
+//!   driver; connection set-up, migrations, schema description and backup differ per
+//!   database.
 //!
 //! Every mutation is one transaction. Every record belongs to one authority and every query
 //! is scoped by an [`AuthorityScope`]. Updates name the version they read and fail with
@@ -29,11 +31,16 @@ mod migrations;
 pub mod postgres;
 pub mod sqlite;
 mod store;
+mod store_progression;
 
 pub use api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
     Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy,
     Workforce,
+};
+pub use api::{
+    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
+    StoredAsye, StoredEvidence, StoredPanel,
 };
 pub use error::{Result, StoreError};
 pub use migrations::latest_version;

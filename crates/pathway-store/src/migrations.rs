@@ -17,12 +17,20 @@ struct Step {
     postgres: &'static str,
 }
 
-const STEPS: &[Step] = &[Step {
-    version: 1,
-    description: "workforce",
-    sqlite: include_str!("../migrations/sqlite/0001_workforce.sql"),
-    postgres: include_str!("../migrations/postgres/0001_workforce.sql"),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        version: 1,
+        description: "workforce",
+        sqlite: include_str!("../migrations/sqlite/0001_workforce.sql"),
+        postgres: include_str!("../migrations/postgres/0001_workforce.sql"),
+    },
+    Step {
+        version: 2,
+        description: "progression",
+        sqlite: include_str!("../migrations/sqlite/0002_progression.sql"),
+        postgres: include_str!("../migrations/postgres/0002_progression.sql"),
+    },
+];
 
 /// The migrator for one database.
 pub(crate) fn migrator(backend: BackendKind) -> Migrator {

@@ -18,6 +18,11 @@ type Backend = PostgresStore;
 #[path = "shared.rs"]
 mod shared;
 
+// The progression traits, shared the same way: see shared_progression.rs.
+#[allow(clippy::duplicate_mod)]
+#[path = "shared_progression.rs"]
+mod shared_progression;
+
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

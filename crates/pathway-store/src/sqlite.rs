@@ -19,6 +19,11 @@ type Backend = SqliteStore;
 #[path = "shared.rs"]
 mod shared;
 
+// The progression traits, shared the same way: see shared_progression.rs.
+#[allow(clippy::duplicate_mod)]
+#[path = "shared_progression.rs"]
+mod shared_progression;
+
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);

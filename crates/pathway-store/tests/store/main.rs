@@ -14,5 +14,6 @@ mod bulk;
 mod fixtures;
 mod harness;
 mod opening;
+mod progression;
 mod schema_parity;
 mod stories;

@@ -1,0 +1,331 @@
+//! Storage for progression: evidence portfolios, applications, panels and ASYE programmes,
+//! and the audit trail written with every change to them.
+//!
+//! The core's values are stored whole (as JSON) beside indexed copies of what queries filter
+//! on. Every write is one transaction that also appends to `audit_events`: for records that
+//! keep their own history (applications, panels, ASYE programmes) one row per new history
+//! entry; for evidence items one row per change, from the [`Audit`] the caller passes.
+//! Updates name the version they read and fail with [`crate::StoreError::Conflict`] (nothing
+//! written) if it has moved on.
+
+use std::fmt;
+use std::future::Future;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use pathway_core::anonymise::Clearance;
+use pathway_core::application::{Actor, Application, ApplicationId, Audit};
+use pathway_core::asye::AsyeProgramme;
+use pathway_core::panel::Panel;
+use pathway_core::portfolio::{EvidenceId, EvidenceItem};
+use pathway_core::workforce::{InvalidValue, NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
+use serde::Serialize;
+
+use super::AuthorityScope;
+use crate::error::Result;
+
+/// Defines a storage-assigned id for a record the core does not number itself.
+macro_rules! stored_id {
+    ($(#[$doc:meta])* $name:ident, $field:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(i64);
+
+        impl $name {
+            /// The id with this number.
+            pub const fn new(id: i64) -> $name {
+                $name(id)
+            }
+
+            /// The number.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = InvalidValue;
+            fn from_str(s: &str) -> Result<$name, InvalidValue> {
+                s.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .map($name)
+                    .ok_or_else(|| InvalidValue::new($field, s, "must be a positive whole number"))
+            }
+        }
+    };
+}
+
+stored_id!(
+    /// A panel sitting.
+    PanelId,
+    "panel id"
+);
+stored_id!(
+    /// A worker's ASYE programme.
+    AsyeProgrammeId,
+    "ASYE programme id"
+);
+
+/// An evidence item as stored, with the author's anonymisation clearances.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredEvidence {
+    /// The item (its id assigned by storage).
+    pub item: EvidenceItem,
+    /// Flags the author cleared, with their reasons.
+    pub clearances: Vec<Clearance>,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredApplication {
+    /// Its id.
+    pub id: ApplicationId,
+    /// The application, with its steps and history.
+    pub application: Application,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
+/// A panel as stored (the panel carries its id).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredPanel {
+    /// Its id.
+    pub id: PanelId,
+    /// The panel, with its members, hearings and history.
+    pub panel: Panel,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
+/// An ASYE programme as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredAsye {
+    /// Its id.
+    pub id: AsyeProgrammeId,
+    /// The programme, with its reviews and history.
+    pub programme: AsyeProgramme,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
+/// What an audit event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntityKind {
+    /// An evidence item.
+    Evidence,
+    /// An application.
+    Application,
+    /// A panel.
+    Panel,
+    /// An ASYE programme.
+    AsyeProgramme,
+}
+
+impl EntityKind {
+    /// The stable code stored in `audit_events.entity_kind`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            EntityKind::Evidence => "evidence",
+            EntityKind::Application => "application",
+            EntityKind::Panel => "panel",
+            EntityKind::AsyeProgramme => "asye-programme",
+        }
+    }
+
+    /// The kind with this code.
+    pub fn from_code(code: &str) -> Option<EntityKind> {
+        [EntityKind::Evidence, EntityKind::Application, EntityKind::Panel, EntityKind::AsyeProgramme]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One entry in the audit trail: who did what to which record, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    /// What kind of record.
+    pub entity_kind: EntityKind,
+    /// Which one.
+    pub entity_id: i64,
+    /// The record's version after the change.
+    pub entity_version: Version,
+    /// Position in the record's trail, from 1.
+    pub seq: i64,
+    /// Who, in which role.
+    pub by: Actor,
+    /// When they did it.
+    pub at: DateTime<Utc>,
+    /// Why, in their words.
+    pub why: String,
+    /// What happened, in a sentence.
+    pub what: String,
+    /// The change as the record's history holds it (JSON).
+    pub detail: String,
+    /// When storage wrote it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Evidence portfolios.
+pub trait Portfolios {
+    /// Store a new evidence item in its owner's portfolio. Storage assigns its id (the
+    /// item's own id is ignored); `audit` is recorded in the audit trail.
+    fn add_evidence(
+        &self,
+        scope: &AuthorityScope,
+        item: &EvidenceItem,
+        audit: &Audit,
+    ) -> impl Future<Output = Result<StoredEvidence>> + Send;
+
+    /// Replace an item and its clearances, if it is still at version `expected`; `what` says
+    /// what changed, for the audit trail.
+    fn update_evidence(
+        &self,
+        scope: &AuthorityScope,
+        item: &EvidenceItem,
+        clearances: &[Clearance],
+        expected: Version,
+        audit: &Audit,
+        what: &str,
+    ) -> impl Future<Output = Result<StoredEvidence>> + Send;
+
+    /// One item.
+    fn evidence(&self, scope: &AuthorityScope, id: EvidenceId) -> impl Future<Output = Result<StoredEvidence>> + Send;
+
+    /// A worker's portfolio, oldest first.
+    fn portfolio(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+    ) -> impl Future<Output = Result<Vec<StoredEvidence>>> + Send;
+}
+
+/// Applications, panels and ASYE programmes.
+pub trait Progression {
+    /// Store a newly opened application; its history so far goes to the audit trail.
+    fn create_application(
+        &self,
+        scope: &AuthorityScope,
+        application: &Application,
+    ) -> impl Future<Output = Result<StoredApplication>> + Send;
+
+    /// One application.
+    fn application(
+        &self,
+        scope: &AuthorityScope,
+        id: ApplicationId,
+    ) -> impl Future<Output = Result<StoredApplication>> + Send;
+
+    /// The authority's applications (one worker's, if `worker` is given), by id.
+    fn applications(
+        &self,
+        scope: &AuthorityScope,
+        worker: Option<WorkerId>,
+    ) -> impl Future<Output = Result<Vec<StoredApplication>>> + Send;
+
+    /// Replace an application with its next state, if it is still at version `expected`;
+    /// otherwise [`crate::StoreError::Conflict`] and nothing changes. The history may only
+    /// grow: its new entries go to the audit trail.
+    fn save_application(
+        &self,
+        scope: &AuthorityScope,
+        id: ApplicationId,
+        application: &Application,
+        expected: Version,
+    ) -> impl Future<Output = Result<StoredApplication>> + Send;
+
+    /// [`Progression::save_application`] and append `entry` to the worker's timeline, in one
+    /// transaction: the application becomes effective and the worker's record changes, or
+    /// neither happens.
+    fn save_application_with_timeline(
+        &self,
+        scope: &AuthorityScope,
+        id: ApplicationId,
+        application: &Application,
+        expected: Version,
+        entry: &NewTimelineEntry,
+    ) -> impl Future<Output = Result<(StoredApplication, TimelineEntry)>> + Send;
+
+    /// Store a newly convened panel.
+    fn create_panel(&self, scope: &AuthorityScope, panel: &Panel) -> impl Future<Output = Result<StoredPanel>> + Send;
+
+    /// One panel.
+    fn panel(&self, scope: &AuthorityScope, id: PanelId) -> impl Future<Output = Result<StoredPanel>> + Send;
+
+    /// The authority's panels, by date.
+    fn panels(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<StoredPanel>>> + Send;
+
+    /// Replace a panel, if it is still at version `expected`. Every application it lists
+    /// must be this authority's.
+    fn save_panel(
+        &self,
+        scope: &AuthorityScope,
+        id: PanelId,
+        panel: &Panel,
+        expected: Version,
+    ) -> impl Future<Output = Result<StoredPanel>> + Send;
+
+    /// Store a newly started ASYE programme and set the worker's ASYE record from it.
+    fn create_asye(
+        &self,
+        scope: &AuthorityScope,
+        programme: &AsyeProgramme,
+    ) -> impl Future<Output = Result<StoredAsye>> + Send;
+
+    /// One ASYE programme.
+    fn asye(&self, scope: &AuthorityScope, id: AsyeProgrammeId) -> impl Future<Output = Result<StoredAsye>> + Send;
+
+    /// The authority's ASYE programmes (one worker's, if `worker` is given), by id.
+    fn asye_programmes(
+        &self,
+        scope: &AuthorityScope,
+        worker: Option<WorkerId>,
+    ) -> impl Future<Output = Result<Vec<StoredAsye>>> + Send;
+
+    /// Replace a programme, if it is still at version `expected`, and set the worker's ASYE
+    /// record from it; with `opened`, also store the application a pass opened. One
+    /// transaction.
+    fn save_asye(
+        &self,
+        scope: &AuthorityScope,
+        id: AsyeProgrammeId,
+        programme: &AsyeProgramme,
+        expected: Version,
+        opened: Option<&Application>,
+    ) -> impl Future<Output = Result<(StoredAsye, Option<StoredApplication>)>> + Send;
+}
+
+/// The audit trail.
+pub trait AuditTrail {
+    /// Every audit event for one record, oldest first.
+    fn audit_trail(
+        &self,
+        scope: &AuthorityScope,
+        kind: EntityKind,
+        id: i64,
+    ) -> impl Future<Output = Result<Vec<AuditEvent>>> + Send;
+
+    /// Every audit event of an actor (a worker acting in any role), oldest first.
+    fn audit_by_actor(
+        &self,
+        scope: &AuthorityScope,
+        actor: WorkerId,
+    ) -> impl Future<Output = Result<Vec<AuditEvent>>> + Send;
+}

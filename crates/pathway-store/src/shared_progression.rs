@@ -1,0 +1,1111 @@
+//! The progression storage traits ([`Portfolios`], [`Progression`], [`AuditTrail`])
+//! implemented once, in SQL both databases accept.
+//!
+//! Compiled twice, like `shared.rs` (see the `#[path]` attributes in `sqlite.rs` and
+//! `postgres.rs`), against each backend's `Db`, `Backend`, `begin_read` and `begin_write`.
+//! Kept apart from `shared.rs` so the workforce and progression halves can change
+//! independently; the few row helpers both need are small enough to have twice.
+//!
+//! Each record is one JSON `document` (the core's own serde form) plus indexed columns
+//! written from the same value. Every write runs in one transaction that also appends the
+//! change to `audit_events`.
+
+use chrono::{DateTime, Utc};
+use pathway_core::anonymise::{AnonymisationStatus, Clearance};
+use pathway_core::application::{Actor, Application, ApplicationId, Audit, Change, Event, StepOutcome};
+use pathway_core::asye::AsyeProgramme;
+use pathway_core::panel::Panel;
+use pathway_core::portfolio::{EvidenceId, EvidenceItem, EvidenceParts};
+use pathway_core::workforce::{
+    AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, TimelineEntryId, Version, WorkerId,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::{Database, Row};
+
+use super::{Backend, Db, begin_read, begin_write};
+use crate::api::AuthorityScope;
+use crate::api::progression::{
+    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
+    StoredAsye, StoredEvidence, StoredPanel,
+};
+use crate::error::{Result, StoreError};
+
+type DbRow = <Db as Database>::Row;
+type Conn = <Db as Database>::Connection;
+
+// ---------------------------------------------------------------------------------------
+// Row helpers
+
+/// Now, to the microsecond (PostgreSQL keeps microseconds; see `shared.rs`).
+fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+fn col<'r, T>(row: &'r DbRow, name: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, Db> + sqlx::Type<Db>,
+{
+    row.try_get(name).map_err(|e| StoreError::database(format!("reading column `{name}`"), e))
+}
+
+fn meta(row: &DbRow) -> Result<RecordMeta> {
+    Ok(RecordMeta {
+        version: Version::new(col(row, "version")?),
+        created_at: col(row, "created_at")?,
+        updated_at: col(row, "updated_at")?,
+    })
+}
+
+fn to_json<T: Serialize>(value: &T, what: &str) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::invalid(format!("{what} cannot be stored: {e}")))
+}
+
+fn from_json<T: DeserializeOwned>(row: &DbRow, what: &str) -> Result<T> {
+    let text: String = col(row, "document")?;
+    serde_json::from_str(&text)
+        .map_err(|e| StoreError::database(format!("reading {what}, whose stored document Pathway cannot read"), e))
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+async fn acquire(pool: &sqlx::Pool<Db>) -> Result<sqlx::pool::PoolConnection<Db>> {
+    pool.acquire().await.map_err(|e| StoreError::from_sqlx("connecting to the database", e))
+}
+
+async fn commit(tx: sqlx::Transaction<'static, Db>, context: impl FnOnce() -> String) -> Result<()> {
+    tx.commit().await.map_err(|e| StoreError::from_sqlx(context(), e))
+}
+
+async fn ensure_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM workers WHERE authority_id = $1 AND id = $2")
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("looking up worker {id}"), e))?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(scope.not_found("worker", id)),
+    }
+}
+
+/// The version and history length stored for a record, if it exists in the scope.
+async fn stored_state(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    id: i64,
+    what: &'static str,
+) -> Result<Option<(Version, i64)>> {
+    let row = sqlx::query(sql)
+        .bind(scope.as_str())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading {what} {id}"), e))?;
+    match row {
+        Some(row) => Ok(Some((Version::new(col(&row, "version")?), col(&row, "events")?))),
+        None => Ok(None),
+    }
+}
+
+/// Check a version-checked update may go ahead: the record exists, is at `expected`, and
+/// its history is not shorter than the one stored. Returns the stored history length.
+async fn check_update(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+    expected: Version,
+    events: usize,
+) -> Result<i64> {
+    let Some((actual, stored_events)) = stored_state(conn, sql, scope, id, what).await? else {
+        return Err(scope.not_found(what, id));
+    };
+    if actual != expected {
+        return Err(StoreError::Conflict { what, key: id.to_string(), expected, actual });
+    }
+    if count(events) < stored_events {
+        return Err(StoreError::invalid(format!(
+            "{what} {id} has {stored_events} entries in its history, but the version to save has {events}; \
+             history is only ever added to"
+        )));
+    }
+    Ok(stored_events)
+}
+
+/// After an update guarded by `version = expected` touched no row, someone else got there
+/// between the check and the write.
+async fn raced(
+    conn: &mut Conn,
+    sql: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+    expected: Version,
+) -> StoreError {
+    match stored_state(conn, sql, scope, id, what).await {
+        Ok(Some((actual, _))) => StoreError::Conflict { what, key: id.to_string(), expected, actual },
+        Ok(None) => scope.not_found(what, id),
+        Err(e) => e,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The audit trail
+
+/// One audit row to write.
+struct NewAuditEvent<'a> {
+    kind: EntityKind,
+    id: i64,
+    version: Version,
+    seq: i64,
+    by: &'a Actor,
+    at: DateTime<Utc>,
+    why: &'a str,
+    what: String,
+    detail: String,
+}
+
+async fn insert_audit(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    e: &NewAuditEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
+             actor_role, occurred_at, why, what, detail, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(scope.as_str())
+    .bind(e.kind.code())
+    .bind(e.id)
+    .bind(e.version.get())
+    .bind(e.seq)
+    .bind(e.by.person.get())
+    .bind(e.by.name.as_str())
+    .bind(e.by.role.as_str())
+    .bind(e.at)
+    .bind(e.why)
+    .bind(e.what.as_str())
+    .bind(e.detail.as_str())
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(|err| {
+        StoreError::from_sqlx(
+            format!(
+                "recording \"{}\" by {} ({}) in the audit trail of {} {}",
+                e.what, e.by.name, e.by.person, e.kind, e.id
+            ),
+            err,
+        )
+    })?;
+    Ok(())
+}
+
+/// Write an application's history entries from `from` on to the audit trail.
+async fn audit_application(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    id: ApplicationId,
+    version: Version,
+    app: &Application,
+    from: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for (i, e) in app.history().iter().enumerate().skip(usize::try_from(from).unwrap_or(usize::MAX)) {
+        let event = NewAuditEvent {
+            kind: EntityKind::Application,
+            id: id.get(),
+            version,
+            seq: count(i + 1),
+            by: &e.by,
+            at: e.at,
+            why: &e.why,
+            what: describe(e),
+            detail: to_json(e, "an application history entry")?,
+        };
+        insert_audit(conn, scope, &event, now).await?;
+    }
+    Ok(())
+}
+
+/// An application history entry in a sentence, for people reading the audit trail.
+fn describe(e: &Event) -> String {
+    let outcome = |o: &StepOutcome| match o {
+        StepOutcome::Met => "met",
+        StepOutcome::MetWithNotes => "met with notes",
+        StepOutcome::NotMet => "not met",
+    };
+    let what = match &e.change {
+        Change::Opened { route, fast_track, .. } => {
+            format!("opened an application for route {route}{}", if *fast_track { " (fast track)" } else { "" })
+        }
+        Change::Submitted { fast_track, evidence } => match (*fast_track, evidence.ready) {
+            (true, false) => "submitted under fast track before the evidence was complete".to_owned(),
+            _ => "submitted the application".to_owned(),
+        },
+        Change::AssessmentStarted => "began assessment".to_owned(),
+        Change::Assigned { step, assessor, replaced } => {
+            let replacing = replaced.as_ref().map(|r| format!(", replacing {}", r.name)).unwrap_or_default();
+            format!("assigned {} as {} to step {step}{replacing}", assessor.name, assessor.role)
+        }
+        Change::StepStarted { step } => format!("started step {step}"),
+        Change::StepCompleted { step, outcome: o, .. } => format!("completed step {step}: {}", outcome(o)),
+        Change::ReferredToPanel { panel: Some(p) } => format!("referred to the {} of {}", p.role, p.held_on),
+        Change::ReferredToPanel { panel: None } => "referred to the panel or interview".to_owned(),
+        Change::Decided { outcome: o, panel, on_appeal } => {
+            let by = panel.as_ref().map(|p| format!(" by the {} of {}", p.role, p.held_on)).unwrap_or_default();
+            let appeal = if *on_appeal { " on appeal" } else { "" };
+            format!("decided{appeal}: {}{by}", o.code())
+        }
+        Change::SignedOff { effective_from, .. } => format!("signed off, effective from {effective_from}"),
+        Change::MadeEffective { record_change } => {
+            format!("made effective: {} from {}", record_change.level, record_change.starts_on)
+        }
+        Change::Withdrawn => "withdrew the application".to_owned(),
+        Change::Deferred { until: Some(d) } => format!("deferred until {d}"),
+        Change::Deferred { until: None } => "deferred".to_owned(),
+        Change::Resumed => "resumed".to_owned(),
+        Change::AppealLodged { .. } => "appealed against the decision".to_owned(),
+        Change::Reopened => "reopened for resubmission".to_owned(),
+    };
+    if e.from == e.to { what } else { format!("{what} ({} → {})", e.from.code(), e.to.code()) }
+}
+
+fn audit_event_from(row: &DbRow) -> Result<AuditEvent> {
+    let kind: String = col(row, "entity_kind")?;
+    let role: String = col(row, "actor_role")?;
+    Ok(AuditEvent {
+        entity_kind: EntityKind::from_code(&kind)
+            .ok_or_else(|| StoreError::database("reading the audit trail", format!("unknown entity kind `{kind}`")))?,
+        entity_id: col(row, "entity_id")?,
+        entity_version: Version::new(col(row, "entity_version")?),
+        seq: col(row, "seq")?,
+        by: Actor::new(WorkerId::new(col(row, "actor_id")?), col::<String>(row, "actor_name")?, role.as_str()),
+        at: col(row, "occurred_at")?,
+        why: col(row, "why")?,
+        what: col(row, "what")?,
+        detail: col(row, "detail")?,
+        recorded_at: col(row, "recorded_at")?,
+    })
+}
+
+const AUDIT_COLUMNS: &str = "SELECT entity_kind, entity_id, entity_version, seq, actor_id, actor_name, actor_role,
+        occurred_at, why, what, detail, recorded_at FROM audit_events";
+
+impl AuditTrail for Backend {
+    async fn audit_trail(&self, scope: &AuthorityScope, kind: EntityKind, id: i64) -> Result<Vec<AuditEvent>> {
+        let mut conn = acquire(&self.pool).await?;
+        let sql =
+            format!("{AUDIT_COLUMNS} WHERE authority_id = $1 AND entity_kind = $2 AND entity_id = $3 ORDER BY seq, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(kind.code())
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("reading the audit trail of {kind} {id}"), e))?;
+        rows.iter().map(audit_event_from).collect()
+    }
+
+    async fn audit_by_actor(&self, scope: &AuthorityScope, actor: WorkerId) -> Result<Vec<AuditEvent>> {
+        let mut conn = acquire(&self.pool).await?;
+        let sql = format!("{AUDIT_COLUMNS} WHERE authority_id = $1 AND actor_id = $2 ORDER BY occurred_at, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(actor.get())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("reading the audit trail of worker {actor}"), e))?;
+        rows.iter().map(audit_event_from).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Evidence
+
+const EVIDENCE_COLUMNS: &str =
+    "SELECT id, worker_id, document, clearances, version, created_at, updated_at FROM evidence_items";
+const EVIDENCE_STATE: &str =
+    "SELECT version, CAST(0 AS BIGINT) AS events FROM evidence_items WHERE authority_id = $1 AND id = $2";
+
+fn anonymisation_code(status: AnonymisationStatus) -> &'static str {
+    match status {
+        AnonymisationStatus::NotChecked => "not-checked",
+        AnonymisationStatus::FlagsOutstanding { .. } => "flags-outstanding",
+        AnonymisationStatus::Cleared { .. } => "cleared",
+    }
+}
+
+fn evidence_from(row: &DbRow) -> Result<StoredEvidence> {
+    let id = EvidenceId::new(col(row, "id")?);
+    let mut parts: EvidenceParts = from_json(row, &format!("evidence item {id}"))?;
+    // The columns are the truth for identity: the document is written after the id exists,
+    // but a copy restored from elsewhere could disagree.
+    parts.id = id;
+    parts.owner = WorkerId::new(col(row, "worker_id")?);
+    let item = EvidenceItem::new(parts)
+        .map_err(|e| StoreError::database(format!("reading evidence item {id}, which no longer checks"), e))?;
+    let clearances: String = col(row, "clearances")?;
+    let clearances: Vec<Clearance> = serde_json::from_str(&clearances)
+        .map_err(|e| StoreError::database(format!("reading the anonymisation clearances of evidence item {id}"), e))?;
+    Ok(StoredEvidence { item, clearances, meta: meta(row)? })
+}
+
+async fn fetch_evidence(conn: &mut Conn, scope: &AuthorityScope, id: EvidenceId) -> Result<StoredEvidence> {
+    let sql = format!("{EVIDENCE_COLUMNS} WHERE authority_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading evidence item {id}"), e))?;
+    match row {
+        Some(row) => evidence_from(&row),
+        None => Err(scope.not_found("evidence item", id)),
+    }
+}
+
+/// Write an item's document, indexed columns and file rows (the row already exists).
+async fn write_evidence(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    id: EvidenceId,
+    item: &EvidenceItem,
+    clearances: &[Clearance],
+    version: Version,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let context = || format!("storing evidence item {id} ({})", item.title());
+    let mut parts = item.clone().into_parts();
+    parts.id = id;
+    let document = to_json(&parts, &format!("evidence item {id}"))?;
+    let clearances = to_json(&clearances, "the anonymisation clearances")?;
+    sqlx::query(
+        "UPDATE evidence_items SET kind = $3, dated_on = $4, title = $5, anonymisation = $6, document = $7,
+             clearances = $8, version = $9, updated_at = $10
+         WHERE authority_id = $1 AND id = $2",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .bind(item.kind().code())
+    .bind(item.date())
+    .bind(item.title())
+    .bind(anonymisation_code(item.anonymisation()))
+    .bind(document)
+    .bind(clearances)
+    .bind(version.get())
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    sqlx::query("DELETE FROM evidence_files WHERE authority_id = $1 AND evidence_id = $2")
+        .bind(scope.as_str())
+        .bind(id.get())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    for (i, f) in item.files().iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO evidence_files (authority_id, evidence_id, file_index, sha256, media_type, size_bytes,
+                 original_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(scope.as_str())
+        .bind(id.get())
+        .bind(count(i))
+        .bind(f.sha256().as_str())
+        .bind(f.media_type().mime())
+        .bind(i64::try_from(f.size()).unwrap_or(i64::MAX))
+        .bind(f.original_name())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("recording file {} of evidence item {id}", f.original_name()), e))?;
+    }
+    Ok(())
+}
+
+fn evidence_audit<'a>(
+    id: EvidenceId,
+    version: Version,
+    audit: &'a Audit,
+    what: String,
+    item: &EvidenceItem,
+) -> Result<NewAuditEvent<'a>> {
+    let detail = serde_json::json!({
+        "kind": item.kind().code(),
+        "title": item.title(),
+        "date": item.date(),
+        "anonymisation": item.anonymisation(),
+        "files": item.files().iter().map(|f| f.sha256().as_str()).collect::<Vec<_>>(),
+    });
+    Ok(NewAuditEvent {
+        kind: EntityKind::Evidence,
+        id: id.get(),
+        version,
+        seq: version.get(),
+        by: &audit.by,
+        at: audit.at,
+        why: &audit.why,
+        what,
+        detail: to_json(&detail, "an evidence change")?,
+    })
+}
+
+impl Portfolios for Backend {
+    async fn add_evidence(&self, scope: &AuthorityScope, item: &EvidenceItem, audit: &Audit) -> Result<StoredEvidence> {
+        let context = || format!("adding \"{}\" to the portfolio of worker {}", item.title(), item.owner());
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_worker(&mut tx, scope, item.owner()).await?;
+        let now = now();
+        // The row first, for its id; the document (which carries the id) is written next.
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO evidence_items (authority_id, worker_id, kind, dated_on, title, anonymisation, document,
+                 clearances, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, '{}', '[]', $7, $8, $8) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(item.owner().get())
+        .bind(item.kind().code())
+        .bind(item.date())
+        .bind(item.title())
+        .bind(anonymisation_code(item.anonymisation()))
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let id = EvidenceId::new(id);
+        write_evidence(&mut tx, scope, id, item, &[], Version::FIRST, now).await?;
+        let what = format!("added {} \"{}\"", item.kind().name(), item.title());
+        insert_audit(&mut tx, scope, &evidence_audit(id, Version::FIRST, audit, what, item)?, now).await?;
+        let stored = fetch_evidence(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn update_evidence(
+        &self,
+        scope: &AuthorityScope,
+        item: &EvidenceItem,
+        clearances: &[Clearance],
+        expected: Version,
+        audit: &Audit,
+        what: &str,
+    ) -> Result<StoredEvidence> {
+        let id = item.id();
+        let context = || format!("changing evidence item {id}");
+        let mut tx = begin_write(&self.pool).await?;
+        check_update(&mut tx, EVIDENCE_STATE, scope, "evidence item", id.get(), expected, 0).await?;
+        let owner: i64 = sqlx::query_scalar("SELECT worker_id FROM evidence_items WHERE authority_id = $1 AND id = $2")
+            .bind(scope.as_str())
+            .bind(id.get())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if owner != item.owner().get() {
+            return Err(StoreError::Invalid {
+                field: Some("owner"),
+                message: format!("evidence item {id} is in the portfolio of worker {owner}; it cannot be moved"),
+            });
+        }
+        let now = now();
+        let version = Version::new(expected.get() + 1);
+        let bumped =
+            sqlx::query("UPDATE evidence_items SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4")
+                .bind(scope.as_str())
+                .bind(id.get())
+                .bind(version.get())
+                .bind(expected.get())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if bumped.rows_affected() == 0 {
+            return Err(raced(&mut tx, EVIDENCE_STATE, scope, "evidence item", id.get(), expected).await);
+        }
+        write_evidence(&mut tx, scope, id, item, clearances, version, now).await?;
+        insert_audit(&mut tx, scope, &evidence_audit(id, version, audit, what.to_owned(), item)?, now).await?;
+        let stored = fetch_evidence(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn evidence(&self, scope: &AuthorityScope, id: EvidenceId) -> Result<StoredEvidence> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_evidence(&mut conn, scope, id).await
+    }
+
+    async fn portfolio(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<Vec<StoredEvidence>> {
+        let mut tx = begin_read(&self.pool).await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        let sql = format!("{EVIDENCE_COLUMNS} WHERE authority_id = $1 AND worker_id = $2 ORDER BY dated_on, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(worker.get())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("reading the portfolio of worker {worker}"), e))?;
+        commit(tx, || format!("reading the portfolio of worker {worker}")).await?;
+        rows.iter().map(evidence_from).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Applications
+
+const APPLICATION_COLUMNS: &str = "SELECT id, document, version, created_at, updated_at FROM applications";
+const APPLICATION_STATE: &str = "SELECT version, events FROM applications WHERE authority_id = $1 AND id = $2";
+
+fn application_from(row: &DbRow) -> Result<StoredApplication> {
+    let id = ApplicationId::new(col(row, "id")?);
+    Ok(StoredApplication { id, application: from_json(row, &format!("application {id}"))?, meta: meta(row)? })
+}
+
+async fn fetch_application(conn: &mut Conn, scope: &AuthorityScope, id: ApplicationId) -> Result<StoredApplication> {
+    let sql = format!("{APPLICATION_COLUMNS} WHERE authority_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading application {id}"), e))?;
+    match row {
+        Some(row) => application_from(&row),
+        None => Err(scope.not_found("application", id)),
+    }
+}
+
+async fn insert_application(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    app: &Application,
+    now: DateTime<Utc>,
+) -> Result<ApplicationId> {
+    let s = app.summary();
+    let context = || format!("storing an application by worker {} for route {}", s.worker, s.route);
+    ensure_worker(conn, scope, s.worker).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (authority_id, worker_id, framework_id, route_id, status, fast_track, opened_at,
+             last_event_at, decision, effective_from, events, document, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(s.worker.get())
+    .bind(s.framework.as_str())
+    .bind(s.route.as_str())
+    .bind(s.status)
+    .bind(i64::from(s.fast_track))
+    .bind(s.opened_at)
+    .bind(s.updated_at)
+    .bind(s.decision)
+    .bind(s.effective_from)
+    .bind(count(app.history().len()))
+    .bind(to_json(app, "the application")?)
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    let id = ApplicationId::new(id);
+    audit_application(conn, scope, id, Version::FIRST, app, 0, now).await?;
+    Ok(id)
+}
+
+/// Save the next state of an application in the open transaction; its new version.
+async fn update_application(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    id: ApplicationId,
+    app: &Application,
+    expected: Version,
+    now: DateTime<Utc>,
+) -> Result<Version> {
+    let context = || format!("saving application {id}");
+    let stored_events =
+        check_update(conn, APPLICATION_STATE, scope, "application", id.get(), expected, app.history().len()).await?;
+    let current = fetch_application(conn, scope, id).await?;
+    let (was, now_is) = (current.application.summary(), app.summary());
+    if (was.worker, &was.framework, &was.route) != (now_is.worker, &now_is.framework, &now_is.route) {
+        return Err(StoreError::invalid(format!(
+            "application {id} is worker {}'s application for route {}; it cannot become another's",
+            was.worker, was.route
+        )));
+    }
+    let version = Version::new(expected.get() + 1);
+    let done = sqlx::query(
+        "UPDATE applications SET status = $3, fast_track = $4, last_event_at = $5, decision = $6,
+             effective_from = $7, events = $8, document = $9, version = $10, updated_at = $11
+         WHERE authority_id = $1 AND id = $2 AND version = $12",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .bind(now_is.status)
+    .bind(i64::from(now_is.fast_track))
+    .bind(now_is.updated_at)
+    .bind(now_is.decision)
+    .bind(now_is.effective_from)
+    .bind(count(app.history().len()))
+    .bind(to_json(app, "the application")?)
+    .bind(version.get())
+    .bind(now)
+    .bind(expected.get())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    if done.rows_affected() == 0 {
+        return Err(raced(conn, APPLICATION_STATE, scope, "application", id.get(), expected).await);
+    }
+    audit_application(conn, scope, id, version, app, stored_events, now).await?;
+    Ok(version)
+}
+
+async fn insert_timeline_entry(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    worker: WorkerId,
+    e: &NewTimelineEntry,
+    now: DateTime<Utc>,
+) -> Result<TimelineEntry> {
+    let row = sqlx::query(
+        "INSERT INTO timeline_entries (authority_id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point,
+             reason, note, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(e.starts_on)
+    .bind(e.framework.as_str())
+    .bind(e.level.as_str())
+    .bind(e.grade.as_ref().map(|g| g.as_str()))
+    .bind(e.point.as_ref().map(|p| p.as_str()))
+    .bind(e.reason.code())
+    .bind(e.note.as_ref().map(|n| n.as_str()))
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|err| {
+        StoreError::from_sqlx(
+            format!("adding {} from {} to the timeline of worker {worker}", e.level, e.starts_on),
+            err,
+        )
+    })?;
+    Ok(TimelineEntry {
+        id: TimelineEntryId::new(col(&row, "id")?),
+        worker,
+        entry: e.clone(),
+        meta: RecordMeta { version: Version::FIRST, created_at: now, updated_at: now },
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Panels
+
+const PANEL_COLUMNS: &str = "SELECT id, document, version, created_at, updated_at FROM panels";
+const PANEL_STATE: &str = "SELECT version, events FROM panels WHERE authority_id = $1 AND id = $2";
+
+fn panel_from(row: &DbRow) -> Result<StoredPanel> {
+    let id = PanelId::new(col(row, "id")?);
+    let panel: Panel = from_json(row, &format!("panel {id}"))?;
+    Ok(StoredPanel { id, panel: panel.with_id(id.get()), meta: meta(row)? })
+}
+
+async fn fetch_panel(conn: &mut Conn, scope: &AuthorityScope, id: PanelId) -> Result<StoredPanel> {
+    let sql = format!("{PANEL_COLUMNS} WHERE authority_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading panel {id}"), e))?;
+    match row {
+        Some(row) => panel_from(&row),
+        None => Err(scope.not_found("panel", id)),
+    }
+}
+
+/// Write a panel's document, columns and hearings, then its new history entries.
+async fn write_panel(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    id: PanelId,
+    panel: &Panel,
+    version: Version,
+    from_event: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let context = || format!("storing panel {id}");
+    let panel = panel.clone().with_id(id.get());
+    sqlx::query(
+        "UPDATE panels SET framework_id = $3, role_id = $4, held_on = $5, events = $6, document = $7, version = $8,
+             updated_at = $9
+         WHERE authority_id = $1 AND id = $2",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .bind(panel.framework().as_str())
+    .bind(panel.role().as_str())
+    .bind(panel.held_on())
+    .bind(count(panel.history().len()))
+    .bind(to_json(&panel, "the panel")?)
+    .bind(version.get())
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    sqlx::query("DELETE FROM panel_hearings WHERE authority_id = $1 AND panel_id = $2")
+        .bind(scope.as_str())
+        .bind(id.get())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    for h in panel.hearings() {
+        sqlx::query("INSERT INTO panel_hearings (authority_id, panel_id, application_id) VALUES ($1, $2, $3)")
+            .bind(scope.as_str())
+            .bind(id.get())
+            .bind(h.application.get())
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("listing application {} on panel {id}", h.application), e))?;
+    }
+    let skip = usize::try_from(from_event).unwrap_or(usize::MAX);
+    for (i, e) in panel.history().iter().enumerate().skip(skip) {
+        let event = NewAuditEvent {
+            kind: EntityKind::Panel,
+            id: id.get(),
+            version,
+            seq: count(i + 1),
+            by: &e.by,
+            at: e.at,
+            why: &e.why,
+            what: e.what.clone(),
+            detail: to_json(e, "a panel history entry")?,
+        };
+        insert_audit(conn, scope, &event, now).await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// ASYE programmes
+
+const ASYE_COLUMNS: &str = "SELECT id, document, version, created_at, updated_at FROM asye_programmes";
+const ASYE_STATE: &str = "SELECT version, events FROM asye_programmes WHERE authority_id = $1 AND id = $2";
+
+fn asye_from(row: &DbRow) -> Result<StoredAsye> {
+    let id = AsyeProgrammeId::new(col(row, "id")?);
+    Ok(StoredAsye { id, programme: from_json(row, &format!("ASYE programme {id}"))?, meta: meta(row)? })
+}
+
+async fn fetch_asye(conn: &mut Conn, scope: &AuthorityScope, id: AsyeProgrammeId) -> Result<StoredAsye> {
+    let sql = format!("{ASYE_COLUMNS} WHERE authority_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading ASYE programme {id}"), e))?;
+    match row {
+        Some(row) => asye_from(&row),
+        None => Err(scope.not_found("ASYE programme", id)),
+    }
+}
+
+/// Write a programme's document and columns, its new history entries, and the worker's ASYE
+/// record as the programme now has it.
+async fn write_asye(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    id: AsyeProgrammeId,
+    programme: &AsyeProgramme,
+    version: Version,
+    from_event: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let worker = programme.worker().person;
+    let context = || format!("storing ASYE programme {id} of worker {worker}");
+    sqlx::query(
+        "UPDATE asye_programmes SET framework_id = $3, cohort = $4, started_on = $5, status = $6, events = $7,
+             document = $8, version = $9, updated_at = $10
+         WHERE authority_id = $1 AND id = $2",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .bind(programme.framework().as_str())
+    .bind(programme.cohort().to_string())
+    .bind(programme.started_on())
+    .bind(programme.status().code())
+    .bind(count(programme.history().len()))
+    .bind(to_json(programme, "the ASYE programme")?)
+    .bind(version.get())
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    let record: AsyeRecord = programme
+        .asye_record()
+        .map_err(|e| StoreError::invalid(format!("ASYE programme {id} does not make a valid ASYE record: {e}")))?;
+    // The programme is where the worker's ASYE record comes from once one exists, so the
+    // worker's row changes with it (and its version moves, so a stale edit of the worker
+    // cannot undo the outcome).
+    let done = sqlx::query(
+        "UPDATE workers SET asye_cohort = $3, asye_started_on = $4, asye_assessor_id = $5, asye_status = $6,
+             asye_outcome = $7, asye_outcome_on = $8, version = version + 1, updated_at = $9
+         WHERE authority_id = $1 AND id = $2",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(record.cohort().map(|c| c.to_string()))
+    .bind(record.started_on())
+    .bind(record.assessor().map(WorkerId::get))
+    .bind(record.status().code())
+    .bind(record.outcome().map(|o| o.code()))
+    .bind(record.outcome_on())
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("recording the ASYE of worker {worker}"), e))?;
+    if done.rows_affected() == 0 {
+        return Err(scope.not_found("worker", worker));
+    }
+    let skip = usize::try_from(from_event).unwrap_or(usize::MAX);
+    for (i, e) in programme.history().iter().enumerate().skip(skip) {
+        let event = NewAuditEvent {
+            kind: EntityKind::AsyeProgramme,
+            id: id.get(),
+            version,
+            seq: count(i + 1),
+            by: &e.by,
+            at: e.at,
+            why: &e.why,
+            what: e.what.clone(),
+            detail: to_json(e, "an ASYE history entry")?,
+        };
+        insert_audit(conn, scope, &event, now).await?;
+    }
+    Ok(())
+}
+
+impl Progression for Backend {
+    async fn create_application(&self, scope: &AuthorityScope, application: &Application) -> Result<StoredApplication> {
+        let mut tx = begin_write(&self.pool).await?;
+        let id = insert_application(&mut tx, scope, application, now()).await?;
+        let stored = fetch_application(&mut tx, scope, id).await?;
+        commit(tx, || format!("storing application {id}")).await?;
+        Ok(stored)
+    }
+
+    async fn application(&self, scope: &AuthorityScope, id: ApplicationId) -> Result<StoredApplication> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_application(&mut conn, scope, id).await
+    }
+
+    async fn applications(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredApplication>> {
+        let mut conn = acquire(&self.pool).await?;
+        let sql =
+            format!("{APPLICATION_COLUMNS} WHERE authority_id = $1 AND ($2 IS NULL OR worker_id = $2) ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(worker.map(WorkerId::get))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("listing the applications of {}", scope.id()), e))?;
+        rows.iter().map(application_from).collect()
+    }
+
+    async fn save_application(
+        &self,
+        scope: &AuthorityScope,
+        id: ApplicationId,
+        application: &Application,
+        expected: Version,
+    ) -> Result<StoredApplication> {
+        let mut tx = begin_write(&self.pool).await?;
+        update_application(&mut tx, scope, id, application, expected, now()).await?;
+        let stored = fetch_application(&mut tx, scope, id).await?;
+        commit(tx, || format!("saving application {id}")).await?;
+        Ok(stored)
+    }
+
+    async fn save_application_with_timeline(
+        &self,
+        scope: &AuthorityScope,
+        id: ApplicationId,
+        application: &Application,
+        expected: Version,
+        entry: &NewTimelineEntry,
+    ) -> Result<(StoredApplication, TimelineEntry)> {
+        let worker = application.worker();
+        let mut tx = begin_write(&self.pool).await?;
+        let now = now();
+        update_application(&mut tx, scope, id, application, expected, now).await?;
+        let added = insert_timeline_entry(&mut tx, scope, worker, entry, now).await?;
+        let stored = fetch_application(&mut tx, scope, id).await?;
+        commit(tx, || format!("saving application {id} and the timeline of worker {worker}")).await?;
+        Ok((stored, added))
+    }
+
+    async fn create_panel(&self, scope: &AuthorityScope, panel: &Panel) -> Result<StoredPanel> {
+        let context = || format!("storing the {} of {}", panel.name(), panel.held_on());
+        let mut tx = begin_write(&self.pool).await?;
+        let now = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO panels (authority_id, framework_id, role_id, held_on, events, document, version, created_at,
+                 updated_at)
+             VALUES ($1, $2, $3, $4, 0, '{}', $5, $6, $6) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(panel.framework().as_str())
+        .bind(panel.role().as_str())
+        .bind(panel.held_on())
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let id = PanelId::new(id);
+        write_panel(&mut tx, scope, id, panel, Version::FIRST, 0, now).await?;
+        let stored = fetch_panel(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn panel(&self, scope: &AuthorityScope, id: PanelId) -> Result<StoredPanel> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_panel(&mut conn, scope, id).await
+    }
+
+    async fn panels(&self, scope: &AuthorityScope) -> Result<Vec<StoredPanel>> {
+        let mut conn = acquire(&self.pool).await?;
+        let sql = format!("{PANEL_COLUMNS} WHERE authority_id = $1 ORDER BY held_on, id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("listing the panels of {}", scope.id()), e))?;
+        rows.iter().map(panel_from).collect()
+    }
+
+    async fn save_panel(
+        &self,
+        scope: &AuthorityScope,
+        id: PanelId,
+        panel: &Panel,
+        expected: Version,
+    ) -> Result<StoredPanel> {
+        let context = || format!("saving panel {id}");
+        let mut tx = begin_write(&self.pool).await?;
+        let from =
+            check_update(&mut tx, PANEL_STATE, scope, "panel", id.get(), expected, panel.history().len()).await?;
+        let version = Version::new(expected.get() + 1);
+        let bumped = sqlx::query("UPDATE panels SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4")
+            .bind(scope.as_str())
+            .bind(id.get())
+            .bind(version.get())
+            .bind(expected.get())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if bumped.rows_affected() == 0 {
+            return Err(raced(&mut tx, PANEL_STATE, scope, "panel", id.get(), expected).await);
+        }
+        write_panel(&mut tx, scope, id, panel, version, from, now()).await?;
+        let stored = fetch_panel(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn create_asye(&self, scope: &AuthorityScope, programme: &AsyeProgramme) -> Result<StoredAsye> {
+        let worker = programme.worker().person;
+        let context = || format!("storing the ASYE programme of worker {worker}");
+        let mut tx = begin_write(&self.pool).await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        let now = now();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO asye_programmes (authority_id, worker_id, framework_id, cohort, started_on, status, events,
+                 document, version, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, '{}', $7, $8, $8) RETURNING id",
+        )
+        .bind(scope.as_str())
+        .bind(worker.get())
+        .bind(programme.framework().as_str())
+        .bind(programme.cohort().to_string())
+        .bind(programme.started_on())
+        .bind(programme.status().code())
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let id = AsyeProgrammeId::new(id);
+        write_asye(&mut tx, scope, id, programme, Version::FIRST, 0, now).await?;
+        let stored = fetch_asye(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn asye(&self, scope: &AuthorityScope, id: AsyeProgrammeId) -> Result<StoredAsye> {
+        let mut conn = acquire(&self.pool).await?;
+        fetch_asye(&mut conn, scope, id).await
+    }
+
+    async fn asye_programmes(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredAsye>> {
+        let mut conn = acquire(&self.pool).await?;
+        let sql = format!("{ASYE_COLUMNS} WHERE authority_id = $1 AND ($2 IS NULL OR worker_id = $2) ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(worker.map(WorkerId::get))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("listing the ASYE programmes of {}", scope.id()), e))?;
+        rows.iter().map(asye_from).collect()
+    }
+
+    async fn save_asye(
+        &self,
+        scope: &AuthorityScope,
+        id: AsyeProgrammeId,
+        programme: &AsyeProgramme,
+        expected: Version,
+        opened: Option<&Application>,
+    ) -> Result<(StoredAsye, Option<StoredApplication>)> {
+        let context = || format!("saving ASYE programme {id}");
+        let mut tx = begin_write(&self.pool).await?;
+        let from =
+            check_update(&mut tx, ASYE_STATE, scope, "ASYE programme", id.get(), expected, programme.history().len())
+                .await?;
+        let version = Version::new(expected.get() + 1);
+        let bumped =
+            sqlx::query("UPDATE asye_programmes SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4")
+                .bind(scope.as_str())
+                .bind(id.get())
+                .bind(version.get())
+                .bind(expected.get())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if bumped.rows_affected() == 0 {
+            return Err(raced(&mut tx, ASYE_STATE, scope, "ASYE programme", id.get(), expected).await);
+        }
+        let now = now();
+        write_asye(&mut tx, scope, id, programme, version, from, now).await?;
+        let opened = match opened {
+            Some(app) => {
+                let app_id = insert_application(&mut tx, scope, app, now).await?;
+                Some(fetch_application(&mut tx, scope, app_id).await?)
+            }
+            None => None,
+        };
+        let stored = fetch_asye(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok((stored, opened))
+    }
+}
