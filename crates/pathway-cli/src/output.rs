@@ -22,6 +22,33 @@ pub fn print_error(e: &anyhow::Error) {
 
 /// Print a value as pretty JSON.
 pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    write(format_args!("{}\n", serde_json::to_string_pretty(value)?));
     Ok(())
+}
+
+/// Write to stdout. A reader that has gone away (`pathway ... | head`) ends the program
+/// quietly and successfully, as other command-line tools do, instead of a panic.
+pub fn write(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` that survives a closed pipe.
+#[macro_export]
+macro_rules! out {
+    () => { $crate::output::write(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::write(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` that survives a closed pipe.
+#[macro_export]
+macro_rules! out_nonl {
+    ($($arg:tt)*) => { $crate::output::write(format_args!($($arg)*)) };
 }

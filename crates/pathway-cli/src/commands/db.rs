@@ -46,7 +46,7 @@ pub fn run_db(command: DbCommand) -> anyhow::Result<ExitCode> {
         match command {
             DbCommand::Migrate => {
                 let p = open().await?;
-                println!(
+                crate::out!(
                     "{} is up to date (schema version {}).",
                     p.config().database_description(),
                     pathway_store::latest_version()
@@ -56,7 +56,7 @@ pub fn run_db(command: DbCommand) -> anyhow::Result<ExitCode> {
             DbCommand::Backup { file } => {
                 let p = open().await?;
                 p.store().backup(&file).await.map_err(AppError::from)?;
-                println!("Backed up {} to {}.", p.config().database_description(), file.display());
+                crate::out!("Backed up {} to {}.", p.config().database_description(), file.display());
                 p.close().await;
             }
             DbCommand::Restore { file } => {
@@ -71,8 +71,8 @@ pub fn run_db(command: DbCommand) -> anyhow::Result<ExitCode> {
                 }
                 let target = PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"));
                 let restored = pathway_store::sqlite::restore(&file, &target).await.map_err(AppError::from)?;
-                println!("Restored {} from {}.", target.display(), file.display());
-                println!("{restored:?}");
+                crate::out!("Restored {} from {}.", target.display(), file.display());
+                crate::out!("{restored:?}");
             }
         }
         Ok(ExitCode::SUCCESS)
@@ -113,9 +113,9 @@ pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         if a.json {
             output::json(&summary)?;
         } else if summary.already_loaded {
-            println!("The demo data is already loaded in {}; nothing to do.", p.config().database_description());
+            crate::out!("The demo data is already loaded in {}; nothing to do.", p.config().database_description());
         } else {
-            println!(
+            crate::out!(
                 "Loaded {} authorities, {} organisation units and {} workers into {} in {:.1?}.",
                 summary.authorities,
                 summary.units,
@@ -123,7 +123,11 @@ pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
                 p.config().database_description(),
                 started.elapsed()
             );
-            println!("Try: pathway eligibility --authority bexley --within 6m");
+            let example = match a.scale {
+                DemoScale::Seeds => "rotherham",
+                DemoScale::National => "demo-001",
+            };
+            crate::out!("Try: pathway eligibility --authority {example} --within 6m");
         }
         p.close().await;
         Ok(ExitCode::SUCCESS)
@@ -155,7 +159,7 @@ pub fn run_sync(a: SyncArgs) -> anyhow::Result<ExitCode> {
             output::json(&outcomes)?;
         } else {
             for o in &outcomes {
-                println!("{} version {}: {:?}", o.framework, o.framework_version, o.change);
+                crate::out!("{} version {}: {:?}", o.framework, o.framework_version, o.change);
             }
         }
         p.close().await;
@@ -173,13 +177,13 @@ pub enum ConfigCommand {
 
 pub fn run_config(c: ConfigCommand) -> anyhow::Result<ExitCode> {
     match c {
-        ConfigCommand::Example => print!("{EXAMPLE}"),
+        ConfigCommand::Example => crate::out_nonl!("{EXAMPLE}"),
         ConfigCommand::Show => {
             let c = Config::from_env()?;
-            println!("database: {}", c.database_description());
-            println!("data_dir: {}", c.data_dir.display());
-            println!("max_upload_bytes: {}", c.max_upload_bytes);
-            println!("from: {}", c.sources.join(" → "));
+            crate::out!("database: {}", c.database_description());
+            crate::out!("data_dir: {}", c.data_dir.display());
+            crate::out!("max_upload_bytes: {}", c.max_upload_bytes);
+            crate::out!("from: {}", c.sources.join(" → "));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -61,13 +61,13 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                 if a.json {
                     output::json(&e)?;
                 } else {
-                    println!("{} ({}), {} — as on {on}", e.worker.name, e.worker.employee_number, e.level);
+                    crate::out!("{} ({}), {} — as on {on}", e.worker.name, e.worker.employee_number, e.level);
                     if e.routes.is_empty() {
-                        println!("  No route leads on from this level in the framework.");
+                        crate::out!("  No route leads on from this level in the framework.");
                     }
                     for r in &e.routes {
-                        println!("\n  {} → {}: {}", r.route_name, r.to_level_name, status_word(r.status));
-                        println!("  {}", r.summary);
+                        crate::out!("\n  {} → {}: {}", r.route_name, r.to_level_name, status_word(r.status));
+                        crate::out!("  {}", r.summary);
                         for c in &r.criteria {
                             let mark = match c.status {
                                 CriterionStatus::Met => "met",
@@ -75,7 +75,7 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                                 CriterionStatus::Unknown => "unknown",
                             };
                             let kind = if c.essential { "" } else { " (desirable)" };
-                            println!("    [{mark}]{kind} {} — {}", c.text, c.explanation);
+                            crate::out!("    [{mark}]{kind} {} — {}", c.text, c.explanation);
                         }
                     }
                 }
@@ -85,42 +85,55 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                 if a.json {
                     output::json(&r)?;
                 } else {
-                    println!("{} — {} workers on the framework, as on {on}", r.framework, r.workers);
-                    println!("\nEligible now: {}", r.eligible_now.len());
+                    crate::out!("{} — {} workers on the framework, as on {on}", r.framework, r.workers);
+                    crate::out!("\nEligible now: {}", r.eligible_now.len());
                     for l in r.eligible_now.iter().take(20) {
-                        println!(
+                        crate::out!(
                             "  {:<24} {:<10} {} → {}",
-                            l.worker.name, l.worker.employee_number, l.level, l.to_level
+                            l.worker.name,
+                            l.worker.employee_number,
+                            l.level,
+                            l.to_level
                         );
                     }
                     if r.eligible_now.len() > 20 {
-                        println!("  … and {} more (--json for all)", r.eligible_now.len() - 20);
+                        crate::out!("  … and {} more (--json for all)", r.eligible_now.len() - 20);
                     }
-                    println!("\nBecoming eligible within {} months: {}", r.within_months, r.upcoming.len());
+                    crate::out!("\nBecoming eligible within {} months: {}", r.within_months, r.upcoming.len());
                     for l in &r.upcoming {
                         let when = l.eligible_from.map(|d| d.to_string()).unwrap_or_default();
-                        println!(
+                        crate::out!(
                             "  {when}  {:<24} {:<10} {} → {}",
-                            l.worker.name, l.worker.employee_number, l.level, l.to_level
+                            l.worker.name,
+                            l.worker.employee_number,
+                            l.level,
+                            l.to_level
                         );
                     }
-                    println!("\nStuck (eligible for over a year, no application): {}", r.stuck.len());
+                    crate::out!("\nStuck (eligible for over a year, no application): {}", r.stuck.len());
                     for l in &r.stuck {
                         let since = l.eligible_from.map(|d| d.to_string()).unwrap_or_default();
-                        println!(
+                        crate::out!(
                             "  since {since}  {:<24} {:<10} {} → {}",
-                            l.worker.name, l.worker.employee_number, l.level, l.to_level
+                            l.worker.name,
+                            l.worker.employee_number,
+                            l.level,
+                            l.to_level
                         );
                     }
-                    println!("\nBlocked: {}", r.blocked.len());
+                    crate::out!("\nBlocked: {}", r.blocked.len());
                     for l in &r.blocked {
-                        println!("  {:<24} {:<10} {}", l.worker.name, l.worker.employee_number, l.summary);
+                        crate::out!("  {:<24} {:<10} {}", l.worker.name, l.worker.employee_number, l.summary);
                     }
-                    println!("\nBy team: eligible / upcoming / stuck / blocked of workers");
+                    crate::out!("\nBy team: eligible / upcoming / stuck / blocked of workers");
                     for (team, c) in &r.by_team {
-                        println!(
+                        crate::out!(
                             "  {team:<40} {:>3} / {:>3} / {:>3} / {:>3} of {:>3}",
-                            c.eligible, c.upcoming, c.stuck, c.blocked, c.workers
+                            c.eligible,
+                            c.upcoming,
+                            c.stuck,
+                            c.blocked,
+                            c.workers
                         );
                     }
                 }

@@ -69,7 +69,7 @@ pub fn run(command: FrameworkCommand) -> anyhow::Result<ExitCode> {
                 output::json(&f)?;
             } else {
                 let on = pay_date(on, std::slice::from_ref(&f));
-                print!("{}", render_ladder(&f, on));
+                crate::out_nonl!("{}", render_ladder(&f, on));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -79,7 +79,7 @@ pub fn run(command: FrameworkCommand) -> anyhow::Result<ExitCode> {
             if json {
                 output::json(&table)?;
             } else {
-                print!("{}", render_compare(&table));
+                crate::out_nonl!("{}", render_compare(&table));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -138,10 +138,10 @@ fn validate(paths: &[String], json: bool) -> anyhow::Result<ExitCode> {
     } else {
         for r in &reports {
             for d in &r.diagnostics {
-                println!("{}", d.render(&r.file));
+                crate::out!("{}", d.render(&r.file));
             }
             let verdict = if r.errors == 0 { "ok" } else { "invalid" };
-            println!("{}: {verdict} ({} error(s), {} warning(s))", r.file, r.errors, r.warnings);
+            crate::out!("{}: {verdict} ({} error(s), {} warning(s))", r.file, r.errors, r.warnings);
         }
     }
     Ok(if reports.iter().any(|r| r.errors > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -176,9 +176,9 @@ fn list(json: bool) -> anyhow::Result<ExitCode> {
     if json {
         output::json(&entries)?;
     } else {
-        println!("{:<12} {:<50} {:>6} {:>6} {:>6}", "ID", "AUTHORITY", "LEVELS", "GRADES", "ROUTES");
+        crate::out!("{:<12} {:<50} {:>6} {:>6} {:>6}", "ID", "AUTHORITY", "LEVELS", "GRADES", "ROUTES");
         for e in &entries {
-            println!("{:<12} {:<50} {:>6} {:>6} {:>6}", e.id, e.authority, e.levels, e.grades, e.routes);
+            crate::out!("{:<12} {:<50} {:>6} {:>6} {:>6}", e.id, e.authority, e.levels, e.grades, e.routes);
         }
     }
     Ok(ExitCode::SUCCESS)

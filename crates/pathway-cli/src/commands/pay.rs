@@ -89,47 +89,50 @@ pub fn run(a: PayArgs) -> anyhow::Result<ExitCode> {
 fn print_answer(a: &PayAnswer) {
     let s = &a.salary;
     let scp = s.scp.map(|n| format!(" (SCP {n})")).unwrap_or_default();
-    println!("{} {}, point {}{scp}, on {}", s.framework, s.grade, s.point, s.on);
+    crate::out!("{} {}, point {}{scp}, on {}", s.framework, s.grade, s.point, s.on);
     match &s.basic {
-        Amount::Known { pence } => println!("  Basic salary:  {pence} a year"),
-        Amount::Unknown { reason } => println!("  Basic salary:  not known — {reason}"),
+        Amount::Known { pence } => crate::out!("  Basic salary:  {pence} a year"),
+        Amount::Unknown { reason } => crate::out!("  Basic salary:  not known — {reason}"),
     }
     for al in &s.allowances {
-        println!("  {}: {} a year", al.name, al.annual_pence);
+        crate::out!("  {}: {} a year", al.name, al.annual_pence);
     }
     match s.total_annual_pence {
-        Some(t) => println!("  Total:         {t} a year"),
-        None => println!("  Total:         not known (basic salary not published)"),
+        Some(t) => crate::out!("  Total:         {t} a year"),
+        None => crate::out!("  Total:         not known (basic salary not published)"),
     }
     if let Some(y) = &s.pay_year {
-        println!("  Pay table:     {y}");
+        crate::out!("  Pay table:     {y}");
     }
     match (&a.top_point, &a.top_basic) {
-        (Some(p), Some(b)) if s.top_of_grade => println!("  This is the top of the grade ({p}, {b})."),
-        (Some(p), Some(b)) => println!("  Top of grade:  point {p}, {b}"),
+        (Some(p), Some(b)) if s.top_of_grade => crate::out!("  This is the top of the grade ({p}, {b})."),
+        (Some(p), Some(b)) => crate::out!("  Top of grade:  point {p}, {b}"),
         _ => {}
     }
     match &a.next_increment {
-        Some(NextIncrement::AtTop) => println!("  Next increment: none — already at the top of the grade"),
+        Some(NextIncrement::AtTop) => crate::out!("  Next increment: none — already at the top of the grade"),
         Some(NextIncrement::Due { date, to_point, assumed, .. }) => {
             let caveat = if *assumed {
                 " (the framework does not state its increment rule; usual practice assumed)"
             } else {
                 ""
             };
-            println!("  Next increment: {date}, to point {to_point}{caveat}");
+            crate::out!("  Next increment: {date}, to point {to_point}{caveat}");
         }
-        Some(NextIncrement::NoRule) => println!("  Next increment: the framework states no increment rule"),
+        Some(NextIncrement::NoRule) => crate::out!("  Next increment: the framework states no increment rule"),
         None => {}
     }
     if let Some(p) = &a.promotion {
-        println!(
+        crate::out!(
             "  On promotion to {}: point {} at {} — {}",
-            p.grade, p.placement.point, p.placement.basic, p.placement.reason
+            p.grade,
+            p.placement.point,
+            p.placement.basic,
+            p.placement.reason
         );
     }
     for n in &s.notes {
-        println!("  Note: {n}");
+        crate::out!("  Note: {n}");
     }
 }
 
@@ -178,10 +181,10 @@ pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
     if a.json {
         output::json(&rows)?;
     } else {
-        println!("{:<11} {:<14} {:<8} {:>12} {:>12}  EVENT", "DATE", "GRADE", "POINT", "BASIC", "TOTAL");
+        crate::out!("{:<11} {:<14} {:<8} {:>12} {:>12}  EVENT", "DATE", "GRADE", "POINT", "BASIC", "TOTAL");
         for r in &rows {
             let total = r.total_annual_pence.map(|t| t.to_string()).unwrap_or_else(|| "not known".into());
-            println!(
+            crate::out!(
                 "{:<11} {:<14} {:<8} {:>12} {:>12}  {}",
                 r.date,
                 r.grade,
@@ -192,7 +195,7 @@ pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
             );
         }
         if f.pay.increments.as_ref().is_some_and(|i| i.basis == pathway_core::framework::Basis::Assumed) {
-            println!("Increments follow an assumed rule: the framework does not state one.");
+            crate::out!("Increments follow an assumed rule: the framework does not state one.");
         }
     }
     Ok(ExitCode::SUCCESS)

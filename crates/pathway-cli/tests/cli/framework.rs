@@ -89,3 +89,23 @@ fn compare_aligns_levels_by_pcf_level_with_pay_ranges() {
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_snapshot!(stdout(&o));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pathway"))
+        // Bexley's JSON is larger than a pipe's buffer, so the write meets the closed pipe.
+        .args(["framework", "show", "bexley", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // The pipe is closed here, as `pathway ... | head -1` would.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(first.trim(), "{");
+    assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
