@@ -6,6 +6,8 @@ pub mod catalog;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod reports;
 pub mod service;
 

@@ -35,6 +35,12 @@ enum Command {
     /// Show or write Pathway's configuration.
     #[command(subcommand)]
     Config(commands::db::ConfigCommand),
+    /// Import workers from CSV or XLSX, or write the import template.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
+    /// Export workers as CSV or XLSX in the import's columns.
+    #[command(subcommand)]
+    Export(commands::import::ExportCommand),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,8 @@ fn main() -> ExitCode {
         Command::Demo(a) => commands::db::run_demo(a),
         Command::Db(c) => commands::db::run_db(c),
         Command::Config(c) => commands::db::run_config(c),
+        Command::Import(c) => commands::import::run_import(c),
+        Command::Export(c) => commands::import::run_export(c),
     };
     match result {
         Ok(code) => code,

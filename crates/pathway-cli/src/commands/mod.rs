@@ -3,6 +3,7 @@
 pub mod db;
 pub mod eligibility;
 pub mod framework;
+pub mod import;
 pub mod pay;
 
 use chrono::NaiveDate;

@@ -1,0 +1,276 @@
+//! `pathway import workers`, `pathway import template` and `pathway export workers`: the
+//! workforce in and out as CSV or XLSX.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pathway_app::AppError;
+use pathway_app::export::{self, SheetFormat};
+use pathway_app::import::{ImportOptions, ImportReport};
+
+use super::db::{block_on, open};
+use crate::output;
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import workers from a CSV or XLSX file (columns: docs/import-format.md). A file with any
+    /// bad row imports nothing unless --skip-invalid is given. Exit code 0: every row
+    /// imported (or, with --dry-run, good); 1: some rows are bad; 2: the file or database
+    /// could not be used.
+    Workers(ImportWorkersArgs),
+    /// Write the import template: the columns with one example row (XLSX adds a Notes sheet).
+    Template(TemplateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every worker of an authority, in the import's columns, so the file can be imported again.
+    Workers(ExportWorkersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportWorkersArgs {
+    /// The file: .csv (UTF-8) or .xlsx (the `Workers` sheet, or the first sheet).
+    file: PathBuf,
+    /// The authority to import into.
+    #[arg(long)]
+    authority: String,
+    /// Check every row and report; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import the good rows even when some rows are bad (those are reported and left out).
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Create the teams the file names that the authority does not have yet (under its
+    /// service if it has exactly one).
+    #[arg(long)]
+    create_teams: bool,
+    /// Show progress even when stderr is not a terminal (as plain lines).
+    #[arg(long)]
+    progress: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Comma-separated values (UTF-8).
+    Csv,
+    /// An Excel workbook.
+    Xlsx,
+}
+
+impl From<FormatArg> for SheetFormat {
+    fn from(f: FormatArg) -> SheetFormat {
+        match f {
+            FormatArg::Csv => SheetFormat::Csv,
+            FormatArg::Xlsx => SheetFormat::Xlsx,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// csv or xlsx (default: from --out's extension, else csv).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Where to write it (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The framework whose levels and grades the example and notes use: a bundled id or a file.
+    #[arg(long, default_value = "rotherham")]
+    framework: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportWorkersArgs {
+    /// The authority.
+    #[arg(long)]
+    authority: String,
+    /// csv or xlsx (default: from --out's extension, else csv).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Where to write it (default: standard output).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run_import(command: ImportCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        ImportCommand::Workers(a) => import_workers(a),
+        ImportCommand::Template(a) => {
+            let format = choose_format(a.format, a.out.as_deref());
+            let framework = super::framework(&a.framework)?;
+            let bytes = export::template(format, &framework)?;
+            write_out(&bytes, a.out.as_deref(), format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn run_export(command: ExportCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        ExportCommand::Workers(a) => block_on(async move {
+            let format = choose_format(a.format, a.out.as_deref());
+            let p = open().await?;
+            let bytes = p.export_workers(&a.authority, format).await;
+            p.close().await;
+            write_out(&bytes?, a.out.as_deref(), format)?;
+            Ok(ExitCode::SUCCESS)
+        }),
+    }
+}
+
+fn choose_format(format: Option<FormatArg>, out: Option<&Path>) -> SheetFormat {
+    match (format, out.and_then(|o| o.extension()).and_then(|e| e.to_str())) {
+        (Some(f), _) => f.into(),
+        (None, Some(ext)) if ext.eq_ignore_ascii_case("xlsx") => SheetFormat::Xlsx,
+        _ => SheetFormat::Csv,
+    }
+}
+
+fn write_out(bytes: &[u8], out: Option<&Path>, format: SheetFormat) -> anyhow::Result<()> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| AppError::BadInput {
+                field: path.display().to_string(),
+                message: format!("cannot write: {e}"),
+            })?;
+            eprintln!("Wrote {}.", path.display());
+        }
+        None if format == SheetFormat::Xlsx && std::io::stdout().is_terminal() => {
+            return Err(AppError::BadInput {
+                field: "--out".into(),
+                message: "an XLSX workbook is not text; give --out FILE.xlsx".into(),
+            }
+            .into());
+        }
+        None => std::io::stdout().write_all(bytes)?,
+    }
+    Ok(())
+}
+
+/// Progress on stderr: a bar on a terminal; with --progress elsewhere (CI logs), a line at
+/// every tenth.
+struct Progress {
+    bar: Option<ProgressBar>,
+    lines: bool,
+    last_tenth: Mutex<usize>,
+    /// Test hook: PATHWAY_IMPORT_PAUSE_AFTER_ROWS=N stops for a long time after N workers are
+    /// written, inside the import's transaction, so a test can kill the process mid-import.
+    pause_after: Option<usize>,
+}
+
+impl Progress {
+    fn new(forced: bool) -> Progress {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = terminal.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+                .map(|s| s.progress_chars("=> "))
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.set_message("importing");
+            bar
+        });
+        let pause_after = std::env::var("PATHWAY_IMPORT_PAUSE_AFTER_ROWS").ok().and_then(|v| v.trim().parse().ok());
+        Progress { bar, lines: forced && !terminal, last_tenth: Mutex::new(0), pause_after }
+    }
+
+    fn update(&self, done: usize, total: usize) {
+        if let Some(bar) = &self.bar {
+            if bar.length() != Some(total as u64) {
+                bar.set_length(total as u64);
+            }
+            bar.set_position(done as u64);
+        } else if self.lines && total > 0 {
+            let tenth = done * 10 / total;
+            if let Ok(mut last) = self.last_tenth.lock()
+                && tenth > *last
+            {
+                *last = tenth;
+                eprintln!("imported {done} of {total} workers");
+            }
+        }
+        if self.pause_after == Some(done) {
+            eprintln!("PATHWAY_IMPORT_PAUSE_AFTER_ROWS: pausing after {done} workers, inside the import transaction");
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn import_workers(a: ImportWorkersArgs) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let options = ImportOptions { dry_run: a.dry_run, skip_invalid: a.skip_invalid, create_teams: a.create_teams };
+        let progress = Progress::new(a.progress);
+        let report =
+            p.import_workers(&a.authority, &a.file, options, &|done, total| progress.update(done, total)).await;
+        progress.finish();
+        p.close().await;
+        let report = report?;
+        if a.json {
+            output::json(&report)?;
+        } else {
+            print_report(&report, &options);
+        }
+        Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn print_report(r: &ImportReport, options: &ImportOptions) {
+    println!("Checked {} of {} against {} for {}.", plural(r.rows, "row", "rows"), r.file, r.framework, r.authority);
+    if !r.problems.is_empty() {
+        println!(
+            "{} {} problems:",
+            plural(r.invalid_rows, "row", "rows"),
+            if r.invalid_rows == 1 { "has" } else { "have" }
+        );
+        for problem in &r.problems {
+            println!("  {}: {problem}", r.file);
+        }
+    }
+    let teams = if r.new_teams.is_empty() {
+        String::new()
+    } else {
+        format!(" and {} ({})", plural(r.new_teams.len(), "new team", "new teams"), r.new_teams.join(", "))
+    };
+    if r.dry_run {
+        println!(
+            "Dry run: {} would be imported{teams}; nothing was written.",
+            plural(r.valid_rows, "worker", "workers")
+        );
+        if !r.is_clean() && !options.skip_invalid {
+            println!("As it stands the import would be refused: fix the rows above or use --skip-invalid.");
+        }
+    } else if r.imported > 0 {
+        println!("Imported {}{teams} into {}.", plural(r.imported, "worker", "workers"), r.authority);
+        if !r.is_clean() {
+            println!("The {} listed above were left out (--skip-invalid).", plural(r.invalid_rows, "row", "rows"));
+        }
+    } else if !r.is_clean() && !options.skip_invalid && r.valid_rows > 0 {
+        println!(
+            "Nothing was imported. Fix the rows above and run again, or use --skip-invalid to import the {} good {}.",
+            r.valid_rows,
+            if r.valid_rows == 1 { "row" } else { "rows" }
+        );
+    } else {
+        println!("Nothing was imported: no row is good. Fix the rows above and run again.");
+    }
+}
