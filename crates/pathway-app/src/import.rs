@@ -7,8 +7,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Cursor, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, Grade, Level};
@@ -187,22 +188,28 @@ impl Sheet {
     }
 
     /// Read CSV from `reader`. A UTF-8 byte order mark (Excel's "CSV UTF-8") is allowed.
-    pub fn from_csv(file: String, reader: impl Read + 'static) -> Result<Sheet, AppError> {
-        let mut records =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(reader).into_byte_records();
-        let mut extra_lines: u64 = 0;
+    pub fn from_csv(file: String, mut reader: impl Read) -> Result<Sheet, AppError> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| bad_file(&file, format!("cannot be read: {e}")))?;
+        let bytes: Arc<[u8]> = bytes.into();
+        let mut records = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Cursor::new(Arc::clone(&bytes)))
+            .into_byte_records();
+        let mut rows_seen = RowCounter { bytes, counted_to: 0, lines: 0, extra_lines: 0 };
         let header = match records.next() {
             None => return Err(bad_file(&file, "is empty; the first row must name the columns")),
             Some(Err(e)) => return Err(bad_file(&file, format!("cannot be read as CSV: {e}"))),
             Some(Ok(record)) => {
-                let number = csv_row_number(&record, &mut extra_lines);
+                let number = rows_seen.row_of(&record);
                 csv_text(&file, &record, number)?
             }
         };
         let name = file.clone();
         let rows = records.map(move |record| {
             let record = record.map_err(|e| bad_file(&name, format!("cannot be read as CSV: {e}")))?;
-            let number = csv_row_number(&record, &mut extra_lines);
+            let number = rows_seen.row_of(&record);
             let cells = csv_text(&name, &record, number)?.into_iter().map(unguard).collect();
             Ok(RawRow { number, cells, broken: Vec::new() })
         });
@@ -269,14 +276,36 @@ impl Sheet {
 /// The sheet an XLSX import reads (and the export and template write).
 pub const WORKERS_SHEET: &str = "Workers";
 
-/// The row number Excel shows for a CSV record. Excel counts records while the CSV reader
-/// counts lines, and a quoted cell with line breaks is one row but several lines, so the
-/// breaks inside earlier records (`extra_lines`) are taken off.
-fn csv_row_number(record: &csv::ByteRecord, extra_lines: &mut u64) -> usize {
-    let line = record.position().map(|p| p.line()).unwrap_or(1);
-    let number = line.saturating_sub(*extra_lines);
-    *extra_lines += record.iter().map(|f| f.iter().filter(|b| **b == b'\n').count() as u64).sum::<u64>();
-    usize::try_from(number).unwrap_or(usize::MAX)
+/// Works out the row number a spreadsheet shows for each CSV record. A spreadsheet counts
+/// every line as a row, blank ones too, except that a quoted cell with line breaks in it is
+/// one row. The CSV reader skips blank lines and reports a record's start as the first blank
+/// line before it, so the lines are counted here from the bytes.
+struct RowCounter {
+    bytes: Arc<[u8]>,
+    /// Bytes up to here have had their line breaks counted (into `lines`).
+    counted_to: usize,
+    lines: usize,
+    /// Line breaks inside earlier records' cells.
+    extra_lines: usize,
+}
+
+impl RowCounter {
+    fn row_of(&mut self, record: &csv::ByteRecord) -> usize {
+        let reported = record.position().and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(0);
+        let start = self
+            .bytes
+            .get(reported..)
+            .and_then(|rest| rest.iter().position(|b| *b != b'\n' && *b != b'\r'))
+            .map_or(self.bytes.len(), |skip| reported + skip);
+        if start > self.counted_to {
+            let newly = self.bytes.get(self.counted_to..start).unwrap_or_default();
+            self.lines += newly.iter().filter(|b| **b == b'\n').count();
+            self.counted_to = start;
+        }
+        let row = self.lines + 1 - self.extra_lines.min(self.lines);
+        self.extra_lines += record.iter().map(|f| f.iter().filter(|b| **b == b'\n').count()).sum::<usize>();
+        row
+    }
 }
 
 fn csv_text(file: &str, record: &csv::ByteRecord, number: usize) -> Result<Vec<String>, AppError> {
@@ -931,39 +960,10 @@ pub async fn import_sheet(
         authority: authority.clone(),
     };
 
-    let mut candidates = Vec::new();
-    let mut problems = Vec::new();
-    let mut bad_rows = HashSet::new();
-    let mut rows_read = 0;
-    for raw in rows {
-        let raw = raw?;
-        if raw.cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        rows_read += 1;
-        match checker.check(&raw, &index) {
-            Ok(c) => candidates.push(c),
-            Err(p) => {
-                bad_rows.insert(raw.number);
-                problems.extend(p);
-            }
-        }
-    }
+    let Checked { candidates, problems, bad_rows, rows_read } = check_rows(&checker, &index, rows)?;
     if rows_read == 0 {
         return Err(bad_file(&file, "has no workers: there are no rows under the header"));
     }
-
-    // The same person twice in one file: neither row can be trusted over the other.
-    let mut duplicates = same_person_twice(&candidates, Column::EmployeeNumber, |c| {
-        Some(c.record.worker.details.employee_number.to_string())
-    });
-    duplicates.extend(same_person_twice(&candidates, Column::SweNumber, |c| {
-        c.record.worker.details.registration.as_ref().map(|r| r.number.to_string())
-    }));
-    bad_rows.extend(duplicates.iter().map(|p| p.row));
-    problems.extend(duplicates);
-    problems.sort_by(|a, b| a.row.cmp(&b.row).then_with(|| column_order(a.column).cmp(&column_order(b.column))));
-    candidates.retain(|c| !bad_rows.contains(&c.row));
 
     // New teams in the order the file first names them.
     let parent = single_service(&units);
@@ -1027,17 +1027,61 @@ pub async fn import_sheet(
     }
 }
 
-/// A problem on every row that shares a `key` with another row.
-fn same_person_twice(
-    candidates: &[Candidate],
-    column: Column,
-    key: impl Fn(&Candidate) -> Option<String>,
-) -> Vec<RowProblem> {
-    let mut rows_of: HashMap<String, Vec<usize>> = HashMap::new();
-    for c in candidates {
-        if let Some(k) = key(c) {
-            rows_of.entry(k).or_default().push(c.row);
+/// Every row checked: the good ones, and every problem of the bad ones in row order.
+struct Checked {
+    candidates: Vec<Candidate>,
+    problems: Vec<RowProblem>,
+    bad_rows: HashSet<usize>,
+    rows_read: usize,
+}
+
+fn check_rows(
+    checker: &Checker<'_>,
+    index: &HashMap<Column, usize>,
+    rows: impl IntoIterator<Item = Result<RawRow, AppError>>,
+) -> Result<Checked, AppError> {
+    let mut candidates = Vec::new();
+    let mut problems = Vec::new();
+    let mut bad_rows = HashSet::new();
+    let mut rows_read = 0;
+    let (mut numbers, mut swe_numbers) = (Vec::new(), Vec::new());
+    for raw in rows {
+        let raw = raw?;
+        if raw.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
         }
+        rows_read += 1;
+        // Keys are collected from every row, good or bad, so a clash with a bad row is seen.
+        let key = |c: Column| index.get(&c).and_then(|i| raw.cells.get(*i)).map(|t| t.trim()).unwrap_or("");
+        if let Ok(n) = EmployeeNumber::parse(key(Column::EmployeeNumber)) {
+            numbers.push((raw.number, n.to_string()));
+        }
+        if let Ok(n) = SweNumber::parse(key(Column::SweNumber)) {
+            swe_numbers.push((raw.number, n.to_string()));
+        }
+        match checker.check(&raw, index) {
+            Ok(c) => candidates.push(c),
+            Err(p) => {
+                bad_rows.insert(raw.number);
+                problems.extend(p);
+            }
+        }
+    }
+    // The same person twice in one file: neither row can be trusted over the other.
+    let mut duplicates = same_person_twice(Column::EmployeeNumber, &numbers);
+    duplicates.extend(same_person_twice(Column::SweNumber, &swe_numbers));
+    bad_rows.extend(duplicates.iter().map(|p| p.row));
+    problems.extend(duplicates);
+    problems.sort_by(|a, b| a.row.cmp(&b.row).then_with(|| column_order(a.column).cmp(&column_order(b.column))));
+    candidates.retain(|c| !bad_rows.contains(&c.row));
+    Ok(Checked { candidates, problems, bad_rows, rows_read })
+}
+
+/// A problem on every row whose key (row, value) another row shares.
+fn same_person_twice(column: Column, keys: &[(usize, String)]) -> Vec<RowProblem> {
+    let mut rows_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (row, key) in keys {
+        rows_of.entry(key).or_default().push(*row);
     }
     let mut problems = Vec::new();
     for (value, rows) in rows_of.into_iter().filter(|(_, rows)| rows.len() > 1) {
@@ -1047,7 +1091,7 @@ fn same_person_twice(
             problems.push(RowProblem {
                 row: *row,
                 column: column.name(),
-                value: value.clone(),
+                value: value.to_owned(),
                 reason: format!("is on rows {first} and {last}; each worker must appear once"),
             });
         }
