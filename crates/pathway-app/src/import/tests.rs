@@ -301,7 +301,7 @@ fn formulas_are_guarded_on_the_way_out_and_unguarded_on_the_way_in() {
 fn non_utf8_csv_says_how_to_save_it() {
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"R1,Zo\xeb Ash,permanent,2020-01-01,,,,,\n");
-    let sheet = Sheet::from_csv("staff.csv".into(), Cursor::new(bytes)).expect("header is fine");
-    let err = sheet.rows.into_iter().next().unwrap().unwrap_err().to_string();
+    let mut sheet = Sheet::from_csv("staff.csv".into(), Cursor::new(bytes)).expect("header is fine");
+    let err = sheet.rows.next().unwrap().unwrap_err().to_string();
     assert_eq!(err, "staff.csv row 2: is not UTF-8 text; in Excel use Save As > CSV UTF-8 (Comma delimited)");
 }
