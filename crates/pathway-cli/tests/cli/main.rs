@@ -5,6 +5,7 @@
 
 mod db;
 mod framework;
+mod import;
 mod pay;
 
 use std::process::{Command, Output};
