@@ -43,6 +43,31 @@ pub enum AppError {
     /// A workforce value that does not make sense.
     #[error(transparent)]
     Invalid(#[from] pathway_core::workforce::InvalidValue),
+    /// A progression command refused by the framework's rules; nothing changed.
+    #[error(transparent)]
+    Progression(#[from] pathway_core::application::ProgressionError),
+    /// An evidence item with problems, every one listed.
+    #[error("the evidence cannot be saved: {0}")]
+    Evidence(#[from] pathway_core::portfolio::InvalidEvidence),
+    /// A file refused for its size or its contents.
+    #[error("{name}: {source}")]
+    File {
+        /// The file as it was named.
+        name: String,
+        /// Why it was refused.
+        source: pathway_core::portfolio::FileRejected,
+    },
+    /// The person may not do this, or may not act in the role they claim.
+    #[error("{0}")]
+    NotPermitted(String),
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl AppError {
@@ -57,6 +82,11 @@ impl AppError {
             AppError::Pay(pathway_core::pay::PayError::UnknownPoint { .. }) => "unknown_point",
             AppError::Store(e) => e.code(),
             AppError::Invalid(_) => "invalid",
+            AppError::Progression(e) => e.code(),
+            AppError::Evidence(_) => "invalid_evidence",
+            AppError::File { source, .. } => source.code(),
+            AppError::NotPermitted(_) => "not_permitted",
+            AppError::Write { .. } => "write_failed",
         }
     }
 }

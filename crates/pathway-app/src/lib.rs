@@ -7,7 +7,10 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
+pub mod portfolio;
+pub mod progression;
 pub mod reports;
 pub mod service;
 

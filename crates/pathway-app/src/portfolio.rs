@@ -1,0 +1,313 @@
+//! Evidence portfolio use cases over real storage: add evidence (with files kept on disk),
+//! authorise it, run the anonymisation check and record the author's clearances, and set a
+//! worker's portfolio against a route (the coverage matrix and its verdict).
+//!
+//! Who may do what: a worker adds to and checks their own portfolio, and so may anyone in
+//! their line-management chain (a team manager adding the manager's report); an item is
+//! authorised only by someone holding the authorising role, never by its owner.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use pathway_core::anonymise::{
+    AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
+};
+use pathway_core::application::Audit;
+use pathway_core::framework::{Framework, RouteId, WORKER_ROLE};
+use pathway_core::portfolio::{
+    Authorisation, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, coverage,
+};
+use pathway_core::workforce::{PersonName, WorkerId};
+use pathway_store::{AuthorityScope, Organisation, Portfolios, Store, StoreError, StoredEvidence, Workforce};
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use crate::files::EvidenceFiles;
+use crate::progression::{Acting, find_worker, framework_for_worker, resolve};
+use crate::service::Pathway;
+
+/// A new evidence item, as a form or a JSON file gives it. Authorisations are not part of
+/// it: they are given by the people who hold the roles (see [`AuthorityPortfolios::authorise`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewEvidence {
+    /// The worker whose portfolio it goes in (employee number).
+    pub worker: String,
+    /// Its kind and what is particular to that kind (`"kind": "practice-observation"`,
+    /// `"observer": {...}`).
+    #[serde(flatten)]
+    pub detail: EvidenceDetail,
+    /// When the evidence is from.
+    pub date: NaiveDate,
+    /// Its title.
+    pub title: String,
+    /// Text typed or pasted in.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Its length in pages, where known.
+    #[serde(default)]
+    pub pages: Option<u32>,
+    /// PCF domains it evidences.
+    #[serde(default)]
+    pub pcf: Vec<String>,
+    /// KSS statements it evidences.
+    #[serde(default)]
+    pub kss: Vec<String>,
+}
+
+/// The anonymisation check of one item: what is flagged, what the author cleared, and where
+/// the item stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnonymisationCheck {
+    /// The item.
+    pub evidence: EvidenceId,
+    /// Its title.
+    pub title: String,
+    /// Where it stands now (recorded on the item).
+    pub status: AnonymisationStatus,
+    /// Flags to clear or fix, numbered from 1 in this order; positions are line:col in the
+    /// checked text (the title is line 1, the text starts on line 3).
+    pub outstanding: Vec<Flag>,
+    /// Flags the author cleared, with their reasons.
+    pub cleared: Vec<ClearedFlag>,
+    /// In plain English.
+    pub summary: String,
+}
+
+/// Evidence portfolio use cases for one authority.
+#[derive(Debug, Clone)]
+pub struct AuthorityPortfolios<'s> {
+    store: &'s Store,
+    scope: AuthorityScope,
+    files: EvidenceFiles,
+}
+
+impl Pathway {
+    /// Portfolio use cases for the authority with this id, keeping files where the
+    /// configuration says.
+    pub async fn portfolios(&self, authority: &str) -> Result<AuthorityPortfolios<'_>, AppError> {
+        let files = EvidenceFiles::from_config(self.config());
+        Ok(AuthorityPortfolios::new(self.store(), self.scope(authority).await?, files))
+    }
+}
+
+impl<'s> AuthorityPortfolios<'s> {
+    /// Use cases over `store` for the authority `scope` names, with files kept in `files`.
+    pub fn new(store: &'s Store, scope: AuthorityScope, files: EvidenceFiles) -> AuthorityPortfolios<'s> {
+        AuthorityPortfolios { store, scope, files }
+    }
+
+    /// Check the actor may work on `owner`'s portfolio: it is theirs, or they are in the
+    /// owner's line-management chain.
+    async fn may_edit(&self, audit: &Audit, owner: WorkerId) -> Result<(), AppError> {
+        if audit.by.person == owner {
+            return Ok(());
+        }
+        let line = self.store.line_management(&self.scope, owner).await?;
+        if line.contains(audit.by.person) {
+            return Ok(());
+        }
+        Err(AppError::NotPermitted(format!(
+            "{} may not change worker {owner}'s portfolio: only the worker and their line managers may",
+            audit.by.name
+        )))
+    }
+
+    /// Keep each file (checked by its bytes and size) and say what was kept.
+    async fn keep_files(&self, paths: &[PathBuf]) -> Result<Vec<FileRef>, AppError> {
+        let mut kept = Vec::with_capacity(paths.len());
+        for path in paths {
+            let (files, path) = (self.files.clone(), path.clone());
+            let shown = path.clone();
+            let stored = tokio::task::spawn_blocking(move || files.store_path(&path))
+                .await
+                .map_err(|e| AppError::Write { path: shown, source: std::io::Error::other(e.to_string()) })?;
+            kept.push(stored?);
+        }
+        Ok(kept)
+    }
+
+    /// Add an item to a worker's portfolio, with files read from `files` (kept on disk,
+    /// content-addressed, before the item is stored).
+    pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<StoredEvidence, AppError> {
+        let audit = resolve(self.store, &self.scope, acting).await?;
+        let owner = find_worker(self.store, &self.scope, &new.worker).await?;
+        self.may_edit(&audit, owner.id).await?;
+        let parts = EvidenceParts {
+            id: EvidenceId::new(0),
+            owner: owner.id,
+            detail: new.detail.clone(),
+            date: new.date,
+            title: new.title.clone(),
+            text: new.text.clone(),
+            files: Vec::new(),
+            pages: new.pages,
+            authorisations: Vec::new(),
+            pcf: new.pcf.clone(),
+            kss: new.kss.clone(),
+            anonymisation: AnonymisationStatus::NotChecked,
+        };
+        // Check the item before keeping any file, so a bad form leaves nothing on disk.
+        EvidenceItem::new(parts.clone())?;
+        let files = self.keep_files(files).await?;
+        let item = EvidenceItem::new(EvidenceParts { files, ..parts })?;
+        Ok(self.store.add_evidence(&self.scope, &item, &audit).await?)
+    }
+
+    /// Load, change and save an item, re-running the change once on a conflict.
+    async fn change(
+        &self,
+        id: EvidenceId,
+        audit: &Audit,
+        change: impl Fn(&StoredEvidence) -> Result<(EvidenceItem, Vec<Clearance>, String), AppError>,
+    ) -> Result<StoredEvidence, AppError> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let current = self.store.evidence(&self.scope, id).await?;
+            let (item, clearances, what) = change(&current)?;
+            match self.store.update_evidence(&self.scope, &item, &clearances, current.meta.version, audit, &what).await
+            {
+                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
+                saved => return Ok(saved?),
+            }
+        }
+    }
+
+    /// Authorise an item in the role the actor holds (a head of service authorising a
+    /// manager's report). The owner cannot authorise their own evidence.
+    pub async fn authorise(&self, acting: &Acting, id: EvidenceId) -> Result<StoredEvidence, AppError> {
+        let audit = resolve(self.store, &self.scope, acting).await?;
+        if audit.by.role.as_str() == WORKER_ROLE {
+            return Err(AppError::NotPermitted(
+                "evidence is authorised in a management role (--role head-of-service, say), not as the worker".into(),
+            ));
+        }
+        let by = PersonName::parse(&audit.by.name)?;
+        self.change(id, &audit, |current| {
+            if current.item.owner() == audit.by.person {
+                return Err(AppError::NotPermitted(format!(
+                    "{} owns evidence item {id}; someone else must authorise it",
+                    audit.by.name
+                )));
+            }
+            let mut parts = current.item.clone().into_parts();
+            parts.authorisations.retain(|a| a.role != audit.by.role);
+            parts.authorisations.push(Authorisation {
+                role: audit.by.role.clone(),
+                by: by.clone(),
+                on: audit.date(),
+                worker: Some(audit.by.person),
+            });
+            let item = current.item.revise(parts)?;
+            Ok((item, current.clearances.clone(), format!("authorised as {}", audit.by.role)))
+        })
+        .await
+    }
+
+    /// The scanner for an item's owner: the framework's names and the owner's own name are
+    /// not flagged.
+    async fn scanner(&self, owner: WorkerId, on: NaiveDate) -> Result<Scanner, AppError> {
+        let record = self.store.worker_record(&self.scope, owner).await?;
+        let f: Framework = framework_for_worker(self.store, &self.scope, &record, on).await?;
+        let mut allow = AllowList::for_framework(&f);
+        allow.extend([record.worker.details.name.as_str()]);
+        Ok(Scanner::new(allow, CaseReferencePattern::defaults()))
+    }
+
+    /// Run the anonymisation check on an item and record where it stands. Flags the author
+    /// cleared before (for the same detail) stay cleared.
+    pub async fn check(&self, acting: &Acting, id: EvidenceId) -> Result<AnonymisationCheck, AppError> {
+        self.clear(acting, id, &[], "").await
+    }
+
+    /// Clear outstanding flags (numbered from 1, as [`AuthorityPortfolios::check`] lists
+    /// them) for `reason`, and record where the item stands. With no flags named, this is
+    /// the check alone.
+    pub async fn clear(
+        &self,
+        acting: &Acting,
+        id: EvidenceId,
+        flags: &[usize],
+        reason: &str,
+    ) -> Result<AnonymisationCheck, AppError> {
+        let audit = resolve(self.store, &self.scope, acting).await?;
+        let current = self.store.evidence(&self.scope, id).await?;
+        self.may_edit(&audit, current.item.owner()).await?;
+        let scanner = self.scanner(current.item.owner(), audit.date()).await?;
+        let on = audit.date();
+        let stored = self
+            .change(id, &audit, |current| {
+                let found = scanner.scan(&current.item.anonymisation_text());
+                let mut clearances = current.clearances.clone();
+                let outstanding = review(&found, &clearances).outstanding;
+                for n in flags {
+                    let flag = n.checked_sub(1).and_then(|i| outstanding.get(i)).ok_or_else(|| AppError::BadInput {
+                        field: "flag".into(),
+                        message: format!(
+                            "there is no outstanding flag {n} on evidence item {id}; it has {} (run the check to list them)",
+                            outstanding.len()
+                        ),
+                    })?;
+                    clearances.push(Clearance::new(flag, reason, on)?);
+                }
+                let readiness = review(&found, &clearances);
+                let mut item = current.item.clone();
+                item.set_anonymisation(readiness.status(on));
+                let what = if flags.is_empty() {
+                    format!("ran the anonymisation check: {}", item.anonymisation())
+                } else {
+                    format!("cleared {} flagged detail(s): {}; now {}", flags.len(), reason.trim(), item.anonymisation())
+                };
+                Ok((item, clearances, what))
+            })
+            .await?;
+        let readiness = review(&scanner.scan(&stored.item.anonymisation_text()), &stored.clearances);
+        Ok(AnonymisationCheck {
+            evidence: id,
+            title: stored.item.title().to_owned(),
+            status: stored.item.anonymisation(),
+            summary: readiness.explain(),
+            outstanding: readiness.outstanding,
+            cleared: readiness.cleared,
+        })
+    }
+
+    /// One item.
+    pub async fn evidence(&self, id: EvidenceId) -> Result<StoredEvidence, AppError> {
+        Ok(self.store.evidence(&self.scope, id).await?)
+    }
+
+    /// A worker's portfolio (by employee number), oldest first.
+    pub async fn list(&self, worker: &str) -> Result<Vec<StoredEvidence>, AppError> {
+        let w = find_worker(self.store, &self.scope, worker).await?;
+        Ok(self.store.portfolio(&self.scope, w.id).await?)
+    }
+
+    /// A worker's portfolio set against a route on `on`: the matrix of what the route asks
+    /// for against what the portfolio holds, and the verdict "ready to submit" or what is
+    /// missing. The framework is the one the worker's record is on.
+    pub async fn coverage(&self, worker: &str, route: &RouteId, on: NaiveDate) -> Result<Coverage, AppError> {
+        let w = find_worker(self.store, &self.scope, worker).await?;
+        let record = self.store.worker_record(&self.scope, w.id).await?;
+        let f = framework_for_worker(self.store, &self.scope, &record, on).await?;
+        let Some(r) = f.route(route) else {
+            let from = record.timeline.on(on).map(|e| e.entry.level.clone());
+            let routes: Vec<&str> = match &from {
+                Some(level) => f.routes_from(level).map(|r| r.id.as_str()).collect(),
+                None => f.routes.iter().map(|r| r.id.as_str()).collect(),
+            };
+            return Err(AppError::BadInput {
+                field: "route".into(),
+                message: format!(
+                    "{} has no route `{route}`; routes from {}'s level: {}",
+                    f.framework.authority,
+                    w.details.name,
+                    if routes.is_empty() { "none".to_owned() } else { routes.join(", ") }
+                ),
+            });
+        };
+        let items: Vec<EvidenceItem> =
+            self.store.portfolio(&self.scope, w.id).await?.into_iter().map(|s| s.item).collect();
+        Ok(coverage(&f, r, &items, on))
+    }
+}

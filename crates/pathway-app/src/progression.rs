@@ -1,0 +1,820 @@
+//! Progression use cases over real storage: applications (open, submit, assign, assess,
+//! refer, decide, preview pay, sign off, make effective), panels and ASYE programmes.
+//!
+//! Every command has the same shape: resolve who is acting (and check they hold the role
+//! they claim), load the record, run the core's pure command, and save the result naming the
+//! version that was loaded. If someone else saved in between, storage refuses with a
+//! conflict; the command is pure, so it is re-run once on the fresh record (it may now be
+//! refused for a real reason, which is reported). A refused command changes nothing.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pathway_core::application::{
+    Actor, Application, ApplicationId, Audit, CurrentPosition, DecisionOutcome, EvidenceVerdict, OpenRequest, Opener,
+    PayChangePreview, StepCompletion,
+};
+use pathway_core::asye::{AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye};
+use pathway_core::framework::{Framework, FrameworkId, RoleId, RouteId, WORKER_ROLE, load};
+use pathway_core::panel::{Panel, PanelMember, Quorum};
+use pathway_core::portfolio::{EvidenceItem, coverage};
+use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerId, WorkerRecord, parse_role};
+use pathway_store::{
+    AsyeProgrammeId, AuditEvent, AuditTrail, AuthorityScope, EntityKind, FrameworkVersions, Organisation, PanelId,
+    Portfolios, Progression, Store, StoreError, StoredApplication, StoredAsye, StoredPanel, Workforce,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use crate::service::Pathway;
+
+// ---------------------------------------------------------------------------------------
+// Who is acting
+
+/// Who is acting, in which role, when and why: what every command records in the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acting {
+    /// Their employee number in the authority.
+    pub employee_number: String,
+    /// The role they act in: `worker` for the applicant, otherwise a role they hold.
+    pub role: String,
+    /// Why, for the record. Required by every command.
+    pub why: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl Acting {
+    /// `employee_number`, acting as `role`, at `at`, because `why`.
+    pub fn new(
+        employee_number: impl Into<String>,
+        role: impl Into<String>,
+        why: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Acting {
+        Acting { employee_number: employee_number.into(), role: role.into(), why: why.into(), at }
+    }
+}
+
+/// The worker with this employee number in the scope, with a message that says which
+/// authority was searched.
+pub(crate) async fn find_worker(store: &Store, scope: &AuthorityScope, number: &str) -> Result<Worker, AppError> {
+    let number = EmployeeNumber::parse(number)?;
+    Ok(store.worker_by_employee_number(scope, &number).await?)
+}
+
+/// Check `actor` may act in the role they claim: the applicant's own `worker` role; a role
+/// they hold a post in; or a panel's role, if they sit on a panel of it.
+pub(crate) async fn authorise(store: &Store, scope: &AuthorityScope, actor: &Actor) -> Result<(), AppError> {
+    if actor.role.as_str() == WORKER_ROLE {
+        return Ok(());
+    }
+    let posts = store.posts(scope).await?;
+    if posts.iter().any(|p| p.holder == Some(actor.person) && p.role == actor.role) {
+        return Ok(());
+    }
+    let panels = store.panels(scope).await?;
+    if panels
+        .iter()
+        .any(|p| p.panel.role() == &actor.role && p.panel.members().iter().any(|m| m.member.person == actor.person))
+    {
+        return Ok(());
+    }
+    let mut held: Vec<&str> =
+        posts.iter().filter(|p| p.holder == Some(actor.person)).map(|p| p.role.as_str()).collect();
+    held.sort_unstable();
+    held.dedup();
+    let holds = if held.is_empty() { "no post".to_owned() } else { format!("posts as {}", held.join(", ")) };
+    Err(AppError::NotPermitted(format!(
+        "{} (worker {}) cannot act as {}: they hold {holds} in {}, and sit on no panel of that role",
+        actor.name,
+        actor.person,
+        actor.role,
+        scope.id()
+    )))
+}
+
+/// Resolve and authorise who is acting; the audit every command records.
+pub(crate) async fn resolve(store: &Store, scope: &AuthorityScope, acting: &Acting) -> Result<Audit, AppError> {
+    let worker = find_worker(store, scope, &acting.employee_number).await?;
+    let role = parse_role(&acting.role)?;
+    let actor = Actor::new(worker.id, worker.details.name.as_str(), role);
+    authorise(store, scope, &actor).await?;
+    Ok(Audit::new(actor, acting.at, acting.why.trim()))
+}
+
+/// The framework `id` in force for the authority on `on`, loaded.
+pub(crate) async fn framework_in_force(
+    store: &Store,
+    scope: &AuthorityScope,
+    id: &FrameworkId,
+    on: NaiveDate,
+) -> Result<Framework, AppError> {
+    let source = store.framework_in_force(scope, id, on).await?;
+    let loaded = load(&source.text);
+    match loaded.framework {
+        Some(f) if !loaded.has_errors() => Ok(f),
+        _ => Err(AppError::InvalidFramework {
+            file: format!("the stored copy of {id} {} (run `pathway framework sync`)", source.stored.framework_version),
+            diagnostics: loaded.diagnostics,
+        }),
+    }
+}
+
+/// The framework a worker's record is on, on `on`: the one their timeline entry names, or
+/// (with no entry) the authority's only framework.
+pub(crate) async fn framework_for_worker(
+    store: &Store,
+    scope: &AuthorityScope,
+    record: &WorkerRecord,
+    on: NaiveDate,
+) -> Result<Framework, AppError> {
+    if let Some(e) = record.timeline.on(on) {
+        return framework_in_force(store, scope, &e.entry.framework, on).await;
+    }
+    let mut ids: Vec<FrameworkId> = store.frameworks(scope).await?.into_iter().map(|f| f.framework).collect();
+    ids.dedup();
+    match ids.as_slice() {
+        [one] => framework_in_force(store, scope, one, on).await,
+        _ => Err(AppError::BadInput {
+            field: "worker".into(),
+            message: format!(
+                "{} has no level on record on {on}, so Pathway cannot tell which framework applies",
+                record.worker.details.name
+            ),
+        }),
+    }
+}
+
+/// The verdict the coverage check gives `items` for `route` (from the application) on `on`.
+pub(crate) fn evidence_verdict(
+    f: &Framework,
+    app: &Application,
+    items: &[EvidenceItem],
+    on: NaiveDate,
+) -> EvidenceVerdict {
+    let c = coverage(f, app.route(), items, on);
+    if c.is_ready() {
+        EvidenceVerdict::ready()
+    } else {
+        EvidenceVerdict::missing(c.verdict.missing.iter().map(|m| m.message.clone()).collect())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Inputs
+
+/// How to open an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenApplication {
+    /// The worker's employee number.
+    pub worker: String,
+    /// The route.
+    pub route: RouteId,
+    /// Whether it is fast track (only where the framework allows it).
+    #[serde(default)]
+    pub fast_track: bool,
+}
+
+/// A panel member, by employee number, in the organisational role they sit as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInput {
+    /// Their employee number.
+    pub employee_number: String,
+    /// The role they hold (`service-manager`).
+    pub role: String,
+    /// Whether they chair.
+    #[serde(default)]
+    pub chair: bool,
+}
+
+/// How to convene a panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvenePanel {
+    /// The framework role it decides as (`career-progression-panel`).
+    pub role: String,
+    /// When it sits.
+    pub held_on: NaiveDate,
+    /// Who sits on it.
+    pub members: Vec<MemberInput>,
+    /// What makes it quorate; three members including the chair when not given.
+    #[serde(default)]
+    pub quorum: Option<Quorum>,
+}
+
+/// How to start an ASYE programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartAsyeInput {
+    /// The newly qualified social worker's employee number.
+    pub worker: String,
+    /// The first day; its month must be one of the framework's intake months.
+    pub starts_on: NaiveDate,
+    /// Whether to add the optional 9-month review.
+    #[serde(default)]
+    pub nine_month_review: bool,
+}
+
+/// An application made effective, and the entry it added to the worker's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effective {
+    /// The application, now effective.
+    pub application: StoredApplication,
+    /// The new level/grade/point on the worker's timeline.
+    pub timeline_entry: TimelineEntry,
+}
+
+/// A moderated ASYE programme, and the progression a pass opened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Moderated {
+    /// The programme.
+    pub programme: StoredAsye,
+    /// The application for the framework's automatic route, on a pass.
+    pub opened: Option<StoredApplication>,
+}
+
+// ---------------------------------------------------------------------------------------
+// The use cases
+
+/// Progression use cases for one authority.
+#[derive(Debug, Clone)]
+pub struct AuthorityProgression<'s> {
+    store: &'s Store,
+    scope: AuthorityScope,
+}
+
+impl Pathway {
+    /// Progression use cases for the authority with this id.
+    pub async fn progression(&self, authority: &str) -> Result<AuthorityProgression<'_>, AppError> {
+        Ok(AuthorityProgression::new(self.store(), self.scope(authority).await?))
+    }
+}
+
+impl<'s> AuthorityProgression<'s> {
+    /// Use cases over `store`, for the authority `scope` names.
+    pub fn new(store: &'s Store, scope: AuthorityScope) -> AuthorityProgression<'s> {
+        AuthorityProgression { store, scope }
+    }
+
+    /// The authority.
+    pub fn scope(&self) -> &AuthorityScope {
+        &self.scope
+    }
+
+    /// Resolve who is acting and check the role they claim.
+    pub async fn audit(&self, acting: &Acting) -> Result<Audit, AppError> {
+        resolve(self.store, &self.scope, acting).await
+    }
+
+    /// Someone named by employee number, acting in `role` (which they must hold).
+    async fn person(&self, number: &str, role: &str) -> Result<Actor, AppError> {
+        let worker = find_worker(self.store, &self.scope, number).await?;
+        let actor = Actor::new(worker.id, worker.details.name.as_str(), parse_role(role)?);
+        authorise(self.store, &self.scope, &actor).await?;
+        Ok(actor)
+    }
+
+    /// Load, change and save an application, re-running the change once on a conflict.
+    async fn change(
+        &self,
+        id: ApplicationId,
+        change: impl Fn(&Application) -> Result<Application, AppError>,
+    ) -> Result<StoredApplication, AppError> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let current = self.store.application(&self.scope, id).await?;
+            let next = change(&current.application)?;
+            match self.store.save_application(&self.scope, id, &next, current.meta.version).await {
+                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
+                saved => return Ok(saved?),
+            }
+        }
+    }
+
+    // ----- applications -----
+
+    /// Open an application for a route: by the worker (acting as `worker`) or, where the
+    /// route allows, by a manager in their line-management chain. Refuses a second
+    /// application for a route while one is still under way.
+    pub async fn open(&self, acting: &Acting, input: &OpenApplication) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        let worker = find_worker(self.store, &self.scope, &input.worker).await?;
+        let record = self.store.worker_record(&self.scope, worker.id).await?;
+        let today = audit.date();
+        let position = record.timeline.on(today).ok_or_else(|| AppError::BadInput {
+            field: "worker".into(),
+            message: format!(
+                "{} has no level on record on {today}; record their current level first",
+                worker.details.name
+            ),
+        })?;
+        let f = framework_in_force(self.store, &self.scope, &position.entry.framework, today).await?;
+        let line = self.store.line_management(&self.scope, worker.id).await?;
+        let opened_as = if audit.by.is_worker_role() { Opener::Worker } else { Opener::Manager };
+        let request = OpenRequest {
+            route: input.route.clone(),
+            worker: worker.id,
+            worker_name: worker.details.name.as_str().to_owned(),
+            current_level: position.entry.level.clone(),
+            opened_as,
+            fast_track: input.fast_track,
+        };
+        let app = Application::open(&f, &request, &line, &audit)?;
+        let existing = self.store.applications(&self.scope, Some(worker.id)).await?;
+        if let Some(open) =
+            existing.iter().find(|a| a.application.route().id == input.route && is_under_way(&a.application))
+        {
+            return Err(AppError::BadInput {
+                field: "route".into(),
+                message: format!(
+                    "{} already has application {} for \"{}\" ({}); continue that one",
+                    worker.details.name,
+                    open.id,
+                    open.application.route().name,
+                    open.application.status()
+                ),
+            });
+        }
+        Ok(self.store.create_application(&self.scope, &app).await?)
+    }
+
+    /// Submit a draft. The evidence verdict comes from the worker's portfolio as it stands
+    /// (coverage against the route); an incomplete portfolio is refused unless fast track.
+    pub async fn submit(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        let stored = self.store.application(&self.scope, id).await?;
+        let today = audit.date();
+        let f = framework_in_force(self.store, &self.scope, stored.application.framework(), today).await?;
+        let items: Vec<EvidenceItem> =
+            self.store.portfolio(&self.scope, stored.application.worker()).await?.into_iter().map(|s| s.item).collect();
+        let verdict = evidence_verdict(&f, &stored.application, &items, today);
+        self.change(id, |a| Ok(a.submit(&verdict, &audit)?)).await
+    }
+
+    /// Begin assessment of a submitted application.
+    pub async fn begin_assessment(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.begin_assessment(&audit)?)).await
+    }
+
+    /// Assign someone (by employee number, in a role they hold) to a step, under the
+    /// framework's independence rules checked against the worker's line management.
+    pub async fn assign(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        step: &str,
+        assessor: &str,
+        assessor_role: &str,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        let assessor = self.person(assessor, assessor_role).await?;
+        let worker = self.store.application(&self.scope, id).await?.application.worker();
+        if audit.by.person == worker {
+            return Err(AppError::NotPermitted(format!(
+                "{} is the applicant; assessors are assigned by someone else",
+                audit.by.name
+            )));
+        }
+        let line = self.store.line_management(&self.scope, worker).await?;
+        self.change(id, |a| Ok(a.assign(step, &assessor, &line, &audit)?)).await
+    }
+
+    /// Mark a step in progress (by someone assigned to it).
+    pub async fn start_step(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        step: &str,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.start_step(step, &audit)?)).await
+    }
+
+    /// Complete a step with its outcome and form.
+    pub async fn complete_step(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        step: &str,
+        completion: &StepCompletion,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.complete_step(step, completion, &audit)?)).await
+    }
+
+    /// Send the application to its panel or interview (optionally naming the stored panel).
+    pub async fn refer_to_panel(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        panel: Option<PanelId>,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        let reference = match panel {
+            Some(p) => Some(self.store.panel(&self.scope, p).await?.panel.reference()),
+            None => None,
+        };
+        self.change(id, |a| Ok(a.refer_to_panel(reference.clone(), &audit)?)).await
+    }
+
+    /// Decide the application directly (by someone in the route's deciding role).
+    pub async fn decide(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        outcome: &DecisionOutcome,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.decide(outcome, &audit)?)).await
+    }
+
+    /// Make the decision a stored panel recorded for this application: the chair's, with
+    /// the panel's reasons, as the panel recorded them.
+    pub async fn decide_from_panel(&self, id: ApplicationId, panel: PanelId) -> Result<StoredApplication, AppError> {
+        let panel = self.store.panel(&self.scope, panel).await?;
+        self.change(id, |a| Ok(a.decide_from_panel(id, &panel.panel)?)).await
+    }
+
+    /// The worker's position on the ladder on `on`, from their timeline.
+    async fn position(&self, worker: WorkerId, on: NaiveDate) -> Result<CurrentPosition, AppError> {
+        let record = self.store.worker_record(&self.scope, worker).await?;
+        CurrentPosition::from_timeline(&record.timeline, on).ok_or_else(|| AppError::BadInput {
+            field: "worker".into(),
+            message: format!("{} has no level on record on {on}", record.worker.details.name),
+        })
+    }
+
+    /// The pay change signing off would bring from `effective_from`: old and new salary,
+    /// placement and next increment. Changes nothing.
+    pub async fn preview_pay(
+        &self,
+        id: ApplicationId,
+        effective_from: NaiveDate,
+        chosen_point: Option<&str>,
+    ) -> Result<PayChangePreview, AppError> {
+        let app = self.store.application(&self.scope, id).await?.application;
+        let f = framework_in_force(self.store, &self.scope, app.framework(), effective_from).await?;
+        let current = self.position(app.worker(), effective_from).await?;
+        Ok(app.pay_change_preview(&f, &current, effective_from, chosen_point)?)
+    }
+
+    /// Sign off an approved application with its effective date (and the point, where a
+    /// person must choose it); the pay change is fixed as previewed.
+    pub async fn sign_off(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        effective_from: NaiveDate,
+        chosen_point: Option<&str>,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        let app = self.store.application(&self.scope, id).await?.application;
+        let f = framework_in_force(self.store, &self.scope, app.framework(), effective_from).await?;
+        let current = self.position(app.worker(), effective_from).await?;
+        self.change(id, |a| Ok(a.sign_off(&f, &current, effective_from, chosen_point, &audit)?)).await
+    }
+
+    /// Make a signed-off application effective: the application and the worker's new
+    /// timeline entry are saved in one transaction.
+    pub async fn make_effective(&self, acting: &Acting, id: ApplicationId) -> Result<Effective, AppError> {
+        let audit = self.audit(acting).await?;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let current = self.store.application(&self.scope, id).await?;
+            let next = current.application.make_effective(&audit)?;
+            let Some(change) = next.record_change() else {
+                return Err(AppError::BadInput {
+                    field: "application".into(),
+                    message: format!("application {id} has no record change to make"),
+                });
+            };
+            let entry = change.to_timeline_entry();
+            match self.store.save_application_with_timeline(&self.scope, id, &next, current.meta.version, &entry).await
+            {
+                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
+                saved => {
+                    let (application, timeline_entry) = saved?;
+                    return Ok(Effective { application, timeline_entry });
+                }
+            }
+        }
+    }
+
+    /// Withdraw before a decision.
+    pub async fn withdraw(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.withdraw(&audit)?)).await
+    }
+
+    /// Appeal against a decision that did not approve (the worker).
+    pub async fn appeal(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        grounds: &str,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.appeal(grounds, &audit)?)).await
+    }
+
+    /// Decide an appeal (someone other than the original decision-maker).
+    pub async fn decide_appeal(
+        &self,
+        acting: &Acting,
+        id: ApplicationId,
+        outcome: &DecisionOutcome,
+    ) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.decide_appeal(outcome, &audit)?)).await
+    }
+
+    /// Reopen a "not yet approved" application for resubmission, from its date.
+    pub async fn reopen(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change(id, |a| Ok(a.reopen(&audit)?)).await
+    }
+
+    /// One application.
+    pub async fn application(&self, id: ApplicationId) -> Result<StoredApplication, AppError> {
+        Ok(self.store.application(&self.scope, id).await?)
+    }
+
+    /// The authority's applications, or one worker's (by employee number).
+    pub async fn applications(&self, worker: Option<&str>) -> Result<Vec<StoredApplication>, AppError> {
+        let worker = match worker {
+            Some(n) => Some(find_worker(self.store, &self.scope, n).await?.id),
+            None => None,
+        };
+        Ok(self.store.applications(&self.scope, worker).await?)
+    }
+
+    /// Everything that happened to an application, with who, when and why, from the audit
+    /// trail.
+    pub async fn history(&self, id: ApplicationId) -> Result<Vec<AuditEvent>, AppError> {
+        self.store.application(&self.scope, id).await?;
+        Ok(self.store.audit_trail(&self.scope, EntityKind::Application, id.get()).await?)
+    }
+
+    // ----- panels -----
+
+    /// Load, change and save a panel, re-running the change once on a conflict.
+    async fn change_panel(
+        &self,
+        id: PanelId,
+        change: impl Fn(&Panel) -> Result<Panel, AppError>,
+    ) -> Result<StoredPanel, AppError> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let current = self.store.panel(&self.scope, id).await?;
+            let next = change(&current.panel)?;
+            match self.store.save_panel(&self.scope, id, &next, current.meta.version).await {
+                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
+                saved => return Ok(saved?),
+            }
+        }
+    }
+
+    /// Convene a panel deciding as one of the framework's roles, with its members (each in
+    /// a role they hold) and quorum.
+    pub async fn convene(&self, acting: &Acting, input: &ConvenePanel) -> Result<StoredPanel, AppError> {
+        let audit = self.audit(acting).await?;
+        let f = self.authority_framework(input.held_on).await?;
+        let mut members = Vec::with_capacity(input.members.len());
+        for m in &input.members {
+            let member = self.person(&m.employee_number, &m.role).await?;
+            members.push(PanelMember { member, chair: m.chair, present: false });
+        }
+        let role = RoleId::from(input.role.as_str());
+        let quorum = input.quorum.clone().unwrap_or_default();
+        let panel = Panel::convene(&f, &role, input.held_on, members, quorum, &audit)?;
+        Ok(self.store.create_panel(&self.scope, &panel).await?)
+    }
+
+    /// The authority's only framework in force on `on`.
+    async fn authority_framework(&self, on: NaiveDate) -> Result<Framework, AppError> {
+        let mut ids: Vec<FrameworkId> =
+            self.store.frameworks(&self.scope).await?.into_iter().map(|f| f.framework).collect();
+        ids.dedup();
+        match ids.as_slice() {
+            [one] => framework_in_force(self.store, &self.scope, one, on).await,
+            [] => Err(AppError::BadInput {
+                field: "authority".into(),
+                message: format!("authority `{}` has no framework yet; run `pathway framework sync`", self.scope.id()),
+            }),
+            _ => Err(AppError::BadInput {
+                field: "authority".into(),
+                message: format!(
+                    "authority `{}` uses several frameworks; Pathway cannot tell which applies",
+                    self.scope.id()
+                ),
+            }),
+        }
+    }
+
+    /// Put an application on a panel's list.
+    pub async fn list_on_panel(
+        &self,
+        acting: &Acting,
+        panel: PanelId,
+        application: ApplicationId,
+    ) -> Result<StoredPanel, AppError> {
+        let audit = self.audit(acting).await?;
+        let app = self.store.application(&self.scope, application).await?.application;
+        self.change_panel(panel, |p| Ok(p.list(application, &app, &audit)?)).await
+    }
+
+    /// Record who attended (by employee number).
+    pub async fn record_attendance(
+        &self,
+        acting: &Acting,
+        panel: PanelId,
+        present: &[String],
+    ) -> Result<StoredPanel, AppError> {
+        let audit = self.audit(acting).await?;
+        let mut ids = Vec::with_capacity(present.len());
+        for n in present {
+            ids.push(find_worker(self.store, &self.scope, n).await?.id);
+        }
+        self.change_panel(panel, |p| Ok(p.record_attendance(&ids, &audit)?)).await
+    }
+
+    /// Record a member's conflict of interest for one application.
+    pub async fn declare_conflict(
+        &self,
+        acting: &Acting,
+        panel: PanelId,
+        application: ApplicationId,
+        member: &str,
+        reason: &str,
+    ) -> Result<StoredPanel, AppError> {
+        let audit = self.audit(acting).await?;
+        let person = find_worker(self.store, &self.scope, member).await?.id;
+        self.change_panel(panel, |p| Ok(p.declare_conflict(application, person, reason, &audit)?)).await
+    }
+
+    /// Record the panel's outcome for an application (the chair, when quorate).
+    pub async fn record_outcome(
+        &self,
+        acting: &Acting,
+        panel: PanelId,
+        application: ApplicationId,
+        outcome: &DecisionOutcome,
+    ) -> Result<StoredPanel, AppError> {
+        let audit = self.audit(acting).await?;
+        self.change_panel(panel, |p| Ok(p.record_outcome(application, outcome, &audit)?)).await
+    }
+
+    /// One panel.
+    pub async fn panel(&self, id: PanelId) -> Result<StoredPanel, AppError> {
+        Ok(self.store.panel(&self.scope, id).await?)
+    }
+
+    // ----- ASYE -----
+
+    /// Load, change and save a programme, re-running the change once on a conflict. The
+    /// change may also open an application (a pass), stored in the same transaction.
+    async fn change_asye(
+        &self,
+        id: AsyeProgrammeId,
+        change: impl Fn(&AsyeProgramme) -> Result<(AsyeProgramme, Option<Application>), AppError>,
+    ) -> Result<Moderated, AppError> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let current = self.store.asye(&self.scope, id).await?;
+            let (next, opened) = change(&current.programme)?;
+            match self.store.save_asye(&self.scope, id, &next, current.meta.version, opened.as_ref()).await {
+                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
+                saved => {
+                    let (programme, opened) = saved?;
+                    return Ok(Moderated { programme, opened });
+                }
+            }
+        }
+    }
+
+    /// The framework an ASYE programme runs under, in force on `on`.
+    async fn asye_framework(&self, id: AsyeProgrammeId, on: NaiveDate) -> Result<Framework, AppError> {
+        let p = self.store.asye(&self.scope, id).await?.programme;
+        framework_in_force(self.store, &self.scope, p.framework(), on).await
+    }
+
+    /// Start a newly qualified social worker's ASYE; the worker's ASYE record follows it.
+    pub async fn start_asye(&self, acting: &Acting, input: &StartAsyeInput) -> Result<StoredAsye, AppError> {
+        let audit = self.audit(acting).await?;
+        let worker = find_worker(self.store, &self.scope, &input.worker).await?;
+        let record = self.store.worker_record(&self.scope, worker.id).await?;
+        let f = framework_for_worker(self.store, &self.scope, &record, input.starts_on).await?;
+        let start = StartAsye {
+            worker: worker.id,
+            worker_name: worker.details.name.as_str().to_owned(),
+            starts_on: input.starts_on,
+            nine_month_review: input.nine_month_review,
+        };
+        let programme = AsyeProgramme::start(&f, &start, &audit)?;
+        Ok(self.store.create_asye(&self.scope, &programme).await?)
+    }
+
+    /// Record a review held at the review point `months` from the start.
+    pub async fn record_review(
+        &self,
+        acting: &Acting,
+        id: AsyeProgrammeId,
+        months: u32,
+        progress: Progress,
+        summary: &str,
+        held_on: NaiveDate,
+    ) -> Result<StoredAsye, AppError> {
+        let audit = self.audit(acting).await?;
+        let done =
+            self.change_asye(id, |p| Ok((p.record_review(months, progress, summary, held_on, &audit)?, None))).await?;
+        Ok(done.programme)
+    }
+
+    /// Record the protected caseload.
+    pub async fn record_caseload(
+        &self,
+        acting: &Acting,
+        id: AsyeProgrammeId,
+        record: &CaseloadRecord,
+    ) -> Result<StoredAsye, AppError> {
+        let audit = self.audit(acting).await?;
+        Ok(self.change_asye(id, |p| Ok((p.record_caseload(record, &audit)?, None))).await?.programme)
+    }
+
+    /// Record development time taken.
+    pub async fn record_development_time(
+        &self,
+        acting: &Acting,
+        id: AsyeProgrammeId,
+        time: &DevelopmentTime,
+    ) -> Result<StoredAsye, AppError> {
+        let audit = self.audit(acting).await?;
+        Ok(self.change_asye(id, |p| Ok((p.record_development_time(time, &audit)?, None))).await?.programme)
+    }
+
+    /// Extend the programme, as the framework allows (with the extenuating reason where it
+    /// demands one).
+    pub async fn extend_asye(
+        &self,
+        acting: &Acting,
+        id: AsyeProgrammeId,
+        months: u32,
+        extenuating: Option<&str>,
+    ) -> Result<StoredAsye, AppError> {
+        let audit = self.audit(acting).await?;
+        let f = self.asye_framework(id, audit.date()).await?;
+        Ok(self.change_asye(id, |p| Ok((p.extend(&f, months, extenuating, &audit)?, None))).await?.programme)
+    }
+
+    /// The assessor's recommendation after the final review.
+    pub async fn recommend(
+        &self,
+        acting: &Acting,
+        id: AsyeProgrammeId,
+        result: AsyeResult,
+        rationale: &str,
+    ) -> Result<StoredAsye, AppError> {
+        let audit = self.audit(acting).await?;
+        let f = self.asye_framework(id, audit.date()).await?;
+        Ok(self.change_asye(id, |p| Ok((p.recommend(&f, result, rationale, &audit)?, None))).await?.programme)
+    }
+
+    /// Internal moderation's decision. A pass opens the framework's automatic route as an
+    /// application, stored with the programme in one transaction.
+    pub async fn moderate(
+        &self,
+        acting: &Acting,
+        id: AsyeProgrammeId,
+        result: AsyeResult,
+    ) -> Result<Moderated, AppError> {
+        let audit = self.audit(acting).await?;
+        let f = self.asye_framework(id, audit.date()).await?;
+        self.change_asye(id, |p| {
+            let next = p.moderate(&f, result, &audit)?;
+            let opened = match result {
+                AsyeResult::Pass => Some(next.open_progression(&f, &audit)?),
+                AsyeResult::Fail => None,
+            };
+            Ok((next, opened))
+        })
+        .await
+    }
+
+    /// One ASYE programme.
+    pub async fn asye(&self, id: AsyeProgrammeId) -> Result<StoredAsye, AppError> {
+        Ok(self.store.asye(&self.scope, id).await?)
+    }
+}
+
+/// Whether an application is still under way (so a second for the same route would clash).
+fn is_under_way(app: &Application) -> bool {
+    use pathway_core::application::Status;
+    match app.status() {
+        Status::Effective | Status::Withdrawn => false,
+        // "Not yet approved" is reopened for resubmission, not opened again.
+        Status::Decided => !app.decision().is_some_and(|d| matches!(d.outcome, DecisionOutcome::Rejected { .. })),
+        _ => true,
+    }
+}

@@ -1,0 +1,15 @@
+//! The application layer over real storage, each story on SQLite and (when reachable)
+//! PostgreSQL: progression end to end, one story per seed authority taking a worker through a
+//! real route of their framework to the next level and checking their record changed; and
+//! importing and exporting workers.
+
+// A test fails by panicking; helpers outside #[test] functions may too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bexley;
+mod council;
+mod harness;
+mod import;
+mod medway;
+mod rotherham;
+mod west_sussex;

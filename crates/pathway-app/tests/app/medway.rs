@@ -1,0 +1,95 @@
+//! Medway: a newly qualified social worker's ASYE (October cohort, reviews at 3, 6, 9 and
+//! 12 months), recommended and moderated as a pass, which opens Medway's automatic transfer
+//! to social worker; signed off and effective on the worker's record.
+
+use pathway_app::progression::StartAsyeInput;
+use pathway_core::application::{Opener, Status};
+use pathway_core::asye::{AsyeResult, CaseloadRecord, ProgrammeStatus, Progress};
+use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChangeReason, UnitKind};
+use pathway_store::{AuditTrail, EntityKind};
+
+use crate::council::{Council, acting, at, date};
+use crate::harness::TestDb;
+
+crate::stories!(medway_nqsw_to_social_worker_on_asye_pass);
+
+async fn medway_nqsw_to_social_worker_on_asye_pass(db: &TestDb) {
+    let c = Council::new(db, "medway", "Medway Council").await;
+    let service = c.unit(UnitKind::Service, "Children's Services", None).await;
+    let team = c.unit(UnitKind::Team, "Assessment Team", Some(service)).await;
+    let mo = c.person("M100", "Mo Khan", Some(team), Some(("nqsw", None, None, date(2024, 10, 1)))).await;
+    let pat = c.person("M200", "Pat Osei", Some(service), None).await;
+    let sue = c.person("M210", "Sue Hart", Some(team), None).await;
+    c.post(service, "practice-development-lead", &pat).await;
+    c.post(team, "team-manager", &sue).await;
+
+    let p = c.progression();
+    let lead = |y, m, d, why: &str| acting("M200", "practice-development-lead", at(y, m, d, 10), why);
+    let tm = |y, m, d, why: &str| acting("M210", "team-manager", at(y, m, d, 10), why);
+
+    // Medway recruits October and April cohorts only.
+    let january = StartAsyeInput { worker: "M100".into(), starts_on: date(2025, 1, 6), nine_month_review: true };
+    let err = p.start_asye(&lead(2024, 12, 1, "new starter"), &january).await.expect_err("January");
+    assert!(err.to_string().contains("October and April"), "{err}");
+
+    let start = StartAsyeInput { worker: "M100".into(), starts_on: date(2024, 10, 1), nine_month_review: true };
+    let programme = p.start_asye(&lead(2024, 10, 1, "October cohort"), &start).await.expect("start");
+    let id = programme.id;
+    let asye = c.record(&mo).await.worker.details.asye.expect("the worker's ASYE record follows the programme");
+    assert_eq!((asye.status(), asye.cohort().map(|c| c.to_string())), (AsyeStatus::InProgress, Some("2024-10".into())));
+
+    p.record_caseload(
+        &tm(2024, 10, 14, "supervision"),
+        id,
+        &CaseloadRecord { recorded_on: date(2024, 10, 14), cases: 6, protected: true, note: None },
+    )
+    .await
+    .expect("caseload");
+    for (months, y, m) in [(3, 2025, 1), (6, 2025, 4), (9, 2025, 7), (12, 2025, 10)] {
+        p.record_review(
+            &tm(y, m, 1, "review"),
+            id,
+            months,
+            Progress::OnTrack,
+            "Meeting the PCF at ASYE level",
+            date(y, m, 1),
+        )
+        .await
+        .expect("review");
+    }
+    // The worker cannot recommend themselves.
+    let err = p
+        .recommend(&acting("M100", "worker", at(2025, 10, 2, 9), "me"), id, AsyeResult::Pass, "ready")
+        .await
+        .expect_err("own ASYE");
+    assert_eq!(err.code(), "not-permitted");
+    p.recommend(&tm(2025, 10, 2, "final assessment"), id, AsyeResult::Pass, "Capable at ASYE level across the PCF.")
+        .await
+        .expect("recommend");
+    let moderated = p.moderate(&lead(2025, 10, 8, "moderation agreed"), id, AsyeResult::Pass).await.expect("moderate");
+    assert_eq!(moderated.programme.programme.status(), ProgrammeStatus::Passed);
+    let opened = moderated.opened.expect("the pass opens the automatic transfer");
+    assert_eq!(opened.application.route().id.as_str(), "nqsw-to-social-worker");
+    assert_eq!((opened.application.opened_as(), opened.application.status()), (Opener::AsyePass, Status::Decided));
+    let asye = c.record(&mo).await.worker.details.asye.expect("asye");
+    assert_eq!((asye.status(), asye.outcome()), (AsyeStatus::Completed, Some(AsyeOutcome::Passed)));
+    assert_eq!(asye.assessor(), Some(sue.id));
+
+    let app = opened.id;
+    let preview = p.preview_pay(app, date(2025, 10, 8), None).await.expect("preview");
+    assert!(preview.new.is_none() && preview.notes.iter().any(|n| n.contains("publishes no grade")), "{preview:?}");
+    p.sign_off(&tm(2025, 10, 8, "transfer to social worker"), app, date(2025, 10, 8), None).await.expect("sign off");
+    let done = p.make_effective(&tm(2025, 10, 8, "record updated"), app).await.expect("effective");
+    assert_eq!(done.timeline_entry.entry.reason, ChangeReason::AsyeCompleted);
+
+    let record = c.record(&mo).await;
+    let now = record.timeline.current().expect("current");
+    assert_eq!((now.entry.level.as_str(), now.entry.starts_on), ("social-worker", date(2025, 10, 8)));
+    assert_eq!(record.timeline.entries().len(), 2, "the NQSW entry is kept");
+
+    let trail = c.store().audit_trail(&c.scope, EntityKind::AsyeProgramme, id.get()).await.expect("trail");
+    assert!(
+        trail.iter().any(|e| e.what == "moderation: pass" && e.by.person == pat.id && e.why == "moderation agreed")
+    );
+    assert_eq!(trail.len(), p.asye(id).await.expect("read").programme.history().len());
+}
