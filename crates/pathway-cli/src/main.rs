@@ -41,6 +41,15 @@ enum Command {
     /// Export workers as CSV or XLSX in the import's columns.
     #[command(subcommand)]
     Export(commands::import::ExportCommand),
+    /// Evidence portfolios: add, authorise, check for identifying details, coverage of a route.
+    #[command(subcommand)]
+    Portfolio(commands::portfolio::PortfolioCommand),
+    /// Progression applications: open, submit, assess, decide, sign off, make effective.
+    #[command(subcommand)]
+    Application(commands::application::ApplicationCommand),
+    /// Panels: convene, list applications, attendance, conflicts, outcomes.
+    #[command(subcommand)]
+    Panel(commands::panel::PanelCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +64,9 @@ fn main() -> ExitCode {
         Command::Config(c) => commands::db::run_config(c),
         Command::Import(c) => commands::import::run_import(c),
         Command::Export(c) => commands::import::run_export(c),
+        Command::Portfolio(c) => commands::portfolio::run(c),
+        Command::Application(c) => commands::application::run(c),
+        Command::Panel(c) => commands::panel::run(c),
     };
     match result {
         Ok(code) => code,

@@ -1,10 +1,13 @@
 //! One module per command group.
 
+pub mod application;
 pub mod db;
 pub mod eligibility;
 pub mod framework;
 pub mod import;
+pub mod panel;
 pub mod pay;
+pub mod portfolio;
 
 use chrono::NaiveDate;
 

@@ -7,6 +7,7 @@ mod db;
 mod framework;
 mod import;
 mod pay;
+mod progression;
 
 use std::process::{Command, Output};
 

@@ -1,0 +1,372 @@
+//! `pathway application`, `pathway panel` and `pathway portfolio` as a script drives them:
+//! a real process on a temporary SQLite file, JSON in and out, `error[code]: message` and a
+//! non-zero exit on refusal, with nothing changed.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use pathway_core::workforce::{
+    AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority, NewOrgUnit, NewPost,
+    NewTimelineEntry, NewWorker, OrgUnitId, PersonName, UnitKind, WorkerDetails,
+};
+use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, Tenancy, Workforce};
+
+use crate::db::Scratch;
+use crate::{stderr, stdout};
+
+/// People: (employee number, name, unit index, position, post role).
+type Person<'a> = (&'a str, &'a str, usize, Option<(&'a str, Option<&'a str>, Option<&'a str>)>, Option<&'a str>);
+
+/// Seed an authority on a bundled framework into the scratch database, before the binary
+/// runs: units (kind, name, parent index) and people.
+fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)], people: &[Person<'_>]) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = pathway_store::open(&s.db()).await.expect("open");
+        store.migrate().await.expect("migrate");
+        let id = AuthorityId::parse(framework).expect("id");
+        store
+            .create_authority(&NewAuthority { id: id.clone(), name: Name::parse("Test Council").expect("name") })
+            .await
+            .expect("authority");
+        let scope: AuthorityScope = store.scope(&id).await.expect("scope");
+        let file = pathway_core::bundled::file(framework).expect("bundled");
+        store
+            .sync_frameworks(&scope, &[FrameworkFile::parse(file.file, file.text).expect("loads")])
+            .await
+            .expect("sync");
+        let mut ids: Vec<OrgUnitId> = Vec::new();
+        for (kind, name, parent) in units {
+            let parent = parent.map(|p| ids[p]);
+            let unit = NewOrgUnit { kind: *kind, name: Name::parse(name).expect("name"), parent };
+            ids.push(store.create_unit(&scope, &unit).await.expect("unit").id);
+        }
+        for (number, name, unit, position, post) in people {
+            let mut details = WorkerDetails::new(
+                EmployeeNumber::parse(number).expect("number"),
+                PersonName::parse(name).expect("name"),
+                EmploymentType::Permanent,
+                "2019-09-02".parse().expect("date"),
+            );
+            details.unit = Some(ids[*unit]);
+            let timeline = position
+                .map(|(level, grade, point)| NewTimelineEntry {
+                    starts_on: "2024-04-01".parse().expect("date"),
+                    framework: framework.into(),
+                    level: level.into(),
+                    grade: grade.map(Into::into),
+                    point: point.map(|p| Name::parse(p).expect("point")),
+                    reason: ChangeReason::Appointed,
+                    note: None,
+                })
+                .into_iter()
+                .collect();
+            let w = store.create_worker(&scope, &NewWorker { details, timeline }).await.expect("worker");
+            if let Some(role) = post {
+                let post = NewPost { unit: ids[*unit], role: (*role).into(), holder: Some(w.id) };
+                store.create_post(&scope, &post).await.expect("post");
+            }
+        }
+        close(store).await;
+    });
+}
+
+async fn close(store: Store) {
+    store.close().await;
+}
+
+/// Run with `input` on stdin.
+fn run_with_stdin(s: &Scratch, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pathway"))
+        .args(args)
+        .current_dir(&s.0)
+        .env("PATHWAY_DATABASE_URL", s.db())
+        .env_remove("PATHWAY_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("pathway runs");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("pathway finishes")
+}
+
+fn west_sussex() -> Scratch {
+    let s = Scratch::new("progression");
+    seed(
+        &s,
+        "west-sussex",
+        &[(UnitKind::Service, "Children and Family Services", None), (UnitKind::Team, "Crawley Team", Some(0))],
+        &[
+            ("W100", "Alex Morgan", 1, Some(("social-worker-grade-10", Some("grade-10"), Some("39"))), None),
+            ("W110", "Nina Holt", 1, None, Some("practice-manager")),
+            ("W120", "Jo Marsh", 0, None, Some("group-manager")),
+            ("W121", "Ravi Nair", 0, None, Some("practice-manager")),
+        ],
+    );
+    s
+}
+
+/// `--authority west-sussex --as N --role R --why W --at T`.
+fn who<'a>(number: &'a str, role: &'a str, why: &'a str, at: &'a str) -> Vec<&'a str> {
+    vec!["--authority", "west-sussex", "--as", number, "--role", role, "--why", why, "--at", at]
+}
+
+fn with<'a>(mut head: Vec<&'a str>, tail: &[&'a str]) -> Vec<&'a str> {
+    head.extend_from_slice(tail);
+    head
+}
+
+#[test]
+fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
+    let s = west_sussex();
+    let opened = s.json(&with(
+        vec!["application", "open"],
+        &[
+            who("W100", "worker", "applying to the July panel", "2025-06-01T09:00:00Z"),
+            vec!["--worker", "W100", "--route", "social-worker-grade-10-to-senior-social-worker", "--json"],
+        ]
+        .concat(),
+    ));
+    assert_eq!(opened["application"]["status"], "draft");
+    let id = opened["id"].as_i64().expect("id").to_string();
+    let id = id.as_str();
+
+    let pm = |why, at| who("W110", "practice-manager", why, at);
+    let chair = |why, at| who("W120", "group-manager", why, at);
+    s.json(&with(vec!["application", "submit", id, "--json"], &who("W100", "worker", "ready", "2025-06-02T09:00:00Z")));
+    s.json(&with(vec!["application", "begin-assessment", id, "--json"], &pm("received", "2025-06-03T09:00:00Z")));
+
+    // The panel, convened from JSON on stdin.
+    let convene = r#"{"role": "progression-panel", "held_on": "2025-07-10",
+        "members": [{"employee_number": "W120", "role": "group-manager", "chair": true},
+                    {"employee_number": "W121", "role": "practice-manager"}],
+        "quorum": {"members": 2, "chair": true}}"#;
+    let o = run_with_stdin(
+        &s,
+        &with(vec!["panel", "convene", "--input", "-", "--json"], &chair("July panel", "2025-06-20T14:00:00Z")),
+        convene,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let panel: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let panel_id = panel["id"].as_i64().expect("panel id").to_string();
+    let panel_id = panel_id.as_str();
+    s.json(&with(vec!["panel", "list", "--panel", panel_id, id, "--json"], &chair("listed", "2025-06-21T14:00:00Z")));
+    s.json(&with(
+        vec!["application", "refer-to-panel", id, "--panel", panel_id, "--json"],
+        &pm("listed for July", "2025-06-21T15:00:00Z"),
+    ));
+    s.json(&with(
+        vec!["panel", "attendance", "--panel", panel_id, "--present", "W120,W121", "--json"],
+        &chair("attendance", "2025-07-10T14:00:00Z"),
+    ));
+    std::fs::write(s.0.join("approve.json"), r#"{"outcome": "approved"}"#).expect("write");
+    let decided_panel = s.json(&with(
+        vec!["panel", "outcome", "--panel", panel_id, "--application", id, "--input", "approve.json", "--json"],
+        &chair("meets the senior social worker role description", "2025-07-10T15:00:00Z"),
+    ));
+    assert_eq!(decided_panel["panel"]["hearings"][0]["outcome"]["outcome"]["outcome"], "approved");
+    let decided = s.json(&["application", "decide", "--authority", "west-sussex", id, "--panel", panel_id, "--json"]);
+    assert_eq!(decided["application"]["status"], "decided");
+
+    // The pay change before sign-off, as JSON and as text.
+    let preview = s.json(&[
+        "application",
+        "preview-pay",
+        "--authority",
+        "west-sussex",
+        id,
+        "--effective",
+        "2025-09-01",
+        "--json",
+    ]);
+    assert_eq!(preview["old"]["basic_pence"], 3_570_400);
+    assert_eq!(preview["new"]["basic_pence"], 3_661_000);
+    assert_eq!(preview["new"]["grade_name"], "Grade 11");
+    let o = s.run(&["application", "preview-pay", "--authority", "west-sussex", id, "--effective", "2025-09-01"]);
+    let text = stdout(&o);
+    assert!(text.contains("Now: Grade 10, point 39 (SCP 39): £35,704 a year"), "{text}");
+    assert!(text.contains("New: Grade 11, point 39 (SCP 39): £36,610 a year"), "{text}");
+    assert!(text.contains("Change: £906 a year"), "{text}");
+
+    s.json(&with(
+        vec!["application", "sign-off", id, "--effective", "2025-09-01", "--json"],
+        &pm("panel approved", "2025-07-11T09:00:00Z"),
+    ));
+    let done = s.json(&with(
+        vec!["application", "make-effective", id, "--json"],
+        &pm("post change form processed", "2025-09-01T09:00:00Z"),
+    ));
+    assert_eq!(done["application"]["application"]["status"], "effective");
+    assert_eq!(done["timeline_entry"]["level"], "senior-social-worker");
+    assert_eq!(done["timeline_entry"]["grade"], "grade-11");
+    assert_eq!(done["timeline_entry"]["point"], "39");
+
+    // Who did what, when and why.
+    let o = s.run(&["application", "history", "--authority", "west-sussex", id]);
+    let history = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(history.contains("Alex Morgan (worker): opened an application for route"), "{history}");
+    assert!(
+        history.contains("Jo Marsh (progression-panel): decided: approved by the progression-panel of 2025-07-10"),
+        "{history}"
+    );
+    assert!(history.contains("— \"post change form processed\""), "{history}");
+    let events = s.json(&["application", "history", "--authority", "west-sussex", id, "--json"]);
+    assert!(events.as_array().expect("array").iter().all(|e| !e["why"].as_str().unwrap_or_default().is_empty()));
+}
+
+#[test]
+fn a_refused_command_says_why_exits_non_zero_and_changes_nothing() {
+    let s = west_sussex();
+    let open_args = with(
+        vec!["application", "open"],
+        &[
+            who("W100", "worker", "applying", "2025-06-01T09:00:00Z"),
+            vec!["--worker", "W100", "--route", "social-worker-grade-10-to-senior-social-worker", "--json"],
+        ]
+        .concat(),
+    );
+    let id = s.json(&open_args)["id"].as_i64().expect("id").to_string();
+    let id = id.as_str();
+    let show = || s.json(&["application", "show", "--authority", "west-sussex", id, "--json"]);
+    let before = show();
+
+    // Deciding a draft is an invalid transition.
+    let o = s.run(&with(
+        vec!["application", "decide", id, "--outcome", "approved"],
+        &who("W110", "practice-manager", "approve", "2025-06-02T09:00:00Z"),
+    ));
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).starts_with("error[invalid-transition]: cannot decide an application that is a draft"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(show(), before, "nothing changed");
+
+    // Claiming a role one does not hold is refused.
+    let o = s.run(&with(vec!["application", "submit", id], &who("W100", "group-manager", "x", "2025-06-02T09:00:00Z")));
+    assert!(stderr(&o).starts_with("error[not_permitted]: Alex Morgan"), "{}", stderr(&o));
+    // A JSON request that is not what the command takes says where.
+    let o = run_with_stdin(
+        &s,
+        &with(
+            vec!["application", "record-step", id, "--step", "panel", "--input", "-"],
+            &who("W110", "practice-manager", "x", "2025-06-02T09:00:00Z"),
+        ),
+        "{\"outcome\": \"splendid\"}",
+    );
+    assert!(stderr(&o).starts_with("error[bad_input]: stdin:1:"), "{}", stderr(&o));
+    // An application of another authority, or none, is not found.
+    let o = s.run(&["application", "show", "--authority", "west-sussex", "999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error[not_found]: application 999 was not found in authority west-sussex"),
+        "{}",
+        stderr(&o)
+    );
+    // A second open application for the same route is refused.
+    let o = s.run(&open_args);
+    assert!(stderr(&o).contains(&format!("already has application {id}")), "{}", stderr(&o));
+    assert_eq!(show(), before);
+}
+
+#[test]
+fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() {
+    let s = Scratch::new("portfolio");
+    seed(
+        &s,
+        "bexley",
+        &[(UnitKind::Service, "Children's Social Care", None), (UnitKind::Team, "Assessment Team One", Some(0))],
+        &[
+            ("B100", "Amara Okafor", 1, Some(("level-2", Some("level-2"), Some("top"))), None),
+            ("B200", "Tom Reeves", 1, None, Some("team-manager")),
+        ],
+    );
+    let me = |why| {
+        vec!["--authority", "bexley", "--as", "B100", "--role", "worker", "--why", why, "--at", "2025-04-02T10:00:00Z"]
+    };
+    std::fs::write(s.0.join("summary.pdf"), b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n").expect("pdf");
+    std::fs::write(s.0.join("fake.pdf"), b"MZ\x90\x00 not a pdf at all").expect("exe");
+    let add = |extra: &[&'static str]| -> Vec<&'static str> {
+        with(
+            vec!["portfolio", "add"],
+            &[
+                me("portfolio"),
+                vec![
+                    "--worker",
+                    "B100",
+                    "--kind",
+                    "reflective-summary",
+                    "--date",
+                    "2025-03-01",
+                    "--title",
+                    "Reflective summary: direct work",
+                    "--text",
+                    "after the strategy meeting on 12 February 2025 i planned direct work.",
+                    "--pcf",
+                    "pcf.6,pcf.7",
+                    "--kss",
+                    "cfp.3",
+                ],
+                extra.to_vec(),
+            ]
+            .concat(),
+        )
+    };
+    // A file whose bytes are not an accepted type is refused, whatever its name.
+    let o = s.run(&add(&["--file", "fake.pdf"]));
+    assert!(stderr(&o).starts_with("error[file-type-not-accepted]: fake.pdf:"), "{}", stderr(&o));
+    let item = s.json(&add(&["--file", "summary.pdf", "--json"]));
+    let id = item["item"]["id"].as_i64().expect("id").to_string();
+    let sha = item["item"]["files"][0]["sha256"].as_str().expect("sha").to_owned();
+    assert!(s.0.join("pathway-data/evidence").join(&sha[..2]).join(&sha[2..]).is_file(), "kept by its digest");
+
+    let o = s.run(&with(vec!["portfolio", "check", &id], &me("checking")));
+    let text = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(text.contains("identifying detail"), "{text}");
+    let line = text.lines().find(|l| l.contains("`12 February 2025`")).expect("the date is flagged");
+    assert!(line.trim_start().starts_with("1. 3:"), "numbered, with line:col: {line}");
+    let cleared = s.json(&with(
+        vec!["portfolio", "clear", &id, "--flag", "1", "--reason", "a meeting date, not identifying", "--json"],
+        &me("clearing"),
+    ));
+    assert_eq!(cleared["status"]["status"], "cleared", "{cleared}");
+
+    let o = s.run(&[
+        "portfolio",
+        "coverage",
+        "--authority",
+        "bexley",
+        "--worker",
+        "B100",
+        "--route",
+        "level-2-to-level-3",
+        "--on",
+        "2025-04-02",
+    ]);
+    let text = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(text.contains("reflective-summaries"), "{text}");
+    assert!(text.contains("Verdict: not ready. Missing:"), "{text}");
+    assert!(text.contains("  - needs 1 more reflective summary"), "{text}");
+    let json = s.json(&[
+        "portfolio",
+        "coverage",
+        "--authority",
+        "bexley",
+        "--worker",
+        "B100",
+        "--route",
+        "level-2-to-level-3",
+        "--on",
+        "2025-04-02",
+        "--json",
+    ]);
+    assert_eq!(json["verdict"]["ready"], false);
+    assert_eq!(json["rules"][1]["counted"].as_array().map(Vec::len), Some(1));
+    let listed = stdout(&s.run(&["portfolio", "list", "--authority", "bexley", "--worker", "B100"]));
+    assert!(listed.contains("cleared by the author on 2025-04-02; 1 file(s)"), "{listed}");
+}
