@@ -808,8 +808,9 @@ impl<'s> AuthorityProgression<'s> {
     }
 }
 
-/// Whether an application is still under way (so a second for the same route would clash).
-fn is_under_way(app: &Application) -> bool {
+/// Whether an application is still under way: a second for the same route would clash, and
+/// its worker is not stuck on the route.
+pub(crate) fn is_under_way(app: &Application) -> bool {
     use pathway_core::application::Status;
     match app.status() {
         Status::Effective | Status::Withdrawn => false,

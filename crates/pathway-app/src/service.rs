@@ -253,8 +253,14 @@ impl Pathway {
             .filter_map(|r| WorkerFacts::from_record(r, today).map(|facts| (summary(r, &units), facts)))
             .filter(|(_, facts)| framework.level(&facts.level).is_some())
             .collect();
-        // Applications are stored in a later step of this wave; until then none is open.
-        let open: HashSet<(WorkerId, pathway_core::framework::RouteId)> = HashSet::new();
+        // Someone with an application under way for a route is not stuck on it.
+        let open: HashSet<(WorkerId, pathway_core::framework::RouteId)> =
+            pathway_store::Progression::applications(&self.store, &scope, None)
+                .await?
+                .into_iter()
+                .filter(|a| crate::progression::is_under_way(&a.application))
+                .map(|a| (a.application.worker(), a.application.route().id.clone()))
+                .collect();
         let mut report = workforce_report(&framework, &people, &open, today, within_months);
         report.framework = format!("{} (authority {})", framework.framework.id, scope.id());
         Ok(report)
