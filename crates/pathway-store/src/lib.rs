@@ -34,13 +34,13 @@ mod store;
 mod store_progression;
 
 pub use api::{
+    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
+    StoredAsye, StoredEvidence, StoredPanel,
+};
+pub use api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
     Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy,
     Workforce,
-};
-pub use api::{
-    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
-    StoredAsye, StoredEvidence, StoredPanel,
 };
 pub use error::{Result, StoreError};
 pub use migrations::latest_version;
