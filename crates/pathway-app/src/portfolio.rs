@@ -12,13 +12,15 @@ use chrono::NaiveDate;
 use pathway_core::anonymise::{
     AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
 };
-use pathway_core::application::Audit;
+use pathway_core::application::{ApplicationId, Audit};
 use pathway_core::framework::{Framework, RouteId, WORKER_ROLE};
 use pathway_core::portfolio::{
     Authorisation, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
 use pathway_core::workforce::{PersonName, WorkerId};
-use pathway_store::{AuthorityScope, Organisation, Portfolios, Store, StoreError, StoredEvidence, Workforce};
+use pathway_store::{
+    AuthorityScope, Organisation, PanelId, Portfolios, Progression, Store, StoreError, StoredEvidence, Workforce,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
@@ -71,6 +73,49 @@ pub struct AnonymisationCheck {
     pub cleared: Vec<ClearedFlag>,
     /// In plain English.
     pub summary: String,
+}
+
+/// What a panel reads: for each application it hears, the worker's evidence that has
+/// passed the anonymisation check (and is dated on or before the sitting), its files checked
+/// against their digests; and what is held back, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PanelPack {
+    /// The panel.
+    pub panel: PanelId,
+    /// Its name.
+    pub name: String,
+    /// When it sits.
+    pub held_on: NaiveDate,
+    /// One entry per application on its list, in list order.
+    pub applications: Vec<PackEntry>,
+}
+
+/// One application in a panel pack.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackEntry {
+    /// The application.
+    pub application: ApplicationId,
+    /// The worker's name.
+    pub worker: String,
+    /// The route.
+    pub route: RouteId,
+    /// The route's name.
+    pub route_name: String,
+    /// The evidence the panel may read, oldest first.
+    pub evidence: Vec<EvidenceItem>,
+    /// Evidence held back, and why.
+    pub withheld: Vec<Withheld>,
+}
+
+/// An item kept out of a panel pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Withheld {
+    /// The item.
+    pub item: EvidenceId,
+    /// Its title.
+    pub title: String,
+    /// Why the panel does not see it.
+    pub reason: String,
 }
 
 /// Evidence portfolio use cases for one authority.
@@ -270,6 +315,55 @@ impl<'s> AuthorityPortfolios<'s> {
             outstanding: readiness.outstanding,
             cleared: readiness.cleared,
         })
+    }
+
+    /// The panel pack for a stored panel: each listed application's cleared evidence, with
+    /// every attached file read back and checked against its digest (a missing or damaged
+    /// file holds its item back, and says so).
+    pub async fn panel_pack(&self, panel: PanelId) -> Result<PanelPack, AppError> {
+        let stored = self.store.panel(&self.scope, panel).await?;
+        let p = &stored.panel;
+        let mut applications = Vec::with_capacity(p.hearings().len());
+        for h in p.hearings() {
+            let app = self.store.application(&self.scope, h.application).await?.application;
+            let mut entry = PackEntry {
+                application: h.application,
+                worker: app.applicant().name.clone(),
+                route: app.route().id.clone(),
+                route_name: app.route().name.clone(),
+                evidence: Vec::new(),
+                withheld: Vec::new(),
+            };
+            for s in self.store.portfolio(&self.scope, app.worker()).await? {
+                let item = s.item;
+                let withhold = |reason: String| Withheld { item: item.id(), title: item.title().to_owned(), reason };
+                if !item.anonymisation().is_cleared() {
+                    entry.withheld.push(withhold(format!("{}", item.anonymisation())));
+                } else if item.date() > p.held_on() {
+                    entry.withheld.push(withhold(format!("dated {}, after the panel sits", item.date())));
+                } else if let Some(problem) = self.unreadable_file(&item).await {
+                    entry.withheld.push(withhold(problem));
+                } else {
+                    entry.evidence.push(item);
+                }
+            }
+            applications.push(entry);
+        }
+        Ok(PanelPack { panel, name: p.name().to_owned(), held_on: p.held_on(), applications })
+    }
+
+    /// Why one of the item's files cannot go in a pack, if one cannot.
+    async fn unreadable_file(&self, item: &EvidenceItem) -> Option<String> {
+        for f in item.files() {
+            let (files, file) = (self.files.clone(), f.clone());
+            let read = tokio::task::spawn_blocking(move || files.read(&file).map(|_| ())).await;
+            match read {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Some(format!("its file {} cannot be read: {e}", f.original_name())),
+                Err(e) => return Some(format!("its file {} cannot be read: {e}", f.original_name())),
+            }
+        }
+        None
     }
 
     /// One item.

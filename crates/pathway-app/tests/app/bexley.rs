@@ -255,6 +255,36 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
     let chair = |m, d, why: &str| acting("B300", "service-manager", at(2025, m, d, 15), why);
     let panel = progression.convene(&chair(5, 20, "June career progression panel"), &convene).await.expect("convene");
     progression.list_on_panel(&chair(5, 21, "listed"), panel.id, id).await.expect("list");
+
+    // The panel pack: the cleared evidence, files read back and checked; a case study added
+    // since, naming a child and not yet checked, is held back and says why.
+    portfolios
+        .add(
+            &me(5, 22, "late addition"),
+            &evidence(EvidenceDetail::CaseStudy, (2025, 5, 22), "Case study", "Jayden Smith told me about school."),
+            &[],
+        )
+        .await
+        .expect("case study");
+    let pack = portfolios.panel_pack(panel.id).await.expect("pack");
+    assert_eq!(
+        (pack.name.as_str(), pack.held_on),
+        ("Career Progression Panel (Level 3 Progression Panel)", date(2025, 6, 12))
+    );
+    let entry = &pack.applications[0];
+    assert_eq!((entry.application, entry.worker.as_str()), (id, "Amara Okafor"));
+    assert_eq!(entry.evidence.len(), 7, "two summaries, the observation, the report, two feedback, development");
+    assert!(entry.evidence.iter().any(|i| i.id() == summary_two.item.id()));
+    let withheld: Vec<(&str, &str)> = entry.withheld.iter().map(|w| (w.title.as_str(), w.reason.as_str())).collect();
+    assert_eq!(withheld, [("Case study", "not checked for identifying details")]);
+    // A file gone from disk holds its item back rather than sending the panel half of it.
+    let on_disk = db.files().path_of(file.sha256());
+    let bytes = std::fs::read(&on_disk).expect("read");
+    std::fs::remove_file(&on_disk).expect("remove");
+    let pack = portfolios.panel_pack(panel.id).await.expect("pack");
+    let held = pack.applications[0].withheld.iter().find(|w| w.item == summary_two.item.id()).expect("held back");
+    assert!(held.reason.starts_with("its file summary-two.pdf cannot be read"), "{}", held.reason);
+    std::fs::write(&on_disk, bytes).expect("restore");
     progression.refer_to_panel(&tm(5, 21, "listed for June"), id, Some(panel.id)).await.expect("refer");
     let approve = DecisionOutcome::Approved { feedback: Some("Strong reflective summaries linked to the PCF.".into()) };
     let err = progression

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use pathway_app::portfolio::PanelPack;
 use pathway_app::progression::ConvenePanel;
 use pathway_app::service::Pathway;
 use pathway_core::application::{ApplicationId, DecisionOutcome};
@@ -94,6 +95,19 @@ pub enum PanelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The panel pack: each listed application's evidence that passed the anonymisation
+    /// check, with files checked, and what is held back and why.
+    Pack {
+        /// The authority.
+        #[arg(long)]
+        authority: String,
+        /// The panel.
+        #[arg(value_parser = parse_panel)]
+        panel: PanelId,
+        /// Print as JSON (the evidence in full).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a panel: members, the applications it hears, outcomes.
     Show {
         /// The authority.
@@ -140,6 +154,15 @@ async fn run_with(pathway: &Pathway, c: PanelCommand) -> anyhow::Result<ExitCode
             let p = pathway.progression(&who.authority).await?;
             (p.record_outcome(&who.acting(), panel, application, &outcome).await?, json)
         }
+        PanelCommand::Pack { authority, panel, json } => {
+            let pack = pathway.portfolios(&authority).await?.panel_pack(panel).await?;
+            if json {
+                output::json(&pack)?;
+            } else {
+                print_pack(&pack);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         PanelCommand::Show { authority, panel, json } => {
             (pathway.progression(&authority).await?.panel(panel).await?, json)
         }
@@ -176,5 +199,20 @@ fn print_panel(s: &StoredPanel) {
     }
     if p.hearings().is_empty() {
         out!("  No applications listed yet.");
+    }
+}
+
+fn print_pack(pack: &PanelPack) {
+    out!("Panel pack: {} on {}", pack.name, pack.held_on);
+    for a in &pack.applications {
+        out!("\nApplication {}: {} — \"{}\"", a.application, a.worker, a.route_name);
+        for i in &a.evidence {
+            let files: Vec<&str> = i.files().iter().map(|f| f.original_name()).collect();
+            let files = if files.is_empty() { String::new() } else { format!(" [{}]", files.join(", ")) };
+            out!("  {:>5}  {}  {}: {}{files}", i.id(), i.date(), i.kind().name(), i.title());
+        }
+        for w in &a.withheld {
+            out!("  held back: {} \"{}\" — {}", w.item, w.title, w.reason);
+        }
     }
 }

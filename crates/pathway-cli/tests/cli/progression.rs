@@ -156,6 +156,9 @@ fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
         vec!["application", "refer-to-panel", id, "--panel", panel_id, "--json"],
         &pm("listed for July", "2025-06-21T15:00:00Z"),
     ));
+    let pack = s.json(&["panel", "pack", "--authority", "west-sussex", panel_id, "--json"]);
+    assert_eq!(pack["applications"][0]["worker"], "Alex Morgan");
+    assert_eq!(pack["applications"][0]["evidence"], serde_json::json!([]), "the route asks for no portfolio");
     s.json(&with(
         vec!["panel", "attendance", "--panel", panel_id, "--present", "W120,W121", "--json"],
         &chair("attendance", "2025-07-10T14:00:00Z"),
