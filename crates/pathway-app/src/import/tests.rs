@@ -305,3 +305,20 @@ fn non_utf8_csv_says_how_to_save_it() {
     let err = sheet.rows.next().unwrap().unwrap_err().to_string();
     assert_eq!(err, "staff.csv row 2: is not UTF-8 text; in Excel use Save As > CSV UTF-8 (Comma delimited)");
 }
+
+#[test]
+fn the_documented_column_set_is_the_one_the_code_reads() {
+    let doc = include_str!("../../../../docs/import-format.md");
+    let documented: Vec<&str> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" |").next())
+        .filter(|c| Column::from_header(c).is_some())
+        .collect();
+    let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+    assert_eq!(documented, names, "docs/import-format.md lists every column, in order");
+    for c in Column::ALL {
+        let row = doc.lines().find(|l| l.starts_with(&format!("| {} |", c.name()))).unwrap();
+        assert_eq!(row.contains("| yes |"), c.required(), "{}: required matches", c.name());
+    }
+}
