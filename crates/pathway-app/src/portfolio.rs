@@ -56,6 +56,26 @@ pub struct NewEvidence {
     pub kss: Vec<String>,
 }
 
+/// Changes to an evidence item; what is left out stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceEdit {
+    /// A new title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// New text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A new length in pages.
+    #[serde(default)]
+    pub pages: Option<u32>,
+    /// New PCF tags (replacing the old).
+    #[serde(default)]
+    pub pcf: Option<Vec<String>>,
+    /// New KSS tags (replacing the old).
+    #[serde(default)]
+    pub kss: Option<Vec<String>>,
+}
+
 /// The anonymisation check of one item: what is flagged, what the author cleared, and where
 /// the item stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -245,6 +265,53 @@ impl<'s> AuthorityPortfolios<'s> {
             });
             let item = current.item.revise(parts)?;
             Ok((item, current.clearances.clone(), format!("authorised as {}", audit.by.role)))
+        })
+        .await
+    }
+
+    /// Edit an item. Changing its title or text puts it back to "not checked" for identifying
+    /// details, and withdraws its authorisations (they were given to the words that changed).
+    pub async fn edit(&self, acting: &Acting, id: EvidenceId, edit: &EvidenceEdit) -> Result<StoredEvidence, AppError> {
+        let audit = resolve(self.store, &self.scope, acting).await?;
+        let current = self.store.evidence(&self.scope, id).await?;
+        self.may_edit(&audit, current.item.owner()).await?;
+        self.change(id, &audit, |current| {
+            let mut parts = current.item.clone().into_parts();
+            let mut changed = Vec::new();
+            if let Some(title) = &edit.title {
+                parts.title = title.clone();
+                changed.push("title");
+            }
+            if let Some(text) = &edit.text {
+                parts.text = Some(text.clone());
+                changed.push("text");
+            }
+            let reworded = !changed.is_empty();
+            if let Some(pages) = edit.pages {
+                parts.pages = Some(pages);
+                changed.push("pages");
+            }
+            if let Some(pcf) = &edit.pcf {
+                parts.pcf = pcf.clone();
+                changed.push("PCF tags");
+            }
+            if let Some(kss) = &edit.kss {
+                parts.kss = kss.clone();
+                changed.push("KSS tags");
+            }
+            if changed.is_empty() {
+                return Err(AppError::BadInput { field: "edit".into(), message: "nothing to change".into() });
+            }
+            let withdrawn = reworded && !parts.authorisations.is_empty();
+            if reworded {
+                parts.authorisations.clear();
+            }
+            let item = current.item.revise(parts)?;
+            let mut what = format!("edited the {}", changed.join(", "));
+            if withdrawn {
+                what.push_str("; its authorisations were withdrawn");
+            }
+            Ok((item, current.clearances.clone(), what))
         })
         .await
     }

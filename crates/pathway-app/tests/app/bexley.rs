@@ -3,14 +3,14 @@
 //! goes to Level 3 through a quorate panel — with the pay change shown before sign-off and
 //! the new level on her record from the effective date.
 
-use pathway_app::portfolio::NewEvidence;
+use pathway_app::portfolio::{EvidenceEdit, NewEvidence};
 use pathway_app::progression::{Acting, ConvenePanel, MemberInput, OpenApplication};
 use pathway_core::Pence;
 use pathway_core::anonymise::{AnonymisationStatus, FlagKind};
 use pathway_core::application::{DecisionOutcome, Status};
 use pathway_core::portfolio::{Contributor, EvidenceDetail, EvidenceId, FeedbackSource};
 use pathway_core::workforce::{ChangeReason, PersonName, UnitKind};
-use pathway_store::Progression;
+use pathway_store::{AuditTrail, EntityKind, Progression};
 
 use crate::council::{Council, acting, at, date};
 use crate::harness::TestDb;
@@ -258,7 +258,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
 
     // The panel pack: the cleared evidence, files read back and checked; a case study added
     // since, naming a child and not yet checked, is held back and says why.
-    portfolios
+    let case_study = portfolios
         .add(
             &me(5, 22, "late addition"),
             &evidence(EvidenceDetail::CaseStudy, (2025, 5, 22), "Case study", "Jayden Smith told me about school."),
@@ -285,6 +285,20 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
     let held = pack.applications[0].withheld.iter().find(|w| w.item == summary_two.item.id()).expect("held back");
     assert!(held.reason.starts_with("its file summary-two.pdf cannot be read"), "{}", held.reason);
     std::fs::write(&on_disk, bytes).expect("restore");
+
+    // Fixing the text (rather than clearing the flag) puts the item back to "not checked" and
+    // withdraws authorisations given to the old words; checked again, it joins the pack.
+    let case_study = case_study.item.id();
+    portfolios.authorise(&tm(5, 22, "read it"), case_study).await.expect("authorise");
+    let edit = EvidenceEdit { text: Some("a young person told me about school.".into()), ..EvidenceEdit::default() };
+    let edited = portfolios.edit(&me(5, 23, "anonymised the case study"), case_study, &edit).await.expect("edit");
+    assert_eq!(edited.item.anonymisation(), AnonymisationStatus::NotChecked);
+    assert!(edited.item.authorisations().is_empty(), "the authorisation was for the old words");
+    check_and_clear(&c, &me(5, 23, "anonymisation check"), case_study, "not identifying").await;
+    let pack = portfolios.panel_pack(panel.id).await.expect("pack");
+    assert_eq!((pack.applications[0].evidence.len(), pack.applications[0].withheld.len()), (8, 0));
+    let trail = c.store().audit_trail(&c.scope, EntityKind::Evidence, case_study.get()).await.expect("trail");
+    assert!(trail.iter().any(|e| e.what == "edited the text; its authorisations were withdrawn"), "{trail:?}");
     progression.refer_to_panel(&tm(5, 21, "listed for June"), id, Some(panel.id)).await.expect("refer");
     let approve = DecisionOutcome::Approved { feedback: Some("Strong reflective summaries linked to the PCF.".into()) };
     let err = progression

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
-use pathway_app::portfolio::{AnonymisationCheck, AuthorityPortfolios, NewEvidence};
+use pathway_app::portfolio::{AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, NewEvidence};
 use pathway_app::service::Pathway;
 use pathway_core::portfolio::{Coverage, EvidenceId};
 use pathway_store::StoredEvidence;
@@ -84,6 +84,36 @@ pub struct AddArgs {
 pub enum PortfolioCommand {
     /// Add an evidence item to a worker's portfolio, with any files attached.
     Add(Box<AddArgs>),
+    /// Edit an item; a new title or text puts it back to "not checked" and withdraws its
+    /// authorisations.
+    Edit {
+        #[command(flatten)]
+        who: Who,
+        /// The evidence item.
+        #[arg(value_parser = parse_evidence)]
+        id: EvidenceId,
+        /// A new title.
+        #[arg(long)]
+        title: Option<String>,
+        /// New text.
+        #[arg(long, conflicts_with = "text_file")]
+        text: Option<String>,
+        /// Read the new text from a file.
+        #[arg(long, value_name = "FILE")]
+        text_file: Option<PathBuf>,
+        /// New PCF tags, replacing the old (repeated or comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        pcf: Option<Vec<String>>,
+        /// New KSS tags, replacing the old (repeated or comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        kss: Option<Vec<String>>,
+        /// A new length in pages.
+        #[arg(long)]
+        pages: Option<u32>,
+        /// Print the stored item as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List a worker's portfolio.
     List {
         /// The authority.
@@ -245,6 +275,22 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                     who.authority,
                     stored.item.id()
                 );
+            }
+        }
+        PortfolioCommand::Edit { who, id, title, text, text_file, pcf, kss, pages, json } => {
+            let text = match text_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path).map_err(|source| AppError::Read { path: path.clone(), source })?,
+                ),
+                None => text,
+            };
+            let edit = EvidenceEdit { title, text, pages, pcf, kss };
+            let stored = portfolios(pathway, &who.authority).await?.edit(&who.acting(), id, &edit).await?;
+            if json {
+                output::json(&stored)?;
+            } else {
+                out!("Evidence item {} \"{}\" saved (version {})", id, stored.item.title(), stored.meta.version);
+                out!("  Anonymisation: {}", stored.item.anonymisation());
             }
         }
         PortfolioCommand::List { authority, worker, json } => {

@@ -372,4 +372,12 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     assert_eq!(json["rules"][1]["counted"].as_array().map(Vec::len), Some(1));
     let listed = stdout(&s.run(&["portfolio", "list", "--authority", "bexley", "--worker", "B100"]));
     assert!(listed.contains("cleared by the author on 2025-04-02; 1 file(s)"), "{listed}");
+
+    // Rewording an item puts it back to "not checked".
+    let edited = s.json(&with(
+        vec!["portfolio", "edit", &id, "--text", "after a strategy meeting i planned direct work.", "--json"],
+        &me("removed the date"),
+    ));
+    assert_eq!(edited["item"]["anonymisation"]["status"], "not-checked");
+    assert_eq!(edited["meta"]["version"], 4);
 }
