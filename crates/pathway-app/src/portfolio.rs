@@ -167,6 +167,12 @@ impl<'s> AuthorityPortfolios<'s> {
         if audit.by.person == owner {
             return Ok(());
         }
+        if audit.by.is_worker_role() {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as the worker, but this is worker {owner}'s portfolio; act in a role you hold",
+                audit.by.name
+            )));
+        }
         let line = self.store.line_management(&self.scope, owner).await?;
         if line.contains(audit.by.person) {
             return Ok(());

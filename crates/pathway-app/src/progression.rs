@@ -272,15 +272,20 @@ impl<'s> AuthorityProgression<'s> {
     }
 
     /// Load, change and save an application, re-running the change once on a conflict.
+    /// `audit` is who acts (none when a panel's recorded decision is applied).
     async fn change(
         &self,
         id: ApplicationId,
+        audit: Option<&Audit>,
         change: impl Fn(&Application) -> Result<Application, AppError>,
     ) -> Result<StoredApplication, AppError> {
         let mut attempts = 0;
         loop {
             attempts += 1;
             let current = self.store.application(&self.scope, id).await?;
+            if let Some(audit) = audit {
+                only_the_worker_as_worker(audit, current.application.worker())?;
+            }
             let next = change(&current.application)?;
             match self.store.save_application(&self.scope, id, &next, current.meta.version).await {
                 Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
@@ -346,13 +351,13 @@ impl<'s> AuthorityProgression<'s> {
         let items: Vec<EvidenceItem> =
             self.store.portfolio(&self.scope, stored.application.worker()).await?.into_iter().map(|s| s.item).collect();
         let verdict = evidence_verdict(&f, &stored.application, &items, today);
-        self.change(id, |a| Ok(a.submit(&verdict, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.submit(&verdict, &audit)?)).await
     }
 
     /// Begin assessment of a submitted application.
     pub async fn begin_assessment(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.begin_assessment(&audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.begin_assessment(&audit)?)).await
     }
 
     /// Assign someone (by employee number, in a role they hold) to a step, under the
@@ -375,7 +380,7 @@ impl<'s> AuthorityProgression<'s> {
             )));
         }
         let line = self.store.line_management(&self.scope, worker).await?;
-        self.change(id, |a| Ok(a.assign(step, &assessor, &line, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.assign(step, &assessor, &line, &audit)?)).await
     }
 
     /// Mark a step in progress (by someone assigned to it).
@@ -386,7 +391,7 @@ impl<'s> AuthorityProgression<'s> {
         step: &str,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.start_step(step, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.start_step(step, &audit)?)).await
     }
 
     /// Complete a step with its outcome and form.
@@ -398,7 +403,7 @@ impl<'s> AuthorityProgression<'s> {
         completion: &StepCompletion,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.complete_step(step, completion, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.complete_step(step, completion, &audit)?)).await
     }
 
     /// Send the application to its panel or interview (optionally naming the stored panel).
@@ -413,7 +418,7 @@ impl<'s> AuthorityProgression<'s> {
             Some(p) => Some(self.store.panel(&self.scope, p).await?.panel.reference()),
             None => None,
         };
-        self.change(id, |a| Ok(a.refer_to_panel(reference.clone(), &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.refer_to_panel(reference.clone(), &audit)?)).await
     }
 
     /// Decide the application directly (by someone in the route's deciding role).
@@ -424,14 +429,14 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.decide(outcome, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.decide(outcome, &audit)?)).await
     }
 
     /// Make the decision a stored panel recorded for this application: the chair's, with
     /// the panel's reasons, as the panel recorded them.
     pub async fn decide_from_panel(&self, id: ApplicationId, panel: PanelId) -> Result<StoredApplication, AppError> {
         let panel = self.store.panel(&self.scope, panel).await?;
-        self.change(id, |a| Ok(a.decide_from_panel(id, &panel.panel)?)).await
+        self.change(id, None, |a| Ok(a.decide_from_panel(id, &panel.panel)?)).await
     }
 
     /// The worker's position on the ladder on `on`, from their timeline.
@@ -470,7 +475,7 @@ impl<'s> AuthorityProgression<'s> {
         let app = self.store.application(&self.scope, id).await?.application;
         let f = framework_in_force(self.store, &self.scope, app.framework(), effective_from).await?;
         let current = self.position(app.worker(), effective_from).await?;
-        self.change(id, |a| Ok(a.sign_off(&f, &current, effective_from, chosen_point, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.sign_off(&f, &current, effective_from, chosen_point, &audit)?)).await
     }
 
     /// Make a signed-off application effective: the application and the worker's new
@@ -481,6 +486,7 @@ impl<'s> AuthorityProgression<'s> {
         loop {
             attempts += 1;
             let current = self.store.application(&self.scope, id).await?;
+            only_the_worker_as_worker(&audit, current.application.worker())?;
             let next = current.application.make_effective(&audit)?;
             let Some(change) = next.record_change() else {
                 return Err(AppError::BadInput {
@@ -503,7 +509,7 @@ impl<'s> AuthorityProgression<'s> {
     /// Withdraw before a decision.
     pub async fn withdraw(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.withdraw(&audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.withdraw(&audit)?)).await
     }
 
     /// Appeal against a decision that did not approve (the worker).
@@ -514,7 +520,7 @@ impl<'s> AuthorityProgression<'s> {
         grounds: &str,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.appeal(grounds, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.appeal(grounds, &audit)?)).await
     }
 
     /// Decide an appeal (someone other than the original decision-maker).
@@ -525,13 +531,13 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.decide_appeal(outcome, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.decide_appeal(outcome, &audit)?)).await
     }
 
     /// Reopen a "not yet approved" application for resubmission, from its date.
     pub async fn reopen(&self, acting: &Acting, id: ApplicationId) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, |a| Ok(a.reopen(&audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.reopen(&audit)?)).await
     }
 
     /// One application.
@@ -561,8 +567,15 @@ impl<'s> AuthorityProgression<'s> {
     async fn change_panel(
         &self,
         id: PanelId,
+        audit: &Audit,
         change: impl Fn(&Panel) -> Result<Panel, AppError>,
     ) -> Result<StoredPanel, AppError> {
+        if audit.by.is_worker_role() {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as a worker; panels are run by people acting in the roles they hold",
+                audit.by.name
+            )));
+        }
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -621,7 +634,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
         let app = self.store.application(&self.scope, application).await?.application;
-        self.change_panel(panel, |p| Ok(p.list(application, &app, &audit)?)).await
+        self.change_panel(panel, &audit, |p| Ok(p.list(application, &app, &audit)?)).await
     }
 
     /// Record who attended (by employee number).
@@ -636,7 +649,7 @@ impl<'s> AuthorityProgression<'s> {
         for n in present {
             ids.push(find_worker(self.store, &self.scope, n).await?.id);
         }
-        self.change_panel(panel, |p| Ok(p.record_attendance(&ids, &audit)?)).await
+        self.change_panel(panel, &audit, |p| Ok(p.record_attendance(&ids, &audit)?)).await
     }
 
     /// Record a member's conflict of interest for one application.
@@ -650,7 +663,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
         let person = find_worker(self.store, &self.scope, member).await?.id;
-        self.change_panel(panel, |p| Ok(p.declare_conflict(application, person, reason, &audit)?)).await
+        self.change_panel(panel, &audit, |p| Ok(p.declare_conflict(application, person, reason, &audit)?)).await
     }
 
     /// Record the panel's outcome for an application (the chair, when quorate).
@@ -662,7 +675,7 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
-        self.change_panel(panel, |p| Ok(p.record_outcome(application, outcome, &audit)?)).await
+        self.change_panel(panel, &audit, |p| Ok(p.record_outcome(application, outcome, &audit)?)).await
     }
 
     /// One panel.
@@ -677,12 +690,14 @@ impl<'s> AuthorityProgression<'s> {
     async fn change_asye(
         &self,
         id: AsyeProgrammeId,
+        audit: &Audit,
         change: impl Fn(&AsyeProgramme) -> Result<(AsyeProgramme, Option<Application>), AppError>,
     ) -> Result<Moderated, AppError> {
         let mut attempts = 0;
         loop {
             attempts += 1;
             let current = self.store.asye(&self.scope, id).await?;
+            only_the_worker_as_worker(audit, current.programme.worker().person)?;
             let (next, opened) = change(&current.programme)?;
             match self.store.save_asye(&self.scope, id, &next, current.meta.version, opened.as_ref()).await {
                 Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
@@ -727,8 +742,9 @@ impl<'s> AuthorityProgression<'s> {
         held_on: NaiveDate,
     ) -> Result<StoredAsye, AppError> {
         let audit = self.audit(acting).await?;
-        let done =
-            self.change_asye(id, |p| Ok((p.record_review(months, progress, summary, held_on, &audit)?, None))).await?;
+        let done = self
+            .change_asye(id, &audit, |p| Ok((p.record_review(months, progress, summary, held_on, &audit)?, None)))
+            .await?;
         Ok(done.programme)
     }
 
@@ -740,7 +756,7 @@ impl<'s> AuthorityProgression<'s> {
         record: &CaseloadRecord,
     ) -> Result<StoredAsye, AppError> {
         let audit = self.audit(acting).await?;
-        Ok(self.change_asye(id, |p| Ok((p.record_caseload(record, &audit)?, None))).await?.programme)
+        Ok(self.change_asye(id, &audit, |p| Ok((p.record_caseload(record, &audit)?, None))).await?.programme)
     }
 
     /// Record development time taken.
@@ -751,7 +767,7 @@ impl<'s> AuthorityProgression<'s> {
         time: &DevelopmentTime,
     ) -> Result<StoredAsye, AppError> {
         let audit = self.audit(acting).await?;
-        Ok(self.change_asye(id, |p| Ok((p.record_development_time(time, &audit)?, None))).await?.programme)
+        Ok(self.change_asye(id, &audit, |p| Ok((p.record_development_time(time, &audit)?, None))).await?.programme)
     }
 
     /// Extend the programme, as the framework allows (with the extenuating reason where it
@@ -765,7 +781,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<StoredAsye, AppError> {
         let audit = self.audit(acting).await?;
         let f = self.asye_framework(id, audit.date()).await?;
-        Ok(self.change_asye(id, |p| Ok((p.extend(&f, months, extenuating, &audit)?, None))).await?.programme)
+        Ok(self.change_asye(id, &audit, |p| Ok((p.extend(&f, months, extenuating, &audit)?, None))).await?.programme)
     }
 
     /// The assessor's recommendation after the final review.
@@ -778,7 +794,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<StoredAsye, AppError> {
         let audit = self.audit(acting).await?;
         let f = self.asye_framework(id, audit.date()).await?;
-        Ok(self.change_asye(id, |p| Ok((p.recommend(&f, result, rationale, &audit)?, None))).await?.programme)
+        Ok(self.change_asye(id, &audit, |p| Ok((p.recommend(&f, result, rationale, &audit)?, None))).await?.programme)
     }
 
     /// Internal moderation's decision. A pass opens the framework's automatic route as an
@@ -791,7 +807,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<Moderated, AppError> {
         let audit = self.audit(acting).await?;
         let f = self.asye_framework(id, audit.date()).await?;
-        self.change_asye(id, |p| {
+        self.change_asye(id, &audit, |p| {
             let next = p.moderate(&f, result, &audit)?;
             let opened = match result {
                 AsyeResult::Pass => Some(next.open_progression(&f, &audit)?),
@@ -806,6 +822,17 @@ impl<'s> AuthorityProgression<'s> {
     pub async fn asye(&self, id: AsyeProgrammeId) -> Result<StoredAsye, AppError> {
         Ok(self.store.asye(&self.scope, id).await?)
     }
+}
+
+/// The `worker` role is the applicant's own: nobody else may act in it on their record.
+fn only_the_worker_as_worker(audit: &Audit, worker: WorkerId) -> Result<(), AppError> {
+    if audit.by.is_worker_role() && audit.by.person != worker {
+        return Err(AppError::NotPermitted(format!(
+            "{} is acting as the worker, but this is worker {worker}'s record; act in a role you hold",
+            audit.by.name
+        )));
+    }
+    Ok(())
 }
 
 /// Whether an application is still under way: a second for the same route would clash, and

@@ -105,6 +105,19 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
     assert_eq!(err.code(), "not_permitted");
     assert!(err.to_string().contains("cannot act as head-of-service"), "{err}");
 
+    // Nor may anyone act as the worker on someone else's application.
+    let err = p
+        .complete_step(
+            &acting("R101", "worker", at(2025, 4, 3, 10), "Part 1 for them"),
+            id,
+            "part-1",
+            &report(Some("Part 1"), "x"),
+        )
+        .await
+        .expect_err("not the applicant");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("is acting as the worker, but this is worker"), "{err}");
+
     // The independent head of service is accepted.
     for step in ["interview", "case-file-audit", "head-of-service-form"] {
         p.assign(&lm(4, 3, "independent head of service requested"), id, step, "R104", "head-of-service")
