@@ -21,3 +21,7 @@ pub mod workforce;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use money::Pence;
+
+/// serde, for the exported `record_id!` macro.
+#[doc(hidden)]
+pub use serde as __serde;

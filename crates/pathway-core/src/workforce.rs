@@ -448,13 +448,27 @@ coded!(
 // ---------------------------------------------------------------------------------------
 // Ids and record metadata
 
-/// Defines a database-assigned numeric id.
+/// Defines a database-assigned numeric id: a newtype over a positive `i64` with `new`,
+/// `get`, `Display`, `FromStr` (refusing anything but a positive whole number) and serde.
+/// Exported so storage can number the records it keeps the same way.
+#[macro_export]
 macro_rules! record_id {
     ($(#[$doc:meta])* $name:ident, $field:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(i64);
+
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.0)
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                <i64 as $crate::__serde::Deserialize>::deserialize(d).map($name)
+            }
+        }
 
         impl $name {
             /// The id with this number (as stored, or as a person typed it).
@@ -468,21 +482,21 @@ macro_rules! record_id {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 write!(f, "{}", self.0)
             }
         }
 
-        impl FromStr for $name {
-            type Err = InvalidValue;
-            fn from_str(s: &str) -> Result<$name, InvalidValue> {
+        impl ::core::str::FromStr for $name {
+            type Err = $crate::workforce::InvalidValue;
+            fn from_str(s: &str) -> Result<$name, $crate::workforce::InvalidValue> {
                 s.trim()
                     .parse::<i64>()
                     .ok()
                     .filter(|n| *n > 0)
                     .map($name)
-                    .ok_or_else(|| InvalidValue::new($field, s, "must be a positive whole number"))
+                    .ok_or_else(|| $crate::workforce::InvalidValue::new($field, s, "must be a positive whole number"))
             }
         }
     };

@@ -37,12 +37,12 @@ type Query<'q> = sqlx::query::Query<'q, Db, <Db as Database>::Arguments>;
 
 /// Now, to the microsecond: PostgreSQL keeps microseconds, so a value read back from either
 /// database equals the one written.
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     let now = Utc::now();
     DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }
 
-fn col<'r, T>(row: &'r DbRow, name: &str) -> Result<T>
+pub(super) fn col<'r, T>(row: &'r DbRow, name: &str) -> Result<T>
 where
     T: sqlx::Decode<'r, Db> + sqlx::Type<Db>,
 {
@@ -63,7 +63,7 @@ fn parsed_opt<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result
     text.map(|t| t.parse().map_err(|e| unreadable(name, e))).transpose()
 }
 
-fn meta(row: &DbRow) -> Result<RecordMeta> {
+pub(super) fn meta(row: &DbRow) -> Result<RecordMeta> {
     Ok(RecordMeta {
         version: Version::new(col(row, "version")?),
         created_at: col(row, "created_at")?,
@@ -117,7 +117,7 @@ async fn ensure_reference(
     }
 }
 
-async fn ensure_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<()> {
+pub(super) async fn ensure_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<()> {
     match version_of(conn, WORKER_VERSION, scope, id.get()).await? {
         Some(_) => Ok(()),
         None => Err(scope.not_found("worker", id)),
@@ -216,11 +216,11 @@ async fn fetch_authority(conn: &mut Conn, scope: &AuthorityScope) -> Result<Auth
     }
 }
 
-async fn acquire(pool: &sqlx::Pool<Db>) -> Result<sqlx::pool::PoolConnection<Db>> {
+pub(super) async fn acquire(pool: &sqlx::Pool<Db>) -> Result<sqlx::pool::PoolConnection<Db>> {
     pool.acquire().await.map_err(|e| StoreError::from_sqlx("connecting to the database", e))
 }
 
-async fn commit(tx: sqlx::Transaction<'static, Db>, context: impl FnOnce() -> String) -> Result<()> {
+pub(super) async fn commit(tx: sqlx::Transaction<'static, Db>, context: impl FnOnce() -> String) -> Result<()> {
     tx.commit().await.map_err(|e| StoreError::from_sqlx(context(), e))
 }
 
@@ -735,7 +735,7 @@ fn timeline_entry_from(row: &DbRow) -> Result<TimelineEntry> {
     })
 }
 
-async fn insert_timeline_entry(
+pub(super) async fn insert_timeline_entry(
     conn: &mut Conn,
     scope: &AuthorityScope,
     worker: WorkerId,

@@ -4,7 +4,7 @@
 //! Compiled twice, like `shared.rs` (see the `#[path]` attributes in `sqlite.rs` and
 //! `postgres.rs`), against each backend's `Db`, `Backend`, `begin_read` and `begin_write`.
 //! Kept apart from `shared.rs` so the workforce and progression halves can change
-//! independently; the few row helpers both need are small enough to have twice.
+//! independently; the row helpers both need live in `shared.rs`.
 //!
 //! Each record is one JSON `document` (the core's own serde form) plus indexed columns
 //! written from the same value. Every write runs in one transaction that also appends the
@@ -16,13 +16,12 @@ use pathway_core::application::{Actor, Application, ApplicationId, Audit, Change
 use pathway_core::asye::AsyeProgramme;
 use pathway_core::panel::Panel;
 use pathway_core::portfolio::{EvidenceId, EvidenceItem, EvidenceParts};
-use pathway_core::workforce::{
-    AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, TimelineEntryId, Version, WorkerId,
-};
+use pathway_core::workforce::{AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::{Database, Row};
+use sqlx::Database;
 
+use super::shared::{acquire, col, commit, ensure_worker, insert_timeline_entry, meta, now};
 use super::{Backend, Db, begin_read, begin_write};
 use crate::api::AuthorityScope;
 use crate::api::progression::{
@@ -37,27 +36,6 @@ type Conn = <Db as Database>::Connection;
 // ---------------------------------------------------------------------------------------
 // Row helpers
 
-/// Now, to the microsecond (PostgreSQL keeps microseconds; see `shared.rs`).
-fn now() -> DateTime<Utc> {
-    let now = Utc::now();
-    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
-}
-
-fn col<'r, T>(row: &'r DbRow, name: &str) -> Result<T>
-where
-    T: sqlx::Decode<'r, Db> + sqlx::Type<Db>,
-{
-    row.try_get(name).map_err(|e| StoreError::database(format!("reading column `{name}`"), e))
-}
-
-fn meta(row: &DbRow) -> Result<RecordMeta> {
-    Ok(RecordMeta {
-        version: Version::new(col(row, "version")?),
-        created_at: col(row, "created_at")?,
-        updated_at: col(row, "updated_at")?,
-    })
-}
-
 fn to_json<T: Serialize>(value: &T, what: &str) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::invalid(format!("{what} cannot be stored: {e}")))
 }
@@ -70,27 +48,6 @@ fn from_json<T: DeserializeOwned>(row: &DbRow, what: &str) -> Result<T> {
 
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-async fn acquire(pool: &sqlx::Pool<Db>) -> Result<sqlx::pool::PoolConnection<Db>> {
-    pool.acquire().await.map_err(|e| StoreError::from_sqlx("connecting to the database", e))
-}
-
-async fn commit(tx: sqlx::Transaction<'static, Db>, context: impl FnOnce() -> String) -> Result<()> {
-    tx.commit().await.map_err(|e| StoreError::from_sqlx(context(), e))
-}
-
-async fn ensure_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<()> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM workers WHERE authority_id = $1 AND id = $2")
-        .bind(scope.as_str())
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("looking up worker {id}"), e))?;
-    match found {
-        Some(_) => Ok(()),
-        None => Err(scope.not_found("worker", id)),
-    }
 }
 
 /// The version and history length stored for a record, if it exists in the scope.
@@ -667,45 +624,6 @@ async fn update_application(
     Ok(version)
 }
 
-async fn insert_timeline_entry(
-    conn: &mut Conn,
-    scope: &AuthorityScope,
-    worker: WorkerId,
-    e: &NewTimelineEntry,
-    now: DateTime<Utc>,
-) -> Result<TimelineEntry> {
-    let row = sqlx::query(
-        "INSERT INTO timeline_entries (authority_id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point,
-             reason, note, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(scope.as_str())
-    .bind(worker.get())
-    .bind(e.starts_on)
-    .bind(e.framework.as_str())
-    .bind(e.level.as_str())
-    .bind(e.grade.as_ref().map(|g| g.as_str()))
-    .bind(e.point.as_ref().map(|p| p.as_str()))
-    .bind(e.reason.code())
-    .bind(e.note.as_ref().map(|n| n.as_str()))
-    .bind(Version::FIRST.get())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|err| {
-        StoreError::from_sqlx(
-            format!("adding {} from {} to the timeline of worker {worker}", e.level, e.starts_on),
-            err,
-        )
-    })?;
-    Ok(TimelineEntry {
-        id: TimelineEntryId::new(col(&row, "id")?),
-        worker,
-        entry: e.clone(),
-        meta: RecordMeta { version: Version::FIRST, created_at: now, updated_at: now },
-    })
-}
-
 // ---------------------------------------------------------------------------------------
 // Panels
 
@@ -947,7 +865,13 @@ impl Progression for Backend {
         let mut tx = begin_write(&self.pool).await?;
         let now = now();
         update_application(&mut tx, scope, id, application, expected, now).await?;
-        let added = insert_timeline_entry(&mut tx, scope, worker, entry, now).await?;
+        let added_id = insert_timeline_entry(&mut tx, scope, worker, entry, now).await?;
+        let added = TimelineEntry {
+            id: added_id,
+            worker,
+            entry: entry.clone(),
+            meta: RecordMeta { version: Version::FIRST, created_at: now, updated_at: now },
+        };
         let stored = fetch_application(&mut tx, scope, id).await?;
         commit(tx, || format!("saving application {id} and the timeline of worker {worker}")).await?;
         Ok((stored, added))

@@ -10,7 +10,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::Clearance;
@@ -18,58 +17,18 @@ use pathway_core::application::{Actor, Application, ApplicationId, Audit};
 use pathway_core::asye::AsyeProgramme;
 use pathway_core::panel::Panel;
 use pathway_core::portfolio::{EvidenceId, EvidenceItem};
-use pathway_core::workforce::{InvalidValue, NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
+use pathway_core::workforce::{NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
 use serde::Serialize;
 
 use super::AuthorityScope;
 use crate::error::Result;
 
-/// Defines a storage-assigned id for a record the core does not number itself.
-macro_rules! stored_id {
-    ($(#[$doc:meta])* $name:ident, $field:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(i64);
-
-        impl $name {
-            /// The id with this number.
-            pub const fn new(id: i64) -> $name {
-                $name(id)
-            }
-
-            /// The number.
-            pub const fn get(self) -> i64 {
-                self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = InvalidValue;
-            fn from_str(s: &str) -> Result<$name, InvalidValue> {
-                s.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .map($name)
-                    .ok_or_else(|| InvalidValue::new($field, s, "must be a positive whole number"))
-            }
-        }
-    };
-}
-
-stored_id!(
+pathway_core::record_id!(
     /// A panel sitting.
     PanelId,
     "panel id"
 );
-stored_id!(
+pathway_core::record_id!(
     /// A worker's ASYE programme.
     AsyeProgrammeId,
     "ASYE programme id"
