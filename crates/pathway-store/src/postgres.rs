@@ -23,6 +23,15 @@ mod shared;
 #[path = "shared_progression.rs"]
 mod shared_progression;
 
+/// Run inside a bulk import once its first workers are written. A new table has no
+/// statistics, and without them the planner may check each history row's foreign key
+/// against `workers` through the wrong index (one led by `authority_id` alone, such as the
+/// employee-number index), scanning every worker of the authority per row: quadratic, and
+/// the plan is then cached for the session. With statistics it uses the (authority_id, id)
+/// key. ANALYZE samples a bounded number of rows, so this costs milliseconds to a fraction
+/// of a second however large the table.
+const REFRESH_WORKER_STATISTICS: Option<&str> = Some("ANALYZE workers");
+
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -20,7 +20,7 @@ use pathway_core::workforce::{
 };
 use sqlx::{Database, Row};
 
-use super::{Backend, Db, begin_read, begin_write};
+use super::{Backend, Db, REFRESH_WORKER_STATISTICS, begin_read, begin_write};
 use crate::api::{
     AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
     StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
@@ -899,25 +899,8 @@ impl Workforce for Backend {
     }
 
     async fn create_worker_records(&self, scope: &AuthorityScope, new: &[NewWorkerRecord]) -> Result<Vec<WorkerId>> {
-        let mut tx = begin_write(&self.pool).await?;
-        let now = now();
-        let mut ids = Vec::with_capacity(new.len());
-        for (index, record) in new.iter().enumerate() {
-            let in_batch = |e: StoreError| e.in_batch(index, new.len());
-            let id = insert_worker(&mut tx, scope, &record.worker, now).await.map_err(in_batch)?;
-            for award in &record.awards {
-                insert_award(&mut tx, scope, id, award, now).await.map_err(in_batch)?;
-            }
-            for appraisal in &record.appraisals {
-                insert_appraisal(&mut tx, scope, id, appraisal, now).await.map_err(in_batch)?;
-            }
-            for goal in &record.goals {
-                insert_goal(&mut tx, scope, id, goal, now).await.map_err(in_batch)?;
-            }
-            ids.push(id);
-        }
-        commit(tx, || format!("creating {} worker records", new.len())).await?;
-        Ok(ids)
+        // The bulk writer: multi-row inserts in one transaction, the worker at fault named.
+        Ok(bulk::import(self, scope, &[], new, &|_| {}).await?.workers)
     }
 
     async fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {

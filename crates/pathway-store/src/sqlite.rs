@@ -24,6 +24,10 @@ mod shared;
 #[path = "shared_progression.rs"]
 mod shared_progression;
 
+/// SQLite needs no statistics refreshed during an import: see the PostgreSQL store for why
+/// that one does.
+const REFRESH_WORKER_STATISTICS: Option<&str> = None;
+
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);

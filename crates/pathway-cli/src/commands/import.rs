@@ -198,7 +198,7 @@ impl Progress {
                 eprintln!("imported {done} of {total} workers");
             }
         }
-        if self.pause_after == Some(done) {
+        if self.pause_after.is_some_and(|n| done >= n) {
             eprintln!("PATHWAY_IMPORT_PAUSE_AFTER_ROWS: pausing after {done} workers, inside the import transaction");
             std::thread::sleep(Duration::from_secs(3600));
         }

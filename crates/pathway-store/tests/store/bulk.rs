@@ -10,7 +10,7 @@ use pathway_store::{BulkImport, ImportedWorker, Organisation, Store, StoreError,
 
 use crate::fixtures::{authority, date, details, entry};
 
-crate::stories!(an_import_creates_its_teams_and_workers_or_nothing);
+crate::stories!(an_import_creates_its_teams_and_workers_or_nothing, a_large_import_keeps_each_record_with_its_worker);
 
 fn imported(number: &str, new_team: Option<usize>) -> ImportedWorker {
     ImportedWorker {
@@ -69,4 +69,49 @@ async fn an_import_creates_its_teams_and_workers_or_nothing(store: Store) {
     let service = vec![NewOrgUnit { kind: UnitKind::Service, name: Name::parse("X").expect("name"), parent: None }];
     let err = store.import_workers(&sefton, &service, &[], &progress).await.expect_err("not a team");
     assert_eq!(err.code(), "invalid");
+}
+
+/// More workers than one chunk of multi-row inserts: every award, appraisal and timeline entry
+/// lands on its own worker, and a clash in a later chunk is named exactly and keeps nothing.
+async fn a_large_import_keeps_each_record_with_its_worker(store: Store) {
+    let wirral = authority(&store, "wirral", "Wirral").await;
+    let worker = |i: usize| {
+        let mut w = imported(&format!("W{i}"), None);
+        w.record.awards[0].title = Name::parse(&format!("Award of W{i}")).expect("title");
+        w.record.worker.details.name =
+            pathway_core::workforce::PersonName::parse(&format!("Worker {i}")).expect("name");
+        w
+    };
+    let mut clashing: Vec<ImportedWorker> = (0..1_203).map(worker).collect();
+    clashing[1_100] = worker(7);
+    let err = store.import_workers(&wirral, &[], &clashing, &|_| {}).await.expect_err("W7 twice");
+    assert!(matches!(err, StoreError::Batch { index: 1_100, total: 1_203, .. }), "{err:?}");
+    assert!(store.workers(&wirral).await.expect("workers").is_empty(), "nothing from any chunk is kept");
+
+    let workers: Vec<ImportedWorker> = (0..1_203).map(worker).collect();
+    let seen = AtomicUsize::new(0);
+    let outcome = store
+        .import_workers(&wirral, &[], &workers, &|n| {
+            seen.fetch_max(n, Ordering::Relaxed);
+        })
+        .await
+        .expect("import");
+    assert_eq!(seen.load(Ordering::Relaxed), 1_203);
+    let records = store.worker_records(&wirral).await.expect("records");
+    assert_eq!(records.len(), 1_203);
+    for r in &records {
+        let number = r.worker.details.employee_number.as_str();
+        assert_eq!(r.awards.len(), 1);
+        assert_eq!(r.awards[0].award.title.as_str(), format!("Award of {number}"), "the award is its owner's");
+        assert_eq!(r.worker.details.name.as_str(), format!("Worker {}", &number[1..]));
+        assert_eq!((r.appraisals.len(), r.timeline.entries().len()), (1, 1));
+    }
+    let by_id: Vec<_> = outcome.workers.iter().map(|id| records.iter().find(|r| r.worker.id == *id)).collect();
+    for (i, r) in by_id.iter().enumerate() {
+        assert_eq!(
+            r.map(|r| r.worker.details.employee_number.to_string()),
+            Some(format!("W{i}")),
+            "ids in input order"
+        );
+    }
 }
