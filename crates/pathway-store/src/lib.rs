@@ -32,6 +32,8 @@ pub mod postgres;
 pub mod sqlite;
 mod store;
 mod store_progression;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use api::{
     AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,

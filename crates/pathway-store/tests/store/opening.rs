@@ -7,7 +7,7 @@ use crate::harness::TempDir;
 #[tokio::test]
 async fn paths_and_sqlite_urls_open_sqlite_files() {
     let dir = TempDir::new();
-    let path = dir.0.join("a.db");
+    let path = dir.path().join("a.db");
     let store = open(path.to_str().expect("utf-8")).await.expect("plain path");
     assert_eq!(store.kind(), BackendKind::Sqlite);
     store.migrate().await.expect("migrate");
@@ -15,7 +15,7 @@ async fn paths_and_sqlite_urls_open_sqlite_files() {
     store.close().await;
     assert!(path.exists(), "the file is created on first use");
 
-    let url = format!("sqlite://{}", dir.0.join("b.db").display());
+    let url = format!("sqlite://{}", dir.path().join("b.db").display());
     let store = open(&url).await.expect("sqlite URL");
     assert_eq!(store.kind(), BackendKind::Sqlite);
     store.close().await;
