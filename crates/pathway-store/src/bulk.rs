@@ -22,7 +22,7 @@ use sqlx::query_builder::Separated;
 
 use super::{
     Backend, Conn, Db, REFRESH_WORKER_STATISTICS, WORKER_VERSION, begin_write, check_placement, col, commit,
-    ensure_reference, fetch_units, insert_appraisal, insert_award, insert_goal, insert_worker, now,
+    ensure_reference, fetch_units, insert_appraisal, insert_award, insert_goal, insert_unit, insert_worker, now,
 };
 use crate::api::{AuthorityScope, BulkImport, ImportOutcome, ImportedWorker};
 use crate::error::{Result, StoreError};
@@ -144,20 +144,7 @@ async fn write<W: Arriving>(
             }));
         }
         check_placement(&units, None, team, scope)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO org_units (authority_id, kind, name, parent_id, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(scope.as_str())
-        .bind(team.kind.code())
-        .bind(team.name.as_str())
-        .bind(team.parent.map(OrgUnitId::get))
-        .bind(Version::FIRST.get())
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("creating team {}", team.name), e))?;
-        team_ids.push(OrgUnitId::new(id));
+        team_ids.push(insert_unit(conn, scope, team, now).await?);
     }
     let known_units: HashSet<OrgUnitId> = units.iter().map(|u| u.id).chain(team_ids.iter().copied()).collect();
 
@@ -377,27 +364,7 @@ async fn insert_chunk<W: Arriving>(
 
 /// The 18 detail columns, from `employee_number` to `asye_outcome_on` (as `bind_details`).
 fn push_details(row: &mut Separated<'_, Db, &'static str>, d: &WorkerDetails) {
-    let qualification = d.qualification.as_ref();
-    let registration = d.registration.as_ref();
-    let asye = d.asye.as_ref();
-    row.push_bind(d.employee_number.as_str())
-        .push_bind(d.name.as_str())
-        .push_bind(d.employment.code())
-        .push_bind(d.started_on)
-        .push_bind(d.left_on)
-        .push_bind(d.unit.map(OrgUnitId::get))
-        .push_bind(qualification.map(|q| q.title.as_str()))
-        .push_bind(qualification.map(|q| q.institution.as_str()))
-        .push_bind(qualification.map(|q| q.awarded_on))
-        .push_bind(registration.map(|r| r.number.as_str()))
-        .push_bind(registration.map(|r| r.status.code()))
-        .push_bind(registration.and_then(|r| r.renewal_due))
-        .push_bind(asye.and_then(|a| a.cohort()).map(|c| c.to_string()))
-        .push_bind(asye.and_then(AsyeRecord::started_on))
-        .push_bind(asye.and_then(AsyeRecord::assessor).map(WorkerId::get))
-        .push_bind(asye.map(|a| a.status().code()))
-        .push_bind(asye.and_then(AsyeRecord::outcome).map(|o| o.code()))
-        .push_bind(asye.and_then(AsyeRecord::outcome_on));
+    bind_worker_details!(row, push_bind, d);
 }
 
 /// Insert `rows` with `head` (an `INSERT INTO t (...) ` of `parameters` columns) in as few

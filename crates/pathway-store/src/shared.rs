@@ -27,10 +27,6 @@ use crate::api::{
 };
 use crate::error::{Result, StoreError};
 
-// Bulk imports, in their own file; a child module so it can use the helpers below.
-#[path = "bulk.rs"]
-mod bulk;
-
 type DbRow = <Db as Database>::Row;
 type Conn = <Db as Database>::Connection;
 type Query<'q> = sqlx::query::Query<'q, Db, <Db as Database>::Arguments>;
@@ -354,27 +350,37 @@ fn check_placement(
     Ok(())
 }
 
+/// Insert a unit already checked against its authority's structure (`check_placement`).
+async fn insert_unit(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    new: &NewOrgUnit,
+    now: DateTime<Utc>,
+) -> Result<OrgUnitId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO org_units (authority_id, kind, name, parent_id, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(new.kind.code())
+    .bind(new.name.as_str())
+    .bind(new.parent.map(OrgUnitId::get))
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("creating {} {}", new.kind, new.name), e))?;
+    Ok(OrgUnitId::new(id))
+}
+
 impl Organisation for Backend {
     async fn create_unit(&self, scope: &AuthorityScope, new: &NewOrgUnit) -> Result<OrgUnit> {
         let context = || format!("creating {} {}", new.kind, new.name);
         let mut tx = begin_write(&self.pool).await?;
         let units = fetch_units(&mut tx, scope).await?;
         check_placement(&units, None, new, scope)?;
-        let now = now();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO org_units (authority_id, kind, name, parent_id, version, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(scope.as_str())
-        .bind(new.kind.code())
-        .bind(new.name.as_str())
-        .bind(new.parent.map(OrgUnitId::get))
-        .bind(Version::FIRST.get())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(context(), e))?;
-        let unit = fetch_unit(&mut tx, scope, OrgUnitId::new(id)).await?;
+        let id = insert_unit(&mut tx, scope, new, now()).await?;
+        let unit = fetch_unit(&mut tx, scope, id).await?;
         commit(tx, context).await?;
         Ok(unit)
     }
@@ -558,29 +564,40 @@ fn worker_from(row: &DbRow) -> Result<Worker> {
     })
 }
 
-/// Bind the 18 detail columns, from `employee_number` to `asye_outcome_on`.
+/// Bind the 18 detail columns, from `employee_number` to `asye_outcome_on`, with `$bind`
+/// (`bind` on a query, `push_bind` on a row of a multi-row insert): one list for both, so a
+/// new column cannot be bound in one and forgotten in the other.
+macro_rules! bind_worker_details {
+    ($target:expr, $bind:ident, $details:expr) => {{
+        let d: &WorkerDetails = $details;
+        let qualification = d.qualification.as_ref();
+        let registration = d.registration.as_ref();
+        let asye = d.asye.as_ref();
+        $target
+            .$bind(d.employee_number.as_str())
+            .$bind(d.name.as_str())
+            .$bind(d.employment.code())
+            .$bind(d.started_on)
+            .$bind(d.left_on)
+            .$bind(d.unit.map(OrgUnitId::get))
+            .$bind(qualification.map(|q| q.title.as_str()))
+            .$bind(qualification.map(|q| q.institution.as_str()))
+            .$bind(qualification.map(|q| q.awarded_on))
+            .$bind(registration.map(|r| r.number.as_str()))
+            .$bind(registration.map(|r| r.status.code()))
+            .$bind(registration.and_then(|r| r.renewal_due))
+            .$bind(asye.and_then(|a| a.cohort()).map(|c| c.to_string()))
+            .$bind(asye.and_then(AsyeRecord::started_on))
+            .$bind(asye.and_then(AsyeRecord::assessor).map(WorkerId::get))
+            .$bind(asye.map(|a| a.status().code()))
+            .$bind(asye.and_then(AsyeRecord::outcome).map(|o| o.code()))
+            .$bind(asye.and_then(AsyeRecord::outcome_on))
+    }};
+}
+
+/// Bind the 18 detail columns to a query.
 fn bind_details<'q>(q: Query<'q>, d: &WorkerDetails) -> Query<'q> {
-    let qualification = d.qualification.as_ref();
-    let registration = d.registration.as_ref();
-    let asye = d.asye.as_ref();
-    q.bind(d.employee_number.as_str())
-        .bind(d.name.as_str())
-        .bind(d.employment.code())
-        .bind(d.started_on)
-        .bind(d.left_on)
-        .bind(d.unit.map(OrgUnitId::get))
-        .bind(qualification.map(|q| q.title.as_str()))
-        .bind(qualification.map(|q| q.institution.as_str()))
-        .bind(qualification.map(|q| q.awarded_on))
-        .bind(registration.map(|r| r.number.as_str()))
-        .bind(registration.map(|r| r.status.code()))
-        .bind(registration.and_then(|r| r.renewal_due))
-        .bind(asye.and_then(|a| a.cohort()).map(|c| c.to_string()))
-        .bind(asye.and_then(AsyeRecord::started_on))
-        .bind(asye.and_then(AsyeRecord::assessor).map(WorkerId::get))
-        .bind(asye.map(|a| a.status().code()))
-        .bind(asye.and_then(AsyeRecord::outcome).map(|o| o.code()))
-        .bind(asye.and_then(AsyeRecord::outcome_on))
+    bind_worker_details!(q, bind, d)
 }
 
 /// Check the worker's details and that what they refer to is in the scope.
@@ -1331,3 +1348,8 @@ impl CrossAuthorityReports for Backend {
             .collect()
     }
 }
+
+// Bulk imports, in their own file; a child module so it can use the helpers above (declared
+// last, so the macros above are in scope there).
+#[path = "bulk.rs"]
+mod bulk;
