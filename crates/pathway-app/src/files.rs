@@ -197,18 +197,18 @@ mod tests {
         let dir = temp_dir("refused");
         let files = EvidenceFiles::new(&dir, 16);
         let err = files.store_bytes(b"This text is longer than sixteen bytes.", "notes.txt").unwrap_err();
-        assert_eq!(err.code(), "file-too-large");
+        assert_eq!(err.code(), "file_too_large");
         assert!(err.to_string().starts_with("notes.txt: the file is 39 bytes"), "{err}");
-        assert_eq!(files.store_bytes(b"", "empty.pdf").unwrap_err().code(), "file-empty");
+        assert_eq!(files.store_bytes(b"", "empty.pdf").unwrap_err().code(), "file_empty");
         let err = files.store_bytes(b"MZ\x90\x00\x03\x00\x00\x00", "report.pdf").unwrap_err();
-        assert_eq!(err.code(), "file-type-not-accepted");
+        assert_eq!(err.code(), "file_type_not_accepted");
         assert!(!dir.exists(), "nothing refused was written");
 
         // From a path, the size is checked before reading.
         fs::create_dir_all(&dir).unwrap();
         let big = dir.join("big.txt");
         fs::write(&big, "x".repeat(100)).unwrap();
-        assert_eq!(files.store_path(&big).unwrap_err().code(), "file-too-large");
+        assert_eq!(files.store_path(&big).unwrap_err().code(), "file_too_large");
         let small = dir.join("small.txt");
         fs::write(&small, "a short note").unwrap();
         let stored = files.store_path(&small).unwrap();

@@ -206,15 +206,15 @@ impl ProgressionError {
     /// The stable code, for APIs and tests.
     pub fn code(&self) -> &'static str {
         match self {
-            ProgressionError::InvalidTransition { .. } => "invalid-transition",
-            ProgressionError::EvidenceIncomplete { .. } => "evidence-incomplete",
-            ProgressionError::NotPermitted { .. } => "not-permitted",
-            ProgressionError::AssignmentBlocked { .. } => "assignment-blocked",
-            ProgressionError::FormInvalid { .. } => "form-invalid",
-            ProgressionError::UnknownStep { .. } => "unknown-step",
-            ProgressionError::StepsOutstanding { .. } => "steps-outstanding",
-            ProgressionError::ReasonRequired { .. } => "reason-required",
-            ProgressionError::Invalid { .. } => "invalid-value",
+            ProgressionError::InvalidTransition { .. } => "invalid_transition",
+            ProgressionError::EvidenceIncomplete { .. } => "evidence_incomplete",
+            ProgressionError::NotPermitted { .. } => "not_permitted",
+            ProgressionError::AssignmentBlocked { .. } => "assignment_blocked",
+            ProgressionError::FormInvalid { .. } => "form_invalid",
+            ProgressionError::UnknownStep { .. } => "unknown_step",
+            ProgressionError::StepsOutstanding { .. } => "steps_outstanding",
+            ProgressionError::ReasonRequired { .. } => "reason_required",
+            ProgressionError::Invalid { .. } => "invalid_value",
             ProgressionError::Unavailable { .. } => "unavailable",
         }
     }

@@ -226,7 +226,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
         .expect("open");
     let id = opened.id;
     let err = progression.submit(&me(4, 11, "submitting"), id).await.expect_err("incomplete");
-    assert_eq!(err.code(), "evidence-incomplete");
+    assert_eq!(err.code(), "evidence_incomplete");
     assert!(err.to_string().contains("head of service authorisation"), "{err}");
     assert_eq!(progression.application(id).await.expect("read"), opened, "a refused command changes nothing");
 
@@ -338,7 +338,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
         "what is signed is what was shown"
     );
     let err = progression.make_effective(&hos(6, 30, 9, "early"), id).await.expect_err("not yet");
-    assert_eq!(err.code(), "invalid-transition");
+    assert_eq!(err.code(), "invalid_transition");
     let done = progression.make_effective(&hos(7, 1, 9, "payroll form sent"), id).await.expect("effective");
     assert_eq!(done.application.application.status(), Status::Effective);
 

@@ -62,7 +62,7 @@ async fn medway_nqsw_to_social_worker_on_asye_pass(db: &TestDb) {
         .recommend(&acting("M100", "worker", at(2025, 10, 2, 9), "me"), id, AsyeResult::Pass, "ready")
         .await
         .expect_err("own ASYE");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     p.recommend(&tm(2025, 10, 2, "final assessment"), id, AsyeResult::Pass, "Capable at ASYE level across the PCF.")
         .await
         .expect("recommend");

@@ -91,7 +91,7 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
             .assign(&lm(4, 3, "head of service for the interview"), id, step, "R103", "head-of-service")
             .await
             .expect_err("own head of service");
-        assert_eq!(err.code(), "assignment-blocked");
+        assert_eq!(err.code(), "assignment_blocked");
         assert!(err.to_string().starts_with("Xavier Hale is the worker's own Head of Service; "), "{err}");
         assert!(err.to_string().contains("needs an independent Head of Service"), "{err}");
     }
@@ -146,7 +146,7 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
     .await
     .expect("part 1");
     let err = p.refer_to_panel(&lm(4, 22, "interview booked"), id, None).await.expect_err("Part 2 outstanding");
-    assert_eq!(err.code(), "steps-outstanding");
+    assert_eq!(err.code(), "steps_outstanding");
     p.complete_step(&tm(4, 23, "Part 2 written"), id, "part-2", &report(Some("Part 2"), "Sam leads on complex cases."))
         .await
         .expect("part 2");

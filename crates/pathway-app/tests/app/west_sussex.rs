@@ -88,7 +88,7 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
         )
         .await
         .expect_err("only the chair records");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let stored = p
         .record_outcome(
             &chair(7, 10, "meets the senior social worker role description"),
@@ -126,7 +126,7 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
     assert_eq!(p.application(id).await.expect("read"), decided);
 
     let err = p.sign_off(&me(7, 11, "yay"), id, effective, None).await.expect_err("own sign-off");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     p.sign_off(&pm(7, 11, "panel approved"), id, effective, None).await.expect("sign off");
     let done = p.make_effective(&pm(9, 1, "post change form processed"), id).await.expect("effective");
 

@@ -235,9 +235,9 @@ impl FileRejected {
     /// A stable code for the API.
     pub const fn code(&self) -> &'static str {
         match self {
-            FileRejected::Empty => "file-empty",
-            FileRejected::TooLarge { .. } => "file-too-large",
-            FileRejected::UnrecognisedType => "file-type-not-accepted",
+            FileRejected::Empty => "file_empty",
+            FileRejected::TooLarge { .. } => "file_too_large",
+            FileRejected::UnrecognisedType => "file_type_not_accepted",
         }
     }
 }
@@ -453,7 +453,7 @@ mod tests {
     #[test]
     fn size_limit_says_how_big_and_how_big_is_allowed() {
         let err = check_size(31 * 1024 * 1024 + 200 * 1024, FileSizeLimit::DEFAULT).unwrap_err();
-        assert_eq!(err.code(), "file-too-large");
+        assert_eq!(err.code(), "file_too_large");
         assert!(err.to_string().starts_with("the file is 31.2 MB; the largest file you can upload is 20 MB"), "{err}");
         assert_eq!(check_file(b"", FileSizeLimit::DEFAULT), Err(FileRejected::Empty));
         assert_eq!(check_file(b"%PDF-1.4", FileSizeLimit::DEFAULT), Ok(MediaType::Pdf));

@@ -150,7 +150,7 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
     };
     let err = Application::open(&f, &by_manager, &line, &audit(&team_manager, at(2025, 3, 3, 9), "on their behalf"))
         .expect_err("the route does not let managers open it");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
 
     // The portfolio is not complete: submission is refused and says what is missing.
     let incomplete = EvidenceVerdict::missing(vec![
@@ -159,7 +159,7 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
     ]);
     let err =
         draft.submit(&incomplete, &audit(&worker, at(2025, 4, 1, 10), "portfolio ready")).expect_err("incomplete");
-    assert_eq!(err.code(), "evidence-incomplete");
+    assert_eq!(err.code(), "evidence_incomplete");
     assert!(err.to_string().contains("a second reflective summary"), "{err}");
 
     let submitted =
@@ -202,7 +202,7 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
     let err = all_present
         .record_outcome(id, &approve, &audit(&person(31, "Grace Lin", "head-of-service"), at(2025, 6, 12, 15), "ok"))
         .expect_err("only the chair records");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let decided_panel = ok(all_present.record_outcome(id, &approve, &sitting));
     assert_eq!(decided_panel.hearing(id).and_then(|h| h.outcome.as_ref()).map(|o| o.heard_by.len()), Some(3));
 
@@ -244,7 +244,7 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
     assert_eq!(change.starts_on, effective);
 
     let early = signed.make_effective(&audit(&head, at(2025, 6, 30, 9), "payroll form sent"));
-    assert_eq!(early.expect_err("not yet").code(), "invalid-transition");
+    assert_eq!(early.expect_err("not yet").code(), "invalid_transition");
     let done = ok(signed.make_effective(&audit(&head, at(2025, 7, 1, 9), "payroll form sent")));
     assert_eq!(done.status(), Status::Effective);
     let entry = done.record_change().expect("entry").to_timeline_entry();
@@ -332,13 +332,13 @@ fn rotherham_band_i_to_j_with_an_independent_head_of_service() {
     ));
     // The interview waits for Part 2.
     let err = app.refer_to_panel(None, &lm("interview booked", 4, 22)).expect_err("Part 2 outstanding");
-    assert_eq!(err.code(), "steps-outstanding");
+    assert_eq!(err.code(), "steps_outstanding");
     assert!(err.to_string().contains("Part 2"), "{err}");
     // Someone who is not on the step cannot complete it.
     let err = app
         .complete_step("part-2", &report(Some("Part 2"), "x"), &lm("doing it myself", 4, 22))
         .expect_err("not the team manager");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     // The wrong form is refused.
     let err = app
         .complete_step(
@@ -382,7 +382,7 @@ fn rotherham_band_i_to_j_with_an_independent_head_of_service() {
     assert_eq!(checks.len(), 3, "complexity, timeliness of assessments, contribution to others' development");
     let hos = |why: &str, d| audit(&r.other_head, t(5, d), why);
     let err = app.complete_step("case-file-audit", &audit_of(3, &checks), &hos("audit done", 19)).expect_err("3 files");
-    assert_eq!(err.code(), "form-invalid");
+    assert_eq!(err.code(), "form_invalid");
     assert!(err.to_string().contains("the audit needs 4 audited case files; 3 were recorded"), "{err}");
     let err = app
         .complete_step("case-file-audit", &audit_of(4, &checks[..2]), &hos("audit done", 19))
@@ -399,7 +399,7 @@ fn rotherham_band_i_to_j_with_an_independent_head_of_service() {
     let err = app
         .decide(&DecisionOutcome::Approved { feedback: None }, &audit(&r.worker, t(5, 21), "I approve"))
         .expect_err("own application");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let decided = ok(app.decide(&DecisionOutcome::Approved { feedback: None }, &lm("all steps met", 5, 21)));
 
     // Pay change: bottom of Band J (SCP 38); Band I SCP 37 has no confirmed NJC figure.
@@ -607,7 +607,7 @@ fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change() {
     let err = decided
         .sign_off(&f, &current, effective, None, &audit(&worker, at(2025, 7, 11, 9), "yay"))
         .expect_err("own sign-off");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let signed =
         ok(decided.sign_off(&f, &current, effective, None, &audit(&manager, at(2025, 7, 11, 9), "panel approved")));
     let effective_app = ok(signed.make_effective(&audit(&manager, at(2025, 9, 1, 9), "post change form processed")));
@@ -642,7 +642,7 @@ fn not_yet_approved_gives_feedback_and_a_resubmission_date_and_may_be_appealed()
             )
             .expect_err("not approved")
             .code(),
-        "invalid-transition"
+        "invalid_transition"
     );
 
     // Resubmission waits for the date.
@@ -666,7 +666,7 @@ fn not_yet_approved_gives_feedback_and_a_resubmission_date_and_may_be_appealed()
             &audit(&chair, at(2025, 8, 1, 9), "on reflection"),
         )
         .expect_err("same decision-maker");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let hos = person(230, "Kim Lowe", "head-of-service");
     let upheld = ok(appealed.decide_appeal(
         &DecisionOutcome::Approved { feedback: Some("The case study shows the leadership asked for.".into()) },
@@ -761,7 +761,7 @@ fn medway_nqsw_to_social_worker_on_asye_pass() {
     ));
     assert_eq!(p.status(), ProgrammeStatus::Recommended);
     let err = p.open_progression(&f, &a(&lead, 2025, 10, 3, "too soon")).expect_err("not moderated");
-    assert_eq!(err.code(), "invalid-transition");
+    assert_eq!(err.code(), "invalid_transition");
     let p = ok(p.moderate(&f, AsyeResult::Pass, &a(&lead, 2025, 10, 8, "moderation panel agreed")));
     assert_eq!(p.status(), ProgrammeStatus::Passed);
     let record = ok(p.asye_record());
@@ -822,7 +822,7 @@ fn a_bexley_asye_pass_goes_through_the_practice_educator_and_internal_moderation
         &a(&educator, 2025, 9, 3, "recommendation"),
     ));
     let err = p.moderate(&f, AsyeResult::Pass, &a(&educator, 2025, 9, 10, "agree")).expect_err("the panel decides");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let p = ok(p.moderate(&f, AsyeResult::Pass, &a(&panel_chair, 2025, 9, 10, "Internal Moderation Panel: pass")));
     let app = ok(p.open_progression(&f, &a(&panel_chair, 2025, 9, 10, "ASYE passed")));
     assert_eq!(app.route().id, RouteId::from("nqsw-to-level-2"));
@@ -857,7 +857,7 @@ fn bexley_asye_extension_is_refused_without_an_extenuating_reason() {
     let a = audit(&educator, at(2025, 6, 1, 9), "needs more time");
     for reason in [None, Some("   ")] {
         let err = p.extend(&f, 3, reason, &a).expect_err("no extenuating reason");
-        assert_eq!(err.code(), "not-permitted");
+        assert_eq!(err.code(), "not_permitted");
         assert!(
             err.to_string().contains("Bexley's ASYE cannot be extended except for extenuating circumstances"),
             "{err}"
@@ -903,7 +903,7 @@ fn an_invalid_transition_changes_nothing_and_says_why() {
         let err = result.err().unwrap_or_else(|| panic!("{what} should be refused on a draft"));
         assert!(!err.to_string().is_empty(), "{what}");
         assert!(
-            ["invalid-transition", "reason-required", "unknown-step", "not-permitted"].contains(&err.code()),
+            ["invalid_transition", "reason_required", "unknown_step", "not_permitted"].contains(&err.code()),
             "{what}: {} {err}",
             err.code()
         );
@@ -982,7 +982,7 @@ fn rotherham_external_applicant_two_years_qualified_must_have_completed_the_asye
     let err = appointment::appoint(&f, &"level-2".into(), &passed, on, None, &a).expect_err("point not chosen");
     assert!(err.to_string().contains("assessed at interview"), "{err}");
     let err = appointment::appoint(&f, &"level-2".into(), &recent, on, Some("33"), &a).expect_err("no ASYE");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let appointed = ok(appointment::appoint(&f, &"level-2".into(), &passed, on, Some("33"), &a));
     assert_eq!(appointed.record_change.grade, Some("band-h".into()));
     assert_eq!(appointed.record_change.point.as_ref().map(|p| p.as_str()), Some("33"));
@@ -1029,7 +1029,7 @@ fn rotherham_asye_pass_needs_the_final_assessment_and_the_own_locality_managers_
     let err = app
         .decide(&DecisionOutcome::Approved { feedback: None }, &a(&own_lm, 2025, 9, 9, "approve"))
         .expect_err("final assessment outstanding");
-    assert_eq!(err.code(), "steps-outstanding");
+    assert_eq!(err.code(), "steps_outstanding");
     let app = ok(app.complete_step(
         "final-assessment",
         &report(None, "Joint final assessment: capable at ASYE level."),
@@ -1049,7 +1049,7 @@ fn rotherham_asye_pass_needs_the_final_assessment_and_the_own_locality_managers_
     let current = position("level-1", Some("band-g"), Some("29"));
     let err =
         decided.sign_off(&f, &current, date(2025, 10, 1), None, &a(&tm, 2025, 9, 11, "x")).expect_err("wrong role");
-    assert_eq!(err.code(), "not-permitted");
+    assert_eq!(err.code(), "not_permitted");
     let signed = ok(decided.sign_off(&f, &current, date(2025, 10, 1), None, &a(&own_lm, 2025, 9, 11, "signed off")));
     let change = signed.record_change().expect("change");
     assert_eq!((change.grade.clone(), change.reason), (Some("band-h".into()), ChangeReason::AsyeCompleted));
