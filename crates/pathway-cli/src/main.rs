@@ -50,6 +50,10 @@ enum Command {
     /// Panels: convene, list applications, attendance, conflicts, outcomes.
     #[command(subcommand)]
     Panel(commands::panel::PanelCommand),
+    /// The ASYE year: start in an intake, reviews, caseload, development time, extension,
+    /// recommendation, moderation (a pass opens the automatic route).
+    #[command(subcommand)]
+    Asye(commands::asye::AsyeCommand),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
         Command::Portfolio(c) => commands::portfolio::run(c),
         Command::Application(c) => commands::application::run(c),
         Command::Panel(c) => commands::panel::run(c),
+        Command::Asye(c) => commands::asye::run(c),
     };
     match result {
         Ok(code) => code,

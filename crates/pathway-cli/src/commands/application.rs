@@ -15,7 +15,7 @@ use pathway_core::application::{
     ApplicationId, DecisionOutcome, PayChangePreview, StepCompletion, StepOutcome, StepStatus,
 };
 use pathway_core::framework::RouteId;
-use pathway_store::{AuditEvent, PanelId, StoredApplication};
+use pathway_store::{AsyeProgrammeId, AuditEvent, PanelId, StoredApplication};
 use serde::de::DeserializeOwned;
 
 use super::db::{block_on, open};
@@ -64,12 +64,17 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 /// Parse an application id.
 pub fn parse_application(s: &str) -> Result<ApplicationId, String> {
-    positive(s, "application").map(ApplicationId::new)
+    positive(s, "an application").map(ApplicationId::new)
 }
 
 /// Parse a panel id.
 pub fn parse_panel(s: &str) -> Result<PanelId, String> {
-    positive(s, "panel").map(PanelId::new)
+    positive(s, "a panel").map(PanelId::new)
+}
+
+/// Parse an ASYE programme id.
+pub fn parse_programme(s: &str) -> Result<AsyeProgrammeId, String> {
+    positive(s, "an ASYE programme").map(AsyeProgrammeId::new)
 }
 
 fn positive(s: &str, what: &str) -> Result<i64, String> {
@@ -252,6 +257,42 @@ pub enum ApplicationCommand {
     MakeEffective(Change),
     /// Withdraw before a decision.
     Withdraw(Change),
+    /// Appeal a decision that did not approve (the worker), giving the grounds.
+    Appeal {
+        #[command(flatten)]
+        who: Who,
+        /// The application.
+        #[arg(value_parser = parse_application)]
+        id: ApplicationId,
+        /// The grounds of the appeal.
+        #[arg(long)]
+        grounds: String,
+        /// Print the application as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decide an appeal (someone other than whoever made the original decision).
+    DecideAppeal {
+        #[command(flatten)]
+        who: Who,
+        /// The application.
+        #[arg(value_parser = parse_application)]
+        id: ApplicationId,
+        /// The decision on appeal: approved, not-yet-approved or rejected.
+        #[arg(long)]
+        outcome: String,
+        /// Feedback for the worker (required unless approved).
+        #[arg(long)]
+        feedback: Option<String>,
+        /// For "not yet approved": the first day the worker may resubmit.
+        #[arg(long, value_parser = parse_date)]
+        resubmit_from: Option<NaiveDate>,
+        /// Print the application as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reopen a "not yet approved" application for resubmission, once its date has come.
+    Reopen(Change),
     /// Show one application: status, steps, decision, sign-off.
     Show {
         /// The authority.
@@ -402,6 +443,14 @@ async fn run_with(pathway: &pathway_app::service::Pathway, c: ApplicationCommand
         A::Withdraw(c) => {
             (progression(pathway, &c.who.authority).await?.withdraw(&c.who.acting(), c.id).await?, c.json)
         }
+        A::Appeal { who, id, grounds, json } => {
+            (progression(pathway, &who.authority).await?.appeal(&who.acting(), id, &grounds).await?, json)
+        }
+        A::DecideAppeal { who, id, outcome, feedback, resubmit_from, json } => {
+            let outcome = decision(Some(&outcome), feedback, resubmit_from)?;
+            (progression(pathway, &who.authority).await?.decide_appeal(&who.acting(), id, &outcome).await?, json)
+        }
+        A::Reopen(c) => (progression(pathway, &c.who.authority).await?.reopen(&c.who.acting(), c.id).await?, c.json),
         A::Show { authority, id, json } => (progression(pathway, &authority).await?.application(id).await?, json),
         A::List { authority, worker, json } => {
             let all = progression(pathway, &authority).await?.applications(worker.as_deref()).await?;

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 pub mod application;
+pub mod asye;
 pub mod db;
 pub mod eligibility;
 pub mod framework;

@@ -117,9 +117,9 @@ fn with<'a>(mut head: Vec<&'a str>, tail: &[&'a str]) -> Vec<&'a str> {
     head
 }
 
-#[test]
-fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
-    let s = west_sussex();
+/// Alex Morgan (W100) applies for senior social worker; the July panel hears it and records
+/// `outcome` (a decision as JSON), which the application then takes. Returns its id.
+fn through_the_july_panel(s: &Scratch, outcome: &str) -> String {
     let opened = s.json(&with(
         vec!["application", "open"],
         &[
@@ -143,7 +143,7 @@ fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
                     {"employee_number": "W121", "role": "practice-manager"}],
         "quorum": {"members": 2, "chair": true}}"#;
     let o = run_with_stdin(
-        &s,
+        s,
         &with(vec!["panel", "convene", "--input", "-", "--json"], &chair("July panel", "2025-06-20T14:00:00Z")),
         convene,
     );
@@ -163,14 +163,24 @@ fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
         vec!["panel", "attendance", "--panel", panel_id, "--present", "W120,W121", "--json"],
         &chair("attendance", "2025-07-10T14:00:00Z"),
     ));
-    std::fs::write(s.0.join("approve.json"), r#"{"outcome": "approved"}"#).expect("write");
+    std::fs::write(s.0.join("outcome.json"), outcome).expect("write");
     let decided_panel = s.json(&with(
-        vec!["panel", "outcome", "--panel", panel_id, "--application", id, "--input", "approve.json", "--json"],
+        vec!["panel", "outcome", "--panel", panel_id, "--application", id, "--input", "outcome.json", "--json"],
         &chair("meets the senior social worker role description", "2025-07-10T15:00:00Z"),
     ));
-    assert_eq!(decided_panel["panel"]["hearings"][0]["outcome"]["outcome"]["outcome"], "approved");
+    let recorded: serde_json::Value = serde_json::from_str(outcome).expect("outcome JSON");
+    assert_eq!(decided_panel["panel"]["hearings"][0]["outcome"]["outcome"]["outcome"], recorded["outcome"]);
     let decided = s.json(&["application", "decide", "--authority", "west-sussex", id, "--panel", panel_id, "--json"]);
     assert_eq!(decided["application"]["status"], "decided");
+    id.to_owned()
+}
+
+#[test]
+fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
+    let s = west_sussex();
+    let id = through_the_july_panel(&s, r#"{"outcome": "approved"}"#);
+    let id = id.as_str();
+    let pm = |why, at| who("W110", "practice-manager", why, at);
 
     // The pay change before sign-off, as JSON and as text.
     let preview = s.json(&[
@@ -242,7 +252,7 @@ fn a_refused_command_says_why_exits_non_zero_and_changes_nothing() {
     ));
     assert!(!o.status.success());
     assert!(
-        stderr(&o).starts_with("error[invalid-transition]: cannot decide an application that is a draft"),
+        stderr(&o).starts_with("error[invalid_transition]: cannot decide an application that is a draft"),
         "{}",
         stderr(&o)
     );
@@ -320,7 +330,7 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     };
     // A file whose bytes are not an accepted type is refused, whatever its name.
     let o = s.run(&add(&["--file", "fake.pdf"]));
-    assert!(stderr(&o).starts_with("error[file-type-not-accepted]: fake.pdf:"), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error[file_type_not_accepted]: fake.pdf:"), "{}", stderr(&o));
     let item = s.json(&add(&["--file", "summary.pdf", "--json"]));
     let id = item["item"]["id"].as_i64().expect("id").to_string();
     let sha = item["item"]["files"][0]["sha256"].as_str().expect("sha").to_owned();
@@ -380,4 +390,158 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     ));
     assert_eq!(edited["item"]["anonymisation"]["status"], "not-checked");
     assert_eq!(edited["meta"]["version"], 4);
+}
+
+#[test]
+fn a_medway_asye_is_run_from_the_command_line_and_its_pass_opens_the_transfer_to_social_worker() {
+    let s = Scratch::new("asye");
+    seed(
+        &s,
+        "medway",
+        &[(UnitKind::Service, "Children's Services", None), (UnitKind::Team, "Assessment Team", Some(0))],
+        &[
+            ("M100", "Mo Khan", 1, Some(("nqsw", None, None)), None),
+            ("M200", "Pat Osei", 0, None, Some("practice-development-lead")),
+            ("M210", "Sue Hart", 1, None, Some("team-manager")),
+        ],
+    );
+    let who = |number: &'static str, role: &'static str, why: &'static str, at: &'static str| {
+        vec!["--authority", "medway", "--as", number, "--role", role, "--why", why, "--at", at]
+    };
+    let lead = |why, at| who("M200", "practice-development-lead", why, at);
+    let tm = |why, at| who("M210", "team-manager", why, at);
+
+    // Medway takes October and April cohorts only: a January start is refused, and says so.
+    let o = s.run(&with(
+        vec!["asye", "start", "--worker", "M100", "--starts-on", "2025-01-06"],
+        &lead("new starter", "2024-12-01T10:00:00Z"),
+    ));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("October and April"), "{}", stderr(&o));
+
+    let started = s.json(&with(
+        vec!["asye", "start", "--worker", "M100", "--starts-on", "2024-10-01", "--nine-month-review", "--json"],
+        &lead("October cohort", "2024-10-01T10:00:00Z"),
+    ));
+    let id = started["id"].as_i64().expect("id").to_string();
+    let id = id.as_str();
+    let months: Vec<i64> = started["programme"]["reviews"]
+        .as_array()
+        .expect("reviews")
+        .iter()
+        .filter_map(|r| r["months"].as_i64())
+        .collect();
+    assert_eq!(months, [3, 6, 9, 12], "reviews at 3, 6, the optional 9, and the final one at 12 months");
+
+    s.json(&with(
+        vec!["asye", "caseload", "--programme", id, "--on", "2024-10-14", "--cases", "6", "--json"],
+        &tm("supervision", "2024-10-14T10:00:00Z"),
+    ));
+    s.json(&with(
+        vec!["asye", "development-time", "--programme", id, "--on", "2024-11-05", "--minutes", "180"],
+        &[
+            vec!["--activity", "Cohort workshop: direct work with children", "--json"],
+            tm("workshop", "2024-11-05T10:00:00Z"),
+        ]
+        .concat(),
+    ));
+    for (months, held_on, at) in [
+        ("3", "2025-01-06", "2025-01-06T10:00:00Z"),
+        ("6", "2025-04-01", "2025-04-01T10:00:00Z"),
+        ("9", "2025-07-01", "2025-07-01T10:00:00Z"),
+        ("12", "2025-10-01", "2025-10-01T10:00:00Z"),
+    ] {
+        s.json(&with(
+            vec![
+                "asye",
+                "review",
+                "--programme",
+                id,
+                "--months",
+                months,
+                "--progress",
+                "on-track",
+                "--held-on",
+                held_on,
+            ],
+            &[vec!["--summary", "Meeting the PCF at ASYE level", "--json"], tm("review", at)].concat(),
+        ));
+    }
+    // The worker cannot recommend themselves: refused, nothing changes.
+    let show = || s.json(&["asye", "show", "--authority", "medway", id, "--json"]);
+    let before = show();
+    let o = s.run(&with(
+        vec!["asye", "recommend", "--programme", id, "--result", "pass", "--rationale", "ready"],
+        &who("M100", "worker", "me", "2025-10-02T09:00:00Z"),
+    ));
+    assert!(stderr(&o).starts_with("error[not_permitted]"), "{}", stderr(&o));
+    assert_eq!(show(), before, "nothing changed");
+
+    s.json(&with(
+        vec!["asye", "recommend", "--programme", id, "--result", "pass", "--json"],
+        &[vec!["--rationale", "Capable at ASYE level across the PCF."], tm("final assessment", "2025-10-02T10:00:00Z")]
+            .concat(),
+    ));
+    let moderated = s.json(&with(
+        vec!["asye", "moderate", "--programme", id, "--result", "pass", "--json"],
+        &lead("moderation agreed", "2025-10-08T10:00:00Z"),
+    ));
+    assert_eq!(moderated["programme"]["programme"]["status"], "passed");
+    let opened = &moderated["opened"];
+    assert_eq!(opened["application"]["route"]["id"], "nqsw-to-social-worker", "{opened}");
+
+    let text = stdout(&s.run(&["asye", "show", "--authority", "medway", id]));
+    for line in [
+        "Mo Khan — 2024-10 cohort, 2024-10-01 to 2025-10-01 (12 months); passed",
+        "12 months (final review, due 2025-10-01): held 2025-10-01 by Sue Hart: on track",
+        "Caseload: 6 cases on 2024-10-14 (protected)",
+        "Development time: 3h 00m over 1 sessions",
+        "Moderation: pass by Pat Osei",
+        "Pat Osei (practice-development-lead): moderation: pass — moderation agreed",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn a_worker_not_yet_approved_appeals_and_someone_else_decides_the_appeal() {
+    let s = west_sussex();
+    let not_yet = r#"{"outcome": "not-yet-approved", "feedback": "Show more on supervision of others.",
+        "resubmit_from": "2026-01-05"}"#;
+    let id = through_the_july_panel(&s, not_yet);
+    let id = id.as_str();
+    let show = || s.json(&["application", "show", "--authority", "west-sussex", id, "--json"]);
+
+    // Reopening before the resubmission date is refused and says when.
+    let o = s.run(&with(vec!["application", "reopen", id], &who("W100", "worker", "again", "2025-08-01T09:00:00Z")));
+    assert!(stderr(&o).contains("from 2026-01-05"), "{}", stderr(&o));
+    // Only the worker appeals.
+    let o = s.run(&with(
+        vec!["application", "appeal", id, "--grounds", "x"],
+        &who("W110", "practice-manager", "appeal", "2025-07-20T09:00:00Z"),
+    ));
+    assert!(stderr(&o).starts_with("error[not_permitted]"), "{}", stderr(&o));
+
+    let appealed = s.json(&with(
+        vec!["application", "appeal", id, "--grounds", "The panel did not read my second case study.", "--json"],
+        &who("W100", "worker", "appeal", "2025-07-20T09:00:00Z"),
+    ));
+    assert_eq!(appealed["application"]["status"], "under-appeal");
+    let before = show();
+    // The chair who decided cannot decide the appeal; nothing changes when refused.
+    let o = s.run(&with(
+        vec!["application", "decide-appeal", id, "--outcome", "approved"],
+        &who("W120", "group-manager", "appeal", "2025-08-01T09:00:00Z"),
+    ));
+    assert!(stderr(&o).starts_with("error[not_permitted]: Jo Marsh made the decision under appeal"), "{}", stderr(&o));
+    assert_eq!(show(), before);
+
+    let upheld = s.json(&with(
+        vec!["application", "decide-appeal", id, "--outcome", "approved", "--json"],
+        &who("W121", "practice-manager", "the second case study shows it", "2025-08-01T09:00:00Z"),
+    ));
+    assert_eq!(upheld["application"]["status"], "decided");
+    assert_eq!(upheld["application"]["decision"]["on_appeal"], true);
+    let history = stdout(&s.run(&["application", "history", "--authority", "west-sussex", id]));
+    assert!(history.contains("Ravi Nair (practice-manager)"), "{history}");
 }
