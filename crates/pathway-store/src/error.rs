@@ -134,6 +134,8 @@ fn duplicate_of(message: &str) -> &'static str {
         "another worker in this authority already has that Social Work England number"
     } else if message.contains("starts_on") || message.contains("one_per_day") {
         "the worker already has a timeline entry starting that day"
+    } else if message.contains("applications_one_under_way") || message.contains("applications.route_id") {
+        "the worker already has an application under way for that route; continue that one"
     } else if message.contains("authorities") {
         "an authority with that id already exists"
     } else {

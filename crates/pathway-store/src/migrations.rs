@@ -30,6 +30,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0002_progression.sql"),
         postgres: include_str!("../migrations/postgres/0002_progression.sql"),
     },
+    Step {
+        version: 3,
+        description: "one application under way",
+        sqlite: include_str!("../migrations/sqlite/0003_one_application_under_way.sql"),
+        postgres: include_str!("../migrations/postgres/0003_one_application_under_way.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -29,6 +29,7 @@ crate::stories!(
     an_effective_application_and_its_timeline_entry_are_one_transaction,
     panels_and_asye_programmes_round_trip_and_a_pass_opens_the_progression,
     the_audit_trail_says_who_did_what_when_and_why,
+    a_worker_has_one_application_under_way_per_route_even_when_two_requests_race,
 );
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -553,4 +554,24 @@ async fn the_audit_trail_says_who_did_what_when_and_why(store: Store) {
     let detail: serde_json::Value = serde_json::from_str(&trail[3].detail).expect("json");
     assert_eq!(detail["change"], "assigned");
     assert_eq!(detail["step"], "locality-manager-assessment");
+}
+
+/// The app layer checks before opening; the database holds the line when two requests race.
+async fn a_worker_has_one_application_under_way_per_route_even_when_two_requests_race(store: Store) {
+    let r = rotherham(&store).await;
+    let app = rotherham_in_assessment(&r);
+    let first = store.create_application(&r.scope, &app).await.expect("create");
+    let err = store.create_application(&r.scope, &app).await.expect_err("a second under way");
+    assert_eq!(err.code(), "conflict");
+    assert!(err.to_string().contains("already has an application under way for that route"), "{err}");
+    assert_eq!(store.applications(&r.scope, Some(r.worker.person)).await.expect("list").len(), 1, "nothing added");
+
+    // Once withdrawn, it no longer stands in the way; of two racing opens, exactly one lands.
+    let withdrawn = ok(first.application.withdraw(&audit(&r.worker, at(2025, 4, 5, 9), "moving team")));
+    store.save_application(&r.scope, first.id, &withdrawn, first.meta.version).await.expect("withdraw");
+    let (a, b) = tokio::join!(store.create_application(&r.scope, &app), store.create_application(&r.scope, &app));
+    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1, "{a:?} {b:?}");
+    let refused = a.err().or(b.err()).expect("one refused");
+    assert_eq!(refused.code(), "conflict", "{refused}");
+    assert_eq!(store.applications(&r.scope, Some(r.worker.person)).await.expect("list").len(), 2);
 }
