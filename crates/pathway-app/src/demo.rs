@@ -9,7 +9,8 @@ use pathway_core::framework::{CriterionKind, Framework, FrameworkId, GradeId, Le
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AuthorityId, AwardKind, ChangeReason,
     EmployeeNumber, EmploymentType, GoalStatus, InvalidValue, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
-    NewTimelineEntry, Note, PersonName, Qualification, RegistrationStatus, SweNumber, SweRegistration, UnitKind,
+    NewTimelineEntry, Note, PersonName, Probation, ProbationStatus, Qualification, RegistrationStatus, SweNumber,
+    SweRegistration, UnitKind,
 };
 
 /// How much demo data to make.
@@ -64,6 +65,8 @@ pub struct DemoWorker {
     pub registration: SweRegistration,
     /// ASYE record, where they did one here or elsewhere.
     pub asye: Option<AsyeRecord>,
+    /// Six months' probation from the start, for employees (agency staff have none here).
+    pub probation: Option<Probation>,
     /// Level, grade and point history, oldest first.
     pub timeline: Vec<NewTimelineEntry>,
     /// Awards completed.
@@ -103,7 +106,7 @@ impl DemoWorker {
                 self.appraisals.iter().map(|a| (a.held_on, a.outcome)),
                 today,
             ),
-            probation_complete: Some(self.started_on.checked_add_months(Months::new(6)).is_some_and(|d| d <= today)),
+            probation_complete: self.probation.map(|p| p.complete_on(today)),
         })
     }
 }
@@ -600,12 +603,24 @@ fn worker(
         qualification,
         registration,
         asye,
+        probation: probation(employment, started_on, today),
         timeline,
         awards,
         appraisals,
         goals,
         manages,
     })
+}
+
+/// Six months from the start: completed once that day has passed, else under way. Agency
+/// workers serve no probation with the authority.
+fn probation(employment: EmploymentType, started_on: NaiveDate, today: NaiveDate) -> Option<Probation> {
+    if employment == EmploymentType::Agency {
+        return None;
+    }
+    let ends_on = started_on.checked_add_months(Months::new(6))?;
+    let status = if ends_on <= today { ProbationStatus::Completed } else { ProbationStatus::InProgress };
+    Some(Probation { status, ends_on: Some(ends_on) })
 }
 
 #[cfg(test)]

@@ -81,6 +81,8 @@ pub fn worker_row(
             Column::AsyeStatus => asye.map(|a| a.status().to_string()).unwrap_or_default(),
             Column::AsyeOutcome => asye.and_then(AsyeRecord::outcome).map(|o| o.to_string()).unwrap_or_default(),
             Column::AsyeOutcomeDate => date(asye.and_then(AsyeRecord::outcome_on)),
+            Column::ProbationStatus => d.probation.map(|p| p.status.to_string()).unwrap_or_default(),
+            Column::ProbationEndDate => date(d.probation.and_then(|p| p.ends_on)),
             Column::Level => entry
                 .map(|e| {
                     f.and_then(|f| f.level(&e.entry.level))
@@ -230,6 +232,8 @@ pub fn template(format: SheetFormat, framework: &Framework) -> Result<Vec<u8>, A
                 Column::AsyeStatus => "completed",
                 Column::AsyeOutcome => "passed",
                 Column::AsyeOutcomeDate => "2022-10-03",
+                Column::ProbationStatus => "completed",
+                Column::ProbationEndDate => "2022-03-06",
                 Column::Level => level.map(|l| l.name.as_str()).unwrap_or(""),
                 Column::LevelSince => "2022-10-03",
                 Column::Grade => grade.map(|g| g.name.as_str()).unwrap_or(""),

@@ -16,8 +16,8 @@ use pathway_core::framework::{Framework, Grade, Level};
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, AwardKind, ChangeReason,
     EmployeeNumber, EmploymentType, InvalidValue, Name, NewAppraisal, NewAward, NewOrgUnit, NewTimelineEntry,
-    NewWorker, NewWorkerRecord, Note, OrgUnit, OrgUnitId, PersonName, Qualification, RegistrationStatus, SweNumber,
-    SweRegistration, UnitKind, WorkerDetails,
+    NewWorker, NewWorkerRecord, Note, OrgUnit, OrgUnitId, PersonName, Probation, ProbationStatus, Qualification,
+    RegistrationStatus, SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 use pathway_store::{AuthorityScope, BulkImport, ImportedWorker, Organisation, Store, StoreError, Workforce};
 use serde::Serialize;
@@ -91,6 +91,10 @@ columns! {
     AsyeOutcome = "asye_outcome", false, "passed, failed, nqsw-portfolio-pre-2013 or asye-exempt",
         "How the ASYE ended, or the equivalent held.";
     AsyeOutcomeDate = "asye_outcome_date", false, "date", "When the ASYE ended; needed with asye_outcome.";
+    ProbationStatus = "probation_status", false, "in-progress, extended, completed or not-completed",
+        "Where the worker's probation stands, where the framework asks (Bexley: ASYE and probation).";
+    ProbationEndDate = "probation_end_date", false, "date",
+        "The day probation ended, or is due to end; needed when it is completed or not completed.";
     Level = "level", false, "a level of the authority's framework",
         "Current level (role) on the ladder: its id, printed name or an alias. Blank for staff not on the ladder.";
     LevelSince = "level_since", false, "date", "The day the worker started the current level; if blank, start_date.";
@@ -754,6 +758,27 @@ impl Checker<'_> {
             None
         };
 
+        let probation_status = r.value(C::ProbationStatus, |t| t.parse::<ProbationStatus>());
+        let probation_ends_on = r.date(C::ProbationEndDate);
+        let probation = match probation_status {
+            Some(status) => {
+                let p = Probation { status, ends_on: probation_ends_on };
+                match p.check() {
+                    Ok(()) => Some(p),
+                    Err(e) => {
+                        r.problem(C::ProbationEndDate, "", e.reason);
+                        None
+                    }
+                }
+            }
+            None => {
+                if r.has(C::ProbationEndDate) && !r.has(C::ProbationStatus) {
+                    r.problem(C::ProbationStatus, "", "give the probation status with its end date (in-progress...)");
+                }
+                None
+            }
+        };
+
         let level = r.parsed(C::Level, |t| self.framework.find_level(t).ok_or_else(|| self.level_problem(t)));
         let level_since = r.date(C::LevelSince);
         let grade: Option<&Grade> = match (r.cell(C::Grade), level) {
@@ -870,6 +895,7 @@ impl Checker<'_> {
             qualification,
             registration,
             asye,
+            probation,
         };
         let appraisals = match (appraisal_on, appraisal_outcome) {
             (Some(held_on), Some(outcome)) => vec![NewAppraisal { held_on, reviewer: None, outcome, summary: None }],

@@ -214,6 +214,7 @@ impl Pathway {
                 details.qualification = Some(w.qualification.clone());
                 details.registration = Some(w.registration.clone());
                 details.asye = w.asye.clone();
+                details.probation = w.probation;
                 NewWorkerRecord {
                     worker: NewWorker { details, timeline: w.timeline.clone() },
                     awards: w.awards.clone(),

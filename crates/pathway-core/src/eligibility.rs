@@ -84,7 +84,7 @@ impl WorkerFacts {
                 record.appraisals.iter().map(|a| (a.appraisal.held_on, a.appraisal.outcome)),
                 today,
             ),
-            probation_complete: None,
+            probation_complete: details.probation.map(|p| p.complete_on(today)),
         })
     }
 }

@@ -337,6 +337,49 @@ coded!(
 );
 
 coded!(
+    /// Where a worker's probation stands (Bexley: NQSWs transfer to the main grade once the
+    /// ASYE *and* probation are complete).
+    ProbationStatus, "probation status" {
+        /// Under way.
+        InProgress = "in-progress",
+        /// Extended beyond its normal length.
+        Extended = "extended",
+        /// Completed successfully.
+        Completed = "completed",
+        /// Ended without being completed.
+        NotCompleted = "not-completed",
+    }
+);
+
+/// A worker's probation: where it stands and the day it ended or is due to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Probation {
+    /// Where it stands.
+    pub status: ProbationStatus,
+    /// The day it ended (completed, not completed) or is due to end (in progress, extended).
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl Probation {
+    /// A probation that has ended needs the day it ended.
+    pub fn check(&self) -> Result<(), InvalidValue> {
+        match (self.status, self.ends_on) {
+            (ProbationStatus::Completed | ProbationStatus::NotCompleted, None) => Err(InvalidValue::new(
+                "probation end date",
+                "(none)",
+                format!("a probation that is {} needs the day it ended", self.status),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether it was complete on `on`: not while it runs, nor if it ended without completion.
+    pub fn complete_on(&self, on: NaiveDate) -> bool {
+        self.status == ProbationStatus::Completed && self.ends_on.is_some_and(|d| d <= on)
+    }
+}
+
+coded!(
     /// How a worker's ASYE ended, including the equivalents frameworks may accept.
     AsyeOutcome, "ASYE outcome" {
         /// Passed the ASYE.
@@ -1004,6 +1047,8 @@ pub struct WorkerDetails {
     pub registration: Option<SweRegistration>,
     /// Their ASYE or its equivalent.
     pub asye: Option<AsyeRecord>,
+    /// Their probation, where recorded.
+    pub probation: Option<Probation>,
 }
 
 impl WorkerDetails {
@@ -1024,6 +1069,7 @@ impl WorkerDetails {
             qualification: None,
             registration: None,
             asye: None,
+            probation: None,
         }
     }
 
@@ -1037,6 +1083,9 @@ impl WorkerDetails {
                 left.to_string(),
                 format!("is before the start date ({})", self.started_on),
             ));
+        }
+        if let Some(p) = &self.probation {
+            p.check()?;
         }
         Ok(())
     }

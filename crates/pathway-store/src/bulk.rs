@@ -27,7 +27,7 @@ use super::{
 use crate::api::{AuthorityScope, BulkImport, ImportOutcome, ImportedWorker};
 use crate::error::{Result, StoreError};
 
-/// Workers per chunk: 500 workers of 21 parameters stay well under both databases' limits on
+/// Workers per chunk: 500 workers of 24 parameters stay well under both databases' limits on
 /// bound parameters in one statement (SQLite 32,766; PostgreSQL 65,535).
 const CHUNK: usize = 500;
 /// Most parameters put in one statement.
@@ -227,13 +227,11 @@ async fn insert_chunk<W: Arriving>(
     now: DateTime<Utc>,
     first_chunk: bool,
 ) -> Result<Vec<WorkerId>> {
-    let mut q = QueryBuilder::<Db>::new(
-        "INSERT INTO workers (authority_id, employee_number, name, employment, started_on, left_on, unit_id,
-             qualification_title, qualification_institution, qualified_on,
-             swe_number, swe_status, swe_renewal_due,
-             asye_cohort, asye_started_on, asye_assessor_id, asye_status, asye_outcome, asye_outcome_on,
-             version, created_at, updated_at) ",
-    );
+    let mut q = QueryBuilder::<Db>::new(concat!(
+        "INSERT INTO workers (authority_id, ",
+        worker_detail_columns!(),
+        ", version, created_at, updated_at) "
+    ));
     q.push_values(details, |mut row, d| {
         row.push_bind(scope.as_str());
         push_details(&mut row, d);
@@ -362,7 +360,7 @@ async fn insert_chunk<W: Arriving>(
     Ok(ids)
 }
 
-/// The 18 detail columns, from `employee_number` to `asye_outcome_on` (as `bind_details`).
+/// The 20 detail columns (`worker_detail_columns!`), as `bind_details` binds them.
 fn push_details(row: &mut Separated<'_, Db, &'static str>, d: &WorkerDetails) {
     bind_worker_details!(row, push_bind, d);
 }

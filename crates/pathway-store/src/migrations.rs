@@ -36,6 +36,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0003_one_application_under_way.sql"),
         postgres: include_str!("../migrations/postgres/0003_one_application_under_way.sql"),
     },
+    Step {
+        version: 4,
+        description: "probation",
+        sqlite: include_str!("../migrations/sqlite/0004_probation.sql"),
+        postgres: include_str!("../migrations/postgres/0004_probation.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -14,9 +14,9 @@ use pathway_core::framework::{FrameworkId, GradeId, LevelId};
 use pathway_core::workforce::{
     AppraisalId, AppraisalRecord, AsyeParts, AsyeRecord, Authority, AuthorityId, Award, AwardId, DevelopmentGoal,
     EmployeeNumber, GoalId, InvalidValue, LineManagement, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
-    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, OrgUnitId, Post, PostId, Qualification,
-    RecordMeta, SweRegistration, Timeline, TimelineEntry, TimelineEntryId, Version, Worker, WorkerDetails, WorkerId,
-    WorkerRecord, parse_role,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, OrgUnitId, Post, PostId, Probation,
+    Qualification, RecordMeta, SweRegistration, Timeline, TimelineEntry, TimelineEntryId, Version, Worker,
+    WorkerDetails, WorkerId, WorkerRecord, parse_role,
 };
 use sqlx::{Database, Row};
 
@@ -503,14 +503,21 @@ impl Organisation for Backend {
 // ---------------------------------------------------------------------------------------
 // Workers
 
-/// The worker columns, in the order `worker_from` and the binds below expect.
-macro_rules! worker_columns {
+/// The 20 detail columns, in the order `bind_worker_details!` binds them.
+macro_rules! worker_detail_columns {
     () => {
-        "id, authority_id, employee_number, name, employment, started_on, left_on, unit_id,
+        "employee_number, name, employment, started_on, left_on, unit_id,
          qualification_title, qualification_institution, qualified_on,
          swe_number, swe_status, swe_renewal_due,
          asye_cohort, asye_started_on, asye_assessor_id, asye_status, asye_outcome, asye_outcome_on,
-         version, created_at, updated_at"
+         probation_status, probation_ends_on"
+    };
+}
+
+/// The worker columns `worker_from` reads.
+macro_rules! worker_columns {
+    () => {
+        concat!("id, authority_id, ", worker_detail_columns!(), ", version, created_at, updated_at")
     };
 }
 
@@ -546,6 +553,10 @@ fn worker_from(row: &DbRow) -> Result<Worker> {
             .map_err(|e| unreadable("asye_status", e))?,
         ),
     };
+    let probation = match parsed_opt(row, "probation_status")? {
+        None => None,
+        Some(status) => Some(Probation { status, ends_on: col(row, "probation_ends_on")? }),
+    };
     Ok(Worker {
         id,
         authority: parsed(row, "authority_id")?,
@@ -559,12 +570,13 @@ fn worker_from(row: &DbRow) -> Result<Worker> {
             qualification,
             registration,
             asye,
+            probation,
         },
         meta: meta(row)?,
     })
 }
 
-/// Bind the 18 detail columns, from `employee_number` to `asye_outcome_on`, with `$bind`
+/// Bind the 20 detail columns (`worker_detail_columns!`), with `$bind`
 /// (`bind` on a query, `push_bind` on a row of a multi-row insert): one list for both, so a
 /// new column cannot be bound in one and forgotten in the other.
 macro_rules! bind_worker_details {
@@ -592,10 +604,12 @@ macro_rules! bind_worker_details {
             .$bind(asye.map(|a| a.status().code()))
             .$bind(asye.and_then(AsyeRecord::outcome).map(|o| o.code()))
             .$bind(asye.and_then(AsyeRecord::outcome_on))
+            .$bind(d.probation.map(|p| p.status.code()))
+            .$bind(d.probation.and_then(|p| p.ends_on))
     }};
 }
 
-/// Bind the 18 detail columns to a query.
+/// Bind the 20 detail columns to a query.
 fn bind_details<'q>(q: Query<'q>, d: &WorkerDetails) -> Query<'q> {
     bind_worker_details!(q, bind, d)
 }
@@ -620,15 +634,14 @@ async fn insert_worker(
 ) -> Result<WorkerId> {
     let number = &new.details.employee_number;
     check_worker_details(conn, scope, &new.details).await?;
-    let q = sqlx::query(
-        "INSERT INTO workers (authority_id, employee_number, name, employment, started_on, left_on, unit_id,
-             qualification_title, qualification_institution, qualified_on,
-             swe_number, swe_status, swe_renewal_due,
-             asye_cohort, asye_started_on, asye_assessor_id, asye_status, asye_outcome, asye_outcome_on,
-             version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
-         RETURNING id",
-    )
+    let q = sqlx::query(concat!(
+        "INSERT INTO workers (authority_id, ",
+        worker_detail_columns!(),
+        ", version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+             $22, $23, $23)
+         RETURNING id"
+    ))
     .bind(scope.as_str());
     let row = bind_details(q, &new.details)
         .bind(Version::FIRST.get())
@@ -972,9 +985,9 @@ impl Workforce for Backend {
                  unit_id = $8, qualification_title = $9, qualification_institution = $10, qualified_on = $11,
                  swe_number = $12, swe_status = $13, swe_renewal_due = $14,
                  asye_cohort = $15, asye_started_on = $16, asye_assessor_id = $17, asye_status = $18,
-                 asye_outcome = $19, asye_outcome_on = $20,
-                 version = version + 1, updated_at = $21
-             WHERE authority_id = $1 AND id = $2 AND version = $22",
+                 asye_outcome = $19, asye_outcome_on = $20, probation_status = $21, probation_ends_on = $22,
+                 version = version + 1, updated_at = $23
+             WHERE authority_id = $1 AND id = $2 AND version = $24",
         )
         .bind(scope.as_str())
         .bind(id.get());

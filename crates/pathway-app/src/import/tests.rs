@@ -253,6 +253,37 @@ fn optional_parts_come_together_or_not_at_all() {
 }
 
 #[test]
+fn probation_comes_with_its_end_date_once_it_has_ended() {
+    let header = "employee_number,name,employment_type,start_date,probation_status,probation_end_date\n";
+    let rows = "R1,Ann Ash,permanent,2026-06-01,in progress,2026-12-01\n\
+                R2,Bo Bell,permanent,2025-01-06,completed,06/07/2025\n\
+                R3,Cy Cole,permanent,2025-01-06,completed,\n\
+                R4,Di Dee,permanent,2025-01-06,,2025-07-06\n\
+                R5,Ed Eve,agency,2025-01-06,,\n";
+    let checked = check(&format!("{header}{rows}"));
+    let problems: Vec<(usize, &str, &str)> =
+        checked.problems.iter().map(|p| (p.row, p.column, p.reason.as_str())).collect();
+    assert_eq!(
+        problems,
+        [
+            (4, "probation_end_date", "a probation that is completed needs the day it ended"),
+            (5, "probation_status", "give the probation status with its end date (in-progress...)"),
+        ]
+    );
+    let probation: Vec<Option<Probation>> =
+        checked.candidates.iter().map(|c| c.record.worker.details.probation).collect();
+    assert_eq!(
+        probation,
+        [
+            Some(Probation { status: ProbationStatus::InProgress, ends_on: NaiveDate::from_ymd_opt(2026, 12, 1) }),
+            Some(Probation { status: ProbationStatus::Completed, ends_on: NaiveDate::from_ymd_opt(2025, 7, 6) }),
+            None,
+        ],
+        "the good rows; the agency worker has none recorded"
+    );
+}
+
+#[test]
 fn a_team_must_exist_unless_teams_may_be_created() {
     let f = rotherham();
     let mut c = checker(&f);

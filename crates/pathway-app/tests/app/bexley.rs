@@ -10,12 +10,67 @@ use pathway_core::anonymise::{AnonymisationStatus, FlagKind};
 use pathway_core::application::{DecisionOutcome, Status};
 use pathway_core::portfolio::{Contributor, EvidenceDetail, EvidenceId, FeedbackSource};
 use pathway_core::workforce::{ChangeReason, PersonName, UnitKind};
-use pathway_store::{AuditTrail, EntityKind, Progression};
+use pathway_store::{AuditTrail, EntityKind, Progression, Workforce};
 
 use crate::council::{Council, acting, at, date};
 use crate::harness::TestDb;
 
-crate::stories!(bexley_level_2_to_level_3_via_the_career_progression_panel);
+crate::stories!(
+    bexley_level_2_to_level_3_via_the_career_progression_panel,
+    a_bexley_nqsw_who_has_passed_the_asye_waits_for_probation_before_the_main_grade,
+);
+
+/// Bexley moves NQSWs to the main grade once the ASYE *and* probation are complete: the
+/// probation on the worker's record decides it, read back from either database.
+async fn a_bexley_nqsw_who_has_passed_the_asye_waits_for_probation_before_the_main_grade(db: &TestDb) {
+    use pathway_core::eligibility::{CriterionStatus, RouteStatus, WorkerFacts, evaluate};
+    use pathway_core::framework::CriterionKind;
+    use pathway_core::workforce::{AsyeOutcome, AsyeParts, AsyeRecord, Probation, ProbationStatus};
+
+    let c = Council::new(db, "bexley", "London Borough of Bexley").await;
+    let team = c.unit(UnitKind::Team, "Assessment Team One", None).await;
+    let nqsw = c.person("B500", "Kemi Adeyemi", Some(team), Some(("nqsw", None, None, date(2025, 10, 1)))).await;
+    let mut details = nqsw.details.clone();
+    details.asye = Some(
+        AsyeRecord::new(AsyeParts {
+            started_on: Some(date(2025, 10, 1)),
+            outcome: Some(AsyeOutcome::Passed),
+            outcome_on: Some(date(2026, 10, 1)),
+            ..AsyeParts::default()
+        })
+        .expect("asye"),
+    );
+    details.probation = Some(Probation { status: ProbationStatus::Extended, ends_on: Some(date(2026, 12, 15)) });
+    let updated = c.store().update_worker(&c.scope, nqsw.id, nqsw.meta.version, &details).await.expect("update");
+    assert_eq!(updated.details.probation, details.probation, "probation round-trips");
+
+    let f = pathway_core::bundled::framework("bexley").expect("bexley");
+    let today = date(2026, 11, 23);
+    let facts = WorkerFacts::from_record(&c.record(&nqsw).await, today).expect("facts");
+    let results = evaluate(&f, &facts, today);
+    let transfer = results.iter().find(|r| r.route.as_str() == "nqsw-to-level-2").expect("route");
+    assert_eq!(transfer.status, RouteStatus::NotYet, "{}", transfer.summary);
+    let probation = transfer.criteria.iter().find(|c| c.kind == CriterionKind::ProbationComplete).expect("criterion");
+    assert_eq!(probation.status, CriterionStatus::NotMet);
+    assert!(probation.explanation.contains("probation is not yet complete"), "{}", probation.explanation);
+
+    // Probation completed: nothing else stands in the way.
+    details.probation = Some(Probation { status: ProbationStatus::Completed, ends_on: Some(date(2026, 11, 20)) });
+    c.store().update_worker(&c.scope, nqsw.id, updated.meta.version, &details).await.expect("update");
+    let facts = WorkerFacts::from_record(&c.record(&nqsw).await, today).expect("facts");
+    let results = evaluate(&f, &facts, today);
+    let transfer = results.iter().find(|r| r.route.as_str() == "nqsw-to-level-2").expect("route");
+    assert_eq!(transfer.status, RouteStatus::Eligible, "{}", transfer.summary);
+
+    // A probation that has ended needs the day it ended.
+    details.probation = Some(Probation { status: ProbationStatus::Completed, ends_on: None });
+    let err = c
+        .store()
+        .update_worker(&c.scope, nqsw.id, pathway_core::workforce::Version::new(3), &details)
+        .await
+        .expect_err("no date");
+    assert!(err.to_string().contains("needs the day it ended"), "{err}");
+}
 
 fn evidence(detail: EvidenceDetail, on: (i32, u32, u32), title: &str, text: &str) -> NewEvidence {
     NewEvidence {

@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use pathway_core::workforce::{
     AsyeOutcome, AsyeParts, AsyeRecord, AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority,
-    NewTimelineEntry, NewWorker, PersonName, Qualification, RegistrationStatus, SweNumber, SweRegistration,
-    WorkerDetails,
+    NewTimelineEntry, NewWorker, PersonName, Probation, ProbationStatus, Qualification, RegistrationStatus, SweNumber,
+    SweRegistration, WorkerDetails,
 };
 use pathway_store::{AuthorityScope, Store, Tenancy};
 
@@ -58,6 +58,7 @@ pub fn full_details(number: &str, name: &str) -> WorkerDetails {
         })
         .expect("asye"),
     );
+    d.probation = Some(Probation { status: ProbationStatus::Completed, ends_on: Some(date("2021-03-01")) });
     d
 }
 
