@@ -296,6 +296,35 @@ impl<'s> AuthorityProgression<'s> {
 
     // ----- applications -----
 
+    /// Refuse when the worker already has an application under way for `route` (other than
+    /// `except`), naming it; `advice` says what to do instead. The database holds the same
+    /// line (one under way per worker and route) when requests race; this says it plainly.
+    async fn none_under_way(
+        &self,
+        worker: WorkerId,
+        route: &RouteId,
+        except: Option<ApplicationId>,
+        advice: &str,
+    ) -> Result<(), AppError> {
+        let existing = self.store.applications(&self.scope, Some(worker)).await?;
+        let clash = existing
+            .iter()
+            .find(|a| Some(a.id) != except && &a.application.route().id == route && is_under_way(&a.application));
+        match clash {
+            None => Ok(()),
+            Some(open) => Err(AppError::BadInput {
+                field: "route".into(),
+                message: format!(
+                    "{} already has application {} for \"{}\" ({}); {advice}",
+                    open.application.applicant().name,
+                    open.id,
+                    open.application.route().name,
+                    open.application.status()
+                ),
+            }),
+        }
+    }
+
     /// Open an application for a route: by the worker (acting as `worker`) or, where the
     /// route allows, by a manager in their line-management chain. Refuses a second
     /// application for a route while one is still under way.
@@ -323,21 +352,7 @@ impl<'s> AuthorityProgression<'s> {
             fast_track: input.fast_track,
         };
         let app = Application::open(&f, &request, &line, &audit)?;
-        let existing = self.store.applications(&self.scope, Some(worker.id)).await?;
-        if let Some(open) =
-            existing.iter().find(|a| a.application.route().id == input.route && is_under_way(&a.application))
-        {
-            return Err(AppError::BadInput {
-                field: "route".into(),
-                message: format!(
-                    "{} already has application {} for \"{}\" ({}); continue that one",
-                    worker.details.name,
-                    open.id,
-                    open.application.route().name,
-                    open.application.status()
-                ),
-            });
-        }
+        self.none_under_way(worker.id, &input.route, None, "continue that one").await?;
         Ok(self.store.create_application(&self.scope, &app).await?)
     }
 
@@ -520,6 +535,11 @@ impl<'s> AuthorityProgression<'s> {
         grounds: &str,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
+        // An appeal puts the application back under way: not while a newer one is.
+        let current = self.store.application(&self.scope, id).await?;
+        let route = current.application.route().id.clone();
+        self.none_under_way(current.application.worker(), &route, Some(id), "withdraw that one before appealing this")
+            .await?;
         self.change(id, Some(&audit), |a| Ok(a.appeal(grounds, &audit)?)).await
     }
 
@@ -807,6 +827,12 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<Moderated, AppError> {
         let audit = self.audit(acting).await?;
         let f = self.asye_framework(id, audit.date()).await?;
+        if result == AsyeResult::Pass {
+            // A pass opens the automatic route: not while an application for it is under way.
+            let programme = self.store.asye(&self.scope, id).await?.programme;
+            let route = programme.on_pass_route(&f)?.id.clone();
+            self.none_under_way(programme.worker().person, &route, None, "a pass cannot open a second one").await?;
+        }
         self.change_asye(id, &audit, |p| {
             let next = p.moderate(&f, result, &audit)?;
             let opened = match result {

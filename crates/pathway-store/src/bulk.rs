@@ -21,8 +21,8 @@ use sqlx::QueryBuilder;
 use sqlx::query_builder::Separated;
 
 use super::{
-    Backend, Conn, Db, REFRESH_WORKER_STATISTICS, WORKER_VERSION, begin_write, check_placement, col, commit,
-    ensure_reference, fetch_units, insert_appraisal, insert_award, insert_goal, insert_unit, insert_worker, now,
+    Backend, Conn, Db, WORKER_VERSION, begin_write, check_placement, col, commit, ensure_reference, fetch_units,
+    insert_appraisal, insert_award, insert_goal, insert_unit, insert_worker, now, refresh_worker_statistics,
 };
 use crate::api::{AuthorityScope, BulkImport, ImportOutcome, ImportedWorker};
 use crate::error::{Result, StoreError};
@@ -100,8 +100,9 @@ pub(super) async fn import<W: Arriving>(
             tx.rollback().await.map_err(|e| StoreError::from_sqlx("rolling back an import", e))?;
             Err(match diagnosis {
                 Err(Failure::Row(e)) => e,
-                // Every worker went in on their own: the chunk failed for a reason of its own.
-                _ => chunk_error.in_batch(n * CHUNK, workers.len()),
+                // Every worker went in on their own: no one worker is at fault (a timeout, a
+                // deadlock), so the chunk's own error stands, naming no row.
+                _ => chunk_error,
             })
         }
     }
@@ -163,7 +164,7 @@ async fn write<W: Arriving>(
             replay_one_by_one(conn, scope, chunk, &details, now, first, total).await?;
             break;
         }
-        match insert_chunk(conn, scope, chunk, &details, now, n == 0).await {
+        match insert_chunk(conn, scope, chunk, &details, now, (n == 0).then_some(total)).await {
             Ok(chunk_ids) => ids.extend(chunk_ids),
             Err(e) => return Err(Failure::Chunk(n, e)),
         }
@@ -225,7 +226,7 @@ async fn insert_chunk<W: Arriving>(
     chunk: &[W],
     details: &[Cow<'_, WorkerDetails>],
     now: DateTime<Utc>,
-    first_chunk: bool,
+    first_chunk_of: Option<usize>,
 ) -> Result<Vec<WorkerId>> {
     let mut q = QueryBuilder::<Db>::new(concat!(
         "INSERT INTO workers (authority_id, ",
@@ -258,11 +259,8 @@ async fn insert_chunk<W: Arriving>(
         })
         .collect::<Result<_>>()?;
 
-    if first_chunk && let Some(analyze) = REFRESH_WORKER_STATISTICS {
-        sqlx::query(analyze)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| StoreError::from_sqlx("refreshing statistics on workers", e))?;
+    if let Some(incoming) = first_chunk_of {
+        refresh_worker_statistics(conn, incoming).await?;
     }
 
     let owned = |f: fn(&NewWorkerRecord) -> usize| chunk.iter().map(|w| f(w.record())).sum::<usize>();

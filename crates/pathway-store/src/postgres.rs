@@ -23,14 +23,39 @@ mod shared;
 #[path = "shared_progression.rs"]
 mod shared_progression;
 
-/// Run inside a bulk import once its first workers are written. A new table has no
-/// statistics, and without them the planner may check each history row's foreign key
-/// against `workers` through the wrong index (one led by `authority_id` alone, such as the
-/// employee-number index), scanning every worker of the authority per row: quadratic, and
-/// the plan is then cached for the session. With statistics it uses the (authority_id, id)
-/// key. ANALYZE samples a bounded number of rows, so this costs milliseconds to a fraction
-/// of a second however large the table.
-const REFRESH_WORKER_STATISTICS: Option<&str> = Some("ANALYZE workers");
+/// Run inside a bulk import once its first chunk of workers is written, before their
+/// history. A table without statistics (a new database) or with far fewer rows than are
+/// arriving misleads the planner: it may check each history row's foreign key against
+/// `workers` through an index led by `authority_id` alone (the employee-number one),
+/// scanning every worker of the authority per row, and it caches that plan for the session,
+/// so the import turns quadratic. With statistics it uses the (authority_id, id) key.
+///
+/// ANALYZE holds a lock that another ANALYZE waits for until this import commits, so it is
+/// run only when the statistics are missing or small beside the import, and gives up after
+/// two seconds (inside a savepoint, so giving up leaves the import as it was): a concurrent
+/// import then just goes without.
+async fn refresh_worker_statistics(conn: &mut PgConnection, incoming: usize) -> Result<()> {
+    let run = |sql: &'static str| sqlx::query(sql);
+    let failed = |e| StoreError::from_sqlx("refreshing statistics on workers", e);
+    // reltuples is -1 until the table is first analysed.
+    let known: f32 = sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = 'workers'::regclass")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(failed)?;
+    #[allow(clippy::cast_precision_loss)] // a row count; precision is beside the point
+    if known >= 0.0 && incoming as f64 <= f64::from(known) {
+        return Ok(());
+    }
+    run("SAVEPOINT refresh_statistics").execute(&mut *conn).await.map_err(failed)?;
+    run("SET LOCAL lock_timeout = '2s'").execute(&mut *conn).await.map_err(failed)?;
+    let end = match run("ANALYZE workers").execute(&mut *conn).await {
+        Ok(_) => "RELEASE SAVEPOINT refresh_statistics",
+        Err(_) => "ROLLBACK TO SAVEPOINT refresh_statistics",
+    };
+    run(end).execute(&mut *conn).await.map_err(failed)?;
+    run("SET LOCAL lock_timeout TO DEFAULT").execute(&mut *conn).await.map_err(failed)?;
+    Ok(())
+}
 
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

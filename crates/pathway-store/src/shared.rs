@@ -20,7 +20,7 @@ use pathway_core::workforce::{
 };
 use sqlx::{Database, Row};
 
-use super::{Backend, Db, REFRESH_WORKER_STATISTICS, begin_read, begin_write};
+use super::{Backend, Db, begin_read, begin_write, refresh_worker_statistics};
 use crate::api::{
     AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
     StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Row, Transaction};
 
 use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
@@ -24,9 +26,12 @@ mod shared;
 #[path = "shared_progression.rs"]
 mod shared_progression;
 
-/// SQLite needs no statistics refreshed during an import: see the PostgreSQL store for why
-/// that one does.
-const REFRESH_WORKER_STATISTICS: Option<&str> = None;
+/// SQLite needs no statistics refreshed during an import (it plans each statement afresh and
+/// picks the key): see the PostgreSQL store for why that one does.
+#[allow(clippy::unused_async)] // the same shape as the PostgreSQL store's
+async fn refresh_worker_statistics(_conn: &mut SqliteConnection, _incoming: usize) -> Result<()> {
+    Ok(())
+}
 
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.

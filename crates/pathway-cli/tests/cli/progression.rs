@@ -545,3 +545,41 @@ fn a_worker_not_yet_approved_appeals_and_someone_else_decides_the_appeal() {
     let history = stdout(&s.run(&["application", "history", "--authority", "west-sussex", id]));
     assert!(history.contains("Ravi Nair (practice-manager)"), "{history}");
 }
+
+#[test]
+fn a_rejected_worker_who_applied_again_must_withdraw_the_new_application_before_appealing_the_old() {
+    let s = west_sussex();
+    let rejected = r#"{"outcome": "rejected", "feedback": "Not yet working at senior level."}"#;
+    let old = through_the_july_panel(&s, rejected);
+    let old = old.as_str();
+    // Rejected is over: a new application for the same route may be opened.
+    let new = s.json(&with(
+        vec!["application", "open"],
+        &[
+            who("W100", "worker", "trying again", "2025-08-01T09:00:00Z"),
+            vec!["--worker", "W100", "--route", "social-worker-grade-10-to-senior-social-worker", "--json"],
+        ]
+        .concat(),
+    ));
+    let new = new["id"].as_i64().expect("id").to_string();
+    let appeal = |at| {
+        s.run(&with(
+            vec!["application", "appeal", old, "--grounds", "The panel missed my case study."],
+            &who("W100", "worker", "appeal", at),
+        ))
+    };
+    let o = appeal("2025-08-02T09:00:00Z");
+    assert!(
+        stderr(&o).contains(&format!("already has application {new}")) && stderr(&o).contains("withdraw that one"),
+        "{}",
+        stderr(&o)
+    );
+    s.json(&with(
+        vec!["application", "withdraw", &new, "--json"],
+        &who("W100", "worker", "appealing instead", "2025-08-02T10:00:00Z"),
+    ));
+    let o = appeal("2025-08-02T11:00:00Z");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = s.json(&["application", "show", "--authority", "west-sussex", old, "--json"]);
+    assert_eq!(shown["application"]["status"], "under-appeal");
+}
