@@ -106,7 +106,7 @@ impl DemoWorker {
                 self.appraisals.iter().map(|a| (a.held_on, a.outcome)),
                 today,
             ),
-            probation_complete: self.probation.map(|p| p.complete_on(today)),
+            probation: self.probation,
         })
     }
 }

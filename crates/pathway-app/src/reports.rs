@@ -185,7 +185,7 @@ mod tests {
                 commitments: vec![],
                 latest_appraisal: Some((d(pdr), AppraisalOutcome::ReadyToApply)),
                 ready_since: None,
-                probation_complete: Some(true),
+                probation: None,
             },
         )
     }

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::framework::{Criterion, CriterionKind, Framework, LevelId, Route, RouteId, Trigger};
 use crate::workforce::{
-    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, GoalStatus, RegistrationStatus, WorkerRecord,
+    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, GoalStatus, Probation, ProbationStatus, RegistrationStatus,
+    WorkerRecord,
 };
 
 /// What eligibility needs to know about a worker. Built from their records; any field may be
@@ -42,8 +43,8 @@ pub struct WorkerFacts {
     /// The first of the unbroken run of appraisals, up to the latest, that said "ready to
     /// apply" — so a worker told "ready" two years running has been ready since the first.
     pub ready_since: Option<NaiveDate>,
-    /// Whether probation is complete.
-    pub probation_complete: Option<bool>,
+    /// Their probation, where recorded.
+    pub probation: Option<Probation>,
 }
 
 impl WorkerFacts {
@@ -84,7 +85,7 @@ impl WorkerFacts {
                 record.appraisals.iter().map(|a| (a.appraisal.held_on, a.appraisal.outcome)),
                 today,
             ),
-            probation_complete: details.probation.map(|p| p.complete_on(today)),
+            probation: details.probation,
         })
     }
 }
@@ -327,11 +328,7 @@ impl<'a> Judge<'a> {
                     }
                 }
             }
-            CriterionKind::ProbationComplete => match w.probation_complete {
-                Some(true) => self.result(c, Met, "You have completed probation.".into()),
-                Some(false) => self.result(c, NotMet, "Your probation is not yet complete.".into()),
-                None => self.result(c, Unknown, "Whether your probation is complete is not recorded.".into()),
-            },
+            CriterionKind::ProbationComplete => self.probation(c),
             CriterionKind::Vacancy => {
                 self.result(c, Unknown, "This depends on a post being advertised; apply when one is.".into())
             }
@@ -356,6 +353,42 @@ impl<'a> Judge<'a> {
             CriterionKind::Other => {
                 self.result(c, Unknown, "This needs a person's judgement; discuss it in supervision.".into())
             }
+        }
+    }
+
+    fn probation(&self, c: &Criterion) -> CriterionResult {
+        use CriterionStatus::*;
+        let Some(p) = self.w.probation else {
+            return self.result(c, Unknown, "Whether your probation is complete is not recorded.".into());
+        };
+        let ends = p.ends_on.map(long);
+        match (p.status, p.ends_on) {
+            (ProbationStatus::Completed, Some(on)) if on <= self.today => CriterionResult {
+                met_on: Some(on),
+                ..self.result(c, Met, format!("You completed probation on {}.", long(on)))
+            },
+            (ProbationStatus::NotCompleted, _) => {
+                CriterionResult { hard: true, ..self.result(c, NotMet, "Your probation was not completed.".into()) }
+            }
+            // Under way, extended, or recorded as completing on a later day: dated like an
+            // ASYE under way, eligible on the day it ends if it is completed.
+            (status, Some(on)) => {
+                let extended = if status == ProbationStatus::Extended { " (extended)" } else { "" };
+                CriterionResult {
+                    met_on: Some(on),
+                    time_based: true,
+                    ..self.result(
+                        c,
+                        NotMet,
+                        format!("Your probation{extended} is due to end on {}; it needs to be completed.", long(on)),
+                    )
+                }
+            }
+            (_, None) => self.result(
+                c,
+                NotMet,
+                format!("Your probation is not yet complete{}.", ends.map(|e| format!(" ({e})")).unwrap_or_default()),
+            ),
         }
     }
 

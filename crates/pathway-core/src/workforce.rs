@@ -372,11 +372,6 @@ impl Probation {
             _ => Ok(()),
         }
     }
-
-    /// Whether it was complete on `on`: not while it runs, nor if it ended without completion.
-    pub fn complete_on(&self, on: NaiveDate) -> bool {
-        self.status == ProbationStatus::Completed && self.ends_on.is_some_and(|d| d <= on)
-    }
 }
 
 coded!(

@@ -50,9 +50,13 @@ async fn a_bexley_nqsw_who_has_passed_the_asye_waits_for_probation_before_the_ma
     let results = evaluate(&f, &facts, today);
     let transfer = results.iter().find(|r| r.route.as_str() == "nqsw-to-level-2").expect("route");
     assert_eq!(transfer.status, RouteStatus::NotYet, "{}", transfer.summary);
+    assert_eq!(transfer.eligible_from, Some(date(2026, 12, 15)), "the day probation is due to end");
     let probation = transfer.criteria.iter().find(|c| c.kind == CriterionKind::ProbationComplete).expect("criterion");
     assert_eq!(probation.status, CriterionStatus::NotMet);
-    assert!(probation.explanation.contains("probation is not yet complete"), "{}", probation.explanation);
+    assert_eq!(
+        probation.explanation,
+        "Your probation (extended) is due to end on 15 December 2026; it needs to be completed."
+    );
 
     // Probation completed: nothing else stands in the way.
     details.probation = Some(Probation { status: ProbationStatus::Completed, ends_on: Some(date(2026, 11, 20)) });

@@ -7,7 +7,9 @@ use pathway_core::eligibility::{
     AwardFact, CriterionStatus, RouteStatus, WorkerFacts, eligible_for_at_least, evaluate, evaluate_route,
 };
 use pathway_core::framework::{CriterionKind, LevelId, RouteId};
-use pathway_core::workforce::{AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, RegistrationStatus};
+use pathway_core::workforce::{
+    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, Probation, ProbationStatus, RegistrationStatus,
+};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -27,7 +29,7 @@ fn worker(level: &str) -> WorkerFacts {
         commitments: vec![],
         latest_appraisal: Some((d("2026-04-20"), AppraisalOutcome::ReadyToApply)),
         ready_since: None,
-        probation_complete: Some(true),
+        probation: Some(Probation { status: ProbationStatus::Completed, ends_on: Some(d("2024-03-01")) }),
     }
 }
 
@@ -197,4 +199,24 @@ fn an_nqsw_due_to_finish_the_asye_counts_as_becoming_eligible_on_the_finishing_d
     assert_eq!(r.status, RouteStatus::NotYet);
     assert_eq!(r.eligible_from, Some(d("2027-04-01")));
     assert!(pathway_core::eligibility::becomes_eligible_between(r, d("2026-11-23"), d("2027-05-23")));
+}
+
+#[test]
+fn a_bexley_nqsw_is_transferred_only_once_probation_is_complete_and_a_failed_probation_blocks() {
+    let f = bundled::framework("bexley").unwrap();
+    let mut w = worker("nqsw");
+    let today = d("2026-11-23");
+    w.probation = Some(Probation { status: ProbationStatus::InProgress, ends_on: Some(d("2027-01-31")) });
+    let r = evaluate_route(&f, f.route(&RouteId::from("nqsw-to-level-2")).unwrap(), &w, today);
+    assert_eq!((r.status, r.eligible_from), (RouteStatus::NotYet, Some(d("2027-01-31"))), "{}", r.summary);
+    assert!(r.summary.contains("Your probation is due to end on 31 January 2027"), "{}", r.summary);
+
+    w.probation = Some(Probation { status: ProbationStatus::NotCompleted, ends_on: Some(d("2026-11-01")) });
+    let r = evaluate_route(&f, f.route(&RouteId::from("nqsw-to-level-2")).unwrap(), &w, today);
+    assert_eq!(r.status, RouteStatus::Blocked, "{}", r.summary);
+
+    w.probation = None;
+    let r = evaluate_route(&f, f.route(&RouteId::from("nqsw-to-level-2")).unwrap(), &w, today);
+    let p = r.criteria.iter().find(|c| c.kind == CriterionKind::ProbationComplete).unwrap();
+    assert_eq!(p.status, CriterionStatus::Unknown, "not recorded is unknown, never met");
 }
