@@ -5,7 +5,9 @@
 use chrono::{Datelike, Months, NaiveDate};
 use pathway_core::bundled;
 use pathway_core::eligibility::{AwardFact, WorkerFacts};
-use pathway_core::framework::{CriterionKind, Framework, FrameworkId, GradeId, Level, LevelId, RoleId, Track};
+use pathway_core::framework::{
+    Criterion, CriterionKind, Framework, FrameworkId, GradeId, Level, LevelId, RoleId, Track,
+};
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AuthorityId, AwardKind, ChangeReason,
     EmployeeNumber, EmploymentType, GoalStatus, InvalidValue, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
@@ -558,6 +560,23 @@ fn worker(
             completed_on: qualified_on + chrono::Duration::days(365 * 2 + dice.below(400) as i64),
         });
     }
+    // Two in three practitioners have done a course the next level asks for by name (Bexley:
+    // the Practice Education course), so the demo shows such a course counted. Chosen by
+    // employee number, not the dice, so the rest of the generated data stays as it was.
+    let next_level = ladder_index.and_then(|i| ladder.get(i + 1));
+    if practitioner
+        && !number.is_multiple_of(3)
+        && let (Some(from), Some(to)) = (level, next_level)
+        && let Some(course) = named_course(f, &from.id, to)
+    {
+        let completed_on = (today - chrono::Duration::days(200 + i64::from(number % 300))).max(qualified_on);
+        awards.push(NewAward {
+            kind: AwardKind::Course,
+            title: Name::parse(&course).map_err(bad)?,
+            provider: None,
+            completed_on,
+        });
+    }
     awards.retain(|a| a.completed_on <= today);
 
     // Annual appraisals (PDR) each spring since starting; the latest may say "ready".
@@ -610,6 +629,20 @@ fn worker(
         goals,
         manages,
     })
+}
+
+/// The first course a route from `from` to `to` (or `to` itself) asks for by name, looking
+/// inside "any of" requirements too.
+fn named_course(f: &Framework, from: &LevelId, to: &Level) -> Option<String> {
+    fn find(criteria: &[Criterion]) -> Option<String> {
+        criteria.iter().find_map(|c| match c.kind {
+            CriterionKind::Course => c.names.first().cloned(),
+            CriterionKind::AnyOf => find(&c.options),
+            _ => None,
+        })
+    }
+    let route = f.routes.iter().find(|r| &r.from == from && r.to == to.id);
+    route.and_then(|r| find(&r.criteria)).or_else(|| find(&to.requirements))
 }
 
 /// Six months from the start: completed once that day has passed, else under way. Agency
