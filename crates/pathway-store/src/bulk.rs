@@ -277,20 +277,15 @@ async fn insert_chunk<W: Arriving>(
     }
     insert_rows(
         conn,
-        "INSERT INTO timeline_entries (authority_id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point,
-             reason, note, version, created_at, updated_at) ",
+        concat!(
+            "INSERT INTO timeline_entries (authority_id, worker_id, ",
+            history_columns!(timeline_entries),
+            ", version, created_at, updated_at) "
+        ),
         12,
         &timeline,
-        |row, (worker, e)| {
-            row.push_bind(scope.as_str())
-                .push_bind(worker.get())
-                .push_bind(e.starts_on)
-                .push_bind(e.framework.as_str())
-                .push_bind(e.level.as_str())
-                .push_bind(e.grade.as_ref().map(|g| g.as_str()))
-                .push_bind(e.point.as_ref().map(|p| p.as_str()))
-                .push_bind(e.reason.code())
-                .push_bind(e.note.as_ref().map(|n| n.as_str()))
+        |row, (worker, record)| {
+            bind_history!(row.push_bind(scope.as_str()).push_bind(worker.get()), push_bind, timeline_entries, record)
                 .push_bind(Version::FIRST.get())
                 .push_bind(now)
                 .push_bind(now);
@@ -299,17 +294,15 @@ async fn insert_chunk<W: Arriving>(
     .await?;
     insert_rows(
         conn,
-        "INSERT INTO awards (authority_id, worker_id, kind, title, provider, completed_on, version, created_at,
-             updated_at) ",
+        concat!(
+            "INSERT INTO awards (authority_id, worker_id, ",
+            history_columns!(awards),
+            ", version, created_at, updated_at) "
+        ),
         9,
         &awards,
-        |row, (worker, a)| {
-            row.push_bind(scope.as_str())
-                .push_bind(worker.get())
-                .push_bind(a.kind.code())
-                .push_bind(a.title.as_str())
-                .push_bind(a.provider.as_ref().map(|p| p.as_str()))
-                .push_bind(a.completed_on)
+        |row, (worker, record)| {
+            bind_history!(row.push_bind(scope.as_str()).push_bind(worker.get()), push_bind, awards, record)
                 .push_bind(Version::FIRST.get())
                 .push_bind(now)
                 .push_bind(now);
@@ -318,17 +311,15 @@ async fn insert_chunk<W: Arriving>(
     .await?;
     insert_rows(
         conn,
-        "INSERT INTO appraisals (authority_id, worker_id, held_on, reviewer_id, outcome, summary, version,
-             created_at, updated_at) ",
+        concat!(
+            "INSERT INTO appraisals (authority_id, worker_id, ",
+            history_columns!(appraisals),
+            ", version, created_at, updated_at) "
+        ),
         9,
         &appraisals,
-        |row, (worker, a)| {
-            row.push_bind(scope.as_str())
-                .push_bind(worker.get())
-                .push_bind(a.held_on)
-                .push_bind(a.reviewer.map(WorkerId::get))
-                .push_bind(a.outcome.code())
-                .push_bind(a.summary.as_ref().map(|s| s.as_str()))
+        |row, (worker, record)| {
+            bind_history!(row.push_bind(scope.as_str()).push_bind(worker.get()), push_bind, appraisals, record)
                 .push_bind(Version::FIRST.get())
                 .push_bind(now)
                 .push_bind(now);
@@ -337,18 +328,15 @@ async fn insert_chunk<W: Arriving>(
     .await?;
     insert_rows(
         conn,
-        "INSERT INTO development_goals (authority_id, worker_id, goal, set_on, due_on, status, closed_on, version,
-             created_at, updated_at) ",
+        concat!(
+            "INSERT INTO development_goals (authority_id, worker_id, ",
+            history_columns!(development_goals),
+            ", version, created_at, updated_at) "
+        ),
         10,
         &goals,
-        |row, (worker, g)| {
-            row.push_bind(scope.as_str())
-                .push_bind(worker.get())
-                .push_bind(g.goal.as_str())
-                .push_bind(g.set_on)
-                .push_bind(g.due_on)
-                .push_bind(g.status.code())
-                .push_bind(g.closed_on)
+        |row, (worker, record)| {
+            bind_history!(row.push_bind(scope.as_str()).push_bind(worker.get()), push_bind, development_goals, record)
                 .push_bind(Version::FIRST.get())
                 .push_bind(now)
                 .push_bind(now);

@@ -609,6 +609,59 @@ macro_rules! bind_worker_details {
     }};
 }
 
+/// The columns each kind of worker history holds, between `(authority_id, worker_id` and
+/// `version, created_at, updated_at)`, in the order `bind_history!` binds them.
+macro_rules! history_columns {
+    (timeline_entries) => {
+        "starts_on, framework_id, level_id, grade_id, pay_point, reason, note"
+    };
+    (awards) => {
+        "kind, title, provider, completed_on"
+    };
+    (appraisals) => {
+        "held_on, reviewer_id, outcome, summary"
+    };
+    (development_goals) => {
+        "goal, set_on, due_on, status, closed_on"
+    };
+}
+
+/// Bind one history record's `history_columns!` with `$bind` (`bind` on a query, `push_bind`
+/// on a row of a multi-row insert): one list for single and bulk writes.
+macro_rules! bind_history {
+    ($target:expr, $bind:ident, timeline_entries, $record:expr) => {{
+        let e: &NewTimelineEntry = $record;
+        $target
+            .$bind(e.starts_on)
+            .$bind(e.framework.as_str())
+            .$bind(e.level.as_str())
+            .$bind(e.grade.as_ref().map(|g| g.as_str()))
+            .$bind(e.point.as_ref().map(|p| p.as_str()))
+            .$bind(e.reason.code())
+            .$bind(e.note.as_ref().map(|n| n.as_str()))
+    }};
+    ($target:expr, $bind:ident, awards, $record:expr) => {{
+        let a: &NewAward = $record;
+        $target
+            .$bind(a.kind.code())
+            .$bind(a.title.as_str())
+            .$bind(a.provider.as_ref().map(|p| p.as_str()))
+            .$bind(a.completed_on)
+    }};
+    ($target:expr, $bind:ident, appraisals, $record:expr) => {{
+        let a: &NewAppraisal = $record;
+        $target
+            .$bind(a.held_on)
+            .$bind(a.reviewer.map(WorkerId::get))
+            .$bind(a.outcome.code())
+            .$bind(a.summary.as_ref().map(|s| s.as_str()))
+    }};
+    ($target:expr, $bind:ident, development_goals, $record:expr) => {{
+        let g: &NewGoal = $record;
+        $target.$bind(g.goal.as_str()).$bind(g.set_on).$bind(g.due_on).$bind(g.status.code()).$bind(g.closed_on)
+    }};
+}
+
 /// Bind the 20 detail columns to a query.
 fn bind_details<'q>(q: Query<'q>, d: &WorkerDetails) -> Query<'q> {
     bind_worker_details!(q, bind, d)
@@ -663,22 +716,17 @@ async fn insert_award(
     award: &NewAward,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO awards (authority_id, worker_id, kind, title, provider, completed_on, version, created_at,
-             updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-    )
-    .bind(scope.as_str())
-    .bind(worker.get())
-    .bind(award.kind.code())
-    .bind(award.title.as_str())
-    .bind(award.provider.as_ref().map(|p| p.as_str()))
-    .bind(award.completed_on)
-    .bind(Version::FIRST.get())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| StoreError::from_sqlx(format!("recording {} for worker {worker}", award.title), e))
+    let q = sqlx::query_scalar(concat!(
+        "INSERT INTO awards (authority_id, worker_id, ",
+        history_columns!(awards),
+        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+    ));
+    bind_history!(q.bind(scope.as_str()).bind(worker.get()), bind, awards, award)
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("recording {} for worker {worker}", award.title), e))
 }
 
 async fn insert_appraisal(
@@ -688,24 +736,19 @@ async fn insert_appraisal(
     appraisal: &NewAppraisal,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO appraisals (authority_id, worker_id, held_on, reviewer_id, outcome, summary, version,
-             created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-    )
-    .bind(scope.as_str())
-    .bind(worker.get())
-    .bind(appraisal.held_on)
-    .bind(appraisal.reviewer.map(WorkerId::get))
-    .bind(appraisal.outcome.code())
-    .bind(appraisal.summary.as_ref().map(|s| s.as_str()))
-    .bind(Version::FIRST.get())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| {
-        StoreError::from_sqlx(format!("recording the appraisal of {} for worker {worker}", appraisal.held_on), e)
-    })
+    let q = sqlx::query_scalar(concat!(
+        "INSERT INTO appraisals (authority_id, worker_id, ",
+        history_columns!(appraisals),
+        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+    ));
+    bind_history!(q.bind(scope.as_str()).bind(worker.get()), bind, appraisals, appraisal)
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| {
+            StoreError::from_sqlx(format!("recording the appraisal of {} for worker {worker}", appraisal.held_on), e)
+        })
 }
 
 async fn insert_goal(
@@ -716,23 +759,17 @@ async fn insert_goal(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     goal.check()?;
-    sqlx::query_scalar(
-        "INSERT INTO development_goals (authority_id, worker_id, goal, set_on, due_on, status, closed_on, version,
-             created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-    )
-    .bind(scope.as_str())
-    .bind(worker.get())
-    .bind(goal.goal.as_str())
-    .bind(goal.set_on)
-    .bind(goal.due_on)
-    .bind(goal.status.code())
-    .bind(goal.closed_on)
-    .bind(Version::FIRST.get())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| StoreError::from_sqlx(format!("adding a development goal for worker {worker}"), e))
+    let q = sqlx::query_scalar(concat!(
+        "INSERT INTO development_goals (authority_id, worker_id, ",
+        history_columns!(development_goals),
+        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id"
+    ));
+    bind_history!(q.bind(scope.as_str()).bind(worker.get()), bind, development_goals, goal)
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("adding a development goal for worker {worker}"), e))
 }
 
 async fn fetch_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
@@ -772,30 +809,22 @@ pub(super) async fn insert_timeline_entry(
     e: &NewTimelineEntry,
     now: DateTime<Utc>,
 ) -> Result<TimelineEntryId> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO timeline_entries (authority_id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point,
-             reason, note, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-    )
-    .bind(scope.as_str())
-    .bind(worker.get())
-    .bind(e.starts_on)
-    .bind(e.framework.as_str())
-    .bind(e.level.as_str())
-    .bind(e.grade.as_ref().map(|g| g.as_str()))
-    .bind(e.point.as_ref().map(|p| p.as_str()))
-    .bind(e.reason.code())
-    .bind(e.note.as_ref().map(|n| n.as_str()))
-    .bind(Version::FIRST.get())
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|err| {
-        StoreError::from_sqlx(
-            format!("adding {} from {} to the timeline of worker {worker}", e.level, e.starts_on),
-            err,
-        )
-    })?;
+    let q = sqlx::query_scalar(concat!(
+        "INSERT INTO timeline_entries (authority_id, worker_id, ",
+        history_columns!(timeline_entries),
+        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id"
+    ));
+    let id: i64 = bind_history!(q.bind(scope.as_str()).bind(worker.get()), bind, timeline_entries, e)
+        .bind(Version::FIRST.get())
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|err| {
+            StoreError::from_sqlx(
+                format!("adding {} from {} to the timeline of worker {worker}", e.level, e.starts_on),
+                err,
+            )
+        })?;
     Ok(TimelineEntryId::new(id))
 }
 
