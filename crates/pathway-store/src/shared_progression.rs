@@ -113,6 +113,51 @@ async fn raced(
     }
 }
 
+/// Move a record's version on from `expected` (`bump`: `UPDATE table SET version = $3 WHERE
+/// authority_id = $1 AND id = $2 AND version = $4`), for records whose document is rewritten
+/// after; a record someone else moved on first is a conflict. Returns the new version.
+async fn bump_version(
+    conn: &mut Conn,
+    bump: &'static str,
+    state: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+    expected: Version,
+) -> Result<Version> {
+    let version = Version::new(expected.get() + 1);
+    let bumped = sqlx::query(bump)
+        .bind(scope.as_str())
+        .bind(id)
+        .bind(version.get())
+        .bind(expected.get())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("saving {what} {id}"), e))?;
+    if bumped.rows_affected() == 0 {
+        return Err(raced(conn, state, scope, what, id, expected).await);
+    }
+    Ok(version)
+}
+
+/// The row of record `id` selected by `columns` (`SELECT ... FROM table`) in the scope.
+async fn fetch_row(
+    conn: &mut Conn,
+    columns: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+) -> Result<DbRow> {
+    let sql = format!("{columns} WHERE authority_id = $1 AND id = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.as_str())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading {what} {id}"), e))?
+        .ok_or_else(|| scope.not_found(what, id))
+}
+
 // ---------------------------------------------------------------------------------------
 // The audit trail
 
@@ -293,6 +338,8 @@ const EVIDENCE_COLUMNS: &str =
     "SELECT id, worker_id, document, clearances, version, created_at, updated_at FROM evidence_items";
 const EVIDENCE_STATE: &str =
     "SELECT version, CAST(0 AS BIGINT) AS events FROM evidence_items WHERE authority_id = $1 AND id = $2";
+const EVIDENCE_BUMP: &str =
+    "UPDATE evidence_items SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4";
 
 fn anonymisation_code(status: AnonymisationStatus) -> &'static str {
     match status {
@@ -318,17 +365,7 @@ fn evidence_from(row: &DbRow) -> Result<StoredEvidence> {
 }
 
 async fn fetch_evidence(conn: &mut Conn, scope: &AuthorityScope, id: EvidenceId) -> Result<StoredEvidence> {
-    let sql = format!("{EVIDENCE_COLUMNS} WHERE authority_id = $1 AND id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(scope.as_str())
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading evidence item {id}"), e))?;
-    match row {
-        Some(row) => evidence_from(&row),
-        None => Err(scope.not_found("evidence item", id)),
-    }
+    evidence_from(&fetch_row(conn, EVIDENCE_COLUMNS, scope, "evidence item", id.get()).await?)
 }
 
 /// Write an item's document, indexed columns and file rows (the row already exists).
@@ -475,19 +512,8 @@ impl Portfolios for Backend {
             });
         }
         let now = now();
-        let version = Version::new(expected.get() + 1);
-        let bumped =
-            sqlx::query("UPDATE evidence_items SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4")
-                .bind(scope.as_str())
-                .bind(id.get())
-                .bind(version.get())
-                .bind(expected.get())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_sqlx(context(), e))?;
-        if bumped.rows_affected() == 0 {
-            return Err(raced(&mut tx, EVIDENCE_STATE, scope, "evidence item", id.get(), expected).await);
-        }
+        let version =
+            bump_version(&mut tx, EVIDENCE_BUMP, EVIDENCE_STATE, scope, "evidence item", id.get(), expected).await?;
         write_evidence(&mut tx, scope, id, item, clearances, version, now).await?;
         insert_audit(&mut tx, scope, &evidence_audit(id, version, audit, what.to_owned(), item)?, now).await?;
         let stored = fetch_evidence(&mut tx, scope, id).await?;
@@ -527,17 +553,7 @@ fn application_from(row: &DbRow) -> Result<StoredApplication> {
 }
 
 async fn fetch_application(conn: &mut Conn, scope: &AuthorityScope, id: ApplicationId) -> Result<StoredApplication> {
-    let sql = format!("{APPLICATION_COLUMNS} WHERE authority_id = $1 AND id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(scope.as_str())
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading application {id}"), e))?;
-    match row {
-        Some(row) => application_from(&row),
-        None => Err(scope.not_found("application", id)),
-    }
+    application_from(&fetch_row(conn, APPLICATION_COLUMNS, scope, "application", id.get()).await?)
 }
 
 async fn insert_application(
@@ -629,6 +645,7 @@ async fn update_application(
 
 const PANEL_COLUMNS: &str = "SELECT id, document, version, created_at, updated_at FROM panels";
 const PANEL_STATE: &str = "SELECT version, events FROM panels WHERE authority_id = $1 AND id = $2";
+const PANEL_BUMP: &str = "UPDATE panels SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4";
 
 fn panel_from(row: &DbRow) -> Result<StoredPanel> {
     let id = PanelId::new(col(row, "id")?);
@@ -637,17 +654,7 @@ fn panel_from(row: &DbRow) -> Result<StoredPanel> {
 }
 
 async fn fetch_panel(conn: &mut Conn, scope: &AuthorityScope, id: PanelId) -> Result<StoredPanel> {
-    let sql = format!("{PANEL_COLUMNS} WHERE authority_id = $1 AND id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(scope.as_str())
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading panel {id}"), e))?;
-    match row {
-        Some(row) => panel_from(&row),
-        None => Err(scope.not_found("panel", id)),
-    }
+    panel_from(&fetch_row(conn, PANEL_COLUMNS, scope, "panel", id.get()).await?)
 }
 
 /// Write a panel's document, columns and hearings, then its new history entries.
@@ -717,6 +724,7 @@ async fn write_panel(
 
 const ASYE_COLUMNS: &str = "SELECT id, document, version, created_at, updated_at FROM asye_programmes";
 const ASYE_STATE: &str = "SELECT version, events FROM asye_programmes WHERE authority_id = $1 AND id = $2";
+const ASYE_BUMP: &str = "UPDATE asye_programmes SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4";
 
 fn asye_from(row: &DbRow) -> Result<StoredAsye> {
     let id = AsyeProgrammeId::new(col(row, "id")?);
@@ -724,17 +732,7 @@ fn asye_from(row: &DbRow) -> Result<StoredAsye> {
 }
 
 async fn fetch_asye(conn: &mut Conn, scope: &AuthorityScope, id: AsyeProgrammeId) -> Result<StoredAsye> {
-    let sql = format!("{ASYE_COLUMNS} WHERE authority_id = $1 AND id = $2");
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(scope.as_str())
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading ASYE programme {id}"), e))?;
-    match row {
-        Some(row) => asye_from(&row),
-        None => Err(scope.not_found("ASYE programme", id)),
-    }
+    asye_from(&fetch_row(conn, ASYE_COLUMNS, scope, "ASYE programme", id.get()).await?)
 }
 
 /// Write a programme's document and columns, its new history entries, and the worker's ASYE
@@ -929,18 +927,7 @@ impl Progression for Backend {
         let mut tx = begin_write(&self.pool).await?;
         let from =
             check_update(&mut tx, PANEL_STATE, scope, "panel", id.get(), expected, panel.history().len()).await?;
-        let version = Version::new(expected.get() + 1);
-        let bumped = sqlx::query("UPDATE panels SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4")
-            .bind(scope.as_str())
-            .bind(id.get())
-            .bind(version.get())
-            .bind(expected.get())
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_sqlx(context(), e))?;
-        if bumped.rows_affected() == 0 {
-            return Err(raced(&mut tx, PANEL_STATE, scope, "panel", id.get(), expected).await);
-        }
+        let version = bump_version(&mut tx, PANEL_BUMP, PANEL_STATE, scope, "panel", id.get(), expected).await?;
         write_panel(&mut tx, scope, id, panel, version, from, now()).await?;
         let stored = fetch_panel(&mut tx, scope, id).await?;
         commit(tx, context).await?;
@@ -1006,19 +993,7 @@ impl Progression for Backend {
         let from =
             check_update(&mut tx, ASYE_STATE, scope, "ASYE programme", id.get(), expected, programme.history().len())
                 .await?;
-        let version = Version::new(expected.get() + 1);
-        let bumped =
-            sqlx::query("UPDATE asye_programmes SET version = $3 WHERE authority_id = $1 AND id = $2 AND version = $4")
-                .bind(scope.as_str())
-                .bind(id.get())
-                .bind(version.get())
-                .bind(expected.get())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_sqlx(context(), e))?;
-        if bumped.rows_affected() == 0 {
-            return Err(raced(&mut tx, ASYE_STATE, scope, "ASYE programme", id.get(), expected).await);
-        }
+        let version = bump_version(&mut tx, ASYE_BUMP, ASYE_STATE, scope, "ASYE programme", id.get(), expected).await?;
         let now = now();
         write_asye(&mut tx, scope, id, programme, version, from, now).await?;
         let opened = match opened {
