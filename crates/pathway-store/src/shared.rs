@@ -246,60 +246,53 @@ fn post_from(row: &DbRow) -> Result<Post> {
     })
 }
 
+/// The row of record `id` selected by `columns` (`SELECT ... FROM table`) in the scope.
+pub(super) async fn fetch_row(
+    conn: &mut Conn,
+    columns: &'static str,
+    scope: &AuthorityScope,
+    what: &'static str,
+    id: i64,
+) -> Result<DbRow> {
+    let sql = format!("{columns} WHERE authority_id = $1 AND id = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(scope.as_str())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading {what} {id}"), e))?
+        .ok_or_else(|| scope.not_found(what, id))
+}
+
+const UNIT_COLUMNS: &str =
+    "SELECT id, authority_id, kind, name, parent_id, version, created_at, updated_at FROM org_units";
+const POST_COLUMNS: &str =
+    "SELECT id, authority_id, unit_id, role, holder_id, version, created_at, updated_at FROM posts";
+
 async fn fetch_units(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
-    let rows = sqlx::query(
-        "SELECT id, authority_id, kind, name, parent_id, version, created_at, updated_at
-         FROM org_units WHERE authority_id = $1 ORDER BY id",
-    )
-    .bind(scope.as_str())
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| StoreError::from_sqlx(format!("listing units of {}", scope.id()), e))?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{UNIT_COLUMNS} WHERE authority_id = $1 ORDER BY id")))
+        .bind(scope.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("listing units of {}", scope.id()), e))?;
     rows.iter().map(unit_from).collect()
 }
 
 async fn fetch_unit(conn: &mut Conn, scope: &AuthorityScope, id: OrgUnitId) -> Result<OrgUnit> {
-    let row = sqlx::query(
-        "SELECT id, authority_id, kind, name, parent_id, version, created_at, updated_at
-         FROM org_units WHERE authority_id = $1 AND id = $2",
-    )
-    .bind(scope.as_str())
-    .bind(id.get())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(|e| StoreError::from_sqlx(format!("reading unit {id}"), e))?;
-    match row {
-        Some(row) => unit_from(&row),
-        None => Err(scope.not_found("unit", id)),
-    }
+    unit_from(&fetch_row(conn, UNIT_COLUMNS, scope, "unit", id.get()).await?)
 }
 
 async fn fetch_posts(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<Post>> {
-    let rows = sqlx::query(
-        "SELECT id, authority_id, unit_id, role, holder_id, version, created_at, updated_at
-         FROM posts WHERE authority_id = $1 ORDER BY id",
-    )
-    .bind(scope.as_str())
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(|e| StoreError::from_sqlx(format!("listing posts of {}", scope.id()), e))?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{POST_COLUMNS} WHERE authority_id = $1 ORDER BY id")))
+        .bind(scope.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("listing posts of {}", scope.id()), e))?;
     rows.iter().map(post_from).collect()
 }
 
 async fn fetch_post(conn: &mut Conn, scope: &AuthorityScope, id: PostId) -> Result<Post> {
-    let row = sqlx::query(
-        "SELECT id, authority_id, unit_id, role, holder_id, version, created_at, updated_at
-         FROM posts WHERE authority_id = $1 AND id = $2",
-    )
-    .bind(scope.as_str())
-    .bind(id.get())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(|e| StoreError::from_sqlx(format!("reading post {id}"), e))?;
-    match row {
-        Some(row) => post_from(&row),
-        None => Err(scope.not_found("post", id)),
-    }
+    post_from(&fetch_row(conn, POST_COLUMNS, scope, "post", id.get()).await?)
 }
 
 /// Check `unit` (new, or `existing` being changed) may sit where it asks to, given the
@@ -773,16 +766,8 @@ async fn insert_goal(
 }
 
 async fn fetch_worker(conn: &mut Conn, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
-    let row = sqlx::query(concat!("SELECT ", worker_columns!(), " FROM workers WHERE authority_id = $1 AND id = $2"))
-        .bind(scope.as_str())
-        .bind(id.get())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading worker {id}"), e))?;
-    match row {
-        Some(row) => worker_from(&row),
-        None => Err(scope.not_found("worker", id)),
-    }
+    let columns = concat!("SELECT ", worker_columns!(), " FROM workers");
+    worker_from(&fetch_row(conn, columns, scope, "worker", id.get()).await?)
 }
 
 fn timeline_entry_from(row: &DbRow) -> Result<TimelineEntry> {

@@ -21,7 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Database;
 
-use super::shared::{acquire, col, commit, ensure_worker, insert_timeline_entry, meta, now};
+use super::shared::{acquire, col, commit, ensure_worker, fetch_row, insert_timeline_entry, meta, now};
 use super::{Backend, Db, begin_read, begin_write};
 use crate::api::AuthorityScope;
 use crate::api::progression::{
@@ -138,24 +138,6 @@ async fn bump_version(
         return Err(raced(conn, state, scope, what, id, expected).await);
     }
     Ok(version)
-}
-
-/// The row of record `id` selected by `columns` (`SELECT ... FROM table`) in the scope.
-async fn fetch_row(
-    conn: &mut Conn,
-    columns: &'static str,
-    scope: &AuthorityScope,
-    what: &'static str,
-    id: i64,
-) -> Result<DbRow> {
-    let sql = format!("{columns} WHERE authority_id = $1 AND id = $2");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(scope.as_str())
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading {what} {id}"), e))?
-        .ok_or_else(|| scope.not_found(what, id))
 }
 
 // ---------------------------------------------------------------------------------------
