@@ -826,10 +826,10 @@ impl<'s> AuthorityProgression<'s> {
         result: AsyeResult,
     ) -> Result<Moderated, AppError> {
         let audit = self.audit(acting).await?;
-        let f = self.asye_framework(id, audit.date()).await?;
+        let programme = self.store.asye(&self.scope, id).await?.programme;
+        let f = framework_in_force(self.store, &self.scope, programme.framework(), audit.date()).await?;
         if result == AsyeResult::Pass {
             // A pass opens the automatic route: not while an application for it is under way.
-            let programme = self.store.asye(&self.scope, id).await?.programme;
             let route = programme.on_pass_route(&f)?.id.clone();
             self.none_under_way(programme.worker().person, &route, None, "a pass cannot open a second one").await?;
         }
