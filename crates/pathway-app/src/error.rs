@@ -45,7 +45,7 @@ pub enum AppError {
     Invalid(#[from] pathway_core::workforce::InvalidValue),
     /// A progression command refused by the framework's rules; nothing changed.
     #[error(transparent)]
-    Progression(#[from] pathway_core::application::ProgressionError),
+    Progression(#[from] pathway_core::progression::error::ProgressionError),
     /// An evidence item with problems, every one listed.
     #[error("the evidence cannot be saved: {0}")]
     Evidence(#[from] pathway_core::portfolio::InvalidEvidence),

@@ -12,11 +12,12 @@ use chrono::NaiveDate;
 use pathway_core::anonymise::{
     AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
 };
-use pathway_core::application::{ApplicationId, Audit};
 use pathway_core::framework::{Framework, RouteId, WORKER_ROLE};
 use pathway_core::portfolio::{
     Authorisation, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
+use pathway_core::progression::application::ApplicationId;
+use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::{PersonName, WorkerId};
 use pathway_store::{
     AuthorityScope, Organisation, PanelId, Portfolios, Progression, Store, StoreError, StoredEvidence, Workforce,

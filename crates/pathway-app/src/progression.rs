@@ -8,14 +8,17 @@
 //! refused for a real reason, which is reported). A refused command changes nothing.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pathway_core::application::{
-    Actor, Application, ApplicationId, Audit, CurrentPosition, DecisionOutcome, EvidenceVerdict, OpenRequest, Opener,
-    PayChangePreview, StepCompletion,
-};
-use pathway_core::asye::{AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye};
 use pathway_core::framework::{Framework, FrameworkId, RoleId, RouteId, WORKER_ROLE, load};
-use pathway_core::panel::{Panel, PanelMember, Quorum};
 use pathway_core::portfolio::{EvidenceItem, coverage};
+use pathway_core::progression::application::{Application, ApplicationId, EvidenceVerdict, OpenRequest, Opener};
+use pathway_core::progression::asye::{
+    AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye,
+};
+use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
+use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
+use pathway_core::progression::steps::StepCompletion;
 use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerId, WorkerRecord, parse_role};
 use pathway_store::{
     AsyeProgrammeId, AuditEvent, AuditTrail, AuthorityScope, EntityKind, FrameworkVersions, Organisation, PanelId,
@@ -864,7 +867,7 @@ fn only_the_worker_as_worker(audit: &Audit, worker: WorkerId) -> Result<(), AppE
 /// Whether an application is still under way: a second for the same route would clash, and
 /// its worker is not stuck on the route.
 pub(crate) fn is_under_way(app: &Application) -> bool {
-    use pathway_core::application::Status;
+    use pathway_core::progression::application::Status;
     match app.status() {
         Status::Effective | Status::Withdrawn => false,
         // "Not yet approved" is reopened for resubmission, not opened again.

@@ -5,17 +5,14 @@
 //! of Pathway's tests live here.
 
 pub mod anonymise;
-pub mod application;
-pub mod appointment;
-pub mod asye;
 pub mod bundled;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod framework;
 pub mod money;
-pub mod panel;
 pub mod pay;
 pub mod portfolio;
+pub mod progression;
 pub mod standards;
 pub mod workforce;
 

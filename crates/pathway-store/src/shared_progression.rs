@@ -12,10 +12,13 @@
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance};
-use pathway_core::application::{Actor, Application, ApplicationId, Audit, Change, Event, StepOutcome};
-use pathway_core::asye::AsyeProgramme;
-use pathway_core::panel::Panel;
 use pathway_core::portfolio::{EvidenceId, EvidenceItem, EvidenceParts};
+use pathway_core::progression::application::{Application, ApplicationId};
+use pathway_core::progression::asye::AsyeProgramme;
+use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::history::{Change, Event};
+use pathway_core::progression::panel::Panel;
+use pathway_core::progression::steps::StepOutcome;
 use pathway_core::workforce::{AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

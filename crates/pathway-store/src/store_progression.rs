@@ -2,10 +2,11 @@
 //! traits dispatch in `store.rs`).
 
 use pathway_core::anonymise::Clearance;
-use pathway_core::application::{Application, ApplicationId, Audit};
-use pathway_core::asye::AsyeProgramme;
-use pathway_core::panel::Panel;
 use pathway_core::portfolio::{EvidenceId, EvidenceItem};
+use pathway_core::progression::application::{Application, ApplicationId};
+use pathway_core::progression::asye::AsyeProgramme;
+use pathway_core::progression::audit::Audit;
+use pathway_core::progression::panel::Panel;
 use pathway_core::workforce::{NewTimelineEntry, TimelineEntry, Version, WorkerId};
 
 use crate::api::AuthorityScope;

@@ -7,8 +7,9 @@ use pathway_app::portfolio::{EvidenceEdit, NewEvidence};
 use pathway_app::progression::{Acting, ConvenePanel, MemberInput, OpenApplication};
 use pathway_core::Pence;
 use pathway_core::anonymise::{AnonymisationStatus, FlagKind};
-use pathway_core::application::{DecisionOutcome, Status};
 use pathway_core::portfolio::{Contributor, EvidenceDetail, EvidenceId, FeedbackSource};
+use pathway_core::progression::application::Status;
+use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::workforce::{ChangeReason, PersonName, UnitKind};
 use pathway_store::{AuditTrail, EntityKind, Progression, Workforce};
 

@@ -3,8 +3,8 @@
 //! to social worker; signed off and effective on the worker's record.
 
 use pathway_app::progression::StartAsyeInput;
-use pathway_core::application::{Opener, Status};
-use pathway_core::asye::{AsyeResult, CaseloadRecord, ProgrammeStatus, Progress};
+use pathway_core::progression::application::{Opener, Status};
+use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, ProgrammeStatus, Progress};
 use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChangeReason, UnitKind};
 use pathway_store::{AuditTrail, EntityKind};
 

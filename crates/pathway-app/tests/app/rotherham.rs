@@ -4,10 +4,12 @@
 //! two assessors completing their steps at the same moment both land.
 
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication};
-use pathway_core::application::{
-    ApplicationId, AuditFinding, AuditOutcome, AuditedFile, CaseFileAudit, DecisionOutcome, Interview, Opener, Report,
-    Status, StepCompletion, StepOutcome, StepRecord, StepStatus, audit_checks,
+use pathway_core::progression::application::{ApplicationId, Opener, Status};
+use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::forms::{
+    AuditFinding, AuditOutcome, AuditedFile, CaseFileAudit, Interview, Report, StepRecord, audit_checks,
 };
+use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 use pathway_core::workforce::{ChangeReason, UnitKind, WorkerId};
 use pathway_store::{AuditTrail, EntityKind, Workforce};
 

@@ -4,8 +4,9 @@
 
 use pathway_app::progression::{ConvenePanel, MemberInput, OpenApplication};
 use pathway_core::Pence;
-use pathway_core::application::{DecisionOutcome, Status};
-use pathway_core::panel::Quorum;
+use pathway_core::progression::application::Status;
+use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::panel::Quorum;
 use pathway_core::workforce::UnitKind;
 
 use crate::council::{Council, acting, at, date};

@@ -11,10 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication};
-use pathway_core::application::{
-    ApplicationId, DecisionOutcome, PayChangePreview, StepCompletion, StepOutcome, StepStatus,
-};
 use pathway_core::framework::RouteId;
+use pathway_core::progression::application::ApplicationId;
+use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::pay_preview::PayChangePreview;
+use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 use pathway_store::{AsyeProgrammeId, AuditEvent, PanelId, StoredApplication};
 use serde::de::DeserializeOwned;
 
@@ -568,7 +569,7 @@ fn print_preview(id: ApplicationId, p: &PayChangePreview) {
         p.from_level.as_ref().map(|l| l.as_str()).unwrap_or("none"),
         p.to_level
     );
-    let line = |label: &str, pos: &Option<pathway_core::application::PayPosition>| match pos {
+    let line = |label: &str, pos: &Option<pathway_core::progression::pay_preview::PayPosition>| match pos {
         Some(x) => {
             let scp = x.scp.map(|n| format!(" (SCP {n})")).unwrap_or_default();
             let pay = x.basic_pence.map(|b| format!("{b} a year")).unwrap_or_else(|| "pay not known".into());

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use pathway_app::progression::{Moderated, StartAsyeInput};
 use pathway_app::service::Pathway;
-use pathway_core::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
+use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
 use pathway_store::{AsyeProgrammeId, StoredAsye};
 
 use super::application::{Who, parse_programme, print_application};

@@ -8,7 +8,8 @@ use clap::Subcommand;
 use pathway_app::portfolio::PanelPack;
 use pathway_app::progression::ConvenePanel;
 use pathway_app::service::Pathway;
-use pathway_core::application::{ApplicationId, DecisionOutcome};
+use pathway_core::progression::application::ApplicationId;
+use pathway_core::progression::decision::DecisionOutcome;
 use pathway_store::{PanelId, StoredPanel};
 
 use super::application::{Who, parse_application, parse_panel, read_json};

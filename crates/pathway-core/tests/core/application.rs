@@ -5,17 +5,24 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pathway_core::Pence;
-use pathway_core::application::{
-    Actor, Application, ApplicationId, AssignmentRule, Audit, AuditFinding, AuditOutcome, AuditedFile, CaseFileAudit,
-    Change, CurrentPosition, DecisionOutcome, EvidenceVerdict, Interview, OpenRequest, Opener, ProgressionError,
-    Report, Status, StepCompletion, StepOutcome, StepRecord, StepStatus, audit_checks,
+use pathway_core::framework::{Framework, LevelId, RoleId, RouteId};
+use pathway_core::progression::application::{
+    Application, ApplicationId, EvidenceVerdict, OpenRequest, Opener, Status,
 };
-use pathway_core::appointment::{self, Applicant, AppointmentVerdict};
-use pathway_core::asye::{
+use pathway_core::progression::appointment::{self, Applicant, AppointmentVerdict};
+use pathway_core::progression::asye::{
     AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, ProgrammeStatus, Progress, StartAsye,
 };
-use pathway_core::framework::{Framework, LevelId, RoleId, RouteId};
-use pathway_core::panel::{Panel, PanelMember, Quorum};
+use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::error::{AssignmentRule, ProgressionError};
+use pathway_core::progression::forms::{
+    AuditFinding, AuditOutcome, AuditedFile, CaseFileAudit, Interview, Report, StepRecord, audit_checks,
+};
+use pathway_core::progression::history::Change;
+use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
+use pathway_core::progression::pay_preview::CurrentPosition;
+use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 use pathway_core::workforce::{
     AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, OrgUnitId, PostId, WorkerId,
 };
@@ -120,7 +127,10 @@ fn open(
     ok(Application::open(f, &request, line, &audit(by, at(2025, 3, 3, 9), "PDR agreed the worker is ready to apply")))
 }
 
-fn events<'a>(app: &'a Application, pred: impl Fn(&Change) -> bool + 'a) -> Vec<&'a pathway_core::application::Event> {
+fn events<'a>(
+    app: &'a Application,
+    pred: impl Fn(&Change) -> bool + 'a,
+) -> Vec<&'a pathway_core::progression::history::Event> {
     app.history().iter().filter(|e| pred(&e.change)).collect()
 }
 

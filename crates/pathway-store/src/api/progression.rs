@@ -13,10 +13,11 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::Clearance;
-use pathway_core::application::{Actor, Application, ApplicationId, Audit};
-use pathway_core::asye::AsyeProgramme;
-use pathway_core::panel::Panel;
 use pathway_core::portfolio::{EvidenceId, EvidenceItem};
+use pathway_core::progression::application::{Application, ApplicationId};
+use pathway_core::progression::asye::AsyeProgramme;
+use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::panel::Panel;
 use pathway_core::workforce::{NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
 use serde::Serialize;
 

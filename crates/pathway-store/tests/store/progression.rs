@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance, Flag, scan};
-use pathway_core::application::{
-    Actor, Application, Audit, EvidenceVerdict, OpenRequest, Opener, Report, Status, StepCompletion, StepOutcome,
-    StepRecord, StepStatus,
-};
-use pathway_core::asye::{AsyeProgramme, AsyeResult, ProgrammeStatus, Progress, StartAsye};
 use pathway_core::framework::{Framework, RoleId};
-use pathway_core::panel::{Panel, PanelMember, Quorum};
 use pathway_core::portfolio::{EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, MediaType};
+use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener, Status};
+use pathway_core::progression::asye::{AsyeProgramme, AsyeResult, ProgrammeStatus, Progress, StartAsye};
+use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::forms::{Report, StepRecord};
+use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
+use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 use pathway_core::workforce::{
     AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, OrgUnitId, PostId, Version, Worker, WorkerId,
 };
@@ -52,7 +52,7 @@ async fn worker(store: &Store, scope: &AuthorityScope, number: &str, name: &str)
     store.create_worker(scope, &new_worker(number, name)).await.expect("create worker")
 }
 
-fn ok<T>(r: Result<T, pathway_core::application::ProgressionError>) -> T {
+fn ok<T>(r: Result<T, pathway_core::progression::error::ProgressionError>) -> T {
     r.unwrap_or_else(|e| panic!("refused ({}): {e}", e.code()))
 }
 
@@ -241,7 +241,7 @@ async fn an_application_round_trips_and_a_stale_save_changes_nothing(store: Stor
 async fn complete_with_retry(
     store: &Store,
     scope: &AuthorityScope,
-    id: pathway_core::application::ApplicationId,
+    id: pathway_core::progression::application::ApplicationId,
     step: &str,
     completion: &StepCompletion,
     audit: &Audit,
@@ -413,7 +413,7 @@ async fn an_effective_application_and_its_timeline_entry_are_one_transaction(sto
     let panel = ok(stored_panel.panel.list(created.id, &created.application, &sitting));
     let panel = ok(panel.record_outcome(
         created.id,
-        &pathway_core::application::DecisionOutcome::Approved { feedback: None },
+        &pathway_core::progression::decision::DecisionOutcome::Approved { feedback: None },
         &sitting,
     ));
     let stored_panel =
@@ -421,7 +421,7 @@ async fn an_effective_application_and_its_timeline_entry_are_one_transaction(sto
     assert_eq!(stored_panel.panel.id(), Some(stored_panel.id.get()), "the stored panel knows its id");
 
     let decided = ok(created.application.decide_from_panel(created.id, &stored_panel.panel));
-    let current = pathway_core::application::CurrentPosition {
+    let current = pathway_core::progression::pay_preview::CurrentPosition {
         level: "social-worker-grade-10".into(),
         grade: Some("grade-10".into()),
         point: Some("39".into()),

@@ -5,14 +5,14 @@
 //! the ASYE to be considered, and the pay point is "assessed at interview"
 //! (`pay::place_on_appointment` says a person must choose it). Fast track lets existing staff
 //! submit an application before their portfolio is complete, where the framework and the
-//! route both allow it ([`crate::application::fast_track_allowed`]).
+//! route both allow it ([`super::application::fast_track_allowed`]).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::application::{
-    Actor, Audit, PayChangePreview, ProgressionError, RecordChange, authority_short, preview_move, require_why,
-};
+use super::audit::{Actor, Audit, require_why};
+use super::error::{ProgressionError, authority_short};
+use super::pay_preview::{PayChangePreview, RecordChange, preview_move};
 use crate::framework::{CriterionKind, Framework, Level, LevelId, Route, Trigger};
 use crate::workforce::{AsyeOutcome, ChangeReason};
 

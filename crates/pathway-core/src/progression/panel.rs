@@ -12,10 +12,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::application::{
-    Actor, Application, ApplicationId, Audit, DecisionOutcome, PanelRef, ProgressionError, Status, require_text,
-    require_why,
-};
+use super::application::{Application, ApplicationId, Status};
+use super::audit::{Actor, Audit, require_text, require_why};
+use super::decision::{DecisionOutcome, PanelRef};
+use super::error::ProgressionError;
 use crate::framework::{Framework, FrameworkId, RoleId, RouteId};
 use crate::workforce::WorkerId;
 

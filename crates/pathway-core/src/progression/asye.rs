@@ -14,11 +14,13 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::application::{
-    Actor, Application, Audit, Change, Completion, DecisionOutcome, EvidenceVerdict, Opener, ProgressionError,
-    RecommendationForm, Recommends, Status, StepOutcome, StepRecord, StepStatus, authority_short, require_text,
-    require_why,
-};
+use super::application::{Application, EvidenceVerdict, Opener, Status};
+use super::audit::{Actor, Audit, require_text, require_why};
+use super::decision::DecisionOutcome;
+use super::error::{ProgressionError, authority_short};
+use super::forms::{RecommendationForm, Recommends, StepRecord};
+use super::history::Change;
+use super::steps::{Completion, StepOutcome, StepStatus};
 use crate::framework::{AsyePolicy, Extension, Framework, FrameworkId, Route, Trigger, WORKER_ROLE};
 use crate::workforce::{AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue, WorkerId};
 

@@ -1,0 +1,73 @@
+//! Who did something, when and why: the record every progression command takes and keeps.
+//! Applications, panels, ASYE programmes and appointments all write their history from an
+//! [`Audit`], so it lives here rather than with any one of them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::ProgressionError;
+use crate::framework::{RoleId, WORKER_ROLE};
+use crate::workforce::{MAX_NOTE_CHARS, WorkerId};
+
+/// A person acting in a role: who did something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The person.
+    pub person: WorkerId,
+    /// Their name, as messages and the history show it.
+    pub name: String,
+    /// The role they act in: a framework role id, or `worker` for the applicant.
+    pub role: RoleId,
+}
+
+impl Actor {
+    /// `person`, called `name`, acting as `role`.
+    pub fn new(person: WorkerId, name: impl Into<String>, role: impl Into<RoleId>) -> Actor {
+        Actor { person, name: name.into(), role: role.into() }
+    }
+
+    /// Whether this actor acts as the applicant (`worker`).
+    pub fn is_worker_role(&self) -> bool {
+        self.role.as_str() == WORKER_ROLE
+    }
+}
+
+/// Who did something, when and why. Every transition takes one and records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audit {
+    /// Who.
+    pub by: Actor,
+    /// When (passed in: the core never reads the clock).
+    pub at: DateTime<Utc>,
+    /// Why, in the actor's words. Required.
+    pub why: String,
+}
+
+impl Audit {
+    /// `by` did something at `at` because `why`.
+    pub fn new(by: Actor, at: DateTime<Utc>, why: impl Into<String>) -> Audit {
+        Audit { by, at, why: why.into() }
+    }
+
+    /// The calendar date of `at`.
+    pub fn date(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
+}
+
+/// Check a reason was given.
+pub(crate) fn require_why(audit: &Audit, action: &'static str) -> Result<(), ProgressionError> {
+    if audit.why.trim().is_empty() { Err(ProgressionError::ReasonRequired { action }) } else { Ok(()) }
+}
+
+/// Check free text is present and not absurdly long.
+pub(crate) fn require_text(field: &'static str, text: &str) -> Result<(), ProgressionError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(ProgressionError::invalid(field, "must not be empty"));
+    }
+    if t.chars().count() > MAX_NOTE_CHARS {
+        return Err(ProgressionError::invalid(field, format!("is longer than {MAX_NOTE_CHARS} characters")));
+    }
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! The pay change a progression or appointment brings, worked out before sign-off so the
+//! person signing sees old and new salary, how the new point was chosen and what is not
+//! known; and the timeline entry it becomes.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::error::{ProgressionError, invalid_value};
+use crate::framework::{Framework, FrameworkId, Grade, GradeId, LevelId};
+use crate::money::Pence;
+use crate::pay;
+use crate::workforce::{ChangeReason, Name, NewTimelineEntry, Note, Timeline};
+
+/// A worker's position on the ladder: the level, and the grade and pay point where the
+/// framework has them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentPosition {
+    /// The level.
+    pub level: LevelId,
+    /// The grade.
+    #[serde(default)]
+    pub grade: Option<GradeId>,
+    /// The pay point, as the framework prints it ("39", "top").
+    #[serde(default)]
+    pub point: Option<String>,
+}
+
+impl CurrentPosition {
+    /// The position in force on `on`, from the worker's timeline.
+    pub fn from_timeline(timeline: &Timeline, on: NaiveDate) -> Option<CurrentPosition> {
+        timeline.on(on).map(|e| CurrentPosition {
+            level: e.entry.level.clone(),
+            grade: e.entry.grade.clone(),
+            point: e.entry.point.as_ref().map(|p| p.as_str().to_owned()),
+        })
+    }
+}
+
+/// A grade and point with what it pays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayPosition {
+    /// The grade's id.
+    pub grade: GradeId,
+    /// The grade's printed name ("Grade 11").
+    pub grade_name: String,
+    /// The point's printed name ("39").
+    pub point: String,
+    /// The NJC SCP, where the point is one.
+    pub scp: Option<u32>,
+    /// Basic annual pay in pence, when published.
+    #[serde(with = "pence_json")]
+    pub basic_pence: Option<Pence>,
+    /// Basic plus allowances in pence, when the basic is published.
+    #[serde(with = "pence_json")]
+    pub total_pence: Option<Pence>,
+    /// The pay table the figure comes from.
+    pub pay_year: Option<String>,
+}
+
+/// Money in stored applications is whole pence, both ways. (`Pence`'s own `Deserialize`
+/// reads a bare number as pounds, the way framework files write salaries, so it would not
+/// read back what it wrote.)
+mod pence_json {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::money::Pence;
+
+    pub fn serialize<S: Serializer>(v: &Option<Pence>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(p) => s.serialize_some(&p.get()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Pence>, D::Error> {
+        Ok(Option::<i64>::deserialize(d)?.map(Pence))
+    }
+}
+
+fn pay_position(f: &Framework, grade: &Grade, index: usize, on: NaiveDate, notes: &mut Vec<String>) -> PayPosition {
+    let s = pay::salary_at(f, grade, index, on);
+    for n in &s.notes {
+        if !notes.contains(n) {
+            notes.push(n.clone());
+        }
+    }
+    PayPosition {
+        grade: grade.id.clone(),
+        grade_name: grade.name.clone(),
+        point: s.point,
+        scp: s.scp,
+        basic_pence: s.basic_annual_pence,
+        total_pence: s.total_annual_pence,
+        pay_year: s.pay_year,
+    }
+}
+
+/// The pay change a progression or appointment brings, shown before sign-off: old salary,
+/// new salary, how the new point was chosen and the next increment date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayChangePreview {
+    /// The framework.
+    pub framework: FrameworkId,
+    /// The day the change takes effect.
+    pub effective_from: NaiveDate,
+    /// The level before, if any (none for an external appointment).
+    pub from_level: Option<LevelId>,
+    /// The level after.
+    pub to_level: LevelId,
+    /// Grade, point and pay before.
+    pub old: Option<PayPosition>,
+    /// Grade, point and pay after.
+    pub new: Option<PayPosition>,
+    /// New basic pay minus old, when both are known.
+    #[serde(with = "pence_json")]
+    pub basic_change_pence: Option<Pence>,
+    /// How the new point was chosen.
+    pub placement: String,
+    /// Whether a person must still choose the point (e.g. "assessed at interview").
+    pub needs_decision: bool,
+    /// Pay protected at the old figure, where the new grade tops out below it.
+    #[serde(with = "pence_json")]
+    pub protected_pence: Option<Pence>,
+    /// The next increment on the new grade.
+    pub next_increment: Option<NaiveDate>,
+    /// Whether the increment rule is an assumption, not the framework's words.
+    pub increment_assumed: bool,
+    /// Things to know: unknown figures, anomalies, assumptions.
+    pub notes: Vec<String>,
+}
+
+/// The change to a worker's level/grade/point record that an effective progression or
+/// appointment makes: append it to the worker's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordChange {
+    /// The first day of the new level/grade/point.
+    pub starts_on: NaiveDate,
+    /// The framework.
+    pub framework: FrameworkId,
+    /// The new level.
+    pub level: LevelId,
+    /// The new grade, where the framework has grades.
+    pub grade: Option<GradeId>,
+    /// The new pay point.
+    pub point: Option<Name>,
+    /// Why: progression, ASYE completed, appointed.
+    pub reason: ChangeReason,
+    /// A note for the history ("Career Progression Panel, 2025-06-12").
+    pub note: Option<Note>,
+}
+
+impl RecordChange {
+    /// The timeline entry to append to the worker's history.
+    pub fn to_timeline_entry(&self) -> NewTimelineEntry {
+        NewTimelineEntry {
+            starts_on: self.starts_on,
+            framework: self.framework.clone(),
+            level: self.level.clone(),
+            grade: self.grade.clone(),
+            point: self.point.clone(),
+            reason: self.reason,
+            note: self.note.clone(),
+        }
+    }
+
+    pub(crate) fn from_preview(
+        p: &PayChangePreview,
+        reason: ChangeReason,
+        note: &str,
+    ) -> Result<RecordChange, ProgressionError> {
+        let point = match &p.new {
+            Some(n) => Some(Name::parse(&n.point).map_err(invalid_value)?),
+            None => None,
+        };
+        let note = if note.trim().is_empty() { None } else { Some(Note::parse(note).map_err(invalid_value)?) };
+        Ok(RecordChange {
+            starts_on: p.effective_from,
+            framework: p.framework.clone(),
+            level: p.to_level.clone(),
+            grade: p.new.as_ref().map(|n| n.grade.clone()),
+            point,
+            reason,
+            note,
+        })
+    }
+}
+
+/// Where someone moving to `to_level` lands: the same grade and point if the new level is
+/// paid on their current grade, otherwise the framework's promotion placement on the new
+/// level's grade. `chosen_point` overrides the placement (where a person decides it).
+pub(crate) fn preview_move(
+    f: &Framework,
+    current: Option<&CurrentPosition>,
+    to_level: &LevelId,
+    effective_from: NaiveDate,
+    chosen_point: Option<&str>,
+    appointment: bool,
+) -> Result<PayChangePreview, ProgressionError> {
+    let to = f
+        .level(to_level)
+        .ok_or_else(|| ProgressionError::unavailable(format!("{} has no level `{to_level}`", f.framework.authority)))?;
+    let mut notes = Vec::new();
+    let old_grade = current.and_then(|c| c.grade.as_ref()).and_then(|g| f.grade(g));
+    let old_index = match (old_grade, current.and_then(|c| c.point.as_deref())) {
+        (Some(g), Some(p)) => g.find_point(p).map(|(i, _)| i),
+        _ => None,
+    };
+    if let Some(c) = current
+        && c.grade.is_some()
+        && old_index.is_none()
+    {
+        notes.push(format!(
+            "The current grade and point ({} {}) are not in the framework, so current pay is not known.",
+            c.grade.as_ref().map(|g| g.as_str()).unwrap_or("?"),
+            c.point.as_deref().unwrap_or("?")
+        ));
+    }
+    let old = match (old_grade, old_index) {
+        (Some(g), Some(i)) => Some(pay_position(f, g, i, effective_from, &mut notes)),
+        _ => None,
+    };
+    let same_grade = old_grade.filter(|g| to.grades.contains(&g.id));
+    let new_grade = same_grade.or_else(|| to.grades.first().and_then(|g| f.grade(g)));
+    if same_grade.is_none() && to.grades.len() > 1 {
+        notes.push(format!("{} is paid on several grades; the first listed is used.", to.name));
+    }
+    let mut needs_decision = false;
+    let mut protected_pence = None;
+    let (placement, index) = match new_grade {
+        None => {
+            notes.push(format!(
+                "{} publishes no grade for {}, so no pay change is shown.",
+                f.framework.authority, to.name
+            ));
+            ("no grade published for the new level".to_owned(), None)
+        }
+        Some(g) => {
+            if let Some(chosen) = chosen_point {
+                let (i, _) =
+                    pay::find_point(g, chosen).map_err(|e| ProgressionError::invalid("pay point", e.to_string()))?;
+                ("point chosen at sign-off".to_owned(), Some(i))
+            } else if let (Some(_), Some(i)) = (same_grade, old_index) {
+                ("same grade; the pay point does not change".to_owned(), Some(i))
+            } else {
+                let placed = if appointment {
+                    pay::place_on_appointment(f, g, effective_from)
+                } else {
+                    let basic = old.as_ref().and_then(|o| o.basic_pence);
+                    pay::place_on_promotion(f, basic, old.as_ref().and_then(|o| o.scp), g, effective_from)
+                };
+                needs_decision = placed.needs_decision && g.points.len() > 1;
+                protected_pence = placed.protected_pence;
+                (placed.reason, Some(placed.index))
+            }
+        }
+    };
+    let new = match (new_grade, index) {
+        (Some(g), Some(i)) => Some(pay_position(f, g, i, effective_from, &mut notes)),
+        _ => None,
+    };
+    let (mut next_increment, mut increment_assumed) = (None, false);
+    if let (Some(g), Some(i)) = (new_grade, index) {
+        // A move to a new grade starts its increment clock; staying on the grade does not,
+        // but the caller does not tell us when the point was reached, so the clock restarts
+        // from the effective date in both cases and the note says so.
+        match pay::next_increment(f, g, i, effective_from, effective_from) {
+            pay::NextIncrement::Due { date, assumed, .. } => {
+                next_increment = Some(date);
+                increment_assumed = assumed;
+            }
+            pay::NextIncrement::AtTop => {
+                notes.push(format!("{} is the top of {}: no further increments.", g.points[i].point, g.name))
+            }
+            pay::NextIncrement::NoRule => notes.push("The framework states no increment rule.".to_owned()),
+        }
+        if same_grade.is_some() && chosen_point.is_none() {
+            notes.push(
+                "The grade does not change; the next increment follows the worker's existing increment date."
+                    .to_owned(),
+            );
+            next_increment = None;
+        }
+    }
+    let basic_change_pence = match (old.as_ref().and_then(|o| o.basic_pence), new.as_ref().and_then(|n| n.basic_pence))
+    {
+        (Some(o), Some(n)) => Some(n - o),
+        _ => None,
+    };
+    Ok(PayChangePreview {
+        framework: f.framework.id.clone(),
+        effective_from,
+        from_level: current.map(|c| c.level.clone()),
+        to_level: to.id.clone(),
+        old,
+        new,
+        basic_change_pence,
+        placement,
+        needs_decision,
+        protected_pence,
+        next_increment,
+        increment_assumed,
+        notes,
+    })
+}
