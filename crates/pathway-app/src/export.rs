@@ -9,7 +9,8 @@ use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
 use pathway_core::framework::Framework;
-use pathway_core::workforce::{AsyeRecord, OrgUnitId, WorkerRecord};
+use pathway_core::ids::OrgUnitId;
+use pathway_core::workforce::{AsyeRecord, WorkerRecord};
 use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 

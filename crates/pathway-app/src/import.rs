@@ -13,10 +13,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, Grade, Level};
+use pathway_core::ids::OrgUnitId;
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, AwardKind, ChangeReason,
     EmployeeNumber, EmploymentType, InvalidValue, Name, NewAppraisal, NewAward, NewOrgUnit, NewTimelineEntry,
-    NewWorker, NewWorkerRecord, Note, OrgUnit, OrgUnitId, PersonName, Probation, ProbationStatus, Qualification,
+    NewWorker, NewWorkerRecord, Note, OrgUnit, PersonName, Probation, ProbationStatus, Qualification,
     RegistrationStatus, SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 use pathway_store::{AuthorityScope, BulkImport, ImportedWorker, Organisation, Store, StoreError, Workforce};

@@ -13,14 +13,14 @@ use pathway_core::anonymise::{
     AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
 };
 use pathway_core::framework::{Framework, RouteId, WORKER_ROLE};
+use pathway_core::ids::{ApplicationId, EvidenceId, PanelId, WorkerId};
 use pathway_core::portfolio::{
-    Authorisation, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, coverage,
+    Authorisation, Coverage, EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
-use pathway_core::progression::application::ApplicationId;
 use pathway_core::progression::audit::Audit;
-use pathway_core::workforce::{PersonName, WorkerId};
+use pathway_core::workforce::PersonName;
 use pathway_store::{
-    AuthorityScope, Organisation, PanelId, Portfolios, Progression, Store, StoreError, StoredEvidence, Workforce,
+    AuthorityScope, Organisation, Portfolios, Progression, Store, StoreError, StoredEvidence, Workforce,
 };
 use serde::{Deserialize, Serialize};
 

@@ -9,8 +9,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pathway_core::framework::{Framework, FrameworkId, RoleId, RouteId, WORKER_ROLE, load};
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, coverage};
-use pathway_core::progression::application::{Application, ApplicationId, EvidenceVerdict, OpenRequest, Opener};
+use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener};
 use pathway_core::progression::asye::{
     AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye,
 };
@@ -19,10 +20,10 @@ use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
-use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerId, WorkerRecord, parse_role};
+use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerRecord, parse_role};
 use pathway_store::{
-    AsyeProgrammeId, AuditEvent, AuditTrail, AuthorityScope, EntityKind, FrameworkVersions, Organisation, PanelId,
-    Portfolios, Progression, Store, StoreError, StoredApplication, StoredAsye, StoredPanel, Workforce,
+    AuditEvent, AuditTrail, AuthorityScope, EntityKind, FrameworkVersions, Organisation, Portfolios, Progression,
+    Store, StoreError, StoredApplication, StoredAsye, StoredPanel, Workforce,
 };
 use serde::{Deserialize, Serialize};
 

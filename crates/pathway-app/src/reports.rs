@@ -8,7 +8,7 @@ use pathway_core::eligibility::{
     RouteEligibility, RouteStatus, WorkerFacts, becomes_eligible_between, eligible_for_at_least, evaluate,
 };
 use pathway_core::framework::{Framework, RouteId};
-use pathway_core::workforce::WorkerId;
+use pathway_core::ids::WorkerId;
 use serde::Serialize;
 
 /// Months of eligibility without an application after which someone counts as stuck.

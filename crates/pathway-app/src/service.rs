@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use pathway_core::bundled;
 use pathway_core::eligibility::{RouteEligibility, WorkerFacts, evaluate};
 use pathway_core::framework::{Framework, FrameworkId, load};
+use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
-    AuthorityId, EmployeeNumber, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, OrgUnitId,
-    UnitKind, WorkerDetails, WorkerId, WorkerRecord,
+    AuthorityId, EmployeeNumber, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, UnitKind,
+    WorkerDetails, WorkerRecord,
 };
 use pathway_store::{
     AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncOutcome, Tenancy, Workforce,

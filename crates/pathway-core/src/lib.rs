@@ -9,6 +9,7 @@ pub mod bundled;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod framework;
+pub mod ids;
 pub mod money;
 pub mod pay;
 pub mod portfolio;
@@ -18,7 +19,3 @@ pub mod workforce;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use money::Pence;
-
-/// serde, for the exported `record_id!` macro.
-#[doc(hidden)]
-pub use serde as __serde;

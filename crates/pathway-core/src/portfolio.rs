@@ -12,15 +12,15 @@ mod files;
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use crate::anonymise::AnonymisationStatus;
 use crate::framework::{RoleId, WORKER_ROLE};
+use crate::ids::{EvidenceId, WorkerId};
 use crate::standards::Standards;
-use crate::workforce::{AwardKind, InvalidValue, Name, PersonName, WorkerId, parse_role};
+use crate::workforce::{AwardKind, InvalidValue, Name, PersonName, parse_role};
 pub use coverage::{
     Coverage, KssCoverage, Missing, MissingAuthorisation, MissingReason, NotCounted, PcfCoverage, RuleCoverage,
     Shortfall, Verdict, coverage,
@@ -30,42 +30,7 @@ pub use files::{
 };
 
 // ---------------------------------------------------------------------------------------
-// Ids and kinds
-
-/// An evidence item, unique across the deployment (assigned by storage).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EvidenceId(i64);
-
-impl EvidenceId {
-    /// The id with this number.
-    pub const fn new(id: i64) -> EvidenceId {
-        EvidenceId(id)
-    }
-
-    /// The number.
-    pub const fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl fmt::Display for EvidenceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl FromStr for EvidenceId {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<EvidenceId, InvalidValue> {
-        s.trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(EvidenceId)
-            .ok_or_else(|| InvalidValue::new("evidence id", s, "must be a positive whole number"))
-    }
-}
+// Kinds
 
 /// The type of an evidence item, with the codes framework files use in `[[routes.evidence]]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -15,6 +15,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::framework::{FrameworkId, GradeId, LevelId, RoleId};
+use crate::ids::{AppraisalId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
 
 /// Why a workforce value was refused: which field, the value given, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -484,97 +485,7 @@ coded!(
 );
 
 // ---------------------------------------------------------------------------------------
-// Ids and record metadata
-
-/// Defines a database-assigned numeric id: a newtype over a positive `i64` with `new`,
-/// `get`, `Display`, `FromStr` (refusing anything but a positive whole number) and serde.
-/// Exported so storage can number the records it keeps the same way.
-#[macro_export]
-macro_rules! record_id {
-    ($(#[$doc:meta])* $name:ident, $field:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(i64);
-
-        impl $crate::__serde::Serialize for $name {
-            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_i64(self.0)
-            }
-        }
-
-        impl<'de> $crate::__serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
-                <i64 as $crate::__serde::Deserialize>::deserialize(d).map($name)
-            }
-        }
-
-        impl $name {
-            /// The id with this number (as stored, or as a person typed it).
-            pub const fn new(id: i64) -> $name {
-                $name(id)
-            }
-
-            /// The number.
-            pub const fn get(self) -> i64 {
-                self.0
-            }
-        }
-
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-
-        impl ::core::str::FromStr for $name {
-            type Err = $crate::workforce::InvalidValue;
-            fn from_str(s: &str) -> Result<$name, $crate::workforce::InvalidValue> {
-                s.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .map($name)
-                    .ok_or_else(|| $crate::workforce::InvalidValue::new($field, s, "must be a positive whole number"))
-            }
-        }
-    };
-}
-
-record_id!(
-    /// A worker, unique across the deployment.
-    WorkerId,
-    "worker id"
-);
-record_id!(
-    /// A service, locality or team.
-    OrgUnitId,
-    "unit id"
-);
-record_id!(
-    /// A post in the organisation (team manager of a team, head of a service).
-    PostId,
-    "post id"
-);
-record_id!(
-    /// An entry on a worker's level/grade/point timeline.
-    TimelineEntryId,
-    "timeline entry id"
-);
-record_id!(
-    /// A post-qualifying award or course.
-    AwardId,
-    "award id"
-);
-record_id!(
-    /// An appraisal (PDR).
-    AppraisalId,
-    "appraisal id"
-);
-record_id!(
-    /// A development plan goal.
-    GoalId,
-    "goal id"
-);
+// Record metadata
 
 /// A record's optimistic-concurrency version. Starts at 1 and goes up by one on every change;
 /// an update must name the version it read, and fails with a conflict if it has moved on.

@@ -10,11 +10,11 @@ use std::future::Future;
 
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, FrameworkId, load};
+use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
 use pathway_core::workforce::{
-    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, GoalId, LineManagement, Name,
+    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
     NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
-    OrgUnit, OrgUnitId, Post, PostId, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerId,
-    WorkerRecord,
+    OrgUnit, Post, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -437,6 +437,6 @@ pub struct ForeignKey {
 
 pub mod progression;
 pub use progression::{
-    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
-    StoredAsye, StoredEvidence, StoredPanel,
+    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
+    StoredPanel,
 };

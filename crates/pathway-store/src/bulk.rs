@@ -13,9 +13,10 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
-    AsyeRecord, NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewTimelineEntry, NewWorkerRecord, OrgUnitId, UnitKind,
-    Version, WorkerDetails, WorkerId,
+    AsyeRecord, NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewTimelineEntry, NewWorkerRecord, UnitKind, Version,
+    WorkerDetails,
 };
 use sqlx::QueryBuilder;
 use sqlx::query_builder::Separated;

@@ -36,8 +36,8 @@ mod store_progression;
 pub mod testing;
 
 pub use api::{
-    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
-    StoredAsye, StoredEvidence, StoredPanel,
+    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
+    StoredPanel,
 };
 pub use api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,

@@ -11,12 +11,12 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pathway_core::framework::{FrameworkId, GradeId, LevelId};
+use pathway_core::ids::{AppraisalId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
 use pathway_core::workforce::{
-    AppraisalId, AppraisalRecord, AsyeParts, AsyeRecord, Authority, AuthorityId, Award, AwardId, DevelopmentGoal,
-    EmployeeNumber, GoalId, InvalidValue, LineManagement, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
-    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, OrgUnitId, Post, PostId, Probation,
-    Qualification, RecordMeta, SweRegistration, Timeline, TimelineEntry, TimelineEntryId, Version, Worker,
-    WorkerDetails, WorkerId, WorkerRecord, parse_role,
+    AppraisalRecord, AsyeParts, AsyeRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber,
+    InvalidValue, LineManagement, Name, NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost,
+    NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post, Probation, Qualification, RecordMeta, SweRegistration,
+    Timeline, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord, parse_role,
 };
 use sqlx::{Database, Row};
 

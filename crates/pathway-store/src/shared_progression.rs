@@ -12,14 +12,15 @@
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance};
-use pathway_core::portfolio::{EvidenceId, EvidenceItem, EvidenceParts};
-use pathway_core::progression::application::{Application, ApplicationId};
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, WorkerId};
+use pathway_core::portfolio::{EvidenceItem, EvidenceParts};
+use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::AsyeProgramme;
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::history::{Change, Event};
 use pathway_core::progression::panel::Panel;
 use pathway_core::progression::steps::StepOutcome;
-use pathway_core::workforce::{AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
+use pathway_core::workforce::{AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, Version};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Database;
@@ -28,8 +29,8 @@ use super::shared::{acquire, col, commit, ensure_worker, fetch_row, insert_timel
 use super::{Backend, Db, begin_read, begin_write};
 use crate::api::AuthorityScope;
 use crate::api::progression::{
-    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
-    StoredAsye, StoredEvidence, StoredPanel,
+    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
+    StoredPanel,
 };
 use crate::error::{Result, StoreError};
 

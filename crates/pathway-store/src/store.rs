@@ -4,10 +4,11 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use pathway_core::framework::FrameworkId;
+use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
 use pathway_core::workforce::{
-    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, GoalId, LineManagement, Name,
+    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
     NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
-    OrgUnit, OrgUnitId, Post, PostId, TimelineEntry, Version, Worker, WorkerDetails, WorkerId, WorkerRecord,
+    OrgUnit, Post, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
 };
 
 use crate::api::{

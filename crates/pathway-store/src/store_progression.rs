@@ -2,17 +2,18 @@
 //! traits dispatch in `store.rs`).
 
 use pathway_core::anonymise::Clearance;
-use pathway_core::portfolio::{EvidenceId, EvidenceItem};
-use pathway_core::progression::application::{Application, ApplicationId};
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, WorkerId};
+use pathway_core::portfolio::EvidenceItem;
+use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::AsyeProgramme;
 use pathway_core::progression::audit::Audit;
 use pathway_core::progression::panel::Panel;
-use pathway_core::workforce::{NewTimelineEntry, TimelineEntry, Version, WorkerId};
+use pathway_core::workforce::{NewTimelineEntry, TimelineEntry, Version};
 
 use crate::api::AuthorityScope;
 use crate::api::progression::{
-    AsyeProgrammeId, AuditEvent, AuditTrail, EntityKind, PanelId, Portfolios, Progression, StoredApplication,
-    StoredAsye, StoredEvidence, StoredPanel,
+    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
+    StoredPanel,
 };
 use crate::error::Result;
 use crate::store::Store;

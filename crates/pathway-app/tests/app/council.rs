@@ -4,9 +4,10 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pathway_app::portfolio::AuthorityPortfolios;
 use pathway_app::progression::{Acting, AuthorityProgression};
+use pathway_core::ids::OrgUnitId;
 use pathway_core::workforce::{
     AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority, NewOrgUnit, NewPost,
-    NewTimelineEntry, NewWorker, OrgUnitId, PersonName, UnitKind, Worker, WorkerDetails, WorkerRecord,
+    NewTimelineEntry, NewWorker, PersonName, UnitKind, Worker, WorkerDetails, WorkerRecord,
 };
 use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, Tenancy, Workforce};
 

@@ -4,13 +4,14 @@
 //! two assessors completing their steps at the same moment both land.
 
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication};
-use pathway_core::progression::application::{ApplicationId, Opener, Status};
+use pathway_core::ids::{ApplicationId, WorkerId};
+use pathway_core::progression::application::{Opener, Status};
 use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::forms::{
     AuditFinding, AuditOutcome, AuditedFile, CaseFileAudit, Interview, Report, StepRecord, audit_checks,
 };
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_core::workforce::{ChangeReason, UnitKind, WorkerId};
+use pathway_core::workforce::{ChangeReason, UnitKind};
 use pathway_store::{AuditTrail, EntityKind, Workforce};
 
 use crate::council::{Council, acting, at, date};

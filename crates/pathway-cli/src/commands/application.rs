@@ -12,11 +12,11 @@ use clap::{Args, Subcommand};
 use pathway_app::AppError;
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication};
 use pathway_core::framework::RouteId;
-use pathway_core::progression::application::ApplicationId;
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, PanelId};
 use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::pay_preview::PayChangePreview;
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_store::{AsyeProgrammeId, AuditEvent, PanelId, StoredApplication};
+use pathway_store::{AuditEvent, StoredApplication};
 use serde::de::DeserializeOwned;
 
 use super::db::{block_on, open};

@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
 use pathway_app::progression::{Moderated, StartAsyeInput};
 use pathway_app::service::Pathway;
+use pathway_core::ids::AsyeProgrammeId;
 use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
-use pathway_store::{AsyeProgrammeId, StoredAsye};
+use pathway_store::StoredAsye;
 
 use super::application::{Who, parse_programme, print_application};
 use super::db::{block_on, open};

@@ -8,9 +8,9 @@ use clap::Subcommand;
 use pathway_app::portfolio::PanelPack;
 use pathway_app::progression::ConvenePanel;
 use pathway_app::service::Pathway;
-use pathway_core::progression::application::ApplicationId;
+use pathway_core::ids::{ApplicationId, PanelId};
 use pathway_core::progression::decision::DecisionOutcome;
-use pathway_store::{PanelId, StoredPanel};
+use pathway_store::StoredPanel;
 
 use super::application::{Who, parse_application, parse_panel, read_json};
 use super::db::{block_on, open};

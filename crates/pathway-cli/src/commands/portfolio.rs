@@ -9,7 +9,8 @@ use clap::{Args, Subcommand};
 use pathway_app::AppError;
 use pathway_app::portfolio::{AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, NewEvidence};
 use pathway_app::service::Pathway;
-use pathway_core::portfolio::{Coverage, EvidenceId};
+use pathway_core::ids::EvidenceId;
+use pathway_core::portfolio::Coverage;
 use pathway_store::StoredEvidence;
 use serde_json::{Map, Value};
 

@@ -5,9 +5,10 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use pathway_core::ids::OrgUnitId;
 use pathway_core::workforce::{
     AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority, NewOrgUnit, NewPost,
-    NewTimelineEntry, NewWorker, OrgUnitId, PersonName, UnitKind, WorkerDetails,
+    NewTimelineEntry, NewWorker, PersonName, UnitKind, WorkerDetails,
 };
 use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, Tenancy, Workforce};
 

@@ -11,8 +11,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{AnonymisationStatus, EvidenceId, EvidenceItem, EvidenceKind, FeedbackSource, KssTag, PcfTag};
+use super::{AnonymisationStatus, EvidenceItem, EvidenceKind, FeedbackSource, KssTag, PcfTag};
 use crate::framework::{EvidenceRule, Framework, FrameworkId, LevelId, RoleId, Route, RouteId};
+use crate::ids::EvidenceId;
 use crate::standards::Standards;
 
 /// A portfolio against a route: what each evidence rule needs and what counts towards it.

@@ -35,30 +35,8 @@ use super::history::{Change, Event};
 use super::pay_preview::{CurrentPosition, PayChangePreview, RecordChange, preview_move};
 use super::steps::{Completion, Slot, StepCompletion, StepOutcome, StepState, StepStatus};
 use crate::framework::{Framework, FrameworkId, LevelId, Relation, RoleId, Route, RouteId, Trigger, WORKER_ROLE};
-use crate::workforce::{ChangeReason, LineManagement, WorkerId};
-
-/// An application's id, assigned by storage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ApplicationId(i64);
-
-impl ApplicationId {
-    /// The id with this number.
-    pub const fn new(id: i64) -> ApplicationId {
-        ApplicationId(id)
-    }
-
-    /// The number.
-    pub const fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl fmt::Display for ApplicationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+use crate::ids::WorkerId;
+use crate::workforce::{ChangeReason, LineManagement};
 
 /// The evidence coverage check's verdict on a portfolio for a route: whether it is ready to
 /// submit and, if not, what is missing. The portfolio module produces it.

@@ -22,7 +22,8 @@ use super::forms::{RecommendationForm, Recommends, StepRecord};
 use super::history::Change;
 use super::steps::{Completion, StepOutcome, StepStatus};
 use crate::framework::{AsyePolicy, Extension, Framework, FrameworkId, Route, Trigger, WORKER_ROLE};
-use crate::workforce::{AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue, WorkerId};
+use crate::ids::WorkerId;
+use crate::workforce::{AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue};
 
 /// Review points in months when the framework names none: the national ASYE's 3-month and
 /// 6-month reviews; the final review falls at the end of the programme.

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::ProgressionError;
 use crate::framework::{RoleId, WORKER_ROLE};
-use crate::workforce::{MAX_NOTE_CHARS, WorkerId};
+use crate::ids::WorkerId;
+use crate::workforce::MAX_NOTE_CHARS;
 
 /// A person acting in a role: who did something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::Actor;
 use super::decision::{DecisionOutcome, PanelRef};
 use crate::framework::{Relation, Step, WORKER_ROLE};
-use crate::workforce::WorkerId;
+use crate::ids::WorkerId;
 
 /// The shape of form a step takes, from its `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

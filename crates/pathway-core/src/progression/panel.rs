@@ -12,12 +12,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::application::{Application, ApplicationId, Status};
+use super::application::{Application, Status};
 use super::audit::{Actor, Audit, require_text, require_why};
 use super::decision::{DecisionOutcome, PanelRef};
 use super::error::ProgressionError;
 use crate::framework::{Framework, FrameworkId, RoleId, RouteId};
-use crate::workforce::WorkerId;
+use crate::ids::{ApplicationId, WorkerId};
 
 /// What makes a panel quorate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

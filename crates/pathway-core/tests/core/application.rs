@@ -6,9 +6,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pathway_core::Pence;
 use pathway_core::framework::{Framework, LevelId, RoleId, RouteId};
-use pathway_core::progression::application::{
-    Application, ApplicationId, EvidenceVerdict, OpenRequest, Opener, Status,
-};
+use pathway_core::ids::{ApplicationId, OrgUnitId, PostId, WorkerId};
+use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener, Status};
 use pathway_core::progression::appointment::{self, Applicant, AppointmentVerdict};
 use pathway_core::progression::asye::{
     AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, ProgrammeStatus, Progress, StartAsye,
@@ -23,9 +22,7 @@ use pathway_core::progression::history::Change;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::CurrentPosition;
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_core::workforce::{
-    AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, OrgUnitId, PostId, WorkerId,
-};
+use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement};
 
 // ---------------------------------------------------------------------------------------
 // Helpers

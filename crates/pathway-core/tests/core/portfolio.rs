@@ -4,11 +4,12 @@
 use chrono::NaiveDate;
 use pathway_core::anonymise::AnonymisationStatus;
 use pathway_core::framework::{Framework, Route, RouteId};
+use pathway_core::ids::{EvidenceId, WorkerId};
 use pathway_core::portfolio::{
-    Authorisation, Contributor, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FeedbackSource,
-    MissingReason, Shortfall, coverage,
+    Authorisation, Contributor, Coverage, EvidenceDetail, EvidenceItem, EvidenceParts, FeedbackSource, MissingReason,
+    Shortfall, coverage,
 };
-use pathway_core::workforce::{AwardKind, PersonName, WorkerId};
+use pathway_core::workforce::{AwardKind, PersonName};
 
 fn framework(id: &str) -> Framework {
     pathway_core::bundled::framework(id).unwrap_or_else(|| panic!("{id}.toml does not load"))

@@ -13,27 +13,17 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::Clearance;
-use pathway_core::portfolio::{EvidenceId, EvidenceItem};
-use pathway_core::progression::application::{Application, ApplicationId};
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, WorkerId};
+use pathway_core::portfolio::EvidenceItem;
+use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::AsyeProgramme;
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::panel::Panel;
-use pathway_core::workforce::{NewTimelineEntry, RecordMeta, TimelineEntry, Version, WorkerId};
+use pathway_core::workforce::{NewTimelineEntry, RecordMeta, TimelineEntry, Version};
 use serde::Serialize;
 
 use super::AuthorityScope;
 use crate::error::Result;
-
-pathway_core::record_id!(
-    /// A panel sitting.
-    PanelId,
-    "panel id"
-);
-pathway_core::record_id!(
-    /// A worker's ASYE programme.
-    AsyeProgrammeId,
-    "ASYE programme id"
-);
 
 /// An evidence item as stored, with the author's anonymisation clearances.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -7,16 +7,15 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance, Flag, scan};
 use pathway_core::framework::{Framework, RoleId};
-use pathway_core::portfolio::{EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, MediaType};
+use pathway_core::ids::{EvidenceId, OrgUnitId, PostId, WorkerId};
+use pathway_core::portfolio::{EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, MediaType};
 use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener, Status};
 use pathway_core::progression::asye::{AsyeProgramme, AsyeResult, ProgrammeStatus, Progress, StartAsye};
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::forms::{Report, StepRecord};
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_core::workforce::{
-    AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, OrgUnitId, PostId, Version, Worker, WorkerId,
-};
+use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, Version, Worker};
 use pathway_store::{AuditTrail, AuthorityScope, EntityKind, Portfolios, Progression, Store, StoreError, Workforce};
 
 use crate::fixtures::{authority, date, entry, new_worker};
@@ -241,7 +240,7 @@ async fn an_application_round_trips_and_a_stale_save_changes_nothing(store: Stor
 async fn complete_with_retry(
     store: &Store,
     scope: &AuthorityScope,
-    id: pathway_core::progression::application::ApplicationId,
+    id: pathway_core::ids::ApplicationId,
     step: &str,
     completion: &StepCompletion,
     audit: &Audit,

@@ -1,10 +1,10 @@
 //! The storage stories. Each runs on SQLite and on PostgreSQL (see `stories!` at the end);
 //! the two must behave identically.
 
+use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeOutcome, AsyeParts, AsyeRecord, AwardKind, ChangeReason, EmployeeNumber, GoalStatus, Name,
-    NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewPost, NewWorker, NewWorkerRecord, Note, OrgUnitId, UnitKind,
-    Version, WorkerId,
+    NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewPost, NewWorker, NewWorkerRecord, Note, UnitKind, Version,
 };
 use pathway_store::{
     CrossAuthorityReports, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncChange, Tenancy,
