@@ -507,15 +507,13 @@ impl<'s> AuthorityProgression<'s> {
             let current = self.store.application(&self.scope, id).await?;
             only_the_worker_as_worker(&audit, current.application.worker())?;
             let next = current.application.make_effective(&audit)?;
-            let Some(change) = next.record_change() else {
+            let Some(entry) = next.record_change() else {
                 return Err(AppError::BadInput {
                     field: "application".into(),
                     message: format!("application {id} has no record change to make"),
                 });
             };
-            let entry = change.to_timeline_entry();
-            match self.store.save_application_with_timeline(&self.scope, id, &next, current.meta.version, &entry).await
-            {
+            match self.store.save_application_with_timeline(&self.scope, id, &next, current.meta.version, entry).await {
                 Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
                 saved => {
                     let (application, timeline_entry) = saved?;

@@ -1034,8 +1034,10 @@ pub struct NewWorkerRecord {
 }
 
 /// A level/grade/point a worker moved to on a date. The timeline keeps every entry, so a
-/// worker's position on any past date can be answered.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// worker's position on any past date can be answered. An import or the demo writes these
+/// directly; an effective progression or appointment carries the one it will append (signed
+/// off with the pay change, so it is stored inside the application as well).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTimelineEntry {
     /// The first day of this level/grade/point.
     pub starts_on: NaiveDate,
@@ -1047,9 +1049,9 @@ pub struct NewTimelineEntry {
     pub grade: Option<GradeId>,
     /// The pay point on the grade, as the framework prints it ("37", "start").
     pub point: Option<Name>,
-    /// Why it changed.
+    /// Why it changed: progression, ASYE completed, appointed, imported...
     pub reason: ChangeReason,
-    /// Anything a reader should know.
+    /// Anything a reader should know ("Career Progression Panel, 2025-06-12").
     pub note: Option<Note>,
 }
 
@@ -1342,6 +1344,20 @@ mod tests {
         .expect("in progress");
         assert_eq!(in_progress.status(), AsyeStatus::InProgress);
         assert_eq!(in_progress.cohort().map(|c| c.to_string()), Some("2024-10".into()));
+    }
+
+    #[test]
+    fn a_timeline_entry_keeps_its_json_shape_inside_stored_applications() {
+        // Signed-off applications store the entry they will append; documents written
+        // before the entry and the record change were one type must still load.
+        let stored = r#"{"starts_on":"2025-09-01","framework":"west-sussex","level":"senior-social-worker",
+            "grade":"grade-11","point":"39","reason":"progression","note":"Panel, 2025-07-10"}"#;
+        let entry: NewTimelineEntry = serde_json::from_str(stored).expect("loads");
+        assert_eq!(entry.point.as_ref().map(Name::as_str), Some("39"));
+        assert_eq!(entry.reason, ChangeReason::Progression);
+        let written: serde_json::Value = serde_json::to_value(&entry).expect("json");
+        let expected: serde_json::Value = serde_json::from_str(stored).expect("json");
+        assert_eq!(written, expected);
     }
 
     #[test]

@@ -32,11 +32,11 @@ use super::decision::{Appeal, Decision, DecisionOutcome, PanelRef};
 use super::error::{AssignmentRule, ProgressionError, authority_short};
 use super::forms::{DecisionRecord, StepRecord};
 use super::history::{Change, Event};
-use super::pay_preview::{CurrentPosition, PayChangePreview, RecordChange, preview_move};
+use super::pay_preview::{CurrentPosition, PayChangePreview, preview_move};
 use super::steps::{Completion, Slot, StepCompletion, StepOutcome, StepState, StepStatus};
 use crate::framework::{Framework, FrameworkId, LevelId, Relation, RoleId, Route, RouteId, Trigger, WORKER_ROLE};
 use crate::ids::WorkerId;
-use crate::workforce::{ChangeReason, LineManagement};
+use crate::workforce::{ChangeReason, LineManagement, NewTimelineEntry};
 
 /// The evidence coverage check's verdict on a portfolio for a route: whether it is ready to
 /// submit and, if not, what is missing. The portfolio module produces it.
@@ -192,7 +192,7 @@ pub struct SignOff {
     /// The pay change shown before sign-off.
     pub pay_change: PayChangePreview,
     /// The record change to append to the worker's timeline.
-    pub record_change: RecordChange,
+    pub record_change: NewTimelineEntry,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -481,7 +481,7 @@ impl Application {
     }
 
     /// The record change to append to the worker's timeline, once signed off.
-    pub fn record_change(&self) -> Option<&RecordChange> {
+    pub fn record_change(&self) -> Option<&NewTimelineEntry> {
         self.sign_off.as_ref().map(|s| &s.record_change)
     }
 
@@ -1089,7 +1089,7 @@ impl Application {
         let reason =
             if self.opened_as == Opener::AsyePass { ChangeReason::AsyeCompleted } else { ChangeReason::Progression };
         let note = format!("{} ({}), signed off by {}", self.route.name, self.framework, audit.by.name);
-        let record_change = RecordChange::from_preview(&pay_change, reason, &note)?;
+        let record_change = pay_change.timeline_entry(reason, &note)?;
         let mut next = self.clone();
         next.sign_off = Some(SignOff {
             by: audit.by.clone(),

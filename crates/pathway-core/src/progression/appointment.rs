@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Actor, Audit, require_why};
 use super::error::{ProgressionError, authority_short};
-use super::pay_preview::{PayChangePreview, RecordChange, preview_move};
+use super::pay_preview::{PayChangePreview, preview_move};
 use crate::framework::{CriterionKind, Framework, Level, LevelId, Route, Trigger};
-use crate::workforce::{AsyeOutcome, ChangeReason};
+use crate::workforce::{AsyeOutcome, ChangeReason, NewTimelineEntry};
 
 /// The ASYE began in England in September 2012; people who qualified earlier could not have
 /// done one (they may hold the NQSW portfolio some frameworks accept instead).
@@ -66,7 +66,7 @@ pub struct Appointment {
     /// The pay placement.
     pub pay: PayChangePreview,
     /// The first entry of the new worker's timeline.
-    pub record_change: RecordChange,
+    pub record_change: NewTimelineEntry,
     /// Who appointed.
     pub by: Actor,
     /// When.
@@ -261,7 +261,7 @@ pub fn appoint(
         )));
     }
     let note = format!("Appointed to {} by {}", check.level_name, audit.by.name);
-    let record_change = RecordChange::from_preview(&pay, ChangeReason::Appointed, &note)?;
+    let record_change = pay.timeline_entry(ChangeReason::Appointed, &note)?;
     Ok(Appointment { check, pay, record_change, by: audit.by.clone(), at: audit.at, why: audit.why.trim().to_owned() })
 }
 

@@ -8,9 +8,10 @@ use super::application::{EvidenceVerdict, Opener, Status};
 use super::audit::Actor;
 use super::decision::{DecisionOutcome, PanelRef};
 use super::forms::StepRecord;
-use super::pay_preview::{PayChangePreview, RecordChange};
+use super::pay_preview::PayChangePreview;
 use super::steps::StepOutcome;
 use crate::framework::RouteId;
+use crate::workforce::NewTimelineEntry;
 
 /// What a transition changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +84,7 @@ pub enum Change {
     /// Took effect.
     MadeEffective {
         /// The record change made.
-        record_change: RecordChange,
+        record_change: NewTimelineEntry,
     },
     /// Withdrawn.
     Withdrawn,

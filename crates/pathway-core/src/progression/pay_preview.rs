@@ -129,55 +129,24 @@ pub struct PayChangePreview {
     pub notes: Vec<String>,
 }
 
-/// The change to a worker's level/grade/point record that an effective progression or
-/// appointment makes: append it to the worker's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordChange {
-    /// The first day of the new level/grade/point.
-    pub starts_on: NaiveDate,
-    /// The framework.
-    pub framework: FrameworkId,
-    /// The new level.
-    pub level: LevelId,
-    /// The new grade, where the framework has grades.
-    pub grade: Option<GradeId>,
-    /// The new pay point.
-    pub point: Option<Name>,
-    /// Why: progression, ASYE completed, appointed.
-    pub reason: ChangeReason,
-    /// A note for the history ("Career Progression Panel, 2025-06-12").
-    pub note: Option<Note>,
-}
-
-impl RecordChange {
-    /// The timeline entry to append to the worker's history.
-    pub fn to_timeline_entry(&self) -> NewTimelineEntry {
-        NewTimelineEntry {
-            starts_on: self.starts_on,
-            framework: self.framework.clone(),
-            level: self.level.clone(),
-            grade: self.grade.clone(),
-            point: self.point.clone(),
-            reason: self.reason,
-            note: self.note.clone(),
-        }
-    }
-
-    pub(crate) fn from_preview(
-        p: &PayChangePreview,
+impl PayChangePreview {
+    /// The entry this change appends to the worker's timeline once it takes effect: the new
+    /// level, grade and point from the effective date, with why and a note for the history.
+    pub(crate) fn timeline_entry(
+        &self,
         reason: ChangeReason,
         note: &str,
-    ) -> Result<RecordChange, ProgressionError> {
-        let point = match &p.new {
-            Some(n) => Some(Name::parse(&n.point).map_err(invalid_value)?),
+    ) -> Result<NewTimelineEntry, ProgressionError> {
+        let point = match &self.new {
+            Some(new) => Some(Name::parse(&new.point).map_err(invalid_value)?),
             None => None,
         };
         let note = if note.trim().is_empty() { None } else { Some(Note::parse(note).map_err(invalid_value)?) };
-        Ok(RecordChange {
-            starts_on: p.effective_from,
-            framework: p.framework.clone(),
-            level: p.to_level.clone(),
-            grade: p.new.as_ref().map(|n| n.grade.clone()),
+        Ok(NewTimelineEntry {
+            starts_on: self.effective_from,
+            framework: self.framework.clone(),
+            level: self.to_level.clone(),
+            grade: self.new.as_ref().map(|new| new.grade.clone()),
             point,
             reason,
             note,

@@ -254,7 +254,7 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
     assert_eq!(early.expect_err("not yet").code(), "invalid_transition");
     let done = ok(signed.make_effective(&audit(&head, at(2025, 7, 1, 9), "payroll form sent")));
     assert_eq!(done.status(), Status::Effective);
-    let entry = done.record_change().expect("entry").to_timeline_entry();
+    let entry = done.record_change().expect("entry");
     assert_eq!(entry.level, LevelId::from("level-3"));
     assert_eq!(entry.starts_on, effective);
 }
@@ -618,7 +618,7 @@ fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change() {
     let signed =
         ok(decided.sign_off(&f, &current, effective, None, &audit(&manager, at(2025, 7, 11, 9), "panel approved")));
     let effective_app = ok(signed.make_effective(&audit(&manager, at(2025, 9, 1, 9), "post change form processed")));
-    let entry = effective_app.record_change().expect("change").to_timeline_entry();
+    let entry = effective_app.record_change().expect("change");
     assert_eq!(entry.level, LevelId::from("senior-social-worker"));
     assert_eq!(entry.grade, Some("grade-11".into()));
     assert_eq!(entry.point.as_ref().map(|p| p.as_str()), Some("39"));

@@ -429,7 +429,7 @@ async fn an_effective_application_and_its_timeline_entry_are_one_transaction(sto
         ok(decided.sign_off(&f, &current, date("2025-09-01"), None, &audit(&manager, at(2025, 7, 11, 9), "approved")));
     let signed = store.save_application(&west_sussex, created.id, &signed, created.meta.version).await.expect("save");
     let effective = ok(signed.application.make_effective(&audit(&manager, at(2025, 9, 1, 9), "payroll done")));
-    let change = effective.record_change().expect("change").to_timeline_entry();
+    let change = effective.record_change().expect("change").clone();
 
     // A clash on the timeline (an entry already starting that day) fails the whole change:
     // the application stays signed off.
