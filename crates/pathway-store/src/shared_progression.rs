@@ -636,7 +636,7 @@ const PANEL_BUMP: &str = "UPDATE panels SET version = $3 WHERE authority_id = $1
 fn panel_from(row: &DbRow) -> Result<StoredPanel> {
     let id = PanelId::new(col(row, "id")?);
     let panel: Panel = from_json(row, &format!("panel {id}"))?;
-    Ok(StoredPanel { id, panel: panel.with_id(id.get()), meta: meta(row)? })
+    Ok(StoredPanel { id, panel: panel.with_id(id), meta: meta(row)? })
 }
 
 async fn fetch_panel(conn: &mut Conn, scope: &AuthorityScope, id: PanelId) -> Result<StoredPanel> {
@@ -654,7 +654,7 @@ async fn write_panel(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let context = || format!("storing panel {id}");
-    let panel = panel.clone().with_id(id.get());
+    let panel = panel.clone().with_id(id);
     sqlx::query(
         "UPDATE panels SET framework_id = $3, role_id = $4, held_on = $5, events = $6, document = $7, version = $8,
              updated_at = $9

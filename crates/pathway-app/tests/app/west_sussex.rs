@@ -104,10 +104,7 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
     assert_eq!(heard_by, vec![jo.id, ravi.id], "the conflicted member did not hear it");
     let decided = p.decide_from_panel(id, panel.id).await.expect("decide");
     assert_eq!(decided.application.status(), Status::Decided);
-    assert_eq!(
-        decided.application.decision().and_then(|d| d.panel.as_ref()).and_then(|r| r.panel),
-        Some(panel.id.get())
-    );
+    assert_eq!(decided.application.decision().and_then(|d| d.panel.as_ref()).and_then(|r| r.panel), Some(panel.id));
 
     // The pay change, before sign-off.
     let effective = date(2025, 9, 1);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::{Actor, require_text};
 use super::error::ProgressionError;
 use crate::framework::RoleId;
+use crate::ids::PanelId;
 
 /// A decision on an application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,7 +71,7 @@ impl DecisionOutcome {
 pub struct PanelRef {
     /// The panel's id, once stored.
     #[serde(default)]
-    pub panel: Option<i64>,
+    pub panel: Option<PanelId>,
     /// The role the panel decides as (`career-progression-panel`).
     pub role: RoleId,
     /// When it sat.

@@ -17,7 +17,7 @@ use super::audit::{Actor, Audit, require_text, require_why};
 use super::decision::{DecisionOutcome, PanelRef};
 use super::error::ProgressionError;
 use crate::framework::{Framework, FrameworkId, RoleId, RouteId};
-use crate::ids::{ApplicationId, WorkerId};
+use crate::ids::{ApplicationId, PanelId, WorkerId};
 
 /// What makes a panel quorate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,7 +104,7 @@ pub struct PanelEvent {
 /// A panel sitting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Panel {
-    id: Option<i64>,
+    id: Option<PanelId>,
     framework: FrameworkId,
     role: RoleId,
     name: String,
@@ -165,13 +165,13 @@ impl Panel {
     }
 
     /// The panel with its stored id.
-    pub fn with_id(mut self, id: i64) -> Panel {
+    pub fn with_id(mut self, id: PanelId) -> Panel {
         self.id = Some(id);
         self
     }
 
     /// Its stored id.
-    pub fn id(&self) -> Option<i64> {
+    pub fn id(&self) -> Option<PanelId> {
         self.id
     }
 

@@ -417,7 +417,7 @@ async fn an_effective_application_and_its_timeline_entry_are_one_transaction(sto
     ));
     let stored_panel =
         store.save_panel(&west_sussex, stored_panel.id, &panel, stored_panel.meta.version).await.expect("save");
-    assert_eq!(stored_panel.panel.id(), Some(stored_panel.id.get()), "the stored panel knows its id");
+    assert_eq!(stored_panel.panel.id(), Some(stored_panel.id), "the stored panel knows its id");
 
     let decided = ok(created.application.decide_from_panel(created.id, &stored_panel.panel));
     let current = pathway_core::progression::pay_preview::CurrentPosition {
