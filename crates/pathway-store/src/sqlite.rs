@@ -10,28 +10,22 @@ use sqlx::sqlite::{
 use sqlx::{Row, Transaction};
 
 use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
+use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 use crate::migrations::{latest_version, migrate_error, migrator};
 
-type Db = sqlx::Sqlite;
+/// The store the shared SQL implements the storage traits for (see backend.rs).
 type Backend = SqliteStore;
 
-// The trait implementations, shared with the other backend: see shared.rs for why.
+// The workforce traits in SQL both databases accept, compiled here against SQLite.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared.rs"]
-mod shared;
+#[path = "sql_workforce.rs"]
+mod sql_workforce;
 
-// The progression traits, shared the same way: see shared_progression.rs.
+// The progression traits, compiled the same way.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared_progression.rs"]
-mod shared_progression;
-
-/// SQLite needs no statistics refreshed during an import (it plans each statement afresh and
-/// picks the key): see the PostgreSQL store for why that one does.
-#[allow(clippy::unused_async)] // the same shape as the PostgreSQL store's
-async fn refresh_worker_statistics(_conn: &mut SqliteConnection, _incoming: usize) -> Result<()> {
-    Ok(())
-}
+#[path = "sql_progression.rs"]
+mod sql_progression;
 
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.
@@ -44,17 +38,31 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
-/// Start a write. `BEGIN IMMEDIATE` takes the write lock at once, so concurrent writers
-/// queue (up to the busy timeout) instead of one failing with "database is locked" when it
-/// tries to upgrade a read to a write.
-async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Db>> {
-    pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::from_sqlx("starting a write", e))
-}
+impl SqlBackend for SqliteStore {
+    type Db = sqlx::Sqlite;
 
-/// Start a read of several statements that must agree. In WAL mode a deferred transaction
-/// reads one snapshot from its first statement to its end.
-async fn begin_read(pool: &SqlitePool) -> Result<Transaction<'static, Db>> {
-    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// `BEGIN IMMEDIATE` takes the write lock at once, so concurrent writers queue (up to
+    /// the busy timeout) instead of one failing with "database is locked" when it tries to
+    /// upgrade a read to a write.
+    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::from_sqlx("starting a write", e))
+    }
+
+    /// In WAL mode a deferred transaction reads one snapshot from its first statement to
+    /// its end.
+    async fn begin_read(&self) -> Result<Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
+    }
+
+    /// SQLite needs no statistics refreshed during an import (it plans each statement
+    /// afresh and picks the key): see the PostgreSQL store for why that one does.
+    async fn refresh_worker_statistics(_conn: &mut SqliteConnection, _incoming: usize) -> Result<()> {
+        Ok(())
+    }
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {
