@@ -31,6 +31,7 @@ mod backend;
 pub mod error;
 mod migrations;
 pub mod postgres;
+mod predicate;
 pub mod sqlite;
 mod store;
 mod store_progression;

@@ -6,10 +6,11 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, Row, Transaction};
 
-use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
+use crate::api::{BackendKind, Column, ForeignKey, Index, Schema, Table};
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 use crate::migrations::{migrate_error, migrator};
+use crate::predicate;
 
 /// The store the shared SQL implements the storage traits for (see backend.rs).
 type Backend = PostgresStore;
@@ -235,6 +236,38 @@ impl PostgresStore {
                 });
             }
             table.foreign_keys.sort();
+            // Every index but the primary key's; one a constraint made is described without
+            // its name, as SQLite does not keep it.
+            let indexes = sqlx::query(
+                "SELECT i.relname::text AS name,
+                        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) AS from_constraint,
+                        x.indisunique AS is_unique,
+                        ARRAY(
+                            SELECT CASE WHEN x.indkey[k - 1] = 0 THEN '(expression)'
+                                        ELSE pg_get_indexdef(x.indexrelid, k, true) END
+                            FROM generate_series(1, x.indnkeyatts) AS k ORDER BY k) AS columns,
+                        pg_get_expr(x.indpred, x.indrelid) AS predicate
+                 FROM pg_index x
+                 JOIN pg_class i ON i.oid = x.indexrelid
+                 JOIN pg_class t ON t.oid = x.indrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 WHERE NOT x.indisprimary AND n.nspname = current_schema() AND t.relname = $1",
+            )
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+            for index in &indexes {
+                let from_constraint: bool = index.try_get("from_constraint").map_err(err)?;
+                let predicate: Option<String> = index.try_get("predicate").map_err(err)?;
+                table.indexes.push(Index {
+                    name: if from_constraint { None } else { Some(index.try_get("name").map_err(err)?) },
+                    columns: index.try_get("columns").map_err(err)?,
+                    unique: index.try_get("is_unique").map_err(err)?,
+                    predicate: predicate.as_deref().map(predicate::canonical),
+                });
+            }
+            table.indexes.sort();
             schema.tables.insert(name, table);
         }
         Ok(schema)

@@ -9,10 +9,11 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Transaction};
 
-use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
+use crate::api::{BackendKind, Column, ForeignKey, Index, Schema, Table};
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 use crate::migrations::{latest_version, migrate_error, migrator};
+use crate::predicate;
 
 /// The store the shared SQL implements the storage traits for (see backend.rs).
 type Backend = SqliteStore;
@@ -174,6 +175,7 @@ impl SqliteStore {
                 table.foreign_keys.push(done);
             }
             table.foreign_keys.sort();
+            table.indexes = indexes(&mut conn, &name).await.map_err(|e| StoreError::from_sqlx(context(&name), e))?;
             schema.tables.insert(name, table);
         }
         Ok(schema)
@@ -199,6 +201,42 @@ impl SqliteStore {
             .map_err(|e| StoreError::from_sqlx(format!("backing up to {}", to.display()), e))?;
         check_copy(to).await.map(|_| ())
     }
+}
+
+/// A table's indexes other than its primary key's, sorted. SQLite reports where each came
+/// from: `c` for `CREATE INDEX`, `u` for a `UNIQUE` constraint (named `sqlite_autoindex_...`,
+/// so described without a name), `pk` for the primary key (compared as the key itself).
+async fn indexes(conn: &mut SqliteConnection, table: &str) -> std::result::Result<Vec<Index>, sqlx::Error> {
+    let listed = sqlx::query(r#"SELECT name, "unique", origin FROM pragma_index_list($1)"#)
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut indexes = Vec::new();
+    for index in &listed {
+        let name: String = index.try_get("name")?;
+        let origin: String = index.try_get("origin")?;
+        if origin == "pk" {
+            continue;
+        }
+        let columns: Vec<Option<String>> = sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await?;
+        let statement: Option<Option<String>> =
+            sqlx::query_scalar("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = $1")
+                .bind(&name)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let unique: i64 = index.try_get("unique")?;
+        indexes.push(Index {
+            name: (origin == "c").then_some(name),
+            columns: columns.into_iter().map(|c| c.unwrap_or_else(|| "(expression)".to_owned())).collect(),
+            unique: unique != 0,
+            predicate: statement.flatten().and_then(|sql| predicate::of_create_index(&sql)),
+        });
+    }
+    indexes.sort();
+    Ok(indexes)
 }
 
 /// Open `path` read-only and check it is a sound Pathway database; its migration version.

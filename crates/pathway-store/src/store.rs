@@ -88,7 +88,7 @@ impl Store {
         dispatch!(self, s => s.migrate().await)
     }
 
-    /// Describe the migrated schema (tables, columns, keys).
+    /// Describe the migrated schema (tables, columns, keys, indexes).
     pub async fn schema(&self) -> Result<Schema> {
         dispatch!(self, s => s.schema().await)
     }
