@@ -12,6 +12,7 @@ pub mod import;
 pub mod portfolio;
 pub mod progression;
 pub mod reports;
+mod retry;
 pub mod service;
 
 pub use error::AppError;

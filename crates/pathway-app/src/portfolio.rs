@@ -20,13 +20,14 @@ use pathway_core::portfolio::{
 use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::PersonName;
 use pathway_store::{
-    AuthorityScope, Organisation, Portfolios, Progression, Store, StoreError, StoredEvidence, Workforce,
+    AuthorityScope, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::files::EvidenceFiles;
 use crate::progression::{Acting, find_worker, framework_for_worker, resolve};
+use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
 
 /// A new evidence item, as a form or a JSON file gives it. Authorisations are not part of
@@ -232,17 +233,14 @@ impl<'s> AuthorityPortfolios<'s> {
         audit: &Audit,
         change: impl Fn(&StoredEvidence) -> Result<(EvidenceItem, Vec<Clearance>, String), AppError>,
     ) -> Result<StoredEvidence, AppError> {
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
+        // The attempt is run twice, so it borrows what it uses.
+        let change = &change;
+        retry_on_conflict(|| async move {
             let current = self.store.evidence(&self.scope, id).await?;
             let (item, clearances, what) = change(&current)?;
-            match self.store.update_evidence(&self.scope, &item, &clearances, current.meta.version, audit, &what).await
-            {
-                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
-                saved => return Ok(saved?),
-            }
-        }
+            Ok(self.store.update_evidence(&self.scope, &item, &clearances, current.meta.version, audit, &what).await?)
+        })
+        .await
     }
 
     /// Authorise an item in the role the actor holds (a head of service authorising a

@@ -23,11 +23,12 @@ use pathway_core::progression::steps::StepCompletion;
 use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerRecord, parse_role};
 use pathway_store::{
     AuditEvent, AuditTrail, AuthorityScope, EntityKind, FrameworkVersions, Organisation, Portfolios, Progression,
-    Store, StoreError, StoredApplication, StoredAsye, StoredPanel, Workforce,
+    Store, StoredApplication, StoredAsye, StoredPanel, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
 
 // ---------------------------------------------------------------------------------------
@@ -283,19 +284,17 @@ impl<'s> AuthorityProgression<'s> {
         audit: Option<&Audit>,
         change: impl Fn(&Application) -> Result<Application, AppError>,
     ) -> Result<StoredApplication, AppError> {
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
+        // The attempt is run twice, so it borrows what it uses.
+        let change = &change;
+        retry_on_conflict(|| async move {
             let current = self.store.application(&self.scope, id).await?;
             if let Some(audit) = audit {
                 only_the_worker_as_worker(audit, current.application.worker())?;
             }
             let next = change(&current.application)?;
-            match self.store.save_application(&self.scope, id, &next, current.meta.version).await {
-                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
-                saved => return Ok(saved?),
-            }
-        }
+            Ok(self.store.save_application(&self.scope, id, &next, current.meta.version).await?)
+        })
+        .await
     }
 
     // ----- applications -----
@@ -500,27 +499,22 @@ impl<'s> AuthorityProgression<'s> {
     /// Make a signed-off application effective: the application and the worker's new
     /// timeline entry are saved in one transaction.
     pub async fn make_effective(&self, acting: &Acting, id: ApplicationId) -> Result<Effective, AppError> {
-        let audit = self.audit(acting).await?;
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
+        let audit = &self.audit(acting).await?;
+        retry_on_conflict(|| async move {
             let current = self.store.application(&self.scope, id).await?;
-            only_the_worker_as_worker(&audit, current.application.worker())?;
-            let next = current.application.make_effective(&audit)?;
+            only_the_worker_as_worker(audit, current.application.worker())?;
+            let next = current.application.make_effective(audit)?;
             let Some(entry) = next.record_change() else {
                 return Err(AppError::BadInput {
                     field: "application".into(),
                     message: format!("application {id} has no record change to make"),
                 });
             };
-            match self.store.save_application_with_timeline(&self.scope, id, &next, current.meta.version, entry).await {
-                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
-                saved => {
-                    let (application, timeline_entry) = saved?;
-                    return Ok(Effective { application, timeline_entry });
-                }
-            }
-        }
+            let (application, timeline_entry) =
+                self.store.save_application_with_timeline(&self.scope, id, &next, current.meta.version, entry).await?;
+            Ok(Effective { application, timeline_entry })
+        })
+        .await
     }
 
     /// Withdraw before a decision.
@@ -598,16 +592,14 @@ impl<'s> AuthorityProgression<'s> {
                 audit.by.name
             )));
         }
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
+        // The attempt is run twice, so it borrows what it uses.
+        let change = &change;
+        retry_on_conflict(|| async move {
             let current = self.store.panel(&self.scope, id).await?;
             let next = change(&current.panel)?;
-            match self.store.save_panel(&self.scope, id, &next, current.meta.version).await {
-                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
-                saved => return Ok(saved?),
-            }
-        }
+            Ok(self.store.save_panel(&self.scope, id, &next, current.meta.version).await?)
+        })
+        .await
     }
 
     /// Convene a panel deciding as one of the framework's roles, with its members (each in
@@ -715,20 +707,17 @@ impl<'s> AuthorityProgression<'s> {
         audit: &Audit,
         change: impl Fn(&AsyeProgramme) -> Result<(AsyeProgramme, Option<Application>), AppError>,
     ) -> Result<Moderated, AppError> {
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
+        // The attempt is run twice, so it borrows what it uses.
+        let change = &change;
+        retry_on_conflict(|| async move {
             let current = self.store.asye(&self.scope, id).await?;
             only_the_worker_as_worker(audit, current.programme.worker().person)?;
             let (next, opened) = change(&current.programme)?;
-            match self.store.save_asye(&self.scope, id, &next, current.meta.version, opened.as_ref()).await {
-                Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
-                saved => {
-                    let (programme, opened) = saved?;
-                    return Ok(Moderated { programme, opened });
-                }
-            }
-        }
+            let (programme, opened) =
+                self.store.save_asye(&self.scope, id, &next, current.meta.version, opened.as_ref()).await?;
+            Ok(Moderated { programme, opened })
+        })
+        .await
     }
 
     /// The framework an ASYE programme runs under, in force on `on`.

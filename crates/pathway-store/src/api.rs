@@ -411,6 +411,8 @@ pub struct Table {
     pub primary_key: Vec<String>,
     /// Foreign keys, sorted.
     pub foreign_keys: Vec<ForeignKey>,
+    /// Indexes other than the primary key's, sorted.
+    pub indexes: Vec<Index>,
 }
 
 /// One column.
@@ -433,6 +435,22 @@ pub struct ForeignKey {
     pub references: String,
     /// The referenced columns.
     pub referenced_columns: Vec<String>,
+}
+
+/// One index, described the same way for both databases.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Index {
+    /// The name `CREATE INDEX` gave it; `None` for an index a `UNIQUE` constraint made,
+    /// whose name SQLite does not keep (it calls them `sqlite_autoindex_...`).
+    pub name: Option<String>,
+    /// Key columns in order; `(expression)` for a key that is an expression.
+    pub columns: Vec<String>,
+    /// Whether it rejects a second row with the same key.
+    pub unique: bool,
+    /// A partial index's `WHERE` predicate, in one spelling for both databases: lower case,
+    /// every operation in parentheses, casts dropped, PostgreSQL's `<> ALL (ARRAY[...])`
+    /// read back as `NOT IN (...)`.
+    pub predicate: Option<String>,
 }
 
 pub mod progression;

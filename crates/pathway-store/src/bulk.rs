@@ -1,6 +1,6 @@
 //! Bulk imports: new teams and many workers with their histories, in one transaction.
 //!
-//! Compiled inside `shared` for each backend (see the `#[path]` in shared.rs), so it reuses
+//! Compiled inside `sql_workforce` for each backend (see the `#[path]` there), so it reuses
 //! the same helpers as single writes and behaves identically on both databases.
 //!
 //! Workers are written in chunks with multi-row `INSERT`s: one statement per table per chunk
@@ -22,10 +22,11 @@ use sqlx::QueryBuilder;
 use sqlx::query_builder::Separated;
 
 use super::{
-    Backend, Conn, Db, WORKER_VERSION, begin_write, check_placement, col, commit, ensure_reference, fetch_units,
-    insert_appraisal, insert_award, insert_goal, insert_unit, insert_worker, now, refresh_worker_statistics,
+    Backend, Conn, Db, WORKER_VERSION, check_placement, col, commit, ensure_reference, fetch_units, insert_appraisal,
+    insert_award, insert_goal, insert_unit, insert_worker, now,
 };
 use crate::api::{AuthorityScope, BulkImport, ImportOutcome, ImportedWorker};
+use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 
 /// Workers per chunk: 500 workers of 24 parameters stay well under both databases' limits on
@@ -84,7 +85,7 @@ pub(super) async fn import<W: Arriving>(
     let now = now();
     // Returning early anywhere drops the transaction, which rolls back everything written so
     // far: teams and workers alike.
-    let mut tx = begin_write(&backend.pool).await?;
+    let mut tx = backend.begin_write().await?;
     match write(&mut tx, scope, teams, workers, now, progress, None).await {
         Ok(outcome) => {
             commit(tx, || format!("importing {} teams and {} workers", teams.len(), workers.len())).await?;
@@ -96,7 +97,7 @@ pub(super) async fn import<W: Arriving>(
             // that chunk and the chunk one worker at a time, and roll that back too. Only a
             // failed import pays for this.
             tx.rollback().await.map_err(|e| StoreError::from_sqlx("rolling back an import", e))?;
-            let mut tx = begin_write(&backend.pool).await?;
+            let mut tx = backend.begin_write().await?;
             let diagnosis = write(&mut tx, scope, teams, workers, now, &|_| {}, Some(n)).await;
             tx.rollback().await.map_err(|e| StoreError::from_sqlx("rolling back an import", e))?;
             Err(match diagnosis {
@@ -261,7 +262,7 @@ async fn insert_chunk<W: Arriving>(
         .collect::<Result<_>>()?;
 
     if let Some(incoming) = first_chunk_of {
-        refresh_worker_statistics(conn, incoming).await?;
+        Backend::refresh_worker_statistics(conn, incoming).await?;
     }
 
     let owned = |f: fn(&NewWorkerRecord) -> usize| chunk.iter().map(|w| f(w.record())).sum::<usize>();

@@ -17,18 +17,21 @@
 //!   [`Progression`], [`AuditTrail`]) and the values they exchange.
 //! - [`Store`]: the one type callers hold, whichever database it is.
 //! - `sqlite` / `postgres`: the two implementations. The trait implementations are one
-//!   file per half (`shared.rs`, `shared_progression.rs`), each compiled once against each
-//!   driver; connection set-up, migrations, schema description and backup differ per
-//!   database.
+//!   file per half (`sql_workforce.rs`, `sql_progression.rs`), each compiled once against
+//!   each driver; what a database must supply for that is the `SqlBackend` contract
+//!   (`backend.rs`). Connection set-up, migrations, schema description and backup differ
+//!   per database.
 //!
 //! Every mutation is one transaction. Every record belongs to one authority and every query
 //! is scoped by an [`AuthorityScope`]. Updates name the version they read and fail with
 //! [`StoreError::Conflict`] if someone else got there first.
 
 pub mod api;
+mod backend;
 pub mod error;
 mod migrations;
 pub mod postgres;
+mod predicate;
 pub mod sqlite;
 mod store;
 mod store_progression;

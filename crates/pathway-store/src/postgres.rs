@@ -6,56 +6,24 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection, Row, Transaction};
 
-use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
+use crate::api::{BackendKind, Column, ForeignKey, Index, Schema, Table};
+use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 use crate::migrations::{migrate_error, migrator};
+use crate::predicate;
 
-type Db = sqlx::Postgres;
+/// The store the shared SQL implements the storage traits for (see backend.rs).
 type Backend = PostgresStore;
 
-// The trait implementations, shared with the other backend: see shared.rs for why.
+// The workforce traits in SQL both databases accept, compiled here against PostgreSQL.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared.rs"]
-mod shared;
+#[path = "sql_workforce.rs"]
+mod sql_workforce;
 
-// The progression traits, shared the same way: see shared_progression.rs.
+// The progression traits, compiled the same way.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared_progression.rs"]
-mod shared_progression;
-
-/// Run inside a bulk import once its first chunk of workers is written, before their
-/// history. A table without statistics (a new database) or with far fewer rows than are
-/// arriving misleads the planner: it may check each history row's foreign key against
-/// `workers` through an index led by `authority_id` alone (the employee-number one),
-/// scanning every worker of the authority per row, and it caches that plan for the session,
-/// so the import turns quadratic. With statistics it uses the (authority_id, id) key.
-///
-/// ANALYZE holds a lock that another ANALYZE waits for until this import commits, so it is
-/// run only when the statistics are missing or small beside the import, and gives up after
-/// two seconds (inside a savepoint, so giving up leaves the import as it was): a concurrent
-/// import then just goes without.
-async fn refresh_worker_statistics(conn: &mut PgConnection, incoming: usize) -> Result<()> {
-    let run = |sql: &'static str| sqlx::query(sql);
-    let failed = |e| StoreError::from_sqlx("refreshing statistics on workers", e);
-    // reltuples is -1 until the table is first analysed.
-    let known: f32 = sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = 'workers'::regclass")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(failed)?;
-    #[allow(clippy::cast_precision_loss)] // a row count; precision is beside the point
-    if known >= 0.0 && incoming as f64 <= f64::from(known) {
-        return Ok(());
-    }
-    run("SAVEPOINT refresh_statistics").execute(&mut *conn).await.map_err(failed)?;
-    run("SET LOCAL lock_timeout = '2s'").execute(&mut *conn).await.map_err(failed)?;
-    let end = match run("ANALYZE workers").execute(&mut *conn).await {
-        Ok(_) => "RELEASE SAVEPOINT refresh_statistics",
-        Err(_) => "ROLLBACK TO SAVEPOINT refresh_statistics",
-    };
-    run(end).execute(&mut *conn).await.map_err(failed)?;
-    run("SET LOCAL lock_timeout TO DEFAULT").execute(&mut *conn).await.map_err(failed)?;
-    Ok(())
-}
+#[path = "sql_progression.rs"]
+mod sql_progression;
 
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,18 +35,60 @@ pub struct PostgresStore {
     schema: Option<String>,
 }
 
-/// Start a write. READ COMMITTED is enough: every update names the version it read, and a
-/// concurrent writer's update waits for the row lock, re-checks, and finds the version moved.
-async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Db>> {
-    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a write", e))
-}
+impl SqlBackend for PostgresStore {
+    type Db = sqlx::Postgres;
 
-/// Start a read of several statements that must agree: REPEATABLE READ gives them one
-/// snapshot (READ COMMITTED would let each statement see a different moment).
-async fn begin_read(pool: &PgPool) -> Result<Transaction<'static, Db>> {
-    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .await
-        .map_err(|e| StoreError::from_sqlx("starting a read", e))
+    fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// READ COMMITTED is enough: every update names the version it read, and a concurrent
+    /// writer's update waits for the row lock, re-checks, and finds the version moved.
+    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Postgres>> {
+        self.pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a write", e))
+    }
+
+    /// REPEATABLE READ gives the statements one snapshot (READ COMMITTED would let each
+    /// statement see a different moment).
+    async fn begin_read(&self) -> Result<Transaction<'static, sqlx::Postgres>> {
+        self.pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(|e| StoreError::from_sqlx("starting a read", e))
+    }
+
+    /// A table without statistics (a new database) or with far fewer rows than are arriving
+    /// misleads the planner: it may check each history row's foreign key against `workers`
+    /// through an index led by `authority_id` alone (the employee-number one), scanning every
+    /// worker of the authority per row, and it caches that plan for the session, so the
+    /// import turns quadratic. With statistics it uses the (authority_id, id) key.
+    ///
+    /// ANALYZE holds a lock that another ANALYZE waits for until this import commits, so it
+    /// is run only when the statistics are missing or small beside the import, and gives up
+    /// after two seconds (inside a savepoint, so giving up leaves the import as it was): a
+    /// concurrent import then just goes without.
+    async fn refresh_worker_statistics(conn: &mut PgConnection, incoming: usize) -> Result<()> {
+        let run = |sql: &'static str| sqlx::query(sql);
+        let failed = |e| StoreError::from_sqlx("refreshing statistics on workers", e);
+        // reltuples is -1 until the table is first analysed.
+        let known: f32 = sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = 'workers'::regclass")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(failed)?;
+        #[allow(clippy::cast_precision_loss)] // a row count; precision is beside the point
+        if known >= 0.0 && incoming as f64 <= f64::from(known) {
+            return Ok(());
+        }
+        run("SAVEPOINT refresh_statistics").execute(&mut *conn).await.map_err(failed)?;
+        run("SET LOCAL lock_timeout = '2s'").execute(&mut *conn).await.map_err(failed)?;
+        let end = match run("ANALYZE workers").execute(&mut *conn).await {
+            Ok(_) => "RELEASE SAVEPOINT refresh_statistics",
+            Err(_) => "ROLLBACK TO SAVEPOINT refresh_statistics",
+        };
+        run(end).execute(&mut *conn).await.map_err(failed)?;
+        run("SET LOCAL lock_timeout TO DEFAULT").execute(&mut *conn).await.map_err(failed)?;
+        Ok(())
+    }
 }
 
 fn check_schema_name(name: &str) -> Result<()> {
@@ -226,6 +236,38 @@ impl PostgresStore {
                 });
             }
             table.foreign_keys.sort();
+            // Every index but the primary key's; one a constraint made is described without
+            // its name, as SQLite does not keep it.
+            let indexes = sqlx::query(
+                "SELECT i.relname::text AS name,
+                        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) AS from_constraint,
+                        x.indisunique AS is_unique,
+                        ARRAY(
+                            SELECT CASE WHEN x.indkey[k - 1] = 0 THEN '(expression)'
+                                        ELSE pg_get_indexdef(x.indexrelid, k, true) END
+                            FROM generate_series(1, x.indnkeyatts) AS k ORDER BY k) AS columns,
+                        pg_get_expr(x.indpred, x.indrelid) AS predicate
+                 FROM pg_index x
+                 JOIN pg_class i ON i.oid = x.indexrelid
+                 JOIN pg_class t ON t.oid = x.indrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 WHERE NOT x.indisprimary AND n.nspname = current_schema() AND t.relname = $1",
+            )
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+            for index in &indexes {
+                let from_constraint: bool = index.try_get("from_constraint").map_err(err)?;
+                let predicate: Option<String> = index.try_get("predicate").map_err(err)?;
+                table.indexes.push(Index {
+                    name: if from_constraint { None } else { Some(index.try_get("name").map_err(err)?) },
+                    columns: index.try_get("columns").map_err(err)?,
+                    unique: index.try_get("is_unique").map_err(err)?,
+                    predicate: predicate.as_deref().map(predicate::canonical),
+                });
+            }
+            table.indexes.sort();
             schema.tables.insert(name, table);
         }
         Ok(schema)

@@ -9,29 +9,24 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Transaction};
 
-use crate::api::{BackendKind, Column, ForeignKey, Schema, Table};
+use crate::api::{BackendKind, Column, ForeignKey, Index, Schema, Table};
+use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 use crate::migrations::{latest_version, migrate_error, migrator};
+use crate::predicate;
 
-type Db = sqlx::Sqlite;
+/// The store the shared SQL implements the storage traits for (see backend.rs).
 type Backend = SqliteStore;
 
-// The trait implementations, shared with the other backend: see shared.rs for why.
+// The workforce traits in SQL both databases accept, compiled here against SQLite.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared.rs"]
-mod shared;
+#[path = "sql_workforce.rs"]
+mod sql_workforce;
 
-// The progression traits, shared the same way: see shared_progression.rs.
+// The progression traits, compiled the same way.
 #[allow(clippy::duplicate_mod)]
-#[path = "shared_progression.rs"]
-mod shared_progression;
-
-/// SQLite needs no statistics refreshed during an import (it plans each statement afresh and
-/// picks the key): see the PostgreSQL store for why that one does.
-#[allow(clippy::unused_async)] // the same shape as the PostgreSQL store's
-async fn refresh_worker_statistics(_conn: &mut SqliteConnection, _incoming: usize) -> Result<()> {
-    Ok(())
-}
+#[path = "sql_progression.rs"]
+mod sql_progression;
 
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.
@@ -44,17 +39,31 @@ pub struct SqliteStore {
     path: PathBuf,
 }
 
-/// Start a write. `BEGIN IMMEDIATE` takes the write lock at once, so concurrent writers
-/// queue (up to the busy timeout) instead of one failing with "database is locked" when it
-/// tries to upgrade a read to a write.
-async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Db>> {
-    pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::from_sqlx("starting a write", e))
-}
+impl SqlBackend for SqliteStore {
+    type Db = sqlx::Sqlite;
 
-/// Start a read of several statements that must agree. In WAL mode a deferred transaction
-/// reads one snapshot from its first statement to its end.
-async fn begin_read(pool: &SqlitePool) -> Result<Transaction<'static, Db>> {
-    pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// `BEGIN IMMEDIATE` takes the write lock at once, so concurrent writers queue (up to
+    /// the busy timeout) instead of one failing with "database is locked" when it tries to
+    /// upgrade a read to a write.
+    async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(|e| StoreError::from_sqlx("starting a write", e))
+    }
+
+    /// In WAL mode a deferred transaction reads one snapshot from its first statement to
+    /// its end.
+    async fn begin_read(&self) -> Result<Transaction<'static, sqlx::Sqlite>> {
+        self.pool.begin().await.map_err(|e| StoreError::from_sqlx("starting a read", e))
+    }
+
+    /// SQLite needs no statistics refreshed during an import (it plans each statement
+    /// afresh and picks the key): see the PostgreSQL store for why that one does.
+    async fn refresh_worker_statistics(_conn: &mut SqliteConnection, _incoming: usize) -> Result<()> {
+        Ok(())
+    }
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {
@@ -166,6 +175,7 @@ impl SqliteStore {
                 table.foreign_keys.push(done);
             }
             table.foreign_keys.sort();
+            table.indexes = indexes(&mut conn, &name).await.map_err(|e| StoreError::from_sqlx(context(&name), e))?;
             schema.tables.insert(name, table);
         }
         Ok(schema)
@@ -191,6 +201,42 @@ impl SqliteStore {
             .map_err(|e| StoreError::from_sqlx(format!("backing up to {}", to.display()), e))?;
         check_copy(to).await.map(|_| ())
     }
+}
+
+/// A table's indexes other than its primary key's, sorted. SQLite reports where each came
+/// from: `c` for `CREATE INDEX`, `u` for a `UNIQUE` constraint (named `sqlite_autoindex_...`,
+/// so described without a name), `pk` for the primary key (compared as the key itself).
+async fn indexes(conn: &mut SqliteConnection, table: &str) -> std::result::Result<Vec<Index>, sqlx::Error> {
+    let listed = sqlx::query(r#"SELECT name, "unique", origin FROM pragma_index_list($1)"#)
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut indexes = Vec::new();
+    for index in &listed {
+        let name: String = index.try_get("name")?;
+        let origin: String = index.try_get("origin")?;
+        if origin == "pk" {
+            continue;
+        }
+        let columns: Vec<Option<String>> = sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+            .bind(&name)
+            .fetch_all(&mut *conn)
+            .await?;
+        let statement: Option<Option<String>> =
+            sqlx::query_scalar("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = $1")
+                .bind(&name)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let unique: i64 = index.try_get("unique")?;
+        indexes.push(Index {
+            name: (origin == "c").then_some(name),
+            columns: columns.into_iter().map(|c| c.unwrap_or_else(|| "(expression)".to_owned())).collect(),
+            unique: unique != 0,
+            predicate: statement.flatten().and_then(|sql| predicate::of_create_index(&sql)),
+        });
+    }
+    indexes.sort();
+    Ok(indexes)
 }
 
 /// Open `path` read-only and check it is a sound Pathway database; its migration version.

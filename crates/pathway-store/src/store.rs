@@ -63,7 +63,8 @@ pub async fn open(target: &str) -> Result<Store> {
     SqliteStore::open(Path::new(path)).await.map(Store::Sqlite)
 }
 
-/// Run the same call on whichever backend this is.
+/// Run the same call on whichever backend this is: every storage trait method of [`Store`]
+/// (here and in `store_progression.rs`) is this one line, so a new backend is one arm here.
 macro_rules! dispatch {
     ($self:ident, $s:ident => $call:expr) => {
         match $self {
@@ -72,6 +73,7 @@ macro_rules! dispatch {
         }
     };
 }
+pub(crate) use dispatch;
 
 impl Store {
     /// Which database this is.
@@ -87,7 +89,7 @@ impl Store {
         dispatch!(self, s => s.migrate().await)
     }
 
-    /// Describe the migrated schema (tables, columns, keys).
+    /// Describe the migrated schema (tables, columns, keys, indexes).
     pub async fn schema(&self) -> Result<Schema> {
         dispatch!(self, s => s.schema().await)
     }

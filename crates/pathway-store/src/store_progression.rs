@@ -16,17 +16,7 @@ use crate::api::progression::{
     StoredPanel,
 };
 use crate::error::Result;
-use crate::store::Store;
-
-/// Run the same call on whichever backend this is.
-macro_rules! dispatch {
-    ($self:ident, $s:ident => $call:expr) => {
-        match $self {
-            Store::Sqlite($s) => $call,
-            Store::Postgres($s) => $call,
-        }
-    };
-}
+use crate::store::{Store, dispatch};
 
 impl Portfolios for Store {
     async fn add_evidence(&self, scope: &AuthorityScope, item: &EvidenceItem, audit: &Audit) -> Result<StoredEvidence> {

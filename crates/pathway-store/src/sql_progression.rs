@@ -1,10 +1,9 @@
 //! The progression storage traits ([`Portfolios`], [`Progression`], [`AuditTrail`])
 //! implemented once, in SQL both databases accept.
 //!
-//! Compiled twice, like `shared.rs` (see the `#[path]` attributes in `sqlite.rs` and
-//! `postgres.rs`), against each backend's `Db`, `Backend`, `begin_read` and `begin_write`.
-//! Kept apart from `shared.rs` so the workforce and progression halves can change
-//! independently; the row helpers both need live in `shared.rs`.
+//! Compiled once per backend like `sql_workforce.rs` (see backend.rs for the contract), and
+//! kept apart from it so the workforce and progression halves can change independently;
+//! the row helpers both need live in `sql_workforce.rs`.
 //!
 //! Each record is one JSON `document` (the core's own serde form) plus indexed columns
 //! written from the same value. Every write runs in one transaction that also appends the
@@ -25,15 +24,17 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Database;
 
-use super::shared::{acquire, col, commit, ensure_worker, fetch_row, insert_timeline_entry, meta, now};
-use super::{Backend, Db, begin_read, begin_write};
+use super::Backend;
+use super::sql_workforce::{acquire, col, commit, ensure_worker, fetch_row, insert_timeline_entry, meta, now};
 use crate::api::AuthorityScope;
 use crate::api::progression::{
     AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
     StoredPanel,
 };
+use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 
+type Db = <Backend as SqlBackend>::Db;
 type DbRow = <Db as Database>::Row;
 type Conn = <Db as Database>::Connection;
 
@@ -291,7 +292,7 @@ const AUDIT_COLUMNS: &str = "SELECT entity_kind, entity_id, entity_version, seq,
 
 impl AuditTrail for Backend {
     async fn audit_trail(&self, scope: &AuthorityScope, kind: EntityKind, id: i64) -> Result<Vec<AuditEvent>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let sql =
             format!("{AUDIT_COLUMNS} WHERE authority_id = $1 AND entity_kind = $2 AND entity_id = $3 ORDER BY seq, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -305,7 +306,7 @@ impl AuditTrail for Backend {
     }
 
     async fn audit_by_actor(&self, scope: &AuthorityScope, actor: WorkerId) -> Result<Vec<AuditEvent>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let sql = format!("{AUDIT_COLUMNS} WHERE authority_id = $1 AND actor_id = $2 ORDER BY occurred_at, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(scope.as_str())
@@ -443,7 +444,7 @@ fn evidence_audit<'a>(
 impl Portfolios for Backend {
     async fn add_evidence(&self, scope: &AuthorityScope, item: &EvidenceItem, audit: &Audit) -> Result<StoredEvidence> {
         let context = || format!("adding \"{}\" to the portfolio of worker {}", item.title(), item.owner());
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_worker(&mut tx, scope, item.owner()).await?;
         let now = now();
         // The row first, for its id; the document (which carries the id) is written next.
@@ -483,7 +484,7 @@ impl Portfolios for Backend {
     ) -> Result<StoredEvidence> {
         let id = item.id();
         let context = || format!("changing evidence item {id}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         check_update(&mut tx, EVIDENCE_STATE, scope, "evidence item", id.get(), expected, 0).await?;
         let owner: i64 = sqlx::query_scalar("SELECT worker_id FROM evidence_items WHERE authority_id = $1 AND id = $2")
             .bind(scope.as_str())
@@ -508,12 +509,12 @@ impl Portfolios for Backend {
     }
 
     async fn evidence(&self, scope: &AuthorityScope, id: EvidenceId) -> Result<StoredEvidence> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_evidence(&mut conn, scope, id).await
     }
 
     async fn portfolio(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<Vec<StoredEvidence>> {
-        let mut tx = begin_read(&self.pool).await?;
+        let mut tx = self.begin_read().await?;
         ensure_worker(&mut tx, scope, worker).await?;
         let sql = format!("{EVIDENCE_COLUMNS} WHERE authority_id = $1 AND worker_id = $2 ORDER BY dated_on, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -798,7 +799,7 @@ async fn write_asye(
 
 impl Progression for Backend {
     async fn create_application(&self, scope: &AuthorityScope, application: &Application) -> Result<StoredApplication> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_application(&mut tx, scope, application, now()).await?;
         let stored = fetch_application(&mut tx, scope, id).await?;
         commit(tx, || format!("storing application {id}")).await?;
@@ -806,12 +807,12 @@ impl Progression for Backend {
     }
 
     async fn application(&self, scope: &AuthorityScope, id: ApplicationId) -> Result<StoredApplication> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_application(&mut conn, scope, id).await
     }
 
     async fn applications(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredApplication>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let sql =
             format!("{APPLICATION_COLUMNS} WHERE authority_id = $1 AND ($2 IS NULL OR worker_id = $2) ORDER BY id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -830,7 +831,7 @@ impl Progression for Backend {
         application: &Application,
         expected: Version,
     ) -> Result<StoredApplication> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         update_application(&mut tx, scope, id, application, expected, now()).await?;
         let stored = fetch_application(&mut tx, scope, id).await?;
         commit(tx, || format!("saving application {id}")).await?;
@@ -846,7 +847,7 @@ impl Progression for Backend {
         entry: &NewTimelineEntry,
     ) -> Result<(StoredApplication, TimelineEntry)> {
         let worker = application.worker();
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let now = now();
         update_application(&mut tx, scope, id, application, expected, now).await?;
         let added_id = insert_timeline_entry(&mut tx, scope, worker, entry, now).await?;
@@ -863,7 +864,7 @@ impl Progression for Backend {
 
     async fn create_panel(&self, scope: &AuthorityScope, panel: &Panel) -> Result<StoredPanel> {
         let context = || format!("storing the {} of {}", panel.name(), panel.held_on());
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let now = now();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO panels (authority_id, framework_id, role_id, held_on, events, document, version, created_at,
@@ -887,12 +888,12 @@ impl Progression for Backend {
     }
 
     async fn panel(&self, scope: &AuthorityScope, id: PanelId) -> Result<StoredPanel> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_panel(&mut conn, scope, id).await
     }
 
     async fn panels(&self, scope: &AuthorityScope) -> Result<Vec<StoredPanel>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let sql = format!("{PANEL_COLUMNS} WHERE authority_id = $1 ORDER BY held_on, id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(scope.as_str())
@@ -910,7 +911,7 @@ impl Progression for Backend {
         expected: Version,
     ) -> Result<StoredPanel> {
         let context = || format!("saving panel {id}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let from =
             check_update(&mut tx, PANEL_STATE, scope, "panel", id.get(), expected, panel.history().len()).await?;
         let version = bump_version(&mut tx, PANEL_BUMP, PANEL_STATE, scope, "panel", id.get(), expected).await?;
@@ -923,7 +924,7 @@ impl Progression for Backend {
     async fn create_asye(&self, scope: &AuthorityScope, programme: &AsyeProgramme) -> Result<StoredAsye> {
         let worker = programme.worker().person;
         let context = || format!("storing the ASYE programme of worker {worker}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_worker(&mut tx, scope, worker).await?;
         let now = now();
         let id: i64 = sqlx::query_scalar(
@@ -950,12 +951,12 @@ impl Progression for Backend {
     }
 
     async fn asye(&self, scope: &AuthorityScope, id: AsyeProgrammeId) -> Result<StoredAsye> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_asye(&mut conn, scope, id).await
     }
 
     async fn asye_programmes(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredAsye>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let sql = format!("{ASYE_COLUMNS} WHERE authority_id = $1 AND ($2 IS NULL OR worker_id = $2) ORDER BY id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(scope.as_str())
@@ -975,7 +976,7 @@ impl Progression for Backend {
         opened: Option<&Application>,
     ) -> Result<(StoredAsye, Option<StoredApplication>)> {
         let context = || format!("saving ASYE programme {id}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let from =
             check_update(&mut tx, ASYE_STATE, scope, "ASYE programme", id.get(), expected, programme.history().len())
                 .await?;

@@ -1,11 +1,11 @@
-//! The storage traits implemented once, in SQL both databases accept.
+//! The workforce storage traits ([`Tenancy`], [`Organisation`], [`Workforce`],
+//! [`FrameworkVersions`], [`CrossAuthorityReports`]; [`BulkImport`](crate::api::BulkImport)
+//! in `bulk.rs`, a child module) implemented once, in SQL both databases accept, with the
+//! row helpers `sql_progression.rs` shares.
 //!
-//! This file is compiled twice, as `sqlite::shared` and `postgres::shared` (see the
-//! `#[path]` attributes), each time against that backend's concrete `Db`, `Backend` and
-//! `begin_write`. That gives one implementation to review and keep correct, without sqlx's
-//! `Any` driver and without generic code drowning in driver trait bounds. It only works
-//! because the SQL here is the common dialect: `$n` placeholders (SQLite accepts them),
-//! `RETURNING`, and values bound from Rust (timestamps are made here, never by `now()`).
+//! Compiled once per backend, as `sqlite::sql_workforce` and `postgres::sql_workforce`,
+//! against the parent's `Backend` and what it supplies through [`SqlBackend`]: see
+//! backend.rs for the contract and why it is done this way.
 
 use std::str::FromStr;
 
@@ -20,13 +20,16 @@ use pathway_core::workforce::{
 };
 use sqlx::{Database, Row};
 
-use super::{Backend, Db, begin_read, begin_write, refresh_worker_statistics};
+use super::Backend;
 use crate::api::{
     AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
     StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
 };
+use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
 
+/// The driver the parent backend compiles this file against.
+type Db = <Backend as SqlBackend>::Db;
 type DbRow = <Db as Database>::Row;
 type Conn = <Db as Database>::Connection;
 type Query<'q> = sqlx::query::Query<'q, Db, <Db as Database>::Arguments>;
@@ -130,7 +133,7 @@ fn authority_from(row: &DbRow) -> Result<Authority> {
 impl Tenancy for Backend {
     async fn create_authority(&self, new: &NewAuthority) -> Result<Authority> {
         let context = || format!("creating authority {}", new.id);
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let now = now();
         sqlx::query("INSERT INTO authorities (id, name, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
             .bind(new.id.as_str())
@@ -146,7 +149,7 @@ impl Tenancy for Backend {
     }
 
     async fn authorities(&self) -> Result<Vec<Authority>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let rows = sqlx::query("SELECT id, name, version, created_at, updated_at FROM authorities ORDER BY id")
             .fetch_all(&mut *conn)
             .await
@@ -155,7 +158,7 @@ impl Tenancy for Backend {
     }
 
     async fn scope(&self, id: &AuthorityId) -> Result<AuthorityScope> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let found = sqlx::query_scalar::<Db, String>("SELECT id FROM authorities WHERE id = $1")
             .bind(id.as_str())
             .fetch_optional(&mut *conn)
@@ -168,13 +171,13 @@ impl Tenancy for Backend {
     }
 
     async fn authority(&self, scope: &AuthorityScope) -> Result<Authority> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_authority(&mut conn, scope).await
     }
 
     async fn rename_authority(&self, scope: &AuthorityScope, expected: Version, name: &Name) -> Result<Authority> {
         let context = || format!("renaming authority {}", scope.id());
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE authorities SET name = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND version = $4",
         )
@@ -369,7 +372,7 @@ async fn insert_unit(
 impl Organisation for Backend {
     async fn create_unit(&self, scope: &AuthorityScope, new: &NewOrgUnit) -> Result<OrgUnit> {
         let context = || format!("creating {} {}", new.kind, new.name);
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let units = fetch_units(&mut tx, scope).await?;
         check_placement(&units, None, new, scope)?;
         let id = insert_unit(&mut tx, scope, new, now()).await?;
@@ -386,7 +389,7 @@ impl Organisation for Backend {
         changes: &NewOrgUnit,
     ) -> Result<OrgUnit> {
         let context = || format!("changing unit {id}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let units = fetch_units(&mut tx, scope).await?;
         if !units.iter().any(|u| u.id == id) {
             return Err(scope.not_found("unit", id));
@@ -415,14 +418,14 @@ impl Organisation for Backend {
     }
 
     async fn units(&self, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_units(&mut conn, scope).await
     }
 
     async fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> Result<Post> {
         let context = || format!("creating a {} post on unit {}", new.role, new.unit);
         let role = parse_role(new.role.as_str())?;
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_reference(&mut tx, UNIT_VERSION, scope, "unit", new.unit.get()).await?;
         if let Some(holder) = new.holder {
             ensure_reference(&mut tx, WORKER_VERSION, scope, "worker", holder.get()).await?;
@@ -454,7 +457,7 @@ impl Organisation for Backend {
         holder: Option<WorkerId>,
     ) -> Result<Post> {
         let context = || format!("assigning post {id}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         if let Some(holder) = holder {
             ensure_reference(&mut tx, WORKER_VERSION, scope, "worker", holder.get()).await?;
         }
@@ -479,12 +482,12 @@ impl Organisation for Backend {
     }
 
     async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_posts(&mut conn, scope).await
     }
 
     async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<LineManagement> {
-        let mut tx = begin_read(&self.pool).await?;
+        let mut tx = self.begin_read().await?;
         let w = fetch_worker(&mut tx, scope, worker).await?;
         let units = fetch_units(&mut tx, scope).await?;
         let posts = fetch_posts(&mut tx, scope).await?;
@@ -922,7 +925,7 @@ async fn fetch_by_id<T>(
 
 impl Workforce for Backend {
     async fn create_worker(&self, scope: &AuthorityScope, new: &NewWorker) -> Result<Worker> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_worker(&mut tx, scope, new, now()).await?;
         let worker = fetch_worker(&mut tx, scope, id).await?;
         commit(tx, || format!("creating worker {}", new.details.employee_number)).await?;
@@ -930,7 +933,7 @@ impl Workforce for Backend {
     }
 
     async fn create_workers(&self, scope: &AuthorityScope, new: &[NewWorker]) -> Result<Vec<WorkerId>> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let now = now();
         let mut ids = Vec::with_capacity(new.len());
         for (index, worker) in new.iter().enumerate() {
@@ -948,12 +951,12 @@ impl Workforce for Backend {
     }
 
     async fn worker(&self, scope: &AuthorityScope, id: WorkerId) -> Result<Worker> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         fetch_worker(&mut conn, scope, id).await
     }
 
     async fn worker_by_employee_number(&self, scope: &AuthorityScope, number: &EmployeeNumber) -> Result<Worker> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let row = sqlx::query(concat!(
             "SELECT ",
             worker_columns!(),
@@ -971,7 +974,7 @@ impl Workforce for Backend {
     }
 
     async fn workers(&self, scope: &AuthorityScope) -> Result<Vec<Worker>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let rows = sqlx::query(concat!(
             "SELECT ",
             worker_columns!(),
@@ -992,7 +995,7 @@ impl Workforce for Backend {
         details: &WorkerDetails,
     ) -> Result<Worker> {
         let context = || format!("changing worker {id}");
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         check_worker_details(&mut tx, scope, details).await?;
         let q = sqlx::query(
             "UPDATE workers SET employee_number = $3, name = $4, employment = $5, started_on = $6, left_on = $7,
@@ -1020,7 +1023,7 @@ impl Workforce for Backend {
     }
 
     async fn worker_record(&self, scope: &AuthorityScope, id: WorkerId) -> Result<WorkerRecord> {
-        let mut tx = begin_read(&self.pool).await?;
+        let mut tx = self.begin_read().await?;
         let worker = fetch_worker(&mut tx, scope, id).await?;
         let timeline = Timeline::new(fetch_timeline(&mut tx, scope, id).await?);
         let awards = fetch_rows(&mut tx, AWARDS_OF, scope, id.get(), "awards")
@@ -1044,7 +1047,7 @@ impl Workforce for Backend {
 
     async fn worker_records(&self, scope: &AuthorityScope) -> Result<Vec<WorkerRecord>> {
         use std::collections::HashMap;
-        let mut tx = begin_read(&self.pool).await?;
+        let mut tx = self.begin_read().await?;
         let read = async |conn: &mut Conn, sql: &'static str, what: &str| -> Result<Vec<DbRow>> {
             sqlx::query(sql)
                 .bind(scope.as_str())
@@ -1136,7 +1139,7 @@ impl Workforce for Backend {
         worker: WorkerId,
         entry: &NewTimelineEntry,
     ) -> Result<TimelineEntry> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_worker(&mut tx, scope, worker).await?;
         let id = insert_timeline_entry(&mut tx, scope, worker, entry, now()).await?;
         let stored =
@@ -1147,7 +1150,7 @@ impl Workforce for Backend {
 
     async fn add_award(&self, scope: &AuthorityScope, worker: WorkerId, award: &NewAward) -> Result<Award> {
         let context = || format!("recording {} for worker {worker}", award.title);
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_worker(&mut tx, scope, worker).await?;
         let id = insert_award(&mut tx, scope, worker, award, now()).await?;
         let stored = fetch_by_id(&mut tx, AWARD_BY_ID, scope, "award", id, award_from).await?;
@@ -1162,7 +1165,7 @@ impl Workforce for Backend {
         appraisal: &NewAppraisal,
     ) -> Result<AppraisalRecord> {
         let context = || format!("recording the appraisal of {} for worker {worker}", appraisal.held_on);
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_worker(&mut tx, scope, worker).await?;
         if let Some(reviewer) = appraisal.reviewer {
             ensure_reference(&mut tx, WORKER_VERSION, scope, "reviewer (worker)", reviewer.get()).await?;
@@ -1176,7 +1179,7 @@ impl Workforce for Backend {
     async fn add_goal(&self, scope: &AuthorityScope, worker: WorkerId, goal: &NewGoal) -> Result<DevelopmentGoal> {
         let context = || format!("adding a development goal for worker {worker}");
         goal.check()?;
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         ensure_worker(&mut tx, scope, worker).await?;
         let id = insert_goal(&mut tx, scope, worker, goal, now()).await?;
         let stored = fetch_by_id(&mut tx, GOAL_BY_ID, scope, "development goal", id, goal_from).await?;
@@ -1193,7 +1196,7 @@ impl Workforce for Backend {
     ) -> Result<DevelopmentGoal> {
         let context = || format!("changing development goal {id}");
         goal.check()?;
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE development_goals SET goal = $3, set_on = $4, due_on = $5, status = $6, closed_on = $7,
                  version = version + 1, updated_at = $8
@@ -1237,7 +1240,7 @@ fn stored_framework_from(row: &DbRow) -> Result<StoredFramework> {
 
 impl FrameworkVersions for Backend {
     async fn sync_frameworks(&self, scope: &AuthorityScope, files: &[FrameworkFile]) -> Result<Vec<SyncOutcome>> {
-        let mut tx = begin_write(&self.pool).await?;
+        let mut tx = self.begin_write().await?;
         let now = now();
         let mut outcomes = Vec::with_capacity(files.len());
         for file in files {
@@ -1308,7 +1311,7 @@ impl FrameworkVersions for Backend {
     }
 
     async fn frameworks(&self, scope: &AuthorityScope) -> Result<Vec<StoredFramework>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let rows = sqlx::query(
             "SELECT framework_id, framework_version, title, effective_from, effective_to, sha256,
                     version, created_at, updated_at
@@ -1327,7 +1330,7 @@ impl FrameworkVersions for Backend {
         framework: &FrameworkId,
         on: NaiveDate,
     ) -> Result<FrameworkSource> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let row = sqlx::query(
             "SELECT framework_id, framework_version, title, effective_from, effective_to, sha256, source_text,
                     version, created_at, updated_at
@@ -1354,7 +1357,7 @@ impl FrameworkVersions for Backend {
 
 impl CrossAuthorityReports for Backend {
     async fn cross_authority_headcounts(&self) -> Result<Vec<Headcount>> {
-        let mut conn = acquire(&self.pool).await?;
+        let mut conn = acquire(self.pool()).await?;
         let rows = sqlx::query(
             "SELECT a.id AS authority_id, COUNT(w.id) AS workers,
                     COALESCE(SUM(CASE WHEN w.id IS NOT NULL AND w.left_on IS NULL THEN 1 ELSE 0 END), 0) AS in_post
