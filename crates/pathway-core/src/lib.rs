@@ -17,6 +17,7 @@ pub mod panel;
 pub mod pay;
 pub mod portfolio;
 pub mod standards;
+pub mod text;
 pub mod workforce;
 
 pub use diagnostic::{Diagnostic, Severity};
