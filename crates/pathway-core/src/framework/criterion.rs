@@ -161,6 +161,24 @@ pub enum CriterionKind {
 }
 
 impl CriterionKind {
+    /// Every kind, for recognising the messages this module writes.
+    const ALL: [CriterionKind; 14] = [
+        CriterionKind::Qualification,
+        CriterionKind::Registration,
+        CriterionKind::PostQualifyingYears,
+        CriterionKind::TimeInLevel,
+        CriterionKind::AsyePassed,
+        CriterionKind::PqAward,
+        CriterionKind::PepsStage,
+        CriterionKind::PostgraduateAward,
+        CriterionKind::Course,
+        CriterionKind::AppraisalRecommends,
+        CriterionKind::ProbationComplete,
+        CriterionKind::Vacancy,
+        CriterionKind::AnyOf,
+        CriterionKind::Other,
+    ];
+
     /// The kind as a framework file writes it: `time-in-level`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -316,25 +334,6 @@ pub(super) fn shape_problem(message: &str) -> Option<(&'static str, &'static str
     } else {
         None
     }
-}
-
-impl CriterionKind {
-    const ALL: [CriterionKind; 14] = [
-        CriterionKind::Qualification,
-        CriterionKind::Registration,
-        CriterionKind::PostQualifyingYears,
-        CriterionKind::TimeInLevel,
-        CriterionKind::AsyePassed,
-        CriterionKind::PqAward,
-        CriterionKind::PepsStage,
-        CriterionKind::PostgraduateAward,
-        CriterionKind::Course,
-        CriterionKind::AppraisalRecommends,
-        CriterionKind::ProbationComplete,
-        CriterionKind::Vacancy,
-        CriterionKind::AnyOf,
-        CriterionKind::Other,
-    ];
 }
 
 /// Reads a field name. Once `kind` has been read (files write it first), a field the kind
@@ -529,6 +528,13 @@ mod tests {
         }
         let message = read("kind = \"registration\"\nnames = [\"SWE\"]\ntext = \"t\"").unwrap_err();
         assert_eq!(message, "`names` does not apply to a `registration` criterion");
+    }
+
+    #[test]
+    fn each_kind_is_named_as_files_write_it() {
+        for kind in CriterionKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
     }
 
     #[test]
