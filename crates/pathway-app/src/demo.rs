@@ -6,7 +6,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use pathway_core::bundled;
 use pathway_core::eligibility::{AwardFact, WorkerFacts};
 use pathway_core::framework::{
-    Criterion, CriterionKind, Framework, FrameworkId, GradeId, Level, LevelId, RoleId, Track,
+    Criterion, CriterionTest, Framework, FrameworkId, GradeId, Level, LevelId, RoleId, Track,
 };
 use pathway_core::workforce::{
     AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AuthorityId, AwardKind, ChangeReason,
@@ -249,14 +249,17 @@ fn practice_ladder(f: &Framework) -> Vec<&Level> {
     f.levels.iter().filter(|l| l.track == Track::Practice).collect()
 }
 
-/// The years of post-qualifying experience the route into `level` asks for, if any.
+/// The years of post-qualifying experience the routes into `level` ask for: 0 when none of
+/// them counts years, since then no experience is needed.
 fn years_for(f: &Framework, level: &LevelId) -> u32 {
     f.routes
         .iter()
         .filter(|r| r.to == *level)
         .flat_map(|r| r.criteria.iter())
-        .filter(|c| c.kind == CriterionKind::PostQualifyingYears)
-        .filter_map(|c| c.years)
+        .filter_map(|c| match c.test {
+            CriterionTest::PostQualifyingYears { years } => Some(years),
+            _ => None,
+        })
         .max()
         .unwrap_or(0)
 }
@@ -635,9 +638,9 @@ fn worker(
 /// inside "any of" requirements too.
 fn named_course(f: &Framework, from: &LevelId, to: &Level) -> Option<String> {
     fn find(criteria: &[Criterion]) -> Option<String> {
-        criteria.iter().find_map(|c| match c.kind {
-            CriterionKind::Course => c.names.first().cloned(),
-            CriterionKind::AnyOf => find(&c.options),
+        criteria.iter().find_map(|c| match &c.test {
+            CriterionTest::Course { names } => names.first().cloned(),
+            CriterionTest::AnyOf { options } => find(options),
             _ => None,
         })
     }

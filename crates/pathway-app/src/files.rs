@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use pathway_core::portfolio::{FileRef, FileSizeLimit, Sha256Hex, check_file, check_size};
+use pathway_core::text::hex;
 use sha2::{Digest, Sha256};
 
 use crate::AppError;
@@ -101,14 +102,6 @@ impl EvidenceFiles {
         }
         Ok(bytes)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// Whether the bytes are already in place: content-addressed, so a file of the right size at

@@ -399,42 +399,9 @@ pub struct ImportOptions {
 // ---------------------------------------------------------------------------------------
 // Checking rows
 
-/// Read a date as UK spreadsheets write it: `2024-02-29` or `29/02/2024` (day first).
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let t = text.trim();
-    // Spreadsheets saving date cells as text sometimes add a midnight time.
-    let t = t
-        .strip_suffix(" 00:00:00")
-        .or_else(|| t.strip_suffix("T00:00:00"))
-        .or_else(|| t.strip_suffix(" 00:00"))
-        .unwrap_or(t);
-    let how = "write dates as YYYY-MM-DD or DD/MM/YYYY";
-    let parts: Vec<&str> = if t.contains('/') {
-        let p: Vec<&str> = t.split('/').collect();
-        if p.len() == 3 { vec![p[2], p[1], p[0]] } else { Vec::new() }
-    } else {
-        let p: Vec<&str> = t.split('-').collect();
-        if p.len() == 3 && p[0].len() == 4 { p } else { Vec::new() }
-    };
-    let numbers: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
-    let [year, month, day] = numbers[..] else {
-        return Err(format!("is not a date; {how}"));
-    };
-    if parts[0].len() != 4 {
-        return Err(format!("is not a date: write the year in full; {how}"));
-    }
-    let Ok(y) = i32::try_from(year) else {
-        return Err(format!("is not a date; {how}"));
-    };
-    if !(1..=12).contains(&month) {
-        return Err(format!("is not a date: there is no month {month} (dates are day/month/year); {how}"));
-    }
-    NaiveDate::from_ymd_opt(y, month, day).ok_or_else(|| {
-        let month_name =
-            NaiveDate::from_ymd_opt(y, month, 1).map(|d| d.format("%B %Y").to_string()).unwrap_or_default();
-        format!("is not a date: {month_name} has no day {day}")
-    })
-}
+/// Dates in a spreadsheet are read by the core's one date reader (`2024-02-29`,
+/// `29/02/2024`, with or without a midnight time); re-exported for the front ends.
+pub use pathway_core::text::parse_date;
 
 /// The authority's situation that rows are checked against.
 struct Checker<'a> {

@@ -328,7 +328,7 @@ impl<'s> AuthorityPortfolios<'s> {
         let f: Framework = framework_for_worker(self.store, &self.scope, &record, on).await?;
         let mut allow = AllowList::for_framework(&f);
         allow.extend([record.worker.details.name.as_str()]);
-        Ok(Scanner::new(allow, CaseReferencePattern::defaults()))
+        Ok(Scanner::new(allow, CaseReferencePattern::defaults()?)?)
     }
 
     /// Run the anonymisation check on an item and record where it stands. Flags the author

@@ -58,6 +58,8 @@ impl Pathway {
     /// Open the configured database, creating it if it is the embedded default, and bring
     /// its schema up to date.
     pub async fn open(config: Config) -> Result<Pathway, AppError> {
+        // A broken anonymisation pattern stops start-up, rather than a check going missing.
+        pathway_core::anonymise::check_built_in_patterns()?;
         let store = pathway_store::open(config.database_url.expose()).await?;
         store.migrate().await?;
         Ok(Pathway { config, store })

@@ -151,7 +151,6 @@ impl Flag {
 #[derive(Debug, Clone, Default)]
 pub struct AllowList {
     phrases: Vec<String>,
-    matcher: Option<Regex>,
 }
 
 /// Phrases that appear in almost every social work portfolio and identify nobody.
@@ -217,7 +216,7 @@ impl AllowList {
         list
     }
 
-    /// Add phrases (a team name, the author's own name) and rebuild the matcher.
+    /// Add phrases (a team name, the author's own name).
     pub fn extend<I, S>(&mut self, phrases: I)
     where
         I: IntoIterator<Item = S>,
@@ -229,25 +228,20 @@ impl AllowList {
                 self.phrases.push(p);
             }
         }
-        self.matcher = build_allow_matcher(&self.phrases);
     }
 
     /// The phrases, as given.
     pub fn phrases(&self) -> &[String] {
         &self.phrases
     }
-
-    fn ranges(&self, text: &str) -> Vec<(usize, usize)> {
-        match &self.matcher {
-            Some(re) => re.find_iter(text).map(|m| (m.start(), m.end())).collect(),
-            None => Vec::new(),
-        }
-    }
 }
 
-fn build_allow_matcher(phrases: &[String]) -> Option<Regex> {
+/// One expression matching every allowed phrase; `None` for an empty list. Phrases are
+/// escaped, so only sheer size can stop it compiling, and then the scanner is refused rather
+/// than flagging the author's own words without saying why.
+fn build_allow_matcher(phrases: &[String]) -> Result<Option<Regex>, InvalidValue> {
     if phrases.is_empty() {
-        return None;
+        return Ok(None);
     }
     // Longest first, so "Head of Service" wins over "Head".
     let mut sorted: Vec<&String> = phrases.iter().collect();
@@ -261,7 +255,15 @@ fn build_allow_matcher(phrases: &[String]) -> Option<Regex> {
             format!("{open}{body}{close}")
         })
         .collect();
-    RegexBuilder::new(&alternatives.join("|")).case_insensitive(true).size_limit(50 << 20).build().ok()
+    RegexBuilder::new(&alternatives.join("|")).case_insensitive(true).size_limit(50 << 20).build().map(Some).map_err(
+        |e| {
+            InvalidValue::new(
+                "allow-list",
+                format!("{} phrases", phrases.len()),
+                format!("cannot be matched as one pattern: {e}"),
+            )
+        },
+    )
 }
 
 /// A format of case reference to flag, such as Mosaic person ids or `CP-` plan numbers.
@@ -341,52 +343,59 @@ impl CaseReferencePattern {
 
     /// The formats flagged when an authority configures none: Mosaic and LCS ids, child
     /// protection / child in need / looked-after plan prefixes, family court case numbers,
-    /// "case number: …" and (medium) any long run of digits.
-    pub fn defaults() -> Vec<CaseReferencePattern> {
-        const DEFAULTS: &[(&str, &str, FlagSeverity)] = &[
-            (
-                "Mosaic id",
-                r"(?i)\bmosaic\s*(?:person\s*)?(?:id|no\.?|number|ref(?:erence)?)?\s*[:#]?\s*\d{4,}\b",
-                FlagSeverity::High,
-            ),
-            ("LCS id", r"(?i)\blcs\s*(?:id|no\.?|number|ref(?:erence)?)?\s*[:#-]?\s*\d{4,}\b", FlagSeverity::High),
-            (
-                "plan or case number (CP-, CIN-, LAC-, ...)",
-                r"\b(?:CP|CPP|CIN|LAC|CLA|CIC|CiC|EH|EHA|PLO)(?:[-/][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*|\s?\d{3,}\b)",
-                FlagSeverity::High,
-            ),
-            ("family court case number", r"\b[A-Z]{2}\d{2}[A-Z]\d{5}\b", FlagSeverity::High),
-            (
-                "case or person number",
-                r"(?i)\b(?:case|client|person|child|family)\s*(?:id|no\.?|number|ref(?:erence)?)\s*[:#]?\s*[A-Za-z0-9-]*\d[A-Za-z0-9-]*",
-                FlagSeverity::High,
-            ),
-            ("long number", r"\b\d{6,}\b", FlagSeverity::Medium),
-        ];
-        DEFAULTS.iter().filter_map(|(l, p, s)| CaseReferencePattern::with_severity(l, p, *s).ok()).collect()
+    /// "case number: …" and (medium) any long run of digits. An error only if one of these
+    /// built-in patterns fails to compile, which [`check_built_in_patterns`] finds at start-up.
+    pub fn defaults() -> Result<Vec<CaseReferencePattern>, InvalidValue> {
+        built_in().map(|b| b.case_references.clone())
     }
 }
+
+/// The default case reference formats: label, pattern, severity.
+const DEFAULT_CASE_REFERENCES: &[(&str, &str, FlagSeverity)] = &[
+    (
+        "Mosaic id",
+        r"(?i)\bmosaic\s*(?:person\s*)?(?:id|no\.?|number|ref(?:erence)?)?\s*[:#]?\s*\d{4,}\b",
+        FlagSeverity::High,
+    ),
+    ("LCS id", r"(?i)\blcs\s*(?:id|no\.?|number|ref(?:erence)?)?\s*[:#-]?\s*\d{4,}\b", FlagSeverity::High),
+    (
+        "plan or case number (CP-, CIN-, LAC-, ...)",
+        r"\b(?:CP|CPP|CIN|LAC|CLA|CIC|CiC|EH|EHA|PLO)(?:[-/][A-Za-z0-9/-]*\d[A-Za-z0-9/-]*|\s?\d{3,}\b)",
+        FlagSeverity::High,
+    ),
+    ("family court case number", r"\b[A-Z]{2}\d{2}[A-Z]\d{5}\b", FlagSeverity::High),
+    (
+        "case or person number",
+        r"(?i)\b(?:case|client|person|child|family)\s*(?:id|no\.?|number|ref(?:erence)?)\s*[:#]?\s*[A-Za-z0-9-]*\d[A-Za-z0-9-]*",
+        FlagSeverity::High,
+    ),
+    ("long number", r"\b\d{6,}\b", FlagSeverity::Medium),
+];
 
 // ---------------------------------------------------------------------------------------
 // The scanner
 
 /// Finds likely identifying details in text, given an allow-list and case reference formats.
+/// Only built when every pattern it uses compiles, so a scan never skips a check.
 #[derive(Debug, Clone)]
 pub struct Scanner {
+    built_in: &'static BuiltIn,
     allow: AllowList,
+    allowed: Option<Regex>,
     case_references: Vec<CaseReferencePattern>,
 }
 
-impl Default for Scanner {
-    fn default() -> Scanner {
-        Scanner::new(AllowList::standard(), CaseReferencePattern::defaults())
-    }
-}
-
 impl Scanner {
-    /// A scanner with this allow-list and these case reference formats.
-    pub fn new(allow: AllowList, case_references: Vec<CaseReferencePattern>) -> Scanner {
-        Scanner { allow, case_references }
+    /// A scanner with this allow-list and these case reference formats; refused if a
+    /// built-in pattern or the allow-list's matcher does not compile.
+    pub fn new(allow: AllowList, case_references: Vec<CaseReferencePattern>) -> Result<Scanner, InvalidValue> {
+        let allowed = build_allow_matcher(&allow.phrases)?;
+        Ok(Scanner { built_in: built_in()?, allow, allowed, case_references })
+    }
+
+    /// The standard allow-list and the default case reference formats.
+    pub fn standard() -> Result<Scanner, InvalidValue> {
+        Scanner::new(AllowList::standard(), CaseReferencePattern::defaults()?)
     }
 
     /// The allow-list.
@@ -398,9 +407,7 @@ impl Scanner {
     /// findings are merged to the most severe (then the longest).
     pub fn scan(&self, text: &str) -> Vec<Flag> {
         let mut found: Vec<Finding> = Vec::new();
-        if let Some(p) = patterns() {
-            find_structured(p, text, &mut found);
-        }
+        find_structured(&self.built_in.structured, text, &mut found);
         for c in &self.case_references {
             for m in c.regex.find_iter(text) {
                 found.push(Finding {
@@ -412,9 +419,12 @@ impl Scanner {
                 });
             }
         }
-        find_names(text, &mut found);
+        find_names(&self.built_in.word, text, &mut found);
 
-        let allowed = self.allow.ranges(text);
+        let allowed: Vec<(usize, usize)> = match &self.allowed {
+            Some(matcher) => matcher.find_iter(text).map(|m| (m.start(), m.end())).collect(),
+            None => Vec::new(),
+        };
         // Allowed ranges come from one regex, so they are in order and do not overlap.
         found.retain(|f| {
             let i = allowed.partition_point(|(s, _)| *s <= f.start);
@@ -426,8 +436,49 @@ impl Scanner {
 }
 
 /// Scan `text` with the standard allow-list and the default case reference formats.
-pub fn scan(text: &str) -> Vec<Flag> {
-    Scanner::default().scan(text)
+pub fn scan(text: &str) -> Result<Vec<Flag>, InvalidValue> {
+    Ok(Scanner::standard()?.scan(text))
+}
+
+/// Compile every pattern the scanner is built on, so a service refuses to start with a
+/// broken one instead of finding out when the first author asks for a check.
+pub fn check_built_in_patterns() -> Result<(), InvalidValue> {
+    built_in().map(|_| ())
+}
+
+/// The scanner's own patterns, compiled once for the life of the process.
+#[derive(Debug)]
+struct BuiltIn {
+    structured: Patterns,
+    /// What counts as a word when looking for names.
+    word: Regex,
+    case_references: Vec<CaseReferencePattern>,
+}
+
+fn built_in() -> Result<&'static BuiltIn, InvalidValue> {
+    static CELL: OnceLock<Result<BuiltIn, InvalidValue>> = OnceLock::new();
+    CELL.get_or_init(BuiltIn::compile).as_ref().map_err(Clone::clone)
+}
+
+impl BuiltIn {
+    fn compile() -> Result<BuiltIn, InvalidValue> {
+        let case_references = DEFAULT_CASE_REFERENCES
+            .iter()
+            .map(|(label, pattern, severity)| CaseReferencePattern::with_severity(label, pattern, *severity))
+            .collect::<Result<_, _>>()?;
+        Ok(BuiltIn {
+            structured: Patterns::compile()?,
+            word: compile("word", r"\p{L}[\p{L}\p{M}'’-]*")?,
+            case_references,
+        })
+    }
+}
+
+/// A built-in pattern, or an error naming it.
+fn compile(name: &str, pattern: &str) -> Result<Regex, InvalidValue> {
+    Regex::new(pattern).map_err(|e| {
+        InvalidValue::new("anonymisation pattern", name, format!("does not compile, so the check cannot run: {e}"))
+    })
 }
 
 struct Finding {
@@ -438,6 +489,7 @@ struct Finding {
     reason: String,
 }
 
+#[derive(Debug)]
 struct Patterns {
     email: Regex,
     postcode: Regex,
@@ -457,30 +509,43 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 const STREET_TYPES: &str = "Road|Rd|Street|St|Avenue|Ave|Close|Lane|Drive|Way|Crescent|Place|Gardens|Grove|Court|\
                             Terrace|Hill|Park|Square|Rise|Walk|Mews|View|Row|Green|Parade|Vale|Gate";
 
-fn patterns() -> Option<&'static Patterns> {
-    static CELL: OnceLock<Option<Patterns>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        let re = |p: &str| Regex::new(p).ok();
-        // Compiled from constants and checked by a unit test; `None` would only disable
-        // the structured checks, never crash a running service.
-        Some(Patterns {
-            email: re(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")?,
-            postcode: re(r"(?i)\b(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?) ?[0-9][ABD-HJLNP-UW-Z]{2}\b")?,
-            nhs: re(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")?,
-            phone: re(r"(?:\+44\s?(?:\(0\)\s?)?\d(?:[\s-]?\d){8,9}\b|\b0\d(?:[\s-]?\d){8,9}\b|\(0\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b)")?,
-            numeric_date: re(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")?,
-            iso_date: re(r"\b(\d{4})-(\d{2})-(\d{2})\b")?,
-            day_month_year: re(&format!(r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+\d{{4}}\b"))?,
-            month_day_year: re(&format!(r"(?i)\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"))?,
-            born_month_year: re(&format!(r"(?i)\bborn\s+(?:in\s+)?({MONTH}\s+\d{{4}})\b"))?,
-            birth_keyword: re(r"(?i)\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|born|birthday)")?,
-            numbered_address: re(&format!(
-                r"\b(?:(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’-]+\s+){{1,3}}(?:{STREET_TYPES})\b"
-            ))?,
-            street_name: re(r"\b(?:[A-Z][a-z'’-]+\s+){1,2}(?:Road|Street|Avenue|Close|Lane|Drive|Crescent|Gardens|Grove|Terrace|Mews)\b")?,
+impl Patterns {
+    fn compile() -> Result<Patterns, InvalidValue> {
+        Ok(Patterns {
+            email: compile("email", r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")?,
+            postcode: compile(
+                "postcode",
+                r"(?i)\b(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-HJKPSTUW0-9]?) ?[0-9][ABD-HJLNP-UW-Z]{2}\b",
+            )?,
+            nhs: compile("NHS number", r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b")?,
+            phone: compile(
+                "phone number",
+                r"(?:\+44\s?(?:\(0\)\s?)?\d(?:[\s-]?\d){8,9}\b|\b0\d(?:[\s-]?\d){8,9}\b|\(0\d{2,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b)",
+            )?,
+            numeric_date: compile("numeric date", r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")?,
+            iso_date: compile("ISO date", r"\b(\d{4})-(\d{2})-(\d{2})\b")?,
+            day_month_year: compile(
+                "day month year",
+                &format!(r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\.?,?\s+\d{{4}}\b"),
+            )?,
+            month_day_year: compile(
+                "month day year",
+                &format!(r"(?i)\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"),
+            )?,
+            born_month_year: compile("born month year", &format!(r"(?i)\bborn\s+(?:in\s+)?({MONTH}\s+\d{{4}})\b"))?,
+            birth_keyword: compile("birth keyword", r"(?i)\b(?:d\.?o\.?b\b\.?|date\s+of\s+birth|born|birthday)")?,
+            numbered_address: compile(
+                "numbered address",
+                &format!(
+                    r"\b(?:(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’-]+\s+){{1,3}}(?:{STREET_TYPES})\b"
+                ),
+            )?,
+            street_name: compile(
+                "street name",
+                r"\b(?:[A-Z][a-z'’-]+\s+){1,2}(?:Road|Street|Avenue|Close|Lane|Drive|Crescent|Gardens|Grove|Terrace|Mews)\b",
+            )?,
         })
-    })
-    .as_ref()
+    }
 }
 
 fn push(found: &mut Vec<Finding>, kind: FlagKind, severity: FlagSeverity, start: usize, end: usize, reason: &str) {
@@ -707,12 +772,8 @@ struct Word<'t> {
     sentence_initial: bool,
 }
 
-fn words(text: &str) -> Vec<Word<'_>> {
-    static WORD: OnceLock<Option<Regex>> = OnceLock::new();
-    let Some(re) = WORD.get_or_init(|| Regex::new(r"\p{L}[\p{L}\p{M}'’-]*").ok()).as_ref() else {
-        return Vec::new();
-    };
-    re.find_iter(text)
+fn words<'t>(word: &Regex, text: &'t str) -> Vec<Word<'t>> {
+    word.find_iter(text)
         .map(|m| {
             let raw = m.as_str().trim_end_matches(['\'', '’', '-']);
             let (base, possessive) = match raw
@@ -758,8 +819,8 @@ fn joined(text: &str, from: usize, to: usize) -> bool {
     text.get(from..to).is_some_and(|gap| !gap.is_empty() && gap.len() <= 2 && gap.chars().all(|c| c == ' '))
 }
 
-fn find_names(text: &str, found: &mut Vec<Finding>) {
-    let ws = words(text);
+fn find_names(word: &Regex, text: &str, found: &mut Vec<Finding>) {
+    let ws = words(word, text);
     let surname_like = |w: &Word<'_>| w.capitalised && !is_common(w.base) && !is_title(w.base);
     // Extend a name over following surname-like words ("Kelly Harris", "Ms Kelly Harris").
     let extend = |from: usize| -> usize {
@@ -1023,13 +1084,20 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(FlagKind, FlagSeverity, String)> {
-        scan(text).into_iter().map(|f| (f.kind, f.severity, f.text)).collect()
+        scan(text).unwrap().into_iter().map(|f| (f.kind, f.severity, f.text)).collect()
     }
 
     #[test]
     fn every_built_in_pattern_compiles() {
-        assert!(patterns().is_some());
-        assert_eq!(CaseReferencePattern::defaults().len(), 6);
+        check_built_in_patterns().unwrap();
+        assert_eq!(CaseReferencePattern::defaults().unwrap().len(), DEFAULT_CASE_REFERENCES.len());
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_is_an_error_naming_it() {
+        let refused = compile("postcode", r"(?:unclosed").unwrap_err();
+        assert_eq!(refused.value, "postcode");
+        assert!(refused.reason.contains("does not compile"), "{refused}");
     }
 
     #[test]
@@ -1082,14 +1150,14 @@ mod tests {
     fn a_long_text_is_scanned_in_one_pass() {
         let paragraph = "I visited Jayden at 14 Rochester Road, ME4 4TR, with the Signs of Safety team.\n";
         let text = paragraph.repeat(2_000);
-        let flags = scan(&text);
+        let flags = scan(&text).unwrap();
         assert_eq!(flags.len(), 6_000);
         assert_eq!(flags.last().map(|f| f.position.line), Some(2_000));
     }
 
     #[test]
     fn allow_listed_phrases_are_not_flagged() {
-        let scanner = Scanner::new(AllowList::new(["Signs of Safety", "Bexley", "Thames Team"]), Vec::new());
+        let scanner = Scanner::new(AllowList::new(["Signs of Safety", "Bexley", "Thames Team"]), Vec::new()).unwrap();
         assert!(scanner.scan("We used Signs of Safety mapping with the Thames Team in Bexley.").is_empty());
     }
 }

@@ -8,7 +8,7 @@
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
-use crate::framework::{Criterion, CriterionKind, Framework, LevelId, Route, RouteId, Trigger};
+use crate::framework::{Criterion, CriterionKind, CriterionTest, Framework, LevelId, Route, RouteId, Trigger};
 use crate::workforce::{
     AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, GoalStatus, Probation, ProbationStatus, RegistrationStatus,
     WorkerRecord,
@@ -221,7 +221,7 @@ impl<'a> Judge<'a> {
     fn result(&self, c: &Criterion, status: CriterionStatus, explanation: String) -> CriterionResult {
         CriterionResult {
             text: c.text.clone(),
-            kind: c.kind,
+            kind: c.kind(),
             essential: c.essential,
             status,
             explanation,
@@ -234,8 +234,8 @@ impl<'a> Judge<'a> {
     fn judge(&self, c: &Criterion) -> CriterionResult {
         use CriterionStatus::*;
         let w = self.w;
-        match c.kind {
-            CriterionKind::Qualification => match (&w.qualification, w.qualified_on) {
+        match &c.test {
+            CriterionTest::Qualification { .. } => match (&w.qualification, w.qualified_on) {
                 (Some(q), Some(d)) => CriterionResult {
                     met_on: Some(d),
                     ..self.result(c, Met, format!("You qualified with {q} on {}.", long(d)))
@@ -243,7 +243,7 @@ impl<'a> Judge<'a> {
                 (Some(q), None) => self.result(c, Met, format!("Your qualification is recorded as {q}.")),
                 (None, _) => self.result(c, Unknown, "No social work qualification is recorded for you.".into()),
             },
-            CriterionKind::Registration => match w.registration {
+            CriterionTest::Registration => match w.registration {
                 Some(s) if s.may_practise() => {
                     self.result(c, Met, "You are registered with Social Work England.".into())
                 }
@@ -257,8 +257,8 @@ impl<'a> Judge<'a> {
                 },
                 None => self.result(c, Unknown, "No Social Work England registration is recorded for you.".into()),
             },
-            CriterionKind::PostQualifyingYears => {
-                let years = c.years.unwrap_or(0);
+            CriterionTest::PostQualifyingYears { years } => {
+                let years = *years;
                 match w.qualified_on {
                     None => self.result(
                         c,
@@ -276,8 +276,8 @@ impl<'a> Judge<'a> {
                     }
                 }
             }
-            CriterionKind::TimeInLevel => {
-                let months = c.months.unwrap_or(0);
+            CriterionTest::TimeInLevel { months } => {
+                let months = *months;
                 let level = self.f.level(&w.level).map(|l| l.name.as_str()).unwrap_or(w.level.as_str());
                 match w.level_since {
                     None => self.result(c, Unknown, format!("When you started as {level} is not recorded.")),
@@ -295,12 +295,12 @@ impl<'a> Judge<'a> {
                     }
                 }
             }
-            CriterionKind::AsyePassed => self.asye(c),
-            CriterionKind::PqAward
-            | CriterionKind::PostgraduateAward
-            | CriterionKind::Course
-            | CriterionKind::PepsStage => self.award(c),
-            CriterionKind::AppraisalRecommends => {
+            CriterionTest::AsyePassed { accepts, .. } => self.asye(c, accepts),
+            CriterionTest::PqAward { names } => self.award(c, Sought::PqAward(names)),
+            CriterionTest::PostgraduateAward { names } => self.award(c, Sought::PostgraduateAward(names)),
+            CriterionTest::Course { names } => self.award(c, Sought::Course(names)),
+            CriterionTest::PepsStage { stage } => self.award(c, Sought::PepsStage(*stage)),
+            CriterionTest::AppraisalRecommends => {
                 let name = self.f.appraisal.as_ref().map(|a| a.name.as_str()).unwrap_or("appraisal");
                 let valid_months = self.f.appraisal.as_ref().and_then(|a| a.every_months).unwrap_or(12) + 3;
                 match w.latest_appraisal {
@@ -328,12 +328,12 @@ impl<'a> Judge<'a> {
                     }
                 }
             }
-            CriterionKind::ProbationComplete => self.probation(c),
-            CriterionKind::Vacancy => {
+            CriterionTest::ProbationComplete => self.probation(c),
+            CriterionTest::Vacancy => {
                 self.result(c, Unknown, "This depends on a post being advertised; apply when one is.".into())
             }
-            CriterionKind::AnyOf => {
-                let options: Vec<CriterionResult> = c.options.iter().map(|o| self.judge(o)).collect();
+            CriterionTest::AnyOf { options } => {
+                let options: Vec<CriterionResult> = options.iter().map(|o| self.judge(o)).collect();
                 if let Some(met) = options.iter().find(|o| o.status == Met) {
                     CriterionResult { met_on: met.met_on, ..self.result(c, Met, met.explanation.clone()) }
                 } else if options.iter().any(|o| o.status == Unknown) {
@@ -350,7 +350,7 @@ impl<'a> Judge<'a> {
                     }
                 }
             }
-            CriterionKind::Other => {
+            CriterionTest::Other => {
                 self.result(c, Unknown, "This needs a person's judgement; discuss it in supervision.".into())
             }
         }
@@ -392,11 +392,11 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn asye(&self, c: &Criterion) -> CriterionResult {
+    fn asye(&self, c: &Criterion, accepts: &[String]) -> CriterionResult {
         use CriterionStatus::*;
         let w = self.w;
         match (w.asye_outcome, w.asye_status) {
-            (Some((outcome, on)), _) if outcome.counts_as_passed(&c.accepts) => {
+            (Some((outcome, on)), _) if outcome.counts_as_passed(accepts) => {
                 let what = match outcome {
                     AsyeOutcome::Passed => "You passed the ASYE".to_owned(),
                     AsyeOutcome::NqswPortfolioPre2013 => {
@@ -444,34 +444,31 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn award(&self, c: &Criterion) -> CriterionResult {
+    fn award(&self, c: &Criterion, sought: Sought<'_>) -> CriterionResult {
         use CriterionStatus::*;
+        let names = sought.names();
         let matches = |a: &AwardFact| -> bool {
-            let kind_ok = match c.kind {
-                CriterionKind::PqAward => a.kind == AwardKind::PqAward,
-                CriterionKind::PostgraduateAward => a.kind.is_postgraduate(),
-                CriterionKind::PepsStage => a.kind.peps_stage().is_some_and(|s| s >= c.stage.unwrap_or(1)),
-                _ => true,
-            };
-            let name_ok = c.names.is_empty() || {
+            let name_ok = names.is_empty() || {
                 let title = a.title.to_lowercase();
-                c.names.iter().any(|n| {
+                names.iter().any(|n| {
                     let n = n.to_lowercase();
                     title.contains(&n) || n.contains(&title)
                 })
             };
             // A named course may be recorded under any kind; a PQ/PG/PEPS criterion needs the kind.
-            if c.kind == CriterionKind::Course {
-                name_ok
-            } else {
-                kind_ok && (name_ok || c.kind == CriterionKind::PepsStage)
-            }
+            let kind_ok = match sought {
+                Sought::PqAward(_) => a.kind == AwardKind::PqAward,
+                Sought::PostgraduateAward(_) => a.kind.is_postgraduate(),
+                Sought::PepsStage(stage) => a.kind.peps_stage().is_some_and(|s| s >= stage),
+                Sought::Course(_) => true,
+            };
+            kind_ok && name_ok
         };
-        let what = match c.kind {
-            CriterionKind::PepsStage => format!("PEPS stage {}", c.stage.unwrap_or(1)),
-            CriterionKind::PqAward => "a post-qualifying award".to_owned(),
-            CriterionKind::PostgraduateAward => "a postgraduate award".to_owned(),
-            _ => c.names.first().cloned().unwrap_or_else(|| "the course".into()),
+        let what = match sought {
+            Sought::PepsStage(stage) => format!("PEPS stage {stage}"),
+            Sought::PqAward(_) => "a post-qualifying award".to_owned(),
+            Sought::PostgraduateAward(_) => "a postgraduate award".to_owned(),
+            Sought::Course(names) => names.first().cloned().unwrap_or_else(|| "the course".into()),
         };
         if let Some(a) = self.w.awards.iter().find(|a| matches(a)) {
             let when = a.on.map(|d| format!(" on {}", long(d))).unwrap_or_default();
@@ -494,22 +491,35 @@ impl<'a> Judge<'a> {
     }
 }
 
+/// The award or course a criterion looks for in the worker's records.
+#[derive(Clone, Copy)]
+enum Sought<'c> {
+    PqAward(&'c [String]),
+    PostgraduateAward(&'c [String]),
+    Course(&'c [String]),
+    PepsStage(u32),
+}
+
+impl<'c> Sought<'c> {
+    /// Names the award must go by; empty when any award of the kind counts.
+    fn names(self) -> &'c [String] {
+        match self {
+            Sought::PqAward(names) | Sought::PostgraduateAward(names) | Sought::Course(names) => names,
+            Sought::PepsStage(_) => &[],
+        }
+    }
+}
+
 /// Evaluate one route for a worker.
 pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: NaiveDate) -> RouteEligibility {
     let judge = Judge { f, w, today };
     let mut criteria: Vec<CriterionResult> = route.criteria.iter().map(|c| judge.judge(c)).collect();
     // An ASYE-triggered route needs the pass even if the file lists no criterion for it.
-    if route.trigger == Trigger::AsyePass && !route.criteria.iter().any(|c| c.kind == CriterionKind::AsyePassed) {
+    if route.trigger == Trigger::AsyePass && !route.criteria.iter().any(|c| c.kind() == CriterionKind::AsyePassed) {
         let implicit = Criterion {
-            kind: CriterionKind::AsyePassed,
+            test: CriterionTest::AsyePassed { accepts: vec![], up_to_years: None },
             essential: true,
-            years: None,
-            months: None,
-            stage: None,
-            names: vec![],
-            accepts: vec![],
             committed_counts: false,
-            options: vec![],
             text: "Pass the ASYE".into(),
             source: None,
         };
@@ -519,7 +529,7 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
     let target = f.level(&route.to);
     if let Some(level) = target {
         for req in &level.requirements {
-            if !route.criteria.iter().any(|c| c.kind == req.kind) {
+            if !route.criteria.iter().any(|c| c.kind() == req.kind()) {
                 criteria.push(judge.judge(req));
             }
         }

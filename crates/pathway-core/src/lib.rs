@@ -15,6 +15,7 @@ pub mod pay;
 pub mod portfolio;
 pub mod progression;
 pub mod standards;
+pub mod text;
 pub mod workforce;
 
 pub use diagnostic::{Diagnostic, Severity};

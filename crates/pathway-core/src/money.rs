@@ -1,7 +1,6 @@
 //! Money as integer pence. Never floats.
 
 use std::fmt;
-use std::ops::{Add, Sub};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -14,9 +13,40 @@ impl Pence {
     /// Zero pence.
     pub const ZERO: Pence = Pence(0);
 
-    /// An amount of whole pounds.
+    /// An amount of whole pounds written in code. It saturates rather than wrap; figures
+    /// read from files go through [`Pence::checked_pounds`] instead.
     pub const fn pounds(pounds: i64) -> Pence {
-        Pence(pounds * 100)
+        Pence(pounds.saturating_mul(100))
+    }
+
+    /// An amount of whole pounds, or `None` when it is too large to hold in pence.
+    pub const fn checked_pounds(pounds: i64) -> Option<Pence> {
+        match pounds.checked_mul(100) {
+            Some(pence) => Some(Pence(pence)),
+            None => None,
+        }
+    }
+
+    /// The sum, or `None` when it is too large to hold. Money from files is added only this
+    /// way: an absurd figure gives an answer that says it cannot count, never a wrong one.
+    pub const fn checked_add(self, other: Pence) -> Option<Pence> {
+        match self.0.checked_add(other.0) {
+            Some(pence) => Some(Pence(pence)),
+            None => None,
+        }
+    }
+
+    /// The difference, or `None` when it is too large to hold.
+    pub const fn checked_sub(self, other: Pence) -> Option<Pence> {
+        match self.0.checked_sub(other.0) {
+            Some(pence) => Some(Pence(pence)),
+            None => None,
+        }
+    }
+
+    /// The total of some amounts, or `None` when it is too large to hold.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Pence>) -> Option<Pence> {
+        amounts.into_iter().try_fold(Pence::ZERO, Pence::checked_add)
     }
 
     /// The amount in pence.
@@ -54,26 +84,6 @@ impl Pence {
             .and_then(|p| p.checked_add(pence))
             .map(Pence)
             .ok_or_else(|| format!("`{text}` is too large an amount"))
-    }
-}
-
-impl Add for Pence {
-    type Output = Pence;
-    fn add(self, rhs: Pence) -> Pence {
-        Pence(self.0.saturating_add(rhs.0))
-    }
-}
-
-impl Sub for Pence {
-    type Output = Pence;
-    fn sub(self, rhs: Pence) -> Pence {
-        Pence(self.0.saturating_sub(rhs.0))
-    }
-}
-
-impl std::iter::Sum for Pence {
-    fn sum<I: Iterator<Item = Pence>>(iter: I) -> Pence {
-        iter.fold(Pence::ZERO, |a, b| a + b)
     }
 }
 
@@ -118,7 +128,8 @@ pub fn from_file<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Pence, D:
     match Raw::deserialize(deserializer).map_err(|_| {
         serde::de::Error::custom("expected money: whole pounds like 31824 or a string like \"£31,824.50\"")
     })? {
-        Raw::Pounds(p) if p >= 0 => Ok(Pence::pounds(p)),
+        Raw::Pounds(p) if p >= 0 => Pence::checked_pounds(p)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{p}` is too large an amount of money"))),
         Raw::Pounds(p) => Err(serde::de::Error::custom(format!("money cannot be negative (got {p})"))),
         Raw::Text(t) => Pence::parse(&t).map_err(serde::de::Error::custom),
     }
@@ -144,6 +155,18 @@ mod tests {
         assert!(Pence::parse("thirty").is_err());
         assert!(Pence::parse("1.234").is_err());
         assert!(Pence::parse("").is_err());
+    }
+
+    #[test]
+    fn arithmetic_too_large_to_hold_says_so_instead_of_wrapping() {
+        let huge = Pence(i64::MAX - 5);
+        assert_eq!(huge.checked_add(Pence(5)), Some(Pence(i64::MAX)));
+        assert_eq!(huge.checked_add(Pence(6)), None);
+        assert_eq!(Pence(i64::MIN).checked_sub(Pence(1)), None);
+        assert_eq!(Pence::checked_sum([Pence(1), Pence(2)]), Some(Pence(3)));
+        assert_eq!(Pence::checked_sum([huge, huge]), None);
+        assert_eq!(Pence::checked_pounds(i64::MAX / 100), Some(Pence(i64::MAX / 100 * 100)));
+        assert_eq!(Pence::checked_pounds(i64::MAX / 100 + 1), None);
     }
 
     #[test]

@@ -105,9 +105,9 @@ pub struct Salary {
     pub allowances: Vec<AllowanceLine>,
     /// Basic annual salary in pence, when known.
     pub basic_annual_pence: Option<Pence>,
-    /// Total allowances in pence.
-    pub allowances_annual_pence: Pence,
-    /// Basic plus allowances in pence, when the basic is known.
+    /// Total allowances in pence; `None` only when the figures add up to more than can be held.
+    pub allowances_annual_pence: Option<Pence>,
+    /// Basic plus allowances in pence, when the basic is known and the sum can be held.
     pub total_annual_pence: Option<Pence>,
     /// The pay year or table the figure comes from.
     pub pay_year: Option<String>,
@@ -196,6 +196,17 @@ pub fn allowances(f: &Framework, grade: &GradeId) -> Vec<AllowanceLine> {
         .collect()
 }
 
+/// The allowances paid on a grade added up; `None` when the file's figures are too large to
+/// add (see [`TOO_LARGE`]).
+pub fn allowances_total(f: &Framework, grade: &GradeId) -> Option<Pence> {
+    Pence::checked_sum(allowances(f, grade).iter().map(|a| a.annual_pence))
+}
+
+/// The note on an answer whose figures add up to more than Pathway can hold. Only a mistake
+/// in a framework file gets there, so the answer sends the reader to the file.
+pub const TOO_LARGE: &str =
+    "The figures add up to more than Pathway can count, so the total is not known; check the framework file's amounts.";
+
 /// What a grade and point pay on a date, with allowances.
 pub fn salary(f: &Framework, grade_name: &str, point_name: &str, on: NaiveDate) -> Result<Salary, PayError> {
     let grade = find_grade(f, grade_name)?;
@@ -208,8 +219,12 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
     let point = &grade.points[index.min(grade.points.len().saturating_sub(1))];
     let (basic, pay_year) = basic_pay(f, grade, point, on);
     let allowances = allowances(f, &grade.id);
-    let allowances_total: Pence = allowances.iter().map(|a| a.annual_pence).sum();
+    let allowances_total = Pence::checked_sum(allowances.iter().map(|a| a.annual_pence));
+    let total = basic.known().zip(allowances_total).and_then(|(basic, extra)| basic.checked_add(extra));
     let mut notes = Vec::new();
+    if allowances_total.is_none() || (basic.known().is_some() && total.is_none()) {
+        notes.push(TOO_LARGE.to_owned());
+    }
     if let Some(a) = &point.anomaly {
         notes.push(format!("Anomaly in the published figure: {a}"));
     }
@@ -238,7 +253,7 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
         scp: point.scp,
         on,
         basic_annual_pence: basic.known(),
-        total_annual_pence: basic.known().map(|b| b + allowances_total),
+        total_annual_pence: total,
         basic,
         allowances,
         allowances_annual_pence: allowances_total,

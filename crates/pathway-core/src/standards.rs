@@ -183,8 +183,10 @@ impl NjcSpine {
                 continue;
             };
             for (year, cell) in header.iter().zip(cells) {
-                if let Ok(pounds) = cell.trim().parse::<i64>() {
-                    years.entry(*year).or_default().insert(scp, Pence::pounds(pounds));
+                // A figure that is unreadable or too large to hold is left out, so the
+                // answer for that point says the figure is not known.
+                if let Some(pay) = cell.trim().parse::<i64>().ok().and_then(Pence::checked_pounds) {
+                    years.entry(*year).or_default().insert(scp, pay);
                 }
             }
         }

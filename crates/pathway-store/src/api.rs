@@ -11,6 +11,7 @@ use std::future::Future;
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, FrameworkId, load};
 use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
+use pathway_core::text::hex;
 use pathway_core::workforce::{
     AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
     NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
@@ -313,14 +314,6 @@ impl FrameworkFile {
     pub fn sha256(&self) -> &str {
         &self.sha256
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 /// What a sync did with one file.

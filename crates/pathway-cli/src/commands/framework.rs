@@ -216,10 +216,7 @@ pub fn pay_range(f: &Framework, level: &Level, on: NaiveDate) -> PayRange {
         grades: grades.iter().map(|g| g.name.clone()).collect(),
         min_pence: known.iter().min().copied(),
         max_pence: known.iter().max().copied(),
-        allowances_pence: grades
-            .first()
-            .map(|g| pay::allowances(f, &g.id).iter().map(|a| a.annual_pence).sum())
-            .unwrap_or_default(),
+        allowances_pence: grades.first().and_then(|g| pay::allowances_total(f, &g.id)).unwrap_or_default(),
         complete,
         includes_anomaly,
     }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::criterion;
 use super::model::{
     About, Anomaly, Appraisal, AsyePolicy, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer, Level,
     PaySettings, Role, Route,
@@ -166,11 +167,11 @@ fn path_at(value: &Spanned<DeValue<'_>>, mut path: FieldPath, offset: usize) -> 
     loop {
         let next = match current.get_ref() {
             DeValue::Table(t) => t.iter().find_map(|(k, v)| {
-                let here = v.span().contains(&offset) || k.span().contains(&offset);
+                let here = holds(v, offset) || k.span().contains(&offset);
                 here.then(|| (PathSegment::Key(k.get_ref().to_string()), v))
             }),
             DeValue::Array(a) => {
-                a.iter().enumerate().find(|(_, v)| v.span().contains(&offset)).map(|(i, v)| (PathSegment::Index(i), v))
+                a.iter().enumerate().find(|(_, v)| holds(v, offset)).map(|(i, v)| (PathSegment::Index(i), v))
             }
             _ => None,
         };
@@ -182,6 +183,18 @@ fn path_at(value: &Spanned<DeValue<'_>>, mut path: FieldPath, offset: usize) -> 
             None => return path,
         }
     }
+}
+
+/// Whether `offset` falls inside `value`. A table written under a header (`[[routes]]`,
+/// `[[routes.criteria]]`) spans only its header, with its fields and sub-tables spread over
+/// the lines after it, so look inside as well.
+fn holds(value: &Spanned<DeValue<'_>>, offset: usize) -> bool {
+    value.span().contains(&offset)
+        || match value.get_ref() {
+            DeValue::Array(items) => items.iter().any(|item| holds(item, offset)),
+            DeValue::Table(table) => table.iter().any(|(k, v)| k.span().contains(&offset) || holds(v, offset)),
+            _ => false,
+        }
 }
 
 fn check_each<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, source: &str, path: &FieldPath) -> Vec<Diagnostic> {
@@ -204,6 +217,9 @@ fn check_each<T: DeserializeOwned>(value: &Spanned<DeValue<'_>>, source: &str, p
 
 fn from_de_error(e: &toml::de::Error, source: &str, path: FieldPath) -> Diagnostic {
     let message = first_line(e.message());
+    if let Some((code, hint)) = criterion::shape_problem(&message) {
+        return located(Diagnostic::error(code, path, message).with_hint(hint), source, e.span());
+    }
     let hint = if message.starts_with("unknown field") {
         "check the spelling; frameworks/README.md lists every field"
     } else if message.starts_with("missing field") {

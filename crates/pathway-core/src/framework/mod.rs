@@ -1,9 +1,11 @@
 //! Frameworks as data: the file model, the loader with its checks, and lookups.
 
+mod criterion;
 mod load;
 pub mod model;
 mod validate;
 
+pub use criterion::{Criterion, CriterionKind, CriterionTest};
 pub use load::{Loaded, load};
 pub use model::*;
 pub use validate::{ASYE_EQUIVALENTS, EVIDENCE_KINDS, ROUTE_KINDS, STEP_KINDS, WORKER_ROLE};

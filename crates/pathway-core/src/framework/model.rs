@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::criterion::Criterion;
 use crate::money::Pence;
 
 macro_rules! id_type {
@@ -485,77 +486,6 @@ pub struct Level {
     pub development: Vec<String>,
     /// Where in the source this comes from.
     pub source: String,
-}
-
-/// The kinds of condition a requirement or eligibility criterion can test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CriterionKind {
-    /// A social work qualification (degree, masters or equivalent).
-    Qualification,
-    /// Current registration with Social Work England.
-    Registration,
-    /// At least `years` since qualifying.
-    PostQualifyingYears,
-    /// At least `months` in the current level.
-    TimeInLevel,
-    /// ASYE passed (or an accepted equivalent listed in `accepts`).
-    AsyePassed,
-    /// A post-qualifying award.
-    PqAward,
-    /// Practice Educator Professional Standards stage `stage`.
-    PepsStage,
-    /// A postgraduate certificate, diploma or masters.
-    PostgraduateAward,
-    /// A named course or award.
-    Course,
-    /// The appraisal (PDR) says an application is appropriate.
-    AppraisalRecommends,
-    /// Probation completed.
-    ProbationComplete,
-    /// A vacancy exists (vacancy-led routes).
-    Vacancy,
-    /// Any one of `options` is enough.
-    AnyOf,
-    /// Anything else; needs a person's judgement and is shown as such.
-    Other,
-}
-
-/// A condition someone must (or should) meet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Criterion {
-    /// What is tested.
-    pub kind: CriterionKind,
-    /// Essential criteria block; desirable ones never do.
-    #[serde(default = "yes")]
-    pub essential: bool,
-    /// For `post-qualifying-years`.
-    #[serde(default)]
-    pub years: Option<u32>,
-    /// For `time-in-level`.
-    #[serde(default)]
-    pub months: Option<u32>,
-    /// For `peps-stage`.
-    #[serde(default)]
-    pub stage: Option<u32>,
-    /// For `course`, `postgraduate-award`, `pq-award`, `qualification`: accepted names.
-    #[serde(default)]
-    pub names: Vec<String>,
-    /// For `asye-passed`: equivalents that count, e.g. `nqsw-portfolio-pre-2013`.
-    #[serde(default)]
-    pub accepts: Vec<String>,
-    /// Whether being "committed to completing" counts as meeting it.
-    #[serde(default)]
-    pub committed_counts: bool,
-    /// For `any-of`.
-    #[serde(default)]
-    pub options: Vec<Criterion>,
-    /// The criterion in the document's words.
-    pub text: String,
-    /// Where in the source this comes from.
-    #[serde(default)]
-    pub source: Option<String>,
 }
 
 /// What starts a route.

@@ -3,9 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::model::{
-    Criterion, CriterionKind, Framework, IncrementDate, PayPublication, Relation, Route, Spine, Trigger,
-};
+use super::criterion::{Criterion, CriterionTest};
+use super::model::{Framework, IncrementDate, PayPublication, Relation, Route, Spine, Trigger};
 use crate::diagnostic::{Diagnostic, FieldPath};
 use crate::standards::Standards;
 
@@ -508,40 +507,39 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn criterion(&mut self, path: FieldPath, c: &Criterion) {
-        let need = |present: bool, field: &str, kind: &str| -> Option<(String, String)> {
-            (!present).then(|| (format!("a `{kind}` criterion needs `{field}`"), field.to_owned()))
-        };
-        let missing = match c.kind {
-            CriterionKind::PostQualifyingYears => need(c.years.is_some(), "years", "post-qualifying-years"),
-            CriterionKind::TimeInLevel => need(c.months.is_some(), "months", "time-in-level"),
-            CriterionKind::PepsStage => need(c.stage.is_some(), "stage", "peps-stage"),
-            CriterionKind::AnyOf => need(c.options.len() >= 2, "options", "any-of"),
-            _ => None,
-        };
-        if let Some((message, _)) = missing {
-            self.error("incomplete-criterion", path.clone(), message, "see frameworks/README.md, \"Criteria\"");
-        }
-        if let Some(stage) = c.stage
-            && !(1..=2).contains(&stage)
-        {
-            self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
-        }
-        for (ai, a) in c.accepts.iter().enumerate() {
-            if !ASYE_EQUIVALENTS.contains(&a.as_str()) {
-                self.error(
-                    "unknown-equivalent",
-                    path.key("accepts").index(ai),
-                    format!("`{a}` is not a known ASYE equivalent"),
-                    &format!("known: {}", ASYE_EQUIVALENTS.join(", ")),
-                );
+    /// What the file's shape cannot say: a figure in range, equivalents Pathway knows, and
+    /// enough options to choose from. (Which fields a kind takes is checked as it is read.)
+    fn criterion(&mut self, path: FieldPath, criterion: &Criterion) {
+        match &criterion.test {
+            CriterionTest::PepsStage { stage } if !(1..=2).contains(stage) => {
+                self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
             }
-        }
-        if !c.accepts.is_empty() && c.kind != CriterionKind::AsyePassed {
-            self.error("misplaced-field", path.key("accepts"), "`accepts` only applies to `asye-passed`".into(), "");
-        }
-        for (oi, o) in c.options.iter().enumerate() {
-            self.criterion(path.key("options").index(oi), o);
+            CriterionTest::AsyePassed { accepts, .. } => {
+                for (ai, accepted) in accepts.iter().enumerate() {
+                    if !ASYE_EQUIVALENTS.contains(&accepted.as_str()) {
+                        self.error(
+                            "unknown-equivalent",
+                            path.key("accepts").index(ai),
+                            format!("`{accepted}` is not a known ASYE equivalent"),
+                            &format!("known: {}", ASYE_EQUIVALENTS.join(", ")),
+                        );
+                    }
+                }
+            }
+            CriterionTest::AnyOf { options } => {
+                if options.len() < 2 {
+                    self.error(
+                        "incomplete-criterion",
+                        path.clone(),
+                        "an `any-of` criterion needs two or more `options`".into(),
+                        "see frameworks/README.md, \"Criteria\"",
+                    );
+                }
+                for (oi, option) in options.iter().enumerate() {
+                    self.criterion(path.key("options").index(oi), option);
+                }
+            }
+            _ => {}
         }
     }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::{Actor, Audit, require_why};
 use super::error::{ProgressionError, authority_short};
 use super::pay_preview::{PayChangePreview, preview_move};
-use crate::framework::{CriterionKind, Framework, Level, LevelId, Route, Trigger};
+use crate::framework::{CriterionTest, Framework, Level, LevelId, Route, Trigger};
 use crate::workforce::{AsyeOutcome, ChangeReason, NewTimelineEntry};
 
 /// The ASYE began in England in September 2012; people who qualified earlier could not have
@@ -132,8 +132,8 @@ pub fn check_appointment(
             reasons.push(format!("{authority} appoints external applicants at any level"));
         }
         for c in rules.criteria.iter().filter(|c| c.essential) {
-            match c.kind {
-                CriterionKind::AsyePassed => {
+            match &c.test {
+                CriterionTest::AsyePassed { accepts, up_to_years } => {
                     let introduced = NaiveDate::from_ymd_opt(ASYE_INTRODUCED.0, ASYE_INTRODUCED.1, ASYE_INTRODUCED.2);
                     if level.asye {
                         reasons.push(format!("the ASYE rule does not apply: the ASYE is done at {}", level.name));
@@ -153,7 +153,7 @@ pub fn check_appointment(
                         ));
                         continue;
                     }
-                    if let (Some(limit), Some(y)) = (c.years, pq_years)
+                    if let (Some(limit), Some(y)) = (*up_to_years, pq_years)
                         && y > limit as i32
                     {
                         reasons.push(format!(
@@ -162,7 +162,7 @@ pub fn check_appointment(
                         continue;
                     }
                     match applicant.asye {
-                        Some(o) if o.counts_as_passed(&c.accepts) => {
+                        Some(o) if o.counts_as_passed(accepts) => {
                             reasons.push(format!("ASYE completed ({}), as \"{}\" requires", o.code(), c.text));
                         }
                         Some(o) => worst(
@@ -190,8 +190,11 @@ pub fn check_appointment(
                 .iter()
                 .filter(|r| r.to == level.id)
                 .flat_map(|r| r.criteria.iter())
-                .filter(|c| c.essential && c.kind == CriterionKind::PostQualifyingYears)
-                .filter_map(|c| c.years)
+                .filter(|c| c.essential)
+                .filter_map(|c| match c.test {
+                    CriterionTest::PostQualifyingYears { years } => Some(years),
+                    _ => None,
+                })
                 .max();
             if let Some(n) = needed {
                 match pq_years {

@@ -252,7 +252,7 @@ pub(crate) fn preview_move(
     }
     let basic_change_pence = match (old.as_ref().and_then(|o| o.basic_pence), new.as_ref().and_then(|n| n.basic_pence))
     {
-        (Some(o), Some(n)) => Some(n - o),
+        (Some(o), Some(n)) => n.checked_sub(o),
         _ => None,
     };
     Ok(PayChangePreview {

@@ -10,13 +10,17 @@ use pathway_core::framework::{
 use pathway_core::pay::{self, NextIncrement};
 use proptest::prelude::*;
 
-fn base() -> Framework {
+fn readme_example() -> String {
     let readme = include_str!("../../../../frameworks/README.md");
     let start = readme.find("## A minimal file").expect("example");
     let block = &readme[start..];
     let open = block.find("```toml\n").expect("fence") + 8;
     let close = block[open..].find("```").expect("fence");
-    load(&block[open..open + close]).framework.expect("the README example loads")
+    block[open..open + close].to_owned()
+}
+
+fn base() -> Framework {
+    load(&readme_example()).framework.expect("the README example loads")
 }
 
 fn grade(id: &str, salaries: &[i64]) -> Grade {
@@ -218,4 +222,52 @@ fn a_next_date_rule_holds_a_winter_starters_first_increment_until_the_following_
         pay::next_increment(&f, &g, 0, d("2025-01-15"), d("2025-01-16")),
         NextIncrement::Due { date: d("2026-04-01"), to_index: 1, to_point: "2".into(), assumed: false }
     );
+}
+
+/// The README example with a second allowance of `annual` pounds.
+fn with_second_allowance(annual: &str) -> String {
+    readme_example().replacen(
+        "[[roles]]",
+        &format!("[[pay.allowances]]\nid = \"absurd\"\nname = \"Typing slip\"\nannual = {annual}\nsource = \"p.2\"\n\n[[roles]]"),
+        1,
+    )
+}
+
+#[test]
+fn an_allowance_too_large_to_hold_in_pence_is_a_load_error_at_its_line() {
+    let text = with_second_allowance("92233720368547759");
+    let loaded = load(&text);
+    assert!(loaded.framework.is_none());
+    let d = loaded.diagnostics.iter().find(|d| d.is_error()).expect("an error");
+    assert!(d.message.contains("too large"), "{}", d.message);
+    let line = text[..text.find("annual = 92233720368547759").expect("written")].matches('\n').count() + 1;
+    assert_eq!(d.position.map(|p| p.line), Some(line));
+}
+
+#[test]
+fn allowances_that_add_up_past_what_pence_can_hold_give_an_unknown_total_not_a_wrong_one() {
+    // Each figure fits (just under i64::MAX pence); their sum with the other allowance and
+    // the salary does not.
+    let loaded = load(&with_second_allowance("92233720368547758"));
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render("f")).collect();
+    let f = loaded.framework.unwrap_or_else(|| panic!("each figure on its own is valid: {rendered:?}"));
+    let on = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+    let s = pay::salary(&f, "A", "1", on).expect("grade and point exist");
+    assert!(s.basic.known().is_some(), "the basic is still known");
+    assert_eq!(s.allowances_annual_pence, None);
+    assert_eq!(s.total_annual_pence, None);
+    assert!(s.notes.iter().any(|n| n == pay::TOO_LARGE), "{:?}", s.notes);
+
+    // One figure that fits alone but not with the basic: the allowances are known, the total is not.
+    let mut f = f;
+    f.pay.allowances.retain(|a| a.id == "absurd");
+    let s = pay::salary(&f, "A", "1", on).expect("grade and point exist");
+    assert_eq!(s.allowances_annual_pence, Some(Pence::pounds(92_233_720_368_547_758)));
+    assert_eq!(s.total_annual_pence, None);
+    assert!(s.notes.iter().any(|n| n == pay::TOO_LARGE), "{:?}", s.notes);
+
+    // A projection over the same figures answers too.
+    let grade = f.find_grade("A").expect("grade");
+    let rows = pay::project(&f, grade, 0, on, &[], on + Duration::days(800));
+    assert!(rows.iter().all(|r| r.total_annual_pence.is_none()));
 }

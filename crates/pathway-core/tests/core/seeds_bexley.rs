@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use pathway_core::Pence;
 use pathway_core::framework::{
-    Basis, CriterionKind, Extension, Framework, IncrementDate, LevelId, PayPublication, Placement, RoleId, RouteId,
-    Track, Trigger,
+    Basis, Criterion, CriterionKind, CriterionTest, Extension, Framework, IncrementDate, LevelId, PayPublication,
+    Placement, RoleId, RouteId, Track, Trigger,
 };
 use pathway_core::pay::{self, Amount};
 
@@ -140,7 +140,7 @@ fn nqsw_starts_on_25742_a_total_starting_package_of_27993() {
     let f = bexley();
     let s = pay::salary(&f, "NQSW", "start", on()).expect("salary");
     assert_eq!(s.basic_annual_pence, Some(Pence::pounds(25_742)));
-    assert_eq!(s.allowances_annual_pence, Pence::pounds(2_251));
+    assert_eq!(s.allowances_annual_pence, Some(Pence::pounds(2_251)));
     assert_eq!(s.total_annual_pence, Some(Pence::pounds(27_993)));
 }
 
@@ -157,7 +157,7 @@ fn level_3_tops_out_at_37646_plus_choices_39897() {
     let f = bexley();
     let s = pay::salary(&f, "Level 3", "top", on()).expect("salary");
     assert_eq!(s.basic_annual_pence, Some(Pence::pounds(37_646)));
-    assert_eq!(s.total_annual_pence, Some(Pence::pounds(37_646) + Pence::pounds(2_251)));
+    assert_eq!(s.total_annual_pence, Some(Pence::pounds(37_646 + 2_251)));
     assert_eq!(s.total_annual_pence, Some(Pence::pounds(39_897)));
     assert!(s.top_of_grade);
 }
@@ -230,7 +230,7 @@ fn passing_the_asye_and_probation_makes_a_level_2_social_worker() {
     assert_eq!((r.from.as_str(), r.to.as_str()), ("nqsw", "level-2"));
     assert_eq!(r.kind, "automatic-on-asye-pass");
     assert_eq!(r.trigger, Trigger::AsyePass);
-    let kinds: Vec<CriterionKind> = r.criteria.iter().map(|c| c.kind).collect();
+    let kinds: Vec<CriterionKind> = r.criteria.iter().map(Criterion::kind).collect();
     assert_eq!(kinds, [CriterionKind::AsyePassed, CriterionKind::ProbationComplete]);
     let steps: Vec<(&str, bool)> = r.steps.iter().map(|s| (s.kind.as_str(), s.decides)).collect();
     assert_eq!(steps, [("recommendation", false), ("moderation", true)]);
@@ -302,8 +302,12 @@ fn advanced_social_workers_need_leadership_management_and_supervision_to_move_in
     let f = bexley();
     for from in ["assistant-team-manager", "practice-development-consultant", "cp-chair-iro"] {
         let r = route(&f, &format!("{from}-to-team-manager"));
-        let pg = r.criteria.iter().find(|c| c.kind == CriterionKind::PostgraduateAward).expect("award");
-        assert!(pg.names.iter().all(|n| n.contains("Leadership Management and Supervision")), "{from}");
+        let pg = r.criteria.iter().find(|c| c.kind() == CriterionKind::PostgraduateAward).expect("award");
+        let CriterionTest::PostgraduateAward { names } = &pg.test else { unreachable!("found by kind") };
+        assert!(
+            !names.is_empty() && names.iter().all(|n| n.contains("Leadership Management and Supervision")),
+            "{from}"
+        );
         assert!(!pg.committed_counts, "'having completed'");
     }
 }
@@ -312,9 +316,18 @@ fn advanced_social_workers_need_leadership_management_and_supervision_to_move_in
 fn senior_practitioners_have_or_are_committed_to_peps_or_an_education_award() {
     let f = bexley();
     let sp = f.find_level("Senior Practitioner").expect("Senior Practitioner");
-    let any = sp.requirements.iter().find(|c| c.kind == CriterionKind::AnyOf).expect("any-of");
-    let options: Vec<(CriterionKind, Option<u32>, bool)> =
-        any.options.iter().map(|o| (o.kind, o.stage, o.committed_counts)).collect();
+    let any = sp.requirements.iter().find(|c| c.kind() == CriterionKind::AnyOf).expect("any-of");
+    let CriterionTest::AnyOf { options } = &any.test else { unreachable!("found by kind") };
+    let options: Vec<(CriterionKind, Option<u32>, bool)> = options
+        .iter()
+        .map(|o| {
+            let stage = match o.test {
+                CriterionTest::PepsStage { stage } => Some(stage),
+                _ => None,
+            };
+            (o.kind(), stage, o.committed_counts)
+        })
+        .collect();
     assert_eq!(
         options,
         [
@@ -332,11 +345,11 @@ fn advanced_roles_need_peps_or_an_education_award_and_a_postgraduate_award() {
     let f = bexley();
     for id in ["assistant-team-manager", "practice-development-consultant", "cp-chair-iro"] {
         let l = f.level(&LevelId::from(id)).expect("level");
-        let kinds: Vec<CriterionKind> = l.requirements.iter().map(|c| c.kind).collect();
+        let kinds: Vec<CriterionKind> = l.requirements.iter().map(Criterion::kind).collect();
         assert_eq!(kinds, [CriterionKind::AnyOf, CriterionKind::PostgraduateAward], "{id}");
         assert!(l.requirements.iter().all(|c| c.committed_counts), "{id}: 'completed or, are committed to complete'");
-        let pg = &l.requirements[1];
-        assert!(pg.names.iter().any(|n| n == "MA Advanced Child Protection"), "{id}");
+        let CriterionTest::PostgraduateAward { names } = &l.requirements[1].test else { unreachable!("checked above") };
+        assert!(names.iter().any(|n| n == "MA Advanced Child Protection"), "{id}");
     }
 }
 
@@ -369,6 +382,6 @@ fn development_opportunities_are_listed_for_every_level() {
 fn the_historical_hcpc_re_registration_is_recorded_as_printed() {
     let f = bexley();
     let nqsw = f.find_level("NQSW").expect("NQSW");
-    let reg = nqsw.requirements.iter().find(|c| c.kind == CriterionKind::Registration).expect("registration");
+    let reg = nqsw.requirements.iter().find(|c| c.kind() == CriterionKind::Registration).expect("registration");
     assert!(reg.text.contains("HCPC, every two years"));
 }

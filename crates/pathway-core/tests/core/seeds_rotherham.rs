@@ -3,7 +3,8 @@
 use chrono::NaiveDate;
 use pathway_core::Pence;
 use pathway_core::framework::{
-    Criterion, CriterionKind, Framework, LevelId, Placement, Relation, Route, RouteId, Spine, Step, Trigger,
+    Criterion, CriterionKind, CriterionTest, Framework, LevelId, Placement, Relation, Route, RouteId, Spine, Step,
+    Trigger,
 };
 use pathway_core::pay::{self, Amount};
 
@@ -22,7 +23,7 @@ fn route<'a>(f: &'a Framework, id: &str) -> &'a Route {
 }
 
 fn criterion(r: &Route, kind: CriterionKind) -> &Criterion {
-    match r.criteria.iter().find(|c| c.kind == kind) {
+    match r.criteria.iter().find(|c| c.kind() == kind) {
         Some(c) => c,
         None => panic!("route {} has no {kind:?} criterion", r.id),
     }
@@ -84,7 +85,7 @@ fn every_level_requires_a_social_work_qualification() {
     let f = rotherham();
     for l in &f.levels {
         assert!(
-            l.requirements.iter().any(|c| c.kind == CriterionKind::Qualification && c.essential),
+            l.requirements.iter().any(|c| c.kind() == CriterionKind::Qualification && c.essential),
             "{} lacks the essential qualification",
             l.id
         );
@@ -125,9 +126,12 @@ fn nqsw_progresses_to_level_2_on_the_asye_with_locality_manager_sign_off() {
 fn level_3_needs_two_pq_years_a_desirable_pq_award_and_accepts_the_pre_2013_portfolio() {
     let f = rotherham();
     let r = route(&f, "level-2-to-level-3");
-    assert_eq!(criterion(r, CriterionKind::PostQualifyingYears).years, Some(2));
+    assert_eq!(criterion(r, CriterionKind::PostQualifyingYears).test, CriterionTest::PostQualifyingYears { years: 2 });
     assert!(!criterion(r, CriterionKind::PqAward).essential, "PQ award is desirable");
-    assert_eq!(criterion(r, CriterionKind::AsyePassed).accepts, ["nqsw-portfolio-pre-2013"]);
+    assert_eq!(
+        criterion(r, CriterionKind::AsyePassed).test,
+        CriterionTest::AsyePassed { accepts: vec!["nqsw-portfolio-pre-2013".into()], up_to_years: None }
+    );
     assert!(criterion(r, CriterionKind::AppraisalRecommends).essential);
 
     let order: Vec<&str> = r.steps.iter().map(|s| s.id.as_str()).collect();
@@ -142,7 +146,7 @@ fn level_3_needs_two_pq_years_a_desirable_pq_award_and_accepts_the_pre_2013_port
 fn level_4_needs_three_pq_years_and_an_independent_head_of_service() {
     let f = rotherham();
     let r = route(&f, "level-3-to-level-4");
-    assert_eq!(criterion(r, CriterionKind::PostQualifyingYears).years, Some(3));
+    assert_eq!(criterion(r, CriterionKind::PostQualifyingYears).test, CriterionTest::PostQualifyingYears { years: 3 });
     assert!(!criterion(r, CriterionKind::PqAward).essential);
     assert!(r.independent_roles.iter().any(|x| x.as_str() == "head-of-service"));
 
@@ -174,7 +178,7 @@ fn external_applicants_are_assessed_at_interview_regardless_of_experience() {
     assert!(e.any_level);
     assert!(!e.experience_limits_level);
     assert_eq!(e.assessment, ["application form", "assessment at interview", "references"]);
-    assert!(e.criteria.iter().any(|c| c.kind == CriterionKind::AsyePassed));
+    assert!(e.criteria.iter().any(|c| c.kind() == CriterionKind::AsyePassed));
 
     let placement = f.pay.placement.as_ref().expect("[pay.placement]");
     assert_eq!(placement.on_appointment, Placement::AssessedAtInterview);

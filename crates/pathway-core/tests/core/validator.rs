@@ -197,6 +197,64 @@ fn a_time_criterion_without_its_figure_is_incomplete() {
     expect_error(&text, "incomplete-criterion", "kind = \"post-qualifying-years\"");
 }
 
+/// The README example with its route criterion written as its own table, one field a line,
+/// so a diagnostic's line says which field it is about.
+fn with_criterion_table(fields: &str) -> String {
+    let inline = "criteria = [{ kind = \"post-qualifying-years\", years = 2, text = \"Two years qualified\" }]\n";
+    let text = readme_example();
+    assert!(text.contains(inline), "the README example still has its inline criterion");
+    text.replace(inline, "") + "\n[[routes.criteria]]\n" + fields
+}
+
+#[test]
+fn a_figure_that_belongs_to_another_kind_is_reported_on_its_own_line() {
+    let text = with_criterion_table("kind = \"time-in-level\"\nmonths = 6\nyears = 2\ntext = \"Two years\"\n");
+    expect_error(&text, "misplaced-field", "years = 2\ntext");
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "misplaced-field").expect("reported");
+    assert_eq!(d.path.to_string(), "routes[0].criteria[0].years");
+    assert!(d.message.contains("`years`") && d.message.contains("`months`"), "{}", d.message);
+}
+
+#[test]
+fn a_field_read_before_the_kind_is_known_is_still_refused_by_name() {
+    // The reader may meet `accepts` before `kind`; the criterion is refused once the kind is known.
+    let text = with_criterion_table(
+        "accepts = [\"nqsw-portfolio-pre-2013\"]\nkind = \"time-in-level\"\nmonths = 6\ntext = \"Six months\"\n",
+    );
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "misplaced-field").expect("reported");
+    assert_eq!(d.message, "`accepts` does not apply to a `time-in-level` criterion, which takes `months`");
+    assert!(d.path.to_string().starts_with("routes[0].criteria[0]"), "{}", d.path);
+    let line = d.position.map(|p| p.line).unwrap_or(0);
+    assert!((line_of(&text, "[[routes.criteria]]")..=line_of(&text, "accepts = [")).contains(&line), "{d:?}");
+    assert!(loaded.framework.is_none());
+}
+
+#[test]
+fn a_criterion_missing_its_figure_in_a_table_of_its_own_is_incomplete() {
+    let text = with_criterion_table("kind = \"time-in-level\"\ntext = \"Two years in role\"\n");
+    let loaded = load(&text);
+    let d = loaded.diagnostics.iter().find(|d| d.code == "incomplete-criterion").expect("reported");
+    assert_eq!(d.message, "a `time-in-level` criterion needs `months`");
+    assert_eq!(d.path.to_string(), "routes[0].criteria[0]");
+    assert!(d.position.is_some_and(|p| p.line >= line_of(&text, "[[routes.criteria]]")), "{d:?}");
+}
+
+#[test]
+fn a_misspelt_criterion_field_is_reported_on_its_line() {
+    let text = with_criterion_table("kind = \"time-in-level\"\nmonhts = 6\ntext = \"Six months\"\n");
+    expect_error(&text, "unknown-field", "monhts = 6");
+}
+
+#[test]
+fn an_any_of_with_one_option_is_incomplete() {
+    let text = with_criterion_table(
+        "kind = \"any-of\"\ntext = \"One of\"\noptions = [{ kind = \"registration\", text = \"SWE\" }]\n",
+    );
+    expect_error(&text, "incomplete-criterion", "[[routes.criteria]]");
+}
+
 #[test]
 fn an_unknown_section_is_reported_with_the_sections_allowed() {
     let text = readme_example() + "\n[payroll]\nday = 15\n";
