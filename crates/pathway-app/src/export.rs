@@ -14,6 +14,7 @@ use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::AppError;
+use crate::frameworks::Applies;
 use crate::import::{Column, WORKERS_SHEET, guard_formula};
 use crate::service::Pathway;
 
@@ -294,12 +295,12 @@ impl Pathway {
         let scope = self.scope(authority).await?;
         let today = chrono::Local::now().date_naive();
         // An authority with no framework yet still exports; levels and grades show as ids.
-        let framework = match self.framework_for(&scope, today).await {
+        let framework = match self.framework_in_force(&scope, Applies::Authority, today).await {
             Ok(f) => Some(f),
             Err(AppError::BadInput { .. }) => None,
             Err(e) => return Err(e),
         };
-        let rows = export_rows(self.store(), &scope, framework.as_ref(), today).await?;
+        let rows = export_rows(self.store(), &scope, framework.as_deref(), today).await?;
         to_bytes(&rows, format, None)
     }
 }

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod frameworks;
 pub mod import;
 pub mod portfolio;
 pub mod progression;

@@ -13,7 +13,7 @@ use pathway_core::anonymise::{
     AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
 };
 use pathway_core::application::{ApplicationId, Audit};
-use pathway_core::framework::{Framework, RouteId, WORKER_ROLE};
+use pathway_core::framework::{RouteId, WORKER_ROLE};
 use pathway_core::portfolio::{
     Authorisation, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::files::EvidenceFiles;
-use crate::progression::{Acting, find_worker, framework_for_worker, resolve};
+use crate::frameworks::{Applies, FrameworkCache};
+use crate::progression::{Acting, find_worker, resolve};
 use crate::service::Pathway;
 
 /// A new evidence item, as a form or a JSON file gives it. Authorisations are not part of
@@ -144,6 +145,7 @@ pub struct AuthorityPortfolios<'s> {
     store: &'s Store,
     scope: AuthorityScope,
     files: EvidenceFiles,
+    frameworks: FrameworkCache,
 }
 
 impl Pathway {
@@ -151,14 +153,15 @@ impl Pathway {
     /// configuration says.
     pub async fn portfolios(&self, authority: &str) -> Result<AuthorityPortfolios<'_>, AppError> {
         let files = EvidenceFiles::from_config(self.config());
-        Ok(AuthorityPortfolios::new(self.store(), self.scope(authority).await?, files))
+        let scope = self.scope(authority).await?;
+        Ok(AuthorityPortfolios { store: self.store(), scope, files, frameworks: self.framework_cache().clone() })
     }
 }
 
 impl<'s> AuthorityPortfolios<'s> {
     /// Use cases over `store` for the authority `scope` names, with files kept in `files`.
     pub fn new(store: &'s Store, scope: AuthorityScope, files: EvidenceFiles) -> AuthorityPortfolios<'s> {
-        AuthorityPortfolios { store, scope, files }
+        AuthorityPortfolios { store, scope, files, frameworks: FrameworkCache::default() }
     }
 
     /// Check the actor may work on `owner`'s portfolio: it is theirs, or they are in the
@@ -326,8 +329,8 @@ impl<'s> AuthorityPortfolios<'s> {
     /// not flagged.
     async fn scanner(&self, owner: WorkerId, on: NaiveDate) -> Result<Scanner, AppError> {
         let record = self.store.worker_record(&self.scope, owner).await?;
-        let f: Framework = framework_for_worker(self.store, &self.scope, &record, on).await?;
-        let mut allow = AllowList::for_framework(&f);
+        let framework = self.frameworks.in_force(self.store, &self.scope, Applies::Worker(&record), on).await?;
+        let mut allow = AllowList::for_framework(&framework);
         allow.extend([record.worker.details.name.as_str()]);
         Ok(Scanner::new(allow, CaseReferencePattern::defaults()))
     }
@@ -456,7 +459,7 @@ impl<'s> AuthorityPortfolios<'s> {
     pub async fn coverage(&self, worker: &str, route: &RouteId, on: NaiveDate) -> Result<Coverage, AppError> {
         let w = find_worker(self.store, &self.scope, worker).await?;
         let record = self.store.worker_record(&self.scope, w.id).await?;
-        let f = framework_for_worker(self.store, &self.scope, &record, on).await?;
+        let f = self.frameworks.in_force(self.store, &self.scope, Applies::Worker(&record), on).await?;
         let Some(r) = f.route(route) else {
             let from = record.timeline.on(on).map(|e| e.entry.level.clone());
             let routes: Vec<&str> = match &from {
