@@ -206,6 +206,11 @@ pub fn to_bytes(rows: &Rows, format: SheetFormat, notes: Option<&[Vec<String>]>)
     }
 }
 
+/// The import template for the framework `id_or_path` names (a bundled id or a file).
+pub fn template_for(format: SheetFormat, id_or_path: &str) -> Result<Vec<u8>, AppError> {
+    template(format, &crate::catalog::resolve(id_or_path)?)
+}
+
 /// The import template: the column set with one example row (levels, grades and points from
 /// `framework`) and, in XLSX, a `Notes` sheet describing every column and listing the
 /// framework's levels, grades and points.

@@ -17,7 +17,7 @@ use pathway_core::framework::{RouteId, WORKER_ROLE};
 use pathway_core::portfolio::{
     Authorisation, Coverage, EvidenceDetail, EvidenceId, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
-use pathway_core::workforce::{PersonName, WorkerId};
+use pathway_core::workforce::{PersonName, RecordMeta, WorkerId};
 use pathway_store::{
     AuthorityScope, Organisation, PanelId, Portfolios, Progression, Store, StoreError, StoredEvidence, Workforce,
 };
@@ -55,6 +55,27 @@ pub struct NewEvidence {
     /// KSS statements it evidences.
     #[serde(default)]
     pub kss: Vec<String>,
+}
+
+/// An evidence item as a front end shows it: the stored item with its id at the top, as
+/// every created record is returned (an application, a panel, a programme), so a script
+/// reads `id` the same way whatever it made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRecord {
+    /// The item's id.
+    pub id: EvidenceId,
+    /// The item.
+    pub item: EvidenceItem,
+    /// Flags the author cleared, with their reasons.
+    pub clearances: Vec<Clearance>,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
+impl From<StoredEvidence> for EvidenceRecord {
+    fn from(stored: StoredEvidence) -> EvidenceRecord {
+        EvidenceRecord { id: stored.item.id(), item: stored.item, clearances: stored.clearances, meta: stored.meta }
+    }
 }
 
 /// Changes to an evidence item; what is left out stays as it is.
@@ -202,7 +223,7 @@ impl<'s> AuthorityPortfolios<'s> {
 
     /// Add an item to a worker's portfolio, with files read from `files` (kept on disk,
     /// content-addressed, before the item is stored).
-    pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<StoredEvidence, AppError> {
+    pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let owner = find_worker(self.store, &self.scope, &new.worker).await?;
         self.may_edit(&audit, owner.id).await?;
@@ -224,7 +245,7 @@ impl<'s> AuthorityPortfolios<'s> {
         EvidenceItem::new(parts.clone())?;
         let files = self.keep_files(files).await?;
         let item = EvidenceItem::new(EvidenceParts { files, ..parts })?;
-        Ok(self.store.add_evidence(&self.scope, &item, &audit).await?)
+        Ok(self.store.add_evidence(&self.scope, &item, &audit).await?.into())
     }
 
     /// Load, change and save an item, re-running the change once on a conflict.
@@ -249,7 +270,7 @@ impl<'s> AuthorityPortfolios<'s> {
 
     /// Authorise an item in the role the actor holds (a head of service authorising a
     /// manager's report). The owner cannot authorise their own evidence.
-    pub async fn authorise(&self, acting: &Acting, id: EvidenceId) -> Result<StoredEvidence, AppError> {
+    pub async fn authorise(&self, acting: &Acting, id: EvidenceId) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         if audit.by.role.as_str() == WORKER_ROLE {
             return Err(AppError::NotPermitted(
@@ -276,11 +297,12 @@ impl<'s> AuthorityPortfolios<'s> {
             Ok((item, current.clearances.clone(), format!("authorised as {}", audit.by.role)))
         })
         .await
+        .map(EvidenceRecord::from)
     }
 
     /// Edit an item. Changing its title or text puts it back to "not checked" for identifying
     /// details, and withdraws its authorisations (they were given to the words that changed).
-    pub async fn edit(&self, acting: &Acting, id: EvidenceId, edit: &EvidenceEdit) -> Result<StoredEvidence, AppError> {
+    pub async fn edit(&self, acting: &Acting, id: EvidenceId, edit: &EvidenceEdit) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let current = self.store.evidence(&self.scope, id).await?;
         self.may_edit(&audit, current.item.owner()).await?;
@@ -323,6 +345,7 @@ impl<'s> AuthorityPortfolios<'s> {
             Ok((item, current.clearances.clone(), what))
         })
         .await
+        .map(EvidenceRecord::from)
     }
 
     /// The scanner for an item's owner: the framework's names and the owner's own name are
@@ -443,14 +466,14 @@ impl<'s> AuthorityPortfolios<'s> {
     }
 
     /// One item.
-    pub async fn evidence(&self, id: EvidenceId) -> Result<StoredEvidence, AppError> {
-        Ok(self.store.evidence(&self.scope, id).await?)
+    pub async fn evidence(&self, id: EvidenceId) -> Result<EvidenceRecord, AppError> {
+        Ok(self.store.evidence(&self.scope, id).await?.into())
     }
 
     /// A worker's portfolio (by employee number), oldest first.
-    pub async fn list(&self, worker: &str) -> Result<Vec<StoredEvidence>, AppError> {
+    pub async fn list(&self, worker: &str) -> Result<Vec<EvidenceRecord>, AppError> {
         let w = find_worker(self.store, &self.scope, worker).await?;
-        Ok(self.store.portfolio(&self.scope, w.id).await?)
+        Ok(self.store.portfolio(&self.scope, w.id).await?.into_iter().map(EvidenceRecord::from).collect())
     }
 
     /// A worker's portfolio set against a route on `on`: the matrix of what the route asks

@@ -15,7 +15,7 @@ use pathway_core::application::{
     PayChangePreview, StepCompletion,
 };
 use pathway_core::asye::{AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye};
-use pathway_core::framework::{Framework, RoleId, RouteId, WORKER_ROLE};
+use pathway_core::framework::{Framework, GradeId, LevelId, RoleId, RouteId, WORKER_ROLE};
 use pathway_core::panel::{Panel, PanelMember, Quorum};
 use pathway_core::portfolio::{EvidenceItem, coverage};
 use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerId, parse_role};
@@ -179,6 +179,52 @@ pub struct Effective {
     pub application: StoredApplication,
     /// The new level/grade/point on the worker's timeline.
     pub timeline_entry: TimelineEntry,
+    /// The same position by the document's names, for people; scripts read the ids above.
+    #[serde(skip)]
+    pub position: PositionNames,
+}
+
+/// A place on the ladder by the names the document prints ("Senior Social Worker",
+/// "Grade 11", "SCP 39"), where records hold ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PositionNames {
+    /// The level's name.
+    pub level: String,
+    /// The grade's name, where the framework has grades.
+    pub grade: Option<String>,
+    /// "SCP 39" for a spine point, else "point top" as printed.
+    pub point: Option<String>,
+}
+
+impl PositionNames {
+    /// Names for `level`, `grade` and `point` in `framework`; an id the framework does not
+    /// know is shown as it is.
+    pub fn of(framework: &Framework, level: &LevelId, grade: Option<&GradeId>, point: Option<&str>) -> PositionNames {
+        let grade_found = grade.and_then(|id| framework.grade(id));
+        let point_found = grade_found.zip(point).and_then(|(g, p)| g.points.iter().find(|x| x.point == p));
+        PositionNames {
+            level: framework.level(level).map(|l| l.name.clone()).unwrap_or_else(|| level.to_string()),
+            grade: grade.map(|id| grade_found.map(|g| g.name.clone()).unwrap_or_else(|| id.to_string())),
+            point: point.map(|p| match point_found.and_then(|x| x.scp) {
+                Some(scp) => format!("SCP {scp}"),
+                None => format!("point {p}"),
+            }),
+        }
+    }
+}
+
+/// The pay change signing off would bring, with the levels by name for people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PayPreview {
+    /// The change, as the core works it out.
+    #[serde(flatten)]
+    pub change: PayChangePreview,
+    /// The name of the level before, if any.
+    #[serde(skip)]
+    pub from_level: Option<String>,
+    /// The name of the level after.
+    #[serde(skip)]
+    pub to_level: String,
 }
 
 /// A moderated ASYE programme, and the progression a pass opened.
@@ -438,11 +484,17 @@ impl<'s> AuthorityProgression<'s> {
         id: ApplicationId,
         effective_from: NaiveDate,
         chosen_point: Option<&str>,
-    ) -> Result<PayChangePreview, AppError> {
+    ) -> Result<PayPreview, AppError> {
         let app = self.store.application(&self.scope, id).await?.application;
         let framework = self.framework(Applies::Named(app.framework()), effective_from).await?;
         let current = self.position(app.worker(), effective_from).await?;
-        Ok(app.pay_change_preview(&framework, &current, effective_from, chosen_point)?)
+        let change = app.pay_change_preview(&framework, &current, effective_from, chosen_point)?;
+        let level_name = |level: &LevelId| PositionNames::of(&framework, level, None, None).level;
+        Ok(PayPreview {
+            from_level: change.from_level.as_ref().map(level_name),
+            to_level: level_name(&change.to_level),
+            change,
+        })
     }
 
     /// Sign off an approved application with its effective date (and the point, where a
@@ -484,7 +536,19 @@ impl<'s> AuthorityProgression<'s> {
                 Err(StoreError::Conflict { .. }) if attempts < 2 => continue,
                 saved => {
                     let (application, timeline_entry) = saved?;
-                    return Ok(Effective { application, timeline_entry });
+                    let placed = &timeline_entry.entry;
+                    let point = placed.point.as_ref().map(|p| p.as_str());
+                    // The change is saved: a framework that cannot be read now costs the
+                    // names, never the answer, so the ids stand in.
+                    let position = match self.framework(Applies::Named(&placed.framework), placed.starts_on).await {
+                        Ok(framework) => PositionNames::of(&framework, &placed.level, placed.grade.as_ref(), point),
+                        Err(_) => PositionNames {
+                            level: placed.level.to_string(),
+                            grade: placed.grade.as_ref().map(ToString::to_string),
+                            point: point.map(|p| format!("point {p}")),
+                        },
+                    };
+                    return Ok(Effective { application, timeline_entry, position });
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! authorisation — sit in one place.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -12,15 +13,42 @@ use pathway_core::workforce::{
     AuthorityId, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, OrgUnitId, WorkerDetails,
     WorkerId,
 };
+use pathway_store::postgres::PostgresStore;
+use pathway_store::sqlite::SqliteStore;
 use pathway_store::{
     AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncOutcome, Tenancy, Workforce,
 };
 use serde::Serialize;
 
 use crate::AppError;
-use crate::config::Config;
+use crate::config::{Config, Database};
 use crate::demo::{DemoAuthority, Scale};
 use crate::frameworks::{Applies, FrameworkCache};
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restored {
+    /// The database file now holding the backup's contents.
+    pub database: PathBuf,
+    /// Where the database that was replaced was kept, if there was one.
+    pub previous: Option<PathBuf>,
+}
+
+/// Replace the configured SQLite database with the backup `from` (stop other Pathway
+/// processes first). The database is not opened: it is about to be swapped. PostgreSQL is
+/// restored with its own tools, which the refusal names.
+pub async fn restore(config: &Config, from: &Path) -> Result<Restored, AppError> {
+    match &config.database {
+        Database::Postgres { .. } => Err(AppError::BadInput {
+            field: "PATHWAY_DATABASE_URL".into(),
+            message: "restore PostgreSQL with pg_restore --clean --dbname=DATABASE_URL FILE".into(),
+        }),
+        Database::Sqlite { path } => {
+            let restored = pathway_store::sqlite::restore(from, path).await?;
+            Ok(Restored { database: restored.database, previous: restored.previous })
+        }
+    }
+}
 
 /// Pathway with its configuration and storage open and migrated.
 #[derive(Debug)]
@@ -47,7 +75,10 @@ impl Pathway {
     /// Open the configured database, creating it if it is the embedded default, and bring
     /// its schema up to date.
     pub async fn open(config: Config) -> Result<Pathway, AppError> {
-        let store = pathway_store::open(config.database_url.expose()).await?;
+        let store = match &config.database {
+            Database::Sqlite { path } => Store::Sqlite(SqliteStore::open(path).await?),
+            Database::Postgres { url } => Store::Postgres(PostgresStore::connect(url.expose(), None).await?),
+        };
         store.migrate().await?;
         Ok(Pathway { config, store, frameworks: FrameworkCache::default() })
     }
@@ -60,6 +91,17 @@ impl Pathway {
     /// The storage, for use cases in other modules.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The schema version the database is at once opened (opening migrates it).
+    pub fn schema_version(&self) -> i64 {
+        pathway_store::latest_version()
+    }
+
+    /// Copy the SQLite database to a new file while it stays in use; PostgreSQL is backed
+    /// up with its own tools, which the refusal names.
+    pub async fn backup(&self, to: &Path) -> Result<(), AppError> {
+        Ok(self.store.backup(to).await?)
     }
 
     /// Close connections cleanly.
@@ -112,6 +154,17 @@ impl Pathway {
             files.iter().map(|(name, text)| FrameworkFile::parse(name, text.clone())).collect::<Result<_, _>>()?
         };
         Ok(self.store.sync_frameworks(&scope, &files).await?)
+    }
+
+    /// Store the framework files at `paths` for an authority (see
+    /// [`Pathway::sync_frameworks`]); with none, the bundled framework with its id.
+    pub async fn sync_framework_files(&self, authority: &str, paths: &[PathBuf]) -> Result<Vec<SyncOutcome>, AppError> {
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
+            files.push((path.display().to_string(), text));
+        }
+        self.sync_frameworks(authority, &files).await
     }
 
     /// The framework in force on `on` for an authority, a worker or a record: the one rule

@@ -22,8 +22,3 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
-
-/// Load a framework by bundled id or path, with a clear error.
-pub fn framework(id_or_path: &str) -> anyhow::Result<pathway_core::framework::Framework> {
-    Ok(pathway_app::catalog::resolve(id_or_path)?)
-}
