@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
-use pathway_core::bundled;
+use chrono::NaiveDate;
 use pathway_core::framework::{Framework, Loaded, load};
+use pathway_core::{Diagnostic, Severity, bundled};
+use serde::Serialize;
 
 use crate::AppError;
 
@@ -49,4 +51,85 @@ pub fn bundled_ids() -> Vec<&'static str> {
 /// Every bundled framework that loads.
 pub fn bundled_frameworks() -> Vec<Framework> {
     bundled::load_all().into_iter().filter_map(|(_, l)| l.framework).collect()
+}
+
+/// What the checks found in one framework file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidationReport {
+    /// The file as named (a bundled id is shown as its file under `frameworks/`).
+    pub file: String,
+    /// How many errors: any stops the file being used.
+    pub errors: usize,
+    /// How many warnings: the file is used, but a reader should look.
+    pub warnings: usize,
+    /// Everything found, with positions.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ValidationReport {
+    /// Whether the file can be used.
+    pub fn is_valid(&self) -> bool {
+        self.errors == 0
+    }
+}
+
+/// Check framework files (or bundled ids, where no such file exists), every problem found.
+pub fn validate(paths: &[String]) -> Result<Vec<ValidationReport>, AppError> {
+    let mut reports = Vec::with_capacity(paths.len());
+    for path in paths {
+        let sourced = match bundled::file(path) {
+            Some(file) if !Path::new(path).exists() => SourcedFramework {
+                origin: format!("frameworks/{}", file.file),
+                text: file.text.to_owned(),
+                loaded: load(file.text),
+            },
+            _ => read_file(Path::new(path))?,
+        };
+        let diagnostics = sourced.loaded.diagnostics;
+        reports.push(ValidationReport {
+            errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+            warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+            file: sourced.origin,
+            diagnostics,
+        });
+    }
+    Ok(reports)
+}
+
+/// A bundled framework in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FrameworkSummary {
+    /// Its id.
+    pub id: String,
+    /// The authority that publishes it.
+    pub authority: String,
+    /// The service it covers.
+    pub service: String,
+    /// The document's own version.
+    pub version: String,
+    /// The first day it applies.
+    pub effective_from: NaiveDate,
+    /// How many levels its ladder has.
+    pub levels: usize,
+    /// How many pay grades.
+    pub grades: usize,
+    /// How many progression routes.
+    pub routes: usize,
+}
+
+/// The bundled frameworks, summarised.
+pub fn list() -> Vec<FrameworkSummary> {
+    bundled_frameworks()
+        .into_iter()
+        .map(|framework| FrameworkSummary {
+            id: framework.framework.id.to_string(),
+            authority: framework.framework.authority.clone(),
+            service: framework.framework.service.clone(),
+            version: framework.framework.version.clone(),
+            effective_from: framework.framework.effective_from,
+            levels: framework.levels.len(),
+            grades: framework.grades.len(),
+            routes: framework.routes.len(),
+        })
+        .collect()
 }

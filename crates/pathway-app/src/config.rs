@@ -30,11 +30,68 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Where records live, parsed once from the configured URL: every later question (open it,
+/// describe it, can it be restored from a file) is answered from this, never by looking at
+/// the text again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An embedded SQLite database in this file (created on first use).
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A PostgreSQL server.
+    Postgres {
+        /// The `postgres://` URL, which may hold a password.
+        url: Secret,
+    },
+}
+
+impl Database {
+    /// Read a database setting: a `postgres://` (or `postgresql://`) URL, a `sqlite:` URL, or
+    /// a file path for SQLite. `setting` names where it came from, for the error.
+    pub fn parse(text: &str, setting: &str) -> Result<Database, AppError> {
+        let text = text.trim();
+        let bad = |message: String| AppError::BadInput { field: setting.to_owned(), message };
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Database::Postgres { url: Secret(text.to_owned()) });
+        }
+        let path = if let Some(rest) = text.strip_prefix("sqlite://") {
+            rest
+        } else if let Some(rest) = text.strip_prefix("sqlite:") {
+            rest
+        } else if let Some((scheme, _)) = text.split_once("://") {
+            return Err(bad(format!(
+                "`{scheme}://` databases are not supported; give a file path (SQLite) or a postgres:// URL"
+            )));
+        } else {
+            text
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err(bad(format!("no database file given; the default is {DEFAULT_DATABASE_FILE}")));
+        }
+        Ok(Database::Sqlite { path: PathBuf::from(path) })
+    }
+
+    /// Which database this is, for messages: "SQLite file pathway.db" or "PostgreSQL"
+    /// (never the URL, which may hold a password).
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite { path } => format!("SQLite file {}", path.display()),
+            Database::Postgres { .. } => "PostgreSQL".into(),
+        }
+    }
+}
+
+/// The SQLite file used when nothing else is configured.
+pub const DEFAULT_DATABASE_FILE: &str = "pathway.db";
+
 /// Pathway's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Where records live: a file path or `sqlite://` URL for SQLite, or a `postgres://` URL.
-    pub database_url: Secret,
+    /// Where records live.
+    pub database: Database,
     /// Where evidence files are stored.
     pub data_dir: PathBuf,
     /// Largest evidence file accepted, in bytes.
@@ -55,7 +112,7 @@ impl Config {
     /// The built-in defaults.
     pub fn defaults() -> Config {
         Config {
-            database_url: Secret("pathway.db".into()),
+            database: Database::Sqlite { path: PathBuf::from(DEFAULT_DATABASE_FILE) },
             data_dir: PathBuf::from("pathway-data"),
             max_upload_bytes: 20 * 1024 * 1024,
             sources: vec!["defaults".into()],
@@ -76,7 +133,7 @@ impl Config {
             });
         }
         if let Some(url) = env("PATHWAY_DATABASE_URL").filter(|u| !u.trim().is_empty()) {
-            config.database_url = Secret(url);
+            config.database = Database::parse(&url, "PATHWAY_DATABASE_URL")?;
             config.sources.push("PATHWAY_DATABASE_URL".into());
         }
         if let Some(dir) = env("PATHWAY_DATA_DIR").filter(|d| !d.trim().is_empty()) {
@@ -109,7 +166,7 @@ impl Config {
             AppError::BadInput { field: format!("{}{at}", path.display()), message: e.message().to_owned() }
         })?;
         if let Some(url) = settings.database_url {
-            self.database_url = url;
+            self.database = Database::parse(url.expose(), &format!("{}: database_url", path.display()))?;
         }
         if let Some(dir) = settings.data_dir {
             self.data_dir = dir;
@@ -121,15 +178,9 @@ impl Config {
         Ok(())
     }
 
-    /// Which database the URL names, for messages: "SQLite file pathway.db" or
-    /// "PostgreSQL" (never the URL itself, which may hold a password).
+    /// Which database is configured, for messages (never the URL itself).
     pub fn database_description(&self) -> String {
-        let url = self.database_url.expose();
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            "PostgreSQL".into()
-        } else {
-            format!("SQLite file {}", url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"))
-        }
+        self.database.describe()
     }
 }
 
@@ -164,7 +215,7 @@ mod tests {
     #[test]
     fn with_nothing_set_pathway_uses_an_embedded_sqlite_file() {
         let c = Config::load(&env(&[])).unwrap();
-        assert_eq!(c.database_url.expose(), "pathway.db");
+        assert_eq!(c.database, Database::Sqlite { path: PathBuf::from("pathway.db") });
         assert_eq!(c.database_description(), "SQLite file pathway.db");
     }
 
@@ -176,13 +227,25 @@ mod tests {
         std::fs::write(&file, "database_url = \"other.db\"\nmax_upload_bytes = 1000\n").unwrap();
         let path = file.to_str().unwrap();
         let c = Config::load(&env(&[("PATHWAY_CONFIG", path)])).unwrap();
-        assert_eq!(c.database_url.expose(), "other.db");
+        assert_eq!(c.database, Database::Sqlite { path: PathBuf::from("other.db") });
         assert_eq!(c.max_upload_bytes, 1000);
         let c =
             Config::load(&env(&[("PATHWAY_CONFIG", path), ("PATHWAY_DATABASE_URL", "postgres://u:pw@h/db")])).unwrap();
         assert_eq!(c.database_description(), "PostgreSQL");
         assert!(!format!("{c:?}").contains("pw"), "the password never appears in debug output");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_database_url_is_read_once_into_what_it_names() {
+        let sqlite = |path: &str| Database::Sqlite { path: PathBuf::from(path) };
+        assert_eq!(Database::parse("sqlite://data/p.db?mode=rwc", "x").unwrap(), sqlite("data/p.db"));
+        assert_eq!(Database::parse("sqlite:p.db", "x").unwrap(), sqlite("p.db"));
+        assert_eq!(Database::parse(" p.db ", "x").unwrap(), sqlite("p.db"));
+        assert!(matches!(Database::parse("postgresql://u@h/db", "x").unwrap(), Database::Postgres { .. }));
+        let err = Database::parse("mysql://h/db", "PATHWAY_DATABASE_URL").unwrap_err();
+        assert!(err.to_string().starts_with("PATHWAY_DATABASE_URL: `mysql://`"), "{err}");
+        assert!(Database::parse("sqlite://", "x").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::AppError;
+use crate::frameworks::Applies;
 use crate::import::{Column, WORKERS_SHEET, guard_formula};
 use crate::service::Pathway;
 
@@ -206,6 +207,11 @@ pub fn to_bytes(rows: &Rows, format: SheetFormat, notes: Option<&[Vec<String>]>)
     }
 }
 
+/// The import template for the framework `id_or_path` names (a bundled id or a file).
+pub fn template_for(format: SheetFormat, id_or_path: &str) -> Result<Vec<u8>, AppError> {
+    template(format, &crate::catalog::resolve(id_or_path)?)
+}
+
 /// The import template: the column set with one example row (levels, grades and points from
 /// `framework`) and, in XLSX, a `Notes` sheet describing every column and listing the
 /// framework's levels, grades and points.
@@ -295,12 +301,12 @@ impl Pathway {
         let scope = self.scope(authority).await?;
         let today = chrono::Local::now().date_naive();
         // An authority with no framework yet still exports; levels and grades show as ids.
-        let framework = match self.framework_for(&scope, today).await {
+        let framework = match self.framework_in_force(&scope, Applies::Authority, today).await {
             Ok(f) => Some(f),
             Err(AppError::BadInput { .. }) => None,
             Err(e) => return Err(e),
         };
-        let rows = export_rows(self.store(), &scope, framework.as_ref(), today).await?;
+        let rows = export_rows(self.store(), &scope, framework.as_deref(), today).await?;
         to_bytes(&rows, format, None)
     }
 }

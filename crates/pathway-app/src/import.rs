@@ -24,6 +24,7 @@ use pathway_store::{AuthorityScope, BulkImport, ImportedWorker, Organisation, St
 use serde::Serialize;
 
 use crate::AppError;
+use crate::frameworks::Applies;
 use crate::service::Pathway;
 
 // ---------------------------------------------------------------------------------------
@@ -1118,7 +1119,7 @@ impl Pathway {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<ImportReport, AppError> {
         let scope = self.scope(authority).await?;
-        let framework = self.framework_for(&scope, chrono::Local::now().date_naive()).await?;
+        let framework = self.framework_in_force(&scope, Applies::Authority, chrono::Local::now().date_naive()).await?;
         let sheet = Sheet::open(file)?;
         import_sheet(self.store(), &scope, &framework, sheet, options, progress).await
     }

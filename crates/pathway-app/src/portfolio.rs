@@ -12,21 +12,20 @@ use chrono::NaiveDate;
 use pathway_core::anonymise::{
     AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
 };
-use pathway_core::framework::{Framework, RouteId, WORKER_ROLE};
+use pathway_core::framework::{RouteId, WORKER_ROLE};
 use pathway_core::ids::{ApplicationId, EvidenceId, PanelId, WorkerId};
 use pathway_core::portfolio::{
     Authorisation, Coverage, EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
 use pathway_core::progression::audit::Audit;
-use pathway_core::workforce::PersonName;
-use pathway_store::{
-    AuthorityScope, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce,
-};
+use pathway_core::workforce::{PersonName, RecordMeta};
+use pathway_store::{AuthorityScope, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::files::EvidenceFiles;
-use crate::progression::{Acting, find_worker, framework_for_worker, resolve};
+use crate::frameworks::{Applies, FrameworkCache};
+use crate::progression::{Acting, find_worker, resolve};
 use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
 
@@ -56,6 +55,27 @@ pub struct NewEvidence {
     /// KSS statements it evidences.
     #[serde(default)]
     pub kss: Vec<String>,
+}
+
+/// An evidence item as a front end shows it: the stored item with its id at the top, as
+/// every created record is returned (an application, a panel, a programme), so a script
+/// reads `id` the same way whatever it made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRecord {
+    /// The item's id.
+    pub id: EvidenceId,
+    /// The item.
+    pub item: EvidenceItem,
+    /// Flags the author cleared, with their reasons.
+    pub clearances: Vec<Clearance>,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
+impl From<StoredEvidence> for EvidenceRecord {
+    fn from(stored: StoredEvidence) -> EvidenceRecord {
+        EvidenceRecord { id: stored.item.id(), item: stored.item, clearances: stored.clearances, meta: stored.meta }
+    }
 }
 
 /// Changes to an evidence item; what is left out stays as it is.
@@ -146,6 +166,7 @@ pub struct AuthorityPortfolios<'s> {
     store: &'s Store,
     scope: AuthorityScope,
     files: EvidenceFiles,
+    frameworks: FrameworkCache,
 }
 
 impl Pathway {
@@ -153,14 +174,15 @@ impl Pathway {
     /// configuration says.
     pub async fn portfolios(&self, authority: &str) -> Result<AuthorityPortfolios<'_>, AppError> {
         let files = EvidenceFiles::from_config(self.config());
-        Ok(AuthorityPortfolios::new(self.store(), self.scope(authority).await?, files))
+        let scope = self.scope(authority).await?;
+        Ok(AuthorityPortfolios { store: self.store(), scope, files, frameworks: self.framework_cache().clone() })
     }
 }
 
 impl<'s> AuthorityPortfolios<'s> {
     /// Use cases over `store` for the authority `scope` names, with files kept in `files`.
     pub fn new(store: &'s Store, scope: AuthorityScope, files: EvidenceFiles) -> AuthorityPortfolios<'s> {
-        AuthorityPortfolios { store, scope, files }
+        AuthorityPortfolios { store, scope, files, frameworks: FrameworkCache::default() }
     }
 
     /// Check the actor may work on `owner`'s portfolio: it is theirs, or they are in the
@@ -201,7 +223,7 @@ impl<'s> AuthorityPortfolios<'s> {
 
     /// Add an item to a worker's portfolio, with files read from `files` (kept on disk,
     /// content-addressed, before the item is stored).
-    pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<StoredEvidence, AppError> {
+    pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let owner = find_worker(self.store, &self.scope, &new.worker).await?;
         self.may_edit(&audit, owner.id).await?;
@@ -223,7 +245,7 @@ impl<'s> AuthorityPortfolios<'s> {
         EvidenceItem::new(parts.clone())?;
         let files = self.keep_files(files).await?;
         let item = EvidenceItem::new(EvidenceParts { files, ..parts })?;
-        Ok(self.store.add_evidence(&self.scope, &item, &audit).await?)
+        Ok(self.store.add_evidence(&self.scope, &item, &audit).await?.into())
     }
 
     /// Load, change and save an item, re-running the change once on a conflict.
@@ -245,7 +267,7 @@ impl<'s> AuthorityPortfolios<'s> {
 
     /// Authorise an item in the role the actor holds (a head of service authorising a
     /// manager's report). The owner cannot authorise their own evidence.
-    pub async fn authorise(&self, acting: &Acting, id: EvidenceId) -> Result<StoredEvidence, AppError> {
+    pub async fn authorise(&self, acting: &Acting, id: EvidenceId) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         if audit.by.role.as_str() == WORKER_ROLE {
             return Err(AppError::NotPermitted(
@@ -272,11 +294,12 @@ impl<'s> AuthorityPortfolios<'s> {
             Ok((item, current.clearances.clone(), format!("authorised as {}", audit.by.role)))
         })
         .await
+        .map(EvidenceRecord::from)
     }
 
     /// Edit an item. Changing its title or text puts it back to "not checked" for identifying
     /// details, and withdraws its authorisations (they were given to the words that changed).
-    pub async fn edit(&self, acting: &Acting, id: EvidenceId, edit: &EvidenceEdit) -> Result<StoredEvidence, AppError> {
+    pub async fn edit(&self, acting: &Acting, id: EvidenceId, edit: &EvidenceEdit) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let current = self.store.evidence(&self.scope, id).await?;
         self.may_edit(&audit, current.item.owner()).await?;
@@ -319,14 +342,15 @@ impl<'s> AuthorityPortfolios<'s> {
             Ok((item, current.clearances.clone(), what))
         })
         .await
+        .map(EvidenceRecord::from)
     }
 
     /// The scanner for an item's owner: the framework's names and the owner's own name are
     /// not flagged.
     async fn scanner(&self, owner: WorkerId, on: NaiveDate) -> Result<Scanner, AppError> {
         let record = self.store.worker_record(&self.scope, owner).await?;
-        let f: Framework = framework_for_worker(self.store, &self.scope, &record, on).await?;
-        let mut allow = AllowList::for_framework(&f);
+        let framework = self.frameworks.in_force(self.store, &self.scope, Applies::Worker(&record), on).await?;
+        let mut allow = AllowList::for_framework(&framework);
         allow.extend([record.worker.details.name.as_str()]);
         Ok(Scanner::new(allow, CaseReferencePattern::defaults()?)?)
     }
@@ -439,14 +463,14 @@ impl<'s> AuthorityPortfolios<'s> {
     }
 
     /// One item.
-    pub async fn evidence(&self, id: EvidenceId) -> Result<StoredEvidence, AppError> {
-        Ok(self.store.evidence(&self.scope, id).await?)
+    pub async fn evidence(&self, id: EvidenceId) -> Result<EvidenceRecord, AppError> {
+        Ok(self.store.evidence(&self.scope, id).await?.into())
     }
 
     /// A worker's portfolio (by employee number), oldest first.
-    pub async fn list(&self, worker: &str) -> Result<Vec<StoredEvidence>, AppError> {
+    pub async fn list(&self, worker: &str) -> Result<Vec<EvidenceRecord>, AppError> {
         let w = find_worker(self.store, &self.scope, worker).await?;
-        Ok(self.store.portfolio(&self.scope, w.id).await?)
+        Ok(self.store.portfolio(&self.scope, w.id).await?.into_iter().map(EvidenceRecord::from).collect())
     }
 
     /// A worker's portfolio set against a route on `on`: the matrix of what the route asks
@@ -455,7 +479,7 @@ impl<'s> AuthorityPortfolios<'s> {
     pub async fn coverage(&self, worker: &str, route: &RouteId, on: NaiveDate) -> Result<Coverage, AppError> {
         let w = find_worker(self.store, &self.scope, worker).await?;
         let record = self.store.worker_record(&self.scope, w.id).await?;
-        let f = framework_for_worker(self.store, &self.scope, &record, on).await?;
+        let f = self.frameworks.in_force(self.store, &self.scope, Applies::Worker(&record), on).await?;
         let Some(r) = f.route(route) else {
             let from = record.timeline.on(on).map(|e| e.entry.level.clone());
             let routes: Vec<&str> = match &from {

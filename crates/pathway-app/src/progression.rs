@@ -7,8 +7,10 @@
 //! conflict; the command is pure, so it is re-run once on the fresh record (it may now be
 //! refused for a real reason, which is reported). A refused command changes nothing.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use pathway_core::framework::{Framework, FrameworkId, RoleId, RouteId, WORKER_ROLE, load};
+use pathway_core::framework::{Framework, GradeId, LevelId, RoleId, RouteId, WORKER_ROLE};
 use pathway_core::ids::{ApplicationId, AsyeProgrammeId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, coverage};
 use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener};
@@ -20,14 +22,15 @@ use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
-use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, WorkerRecord, parse_role};
+use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, parse_role};
 use pathway_store::{
-    AuditEvent, AuditTrail, AuthorityScope, EntityKind, FrameworkVersions, Organisation, Portfolios, Progression,
-    Store, StoredApplication, StoredAsye, StoredPanel, Workforce,
+    AuditEvent, AuditTrail, AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Store,
+    StoredApplication, StoredAsye, StoredPanel, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::frameworks::{Applies, FrameworkCache};
 use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
 
@@ -106,61 +109,18 @@ pub(crate) async fn resolve(store: &Store, scope: &AuthorityScope, acting: &Acti
     Ok(Audit::new(actor, acting.at, acting.why.trim()))
 }
 
-/// The framework `id` in force for the authority on `on`, loaded.
-pub(crate) async fn framework_in_force(
-    store: &Store,
-    scope: &AuthorityScope,
-    id: &FrameworkId,
-    on: NaiveDate,
-) -> Result<Framework, AppError> {
-    let source = store.framework_in_force(scope, id, on).await?;
-    let loaded = load(&source.text);
-    match loaded.framework {
-        Some(f) if !loaded.has_errors() => Ok(f),
-        _ => Err(AppError::InvalidFramework {
-            file: format!("the stored copy of {id} {} (run `pathway framework sync`)", source.stored.framework_version),
-            diagnostics: loaded.diagnostics,
-        }),
-    }
-}
-
-/// The framework a worker's record is on, on `on`: the one their timeline entry names, or
-/// (with no entry) the authority's only framework.
-pub(crate) async fn framework_for_worker(
-    store: &Store,
-    scope: &AuthorityScope,
-    record: &WorkerRecord,
-    on: NaiveDate,
-) -> Result<Framework, AppError> {
-    if let Some(e) = record.timeline.on(on) {
-        return framework_in_force(store, scope, &e.entry.framework, on).await;
-    }
-    let mut ids: Vec<FrameworkId> = store.frameworks(scope).await?.into_iter().map(|f| f.framework).collect();
-    ids.dedup();
-    match ids.as_slice() {
-        [one] => framework_in_force(store, scope, one, on).await,
-        _ => Err(AppError::BadInput {
-            field: "worker".into(),
-            message: format!(
-                "{} has no level on record on {on}, so Pathway cannot tell which framework applies",
-                record.worker.details.name
-            ),
-        }),
-    }
-}
-
 /// The verdict the coverage check gives `items` for `route` (from the application) on `on`.
 pub(crate) fn evidence_verdict(
-    f: &Framework,
-    app: &Application,
+    framework: &Framework,
+    application: &Application,
     items: &[EvidenceItem],
     on: NaiveDate,
 ) -> EvidenceVerdict {
-    let c = coverage(f, app.route(), items, on);
-    if c.is_ready() {
+    let checked = coverage(framework, application.route(), items, on);
+    if checked.is_ready() {
         EvidenceVerdict::ready()
     } else {
-        EvidenceVerdict::missing(c.verdict.missing.iter().map(|m| m.message.clone()).collect())
+        EvidenceVerdict::missing(checked.verdict.missing.iter().map(|m| m.message.clone()).collect())
     }
 }
 
@@ -224,6 +184,52 @@ pub struct Effective {
     pub application: StoredApplication,
     /// The new level/grade/point on the worker's timeline.
     pub timeline_entry: TimelineEntry,
+    /// The same position by the document's names, for people; scripts read the ids above.
+    #[serde(skip)]
+    pub position: PositionNames,
+}
+
+/// A place on the ladder by the names the document prints ("Senior Social Worker",
+/// "Grade 11", "SCP 39"), where records hold ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PositionNames {
+    /// The level's name.
+    pub level: String,
+    /// The grade's name, where the framework has grades.
+    pub grade: Option<String>,
+    /// "SCP 39" for a spine point, else "point top" as printed.
+    pub point: Option<String>,
+}
+
+impl PositionNames {
+    /// Names for `level`, `grade` and `point` in `framework`; an id the framework does not
+    /// know is shown as it is.
+    pub fn of(framework: &Framework, level: &LevelId, grade: Option<&GradeId>, point: Option<&str>) -> PositionNames {
+        let grade_found = grade.and_then(|id| framework.grade(id));
+        let point_found = grade_found.zip(point).and_then(|(g, p)| g.points.iter().find(|x| x.point == p));
+        PositionNames {
+            level: framework.level(level).map(|l| l.name.clone()).unwrap_or_else(|| level.to_string()),
+            grade: grade.map(|id| grade_found.map(|g| g.name.clone()).unwrap_or_else(|| id.to_string())),
+            point: point.map(|p| match point_found.and_then(|x| x.scp) {
+                Some(scp) => format!("SCP {scp}"),
+                None => format!("point {p}"),
+            }),
+        }
+    }
+}
+
+/// The pay change signing off would bring, with the levels by name for people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PayPreview {
+    /// The change, as the core works it out.
+    #[serde(flatten)]
+    pub change: PayChangePreview,
+    /// The name of the level before, if any.
+    #[serde(skip)]
+    pub from_level: Option<String>,
+    /// The name of the level after.
+    #[serde(skip)]
+    pub to_level: String,
 }
 
 /// A moderated ASYE programme, and the progression a pass opened.
@@ -243,19 +249,27 @@ pub struct Moderated {
 pub struct AuthorityProgression<'s> {
     store: &'s Store,
     scope: AuthorityScope,
+    frameworks: FrameworkCache,
 }
 
 impl Pathway {
-    /// Progression use cases for the authority with this id.
+    /// Progression use cases for the authority with this id, sharing this `Pathway`'s
+    /// parsed frameworks.
     pub async fn progression(&self, authority: &str) -> Result<AuthorityProgression<'_>, AppError> {
-        Ok(AuthorityProgression::new(self.store(), self.scope(authority).await?))
+        let scope = self.scope(authority).await?;
+        Ok(AuthorityProgression { store: self.store(), scope, frameworks: self.framework_cache().clone() })
     }
 }
 
 impl<'s> AuthorityProgression<'s> {
     /// Use cases over `store`, for the authority `scope` names.
     pub fn new(store: &'s Store, scope: AuthorityScope) -> AuthorityProgression<'s> {
-        AuthorityProgression { store, scope }
+        AuthorityProgression { store, scope, frameworks: FrameworkCache::default() }
+    }
+
+    /// The framework in force on `on` by the one rule ([`crate::frameworks`]).
+    async fn framework(&self, applies: Applies<'_>, on: NaiveDate) -> Result<Arc<Framework>, AppError> {
+        self.frameworks.in_force(self.store, &self.scope, applies, on).await
     }
 
     /// The authority.
@@ -343,7 +357,7 @@ impl<'s> AuthorityProgression<'s> {
                 worker.details.name
             ),
         })?;
-        let f = framework_in_force(self.store, &self.scope, &position.entry.framework, today).await?;
+        let framework = self.framework(Applies::Worker(&record), today).await?;
         let line = self.store.line_management(&self.scope, worker.id).await?;
         let opened_as = if audit.by.is_worker_role() { Opener::Worker } else { Opener::Manager };
         let request = OpenRequest {
@@ -354,7 +368,7 @@ impl<'s> AuthorityProgression<'s> {
             opened_as,
             fast_track: input.fast_track,
         };
-        let app = Application::open(&f, &request, &line, &audit)?;
+        let app = Application::open(&framework, &request, &line, &audit)?;
         self.none_under_way(worker.id, &input.route, None, "continue that one").await?;
         Ok(self.store.create_application(&self.scope, &app).await?)
     }
@@ -365,10 +379,10 @@ impl<'s> AuthorityProgression<'s> {
         let audit = self.audit(acting).await?;
         let stored = self.store.application(&self.scope, id).await?;
         let today = audit.date();
-        let f = framework_in_force(self.store, &self.scope, stored.application.framework(), today).await?;
+        let framework = self.framework(Applies::Named(stored.application.framework()), today).await?;
         let items: Vec<EvidenceItem> =
             self.store.portfolio(&self.scope, stored.application.worker()).await?.into_iter().map(|s| s.item).collect();
-        let verdict = evidence_verdict(&f, &stored.application, &items, today);
+        let verdict = evidence_verdict(&framework, &stored.application, &items, today);
         self.change(id, Some(&audit), |a| Ok(a.submit(&verdict, &audit)?)).await
     }
 
@@ -473,11 +487,17 @@ impl<'s> AuthorityProgression<'s> {
         id: ApplicationId,
         effective_from: NaiveDate,
         chosen_point: Option<&str>,
-    ) -> Result<PayChangePreview, AppError> {
+    ) -> Result<PayPreview, AppError> {
         let app = self.store.application(&self.scope, id).await?.application;
-        let f = framework_in_force(self.store, &self.scope, app.framework(), effective_from).await?;
+        let framework = self.framework(Applies::Named(app.framework()), effective_from).await?;
         let current = self.position(app.worker(), effective_from).await?;
-        Ok(app.pay_change_preview(&f, &current, effective_from, chosen_point)?)
+        let change = app.pay_change_preview(&framework, &current, effective_from, chosen_point)?;
+        let level_name = |level: &LevelId| PositionNames::of(&framework, level, None, None).level;
+        Ok(PayPreview {
+            from_level: change.from_level.as_ref().map(level_name),
+            to_level: level_name(&change.to_level),
+            change,
+        })
     }
 
     /// Sign off an approved application with its effective date (and the point, where a
@@ -491,9 +511,10 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
         let app = self.store.application(&self.scope, id).await?.application;
-        let f = framework_in_force(self.store, &self.scope, app.framework(), effective_from).await?;
+        let framework = self.framework(Applies::Named(app.framework()), effective_from).await?;
         let current = self.position(app.worker(), effective_from).await?;
-        self.change(id, Some(&audit), |a| Ok(a.sign_off(&f, &current, effective_from, chosen_point, &audit)?)).await
+        self.change(id, Some(&audit), |a| Ok(a.sign_off(&framework, &current, effective_from, chosen_point, &audit)?))
+            .await
     }
 
     /// Make a signed-off application effective: the application and the worker's new
@@ -512,7 +533,19 @@ impl<'s> AuthorityProgression<'s> {
             };
             let (application, timeline_entry) =
                 self.store.save_application_with_timeline(&self.scope, id, &next, current.meta.version, entry).await?;
-            Ok(Effective { application, timeline_entry })
+            let placed = &timeline_entry.entry;
+            let point = placed.point.as_ref().map(|p| p.as_str());
+            // The change is saved: a framework that cannot be read now costs the
+            // names, never the answer, so the ids stand in.
+            let position = match self.framework(Applies::Named(&placed.framework), placed.starts_on).await {
+                Ok(framework) => PositionNames::of(&framework, &placed.level, placed.grade.as_ref(), point),
+                Err(_) => PositionNames {
+                    level: placed.level.to_string(),
+                    grade: placed.grade.as_ref().map(ToString::to_string),
+                    point: point.map(|p| format!("point {p}")),
+                },
+            };
+            Ok(Effective { application, timeline_entry, position })
         })
         .await
     }
@@ -606,7 +639,7 @@ impl<'s> AuthorityProgression<'s> {
     /// a role they hold) and quorum.
     pub async fn convene(&self, acting: &Acting, input: &ConvenePanel) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
-        let f = self.authority_framework(input.held_on).await?;
+        let framework = self.framework(Applies::Authority, input.held_on).await?;
         let mut members = Vec::with_capacity(input.members.len());
         for m in &input.members {
             let member = self.person(&m.employee_number, &m.role).await?;
@@ -614,29 +647,8 @@ impl<'s> AuthorityProgression<'s> {
         }
         let role = RoleId::from(input.role.as_str());
         let quorum = input.quorum.clone().unwrap_or_default();
-        let panel = Panel::convene(&f, &role, input.held_on, members, quorum, &audit)?;
+        let panel = Panel::convene(&framework, &role, input.held_on, members, quorum, &audit)?;
         Ok(self.store.create_panel(&self.scope, &panel).await?)
-    }
-
-    /// The authority's only framework in force on `on`.
-    async fn authority_framework(&self, on: NaiveDate) -> Result<Framework, AppError> {
-        let mut ids: Vec<FrameworkId> =
-            self.store.frameworks(&self.scope).await?.into_iter().map(|f| f.framework).collect();
-        ids.dedup();
-        match ids.as_slice() {
-            [one] => framework_in_force(self.store, &self.scope, one, on).await,
-            [] => Err(AppError::BadInput {
-                field: "authority".into(),
-                message: format!("authority `{}` has no framework yet; run `pathway framework sync`", self.scope.id()),
-            }),
-            _ => Err(AppError::BadInput {
-                field: "authority".into(),
-                message: format!(
-                    "authority `{}` uses several frameworks; Pathway cannot tell which applies",
-                    self.scope.id()
-                ),
-            }),
-        }
     }
 
     /// Put an application on a panel's list.
@@ -721,9 +733,9 @@ impl<'s> AuthorityProgression<'s> {
     }
 
     /// The framework an ASYE programme runs under, in force on `on`.
-    async fn asye_framework(&self, id: AsyeProgrammeId, on: NaiveDate) -> Result<Framework, AppError> {
-        let p = self.store.asye(&self.scope, id).await?.programme;
-        framework_in_force(self.store, &self.scope, p.framework(), on).await
+    async fn asye_framework(&self, id: AsyeProgrammeId, on: NaiveDate) -> Result<Arc<Framework>, AppError> {
+        let programme = self.store.asye(&self.scope, id).await?.programme;
+        self.framework(Applies::Named(programme.framework()), on).await
     }
 
     /// Start a newly qualified social worker's ASYE; the worker's ASYE record follows it.
@@ -731,14 +743,14 @@ impl<'s> AuthorityProgression<'s> {
         let audit = self.audit(acting).await?;
         let worker = find_worker(self.store, &self.scope, &input.worker).await?;
         let record = self.store.worker_record(&self.scope, worker.id).await?;
-        let f = framework_for_worker(self.store, &self.scope, &record, input.starts_on).await?;
+        let framework = self.framework(Applies::Worker(&record), input.starts_on).await?;
         let start = StartAsye {
             worker: worker.id,
             worker_name: worker.details.name.as_str().to_owned(),
             starts_on: input.starts_on,
             nine_month_review: input.nine_month_review,
         };
-        let programme = AsyeProgramme::start(&f, &start, &audit)?;
+        let programme = AsyeProgramme::start(&framework, &start, &audit)?;
         Ok(self.store.create_asye(&self.scope, &programme).await?)
     }
 
@@ -818,7 +830,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<Moderated, AppError> {
         let audit = self.audit(acting).await?;
         let programme = self.store.asye(&self.scope, id).await?.programme;
-        let f = framework_in_force(self.store, &self.scope, programme.framework(), audit.date()).await?;
+        let f = self.framework(Applies::Named(programme.framework()), audit.date()).await?;
         if result == AsyeResult::Pass {
             // A pass opens the automatic route: not while an application for it is under way.
             let route = programme.on_pass_route(&f)?.id.clone();

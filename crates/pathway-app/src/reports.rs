@@ -1,225 +1,108 @@
-//! Workforce-wide eligibility: who can apply now, who becomes eligible soon, who is stuck —
-//! per team, locality and authority.
+//! Eligibility over stored records: the app loads the people, their teams and the
+//! applications under way, and the core's pure report
+//! ([`pathway_core::eligibility::report`]) sorts them. The framework for each worker comes
+//! from the one rule in [`crate::frameworks`], so eligibility and progression agree.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use chrono::{Months, NaiveDate};
-use pathway_core::eligibility::{
-    RouteEligibility, RouteStatus, WorkerFacts, becomes_eligible_between, eligible_for_at_least, evaluate,
-};
-use pathway_core::framework::{Framework, RouteId};
+use chrono::NaiveDate;
+use pathway_core::eligibility::report::{WorkerSummary, WorkforceReport, workforce_report};
+use pathway_core::eligibility::{RouteEligibility, WorkerFacts, evaluate};
+use pathway_core::framework::RouteId;
 use pathway_core::ids::WorkerId;
+use pathway_core::workforce::{EmployeeNumber, OrgUnit, UnitKind, WorkerRecord};
+use pathway_store::{Organisation, Progression, Workforce};
 use serde::Serialize;
 
-/// Months of eligibility without an application after which someone counts as stuck.
-pub const STUCK_AFTER_MONTHS: u32 = 12;
+use crate::AppError;
+use crate::frameworks::Applies;
+use crate::progression::is_under_way;
+use crate::service::Pathway;
 
-/// Who a report line is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WorkerSummary {
-    /// Worker id.
-    pub id: WorkerId,
-    /// Employee number.
-    pub employee_number: String,
-    /// Name.
-    pub name: String,
-    /// Their team, if recorded.
-    pub team: Option<String>,
-    /// Their locality or service, if recorded.
-    pub locality: Option<String>,
-}
-
-/// One worker and one route in a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReportLine {
-    /// The worker.
+/// One worker's eligibility.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerEligibility {
+    /// Who.
     pub worker: WorkerSummary,
-    /// Their current level.
+    /// The name of their level now.
     pub level: String,
-    /// The route.
-    pub route: RouteId,
-    /// The level it leads to.
-    pub to_level: String,
-    /// Eligible, not yet or blocked.
-    pub status: RouteStatus,
-    /// When they became, or will become, eligible.
-    pub eligible_from: Option<NaiveDate>,
-    /// One sentence for the worker and their manager.
-    pub summary: String,
+    /// Every route out of it.
+    pub routes: Vec<RouteEligibility>,
 }
 
-/// Counts for one team.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct TeamCounts {
-    /// Workers on the ladder in the team.
-    pub workers: usize,
-    /// Worker-routes eligible now.
-    pub eligible: usize,
-    /// Worker-routes that become eligible within the window.
-    pub upcoming: usize,
-    /// Worker-routes eligible for a year or more with no application.
-    pub stuck: usize,
-    /// Worker-routes blocked.
-    pub blocked: usize,
-}
+impl Pathway {
+    /// Everyone's eligibility in an authority: who can apply now, who soon, who is stuck.
+    /// The report is on the authority's framework; workers whose record is on another one
+    /// are left to that framework, as progression would leave them.
+    pub async fn workforce_eligibility(
+        &self,
+        authority: &str,
+        today: NaiveDate,
+        within_months: u32,
+    ) -> Result<WorkforceReport, AppError> {
+        let scope = self.scope(authority).await?;
+        let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
+        let store = self.store();
+        let units = store.units(&scope).await?;
+        let records = store.worker_records(&scope).await?;
+        let people: Vec<(WorkerSummary, WorkerFacts)> = records
+            .iter()
+            .filter(|record| record.worker.details.left_on.is_none_or(|left| left > today))
+            .filter(|record| record.timeline.on(today).is_some_and(|e| e.entry.framework == framework.framework.id))
+            .filter_map(|record| WorkerFacts::from_record(record, today).map(|facts| (summary(record, &units), facts)))
+            .filter(|(_, facts)| framework.level(&facts.level).is_some())
+            .collect();
+        // Someone with an application under way for a route is not stuck on it.
+        let open: HashSet<(WorkerId, RouteId)> = store
+            .applications(&scope, None)
+            .await?
+            .into_iter()
+            .filter(|stored| is_under_way(&stored.application))
+            .map(|stored| (stored.application.worker(), stored.application.route().id.clone()))
+            .collect();
+        let mut report = workforce_report(&framework, &people, &open, today, within_months);
+        report.framework = format!("{} (authority {})", framework.framework.id, scope.id());
+        Ok(report)
+    }
 
-/// The whole report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WorkforceReport {
-    /// The framework's id.
-    pub framework: String,
-    /// The date the report is as of.
-    pub today: NaiveDate,
-    /// The look-ahead window in months.
-    pub within_months: u32,
-    /// Workers evaluated.
-    pub workers: usize,
-    /// Eligible now.
-    pub eligible_now: Vec<ReportLine>,
-    /// Becoming eligible within the window, soonest first.
-    pub upcoming: Vec<ReportLine>,
-    /// Eligible for at least a year with no open application, longest first.
-    pub stuck: Vec<ReportLine>,
-    /// Blocked, with the reason.
-    pub blocked: Vec<ReportLine>,
-    /// Counts per team ("(no team)" for workers without one).
-    pub by_team: BTreeMap<String, TeamCounts>,
-}
-
-fn line(f: &Framework, who: &WorkerSummary, facts: &WorkerFacts, r: &RouteEligibility) -> ReportLine {
-    ReportLine {
-        worker: who.clone(),
-        level: f.level(&facts.level).map(|l| l.name.clone()).unwrap_or_else(|| facts.level.to_string()),
-        route: r.route.clone(),
-        to_level: r.to_level_name.clone(),
-        status: r.status,
-        eligible_from: r.eligible_from,
-        summary: r.summary.clone(),
+    /// One worker's eligibility, found by employee number, under the framework their record
+    /// is on.
+    pub async fn worker_eligibility(
+        &self,
+        authority: &str,
+        employee_number: &str,
+        today: NaiveDate,
+    ) -> Result<WorkerEligibility, AppError> {
+        let scope = self.scope(authority).await?;
+        let number = EmployeeNumber::parse(employee_number)?;
+        let store = self.store();
+        let worker = store.worker_by_employee_number(&scope, &number).await?;
+        let record = store.worker_record(&scope, worker.id).await?;
+        let facts = WorkerFacts::from_record(&record, today).ok_or_else(|| AppError::BadInput {
+            field: "--worker".into(),
+            message: format!("{} has no level on record on {today}", record.worker.details.name.as_str()),
+        })?;
+        let framework = self.framework_in_force(&scope, Applies::Worker(&record), today).await?;
+        let units = store.units(&scope).await?;
+        let level = framework.level(&facts.level).map(|l| l.name.clone()).unwrap_or_else(|| facts.level.to_string());
+        Ok(WorkerEligibility { worker: summary(&record, &units), level, routes: evaluate(&framework, &facts, today) })
     }
 }
 
-/// Evaluate everyone and sort them into the report's lists. `open_applications` holds the
-/// (worker, route) pairs with an application in progress, which are never "stuck".
-pub fn workforce_report(
-    f: &Framework,
-    people: &[(WorkerSummary, WorkerFacts)],
-    open_applications: &HashSet<(WorkerId, RouteId)>,
-    today: NaiveDate,
-    within_months: u32,
-) -> WorkforceReport {
-    let until = today.checked_add_months(Months::new(within_months)).unwrap_or(today);
-    let mut report = WorkforceReport {
-        framework: f.framework.id.to_string(),
-        today,
-        within_months,
-        workers: people.len(),
-        eligible_now: Vec::new(),
-        upcoming: Vec::new(),
-        stuck: Vec::new(),
-        blocked: Vec::new(),
-        by_team: BTreeMap::new(),
+/// A worker's name, number and team for reports.
+fn summary(record: &WorkerRecord, units: &[OrgUnit]) -> WorkerSummary {
+    let unit = record.worker.details.unit.and_then(|id| units.iter().find(|u| u.id == id));
+    let parent = unit.and_then(|u| u.parent).and_then(|id| units.iter().find(|u| u.id == id));
+    let (team, locality) = match unit.map(|u| u.kind) {
+        Some(UnitKind::Team) => (unit.map(|u| u.name.as_str().to_owned()), parent.map(|p| p.name.as_str().to_owned())),
+        Some(_) => (None, unit.map(|u| u.name.as_str().to_owned())),
+        None => (None, None),
     };
-    for (who, facts) in people {
-        let team = who.team.clone().unwrap_or_else(|| "(no team)".into());
-        let counts = report.by_team.entry(team).or_default();
-        counts.workers += 1;
-        for r in evaluate(f, facts, today) {
-            match r.status {
-                RouteStatus::Eligible => {
-                    counts.eligible += 1;
-                    let applied = open_applications.contains(&(who.id, r.route.clone()));
-                    if !applied && eligible_for_at_least(&r, STUCK_AFTER_MONTHS, today) {
-                        counts.stuck += 1;
-                        report.stuck.push(line(f, who, facts, &r));
-                    }
-                    report.eligible_now.push(line(f, who, facts, &r));
-                }
-                RouteStatus::NotYet if becomes_eligible_between(&r, today, until) => {
-                    counts.upcoming += 1;
-                    report.upcoming.push(line(f, who, facts, &r));
-                }
-                RouteStatus::NotYet => {}
-                RouteStatus::Blocked => {
-                    counts.blocked += 1;
-                    report.blocked.push(line(f, who, facts, &r));
-                }
-            }
-        }
-    }
-    report.upcoming.sort_by_key(|l| (l.eligible_from, l.worker.name.clone()));
-    report.stuck.sort_by_key(|l| (l.eligible_from, l.worker.name.clone()));
-    report.eligible_now.sort_by_key(|l| (l.worker.team.clone(), l.worker.name.clone()));
-    report
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use pathway_core::bundled;
-    use pathway_core::framework::LevelId;
-    use pathway_core::workforce::{AppraisalOutcome, AsyeOutcome, AsyeStatus, RegistrationStatus};
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn person(id: i64, name: &str, team: &str, qualified: &str, pdr: &str) -> (WorkerSummary, WorkerFacts) {
-        (
-            WorkerSummary {
-                id: WorkerId::new(id),
-                employee_number: format!("E{id}"),
-                name: name.into(),
-                team: Some(team.into()),
-                locality: None,
-            },
-            WorkerFacts {
-                level: LevelId::from("level-2"),
-                level_since: Some(d(qualified)),
-                qualification: Some("MA Social Work".into()),
-                qualified_on: Some(d(qualified)),
-                registration: Some(RegistrationStatus::Registered),
-                asye_status: Some(AsyeStatus::Completed),
-                asye_started: None,
-                asye_outcome: Some((AsyeOutcome::Passed, d(qualified).checked_add_months(Months::new(12)))),
-                awards: vec![],
-                commitments: vec![],
-                latest_appraisal: Some((d(pdr), AppraisalOutcome::ReadyToApply)),
-                ready_since: None,
-                probation: None,
-            },
-        )
-    }
-
-    #[test]
-    fn rotherham_band_h_workers_sort_into_eligible_upcoming_and_stuck() {
-        let f = bundled::framework("rotherham").unwrap();
-        let today = d("2026-11-23");
-        let people = vec![
-            // Two years qualified in March 2027: upcoming within six months.
-            person(1, "Amara Okafor", "Child Protection Team", "2025-03-10", "2026-10-01"),
-            // Eligible since the PDR in October 2026.
-            person(2, "Ben Hughes", "Child Protection Team", "2023-01-05", "2026-10-01"),
-            // Told "ready" at her PDRs in April 2025 and April 2026 and never applied: stuck.
-            {
-                let mut p = person(3, "Chloe Patel", "Assessment Team", "2022-06-01", "2026-04-15");
-                p.1.ready_since = Some(d("2025-04-15"));
-                p
-            },
-            // Qualified too recently for the window.
-            person(4, "Daniel Khan", "Assessment Team", "2026-01-10", "2026-10-01"),
-        ];
-        let report = workforce_report(&f, &people, &HashSet::new(), today, 6);
-        assert_eq!(report.upcoming.len(), 1);
-        assert_eq!(report.upcoming[0].worker.name, "Amara Okafor");
-        assert_eq!(report.upcoming[0].eligible_from, Some(d("2027-03-10")));
-        assert_eq!(report.eligible_now.len(), 2);
-        assert_eq!(report.stuck.len(), 1);
-        assert_eq!(report.stuck[0].worker.name, "Chloe Patel");
-        assert_eq!(report.by_team["Assessment Team"].stuck, 1);
-        assert_eq!(report.by_team["Child Protection Team"].upcoming, 1);
-
-        // An open application means nobody is stuck.
-        let open: HashSet<_> = [(WorkerId::new(3), RouteId::from("level-2-to-level-3"))].into();
-        assert!(workforce_report(&f, &people, &open, today, 6).stuck.is_empty());
+    WorkerSummary {
+        id: record.worker.id,
+        employee_number: record.worker.details.employee_number.as_str().to_owned(),
+        name: record.worker.details.name.as_str().to_owned(),
+        team,
+        locality,
     }
 }

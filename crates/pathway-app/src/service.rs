@@ -3,31 +3,59 @@
 //! authorisation — sit in one place.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use pathway_core::bundled;
-use pathway_core::eligibility::{RouteEligibility, WorkerFacts, evaluate};
-use pathway_core::framework::{Framework, FrameworkId, load};
+use pathway_core::framework::Framework;
 use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
-    AuthorityId, EmployeeNumber, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, UnitKind,
-    WorkerDetails, WorkerRecord,
+    AuthorityId, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, WorkerDetails,
 };
+use pathway_store::postgres::PostgresStore;
+use pathway_store::sqlite::SqliteStore;
 use pathway_store::{
     AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncOutcome, Tenancy, Workforce,
 };
 use serde::Serialize;
 
 use crate::AppError;
-use crate::config::Config;
+use crate::config::{Config, Database};
 use crate::demo::{DemoAuthority, Scale};
-use crate::reports::{WorkerSummary, WorkforceReport, workforce_report};
+use crate::frameworks::{Applies, FrameworkCache};
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restored {
+    /// The database file now holding the backup's contents.
+    pub database: PathBuf,
+    /// Where the database that was replaced was kept, if there was one.
+    pub previous: Option<PathBuf>,
+}
+
+/// Replace the configured SQLite database with the backup `from` (stop other Pathway
+/// processes first). The database is not opened: it is about to be swapped. PostgreSQL is
+/// restored with its own tools, which the refusal names.
+pub async fn restore(config: &Config, from: &Path) -> Result<Restored, AppError> {
+    match &config.database {
+        Database::Postgres { .. } => Err(AppError::BadInput {
+            field: "PATHWAY_DATABASE_URL".into(),
+            message: "restore PostgreSQL with pg_restore --clean --dbname=DATABASE_URL FILE".into(),
+        }),
+        Database::Sqlite { path } => {
+            let restored = pathway_store::sqlite::restore(from, path).await?;
+            Ok(Restored { database: restored.database, previous: restored.previous })
+        }
+    }
+}
 
 /// Pathway with its configuration and storage open and migrated.
 #[derive(Debug)]
 pub struct Pathway {
     config: Config,
     store: Store,
+    frameworks: FrameworkCache,
 }
 
 /// What loading demo data did.
@@ -43,26 +71,18 @@ pub struct DemoSummary {
     pub already_loaded: bool,
 }
 
-/// One worker's eligibility.
-#[derive(Debug, Clone, Serialize)]
-pub struct WorkerEligibility {
-    /// Who.
-    pub worker: WorkerSummary,
-    /// Their level now.
-    pub level: String,
-    /// Every route out of it.
-    pub routes: Vec<RouteEligibility>,
-}
-
 impl Pathway {
     /// Open the configured database, creating it if it is the embedded default, and bring
     /// its schema up to date.
     pub async fn open(config: Config) -> Result<Pathway, AppError> {
         // A broken anonymisation pattern stops start-up, rather than a check going missing.
         pathway_core::anonymise::check_built_in_patterns()?;
-        let store = pathway_store::open(config.database_url.expose()).await?;
+        let store = match &config.database {
+            Database::Sqlite { path } => Store::Sqlite(SqliteStore::open(path).await?),
+            Database::Postgres { url } => Store::Postgres(PostgresStore::connect(url.expose(), None).await?),
+        };
         store.migrate().await?;
-        Ok(Pathway { config, store })
+        Ok(Pathway { config, store, frameworks: FrameworkCache::default() })
     }
 
     /// The settings in use.
@@ -73,6 +93,17 @@ impl Pathway {
     /// The storage, for use cases in other modules.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The schema version the database is at once opened (opening migrates it).
+    pub fn schema_version(&self) -> i64 {
+        pathway_store::latest_version()
+    }
+
+    /// Copy the SQLite database to a new file while it stays in use; PostgreSQL is backed
+    /// up with its own tools, which the refusal names.
+    pub async fn backup(&self, to: &Path) -> Result<(), AppError> {
+        Ok(self.store.backup(to).await?)
     }
 
     /// Close connections cleanly.
@@ -127,35 +158,31 @@ impl Pathway {
         Ok(self.store.sync_frameworks(&scope, &files).await?)
     }
 
-    /// The framework an authority uses on a date, as synced into the database.
-    pub async fn framework_for(&self, scope: &AuthorityScope, on: NaiveDate) -> Result<Framework, AppError> {
-        let stored = self.store.frameworks(scope).await?;
-        let ids: Vec<&FrameworkId> = stored.iter().map(|s| &s.framework).collect::<HashSet<_>>().into_iter().collect();
-        let id = match ids.as_slice() {
-            [one] => (*one).clone(),
-            [] => {
-                return Err(AppError::BadInput {
-                    field: "--authority".into(),
-                    message: format!(
-                        "authority `{}` has no framework yet; run `pathway framework sync --authority {}`",
-                        scope.id(),
-                        scope.id()
-                    ),
-                });
-            }
-            many => {
-                let names: Vec<String> = many.iter().map(|f| f.to_string()).collect();
-                return Err(AppError::BadInput {
-                    field: "--authority".into(),
-                    message: format!("authority `{}` uses several frameworks ({})", scope.id(), names.join(", ")),
-                });
-            }
-        };
-        let source = self.store.framework_in_force(scope, &id, on).await?;
-        load(&source.text).framework.ok_or_else(|| AppError::BadInput {
-            field: "framework".into(),
-            message: format!("the stored copy of `{id}` no longer loads; re-run `pathway framework sync`"),
-        })
+    /// Store the framework files at `paths` for an authority (see
+    /// [`Pathway::sync_frameworks`]); with none, the bundled framework with its id.
+    pub async fn sync_framework_files(&self, authority: &str, paths: &[PathBuf]) -> Result<Vec<SyncOutcome>, AppError> {
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
+            files.push((path.display().to_string(), text));
+        }
+        self.sync_frameworks(authority, &files).await
+    }
+
+    /// The framework in force on `on` for an authority, a worker or a record: the one rule
+    /// every use case goes through ([`crate::frameworks`]), parsed once per stored version.
+    pub async fn framework_in_force(
+        &self,
+        scope: &AuthorityScope,
+        applies: Applies<'_>,
+        on: NaiveDate,
+    ) -> Result<Arc<Framework>, AppError> {
+        self.frameworks.in_force(&self.store, scope, applies, on).await
+    }
+
+    /// The parsed frameworks this `Pathway` shares between use cases.
+    pub(crate) fn framework_cache(&self) -> &FrameworkCache {
+        &self.frameworks
     }
 
     /// Load demo authorities and workforces. If they are all there already, does nothing; if
@@ -240,57 +267,6 @@ impl Pathway {
         Ok(())
     }
 
-    /// Everyone's eligibility in an authority: who can apply now, who soon, who is stuck.
-    pub async fn workforce_eligibility(
-        &self,
-        authority: &str,
-        today: NaiveDate,
-        within_months: u32,
-    ) -> Result<WorkforceReport, AppError> {
-        let scope = self.scope(authority).await?;
-        let framework = self.framework_for(&scope, today).await?;
-        let units = self.store.units(&scope).await?;
-        let records = self.store.worker_records(&scope).await?;
-        let people: Vec<(WorkerSummary, WorkerFacts)> = records
-            .iter()
-            .filter(|r| r.worker.details.left_on.is_none_or(|left| left > today))
-            .filter_map(|r| WorkerFacts::from_record(r, today).map(|facts| (summary(r, &units), facts)))
-            .filter(|(_, facts)| framework.level(&facts.level).is_some())
-            .collect();
-        // Someone with an application under way for a route is not stuck on it.
-        let open: HashSet<(WorkerId, pathway_core::framework::RouteId)> =
-            pathway_store::Progression::applications(&self.store, &scope, None)
-                .await?
-                .into_iter()
-                .filter(|a| crate::progression::is_under_way(&a.application))
-                .map(|a| (a.application.worker(), a.application.route().id.clone()))
-                .collect();
-        let mut report = workforce_report(&framework, &people, &open, today, within_months);
-        report.framework = format!("{} (authority {})", framework.framework.id, scope.id());
-        Ok(report)
-    }
-
-    /// One worker's eligibility, found by employee number.
-    pub async fn worker_eligibility(
-        &self,
-        authority: &str,
-        employee_number: &str,
-        today: NaiveDate,
-    ) -> Result<WorkerEligibility, AppError> {
-        let scope = self.scope(authority).await?;
-        let framework = self.framework_for(&scope, today).await?;
-        let number = EmployeeNumber::parse(employee_number)?;
-        let worker = self.store.worker_by_employee_number(&scope, &number).await?;
-        let record = self.store.worker_record(&scope, worker.id).await?;
-        let units = self.store.units(&scope).await?;
-        let facts = WorkerFacts::from_record(&record, today).ok_or_else(|| AppError::BadInput {
-            field: "--worker".into(),
-            message: format!("{} has no level on record on {today}", record.worker.details.name.as_str()),
-        })?;
-        let level = framework.level(&facts.level).map(|l| l.name.clone()).unwrap_or_else(|| facts.level.to_string());
-        Ok(WorkerEligibility { worker: summary(&record, &units), level, routes: evaluate(&framework, &facts, today) })
-    }
-
     /// Add a level/grade/point change to a worker's history.
     pub async fn record_change(
         &self,
@@ -300,23 +276,5 @@ impl Pathway {
     ) -> Result<(), AppError> {
         self.store.add_timeline_entry(scope, worker, entry).await?;
         Ok(())
-    }
-}
-
-/// A worker's name, number and team for reports.
-fn summary(r: &WorkerRecord, units: &[OrgUnit]) -> WorkerSummary {
-    let unit = r.worker.details.unit.and_then(|u| units.iter().find(|x| x.id == u));
-    let parent = unit.and_then(|u| u.parent).and_then(|p| units.iter().find(|x| x.id == p));
-    let (team, locality) = match unit.map(|u| u.kind) {
-        Some(UnitKind::Team) => (unit.map(|u| u.name.as_str().to_owned()), parent.map(|p| p.name.as_str().to_owned())),
-        Some(_) => (None, unit.map(|u| u.name.as_str().to_owned())),
-        None => (None, None),
-    };
-    WorkerSummary {
-        id: r.worker.id,
-        employee_number: r.worker.details.employee_number.as_str().to_owned(),
-        name: r.worker.details.name.as_str().to_owned(),
-        team,
-        locality,
     }
 }

@@ -12,9 +12,6 @@ pub fn print_error(e: &anyhow::Error) {
                 eprintln!("{}", d.render(file));
             }
         }
-    } else if let Some(pay) = e.downcast_ref::<pathway_core::pay::PayError>() {
-        let code = AppError::Pay(pay.clone()).code();
-        eprintln!("error[{code}]: {pay}");
     } else {
         eprintln!("error: {e:#}");
     }

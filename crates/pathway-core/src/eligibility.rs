@@ -3,7 +3,10 @@
 //! judgement and — for criteria that time will satisfy — the earliest date it will be met.
 //!
 //! Pure and deterministic: the caller passes `today`. Explanations are written for the
-//! social worker reading them.
+//! social worker reading them. [`report`] sorts a whole workforce into who can apply now,
+//! who soon, who is stuck and who is blocked.
+
+pub mod report;
 
 use chrono::{Months, NaiveDate};
 use serde::Serialize;

@@ -386,8 +386,8 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
 
     // ----- Pay, sign-off, the record change -----
     let preview = progression.preview_pay(id, date(2025, 7, 1), None).await.expect("preview");
-    assert_eq!(preview.old.as_ref().and_then(|o| o.basic_pence), Some(Pence::pounds(32_498)));
-    assert_eq!(preview.new.as_ref().and_then(|n| n.basic_pence), Some(Pence::pounds(32_559)));
+    assert_eq!(preview.change.old.as_ref().and_then(|o| o.basic_pence), Some(Pence::pounds(32_498)));
+    assert_eq!(preview.change.new.as_ref().and_then(|n| n.basic_pence), Some(Pence::pounds(32_559)));
     let hos = |m, d, h, why: &str| acting("B400", "head-of-service", at(2025, m, d, h), why);
     let signed = progression
         .sign_off(&hos(6, 16, 11, "panel approval confirmed"), id, date(2025, 7, 1), None)
@@ -395,7 +395,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
         .expect("sign off");
     assert_eq!(
         signed.application.sign_off_record().map(|s| &s.pay_change),
-        Some(&preview),
+        Some(&preview.change),
         "what is signed is what was shown"
     );
     let err = progression.make_effective(&hos(6, 30, 9, "early"), id).await.expect_err("not yet");

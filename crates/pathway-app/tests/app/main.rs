@@ -10,6 +10,7 @@ mod bexley;
 mod council;
 mod harness;
 mod import;
+mod in_force;
 mod medway;
 mod rotherham;
 mod west_sussex;

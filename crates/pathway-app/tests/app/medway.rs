@@ -77,7 +77,10 @@ async fn medway_nqsw_to_social_worker_on_asye_pass(db: &TestDb) {
 
     let app = opened.id;
     let preview = p.preview_pay(app, date(2025, 10, 8), None).await.expect("preview");
-    assert!(preview.new.is_none() && preview.notes.iter().any(|n| n.contains("publishes no grade")), "{preview:?}");
+    assert!(
+        preview.change.new.is_none() && preview.change.notes.iter().any(|n| n.contains("publishes no grade")),
+        "{preview:?}"
+    );
     p.sign_off(&tm(2025, 10, 8, "transfer to social worker"), app, date(2025, 10, 8), None).await.expect("sign off");
     let done = p.make_effective(&tm(2025, 10, 8, "record updated"), app).await.expect("effective");
     assert_eq!(done.timeline_entry.entry.reason, ChangeReason::AsyeCompleted);

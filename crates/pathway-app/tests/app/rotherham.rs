@@ -207,7 +207,7 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
     p.decide(&lm(5, 21, "all steps met"), id, &DecisionOutcome::Approved { feedback: None }).await.expect("decide");
 
     let preview = p.preview_pay(id, date(2025, 6, 1), None).await.expect("preview");
-    assert_eq!(preview.new.as_ref().map(|n| (n.grade.as_str(), n.point.as_str())), Some(("band-j", "38")));
+    assert_eq!(preview.change.new.as_ref().map(|n| (n.grade.as_str(), n.point.as_str())), Some(("band-j", "38")));
     p.sign_off(&lm(5, 22, "signed off; post change form sent"), id, date(2025, 6, 1), None).await.expect("sign off");
     let done = p.make_effective(&lm(6, 1, "in payroll"), id).await.expect("effective");
     assert_eq!(done.application.application.status(), Status::Effective);

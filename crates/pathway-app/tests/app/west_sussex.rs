@@ -109,7 +109,7 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
     // The pay change, before sign-off.
     let effective = date(2025, 9, 1);
     let preview = p.preview_pay(id, effective, None).await.expect("preview");
-    let (old, new) = (preview.old.as_ref().expect("old"), preview.new.as_ref().expect("new"));
+    let (old, new) = (preview.change.old.as_ref().expect("old"), preview.change.new.as_ref().expect("new"));
     assert_eq!(
         (old.grade_name.as_str(), old.scp, old.basic_pence),
         ("Grade 10", Some(39), Some(Pence::pounds(35_704)))
@@ -118,8 +118,8 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
         (new.grade_name.as_str(), new.scp, new.basic_pence),
         ("Grade 11", Some(39), Some(Pence::pounds(36_610)))
     );
-    assert_eq!(preview.basic_change_pence, Some(Pence::pounds(906)));
-    assert_eq!(preview.next_increment, Some(date(2026, 4, 1)));
+    assert_eq!(preview.change.basic_change_pence, Some(Pence::pounds(906)));
+    assert_eq!(preview.change.next_increment, Some(date(2026, 4, 1)));
     // Previewing changes nothing.
     assert_eq!(p.application(id).await.expect("read"), decided);
 
@@ -127,6 +127,11 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
     assert_eq!(err.code(), "not_permitted");
     p.sign_off(&pm(7, 11, "panel approved"), id, effective, None).await.expect("sign off");
     let done = p.make_effective(&pm(9, 1, "post change form processed"), id).await.expect("effective");
+    // People read the change by the document's names; the record keeps the ids.
+    assert_eq!(
+        (done.position.level.as_str(), done.position.grade.as_deref(), done.position.point.as_deref()),
+        ("Senior Social Worker", Some("Grade 11"), Some("SCP 39"))
+    );
 
     let record = c.record(&alex).await;
     let now = record.timeline.current().expect("current");

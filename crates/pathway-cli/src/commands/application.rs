@@ -10,13 +10,12 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
-use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication};
-use pathway_core::framework::RouteId;
-use pathway_core::ids::{ApplicationId, AsyeProgrammeId, PanelId};
-use pathway_core::progression::decision::DecisionOutcome;
-use pathway_core::progression::pay_preview::PayChangePreview;
-use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_store::{AuditEvent, StoredApplication};
+use pathway_app::model::{
+    ApplicationId, AsyeProgrammeId, AuditEvent, DecisionOutcome, PanelId, PayPosition, RouteId, StepCompletion,
+    StepOutcome, StepStatus, StoredApplication,
+};
+use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication, PayPreview};
+use pathway_app::service::Pathway;
 use serde::de::DeserializeOwned;
 
 use super::db::{block_on, open};
@@ -354,14 +353,11 @@ pub fn run(c: ApplicationCommand) -> anyhow::Result<ExitCode> {
     })
 }
 
-async fn progression<'p>(
-    pathway: &'p pathway_app::service::Pathway,
-    authority: &str,
-) -> anyhow::Result<AuthorityProgression<'p>> {
+async fn progression<'p>(pathway: &'p Pathway, authority: &str) -> anyhow::Result<AuthorityProgression<'p>> {
     Ok(pathway.progression(authority).await?)
 }
 
-async fn run_with(pathway: &pathway_app::service::Pathway, c: ApplicationCommand) -> anyhow::Result<ExitCode> {
+async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<ExitCode> {
     use ApplicationCommand as A;
     let (stored, json) = match c {
         A::Open { who, worker, route, fast_track, input, json } => {
@@ -434,10 +430,14 @@ async fn run_with(pathway: &pathway_app::service::Pathway, c: ApplicationCommand
                 output::json(&done)?;
             } else {
                 print_application(&done.application);
-                let e = &done.timeline_entry.entry;
-                let grade = e.grade.as_ref().map(|g| format!(", grade {g}")).unwrap_or_default();
-                let point = e.point.as_ref().map(|p| format!(", point {p}")).unwrap_or_default();
-                out!("  The worker's record now shows {}{grade}{point} from {}.", e.level, e.starts_on);
+                let position = &done.position;
+                let grade = position.grade.as_ref().map(|g| format!(", {g}")).unwrap_or_default();
+                let point = position.point.as_ref().map(|p| format!(", {p}")).unwrap_or_default();
+                out!(
+                    "  The worker's record now shows {}{grade}{point} from {}.",
+                    position.level,
+                    done.timeline_entry.entry.starts_on
+                );
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -462,7 +462,7 @@ async fn run_with(pathway: &pathway_app::service::Pathway, c: ApplicationCommand
             } else {
                 for a in &all {
                     let app = &a.application;
-                    out!("{:>5}  {:<28} {:<40} {}", a.id, app.applicant().name, app.route().id.as_str(), app.status());
+                    out!("{:>5}  {:<28} {:<40} {}", a.id, app.applicant().name, app.route().name, app.status());
                 }
             }
             return Ok(ExitCode::SUCCESS);
@@ -562,14 +562,15 @@ fn print_history(events: &[AuditEvent]) {
     }
 }
 
-fn print_preview(id: ApplicationId, p: &PayChangePreview) {
+fn print_preview(id: ApplicationId, preview: &PayPreview) {
+    let p = &preview.change;
     out!(
         "Pay change for application {id} from {} ({} → {})",
         p.effective_from,
-        p.from_level.as_ref().map(|l| l.as_str()).unwrap_or("none"),
-        p.to_level
+        preview.from_level.as_deref().unwrap_or("none"),
+        preview.to_level
     );
-    let line = |label: &str, pos: &Option<pathway_core::progression::pay_preview::PayPosition>| match pos {
+    let line = |label: &str, pos: &Option<PayPosition>| match pos {
         Some(x) => {
             let scp = x.scp.map(|n| format!(" (SCP {n})")).unwrap_or_default();
             let pay = x.basic_pence.map(|b| format!("{b} a year")).unwrap_or_else(|| "pay not known".into());

@@ -7,11 +7,9 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Subcommand, ValueEnum};
+use pathway_app::model::{AsyeProgrammeId, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StoredAsye};
 use pathway_app::progression::{Moderated, StartAsyeInput};
 use pathway_app::service::Pathway;
-use pathway_core::ids::AsyeProgrammeId;
-use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
-use pathway_store::StoredAsye;
 
 use super::application::{Who, parse_programme, print_application};
 use super::db::{block_on, open};

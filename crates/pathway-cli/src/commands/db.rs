@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use pathway_app::AppError;
 use pathway_app::config::{Config, EXAMPLE};
 use pathway_app::demo::Scale;
-use pathway_app::service::Pathway;
+use pathway_app::service::{self, Pathway};
 
 use super::today;
 use crate::output;
@@ -49,29 +48,20 @@ pub fn run_db(command: DbCommand) -> anyhow::Result<ExitCode> {
                 crate::out!(
                     "{} is up to date (schema version {}).",
                     p.config().database_description(),
-                    pathway_store::latest_version()
+                    p.schema_version()
                 );
                 p.close().await;
             }
             DbCommand::Backup { file } => {
                 let p = open().await?;
-                p.store().backup(&file).await.map_err(AppError::from)?;
+                p.backup(&file).await?;
                 crate::out!("Backed up {} to {}.", p.config().database_description(), file.display());
                 p.close().await;
             }
             DbCommand::Restore { file } => {
                 let config = Config::from_env()?;
-                let url = config.database_url.expose();
-                if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-                    return Err(AppError::BadInput {
-                        field: "PATHWAY_DATABASE_URL".into(),
-                        message: "restore PostgreSQL with pg_restore --clean --dbname=DATABASE_URL FILE".into(),
-                    }
-                    .into());
-                }
-                let target = PathBuf::from(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:"));
-                let restored = pathway_store::sqlite::restore(&file, &target).await.map_err(AppError::from)?;
-                crate::out!("Restored {} from {}.", target.display(), file.display());
+                let restored = service::restore(&config, &file).await?;
+                crate::out!("Restored {} from {}.", restored.database.display(), file.display());
                 crate::out!("{restored:?}");
             }
         }
@@ -148,13 +138,8 @@ pub struct SyncArgs {
 
 pub fn run_sync(a: SyncArgs) -> anyhow::Result<ExitCode> {
     block_on(async move {
-        let mut files = Vec::new();
-        for path in &a.files {
-            let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
-            files.push((path.display().to_string(), text));
-        }
         let p = open().await?;
-        let outcomes = p.sync_frameworks(&a.authority, &files).await?;
+        let outcomes = p.sync_framework_files(&a.authority, &a.files).await?;
         if a.json {
             output::json(&outcomes)?;
         } else {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use pathway_core::eligibility::{CriterionStatus, RouteStatus};
+use pathway_app::model::{CriterionStatus, RouteStatus};
 
 use super::db::{block_on, open};
 use super::{parse_date, today};

@@ -106,8 +106,7 @@ pub fn run_import(command: ImportCommand) -> anyhow::Result<ExitCode> {
         ImportCommand::Workers(a) => import_workers(a),
         ImportCommand::Template(a) => {
             let format = choose_format(a.format, a.out.as_deref());
-            let framework = super::framework(&a.framework)?;
-            let bytes = export::template(format, &framework)?;
+            let bytes = export::template_for(format, &a.framework)?;
             write_out(&bytes, a.out.as_deref(), format)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -12,18 +12,12 @@ pub mod portfolio;
 
 use chrono::NaiveDate;
 
-/// Parse a `YYYY-MM-DD` argument.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2025-04-01"))
+/// Read a date argument with the same reader imports use (`YYYY-MM-DD` or `DD/MM/YYYY`).
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    pathway_app::model::parse_date(text).map_err(|reason| format!("`{text}` {reason}"))
 }
 
 /// Today's date, for commands whose date defaults to now.
 pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-/// Load a framework by bundled id or path, with a clear error.
-pub fn framework(id_or_path: &str) -> anyhow::Result<pathway_core::framework::Framework> {
-    Ok(pathway_app::catalog::resolve(id_or_path)?)
 }

@@ -5,12 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use pathway_app::model::{ApplicationId, DecisionOutcome, PanelId, StoredPanel};
 use pathway_app::portfolio::PanelPack;
 use pathway_app::progression::ConvenePanel;
 use pathway_app::service::Pathway;
-use pathway_core::ids::{ApplicationId, PanelId};
-use pathway_core::progression::decision::DecisionOutcome;
-use pathway_store::StoredPanel;
 
 use super::application::{Who, parse_application, parse_panel, read_json};
 use super::db::{block_on, open};

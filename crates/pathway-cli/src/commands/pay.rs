@@ -2,11 +2,10 @@
 
 use std::process::ExitCode;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use clap::Args;
-use pathway_core::framework::GradeId;
-use pathway_core::pay::{self, Amount, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
-use serde::Serialize;
+use pathway_app::model::{Amount, NextIncrement};
+use pathway_app::pay::{self, PayAnswer, PayQuestion, ProjectionQuestion};
 
 use super::{parse_date, today};
 use crate::output;
@@ -36,48 +35,16 @@ pub struct PayArgs {
     json: bool,
 }
 
-#[derive(Debug, Serialize)]
-struct PayAnswer {
-    #[serde(flatten)]
-    salary: Salary,
-    top_point: Option<String>,
-    top_basic: Option<Amount>,
-    next_increment: Option<NextIncrement>,
-    promotion: Option<PromotionAnswer>,
-}
-
-#[derive(Debug, Serialize)]
-struct PromotionAnswer {
-    grade: String,
-    #[serde(flatten)]
-    placement: PlacementResult,
-}
-
 pub fn run(a: PayArgs) -> anyhow::Result<ExitCode> {
-    let f = super::framework(&a.framework)?;
-    let on = a.on.unwrap_or_else(today);
-    let grade = pay::find_grade(&f, &a.grade)?;
-    let (index, _) = pay::find_point(grade, &a.point)?;
-    let salary = pay::salary_at(&f, grade, index, on);
-    let top = pay::top_of_grade(grade);
-    let next_increment = a.started.map(|s| pay::next_increment(&f, grade, index, s, on));
-    let promotion = match &a.promote_to {
-        Some(name) => {
-            let to = pay::find_grade(&f, name)?;
-            Some(PromotionAnswer {
-                grade: to.name.clone(),
-                placement: pay::place_on_promotion(&f, salary.basic.known(), grade.points[index].scp, to, on),
-            })
-        }
-        None => None,
+    let question = PayQuestion {
+        framework: a.framework,
+        grade: a.grade,
+        point: a.point,
+        on: a.on.unwrap_or_else(today),
+        started: a.started,
+        promote_to: a.promote_to,
     };
-    let answer = PayAnswer {
-        top_point: top.map(|(_, p)| p.point.clone()),
-        top_basic: top.map(|(_, p)| pay::basic_pay(&f, grade, p, on).0),
-        salary,
-        next_increment,
-        promotion,
-    };
+    let answer = pay::answer(&question)?;
     if a.json {
         output::json(&answer)?;
     } else {
@@ -167,34 +134,32 @@ fn parse_move(s: &str) -> Result<(NaiveDate, String), String> {
 }
 
 pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
-    let f = super::framework(&a.framework)?;
-    let from = a.from.unwrap_or_else(today);
-    let grade = pay::find_grade(&f, &a.grade)?;
-    let (index, _) = pay::find_point(grade, &a.point)?;
-    let mut moves = Vec::new();
-    for (on, name) in &a.moves {
-        let to = pay::find_grade(&f, name)?;
-        moves.push(PlannedMove { on: *on, grade: GradeId(to.id.to_string()) });
-    }
-    let until = from.checked_add_months(Months::new(a.years * 12)).unwrap_or(from);
-    let rows: Vec<ProjectionRow> = pay::project(&f, grade, index, from, &moves, until);
+    let question = ProjectionQuestion {
+        framework: a.framework,
+        grade: a.grade,
+        point: a.point,
+        from: a.from.unwrap_or_else(today),
+        years: a.years,
+        moves: a.moves,
+    };
+    let projection = pay::project(&question)?;
     if a.json {
-        output::json(&rows)?;
+        output::json(&projection.rows)?;
     } else {
         crate::out!("{:<11} {:<14} {:<8} {:>12} {:>12}  EVENT", "DATE", "GRADE", "POINT", "BASIC", "TOTAL");
-        for r in &rows {
-            let total = r.total_annual_pence.map(|t| t.to_string()).unwrap_or_else(|| "not known".into());
+        for row in &projection.rows {
+            let total = row.total_annual_pence.map(|t| t.to_string()).unwrap_or_else(|| "not known".into());
             crate::out!(
                 "{:<11} {:<14} {:<8} {:>12} {:>12}  {}",
-                r.date,
-                r.grade,
-                r.point,
-                r.basic.to_string(),
+                row.date,
+                row.grade,
+                row.point,
+                row.basic.to_string(),
                 total,
-                r.event
+                row.event
             );
         }
-        if f.pay.increments.as_ref().is_some_and(|i| i.basis == pathway_core::framework::Basis::Assumed) {
+        if projection.increments_assumed {
             crate::out!("Increments follow an assumed rule: the framework does not state one.");
         }
     }

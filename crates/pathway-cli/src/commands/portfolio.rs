@@ -7,11 +7,9 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
-use pathway_app::portfolio::{AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, NewEvidence};
+use pathway_app::model::{Coverage, EvidenceId, InvalidValue};
+use pathway_app::portfolio::{AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, EvidenceRecord, NewEvidence};
 use pathway_app::service::Pathway;
-use pathway_core::ids::EvidenceId;
-use pathway_core::portfolio::Coverage;
-use pathway_store::StoredEvidence;
 use serde_json::{Map, Value};
 
 use super::application::{Who, read_json};
@@ -21,7 +19,7 @@ use crate::{out, output};
 
 /// Parse an evidence item id.
 fn parse_evidence(s: &str) -> Result<EvidenceId, String> {
-    s.parse().map_err(|e: pathway_core::workforce::InvalidValue| e.to_string())
+    s.parse().map_err(|e: InvalidValue| e.to_string())
 }
 
 /// `pathway portfolio add`.
@@ -333,7 +331,7 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_list(items: &[StoredEvidence]) {
+fn print_list(items: &[EvidenceRecord]) {
     if items.is_empty() {
         out!("The portfolio is empty.");
         return;
@@ -343,7 +341,7 @@ fn print_list(items: &[StoredEvidence]) {
         let auth: Vec<&str> = i.authorisations().iter().map(|a| a.role.as_str()).collect();
         let auth = if auth.is_empty() { String::new() } else { format!("; authorised by {}", auth.join(", ")) };
         let files = if i.files().is_empty() { String::new() } else { format!("; {} file(s)", i.files().len()) };
-        out!("{:>5}  {}  {:<24} {}", i.id(), i.date(), i.kind().code(), i.title());
+        out!("{:>5}  {}  {:<24} {}", i.id(), i.date(), i.kind().name(), i.title());
         out!("       {}{auth}{files}", i.anonymisation());
     }
 }

@@ -5,12 +5,12 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use pathway_core::ids::OrgUnitId;
-use pathway_core::workforce::{
-    AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority, NewOrgUnit, NewPost,
-    NewTimelineEntry, NewWorker, PersonName, UnitKind, WorkerDetails,
+use pathway_app::config::{Config, Database};
+use pathway_app::model::{
+    ChangeReason, EmployeeNumber, EmploymentType, Name, NewTimelineEntry, NewWorker, PersonName, UnitKind,
+    WorkerDetails,
 };
-use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, Tenancy, Workforce};
+use pathway_app::service::Pathway;
 
 use crate::db::Scratch;
 use crate::{stderr, stdout};
@@ -19,28 +19,18 @@ use crate::{stderr, stdout};
 type Person<'a> = (&'a str, &'a str, usize, Option<(&'a str, Option<&'a str>, Option<&'a str>)>, Option<&'a str>);
 
 /// Seed an authority on a bundled framework into the scratch database, before the binary
-/// runs: units (kind, name, parent index) and people.
+/// runs: units (kind, name, parent index) and people, through the app's set-up use cases.
 fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)], people: &[Person<'_>]) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let store = pathway_store::open(&s.db()).await.expect("open");
-        store.migrate().await.expect("migrate");
-        let id = AuthorityId::parse(framework).expect("id");
-        store
-            .create_authority(&NewAuthority { id: id.clone(), name: Name::parse("Test Council").expect("name") })
-            .await
-            .expect("authority");
-        let scope: AuthorityScope = store.scope(&id).await.expect("scope");
-        let file = pathway_core::bundled::file(framework).expect("bundled");
-        store
-            .sync_frameworks(&scope, &[FrameworkFile::parse(file.file, file.text).expect("loads")])
-            .await
-            .expect("sync");
-        let mut ids: Vec<OrgUnitId> = Vec::new();
+        let config = Config { database: Database::Sqlite { path: s.db().into() }, ..Config::defaults() };
+        let pathway = Pathway::open(config).await.expect("open");
+        pathway.create_authority(framework, "Test Council").await.expect("authority");
+        pathway.sync_frameworks(framework, &[]).await.expect("sync the bundled framework");
+        let mut ids = Vec::new();
         for (kind, name, parent) in units {
             let parent = parent.map(|p| ids[p]);
-            let unit = NewOrgUnit { kind: *kind, name: Name::parse(name).expect("name"), parent };
-            ids.push(store.create_unit(&scope, &unit).await.expect("unit").id);
+            ids.push(pathway.create_unit(framework, *kind, name, parent).await.expect("unit"));
         }
         for (number, name, unit, position, post) in people {
             let mut details = WorkerDetails::new(
@@ -62,18 +52,13 @@ fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)],
                 })
                 .into_iter()
                 .collect();
-            let w = store.create_worker(&scope, &NewWorker { details, timeline }).await.expect("worker");
+            pathway.add_worker(framework, &NewWorker { details, timeline }).await.expect("worker");
             if let Some(role) = post {
-                let post = NewPost { unit: ids[*unit], role: (*role).into(), holder: Some(w.id) };
-                store.create_post(&scope, &post).await.expect("post");
+                pathway.appoint_to_post(framework, ids[*unit], role, number).await.expect("post");
             }
         }
-        close(store).await;
+        pathway.close().await;
     });
-}
-
-async fn close(store: Store) {
-    store.close().await;
 }
 
 /// Run with `input` on stdin.
@@ -202,6 +187,7 @@ fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
     assert!(text.contains("Now: Grade 10, point 39 (SCP 39): £35,704 a year"), "{text}");
     assert!(text.contains("New: Grade 11, point 39 (SCP 39): £36,610 a year"), "{text}");
     assert!(text.contains("Change: £906 a year"), "{text}");
+    assert!(text.contains("(Social Worker (Grade 10) → Senior Social Worker)"), "levels by name: {text}");
 
     s.json(&with(
         vec!["application", "sign-off", id, "--effective", "2025-09-01", "--json"],
@@ -215,6 +201,8 @@ fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
     assert_eq!(done["timeline_entry"]["level"], "senior-social-worker");
     assert_eq!(done["timeline_entry"]["grade"], "grade-11");
     assert_eq!(done["timeline_entry"]["point"], "39");
+    let listed = stdout(&s.run(&["application", "list", "--authority", "west-sussex"]));
+    assert!(listed.contains("Agreed panel process"), "the route by name: {listed}");
 
     // Who did what, when and why.
     let o = s.run(&["application", "history", "--authority", "west-sussex", id]);
@@ -333,7 +321,8 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     let o = s.run(&add(&["--file", "fake.pdf"]));
     assert!(stderr(&o).starts_with("error[file_type_not_accepted]: fake.pdf:"), "{}", stderr(&o));
     let item = s.json(&add(&["--file", "summary.pdf", "--json"]));
-    let id = item["item"]["id"].as_i64().expect("id").to_string();
+    let id = item["id"].as_i64().expect("id").to_string();
+    assert_eq!(item["item"]["id"], item["id"], "the id at the top, as every command that creates something");
     let sha = item["item"]["files"][0]["sha256"].as_str().expect("sha").to_owned();
     assert!(s.0.join("pathway-data/evidence").join(&sha[..2]).join(&sha[2..]).is_file(), "kept by its digest");
 

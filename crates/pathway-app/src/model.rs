@@ -1,0 +1,24 @@
+//! The domain and storage values front ends see, re-exported from the one place, so a front
+//! end depends on `pathway-app` alone and a type that moves inside the core or the store is
+//! re-pointed here, not in every interface.
+//!
+//! Prefer the app's own result types (in the use-case modules) for what a front end renders;
+//! these are the values inside them, and the ids and requests front ends parse.
+
+pub use pathway_core::eligibility::report::{ReportLine, TeamCounts, WorkerSummary, WorkforceReport};
+pub use pathway_core::eligibility::{CriterionStatus, RouteEligibility, RouteStatus};
+pub use pathway_core::framework::{Framework, Relation, RouteId};
+pub use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, OrgUnitId, PanelId};
+pub use pathway_core::pay::{Amount, NextIncrement, PayError, ProjectionRow, Salary};
+pub use pathway_core::portfolio::Coverage;
+pub use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
+pub use pathway_core::progression::decision::DecisionOutcome;
+pub use pathway_core::progression::pay_preview::{PayChangePreview, PayPosition};
+pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
+pub use pathway_core::text::parse_date;
+pub use pathway_core::workforce::{
+    ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewTimelineEntry, NewWorker, PersonName,
+    UnitKind, WorkerDetails,
+};
+pub use pathway_core::{Diagnostic, Pence, Severity};
+pub use pathway_store::{AuditEvent, StoredApplication, StoredAsye, StoredPanel, SyncChange, SyncOutcome};

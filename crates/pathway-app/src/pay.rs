@@ -1,0 +1,206 @@
+//! Pay questions a front end asks of a framework file: the salary for a grade and point on a
+//! date (with the top of the grade, the next increment and where a promotion would place
+//! someone), a projection over the coming years, and the pay range of a level. The core
+//! answers each piece; these use cases put the pieces together once, so the CLI, the API and
+//! the pages give the same answer in the same shape.
+
+use chrono::{Months, NaiveDate};
+use pathway_core::Pence;
+use pathway_core::framework::{Basis, Framework, Grade, GradeId, Level, Spine};
+use pathway_core::pay::{self, Amount, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
+use pathway_core::standards::Standards;
+use serde::Serialize;
+
+use crate::AppError;
+use crate::catalog;
+
+/// "What is this grade and point paid on this date?", as a person asks it: by the names the
+/// document prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayQuestion {
+    /// A bundled framework id or a file path.
+    pub framework: String,
+    /// The grade as the document prints it ("10", "HAY A", "Band J").
+    pub grade: String,
+    /// The point as the document prints it ("37", "top").
+    pub point: String,
+    /// The date the answer is for.
+    pub on: NaiveDate,
+    /// When the person started on the grade, to find their next increment.
+    pub started: Option<NaiveDate>,
+    /// A grade they might be promoted to, to say where they would be placed.
+    pub promote_to: Option<String>,
+}
+
+/// The answer: the salary with its allowances and sources, and what was asked besides.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PayAnswer {
+    /// The salary on the date.
+    #[serde(flatten)]
+    pub salary: Salary,
+    /// The printed name of the grade's top point.
+    pub top_point: Option<String>,
+    /// Basic pay at the top point on the date.
+    pub top_basic: Option<Amount>,
+    /// The next increment, when the start on the grade was given.
+    pub next_increment: Option<NextIncrement>,
+    /// Where promotion would place them, when a grade was given.
+    pub promotion: Option<PromotionAnswer>,
+}
+
+/// Where a promotion to a grade would place someone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromotionAnswer {
+    /// The grade's printed name.
+    pub grade: String,
+    /// The point, its pay and the rule that chose it.
+    #[serde(flatten)]
+    pub placement: PlacementResult,
+}
+
+/// Answer a pay question.
+pub fn answer(question: &PayQuestion) -> Result<PayAnswer, AppError> {
+    let framework = catalog::resolve(&question.framework)?;
+    let on = question.on;
+    let grade = pay::find_grade(&framework, &question.grade)?;
+    let (index, _) = pay::find_point(grade, &question.point)?;
+    let salary = pay::salary_at(&framework, grade, index, on);
+    let top = pay::top_of_grade(grade);
+    let next_increment = question.started.map(|started| pay::next_increment(&framework, grade, index, started, on));
+    let promotion = match &question.promote_to {
+        Some(name) => {
+            let to = pay::find_grade(&framework, name)?;
+            let placement = pay::place_on_promotion(&framework, salary.basic.known(), grade.points[index].scp, to, on);
+            Some(PromotionAnswer { grade: to.name.clone(), placement })
+        }
+        None => None,
+    };
+    Ok(PayAnswer {
+        top_point: top.map(|(_, point)| point.point.clone()),
+        top_basic: top.map(|(_, point)| pay::basic_pay(&framework, grade, point, on).0),
+        salary,
+        next_increment,
+        promotion,
+    })
+}
+
+/// "How will my pay go over the coming years?": increments, and promotions planned on dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectionQuestion {
+    /// A bundled framework id or a file path.
+    pub framework: String,
+    /// The starting grade, as printed.
+    pub grade: String,
+    /// The starting point, as printed.
+    pub point: String,
+    /// The first day of the projection.
+    pub from: NaiveDate,
+    /// How many years to look ahead.
+    pub years: u32,
+    /// Planned promotions: the day, and the grade as printed.
+    pub moves: Vec<(NaiveDate, String)>,
+}
+
+/// A projection: one row per change, and whether the increments follow a rule the document
+/// does not state (which a reader must be told).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Projection {
+    /// Each change of pay, in date order.
+    pub rows: Vec<ProjectionRow>,
+    /// The framework's increment rule is an assumption, not the document's.
+    pub increments_assumed: bool,
+}
+
+/// Project pay forward.
+pub fn project(question: &ProjectionQuestion) -> Result<Projection, AppError> {
+    let framework = catalog::resolve(&question.framework)?;
+    let from = question.from;
+    let grade = pay::find_grade(&framework, &question.grade)?;
+    let (index, _) = pay::find_point(grade, &question.point)?;
+    let mut moves = Vec::with_capacity(question.moves.len());
+    for (on, name) in &question.moves {
+        let to = pay::find_grade(&framework, name)?;
+        moves.push(PlannedMove { on: *on, grade: GradeId(to.id.to_string()) });
+    }
+    let until = from.checked_add_months(Months::new(question.years * 12)).unwrap_or(from);
+    Ok(Projection {
+        rows: pay::project(&framework, grade, index, from, &moves, until),
+        increments_assumed: framework.pay.increments.as_ref().is_some_and(|rule| rule.basis == Basis::Assumed),
+    })
+}
+
+/// The pay range of a level on a date: lowest and highest known basic, and whether any
+/// point's figure is missing.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PayRange {
+    /// The printed names of the grades the level is paid on.
+    pub grades: Vec<String>,
+    /// The lowest known basic.
+    pub min_pence: Option<Pence>,
+    /// The highest known basic.
+    pub max_pence: Option<Pence>,
+    /// Allowances paid on top, a year (those of the level's first grade); none when the
+    /// file's figures are too large to add up.
+    pub allowances_pence: Option<Pence>,
+    /// Every point's figure is known for the date.
+    pub complete: bool,
+    /// A figure in the range is one the file marks as an anomaly in the source.
+    pub includes_anomaly: bool,
+}
+
+/// The pay range of `level` on `on`.
+pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRange {
+    let grades: Vec<&Grade> = level.grades.iter().filter_map(|id| framework.grade(id)).collect();
+    let mut known = Vec::new();
+    let mut complete = !grades.is_empty();
+    let mut includes_anomaly = false;
+    for grade in &grades {
+        includes_anomaly |= grade.points.iter().any(|point| point.anomaly.is_some());
+        complete &= grade.points_complete;
+        for point in &grade.points {
+            match pay::basic_pay(framework, grade, point, on).0 {
+                Amount::Known { pence } => known.push(pence),
+                Amount::Unknown { .. } => complete = false,
+            }
+        }
+    }
+    PayRange {
+        grades: grades.iter().map(|grade| grade.name.clone()).collect(),
+        min_pence: known.iter().min().copied(),
+        max_pence: known.iter().max().copied(),
+        allowances_pence: match grades.first() {
+            Some(grade) => pay::allowances_total(framework, &grade.id),
+            None => Some(Pence::ZERO),
+        },
+        complete,
+        includes_anomaly,
+    }
+}
+
+/// The date pay is shown on, and why, when it is not the date asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayDate {
+    /// The date.
+    pub on: NaiveDate,
+    /// Said to the reader when the date was chosen for them.
+    pub note: Option<String>,
+}
+
+/// The date to show pay on: the one asked for, else today — unless a framework takes figures
+/// from the NJC spine and today is past the last pay year on record, when the last day of
+/// that year is used (and said), so a ladder shows the latest known figures, not blanks.
+pub fn pay_date(asked: Option<NaiveDate>, frameworks: &[Framework], today: NaiveDate) -> PayDate {
+    if let Some(on) = asked {
+        return PayDate { on, note: None };
+    }
+    let uses_njc = frameworks.iter().any(|framework| framework.grades.iter().any(|grade| grade.spine == Spine::Njc));
+    match Standards::bundled().njc.last_day_on_record() {
+        Some(last) if uses_njc && today > last => PayDate {
+            on: last,
+            note: Some(format!(
+                "NJC figures on record end on {last}; pay is shown as on that date (use --on to choose another)"
+            )),
+        },
+        _ => PayDate { on: today, note: None },
+    }
+}
