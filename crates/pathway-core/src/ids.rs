@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::workforce::InvalidValue;
+use crate::invalid::InvalidValue;
 
 /// Defines a storage-assigned numeric id: a newtype over a positive `i64` with `new`, `get`,
 /// `Display`, `FromStr` (refusing anything but a positive whole number, naming `$field`) and

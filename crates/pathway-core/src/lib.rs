@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod eligibility;
 pub mod framework;
 pub mod ids;
+pub mod invalid;
 pub mod money;
 pub mod pay;
 pub mod portfolio;

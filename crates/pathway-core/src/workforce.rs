@@ -17,24 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::framework::{FrameworkId, GradeId, LevelId, RoleId};
 use crate::ids::{AppraisalId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
 
-/// Why a workforce value was refused: which field, the value given, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field} `{value}`: {reason}")]
-pub struct InvalidValue {
-    /// The field, in words a person would use ("employee number").
-    pub field: &'static str,
-    /// The value as given.
-    pub value: String,
-    /// What is wrong and, where possible, what would be right.
-    pub reason: String,
-}
-
-impl InvalidValue {
-    /// A refusal of `value` for `field`.
-    pub fn new(field: &'static str, value: impl Into<String>, reason: impl Into<String>) -> InvalidValue {
-        InvalidValue { field, value: value.into(), reason: reason.into() }
-    }
-}
+pub use crate::invalid::InvalidValue;
 
 // ---------------------------------------------------------------------------------------
 // Text values

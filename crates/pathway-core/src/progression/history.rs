@@ -4,11 +4,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::application::{EvidenceVerdict, Opener, Status};
 use super::audit::Actor;
 use super::decision::{DecisionOutcome, PanelRef};
 use super::forms::StepRecord;
 use super::pay_preview::PayChangePreview;
+use super::status::{EvidenceVerdict, Opener, Status};
 use super::steps::StepOutcome;
 use crate::framework::RouteId;
 use crate::workforce::NewTimelineEntry;

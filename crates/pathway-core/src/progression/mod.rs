@@ -17,4 +17,5 @@ pub mod forms;
 pub mod history;
 pub mod panel;
 pub mod pay_preview;
+pub mod status;
 pub mod steps;
