@@ -15,7 +15,7 @@ pub use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, Developmen
 pub use pathway_core::progression::decision::DecisionOutcome;
 pub use pathway_core::progression::pay_preview::{PayChangePreview, PayPosition};
 pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-pub use pathway_core::text::parse_date;
+pub use pathway_core::text::parse_iso_date;
 pub use pathway_core::workforce::{
     ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewTimelineEntry, NewWorker, PersonName,
     UnitKind, WorkerDetails,

@@ -65,6 +65,16 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     })
 }
 
+/// Read a date given as a command argument: the ISO form only (`2025-04-01`). An argument
+/// is typed by someone who can be asked to be exact, and `1/4/2025` would be read as January
+/// by anyone used to month-first dates, so only the unambiguous form is taken.
+pub fn parse_iso_date(text: &str) -> Result<NaiveDate, String> {
+    if text.contains('/') {
+        return Err("is not a date; write YYYY-MM-DD, e.g. 2025-04-01".into());
+    }
+    parse_date(text)
+}
+
 /// Bytes as lowercase hexadecimal, two digits a byte: how Pathway writes SHA-256 digests of
 /// framework files and evidence files.
 pub fn hex(bytes: &[u8]) -> String {
@@ -103,6 +113,12 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_date(text), Ok(want), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_command_argument_takes_the_iso_form_only() {
+        assert!(parse_iso_date("1/4/2025").is_err_and(|reason| reason.contains("YYYY-MM-DD")));
+        assert_eq!(parse_iso_date("2025-04-01"), Ok(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap_or_default()));
     }
 
     #[test]

@@ -12,9 +12,9 @@ pub mod portfolio;
 
 use chrono::NaiveDate;
 
-/// Read a date argument with the same reader imports use (`YYYY-MM-DD` or `DD/MM/YYYY`).
+/// Read a date argument (`YYYY-MM-DD`) with the core's one date reader.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    pathway_app::model::parse_date(text).map_err(|reason| format!("`{text}` {reason}"))
+    pathway_app::model::parse_iso_date(text).map_err(|reason| format!("`{text}` {reason}"))
 }
 
 /// Today's date, for commands whose date defaults to now.
