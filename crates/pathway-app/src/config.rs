@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use pathway_store::{Store, StoreError, Target};
 use serde::Deserialize;
 
 use crate::AppError;
@@ -51,27 +52,21 @@ impl Database {
     /// Read a database setting: a `postgres://` (or `postgresql://`) URL, a `sqlite:` URL, or
     /// a file path for SQLite. `setting` names where it came from, for the error.
     pub fn parse(text: &str, setting: &str) -> Result<Database, AppError> {
-        let text = text.trim();
-        let bad = |message: String| AppError::BadInput { field: setting.to_owned(), message };
-        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            return Ok(Database::Postgres { url: Secret(text.to_owned()) });
+        match Target::parse(text) {
+            Ok(Target::Sqlite(path)) => Ok(Database::Sqlite { path }),
+            Ok(Target::Postgres(url)) => Ok(Database::Postgres { url: Secret(url) }),
+            Err(StoreError::Invalid { message, .. }) => Err(AppError::BadInput { field: setting.to_owned(), message }),
+            Err(other) => Err(other.into()),
         }
-        let path = if let Some(rest) = text.strip_prefix("sqlite://") {
-            rest
-        } else if let Some(rest) = text.strip_prefix("sqlite:") {
-            rest
-        } else if let Some((scheme, _)) = text.split_once("://") {
-            return Err(bad(format!(
-                "`{scheme}://` databases are not supported; give a file path (SQLite) or a postgres:// URL"
-            )));
-        } else {
-            text
+    }
+
+    /// Connect to it (SQLite: open or create the file), without migrating.
+    pub(crate) async fn open(&self) -> Result<Store, AppError> {
+        let target = match self {
+            Database::Sqlite { path } => Target::Sqlite(path.clone()),
+            Database::Postgres { url } => Target::Postgres(url.expose().to_owned()),
         };
-        let path = path.split('?').next().unwrap_or(path);
-        if path.is_empty() {
-            return Err(bad(format!("no database file given; the default is {DEFAULT_DATABASE_FILE}")));
-        }
-        Ok(Database::Sqlite { path: PathBuf::from(path) })
+        Ok(target.open().await?)
     }
 
     /// Which database this is, for messages: "SQLite file pathway.db" or "PostgreSQL"
@@ -85,7 +80,7 @@ impl Database {
 }
 
 /// The SQLite file used when nothing else is configured.
-pub const DEFAULT_DATABASE_FILE: &str = "pathway.db";
+pub const DEFAULT_DATABASE_FILE: &str = pathway_store::DEFAULT_SQLITE_FILE;
 
 /// Pathway's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,8 +13,6 @@ use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
     AuthorityId, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, WorkerDetails,
 };
-use pathway_store::postgres::PostgresStore;
-use pathway_store::sqlite::SqliteStore;
 use pathway_store::{
     AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncOutcome, Tenancy, Workforce,
 };
@@ -77,10 +75,7 @@ impl Pathway {
     pub async fn open(config: Config) -> Result<Pathway, AppError> {
         // A broken anonymisation pattern stops start-up, rather than a check going missing.
         pathway_core::anonymise::check_built_in_patterns()?;
-        let store = match &config.database {
-            Database::Sqlite { path } => Store::Sqlite(SqliteStore::open(path).await?),
-            Database::Postgres { url } => Store::Postgres(PostgresStore::connect(url.expose(), None).await?),
-        };
+        let store = config.database.open().await?;
         store.migrate().await?;
         Ok(Pathway { config, store, frameworks: FrameworkCache::default() })
     }

@@ -49,4 +49,4 @@ pub use api::{
 };
 pub use error::{Result, StoreError};
 pub use migrations::latest_version;
-pub use store::{DEFAULT_SQLITE_FILE, Store, open};
+pub use store::{DEFAULT_SQLITE_FILE, Store, Target, open};

@@ -1,6 +1,6 @@
 //! [`Store`]: whichever database was configured, behind the storage traits.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use pathway_core::framework::FrameworkId;
@@ -31,36 +31,60 @@ pub enum Store {
     Postgres(PostgresStore),
 }
 
-/// Open the store `target` names: a `postgres://` (or `postgresql://`) URL, a `sqlite:`
-/// URL, or a file path for SQLite (created if missing). Does not migrate; call
+/// Where the data lives, read from a setting once: the one reader of database settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An embedded SQLite database in this file (created if missing).
+    Sqlite(PathBuf),
+    /// A PostgreSQL server at this `postgres://` URL (which may hold a password).
+    Postgres(String),
+}
+
+impl Target {
+    /// Read a `postgres://` (or `postgresql://`) URL, a `sqlite:` URL, or a file path for
+    /// SQLite.
+    pub fn parse(target: &str) -> Result<Target> {
+        let target = target.trim();
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            return Ok(Target::Postgres(target.to_owned()));
+        }
+        let path = if let Some(rest) = target.strip_prefix("sqlite://") {
+            rest
+        } else if let Some(rest) = target.strip_prefix("sqlite:") {
+            rest
+        } else if let Some((scheme, _)) = target.split_once("://") {
+            return Err(StoreError::Invalid {
+                field: Some("database"),
+                message: format!(
+                    "`{scheme}://` databases are not supported; give a file path (SQLite) or a postgres:// URL"
+                ),
+            });
+        } else {
+            target
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err(StoreError::Invalid {
+                field: Some("database"),
+                message: format!("no database file given; the default is {DEFAULT_SQLITE_FILE}"),
+            });
+        }
+        Ok(Target::Sqlite(PathBuf::from(path)))
+    }
+
+    /// Connect (SQLite: open or create the file). Does not migrate; call [`Store::migrate`].
+    pub async fn open(&self) -> Result<Store> {
+        match self {
+            Target::Sqlite(path) => SqliteStore::open(path).await.map(Store::Sqlite),
+            Target::Postgres(url) => PostgresStore::connect(url, None).await.map(Store::Postgres),
+        }
+    }
+}
+
+/// Open the store `target` names (see [`Target::parse`]). Does not migrate; call
 /// [`Store::migrate`] (the CLI does on start-up and in `pathway db migrate`).
 pub async fn open(target: &str) -> Result<Store> {
-    let target = target.trim();
-    if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-        return PostgresStore::connect(target, None).await.map(Store::Postgres);
-    }
-    let path = if let Some(rest) = target.strip_prefix("sqlite://") {
-        rest
-    } else if let Some(rest) = target.strip_prefix("sqlite:") {
-        rest
-    } else if let Some((scheme, _)) = target.split_once("://") {
-        return Err(StoreError::Invalid {
-            field: Some("database"),
-            message: format!(
-                "`{scheme}://` databases are not supported; give a file path (SQLite) or a postgres:// URL"
-            ),
-        });
-    } else {
-        target
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    if path.is_empty() {
-        return Err(StoreError::Invalid {
-            field: Some("database"),
-            message: format!("no database file given; the default is {DEFAULT_SQLITE_FILE}"),
-        });
-    }
-    SqliteStore::open(Path::new(path)).await.map(Store::Sqlite)
+    Target::parse(target)?.open().await
 }
 
 /// Run the same call on whichever backend this is: every storage trait method of [`Store`]
