@@ -644,7 +644,7 @@ fn named_course(f: &Framework, from: &LevelId, to: &Level) -> Option<String> {
             _ => None,
         })
     }
-    let route = f.routes.iter().find(|r| &r.from == from && r.to == to.id);
+    let route = f.routes.iter().find(|r| r.from.level() == Some(from) && r.to == to.id);
     route.and_then(|r| find(&r.criteria)).or_else(|| find(&to.requirements))
 }
 

@@ -144,6 +144,12 @@ pub enum RouteStatus {
     Eligible,
     /// Something essential is missing that time or the normal next step will bring.
     NotYet,
+    /// Every essential criterion the records can settle is met; what is left needs a
+    /// person's judgement (a manager's, in supervision), named in `needs_judgement`.
+    NeedsJudgement,
+    /// Every essential criterion is met, and the route is recruitment to a vacancy: the
+    /// worker can apply when a post is advertised (never "eligible now", never "stuck").
+    ApplyWhenAdvertised,
     /// Something essential stands in the way that will not resolve by itself (no
     /// qualification, a failed ASYE, registration not current).
     Blocked,
@@ -201,8 +207,20 @@ pub struct RouteEligibility {
     pub eligible_from: Option<NaiveDate>,
     /// Every criterion, essential first.
     pub criteria: Vec<CriterionResult>,
+    /// The essential criteria still open that need a person's judgement, each named once.
+    pub needs_judgement: Vec<String>,
     /// One sentence for the worker.
     pub summary: String,
+}
+
+/// Whether an essential criterion that is not met needs a person's judgement rather than a
+/// record or the passing of time: what the records cannot settle (the document's words for
+/// a standard to be demonstrated, a qualification nobody has recorded). A criterion that
+/// time settles, or the vacancy a vacancy-led route waits for, never does.
+pub fn needs_judgement(c: &CriterionResult) -> bool {
+    c.status == CriterionStatus::Unknown
+        && !c.time_based
+        && !matches!(c.kind, CriterionKind::PostQualifyingYears | CriterionKind::TimeInLevel | CriterionKind::Vacancy)
 }
 
 /// Long-form date for explanations: "15 July 2026".
@@ -528,6 +546,21 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
         };
         criteria.insert(0, judge.judge(&implicit));
     }
+    // A route taken on the appraisal's recommendation reads the latest appraisal even if the
+    // file lists no criterion for it.
+    if route.trigger == Trigger::Appraisal
+        && !route.criteria.iter().any(|c| c.kind() == CriterionKind::AppraisalRecommends)
+    {
+        let name = f.appraisal.as_ref().map(|a| a.name.as_str()).unwrap_or("appraisal");
+        let implicit = Criterion {
+            test: CriterionTest::AppraisalRecommends,
+            essential: true,
+            committed_counts: false,
+            text: format!("Your {name} recommends the move"),
+            source: None,
+        };
+        criteria.insert(0, judge.judge(&implicit));
+    }
     // The target level's own requirements apply too, unless the route already tests the same thing.
     let target = f.level(&route.to);
     if let Some(level) = target {
@@ -543,18 +576,30 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
     let essential: Vec<&CriterionResult> =
         criteria.iter().filter(|c| c.essential && c.kind != CriterionKind::Vacancy).collect();
     let unmet: Vec<&&CriterionResult> = essential.iter().filter(|c| c.status != CriterionStatus::Met).collect();
-    let status = if unmet.is_empty() {
+    let vacancy_led =
+        route.trigger == Trigger::Vacancy || criteria.iter().any(|c| c.essential && c.kind == CriterionKind::Vacancy);
+    let status = if unmet.is_empty() && vacancy_led {
+        RouteStatus::ApplyWhenAdvertised
+    } else if unmet.is_empty() {
         RouteStatus::Eligible
     } else if unmet.iter().any(|c| c.hard && c.status == CriterionStatus::NotMet) {
         RouteStatus::Blocked
+    } else if unmet.iter().all(|c| needs_judgement(c)) {
+        RouteStatus::NeedsJudgement
     } else {
         RouteStatus::NotYet
     };
+    let mut judged: Vec<String> = Vec::new();
+    for c in unmet.iter().filter(|c| needs_judgement(c)) {
+        if !judged.contains(&c.text) {
+            judged.push(c.text.clone());
+        }
+    }
     // The day the last essential criterion is (or will be) met, when every one has a date.
     let eligible_from = match status {
-        RouteStatus::Blocked => None,
+        RouteStatus::Blocked | RouteStatus::NeedsJudgement => None,
         // Nobody is eligible to leave a level before they reach it.
-        RouteStatus::Eligible => {
+        RouteStatus::Eligible | RouteStatus::ApplyWhenAdvertised => {
             let dates: Vec<Option<NaiveDate>> = essential.iter().map(|c| c.met_on).collect();
             if dates.iter().all(Option::is_some) {
                 dates.into_iter().flatten().chain(w.level_since).max()
@@ -571,7 +616,7 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
         }
     };
     let to_name = target.map(|l| l.name.clone()).unwrap_or_else(|| route.to.to_string());
-    let summary = summarise(route, &to_name, status, eligible_from, &unmet);
+    let summary = summarise(route, &to_name, status, eligible_from, &unmet, &judged);
     RouteEligibility {
         route: route.id.clone(),
         route_name: route.name.clone(),
@@ -580,6 +625,7 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
         status,
         eligible_from,
         criteria,
+        needs_judgement: judged,
         summary,
     }
 }
@@ -590,14 +636,25 @@ fn summarise(
     status: RouteStatus,
     eligible_from: Option<NaiveDate>,
     unmet: &[&&CriterionResult],
+    judged: &[String],
 ) -> String {
     let how = route.name.to_lowercase();
     match status {
         RouteStatus::Eligible => match route.trigger {
             Trigger::AsyePass => format!("You move to {to} automatically: your ASYE is passed."),
-            Trigger::Vacancy => format!("You meet the criteria for {to}; apply when a post is advertised ({how})."),
-            Trigger::Application => format!("You can apply for {to} now ({how})."),
+            Trigger::Appraisal => format!("Your appraisal recommends you for {to}; you can apply now ({how})."),
+            Trigger::Application | Trigger::Vacancy => format!("You can apply for {to} now ({how})."),
         },
+        RouteStatus::ApplyWhenAdvertised => {
+            format!("You meet the criteria for {to}; you can apply when a post is advertised ({how}).")
+        }
+        RouteStatus::NeedsJudgement => {
+            let then = if route.trigger == Trigger::Vacancy { ", then apply when a post is advertised" } else { "" };
+            format!(
+                "For {to} ({how}), what is left needs your manager's judgement{then}: {}",
+                judged.iter().map(|t| t.trim_end_matches('.')).collect::<Vec<_>>().join("; ") + "."
+            )
+        }
         RouteStatus::NotYet => {
             let reasons: Vec<String> = unmet.iter().map(|c| c.explanation.clone()).collect();
             match eligible_from {
@@ -618,7 +675,7 @@ fn summarise(
 
 /// Every route out of the worker's current level, in the framework's order.
 pub fn evaluate(f: &Framework, w: &WorkerFacts, today: NaiveDate) -> Vec<RouteEligibility> {
-    f.routes.iter().filter(|r| r.from == w.level).map(|r| evaluate_route(f, r, w, today)).collect()
+    f.routes.iter().filter(|r| r.leaves(&w.level)).map(|r| evaluate_route(f, r, w, today)).collect()
 }
 
 /// Whether a worker becomes eligible for a route within the window `(today, until]`.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use pathway_app::model::{CriterionStatus, RouteStatus};
+use pathway_app::model::{CriterionStatus, ReportLine, RouteStatus, WorkforceReport};
 
 use super::db::{block_on, open};
 use super::{parse_date, today};
@@ -47,6 +47,8 @@ fn status_word(s: RouteStatus) -> &'static str {
     match s {
         RouteStatus::Eligible => "ELIGIBLE",
         RouteStatus::NotYet => "NOT YET",
+        RouteStatus::NeedsJudgement => "NEEDS A MANAGER'S JUDGEMENT",
+        RouteStatus::ApplyWhenAdvertised => "CAN APPLY WHEN A POST IS ADVERTISED",
         RouteStatus::Blocked => "BLOCKED",
     }
 }
@@ -85,63 +87,117 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                 if a.json {
                     output::json(&r)?;
                 } else {
-                    crate::out!("{} — {} workers on the framework, as on {on}", r.framework, r.workers);
-                    crate::out!("\nEligible now: {}", r.eligible_now.len());
-                    for l in r.eligible_now.iter().take(20) {
-                        crate::out!(
-                            "  {:<24} {:<10} {} → {}",
-                            l.worker.name,
-                            l.worker.employee_number,
-                            l.level,
-                            l.to_level
-                        );
-                    }
-                    if r.eligible_now.len() > 20 {
-                        crate::out!("  … and {} more (--json for all)", r.eligible_now.len() - 20);
-                    }
-                    crate::out!("\nBecoming eligible within {} months: {}", r.within_months, r.upcoming.len());
-                    for l in &r.upcoming {
-                        let when = l.eligible_from.map(|d| d.to_string()).unwrap_or_default();
-                        crate::out!(
-                            "  {when}  {:<24} {:<10} {} → {}",
-                            l.worker.name,
-                            l.worker.employee_number,
-                            l.level,
-                            l.to_level
-                        );
-                    }
-                    crate::out!("\nStuck (eligible for over a year, no application): {}", r.stuck.len());
-                    for l in &r.stuck {
-                        let since = l.eligible_from.map(|d| d.to_string()).unwrap_or_default();
-                        crate::out!(
-                            "  since {since}  {:<24} {:<10} {} → {}",
-                            l.worker.name,
-                            l.worker.employee_number,
-                            l.level,
-                            l.to_level
-                        );
-                    }
-                    crate::out!("\nBlocked: {}", r.blocked.len());
-                    for l in &r.blocked {
-                        crate::out!("  {:<24} {:<10} {}", l.worker.name, l.worker.employee_number, l.summary);
-                    }
-                    crate::out!("\nBy team: eligible / upcoming / stuck / blocked of workers");
-                    for (team, c) in &r.by_team {
-                        crate::out!(
-                            "  {team:<40} {:>3} / {:>3} / {:>3} / {:>3} of {:>3}",
-                            c.eligible,
-                            c.upcoming,
-                            c.stuck,
-                            c.blocked,
-                            c.workers
-                        );
-                    }
+                    print_report(&r, on);
                 }
             }
         }
         p.close().await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// At most this many lines per group in text; `--json` has them all.
+const SHOWN: usize = 20;
+
+fn who(l: &ReportLine) -> String {
+    format!("{:<24} {:<10} {} → {}", l.worker.name, l.worker.employee_number, l.level, l.to_level)
+}
+
+fn more(n: usize) {
+    if n > SHOWN {
+        crate::out!("  … and {} more (--json for all)", n - SHOWN);
+    }
+}
+
+/// The workforce report in text: every primary group with its count, so the counts add up
+/// to the worker-routes evaluated.
+fn print_report(r: &WorkforceReport, on: NaiveDate) {
+    crate::out!("{} — {} workers on the framework, as on {on}", r.framework, r.workers);
+    crate::out!(
+        "{} routes onward from their levels; {} at a level no route leads on from",
+        r.worker_routes,
+        r.without_routes
+    );
+    crate::out!("\nEligible now: {} ({} stuck)", r.eligible_now.len(), r.stuck.len());
+    for l in r.eligible_now.iter().take(SHOWN) {
+        let stuck = if l.stuck { "  [stuck]" } else { "" };
+        crate::out!("  {}{stuck}", who(l));
+    }
+    more(r.eligible_now.len());
+    crate::out!("\nBecoming eligible within {} months: {}", r.within_months, r.upcoming.len());
+    for l in r.upcoming.iter().take(SHOWN) {
+        let when = l.eligible_from.map(|d| d.to_string()).unwrap_or_default();
+        crate::out!("  {when}  {}", who(l));
+    }
+    more(r.upcoming.len());
+    crate::out!("\nLater (beyond {} months, or on no date the records give): {}", r.within_months, r.later.len());
+    for l in r.later.iter().take(SHOWN) {
+        let when = l.eligible_from.map(|d| d.to_string()).unwrap_or_else(|| "no date   ".into());
+        crate::out!("  {when}  {}", who(l));
+    }
+    more(r.later.len());
+    crate::out!("\nNeeds a manager's judgement: {}", r.needs_judgement.len());
+    // Lines come grouped by route and criteria: each set of criteria is named once, with
+    // the people it holds up.
+    let mut sets: Vec<(&ReportLine, Vec<&ReportLine>)> = Vec::new();
+    for l in &r.needs_judgement {
+        match sets.last_mut() {
+            Some((first, people)) if first.route == l.route && first.needs_judgement == l.needs_judgement => {
+                people.push(l)
+            }
+            _ => sets.push((l, vec![l])),
+        }
+    }
+    for (first, people) in sets {
+        crate::out!("  To {} ({}), {} waiting on a manager's judgement of:", first.to_level, first.route, people.len());
+        for c in &first.needs_judgement {
+            crate::out!("    - {c}");
+        }
+        for l in people.iter().take(SHOWN) {
+            crate::out!("      {:<24} {:<10} {}", l.worker.name, l.worker.employee_number, l.level);
+        }
+        if people.len() > SHOWN {
+            crate::out!("      … and {} more (--json for all)", people.len() - SHOWN);
+        }
+    }
+    crate::out!("\nCan apply when a post is advertised: {}", r.when_advertised.len());
+    for l in r.when_advertised.iter().take(SHOWN) {
+        crate::out!("  {}", who(l));
+    }
+    more(r.when_advertised.len());
+    crate::out!("\nStuck (eligible for over a year, no application): {}", r.stuck.len());
+    for l in &r.stuck {
+        let since = l.eligible_from.map(|d| d.to_string()).unwrap_or_default();
+        crate::out!("  since {since}  {}", who(l));
+    }
+    crate::out!("\nBlocked: {}", r.blocked.len());
+    for l in &r.blocked {
+        crate::out!("  {:<24} {:<10} {}", l.worker.name, l.worker.employee_number, l.summary);
+    }
+    crate::out!(
+        "\nIn all: {} eligible + {} upcoming + {} later + {} judgement + {} advertised + {} blocked = {}",
+        r.eligible_now.len(),
+        r.upcoming.len(),
+        r.later.len(),
+        r.needs_judgement.len(),
+        r.when_advertised.len(),
+        r.blocked.len(),
+        r.groups_total()
+    );
+    crate::out!("\nBy team: eligible (stuck) / upcoming / later / judgement / advertised / blocked, of workers");
+    for (team, c) in &r.by_team {
+        crate::out!(
+            "  {team:<40} {:>3} ({}) / {:>3} / {:>3} / {:>3} / {:>3} / {:>3} of {:>3}",
+            c.eligible,
+            c.stuck,
+            c.upcoming,
+            c.later,
+            c.needs_judgement,
+            c.when_advertised,
+            c.blocked,
+            c.workers
+        );
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::criterion;
 use super::model::{
-    About, Anomaly, Appraisal, AsyePolicy, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer, Level,
-    PaySettings, Role, Route,
+    About, Anomaly, Appraisal, AsyePolicy, CareerGrade, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer,
+    Level, PaySettings, Role, Route,
 };
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};
@@ -88,6 +88,7 @@ const TOP_LEVEL: &[(&str, &str)] = &[
     ("grades", "[[grades]]: pay grades and their points"),
     ("levels", "[[levels]]: the career levels"),
     ("routes", "[[routes]]: ways to move between levels"),
+    ("career_grades", "[[career_grades]]: named groups of neighbouring levels"),
     ("asye", "[asye]: the ASYE arrangements"),
     ("external_applicants", "[external_applicants]"),
     ("fast_track", "[fast_track]"),
@@ -133,6 +134,7 @@ fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
             "grades" => out.extend(check_each::<Grade>(value, source, &path)),
             "levels" => out.extend(check_each::<Level>(value, source, &path)),
             "routes" => out.extend(check_each::<Route>(value, source, &path)),
+            "career_grades" => out.extend(check_each::<CareerGrade>(value, source, &path)),
             "learning_offers" => out.extend(check_each::<LearningOffer>(value, source, &path)),
             "anomalies" => out.extend(check_each::<Anomaly>(value, source, &path)),
             other => out.push(located(

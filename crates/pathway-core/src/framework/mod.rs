@@ -52,10 +52,15 @@ impl Framework {
         self.routes.iter().find(|r| r.id == *id)
     }
 
-    /// Routes out of a level.
+    /// Routes out of a level: those that start there and those open from any level.
     pub fn routes_from<'s>(&'s self, level: &LevelId) -> impl Iterator<Item = &'s Route> + use<'s> {
         let level = level.clone();
-        self.routes.iter().filter(move |r| r.from == level)
+        self.routes.iter().filter(move |r| r.leaves(&level))
+    }
+
+    /// The career grade a level belongs to, if the framework groups it into one.
+    pub fn career_grade_of(&self, level: &LevelId) -> Option<&CareerGrade> {
+        self.career_grades.iter().find(|g| g.levels.contains(level))
     }
 
     /// The role with this id.

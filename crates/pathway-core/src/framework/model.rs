@@ -119,6 +119,9 @@ pub struct Framework {
     /// Career levels (roles on the ladder), lowest first.
     #[serde(default)]
     pub levels: Vec<Level>,
+    /// Named groups of neighbouring levels ("career grades" with progression points inside).
+    #[serde(default)]
+    pub career_grades: Vec<CareerGrade>,
     /// Ways to move from one level to another.
     #[serde(default)]
     pub routes: Vec<Route>,
@@ -499,6 +502,64 @@ pub enum Trigger {
     AsyePass,
     /// A vacancy is advertised and filled by application and interview.
     Vacancy,
+    /// The worker's appraisal recommends the move; an application follows it.
+    Appraisal,
+}
+
+/// Where a route starts: one level, or any level (a role filled by application from
+/// wherever on the ladder the applicant is). Files write a level id, or `"any"`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RouteFrom {
+    /// From this level only.
+    Level(LevelId),
+    /// From every level except the one the route leads to.
+    Any,
+}
+
+impl RouteFrom {
+    /// What a file writes for a route open to every level.
+    pub const ANY: &'static str = "any";
+
+    /// The starting level, for a route that has one.
+    pub fn level(&self) -> Option<&LevelId> {
+        match self {
+            RouteFrom::Level(l) => Some(l),
+            RouteFrom::Any => None,
+        }
+    }
+
+    /// As the file writes it: a level id, or `any`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RouteFrom::Level(l) => l.as_str(),
+            RouteFrom::Any => Self::ANY,
+        }
+    }
+}
+
+impl std::fmt::Display for RouteFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for RouteFrom {
+    fn from(s: &str) -> Self {
+        if s == Self::ANY { RouteFrom::Any } else { RouteFrom::Level(LevelId::from(s)) }
+    }
+}
+
+impl Serialize for RouteFrom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(RouteFrom::from(text.as_str()))
+    }
 }
 
 /// A way to move from one level to another.
@@ -507,8 +568,8 @@ pub enum Trigger {
 pub struct Route {
     /// Id within the framework.
     pub id: RouteId,
-    /// Level the worker is at.
-    pub from: LevelId,
+    /// Level the worker is at, or `any` for a route open from every level.
+    pub from: RouteFrom,
     /// Level the worker moves to.
     pub to: LevelId,
     /// The route's type, e.g. `statement-of-learning`, `portfolio-panel` (see the README).
@@ -545,6 +606,35 @@ pub struct Route {
     /// Assessment steps in order.
     #[serde(default)]
     pub steps: Vec<Step>,
+    /// Where in the source this comes from.
+    pub source: String,
+}
+
+impl Route {
+    /// Whether a worker at `level` can take this route: it starts there, or it starts
+    /// anywhere and leads somewhere else.
+    pub fn leaves(&self, level: &LevelId) -> bool {
+        match &self.from {
+            RouteFrom::Level(from) => from == level,
+            RouteFrom::Any => self.to != *level,
+        }
+    }
+}
+
+/// A named group of neighbouring levels, such as a "career grade" spanning several grades
+/// with progression points inside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareerGrade {
+    /// Id within the framework.
+    pub id: String,
+    /// Name as the document prints it.
+    pub name: String,
+    /// Its levels, lowest first; they must be neighbours on the ladder.
+    pub levels: Vec<LevelId>,
+    /// What the group is, in the document's words.
+    #[serde(default)]
+    pub description: Option<String>,
     /// Where in the source this comes from.
     pub source: String,
 }

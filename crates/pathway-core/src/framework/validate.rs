@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::criterion::{Criterion, CriterionTest};
-use super::model::{Framework, IncrementDate, PayPublication, Relation, Route, Spine, Trigger};
+use super::model::{Framework, IncrementDate, PayPublication, Relation, Route, RouteFrom, Spine, Trigger};
 use crate::diagnostic::{Diagnostic, FieldPath};
 use crate::standards::Standards;
 
@@ -19,6 +19,7 @@ pub const ROUTE_KINDS: &[&str] = &[
     "competence-assessment",
     "application-and-interview",
     "fast-track",
+    "appraisal",
 ];
 
 /// Evidence types Pathway knows; others are allowed with a warning.
@@ -67,6 +68,7 @@ pub fn validate(f: &Framework) -> Vec<Diagnostic> {
     v.pay();
     v.levels();
     v.routes();
+    v.career_grades();
     v.reachability();
     v.cycles();
     v.policies();
@@ -457,6 +459,14 @@ impl<'a> Validator<'a> {
         let mut asye_levels = 0;
         for (li, l) in f.levels.iter().enumerate() {
             let path = root().key("levels").index(li);
+            if l.id.as_str() == RouteFrom::ANY {
+                self.error(
+                    "reserved-id",
+                    path.key("id"),
+                    "`any` is reserved: a route writes `from = \"any\"` to mean every level".into(),
+                    "give the level another id",
+                );
+            }
             for (gi, g) in l.grades.iter().enumerate() {
                 self.check_grade(path.key("grades").index(gi), g.as_str());
             }
@@ -549,9 +559,11 @@ impl<'a> Validator<'a> {
         let mut pairs = BTreeMap::new();
         for (ri, r) in f.routes.iter().enumerate() {
             let path = root().key("routes").index(ri);
-            self.check_level(path.key("from"), r.from.as_str());
+            if let RouteFrom::Level(from) = &r.from {
+                self.check_level(path.key("from"), from.as_str());
+            }
             self.check_level(path.key("to"), r.to.as_str());
-            if r.from == r.to {
+            if r.from.level() == Some(&r.to) {
                 self.error(
                     "route-loop",
                     path.key("to"),
@@ -613,8 +625,27 @@ impl<'a> Validator<'a> {
             }
             self.evidence(ri, r);
             self.steps(ri, r);
+            if r.trigger == Trigger::AsyePass && r.from == RouteFrom::Any {
+                self.error(
+                    "trigger-level",
+                    path.key("from"),
+                    format!(
+                        "route `{}` is triggered by an ASYE pass, so it starts at the ASYE level, not any level",
+                        r.id
+                    ),
+                    "name the ASYE level in `from`",
+                );
+            }
+            if r.trigger == Trigger::Appraisal && f.appraisal.is_none() {
+                self.error(
+                    "no-appraisal",
+                    path.key("trigger"),
+                    format!("route `{}` follows the appraisal's recommendation, but the file has no [appraisal]", r.id),
+                    "add an [appraisal] section with its name, e.g. name = \"annual appraisal\"",
+                );
+            }
             if r.trigger == Trigger::AsyePass
-                && let Some(from) = f.levels.iter().find(|l| l.id == r.from)
+                && let Some(from) = f.levels.iter().find(|l| r.from.level() == Some(&l.id))
                 && !from.asye
             {
                 self.error(
@@ -748,6 +779,63 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Career grades: ids unique, every level declared and in one grade at most, and the
+    /// levels neighbours on the ladder, lowest first.
+    fn career_grades(&mut self) {
+        let f = self.f;
+        self.unique("career grade", "career_grades", f.career_grades.iter().map(|g| g.id.as_str()));
+        let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+        for (gi, g) in f.career_grades.iter().enumerate() {
+            let path = root().key("career_grades").index(gi);
+            if g.levels.len() < 2 {
+                self.error(
+                    "incomplete-career-grade",
+                    path.key("levels"),
+                    format!("career grade `{}` names {} level(s); it groups two or more", g.id, g.levels.len()),
+                    "list the levels it spans, lowest first, e.g. levels = [\"social-worker-1\", \"social-worker-2\"]",
+                );
+            }
+            let mut positions = Vec::new();
+            for (li, level) in g.levels.iter().enumerate() {
+                let lpath = path.key("levels").index(li);
+                self.check_level(lpath.clone(), level.as_str());
+                if let Some(other) = owner.insert(level.as_str(), g.id.as_str())
+                    && other != g.id.as_str()
+                {
+                    self.error(
+                        "career-grade-overlap",
+                        lpath.clone(),
+                        format!("level `{level}` is in career grades `{other}` and `{}`", g.id),
+                        "a level belongs to one career grade at most",
+                    );
+                }
+                if let Some(at) = f.levels.iter().position(|l| l.id == *level) {
+                    positions.push((li, at));
+                }
+            }
+            for w in positions.windows(2) {
+                let ((_, a), (li, b)) = (w[0], w[1]);
+                if b != a + 1 {
+                    let gap = if b > a {
+                        let between: Vec<&str> = f.levels[a + 1..b].iter().map(|l| l.id.as_str()).collect();
+                        format!("`{}` lies between them on the ladder", between.join("`, `"))
+                    } else {
+                        "they are listed out of the ladder's order".to_owned()
+                    };
+                    self.error(
+                        "career-grade-gap",
+                        path.key("levels").index(li),
+                        format!(
+                            "career grade `{}` lists `{}` after `{}`, but {gap}",
+                            g.id, f.levels[b].id, f.levels[a].id
+                        ),
+                        "a career grade spans neighbouring levels, lowest first, as [[levels]] lists them",
+                    );
+                }
+            }
+        }
+    }
+
     /// A level with no route into it must be the entry level, the ASYE level, or one the
     /// file says is filled only by appointment.
     fn reachability(&mut self) {
@@ -783,8 +871,12 @@ impl<'a> Validator<'a> {
     fn cycles(&mut self) {
         let f = self.f;
         let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        // A route from any level is a role filled by application from anywhere on the
+        // ladder, not a step upwards, so it takes no part in the ladder's order.
         for r in &f.routes {
-            edges.entry(r.from.as_str()).or_default().push(r.to.as_str());
+            if let RouteFrom::Level(from) = &r.from {
+                edges.entry(from.as_str()).or_default().push(r.to.as_str());
+            }
         }
         // Colour-marking depth-first search; report each cycle once, at the route closing it.
         #[derive(Clone, Copy, PartialEq)]

@@ -384,8 +384,9 @@ pub fn coverage(framework: &Framework, route: &Route, items: &[EvidenceItem], to
 /// The KSS statement sets a route is measured against: the target level's, else the
 /// starting level's.
 fn route_kss_sets(framework: &Framework, route: &Route) -> Vec<String> {
-    [&route.to, &route.from]
+    [Some(&route.to), route.from.level()]
         .into_iter()
+        .flatten()
         .filter_map(|id| framework.level(id))
         .map(|l| l.kss.clone())
         .find(|sets| !sets.is_empty())
@@ -396,8 +397,9 @@ fn route_kss_sets(framework: &Framework, route: &Route) -> Vec<String> {
 /// own list), else every statement of its sets, plus any a rule names.
 fn route_kss_statements(framework: &Framework, route: &Route, sets: &[String]) -> Vec<KssTag> {
     let standards = Standards::bundled();
-    let listed = [&route.to, &route.from]
+    let listed = [Some(&route.to), route.from.level()]
         .into_iter()
+        .flatten()
         .filter_map(|id| framework.level(id))
         .map(|l| &l.kss_statements_listed)
         .find(|listed| !listed.is_empty());

@@ -115,6 +115,10 @@ pub struct Application {
     framework_version: String,
     authority: String,
     route: Route,
+    /// The level the worker left by this route: the route's own starting level, or, for a
+    /// route open from any level, the level the worker held when applying.
+    #[serde(default)]
+    from_level: Option<LevelId>,
     from_level_name: String,
     to_level_name: String,
     role_names: BTreeMap<RoleId, String>,
@@ -154,11 +158,14 @@ impl Application {
             ))
         })?;
         let level_name = |id: &LevelId| f.level(id).map(|l| l.name.clone()).unwrap_or_else(|| id.to_string());
-        if request.current_level != route.from {
+        if !route.leaves(&request.current_level) {
+            let starts = match route.from.level() {
+                Some(from) => format!("starts at {}", level_name(from)),
+                None => format!("leads to {}", level_name(&route.to)),
+            };
             return Err(ProgressionError::unavailable(format!(
-                "\"{}\" starts at {}; the worker is at {}",
+                "\"{}\" {starts}; the worker is at {}",
                 route.name,
-                level_name(&route.from),
                 level_name(&request.current_level)
             )));
         }
@@ -204,7 +211,10 @@ impl Application {
         }
         require_text("worker's name", &request.worker_name)?;
         let applicant = Actor::new(request.worker, request.worker_name.trim(), WORKER_ROLE);
-        Ok(Application::from_route(f, route, applicant, audit, request.opened_as, request.fast_track))
+        let mut app = Application::from_route(f, route, applicant, audit, request.opened_as, request.fast_track);
+        app.from_level = Some(request.current_level.clone());
+        app.from_level_name = level_name(&request.current_level);
+        Ok(app)
     }
 
     /// A new draft for `route`, with the Opened event. Checks are the caller's.
@@ -239,7 +249,8 @@ impl Application {
             framework_version: f.framework.version.clone(),
             authority: f.framework.authority.clone(),
             route: route.clone(),
-            from_level_name: level_name(&route.from),
+            from_level: route.from.level().cloned(),
+            from_level_name: route.from.level().map(level_name).unwrap_or_else(|| "any level".to_owned()),
             to_level_name: level_name(&route.to),
             role_names,
             worker: applicant.person,
@@ -894,7 +905,8 @@ impl Application {
         chosen_point: Option<&str>,
     ) -> Result<PayChangePreview, ProgressionError> {
         self.check_framework(f)?;
-        if current.level != self.route.from {
+        let left = self.from_level.as_ref().or(self.route.from.level());
+        if left.is_some_and(|from| current.level != *from) || current.level == self.route.to {
             return Err(ProgressionError::invalid(
                 "current level",
                 format!("the worker is at {}, but this route starts at {}", current.level, self.from_level_name),

@@ -709,8 +709,11 @@ impl AsyeProgramme {
         self.check_framework(f)?;
         let p = policy(f)?;
         let by_id = p.on_pass.as_ref().and_then(|id| f.route(id));
-        let by_trigger =
-            || f.routes.iter().find(|r| r.trigger == Trigger::AsyePass && f.level(&r.from).is_some_and(|l| l.asye));
+        let by_trigger = || {
+            f.routes.iter().find(|r| {
+                r.trigger == Trigger::AsyePass && r.from.level().and_then(|from| f.level(from)).is_some_and(|l| l.asye)
+            })
+        };
         by_id.or_else(by_trigger).ok_or_else(|| {
             ProgressionError::unavailable(format!(
                 "{}'s framework names no route for a worker who passes the ASYE",
