@@ -8,6 +8,7 @@ mod application;
 mod eligibility;
 mod pay_properties;
 mod portfolio;
+mod route_shapes;
 mod seeds_bexley;
 mod seeds_medway;
 mod seeds_rotherham;
