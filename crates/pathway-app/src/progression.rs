@@ -10,7 +10,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pathway_core::framework::{Framework, GradeId, LevelId, RoleId, RouteId, WORKER_ROLE};
+use pathway_core::eligibility::{WorkerFacts, appraisal_recommends};
+use pathway_core::framework::{Framework, GradeId, LevelId, RoleId, RouteId, Trigger, WORKER_ROLE};
 use pathway_core::ids::{ApplicationId, AsyeProgrammeId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, coverage};
 use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener};
@@ -19,6 +20,7 @@ use pathway_core::progression::asye::{
 };
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::error::ProgressionError;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
@@ -369,6 +371,21 @@ impl<'s> AuthorityProgression<'s> {
             fast_track: input.fast_track,
         };
         let app = Application::open(&framework, &request, &line, &audit)?;
+        // A move on the appraisal's recommendation opens only once the latest appraisal makes it.
+        if let Some(route) = framework.route(&input.route)
+            && route.trigger == Trigger::Appraisal
+        {
+            let why_not = match WorkerFacts::from_record(&record, today) {
+                Some(facts) => appraisal_recommends(&framework, route, &facts, today).err(),
+                None => Some("no level is on record".to_owned()),
+            };
+            if let Some(why) = why_not {
+                return Err(ProgressionError::Unavailable {
+                    message: format!("\"{}\" follows the appraisal's recommendation: {why}", route.name),
+                }
+                .into());
+            }
+        }
         self.none_under_way(worker.id, &input.route, None, "continue that one").await?;
         Ok(self.store.create_application(&self.scope, &app).await?)
     }

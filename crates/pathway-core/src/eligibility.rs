@@ -673,6 +673,16 @@ fn summarise(
     }
 }
 
+/// For a route taken on the appraisal's recommendation (`trigger = "appraisal"`): whether
+/// the worker's latest appraisal recommends the move. `Err` says why not, in words.
+pub fn appraisal_recommends(f: &Framework, route: &Route, w: &WorkerFacts, today: NaiveDate) -> Result<(), String> {
+    let judged = evaluate_route(f, route, w, today);
+    match judged.criteria.iter().find(|c| c.kind == CriterionKind::AppraisalRecommends) {
+        Some(c) if c.status != CriterionStatus::Met => Err(c.explanation.clone()),
+        _ => Ok(()),
+    }
+}
+
 /// Every route out of the worker's current level, in the framework's order.
 pub fn evaluate(f: &Framework, w: &WorkerFacts, today: NaiveDate) -> Vec<RouteEligibility> {
     f.routes.iter().filter(|r| r.leaves(&w.level)).map(|r| evaluate_route(f, r, w, today)).collect()

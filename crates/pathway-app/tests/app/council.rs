@@ -36,15 +36,27 @@ pub struct Council<'db> {
 impl<'db> Council<'db> {
     /// Create the authority `framework` (a bundled framework id) and sync its framework.
     pub async fn new(db: &'db TestDb, framework: &'static str, name: &str) -> Council<'db> {
+        let file = pathway_core::bundled::file(framework).expect("bundled framework");
+        Council::with_framework(db, framework, name, file.file, file.text).await
+    }
+
+    /// Create the authority `framework` on a framework file of the test's own (its id is
+    /// the authority's) and sync it.
+    pub async fn with_framework(
+        db: &'db TestDb,
+        framework: &'static str,
+        name: &str,
+        file: &str,
+        text: &str,
+    ) -> Council<'db> {
         let id = AuthorityId::parse(framework).expect("authority id");
         db.store
             .create_authority(&NewAuthority { id: id.clone(), name: Name::parse(name).expect("name") })
             .await
             .expect("create authority");
         let scope = db.store.scope(&id).await.expect("scope");
-        let file = pathway_core::bundled::file(framework).expect("bundled framework");
         db.store
-            .sync_frameworks(&scope, &[FrameworkFile::parse(file.file, file.text).expect("framework loads")])
+            .sync_frameworks(&scope, &[FrameworkFile::parse(file, text).expect("framework loads")])
             .await
             .expect("sync");
         Council { db, scope, framework }

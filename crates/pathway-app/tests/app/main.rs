@@ -13,4 +13,5 @@ mod import;
 mod in_force;
 mod medway;
 mod rotherham;
+mod route_shapes;
 mod west_sussex;
