@@ -49,6 +49,8 @@ pub struct LadderLevel {
     pub name: String,
     /// Its id, for commands that take it.
     pub id: String,
+    /// The career grade (a named group of neighbouring levels) it is a point of, if any.
+    pub career_grade: Option<String>,
     /// The title of the PCF level it is measured against, when the document says.
     pub pcf_level: Option<String>,
     /// KSS statement sets.
@@ -155,6 +157,7 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
         .map(|level| LadderLevel {
             name: level.name.clone(),
             id: level.id.to_string(),
+            career_grade: framework.career_grade_of(&level.id).map(|g| g.name.clone()),
             pcf_level: level.pcf_level.as_deref().and_then(|p| standards.pcf_level(p)).map(|p| p.title.clone()),
             kss: level.kss.clone(),
             pay: pay_range(framework, level, on),

@@ -9,7 +9,7 @@ use pathway_app::config::{Config, EXAMPLE};
 use pathway_app::demo::Scale;
 use pathway_app::service::{self, Pathway};
 
-use super::today;
+use super::{parse_date, today};
 use crate::output;
 
 /// Run async work on a small runtime: the CLI does one thing at a time.
@@ -85,6 +85,10 @@ pub struct DemoArgs {
     /// Seed for the generator; the same seed gives the same people.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
+    /// Build the workforce as on this date (default: today); the same date and seed give the
+    /// same records.
+    #[arg(long, value_parser = parse_date)]
+    on: Option<chrono::NaiveDate>,
     /// Print a summary as JSON.
     #[arg(long)]
     json: bool,
@@ -99,7 +103,7 @@ pub fn run_demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         };
         let started = std::time::Instant::now();
         let progress = |done: usize, total: usize| eprintln!("  loaded {done} of {total} workers");
-        let summary = p.load_demo(scale, today(), a.seed, &progress).await?;
+        let summary = p.load_demo(scale, a.on.unwrap_or_else(today), a.seed, &progress).await?;
         if a.json {
             output::json(&summary)?;
         } else if summary.already_loaded {

@@ -207,6 +207,9 @@ fn render_ladder(ladder: &Ladder) -> String {
     out.push_str("\nCareer ladder\n");
     for (i, level) in ladder.levels.iter().enumerate() {
         out.push_str(&format!("\n{:>2}. {} [{}]\n", i + 1, level.name, level.id));
+        if let Some(grade) = &level.career_grade {
+            out.push_str(&format!("    Career grade: {grade}\n"));
+        }
         out.push_str(&format!(
             "    PCF level: {}; KSS: {}\n",
             level.pcf_level.as_deref().unwrap_or("—"),

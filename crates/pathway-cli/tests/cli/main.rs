@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod db;
+mod eligibility;
 mod framework;
 mod import;
 mod pay;
