@@ -343,3 +343,30 @@ fn bexley_and_west_sussex_vacancy_routes_are_never_eligible_now() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The README
+
+/// The README's minimal file, and each fragment of its "Route shapes" section.
+fn readme_shapes() -> (String, Vec<String>) {
+    let readme = include_str!("../../../../frameworks/README.md");
+    let blocks = |text: &str| -> Vec<String> {
+        text.split("```toml\n").skip(1).filter_map(|b| b.split("```").next()).map(str::to_owned).collect()
+    };
+    let minimal = &readme[readme.find("## A minimal file").expect("minimal file")..];
+    let shapes = &readme[readme.find("## Route shapes").expect("route shapes")..];
+    let shapes = &shapes[..shapes[3..].find("\n## ").map(|i| i + 3).unwrap_or(shapes.len())];
+    (blocks(minimal).remove(0), blocks(shapes))
+}
+
+#[test]
+fn each_route_shape_the_readme_shows_loads_when_added_to_the_minimal_file() {
+    let (minimal, fragments) = readme_shapes();
+    assert_eq!(fragments.len(), 4, "vacancy, any level, career grade, appraisal");
+    for fragment in fragments {
+        let text = format!("{minimal}\n{fragment}");
+        let loaded = load(&text);
+        let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render("README")).collect();
+        assert!(loaded.diagnostics.is_empty(), "{fragment}\n{}", rendered.join("\n"));
+    }
+}
