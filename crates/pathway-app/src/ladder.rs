@@ -34,6 +34,8 @@ pub struct Ladder {
     pub pay_note: Option<String>,
     /// The levels, bottom of the ladder first.
     pub levels: Vec<LadderLevel>,
+    /// Routes open from any level (roles filled by application), listed once.
+    pub from_any_level: Vec<RouteSummary>,
     /// Every grade with its points' pay.
     pub grades: Vec<GradePay>,
     /// Allowances: the name, and the amount a year as printed.
@@ -167,7 +169,12 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
                 .map(|c| Requirement { text: c.text.clone(), essential: c.essential })
                 .collect(),
             time_in_role: level.time_in_role.clone(),
-            routes: framework.routes_from(&level.id).map(|route| route_summary(framework, route)).collect(),
+            routes: framework
+                .routes
+                .iter()
+                .filter(|route| route.from.level() == Some(&level.id))
+                .map(|route| route_summary(framework, route))
+                .collect(),
         })
         .collect();
     let grades = framework
@@ -199,6 +206,12 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
         pay_date: dated,
         pay_note: framework.pay.note.clone(),
         levels,
+        from_any_level: framework
+            .routes
+            .iter()
+            .filter(|route| route.from.level().is_none())
+            .map(|route| route_summary(framework, route))
+            .collect(),
         grades,
         allowances: framework.pay.allowances.iter().map(|a| (a.name.clone(), a.annual.to_string())).collect(),
         anomalies: framework.anomalies.iter().map(|a| a.description.clone()).collect(),

@@ -228,6 +228,14 @@ fn render_ladder(ladder: &Ladder) -> String {
             }
         }
     }
+    if !ladder.from_any_level.is_empty() {
+        out.push_str("\nOpen from any level\n");
+        for route in &ladder.from_any_level {
+            for line in describe_route(route) {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
     if !ladder.grades.is_empty() {
         out.push_str("\nGrades\n");
         for grade in &ladder.grades {
