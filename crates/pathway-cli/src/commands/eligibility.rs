@@ -74,6 +74,9 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                             let mark = match c.status {
                                 CriterionStatus::Met => "met",
                                 CriterionStatus::NotMet => "not met",
+                                CriterionStatus::Unknown if c.essential && r.needs_judgement.contains(&c.text) => {
+                                    "needs a manager's judgement"
+                                }
                                 CriterionStatus::Unknown => "unknown",
                             };
                             let kind = if c.essential { "" } else { " (desirable)" };

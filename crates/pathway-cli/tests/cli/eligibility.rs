@@ -85,4 +85,12 @@ fn medway_social_workers_appear_as_needing_a_managers_judgement_with_the_criteri
     let criterion = "You will have demonstrated the requirements of the PCF (professional capabilities framework) at social worker level";
     assert_eq!(text.matches(criterion).count(), 1, "{text}");
     insta::assert_snapshot!(text);
+
+    // One of them, criterion by criterion: the open criterion is marked as a judgement.
+    let number = social_workers[0]["worker"]["employee_number"].as_str().unwrap();
+    let o = s.run(&["eligibility", "--authority", "medway", "--worker", number, "--on", ON]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Statement of learning → Experienced social worker: NEEDS A MANAGER'S JUDGEMENT"), "{text}");
+    assert!(text.contains("[needs a manager's judgement] You will have demonstrated"), "{text}");
 }
