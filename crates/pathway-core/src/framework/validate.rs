@@ -636,6 +636,14 @@ impl<'a> Validator<'a> {
                     "name the ASYE level in `from`",
                 );
             }
+            if r.kind == "appraisal" && r.trigger != Trigger::Appraisal {
+                self.warning(
+                    "appraisal-trigger",
+                    path.key("kind"),
+                    format!("route `{}` is of kind `appraisal` but is not triggered by the appraisal", r.id),
+                    "add `trigger = \"appraisal\"` so eligibility reads the latest appraisal",
+                );
+            }
             if r.trigger == Trigger::Appraisal && f.appraisal.is_none() {
                 self.error(
                     "no-appraisal",

@@ -140,6 +140,12 @@ fn a_level_called_any_an_asye_route_from_any_level_and_an_appraisal_route_withou
     let text = FIXTURE.replace("from = \"nqsw\"", "from = \"any\"");
     assert!(error_codes(&text).iter().any(|(c, _)| c == "trigger-level"), "{:?}", error_codes(&text));
 
+    let text = FIXTURE.replacen("trigger = \"appraisal\"\n", "", 1);
+    let loaded = load(&text);
+    let warning = loaded.diagnostics.iter().find(|d| d.code == "appraisal-trigger").expect("warned");
+    assert_eq!(warning.severity, Severity::Warning);
+    assert!(loaded.framework.is_some(), "a warning only");
+
     let start = FIXTURE.find("[appraisal]").unwrap();
     let end = FIXTURE[start..].find("[[levels]]").unwrap() + start;
     let text = format!("{}{}", &FIXTURE[..start], &FIXTURE[end..]);
