@@ -675,8 +675,13 @@ fn summarise(
 
 /// For a route taken on the appraisal's recommendation (`trigger = "appraisal"`): whether
 /// the worker's latest appraisal recommends the move. `Err` says why not, in words.
-pub fn appraisal_recommends(f: &Framework, route: &Route, w: &WorkerFacts, today: NaiveDate) -> Result<(), String> {
-    let judged = evaluate_route(f, route, w, today);
+pub fn appraisal_recommends(
+    framework: &Framework,
+    route: &Route,
+    worker: &WorkerFacts,
+    today: NaiveDate,
+) -> Result<(), String> {
+    let judged = evaluate_route(framework, route, worker, today);
     match judged.criteria.iter().find(|c| c.kind == CriterionKind::AppraisalRecommends) {
         Some(c) if c.status != CriterionStatus::Met => Err(c.explanation.clone()),
         _ => Ok(()),

@@ -55,6 +55,10 @@ id_type!(
     RouteId
 );
 id_type!(
+    /// A career grade id inside one framework, such as `social-worker`.
+    CareerGradeId
+);
+id_type!(
     /// A role that assesses, decides or signs off, such as `locality-manager`.
     RoleId
 );
@@ -627,7 +631,7 @@ impl Route {
 #[serde(deny_unknown_fields)]
 pub struct CareerGrade {
     /// Id within the framework.
-    pub id: String,
+    pub id: CareerGradeId,
     /// Name as the document prints it.
     pub name: String,
     /// Its levels, lowest first; they must be neighbours on the ladder.
