@@ -5,7 +5,7 @@
 //! Prefer the app's own result types (in the use-case modules) for what a front end renders;
 //! these are the values inside them, and the ids and requests front ends parse.
 
-pub use pathway_core::eligibility::report::{ReportLine, TeamCounts, WorkerSummary, WorkforceReport};
+pub use pathway_core::eligibility::report::{ReportGroup, ReportLine, TeamCounts, WorkerSummary, WorkforceReport};
 pub use pathway_core::eligibility::{CriterionStatus, RouteEligibility, RouteStatus};
 pub use pathway_core::framework::{Framework, Relation, RouteId};
 pub use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, OrgUnitId, PanelId};
