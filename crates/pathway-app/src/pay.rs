@@ -7,7 +7,7 @@
 use chrono::{Months, NaiveDate};
 use pathway_core::Pence;
 use pathway_core::framework::{Basis, Framework, Grade, GradeId, Level, Spine};
-use pathway_core::pay::{self, Amount, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
+use pathway_core::pay::{self, Amount, Located, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
 use pathway_core::standards::Standards;
 use serde::Serialize;
 
@@ -63,14 +63,23 @@ pub fn answer(question: &PayQuestion) -> Result<PayAnswer, AppError> {
     let framework = catalog::resolve(&question.framework)?;
     let on = question.on;
     let grade = pay::find_grade(&framework, &question.grade)?;
-    let (index, _) = pay::find_point(grade, &question.point)?;
-    let salary = pay::salary_at(&framework, grade, index, on);
+    let located = pay::locate(&framework, grade, &question.point)?;
+    let (salary, index) = match &located {
+        Located::At(index) => (pay::salary_at(&framework, grade, *index, on), Some(*index)),
+        Located::NotPublished { reason } => {
+            (pay::salary_not_published(&framework, grade, &question.point, on, reason), None)
+        }
+    };
     let top = pay::top_of_grade(grade);
-    let next_increment = question.started.map(|started| pay::next_increment(&framework, grade, index, started, on));
+    let next_increment = question.started.map(|started| match &located {
+        Located::At(index) => pay::next_increment(&framework, grade, *index, started, on),
+        Located::NotPublished { reason } => NextIncrement::NotPublished { reason: reason.clone() },
+    });
     let promotion = match &question.promote_to {
         Some(name) => {
             let to = pay::find_grade(&framework, name)?;
-            let placement = pay::place_on_promotion(&framework, salary.basic.known(), grade.points[index].scp, to, on);
+            let scp = index.and_then(|i| grade.points.get(i)).and_then(|point| point.scp);
+            let placement = pay::place_on_promotion(&framework, salary.basic.known(), scp, to, on);
             Some(PromotionAnswer { grade: to.name.clone(), placement })
         }
         None => None,
@@ -109,6 +118,9 @@ pub struct Projection {
     pub rows: Vec<ProjectionRow>,
     /// The framework's increment rule is an assumption, not the document's.
     pub increments_assumed: bool,
+    /// Why increments stop short of the top on a grade whose points between are not
+    /// published (a range, a grade known by name only, or only some points printed).
+    pub notes: Vec<String>,
 }
 
 /// Project pay forward.
@@ -116,15 +128,34 @@ pub fn project(question: &ProjectionQuestion) -> Result<Projection, AppError> {
     let framework = catalog::resolve(&question.framework)?;
     let from = question.from;
     let grade = pay::find_grade(&framework, &question.grade)?;
-    let (index, _) = pay::find_point(grade, &question.point)?;
+    let index = match pay::locate(&framework, grade, &question.point)? {
+        Located::At(index) => index,
+        Located::NotPublished { reason } => {
+            return Err(AppError::BadInput {
+                field: "point".into(),
+                message: format!("a projection needs a point with a published figure to start from: {reason}"),
+            });
+        }
+    };
     let mut moves = Vec::with_capacity(question.moves.len());
     for (on, name) in &question.moves {
         let to = pay::find_grade(&framework, name)?;
         moves.push(PlannedMove { on: *on, grade: GradeId(to.id.to_string()) });
     }
     let until = from.checked_add_months(Months::new(question.years * 12)).unwrap_or(from);
+    let mut notes = Vec::new();
+    let grades_passed =
+        std::iter::once(grade).chain(moves.iter().filter_map(|planned| framework.grade(&planned.grade)));
+    for passed in grades_passed {
+        if let Some(reason) = pay::increments_not_published(&framework, passed)
+            && !notes.contains(&reason)
+        {
+            notes.push(reason);
+        }
+    }
     Ok(Projection {
         rows: pay::project(&framework, grade, index, from, &moves, until),
+        notes,
         increments_assumed: framework.pay.increments.as_ref().is_some_and(|rule| rule.basis == Basis::Assumed),
     })
 }
@@ -169,7 +200,7 @@ pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRang
         min_pence: known.iter().min().copied(),
         max_pence: known.iter().max().copied(),
         allowances_pence: match grades.first() {
-            Some(grade) => pay::allowances_total(framework, &grade.id),
+            Some(grade) => pay::allowances_total(framework, &grade.id, on),
             None => Some(Pence::ZERO),
         },
         complete,

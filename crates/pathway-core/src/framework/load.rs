@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use super::criterion;
 use super::model::{
     About, Anomaly, Appraisal, AsyePolicy, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer, Level,
-    PaySettings, Role, Route,
+    PayPoint, PaySettings, Role, Route,
 };
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};
@@ -60,7 +60,7 @@ pub fn load(source: &str) -> Loaded {
                 }
                 diagnostics.extend(semantic);
                 sort_by_position(&mut diagnostics);
-                let framework = (!diagnostics.iter().any(Diagnostic::is_error)).then_some(framework);
+                let framework = (!diagnostics.iter().any(Diagnostic::is_error)).then(|| with_range_points(framework));
                 return Loaded { framework, diagnostics };
             }
             Err(e) => diagnostics.push(from_de_error(&e, source, FieldPath::root())),
@@ -68,6 +68,29 @@ pub fn load(source: &str) -> Loaded {
     }
     sort_by_position(&mut diagnostics);
     Loaded { framework: None, diagnostics }
+}
+
+/// A grade published as a range gets its two known points, named `minimum` and `maximum`,
+/// so records, placements and increments can stand on them like on any other point. The
+/// validator has made sure such a grade lists no points of its own.
+fn with_range_points(mut framework: Framework) -> Framework {
+    for grade in &mut framework.grades {
+        if let Some(range) = grade.range.clone() {
+            let [bottom, top] = crate::pay::RANGE_POINTS;
+            grade.points_complete = false;
+            grade.points = [(bottom, range.minimum), (top, range.maximum)]
+                .into_iter()
+                .map(|(name, amount)| PayPoint {
+                    point: name.to_owned(),
+                    scp: None,
+                    salary: Some(amount),
+                    salaries: Vec::new(),
+                    anomaly: None,
+                })
+                .collect();
+        }
+    }
+    framework
 }
 
 impl Framework {

@@ -259,8 +259,7 @@ impl<'a> Validator<'a> {
         self.unique("grade", "grades", f.grades.iter().map(|g| g.id.as_str()));
         for (gi, g) in f.grades.iter().enumerate() {
             let gpath = root().key("grades").index(gi);
-            if g.points.is_empty() {
-                self.error("empty-grade", gpath.key("points"), format!("grade `{}` has no points", g.id), "");
+            if !self.grade_figures(gi) {
                 continue;
             }
             let mut seen = HashSet::new();
@@ -340,6 +339,20 @@ impl<'a> Validator<'a> {
                         "nothing to change in this file: reference/njc_pay_spine.csv has no confirmed figure for this point",
                     );
                 }
+                if g.spine == Spine::Njc
+                    && let Some(scp) = p.scp
+                    && let Some(why) = self.std.njc.unverified(scp)
+                {
+                    self.warning(
+                        "njc-figure-unverified",
+                        ppath.key("scp"),
+                        format!(
+                            "Pathway's NJC figures for SCP {scp} (point {} of grade `{}`) are unverified: {why}; pay answers say so",
+                            p.point, g.id
+                        ),
+                        "nothing to change in this file; confirm the figures against the authority's own pay table",
+                    );
+                }
                 if let Some(scp) = p.scp
                     && (scp == 0 || scp > 100)
                 {
@@ -360,6 +373,86 @@ impl<'a> Validator<'a> {
             }
             self.falling_salaries(gi);
         }
+    }
+
+    /// A grade says its pay one way: points, a `range`, or `name_only`. Returns whether the
+    /// grade lists points to check further.
+    fn grade_figures(&mut self, gi: usize) -> bool {
+        let f = self.f;
+        let g = &f.grades[gi];
+        let gpath = root().key("grades").index(gi);
+        let ways = [!g.points.is_empty(), g.range.is_some(), g.name_only];
+        if ways.iter().filter(|w| **w).count() > 1 {
+            self.error(
+                "grade-shape-conflict",
+                gpath.clone(),
+                format!("grade `{}` gives more than one of `points`, `range` and `name_only`", g.id),
+                "keep `points` when the document prints points, `range` when it prints only a minimum and maximum, `name_only = true` when it prints no figures",
+            );
+            return false;
+        }
+        if let Some(range) = &g.range {
+            if g.spine == Spine::Njc {
+                self.error(
+                    "salary-conflict",
+                    gpath.key("range"),
+                    format!("grade `{}` takes salaries from the NJC spine, so it cannot give its own range", g.id),
+                    "remove `spine = \"njc\"` (a range is in local figures), or list the grade's SCPs as points",
+                );
+            }
+            if range.maximum < range.minimum {
+                self.error(
+                    "bad-range",
+                    gpath.key("range").key("maximum"),
+                    format!("grade `{}` has a maximum ({}) below its minimum ({})", g.id, range.maximum, range.minimum),
+                    "write the lower figure as `minimum` and the higher as `maximum`",
+                );
+            }
+            if f.pay.salaries == PayPublication::NotPublished {
+                self.error(
+                    "salary-conflict",
+                    gpath.key("range"),
+                    format!("[pay] says salaries are not published, but grade `{}` gives a range", g.id),
+                    "set [pay] salaries = \"partial\"",
+                );
+            }
+            return false;
+        }
+        if g.name_only {
+            if f.pay.salaries == PayPublication::Published {
+                self.error(
+                    "missing-salary",
+                    gpath.key("name_only"),
+                    format!("grade `{}` has no figures, but [pay] says every figure is published", g.id),
+                    "set [pay] salaries = \"partial\" (or \"not-published\") and explain in [pay] note",
+                );
+            } else {
+                self.warning(
+                    "name-only-grade",
+                    gpath.key("name_only"),
+                    format!(
+                        "grade `{}` is published by name only: pay for it will be answered as not published, and nobody can be placed on a point of it",
+                        g.id
+                    ),
+                    if g.note.is_some() {
+                        "nothing to change if the document prints no figures; add points or a `range` when it does"
+                    } else {
+                        "add a `note` saying where the document names the grade without figures"
+                    },
+                );
+            }
+            return false;
+        }
+        if g.points.is_empty() {
+            self.error(
+                "empty-grade",
+                gpath.key("points"),
+                format!("grade `{}` has no points", g.id),
+                "list its points; or write `range = { minimum = ..., maximum = ... }` if the document prints only a minimum and maximum, or `name_only = true` if it prints no figures",
+            );
+            return false;
+        }
+        true
     }
 
     /// Salary must rise (or stay) as the point rises inside a grade. A fall the file has
@@ -403,6 +496,16 @@ impl<'a> Validator<'a> {
             }
             for (gi, g) in a.grades.iter().enumerate() {
                 self.check_grade(path.key("grades").index(gi), g.as_str());
+            }
+            if let (Some(from), Some(to)) = (a.effective_from, a.effective_to)
+                && to < from
+            {
+                self.error(
+                    "bad-dates",
+                    path.key("effective_to"),
+                    format!("allowance `{}` ends on {to}, before it starts on {from}", a.id),
+                    "`effective_to` is the last day it is paid; it must not come before `effective_from`",
+                );
             }
         }
         if let Some(inc) = &f.pay.increments {

@@ -203,6 +203,13 @@ pub(crate) fn preview_move(
             ));
             ("no grade published for the new level".to_owned(), None)
         }
+        Some(g) if g.points.is_empty() => {
+            notes.push(format!(
+                "{} publishes {} by name only, with no points or figures, so no pay change is shown.",
+                f.framework.authority, g.name
+            ));
+            ("the new grade is published by name only".to_owned(), None)
+        }
         Some(g) => {
             if let Some(chosen) = chosen_point {
                 let (i, _) =
@@ -241,6 +248,7 @@ pub(crate) fn preview_move(
                 notes.push(format!("{} is the top of {}: no further increments.", g.points[i].point, g.name))
             }
             pay::NextIncrement::NoRule => notes.push("The framework states no increment rule.".to_owned()),
+            pay::NextIncrement::NotPublished { reason } => notes.push(format!("No next increment is shown: {reason}.")),
         }
         if same_grade.is_some() && chosen_point.is_none() {
             notes.push(
