@@ -177,6 +177,8 @@ pub struct PayRange {
     pub complete: bool,
     /// A figure in the range is one the file marks as an anomaly in the source.
     pub includes_anomaly: bool,
+    /// A figure in the range comes from reference data marked unverified.
+    pub includes_unverified: bool,
 }
 
 /// The pay range of `level` on `on`.
@@ -185,12 +187,17 @@ pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRang
     let mut known = Vec::new();
     let mut complete = !grades.is_empty();
     let mut includes_anomaly = false;
+    let mut includes_unverified = false;
     for grade in &grades {
         includes_anomaly |= grade.points.iter().any(|point| point.anomaly.is_some());
-        complete &= grade.points_complete;
+        complete &= grade.points_complete && !grade.points.is_empty();
         for point in &grade.points {
-            match pay::basic_pay(framework, grade, point, on).0 {
-                Amount::Known { pence } => known.push(pence),
+            let basic = pay::basic_pay_detail(framework, grade, point, on);
+            match basic.amount {
+                Amount::Known { pence } => {
+                    known.push(pence);
+                    includes_unverified |= basic.unverified.is_some();
+                }
                 Amount::Unknown { .. } => complete = false,
             }
         }
@@ -205,6 +212,7 @@ pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRang
         },
         complete,
         includes_anomaly,
+        includes_unverified,
     }
 }
 
@@ -217,19 +225,21 @@ pub struct PayDate {
     pub note: Option<String>,
 }
 
-/// The date to show pay on: the one asked for, else today — unless a framework takes figures
-/// from the NJC spine and today is past the last pay year on record, when the last day of
-/// that year is used (and said), so a ladder shows the latest known figures, not blanks.
+/// The date to show pay on: the one asked for, else today. When a framework takes figures
+/// from the NJC spine and today falls in a pay year whose award is not on record, the note
+/// says the latest year's rates are shown (they go on being paid until the award is agreed).
 pub fn pay_date(asked: Option<NaiveDate>, frameworks: &[Framework], today: NaiveDate) -> PayDate {
     if let Some(on) = asked {
         return PayDate { on, note: None };
     }
     let uses_njc = frameworks.iter().any(|framework| framework.grades.iter().any(|grade| grade.spine == Spine::Njc));
-    match Standards::bundled().njc.last_day_on_record() {
-        Some(last) if uses_njc && today > last => PayDate {
-            on: last,
+    let njc = &Standards::bundled().njc;
+    match (njc.last_day_on_record(), njc.years().last()) {
+        (Some(last), Some(year)) if uses_njc && today > last => PayDate {
+            on: today,
             note: Some(format!(
-                "NJC figures on record end on {last}; pay is shown as on that date (use --on to choose another)"
+                "no NJC pay award after {} is on record; NJC figures are that year's rates, paid until a later award is agreed (use --on to choose another date)",
+                pathway_core::standards::pay_year_label(year)
             )),
         },
         _ => PayDate { on: today, note: None },

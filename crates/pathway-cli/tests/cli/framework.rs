@@ -109,3 +109,43 @@ fn a_reader_that_stops_early_ends_the_program_quietly() {
     assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn show_prints_notes_assumptions_the_asye_and_learning_offers_of_bexley() {
+    let o = pathway(&["framework", "show", "bexley", "--on", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for heading in [
+        "Notes on the document",
+        "Assumptions (the document does not state these)",
+        "ASYE (Assessed and Supported Year in Employment)",
+        "Learning and development",
+    ] {
+        assert!(text.contains(heading), "no `{heading}` in:\n{text}");
+    }
+    assert!(text.contains("  - Increments: each year on 1 April"), "{text}");
+    assert!(text.contains("    Role: "), "level descriptions are printed:\n{text}");
+}
+
+#[test]
+fn show_says_which_grades_publish_only_a_range_or_a_name() {
+    let o = pathway(&["framework", "show", "crates/pathway-core/tests/fixtures/pay-shapes.toml", "--on", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "Social Worker: minimum £38,000, maximum £45,000 (only the range is published; the points between are not)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Advanced Practitioner: published by name only, with no figures"), "{text}");
+    assert!(text.contains("Allowance: Market supplement £3,000 a year (paid from 2025-04-01 to 2026-03-31)"), "{text}");
+}
+
+#[test]
+fn show_marks_rotherhams_filled_njc_points_as_unverified() {
+    let o = pathway(&["framework", "show", "rotherham", "--on", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Band H: SCP 32 £42,839 (unverified), SCP 33 £44,075 (unverified)"), "{text}");
+}

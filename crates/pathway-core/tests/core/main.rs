@@ -7,6 +7,7 @@ mod anonymise;
 mod application;
 mod eligibility;
 mod pay_properties;
+mod pay_shapes;
 mod portfolio;
 mod seeds_bexley;
 mod seeds_medway;
