@@ -39,6 +39,24 @@ fn a_broken_file_exits_1_and_names_the_line() {
 }
 
 #[test]
+fn a_file_not_saved_as_utf8_is_reported_at_the_bad_byte_with_a_hint() {
+    let dir = std::env::temp_dir().join(format!("pathway-cli-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.toml");
+    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../frameworks/bexley.toml")).unwrap();
+    // A "£" saved as the single Windows-1252 byte 0xA3 at the start of line 2.
+    let line_two = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+    bytes.splice(line_two..line_two, [b'#', b' ', 0xA3]);
+    std::fs::write(&path, &bytes).unwrap();
+    let o = pathway(&["framework", "validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("latin1.toml:2:3: error: byte 0xA3 is not valid UTF-8"), "{out}");
+    assert!(out.contains("hint: save the file as UTF-8"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let o = pathway(&["framework", "validate", "no/such/file.toml"]);
     assert_eq!(o.status.code(), Some(2));

@@ -31,6 +31,38 @@ impl Loaded {
     }
 }
 
+/// Read and validate a framework from the raw bytes of a file. A file that is not UTF-8 is
+/// reported at the line and column of its first bad byte. Never panics.
+pub fn load_bytes(bytes: &[u8]) -> Loaded {
+    match utf8_text(bytes) {
+        Ok(text) => load(text),
+        Err(diagnostic) => Loaded { framework: None, diagnostics: vec![diagnostic] },
+    }
+}
+
+/// The bytes of a file as text, or a diagnostic at the line and column of the first byte
+/// that is not UTF-8 (a file saved in a Windows code page often has a `£` or a curly quote
+/// that is).
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        // The prefix up to the bad byte is valid UTF-8 by definition.
+        let before = std::str::from_utf8(bytes.get(..valid).unwrap_or_default()).unwrap_or_default();
+        let bad = bytes.get(valid).copied().unwrap_or_default();
+        let mut d = Diagnostic::error(
+            "invalid-utf8",
+            FieldPath::root(),
+            format!("byte 0x{bad:02X} is not valid UTF-8; the file must be saved as UTF-8"),
+        )
+        .with_hint(
+            "save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\"); the byte is often a £ sign, a dash or a curly quote written in another encoding",
+        );
+        d.position = Some(Position::of_offset(before, valid));
+        d.span = Some(valid..valid + 1);
+        d
+    })
+}
+
 /// Read and validate a framework from the text of a file. Never panics.
 pub fn load(source: &str) -> Loaded {
     let (doc, syntax_errors) = DeTable::parse_recoverable(source);

@@ -91,14 +91,13 @@ fn is_slug(s: &str) -> bool {
 }
 
 impl<'a> Validator<'a> {
+    /// Every diagnostic says how to fix it (a test walks them all).
     fn error(&mut self, code: &'static str, path: FieldPath, message: String, hint: &str) {
-        let d = Diagnostic::error(code, path, message);
-        self.out.push(if hint.is_empty() { d } else { d.with_hint(hint) });
+        self.out.push(Diagnostic::error(code, path, message).with_hint(hint));
     }
 
     fn warning(&mut self, code: &'static str, path: FieldPath, message: String, hint: &str) {
-        let d = Diagnostic::warning(code, path, message);
-        self.out.push(if hint.is_empty() { d } else { d.with_hint(hint) });
+        self.out.push(Diagnostic::warning(code, path, message).with_hint(hint));
     }
 
     fn unique<'s>(&mut self, what: &str, section: &str, ids: impl Iterator<Item = &'s str>) {
@@ -223,7 +222,7 @@ impl<'a> Validator<'a> {
                 "bad-dates",
                 root().key("framework").key("effective_to"),
                 format!("effective_to {to} is not after effective_from {}", f.framework.effective_from),
-                "",
+                "set `effective_to` to the last day this version applies, after `effective_from`, or remove it",
             );
         }
         if f.levels.is_empty() {
@@ -240,7 +239,7 @@ impl<'a> Validator<'a> {
                     "reserved-id",
                     root().key("roles").index(i).key("id"),
                     "`worker` is built in (the person applying); do not declare it".into(),
-                    "",
+                    "remove this [[roles]] entry; steps name the applicant as `worker` without declaring it",
                 );
             }
             if r.panel && r.line_management {
@@ -248,7 +247,7 @@ impl<'a> Validator<'a> {
                     "role-conflict",
                     root().key("roles").index(i),
                     format!("role `{}` cannot be both a panel and in line management", r.id),
-                    "",
+                    "a panel is a group; make it `panel = true` or `line_management = true`, not both",
                 );
             }
         }
@@ -270,7 +269,7 @@ impl<'a> Validator<'a> {
                         "duplicate-point",
                         ppath.key("point"),
                         format!("grade `{}` lists point {} twice", g.id, p.point),
-                        "",
+                        "give each point its own name, or remove the repeated entry",
                     );
                 }
                 if p.salary.is_some() && !p.salaries.is_empty() {
@@ -356,7 +355,12 @@ impl<'a> Validator<'a> {
                 if let Some(scp) = p.scp
                     && (scp == 0 || scp > 100)
                 {
-                    self.error("bad-scp", ppath.key("scp"), format!("SCP {scp} is not a spinal column point"), "");
+                    self.error(
+                        "bad-scp",
+                        ppath.key("scp"),
+                        format!("SCP {scp} is not a spinal column point"),
+                        "NJC spinal column points run from 1 to 43; check the number printed in the document",
+                    );
                 }
             }
             for w in g.points.windows(2) {
@@ -367,7 +371,7 @@ impl<'a> Validator<'a> {
                         "points-order",
                         gpath.key("points"),
                         format!("grade `{}` lists SCP {b} after SCP {a}; points go lowest first", g.id),
-                        "",
+                        "list the points from the lowest SCP to the highest",
                     );
                 }
             }
@@ -492,7 +496,12 @@ impl<'a> Validator<'a> {
         for (i, a) in f.pay.allowances.iter().enumerate() {
             let path = root().key("pay").key("allowances").index(i);
             if !seen.insert(a.id.as_str()) {
-                self.error("duplicate-id", path.key("id"), format!("allowance id `{}` is used twice", a.id), "");
+                self.error(
+                    "duplicate-id",
+                    path.key("id"),
+                    format!("allowance id `{}` is used twice", a.id),
+                    "give each allowance its own id",
+                );
             }
             for (gi, g) in a.grades.iter().enumerate() {
                 self.check_grade(path.key("grades").index(gi), g.as_str());
@@ -526,7 +535,7 @@ impl<'a> Validator<'a> {
                             "bad-increment-date",
                             path.clone(),
                             "an anniversary increment takes no `month` or `day`".into(),
-                            "",
+                            "remove `month` and `day`, or use `on = \"fixed-date\"`",
                         );
                     }
                 }
@@ -536,7 +545,7 @@ impl<'a> Validator<'a> {
                     "bad-increment",
                     path.key("points_per_increment"),
                     "points_per_increment must be at least 1".into(),
-                    "",
+                    "write `points_per_increment = 1` (one point a year) unless the document says otherwise",
                 );
             }
         }
@@ -606,7 +615,12 @@ impl<'a> Validator<'a> {
             }
         }
         if asye_levels > 1 {
-            self.error("asye-levels", root().key("levels"), "more than one level is marked `asye = true`".into(), "");
+            self.error(
+                "asye-levels",
+                root().key("levels"),
+                "more than one level is marked `asye = true`".into(),
+                "keep `asye = true` on the one level where newly qualified social workers do their ASYE",
+            );
         }
     }
 
@@ -615,7 +629,12 @@ impl<'a> Validator<'a> {
     fn criterion(&mut self, path: FieldPath, criterion: &Criterion) {
         match &criterion.test {
             CriterionTest::PepsStage { stage } if !(1..=2).contains(stage) => {
-                self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
+                self.error(
+                    "bad-peps-stage",
+                    path.key("stage"),
+                    format!("PEPS has stages 1 and 2, not {stage}"),
+                    "write `stage = 1` or `stage = 2`",
+                );
             }
             CriterionTest::AsyePassed { accepts, .. } => {
                 for (ai, accepted) in accepts.iter().enumerate() {
@@ -659,7 +678,7 @@ impl<'a> Validator<'a> {
                     "route-loop",
                     path.key("to"),
                     format!("route `{}` goes from `{}` to itself", r.id, r.from),
-                    "",
+                    "point `to` at the level the route leads to",
                 );
             }
             if let Some(prev) = pairs.insert((r.from.as_str(), r.to.as_str(), r.trigger), ri) {
@@ -670,7 +689,7 @@ impl<'a> Validator<'a> {
                         "routes `{}` and `{}` both go from `{}` to `{}` the same way",
                         f.routes[prev].id, r.id, r.from, r.to
                     ),
-                    "",
+                    "remove one of them, or give them different triggers",
                 );
             }
             if !ROUTE_KINDS.contains(&r.kind.as_str()) {
@@ -739,7 +758,7 @@ impl<'a> Validator<'a> {
                     "duplicate-id",
                     path.key("id"),
                     format!("evidence id `{}` is used twice in route `{}`", e.id, r.id),
-                    "",
+                    "give each evidence rule its own `id`",
                 );
             }
             if !EVIDENCE_KINDS.contains(&e.kind.as_str()) {
@@ -753,7 +772,12 @@ impl<'a> Validator<'a> {
             if let Some(max) = e.max
                 && max < e.min
             {
-                self.error("bad-count", path.key("max"), format!("max {max} is below min {}", e.min), "");
+                self.error(
+                    "bad-count",
+                    path.key("max"),
+                    format!("max {max} is below min {}", e.min),
+                    "raise `max` to at least `min`, or remove it",
+                );
             }
             for (di, d) in e.pcf_domains.iter().enumerate() {
                 self.check_pcf_domain(path.key("pcf_domains").index(di), d);
@@ -780,7 +804,7 @@ impl<'a> Validator<'a> {
                     "duplicate-id",
                     path.key("id"),
                     format!("step id `{}` is used twice in route `{}`", s.id, r.id),
-                    "",
+                    "give each step its own `id`",
                 );
             }
             if !STEP_KINDS.contains(&s.kind.as_str()) {
@@ -808,7 +832,7 @@ impl<'a> Validator<'a> {
                             "independence-conflict",
                             apath.key("relation"),
                             "the worker cannot be own or independent of themselves".into(),
-                            "",
+                            "use relation \"any\" for the worker (the applicant)",
                         );
                     }
                     continue;
@@ -844,7 +868,7 @@ impl<'a> Validator<'a> {
                         "duplicate-assessor",
                         path.key("assessors").index(ai),
                         format!("step `{}` lists `{}` twice", s.id, a.role),
-                        "",
+                        "list each assessor once",
                     );
                 }
             }
@@ -957,7 +981,12 @@ impl<'a> Validator<'a> {
                 }
             }
             if a.length_months == 0 {
-                self.error("bad-length", path.key("length_months"), "the ASYE cannot last 0 months".into(), "");
+                self.error(
+                    "bad-length",
+                    path.key("length_months"),
+                    "the ASYE cannot last 0 months".into(),
+                    "the ASYE usually lasts 12 months: `length_months = 12`",
+                );
             }
             for (i, m) in a.review_months.iter().enumerate() {
                 if *m == 0 || *m > a.length_months {
@@ -965,7 +994,7 @@ impl<'a> Validator<'a> {
                         "bad-review",
                         path.key("review_months").index(i),
                         format!("a review at {m} months falls outside the {}-month programme", a.length_months),
-                        "",
+                        "give reviews in months from the start, between 1 and `length_months`",
                     );
                 }
             }
@@ -986,14 +1015,17 @@ impl<'a> Validator<'a> {
                     "asye-levels",
                     path.clone(),
                     "[asye] is set but no level is marked `asye = true`".into(),
-                    "",
+                    "mark the newly qualified level `asye = true`, or remove [asye]",
                 );
             }
             if let Some(route) = &a.on_pass {
                 match f.routes.iter().find(|r| r.id == *route) {
-                    None => {
-                        self.error("unknown-route", path.key("on_pass"), format!("no route `{route}` is declared"), "")
-                    }
+                    None => self.error(
+                        "unknown-route",
+                        path.key("on_pass"),
+                        format!("no route `{route}` is declared"),
+                        "name the id of the route that passing the ASYE triggers",
+                    ),
                     Some(r) if r.trigger != Trigger::AsyePass => self.error(
                         "trigger-level",
                         path.key("on_pass"),

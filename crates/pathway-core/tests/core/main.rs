@@ -14,3 +14,4 @@ mod seeds_medway;
 mod seeds_rotherham;
 mod seeds_west_sussex;
 mod validator;
+mod validator_hints;
