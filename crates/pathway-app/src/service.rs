@@ -161,7 +161,7 @@ impl Pathway {
             let bytes = std::fs::read(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
             let text = utf8_text(&bytes).map_err(|diagnostic| AppError::InvalidFramework {
                 file: path.display().to_string(),
-                diagnostics: vec![diagnostic],
+                diagnostics: vec![*diagnostic],
             })?;
             files.push((path.display().to_string(), text.to_owned()));
         }

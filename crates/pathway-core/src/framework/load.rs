@@ -36,14 +36,14 @@ impl Loaded {
 pub fn load_bytes(bytes: &[u8]) -> Loaded {
     match utf8_text(bytes) {
         Ok(text) => load(text),
-        Err(diagnostic) => Loaded { framework: None, diagnostics: vec![diagnostic] },
+        Err(diagnostic) => Loaded { framework: None, diagnostics: vec![*diagnostic] },
     }
 }
 
 /// The bytes of a file as text, or a diagnostic at the line and column of the first byte
 /// that is not UTF-8 (a file saved in a Windows code page often has a `£` or a curly quote
 /// that is).
-pub fn utf8_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = e.valid_up_to();
         // The prefix up to the bad byte is valid UTF-8 by definition.
@@ -59,7 +59,7 @@ pub fn utf8_text(bytes: &[u8]) -> Result<&str, Diagnostic> {
         );
         d.position = Some(Position::of_offset(before, valid));
         d.span = Some(valid..valid + 1);
-        d
+        Box::new(d)
     })
 }
 

@@ -214,10 +214,10 @@ fn codes_in(source: &str) -> BTreeSet<String> {
     for call in ["self.error(", "self.warning(", "Diagnostic::error(", "Diagnostic::warning("] {
         for (at, _) in source.match_indices(call) {
             let rest = source[at + call.len()..].trim_start();
-            if let Some(literal) = rest.strip_prefix('"') {
-                if let Some(end) = literal.find('"') {
-                    out.insert(literal[..end].to_owned());
-                }
+            if let Some(literal) = rest.strip_prefix('"')
+                && let Some(end) = literal.find('"')
+            {
+                out.insert(literal[..end].to_owned());
             }
         }
     }
