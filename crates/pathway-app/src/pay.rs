@@ -245,3 +245,34 @@ pub fn pay_date(asked: Option<NaiveDate>, frameworks: &[Framework], today: Naive
         _ => PayDate { on: today, note: None },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_ladder_shown_today_keeps_todays_date_and_says_which_njc_year_is_paid() {
+        let rotherham = catalog::resolve("rotherham").unwrap();
+        let today = date(2026, 11, 29);
+        let dated = pay_date(None, std::slice::from_ref(&rotherham), today);
+        assert_eq!(dated.on, today, "the latest year's rates are in force today; the date is not moved back");
+        assert!(dated.note.as_deref().is_some_and(|n| n.contains("2025-26")), "{:?}", dated.note);
+        let band_j = rotherham.find_grade("J").unwrap();
+        let level = rotherham.levels.iter().find(|l| l.grades.contains(&band_j.id)).unwrap();
+        let range = pay_range(&rotherham, level, today);
+        assert_eq!(range.min_pence, Some(Pence::pounds(49_282)), "SCP 38 at 2025-26 rates");
+    }
+
+    #[test]
+    fn a_date_asked_for_is_used_as_given() {
+        let west_sussex = catalog::resolve("west-sussex").unwrap();
+        let dated = pay_date(Some(date(2025, 6, 1)), std::slice::from_ref(&west_sussex), date(2026, 11, 29));
+        assert_eq!(dated, PayDate { on: date(2025, 6, 1), note: None });
+    }
+}

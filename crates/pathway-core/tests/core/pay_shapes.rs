@@ -155,3 +155,53 @@ fn a_date_before_the_framework_version_took_effect_is_answered_as_such() {
     assert_eq!(s.total_annual_pence, None);
     assert!(s.allowances.is_empty(), "no allowances from a framework not yet in effect");
 }
+
+fn codes_after(find: &str, with: &str) -> Vec<(&'static str, usize)> {
+    assert!(EASTMERE.contains(find), "the fixture no longer contains {find:?}");
+    let loaded = load(&EASTMERE.replacen(find, with, 1));
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.code, d.position.map(|p| p.line).unwrap_or_default()))
+        .collect()
+}
+
+fn line_of(text: &str) -> usize {
+    EASTMERE[..EASTMERE.find(text).unwrap()].matches('\n').count() + 1
+}
+
+#[test]
+fn a_range_whose_maximum_is_below_its_minimum_is_refused_at_its_line() {
+    let range = "range = { minimum = 38000, maximum = 45000 }";
+    let errors = codes_after(range, "range = { minimum = 45000, maximum = 38000 }");
+    assert_eq!(errors, [("bad-range", line_of(range))]);
+}
+
+#[test]
+fn a_grade_may_not_give_both_a_range_and_points() {
+    let range = "range = { minimum = 38000, maximum = 45000 }";
+    let errors = codes_after(range, &format!("{range}\npoints = [{{ point = \"1\", salary = 38000 }}]"));
+    assert_eq!(errors.iter().map(|e| e.0).collect::<Vec<_>>(), ["grade-shape-conflict"]);
+}
+
+#[test]
+fn a_range_on_the_njc_spine_is_refused() {
+    let range = "range = { minimum = 38000, maximum = 45000 }";
+    let errors = codes_after(range, &format!("spine = \"njc\"\n{range}"));
+    assert_eq!(errors.iter().map(|e| e.0).collect::<Vec<_>>(), ["salary-conflict"]);
+}
+
+#[test]
+fn a_name_only_grade_contradicts_a_claim_that_every_figure_is_published() {
+    let errors = codes_after("salaries = \"partial\"", "salaries = \"published\"");
+    assert_eq!(errors.iter().map(|e| e.0).collect::<Vec<_>>(), ["missing-salary"]);
+}
+
+#[test]
+fn a_grade_with_no_points_and_no_shape_is_told_how_to_say_so() {
+    let loaded = load(&EASTMERE.replacen("name_only = true\n", "points = []\n", 1));
+    let empty = loaded.diagnostics.iter().find(|d| d.code == "empty-grade").expect("empty-grade");
+    let hint = empty.hint.as_deref().unwrap_or_default();
+    assert!(hint.contains("range") && hint.contains("name_only"), "{hint}");
+}
