@@ -205,3 +205,17 @@ fn a_grade_with_no_points_and_no_shape_is_told_how_to_say_so() {
     let hint = empty.hint.as_deref().unwrap_or_default();
     assert!(hint.contains("range") && hint.contains("name_only"), "{hint}");
 }
+
+#[test]
+fn appointing_to_the_name_only_advanced_practitioner_grade_shows_no_pay_change() {
+    let f = eastmere();
+    let preview = pathway_core::progression::appointment::preview_appointment(
+        &f,
+        &"advanced-practitioner".into(),
+        date(2025, 6, 1),
+        None,
+    )
+    .expect("a preview, not an error");
+    assert_eq!(preview.new, None);
+    assert!(preview.notes.iter().any(|n| n.contains("by name only")), "{:?}", preview.notes);
+}
