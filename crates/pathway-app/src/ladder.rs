@@ -305,8 +305,12 @@ fn assumptions(framework: &Framework) -> Vec<String> {
             (IncrementDate::FixedDate, ..) => "on a fixed date each year".to_owned(),
             (IncrementDate::Anniversary, ..) => "on the anniversary of starting on the grade".to_owned(),
         };
+        let wait = match rule.first_after_months {
+            Some(months) if months > 0 => format!(", the first after at least {months} months on the grade"),
+            _ => String::new(),
+        };
         let why = rule.note.as_deref().map(|note| format!(" — {note}")).unwrap_or_default();
-        out.push(format!("Increments: {when}{why}"));
+        out.push(format!("Increments: {when}{wait}{why}"));
     }
     if let Some(rule) = framework.pay.placement.as_ref().filter(|rule| rule.basis == Basis::Assumed) {
         let why = rule.note.as_deref().map(|note| format!(" — {note}")).unwrap_or_default();
