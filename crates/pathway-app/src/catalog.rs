@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use pathway_core::framework::{Framework, Loaded, load};
+use pathway_core::framework::{Framework, Loaded, load, load_bytes};
 use pathway_core::{Diagnostic, Severity, bundled};
 use serde::Serialize;
 
@@ -22,8 +22,9 @@ pub struct SourcedFramework {
 
 /// Read and check a framework file from disk.
 pub fn read_file(path: &Path) -> Result<SourcedFramework, AppError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
-    let loaded = load(&text);
+    let bytes = std::fs::read(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
+    let loaded = load_bytes(&bytes);
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     Ok(SourcedFramework { origin: path.display().to_string(), text, loaded })
 }
 

@@ -4,7 +4,9 @@
 //! what they say is decided here.
 
 use chrono::NaiveDate;
-use pathway_core::framework::{Framework, Relation, Route};
+use pathway_core::framework::{
+    AsyePolicy, Basis, Extension, Framework, GradeFigures, IncrementDate, LevelId, Placement, Relation, RoleId, Route,
+};
 use pathway_core::pay::{self, Amount};
 use pathway_core::standards::Standards;
 use serde::Serialize;
@@ -32,13 +34,22 @@ pub struct Ladder {
     pub pay_date: PayDate,
     /// What the document says about pay in general.
     pub pay_note: Option<String>,
+    /// What a reader should know about how the document was encoded.
+    pub notes: Vec<String>,
+    /// Rules the document does not state, which the file assumes (with why).
+    pub assumptions: Vec<String>,
+    /// The ASYE arrangements, when the framework has newly qualified social workers.
+    pub asye: Option<AsyeSummary>,
+    /// Learning and development offered across the framework.
+    pub learning_offers: Vec<LearningOfferSummary>,
     /// The levels, bottom of the ladder first.
     pub levels: Vec<LadderLevel>,
     /// Routes open from any level (roles filled by application), listed once.
     pub from_any_level: Vec<RouteSummary>,
     /// Every grade with its points' pay.
     pub grades: Vec<GradePay>,
-    /// Allowances: the name, and the amount a year as printed.
+    /// Allowances: the name, and "£N a year" as printed (with the dates it is paid
+    /// between, for one that is time-limited).
     pub allowances: Vec<(String, String)>,
     /// Anomalies the document's figures carry, as the file describes them.
     pub anomalies: Vec<String>,
@@ -63,8 +74,44 @@ pub struct LadderLevel {
     pub requirements: Vec<Requirement>,
     /// Expected time in role, as the document puts it.
     pub time_in_role: Option<String>,
+    /// What the role is, in the document's words.
+    pub description: Option<String>,
     /// The routes out of the level.
     pub routes: Vec<RouteSummary>,
+}
+
+/// How the authority runs the ASYE, every role by its printed name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AsyeSummary {
+    /// Months cohorts start in, by name ("September"); empty when not stated.
+    pub intake_months: Vec<String>,
+    /// Length of the programme in months.
+    pub length_months: u32,
+    /// When it may be extended, in words.
+    pub extension: String,
+    /// Review points, in months from the start.
+    pub review_months: Vec<u32>,
+    /// Who supports and assesses.
+    pub assessed_by: Vec<String>,
+    /// Who recommends pass or fail.
+    pub recommended_by: Option<String>,
+    /// Who decides.
+    pub decided_by: Option<String>,
+    /// Who signs off the resulting progression.
+    pub signed_off_by: Option<String>,
+    /// Support offered during the year.
+    pub support: Vec<String>,
+}
+
+/// A learning and development offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LearningOfferSummary {
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// The printed names of the levels it is for; empty means everyone.
+    pub levels: Vec<String>,
 }
 
 /// A requirement or criterion, essential or desirable.
@@ -128,6 +175,8 @@ pub struct GradePay {
     pub name: String,
     /// Each point.
     pub points: Vec<PointPay>,
+    /// What the document leaves out of this grade's pay, when it prints a range or only a name.
+    pub not_published: Option<String>,
 }
 
 /// One pay point.
@@ -139,6 +188,8 @@ pub struct PointPay {
     pub basic: Amount,
     /// The file marks the figure as an anomaly in the source.
     pub anomaly: bool,
+    /// The figure comes from reference data marked unverified.
+    pub unverified: bool,
 }
 
 /// The ladder of the framework `id_or_path` names, with pay on `on` (default: today, or the
@@ -169,6 +220,7 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
                 .map(|c| Requirement { text: c.text.clone(), essential: c.essential })
                 .collect(),
             time_in_role: level.time_in_role.clone(),
+            description: level.description.clone(),
             routes: framework
                 .routes
                 .iter()
@@ -182,16 +234,25 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
         .iter()
         .map(|grade| GradePay {
             name: grade.name.clone(),
+            not_published: match grade.figures() {
+                GradeFigures::Range(_) => Some("only the range is published; the points between are not".to_owned()),
+                GradeFigures::NameOnly => Some("published by name only, with no figures".to_owned()),
+                GradeFigures::Points(_) => None,
+            },
             points: grade
                 .points
                 .iter()
-                .map(|point| PointPay {
-                    label: match point.scp {
-                        Some(scp) => format!("SCP {scp}"),
-                        None => point.point.clone(),
-                    },
-                    basic: pay::basic_pay(framework, grade, point, on).0,
-                    anomaly: point.anomaly.is_some(),
+                .map(|point| {
+                    let basic = pay::basic_pay_detail(framework, grade, point, on);
+                    PointPay {
+                        label: match point.scp {
+                            Some(scp) => format!("SCP {scp}"),
+                            None => point.point.clone(),
+                        },
+                        unverified: basic.unverified.is_some(),
+                        basic: basic.amount,
+                        anomaly: point.anomaly.is_some(),
+                    }
                 })
                 .collect(),
         })
@@ -205,6 +266,18 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
         effective_from: about.effective_from,
         pay_date: dated,
         pay_note: framework.pay.note.clone(),
+        notes: about.notes.clone(),
+        assumptions: assumptions(framework),
+        asye: framework.asye.as_ref().map(|asye| asye_summary(framework, asye)),
+        learning_offers: framework
+            .learning_offers
+            .iter()
+            .map(|offer| LearningOfferSummary {
+                name: offer.name.clone(),
+                description: offer.description.clone(),
+                levels: offer.levels.iter().map(|id| level_name(framework, id)).collect(),
+            })
+            .collect(),
         levels,
         from_any_level: framework
             .routes
@@ -213,8 +286,92 @@ fn ladder_of(framework: &Framework, dated: PayDate) -> Ladder {
             .map(|route| route_summary(framework, route))
             .collect(),
         grades,
-        allowances: framework.pay.allowances.iter().map(|a| (a.name.clone(), a.annual.to_string())).collect(),
+        allowances: framework
+            .pay
+            .allowances
+            .iter()
+            .map(|a| {
+                let window = match (a.effective_from, a.effective_to) {
+                    (Some(from), Some(to)) => format!(" (paid from {from} to {to})"),
+                    (Some(from), None) => format!(" (paid from {from})"),
+                    (None, Some(to)) => format!(" (paid until {to})"),
+                    (None, None) => String::new(),
+                };
+                (a.name.clone(), format!("{} a year{window}", a.annual))
+            })
+            .collect(),
         anomalies: framework.anomalies.iter().map(|a| a.description.clone()).collect(),
+    }
+}
+
+fn role_name(framework: &Framework, role: &RoleId) -> String {
+    framework.role(role).map(|r| r.name.clone()).unwrap_or_else(|| role.to_string())
+}
+
+fn level_name(framework: &Framework, level: &LevelId) -> String {
+    framework.level(level).map(|l| l.name.clone()).unwrap_or_else(|| level.to_string())
+}
+
+/// The rules the file marks `basis = "assumed"`, each said with what it assumes.
+fn assumptions(framework: &Framework) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(rule) = framework.pay.increments.as_ref().filter(|rule| rule.basis == Basis::Assumed) {
+        let when = match (rule.on, rule.month, rule.day) {
+            (IncrementDate::FixedDate, Some(month), Some(day)) => format!("each year on {day} {}", month_name(month)),
+            (IncrementDate::FixedDate, ..) => "on a fixed date each year".to_owned(),
+            (IncrementDate::Anniversary, ..) => "on the anniversary of starting on the grade".to_owned(),
+        };
+        let wait = match rule.first_after_months {
+            Some(months) if months > 0 => format!(", the first after at least {months} months on the grade"),
+            _ => String::new(),
+        };
+        let why = rule.note.as_deref().map(|note| format!(" — {note}")).unwrap_or_default();
+        out.push(format!("Increments: {when}{wait}{why}"));
+    }
+    if let Some(rule) = framework.pay.placement.as_ref().filter(|rule| rule.basis == Basis::Assumed) {
+        let why = rule.note.as_deref().map(|note| format!(" — {note}")).unwrap_or_default();
+        out.push(format!(
+            "Placement: {} on promotion, {} on appointment{why}",
+            placement_words(rule.on_promotion),
+            placement_words(rule.on_appointment)
+        ));
+    }
+    out
+}
+
+fn placement_words(placement: Placement) -> &'static str {
+    match placement {
+        Placement::BottomOfGrade => "bottom of the grade",
+        Placement::LowestPointAboveCurrent => "lowest point paying more than now",
+        Placement::LowestPointNotBelowCurrent => "lowest point paying at least as much as now",
+        Placement::SamePointOrNext => "same SCP, or the next point",
+        Placement::AssessedAtInterview => "assessed at interview",
+    }
+}
+
+fn month_name(month: u32) -> String {
+    chrono::Month::try_from(u8::try_from(month).unwrap_or(0))
+        .map(|m| m.name().to_owned())
+        .unwrap_or_else(|_| format!("month {month}"))
+}
+
+fn asye_summary(framework: &Framework, asye: &AsyePolicy) -> AsyeSummary {
+    AsyeSummary {
+        intake_months: asye.intake_months.iter().map(|m| month_name(*m)).collect(),
+        length_months: asye.length_months,
+        extension: match asye.extension {
+            Extension::NotStated => "not stated",
+            Extension::ExtenuatingCircumstancesOnly => "only for extenuating circumstances",
+            Extension::Allowed => "allowed",
+            Extension::NotAllowed => "not allowed",
+        }
+        .to_owned(),
+        review_months: asye.review_months.clone(),
+        assessed_by: asye.assessed_by.iter().map(|role| role_name(framework, role)).collect(),
+        recommended_by: asye.recommended_by.as_ref().map(|role| role_name(framework, role)),
+        decided_by: asye.decided_by.as_ref().map(|role| role_name(framework, role)),
+        signed_off_by: asye.signed_off_by.as_ref().map(|role| role_name(framework, role)),
+        support: asye.support.clone(),
     }
 }
 

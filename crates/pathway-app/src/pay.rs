@@ -7,7 +7,7 @@
 use chrono::{Months, NaiveDate};
 use pathway_core::Pence;
 use pathway_core::framework::{Basis, Framework, Grade, GradeId, Level, Spine};
-use pathway_core::pay::{self, Amount, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
+use pathway_core::pay::{self, Amount, Located, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
 use pathway_core::standards::Standards;
 use serde::Serialize;
 
@@ -63,14 +63,23 @@ pub fn answer(question: &PayQuestion) -> Result<PayAnswer, AppError> {
     let framework = catalog::resolve(&question.framework)?;
     let on = question.on;
     let grade = pay::find_grade(&framework, &question.grade)?;
-    let (index, _) = pay::find_point(grade, &question.point)?;
-    let salary = pay::salary_at(&framework, grade, index, on);
+    let located = pay::locate(&framework, grade, &question.point)?;
+    let (salary, index) = match &located {
+        Located::At(index) => (pay::salary_at(&framework, grade, *index, on), Some(*index)),
+        Located::NotPublished { reason } => {
+            (pay::salary_not_published(&framework, grade, &question.point, on, reason), None)
+        }
+    };
     let top = pay::top_of_grade(grade);
-    let next_increment = question.started.map(|started| pay::next_increment(&framework, grade, index, started, on));
+    let next_increment = question.started.map(|started| match &located {
+        Located::At(index) => pay::next_increment(&framework, grade, *index, started, on),
+        Located::NotPublished { reason } => NextIncrement::NotPublished { reason: reason.clone() },
+    });
     let promotion = match &question.promote_to {
         Some(name) => {
             let to = pay::find_grade(&framework, name)?;
-            let placement = pay::place_on_promotion(&framework, salary.basic.known(), grade.points[index].scp, to, on);
+            let scp = index.and_then(|i| grade.points.get(i)).and_then(|point| point.scp);
+            let placement = pay::place_on_promotion(&framework, salary.basic.known(), scp, to, on);
             Some(PromotionAnswer { grade: to.name.clone(), placement })
         }
         None => None,
@@ -109,6 +118,9 @@ pub struct Projection {
     pub rows: Vec<ProjectionRow>,
     /// The framework's increment rule is an assumption, not the document's.
     pub increments_assumed: bool,
+    /// Why increments stop short of the top on a grade whose points between are not
+    /// published (a range, a grade known by name only, or only some points printed).
+    pub notes: Vec<String>,
 }
 
 /// Project pay forward.
@@ -116,15 +128,34 @@ pub fn project(question: &ProjectionQuestion) -> Result<Projection, AppError> {
     let framework = catalog::resolve(&question.framework)?;
     let from = question.from;
     let grade = pay::find_grade(&framework, &question.grade)?;
-    let (index, _) = pay::find_point(grade, &question.point)?;
+    let index = match pay::locate(&framework, grade, &question.point)? {
+        Located::At(index) => index,
+        Located::NotPublished { reason } => {
+            return Err(AppError::BadInput {
+                field: "point".into(),
+                message: format!("a projection needs a point with a published figure to start from: {reason}"),
+            });
+        }
+    };
     let mut moves = Vec::with_capacity(question.moves.len());
     for (on, name) in &question.moves {
         let to = pay::find_grade(&framework, name)?;
         moves.push(PlannedMove { on: *on, grade: GradeId(to.id.to_string()) });
     }
     let until = from.checked_add_months(Months::new(question.years * 12)).unwrap_or(from);
+    let mut notes = Vec::new();
+    let grades_passed =
+        std::iter::once(grade).chain(moves.iter().filter_map(|planned| framework.grade(&planned.grade)));
+    for passed in grades_passed {
+        if let Some(reason) = pay::increments_not_published(&framework, passed)
+            && !notes.contains(&reason)
+        {
+            notes.push(reason);
+        }
+    }
     Ok(Projection {
         rows: pay::project(&framework, grade, index, from, &moves, until),
+        notes,
         increments_assumed: framework.pay.increments.as_ref().is_some_and(|rule| rule.basis == Basis::Assumed),
     })
 }
@@ -146,6 +177,8 @@ pub struct PayRange {
     pub complete: bool,
     /// A figure in the range is one the file marks as an anomaly in the source.
     pub includes_anomaly: bool,
+    /// A figure in the range comes from reference data marked unverified.
+    pub includes_unverified: bool,
 }
 
 /// The pay range of `level` on `on`.
@@ -154,12 +187,17 @@ pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRang
     let mut known = Vec::new();
     let mut complete = !grades.is_empty();
     let mut includes_anomaly = false;
+    let mut includes_unverified = false;
     for grade in &grades {
         includes_anomaly |= grade.points.iter().any(|point| point.anomaly.is_some());
-        complete &= grade.points_complete;
+        complete &= grade.points_complete && !grade.points.is_empty();
         for point in &grade.points {
-            match pay::basic_pay(framework, grade, point, on).0 {
-                Amount::Known { pence } => known.push(pence),
+            let basic = pay::basic_pay_detail(framework, grade, point, on);
+            match basic.amount {
+                Amount::Known { pence } => {
+                    known.push(pence);
+                    includes_unverified |= basic.unverified.is_some();
+                }
                 Amount::Unknown { .. } => complete = false,
             }
         }
@@ -169,11 +207,12 @@ pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRang
         min_pence: known.iter().min().copied(),
         max_pence: known.iter().max().copied(),
         allowances_pence: match grades.first() {
-            Some(grade) => pay::allowances_total(framework, &grade.id),
+            Some(grade) => pay::allowances_total(framework, &grade.id, on),
             None => Some(Pence::ZERO),
         },
         complete,
         includes_anomaly,
+        includes_unverified,
     }
 }
 
@@ -186,21 +225,54 @@ pub struct PayDate {
     pub note: Option<String>,
 }
 
-/// The date to show pay on: the one asked for, else today — unless a framework takes figures
-/// from the NJC spine and today is past the last pay year on record, when the last day of
-/// that year is used (and said), so a ladder shows the latest known figures, not blanks.
+/// The date to show pay on: the one asked for, else today. When a framework takes figures
+/// from the NJC spine and today falls in a pay year whose award is not on record, the note
+/// says the latest year's rates are shown (they go on being paid until the award is agreed).
 pub fn pay_date(asked: Option<NaiveDate>, frameworks: &[Framework], today: NaiveDate) -> PayDate {
     if let Some(on) = asked {
         return PayDate { on, note: None };
     }
     let uses_njc = frameworks.iter().any(|framework| framework.grades.iter().any(|grade| grade.spine == Spine::Njc));
-    match Standards::bundled().njc.last_day_on_record() {
-        Some(last) if uses_njc && today > last => PayDate {
-            on: last,
+    let njc = &Standards::bundled().njc;
+    match (njc.last_day_on_record(), njc.years().last()) {
+        (Some(last), Some(year)) if uses_njc && today > last => PayDate {
+            on: today,
             note: Some(format!(
-                "NJC figures on record end on {last}; pay is shown as on that date (use --on to choose another)"
+                "no NJC pay award after {} is on record; NJC figures are that year's rates, paid until a later award is agreed (use --on to choose another date)",
+                pathway_core::standards::pay_year_label(year)
             )),
         },
         _ => PayDate { on: today, note: None },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_ladder_shown_today_keeps_todays_date_and_says_which_njc_year_is_paid() {
+        let rotherham = catalog::resolve("rotherham").unwrap();
+        let today = date(2026, 11, 29);
+        let dated = pay_date(None, std::slice::from_ref(&rotherham), today);
+        assert_eq!(dated.on, today, "the latest year's rates are in force today; the date is not moved back");
+        assert!(dated.note.as_deref().is_some_and(|n| n.contains("2025-26")), "{:?}", dated.note);
+        let band_j = rotherham.find_grade("J").unwrap();
+        let level = rotherham.levels.iter().find(|l| l.grades.contains(&band_j.id)).unwrap();
+        let range = pay_range(&rotherham, level, today);
+        assert_eq!(range.min_pence, Some(Pence::pounds(49_282)), "SCP 38 at 2025-26 rates");
+    }
+
+    #[test]
+    fn a_date_asked_for_is_used_as_given() {
+        let west_sussex = catalog::resolve("west-sussex").unwrap();
+        let dated = pay_date(Some(date(2025, 6, 1)), std::slice::from_ref(&west_sussex), date(2026, 11, 29));
+        assert_eq!(dated, PayDate { on: date(2025, 6, 1), note: None });
     }
 }

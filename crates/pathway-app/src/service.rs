@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use pathway_core::bundled;
-use pathway_core::framework::Framework;
+use pathway_core::framework::{Framework, utf8_text};
 use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
     AuthorityId, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, WorkerDetails,
@@ -158,8 +158,12 @@ impl Pathway {
     pub async fn sync_framework_files(&self, authority: &str, paths: &[PathBuf]) -> Result<Vec<SyncOutcome>, AppError> {
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
-            let text = std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
-            files.push((path.display().to_string(), text));
+            let bytes = std::fs::read(path).map_err(|source| AppError::Read { path: path.clone(), source })?;
+            let text = utf8_text(&bytes).map_err(|diagnostic| AppError::InvalidFramework {
+                file: path.display().to_string(),
+                diagnostics: vec![*diagnostic],
+            })?;
+            files.push((path.display().to_string(), text.to_owned()));
         }
         self.sync_frameworks(authority, &files).await
     }

@@ -7,7 +7,10 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::framework::{Basis, FirstIncrement, Framework, Grade, GradeId, IncrementDate, PayPoint, Placement, Spine};
+use crate::framework::{
+    Allowance, Basis, FirstIncrement, Framework, Grade, GradeFigures, GradeId, IncrementDate, PayPoint, Placement,
+    Spine,
+};
 use crate::money::Pence;
 use crate::standards::{NjcLookup, Standards};
 
@@ -82,6 +85,33 @@ pub struct AllowanceLine {
     pub name: String,
     /// Its annual amount in pence.
     pub annual_pence: Pence,
+    /// First day it is paid, when it starts later than the framework.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<NaiveDate>,
+    /// Last day it is paid, when it is time-limited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_to: Option<NaiveDate>,
+}
+
+impl AllowanceLine {
+    fn of(allowance: &Allowance) -> AllowanceLine {
+        AllowanceLine {
+            name: allowance.name.clone(),
+            annual_pence: allowance.annual,
+            effective_from: allowance.effective_from,
+            effective_to: allowance.effective_to,
+        }
+    }
+
+    /// "from 2025-04-01 to 2026-03-31", or empty for an allowance paid throughout.
+    pub fn window(&self) -> String {
+        match (self.effective_from, self.effective_to) {
+            (Some(from), Some(to)) => format!("from {from} to {to}"),
+            (Some(from), None) => format!("from {from}"),
+            (None, Some(to)) => format!("until {to}"),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// The full answer to "what does this grade and point pay on this date?".
@@ -101,17 +131,21 @@ pub struct Salary {
     pub on: NaiveDate,
     /// Basic annual salary.
     pub basic: Amount,
-    /// Allowances paid on top.
+    /// Allowances paid on top on the date.
     pub allowances: Vec<AllowanceLine>,
+    /// Allowances of the grade that are not paid on the date (outside their dates).
+    pub allowances_not_in_force: Vec<AllowanceLine>,
     /// Basic annual salary in pence, when known.
     pub basic_annual_pence: Option<Pence>,
     /// Total allowances in pence; `None` only when the figures add up to more than can be held.
     pub allowances_annual_pence: Option<Pence>,
     /// Basic plus allowances in pence, when the basic is known and the sum can be held.
     pub total_annual_pence: Option<Pence>,
-    /// The pay year or table the figure comes from.
+    /// The pay year or table the figure comes from ("NJC pay year 2025-26").
     pub pay_year: Option<String>,
-    /// Whether this is the top point of the grade.
+    /// Why the basic figure is unverified, when the reference data marks it so.
+    pub figure_unverified: Option<String>,
+    /// Whether this is known to be the top point of the grade.
     pub top_of_grade: bool,
     /// Things the reader should know: anomalies, assumptions, missing figures.
     pub notes: Vec<String>,
@@ -135,50 +169,102 @@ pub fn find_point<'a>(grade: &'a Grade, name: &str) -> Result<(usize, &'a PayPoi
     })
 }
 
+/// Basic annual pay of one point on a date, with where the figure comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BasicPay {
+    /// The figure, or why it is not known.
+    pub amount: Amount,
+    /// The pay year or table it comes from.
+    pub pay_year: Option<String>,
+    /// Why the figure is unverified, when the reference data marks it so.
+    pub unverified: Option<String>,
+    /// Things to tell the reader about the figure (a computed pay year, an award not yet on
+    /// record).
+    pub notes: Vec<String>,
+}
+
+impl BasicPay {
+    fn unknown(reason: impl Into<String>, pay_year: Option<String>) -> BasicPay {
+        BasicPay { amount: Amount::unknown(reason), pay_year, unverified: None, notes: Vec::new() }
+    }
+
+    fn known(pence: Pence, pay_year: String) -> BasicPay {
+        BasicPay { amount: Amount::Known { pence }, pay_year: Some(pay_year), unverified: None, notes: Vec::new() }
+    }
+}
+
+/// Why a framework version gives no figures on `on`, when the date comes before it.
+fn before_framework(f: &Framework, on: NaiveDate) -> Option<String> {
+    (on < f.framework.effective_from).then(|| {
+        format!(
+            "{on} is before {}'s framework (version {}) first took effect on {}, so it gives no figures for that date",
+            f.framework.authority, f.framework.version, f.framework.effective_from
+        )
+    })
+}
+
 /// Basic annual pay of one point on a date, and the pay year it comes from.
 pub fn basic_pay(f: &Framework, grade: &Grade, point: &PayPoint, on: NaiveDate) -> (Amount, Option<String>) {
+    let basic = basic_pay_detail(f, grade, point, on);
+    (basic.amount, basic.pay_year)
+}
+
+/// Basic annual pay of one point on a date, with its pay year and caveats.
+pub fn basic_pay_detail(f: &Framework, grade: &Grade, point: &PayPoint, on: NaiveDate) -> BasicPay {
+    if let Some(why) = before_framework(f, on) {
+        return BasicPay::unknown(why, None);
+    }
     match grade.spine {
         Spine::Njc => {
             let Some(scp) = point.scp else {
-                return (Amount::unknown("the point has no SCP number"), None);
+                return BasicPay::unknown("the point has no SCP number", None);
             };
-            match Standards::bundled().njc.lookup(scp, on) {
-                NjcLookup::Known(p, year) => (Amount::Known { pence: p }, Some(format!("NJC {year}"))),
-                NjcLookup::UnknownPoint(year) => (
-                    Amount::unknown(format!(
-                        "the NJC {year} figure for SCP {scp} is not in Pathway's reference data (no source confirmed it)"
-                    )),
-                    Some(format!("NJC {year}")),
-                ),
-                NjcLookup::UnknownYear => {
-                    let years: Vec<String> =
-                        Standards::bundled().njc.years().map(|y| format!("{y}-{:02}", (y + 1) % 100)).collect();
-                    (
-                        Amount::unknown(format!(
-                            "{on} is outside the NJC pay years Pathway holds ({})",
-                            years.join(", ")
-                        )),
-                        None,
-                    )
+            let njc = &Standards::bundled().njc;
+            match njc.lookup(scp, on) {
+                NjcLookup::Known(figure) => {
+                    let mut basic = BasicPay::known(figure.pence, format!("NJC pay year {}", figure.year));
+                    if let Some(note) = njc.year_note(&figure.year) {
+                        basic.notes.push(format!("NJC pay year {}: {note}.", figure.year));
+                    }
+                    if let Some(later) = &figure.award_not_on_record {
+                        basic.notes.push(format!(
+                            "No NJC pay award for {later} is on record; until one is agreed the {} rates are paid.",
+                            figure.year
+                        ));
+                    }
+                    if let Some(why) = &figure.unverified {
+                        basic.notes.push(format!("The NJC figure for SCP {scp} is unverified: {why}."));
+                    }
+                    basic.unverified = figure.unverified;
+                    basic
                 }
+                NjcLookup::UnknownPoint(year) => BasicPay::unknown(
+                    format!(
+                        "the NJC {year} figure for SCP {scp} is not in Pathway's reference data (no source confirmed it)"
+                    ),
+                    Some(format!("NJC pay year {year}")),
+                ),
+                NjcLookup::BeforeFirstYear(first) => BasicPay::unknown(
+                    format!("{on} is before the first NJC pay year Pathway holds ({first}, from 1 April)"),
+                    None,
+                ),
             }
         }
         Spine::Local => {
             if let Some(s) = point.salary {
-                let table = format!("{} {}", f.framework.id, f.framework.version);
-                return (Amount::Known { pence: s }, Some(table));
+                return BasicPay::known(s, format!("{} {}", f.framework.id, f.framework.version));
             }
             if point.salaries.is_empty() {
                 let why = f.pay.note.clone().unwrap_or_else(|| "the framework does not publish this figure".into());
-                return (Amount::unknown(why), None);
+                return BasicPay::unknown(why, None);
             }
             match point.salaries.iter().rev().find(|s| s.from <= on) {
-                Some(s) => (Amount::Known { pence: s.amount }, Some(format!("from {}", s.from))),
-                None => (
-                    Amount::unknown(format!(
+                Some(s) => BasicPay::known(s.amount, format!("from {}", s.from)),
+                None => BasicPay::unknown(
+                    format!(
                         "no figure applies before {}",
                         point.salaries.first().map(|s| s.from.to_string()).unwrap_or_default()
-                    )),
+                    ),
                     None,
                 ),
             }
@@ -186,20 +272,29 @@ pub fn basic_pay(f: &Framework, grade: &Grade, point: &PayPoint, on: NaiveDate) 
     }
 }
 
-/// The allowances paid on a grade.
-pub fn allowances(f: &Framework, grade: &GradeId) -> Vec<AllowanceLine> {
-    f.pay
-        .allowances
-        .iter()
-        .filter(|a| a.grades.is_empty() || a.grades.contains(grade))
-        .map(|a| AllowanceLine { name: a.name.clone(), annual_pence: a.annual })
-        .collect()
+fn allowances_of_grade<'f>(f: &'f Framework, grade: &GradeId) -> impl Iterator<Item = &'f Allowance> {
+    f.pay.allowances.iter().filter(move |a| a.grades.is_empty() || a.grades.contains(grade))
 }
 
-/// The allowances paid on a grade added up; `None` when the file's figures are too large to
-/// add (see [`TOO_LARGE`]).
-pub fn allowances_total(f: &Framework, grade: &GradeId) -> Option<Pence> {
-    Pence::checked_sum(allowances(f, grade).iter().map(|a| a.annual_pence))
+fn in_force(allowance: &Allowance, on: NaiveDate) -> bool {
+    allowance.effective_from.is_none_or(|from| from <= on) && allowance.effective_to.is_none_or(|to| on <= to)
+}
+
+/// The allowances paid on a grade on a date (each inside its `effective_from` and
+/// `effective_to`, when it has them).
+pub fn allowances(f: &Framework, grade: &GradeId, on: NaiveDate) -> Vec<AllowanceLine> {
+    allowances_of_grade(f, grade).filter(|a| in_force(a, on)).map(AllowanceLine::of).collect()
+}
+
+/// The allowances of a grade that are not paid on a date, because it falls outside their dates.
+pub fn allowances_not_in_force(f: &Framework, grade: &GradeId, on: NaiveDate) -> Vec<AllowanceLine> {
+    allowances_of_grade(f, grade).filter(|a| !in_force(a, on)).map(AllowanceLine::of).collect()
+}
+
+/// The allowances paid on a grade on a date added up; `None` when the file's figures are too
+/// large to add (see [`TOO_LARGE`]).
+pub fn allowances_total(f: &Framework, grade: &GradeId, on: NaiveDate) -> Option<Pence> {
+    Pence::checked_sum(allowances(f, grade, on).iter().map(|a| a.annual_pence))
 }
 
 /// The note on an answer whose figures add up to more than Pathway can hold. Only a mistake
@@ -207,19 +302,94 @@ pub fn allowances_total(f: &Framework, grade: &GradeId) -> Option<Pence> {
 pub const TOO_LARGE: &str =
     "The figures add up to more than Pathway can count, so the total is not known; check the framework file's amounts.";
 
+/// Where a point a person names sits on a grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// A point the framework lists (for a range grade: its minimum or maximum).
+    At(usize),
+    /// A point the framework does not publish: between a range's minimum and maximum, or on
+    /// a grade known by name only.
+    NotPublished {
+        /// Why there is no figure.
+        reason: String,
+    },
+}
+
+/// The names a range grade's two known points go by.
+const RANGE_BOTTOM: &[&str] = &["minimum", "min", "bottom", "start"];
+const RANGE_TOP: &[&str] = &["maximum", "max", "top"];
+
+/// The two points Pathway keeps for a grade published as a range.
+pub const RANGE_POINTS: [&str; 2] = ["minimum", "maximum"];
+
+/// Find the point `name` on `grade`. On a grade published only as a range, any point other
+/// than the minimum and maximum is "not published" rather than "no such point"; on a grade
+/// known by name only, every point is.
+pub fn locate(f: &Framework, grade: &Grade, name: &str) -> Result<Located, PayError> {
+    let wanted = name.trim().to_lowercase();
+    match grade.figures() {
+        GradeFigures::Points(_) => find_point(grade, name).map(|(index, _)| Located::At(index)),
+        GradeFigures::Range(range) => {
+            if RANGE_BOTTOM.contains(&wanted.as_str()) {
+                Ok(Located::At(0))
+            } else if RANGE_TOP.contains(&wanted.as_str()) {
+                Ok(Located::At(grade.points.len().saturating_sub(1)))
+            } else {
+                Ok(Located::NotPublished {
+                    reason: format!(
+                        "{} publishes only the range of {} ({} to {}); pay at points between the minimum and maximum is not published",
+                        f.framework.authority, grade.name, range.minimum, range.maximum
+                    ),
+                })
+            }
+        }
+        GradeFigures::NameOnly => Ok(Located::NotPublished { reason: name_only_reason(f, grade) }),
+    }
+}
+
+fn name_only_reason(f: &Framework, grade: &Grade) -> String {
+    format!("{} publishes {} by name only, with no pay figures", f.framework.authority, grade.name)
+}
+
 /// What a grade and point pay on a date, with allowances.
 pub fn salary(f: &Framework, grade_name: &str, point_name: &str, on: NaiveDate) -> Result<Salary, PayError> {
     let grade = find_grade(f, grade_name)?;
-    let (index, _) = find_point(grade, point_name)?;
-    Ok(salary_at(f, grade, index, on))
+    Ok(match locate(f, grade, point_name)? {
+        Located::At(index) => salary_at(f, grade, index, on),
+        Located::NotPublished { reason } => salary_not_published(f, grade, point_name, on, &reason),
+    })
+}
+
+/// The answer for a point whose figure the framework does not publish: the allowances are
+/// still known, the basic and the total are not, and it is never claimed as the top.
+pub fn salary_not_published(f: &Framework, grade: &Grade, point_name: &str, on: NaiveDate, reason: &str) -> Salary {
+    let basic = match before_framework(f, on) {
+        Some(why) => BasicPay::unknown(why, None),
+        None => BasicPay::unknown(reason, None),
+    };
+    let point =
+        PayPoint { point: point_name.trim().to_owned(), scp: None, salary: None, salaries: Vec::new(), anomaly: None };
+    answer(f, grade, &point, basic, false, on)
 }
 
 /// What point `index` of `grade` pays on a date.
 pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> Salary {
-    let point = &grade.points[index.min(grade.points.len().saturating_sub(1))];
-    let (basic, pay_year) = basic_pay(f, grade, point, on);
-    let allowances = allowances(f, &grade.id);
-    let allowances_total = Pence::checked_sum(allowances.iter().map(|a| a.annual_pence));
+    let Some(point) = grade.points.get(index.min(grade.points.len().saturating_sub(1))) else {
+        let reason = match grade.figures() {
+            GradeFigures::NameOnly => name_only_reason(f, grade),
+            _ => format!("{} lists no points", grade.name),
+        };
+        return salary_not_published(f, grade, "", on, &reason);
+    };
+    let basic = basic_pay_detail(f, grade, point, on);
+    let top = index + 1 >= grade.points.len();
+    answer(f, grade, point, basic, top, on)
+}
+
+fn answer(f: &Framework, grade: &Grade, point: &PayPoint, basic: BasicPay, top: bool, on: NaiveDate) -> Salary {
+    let BasicPay { amount: basic, pay_year, unverified, notes: basic_notes } = basic;
+    let in_force = if before_framework(f, on).is_some() { Vec::new() } else { allowances(f, &grade.id, on) };
+    let allowances_total = Pence::checked_sum(in_force.iter().map(|a| a.annual_pence));
     let total = basic.known().zip(allowances_total).and_then(|(basic, extra)| basic.checked_add(extra));
     let mut notes = Vec::new();
     if allowances_total.is_none() || (basic.known().is_some() && total.is_none()) {
@@ -231,14 +401,10 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
     if let Amount::Unknown { reason } = &basic {
         notes.push(format!("Basic pay not known: {reason}."));
     }
-    if grade.spine == Spine::Njc
-        && let Some(note) =
-            pay_year.as_deref().and_then(|y| y.strip_prefix("NJC ")).and_then(|y| Standards::bundled().njc.year_note(y))
-    {
-        notes.push(format!("NJC {}: {note}.", pay_year.as_deref().unwrap_or_default().trim_start_matches("NJC ")));
-    }
-    if on < f.framework.effective_from {
-        notes.push(format!("{on} is before this framework version took effect ({}).", f.framework.effective_from));
+    notes.extend(basic_notes);
+    let not_in_force = allowances_not_in_force(f, &grade.id, on);
+    for allowance in &not_in_force {
+        notes.push(format!("{} is not paid on {on}: it is paid {}.", allowance.name, allowance.window()));
     }
     if !grade.points_complete
         && let Some(n) = &grade.note
@@ -255,17 +421,37 @@ pub fn salary_at(f: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> S
         basic_annual_pence: basic.known(),
         total_annual_pence: total,
         basic,
-        allowances,
+        allowances: in_force,
+        allowances_not_in_force: not_in_force,
         allowances_annual_pence: allowances_total,
         pay_year,
-        top_of_grade: index + 1 == grade.points.len(),
+        figure_unverified: unverified,
+        top_of_grade: top,
         notes,
     }
 }
 
-/// The top point of a grade.
+/// The top point of a grade, when the grade lists one.
 pub fn top_of_grade(grade: &Grade) -> Option<(usize, &PayPoint)> {
     grade.points.iter().enumerate().next_back()
+}
+
+/// Why increments on `grade` cannot be worked out, when the points between its published
+/// figures are not published: a range, a grade known by name only, or one whose document
+/// prints only some points. Moving from one printed point to the next would invent a step.
+pub fn increments_not_published(f: &Framework, grade: &Grade) -> Option<String> {
+    match grade.figures() {
+        GradeFigures::Range(range) => Some(format!(
+            "{} publishes only the range of {} ({} to {}), not the points between, so increments are not published",
+            f.framework.authority, grade.name, range.minimum, range.maximum
+        )),
+        GradeFigures::NameOnly => Some(name_only_reason(f, grade)),
+        GradeFigures::Points(_) if !grade.points_complete => Some(format!(
+            "{} prints only some points of {}, so the steps between them are not published",
+            f.framework.authority, grade.name
+        )),
+        GradeFigures::Points(_) => None,
+    }
 }
 
 /// What happens next on the pay scale for someone on a point.
@@ -287,6 +473,11 @@ pub enum NextIncrement {
     },
     /// The framework states no increment rule.
     NoRule,
+    /// The points above are not published, so no increment is worked out.
+    NotPublished {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The increment dates after someone started on a grade, in order, starting after `after`.
@@ -323,9 +514,15 @@ pub fn next_increment(
     started: NaiveDate,
     today: NaiveDate,
 ) -> NextIncrement {
-    let top = grade.points.len().saturating_sub(1);
+    if grade.points.is_empty() {
+        return NextIncrement::NotPublished { reason: name_only_reason(f, grade) };
+    }
+    let top = grade.points.len() - 1;
     if index >= top {
         return NextIncrement::AtTop;
+    }
+    if let Some(reason) = increments_not_published(f, grade) {
+        return NextIncrement::NotPublished { reason };
     }
     let Some(rule) = &f.pay.increments else {
         return NextIncrement::NoRule;
@@ -393,6 +590,16 @@ fn place(
     to: &Grade,
     on: NaiveDate,
 ) -> PlacementResult {
+    if to.points.is_empty() {
+        return PlacementResult {
+            index: 0,
+            point: String::new(),
+            basic: Amount::unknown(name_only_reason(f, to)),
+            protected_pence: None,
+            reason: format!("{} lists no points to be placed on", to.name),
+            needs_decision: true,
+        };
+    }
     let pays: Vec<Option<Pence>> = to.points.iter().map(|p| basic_pay(f, to, p, on).0.known()).collect();
     let first_where = |pred: &dyn Fn(Pence) -> bool| pays.iter().position(|p| p.is_some_and(pred));
     let (mut index, mut reason, needs_decision) = match (method, current) {
@@ -416,6 +623,31 @@ fn place(
         },
         (_, None) => (0, "bottom of the new grade (current pay not known)".to_owned(), true),
     };
+    // On a range, a rule that matches current pay can only say "somewhere between the
+    // minimum and maximum": that point is not published, so a person decides it.
+    if let (GradeFigures::Range(range), Some(c)) = (to.figures(), current)
+        && matches!(
+            method,
+            Placement::LowestPointAboveCurrent | Placement::LowestPointNotBelowCurrent | Placement::SamePointOrNext
+        )
+        && c >= range.minimum
+        && c < range.maximum
+    {
+        return PlacementResult {
+            index: 0,
+            point: to.points[0].point.clone(),
+            basic: Amount::unknown(format!(
+                "the point of {} matching the current {c} lies between its minimum and maximum and is not published",
+                to.name
+            )),
+            protected_pence: None,
+            reason: format!(
+                "current pay {c} falls inside {}'s published range ({} to {}); the point is not published, so it is decided by a person (the minimum is shown)",
+                to.name, range.minimum, range.maximum
+            ),
+            needs_decision: true,
+        };
+    }
     let mut protected_pence = None;
     if protect
         && let (Some(c), Some(Some(new))) = (current, pays.get(index))

@@ -114,30 +114,59 @@ pub struct NjcSpine {
     years: BTreeMap<i32, BTreeMap<u32, Pence>>,
     /// Caveats on a whole pay year (e.g. figures computed rather than published).
     notes: BTreeMap<i32, String>,
+    /// Points whose figures no retrieved table confirmed, with the caveat the file gives.
+    unverified: BTreeMap<u32, String>,
+}
+
+/// A figure read from the NJC spine, with where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NjcFigure {
+    /// The annual salary.
+    pub pence: Pence,
+    /// The pay year the figure belongs to, like "2024-25".
+    pub year: String,
+    /// Why the figure is not confirmed, when no retrieved table gave it.
+    pub unverified: Option<String>,
+    /// The date falls in a later pay year whose award is not on record, so this (the latest
+    /// year on record) is still being paid; the later year's label.
+    pub award_not_on_record: Option<String>,
 }
 
 /// What the NJC spine says about one point on one date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NjcLookup {
-    /// The salary and the pay year it comes from, like "2024-25".
-    Known(Pence, String),
+    /// The salary, from the latest pay year on record that started on or before the date.
+    Known(NjcFigure),
     /// The pay year is on record but this point's figure is not.
     UnknownPoint(String),
-    /// The date falls outside every pay year on record.
-    UnknownYear,
+    /// The date comes before the first pay year on record, which is named ("2023-24").
+    BeforeFirstYear(String),
+}
+
+/// "2024-25" for the pay year starting on 1 April 2024.
+pub fn pay_year_label(start_year: i32) -> String {
+    format!("{}-{:02}", start_year, (start_year + 1).rem_euclid(100))
 }
 
 impl NjcSpine {
-    /// The salary for `scp` on `date`.
+    /// The salary for `scp` on `date`. National awards are often agreed months after
+    /// 1 April; until one is, the previous year's rates go on being paid, so the rates in
+    /// force are those of the latest pay year on record that started on or before the date.
     pub fn lookup(&self, scp: u32, date: NaiveDate) -> NjcLookup {
-        let start_year = if date.month() >= 4 { date.year() } else { date.year() - 1 };
-        let label = format!("{}-{:02}", start_year, (start_year + 1) % 100);
-        match self.years.get(&start_year) {
-            None => NjcLookup::UnknownYear,
-            Some(points) => match points.get(&scp) {
-                Some(p) => NjcLookup::Known(*p, label),
-                None => NjcLookup::UnknownPoint(label),
-            },
+        let date_year = if date.month() >= 4 { date.year() } else { date.year() - 1 };
+        let Some((start_year, points)) = self.years.range(..=date_year).next_back() else {
+            let first = self.years.keys().next().copied().unwrap_or(date_year + 1);
+            return NjcLookup::BeforeFirstYear(pay_year_label(first));
+        };
+        let label = pay_year_label(*start_year);
+        match points.get(&scp) {
+            Some(pence) => NjcLookup::Known(NjcFigure {
+                pence: *pence,
+                year: label,
+                unverified: self.unverified.get(&scp).cloned(),
+                award_not_on_record: (date_year > *start_year).then(|| pay_year_label(date_year)),
+            }),
+            None => NjcLookup::UnknownPoint(label),
         }
     }
 
@@ -145,6 +174,11 @@ impl NjcSpine {
     pub fn year_note(&self, label: &str) -> Option<&str> {
         let start: i32 = label.split('-').next()?.parse().ok()?;
         self.notes.get(&start).map(String::as_str)
+    }
+
+    /// Why the figures for `scp` are unverified, if they are.
+    pub fn unverified(&self, scp: u32) -> Option<&str> {
+        self.unverified.get(&scp).map(String::as_str)
     }
 
     /// Whether any pay year on record has a figure for `scp`.
@@ -171,6 +205,16 @@ impl NjcSpine {
                 Some((year.trim().split('-').next()?.parse().ok()?, note.trim().to_owned()))
             })
             .collect();
+        // `# unverified-scp 32, 33: why` marks points whose figures no retrieved table gave.
+        let unverified = csv
+            .lines()
+            .filter_map(|l| l.strip_prefix("# unverified-scp "))
+            .filter_map(|l| l.split_once(':'))
+            .flat_map(|(points, why)| {
+                let why = why.trim().to_owned();
+                points.split(',').filter_map(move |p| Some((p.trim().parse::<u32>().ok()?, why.clone())))
+            })
+            .collect();
         let mut lines = csv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
         let header: Vec<i32> = lines
             .next()
@@ -190,7 +234,7 @@ impl NjcSpine {
                 }
             }
         }
-        NjcSpine { years, notes }
+        NjcSpine { years, notes, unverified }
     }
 }
 
@@ -268,16 +312,48 @@ mod tests {
     }
 
     #[test]
-    fn njc_spine_picks_the_pay_year_of_the_date() {
+    fn njc_spine_pays_the_latest_pay_year_that_has_started() {
         let njc = &Standards::bundled().njc;
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(njc.lookup(29, d("2024-06-01")), NjcLookup::Known(Pence::pounds(38_626), "2024-25".into()));
+        let known = |lookup: NjcLookup| match lookup {
+            NjcLookup::Known(figure) => figure,
+            other => panic!("expected a figure, got {other:?}"),
+        };
+        let june_2024 = known(njc.lookup(29, d("2024-06-01")));
+        assert_eq!((june_2024.pence, june_2024.year.as_str()), (Pence::pounds(38_626), "2024-25"));
+        assert_eq!(june_2024.award_not_on_record, None);
         // 31 March still belongs to the previous pay year.
-        assert_eq!(njc.lookup(29, d("2024-03-31")), NjcLookup::Known(Pence::pounds(37_336), "2023-24".into()));
-        // No source gave SCP 33.
-        assert_eq!(njc.lookup(33, d("2024-06-01")), NjcLookup::UnknownPoint("2024-25".into()));
-        assert_eq!(njc.lookup(29, d("2030-06-01")), NjcLookup::UnknownYear);
+        let march = known(njc.lookup(29, d("2024-03-31")));
+        assert_eq!((march.pence, march.year.as_str()), (Pence::pounds(37_336), "2023-24"));
+        // No award after 2025-26 is on record, so 2025-26 rates go on being paid and the
+        // answer says which later year has no award yet.
+        let later = known(njc.lookup(29, d("2030-06-01")));
+        assert_eq!((later.pence, later.year.as_str()), (Pence::pounds(39_862), "2025-26"));
+        assert_eq!(later.award_not_on_record.as_deref(), Some("2030-31"));
+        assert_eq!(njc.lookup(29, d("2023-03-31")), NjcLookup::BeforeFirstYear("2023-24".into()));
+        // SCP 1 was deleted in 2023: no figure.
+        assert_eq!(njc.lookup(1, d("2024-06-01")), NjcLookup::UnknownPoint("2024-25".into()));
         assert!(njc.year_note("2025-26").is_some_and(|n| n.contains("1.032")));
         assert_eq!(njc.year_note("2024-25"), None);
+    }
+
+    #[test]
+    fn filled_points_carry_their_unverified_label_and_confirmed_ones_do_not() {
+        let njc = &Standards::bundled().njc;
+        let d = NaiveDate::from_ymd_opt(2024, 6, 1).unwrap();
+        for scp in [32, 33, 34, 36, 37] {
+            match njc.lookup(scp, d) {
+                NjcLookup::Known(figure) => assert!(figure.unverified.is_some(), "SCP {scp}"),
+                other => panic!("SCP {scp}: {other:?}"),
+            }
+        }
+        match njc.lookup(33, d) {
+            NjcLookup::Known(figure) => assert_eq!(figure.pence, Pence::pounds(42_708)),
+            other => panic!("{other:?}"),
+        }
+        match njc.lookup(35, d) {
+            NjcLookup::Known(figure) => assert_eq!(figure.unverified, None),
+            other => panic!("{other:?}"),
+        }
     }
 }

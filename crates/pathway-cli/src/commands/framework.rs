@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use pathway_app::catalog;
-use pathway_app::ladder::{self, CompareTable, GradePay, Ladder, RouteSummary};
+use pathway_app::ladder::{self, AsyeSummary, CompareTable, GradePay, Ladder, RouteSummary};
 use pathway_app::model::{Pence, Relation};
 use pathway_app::pay::PayRange;
 
@@ -138,6 +138,9 @@ fn describe_range(range: &PayRange) -> String {
     if range.includes_anomaly {
         text.push_str(" (includes a published figure marked as an anomaly)");
     }
+    if range.includes_unverified {
+        text.push_str(" (includes unverified NJC figures)");
+    }
     text
 }
 
@@ -147,10 +150,15 @@ fn describe_grade(grade: &GradePay) -> String {
         .iter()
         .map(|point| {
             let flag = if point.anomaly { " (!)" } else { "" };
-            format!("{} {}{flag}", point.label, point.basic)
+            let unverified = if point.unverified { " (unverified)" } else { "" };
+            format!("{} {}{flag}{unverified}", point.label, point.basic)
         })
         .collect();
-    format!("{}: {}", grade.name, points.join(", "))
+    match &grade.not_published {
+        Some(gap) if points.is_empty() => format!("{}: {gap}", grade.name),
+        Some(gap) => format!("{}: {} ({gap})", grade.name, points.join(", ")),
+        None => format!("{}: {}", grade.name, points.join(", ")),
+    }
 }
 
 fn tag(essential: bool) -> &'static str {
@@ -204,6 +212,18 @@ fn render_ladder(ladder: &Ladder) -> String {
     if let Some(note) = &ladder.pay_note {
         out.push_str(&format!("Pay: {note}\n"));
     }
+    if !ladder.notes.is_empty() {
+        out.push_str("\nNotes on the document\n");
+        for note in &ladder.notes {
+            out.push_str(&format!("  - {note}\n"));
+        }
+    }
+    if !ladder.assumptions.is_empty() {
+        out.push_str("\nAssumptions (the document does not state these)\n");
+        for assumption in &ladder.assumptions {
+            out.push_str(&format!("  - {assumption}\n"));
+        }
+    }
     out.push_str("\nCareer ladder\n");
     for (i, level) in ladder.levels.iter().enumerate() {
         out.push_str(&format!("\n{:>2}. {} [{}]\n", i + 1, level.name, level.id));
@@ -215,6 +235,9 @@ fn render_ladder(ladder: &Ladder) -> String {
             level.pcf_level.as_deref().unwrap_or("—"),
             if level.kss.is_empty() { "—".into() } else { level.kss.join(", ") }
         ));
+        if let Some(description) = &level.description {
+            out.push_str(&format!("    Role: {description}\n"));
+        }
         out.push_str(&format!("    Pay: {}\n", describe_range(&level.pay)));
         for requirement in &level.requirements {
             out.push_str(&format!("    Requires ({}): {}\n", tag(requirement.essential), requirement.text));
@@ -242,7 +265,19 @@ fn render_ladder(ladder: &Ladder) -> String {
             out.push_str(&format!("  {}\n", describe_grade(grade)));
         }
         for (name, annual) in &ladder.allowances {
-            out.push_str(&format!("  Allowance: {name} {annual} a year\n"));
+            out.push_str(&format!("  Allowance: {name} {annual}\n"));
+        }
+    }
+    if let Some(asye) = &ladder.asye {
+        out.push_str(&render_asye(asye));
+    }
+    if !ladder.learning_offers.is_empty() {
+        out.push_str("\nLearning and development\n");
+        for offer in &ladder.learning_offers {
+            let for_whom =
+                if offer.levels.is_empty() { String::new() } else { format!(" (for {})", offer.levels.join(", ")) };
+            let what = offer.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+            out.push_str(&format!("  - {}{for_whom}{what}\n", offer.name));
         }
     }
     if !ladder.anomalies.is_empty() {
@@ -250,6 +285,31 @@ fn render_ladder(ladder: &Ladder) -> String {
         for anomaly in &ladder.anomalies {
             out.push_str(&format!("  (!) {anomaly}\n"));
         }
+    }
+    out
+}
+
+fn render_asye(asye: &AsyeSummary) -> String {
+    let or_not_stated = |items: &[String]| if items.is_empty() { "not stated".to_owned() } else { items.join(", ") };
+    let mut out = String::from("\nASYE (Assessed and Supported Year in Employment)\n");
+    out.push_str(&format!("  Length: {} months; extension: {}\n", asye.length_months, asye.extension));
+    out.push_str(&format!("  Intakes: {}\n", or_not_stated(&asye.intake_months)));
+    if !asye.review_months.is_empty() {
+        let reviews: Vec<String> = asye.review_months.iter().map(|m| m.to_string()).collect();
+        out.push_str(&format!("  Reviews at months: {}\n", reviews.join(", ")));
+    }
+    out.push_str(&format!("  Assessed by: {}\n", or_not_stated(&asye.assessed_by)));
+    for (what, who) in [
+        ("Recommended by", &asye.recommended_by),
+        ("Decided by", &asye.decided_by),
+        ("Signed off by", &asye.signed_off_by),
+    ] {
+        if let Some(who) = who {
+            out.push_str(&format!("  {what}: {who}\n"));
+        }
+    }
+    for support in &asye.support {
+        out.push_str(&format!("  Support: {support}\n"));
     }
     out
 }

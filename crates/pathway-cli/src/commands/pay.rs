@@ -62,14 +62,17 @@ fn print_answer(a: &PayAnswer) {
         Amount::Unknown { reason } => crate::out!("  Basic salary:  not known — {reason}"),
     }
     for al in &s.allowances {
-        crate::out!("  {}: {} a year", al.name, al.annual_pence);
+        let window = al.window();
+        let window = if window.is_empty() { String::new() } else { format!(" (paid {window})") };
+        crate::out!("  {}: {} a year{window}", al.name, al.annual_pence);
     }
     match s.total_annual_pence {
         Some(t) => crate::out!("  Total:         {t} a year"),
         None => crate::out!("  Total:         not known (basic salary not published)"),
     }
     if let Some(y) = &s.pay_year {
-        crate::out!("  Pay table:     {y}");
+        let caveat = if s.figure_unverified.is_some() { " (figure UNVERIFIED; see the note)" } else { "" };
+        crate::out!("  Pay table:     {y}{caveat}");
     }
     match (&a.top_point, &a.top_basic) {
         (Some(p), Some(b)) if s.top_of_grade => crate::out!("  This is the top of the grade ({p}, {b})."),
@@ -87,6 +90,7 @@ fn print_answer(a: &PayAnswer) {
             crate::out!("  Next increment: {date}, to point {to_point}{caveat}");
         }
         Some(NextIncrement::NoRule) => crate::out!("  Next increment: the framework states no increment rule"),
+        Some(NextIncrement::NotPublished { reason }) => crate::out!("  Next increment: not published — {reason}"),
         None => {}
     }
     if let Some(p) = &a.promotion {
@@ -158,6 +162,9 @@ pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
                 total,
                 row.event
             );
+        }
+        for note in &projection.notes {
+            crate::out!("Increments stop here: {note}.");
         }
         if projection.increments_assumed {
             crate::out!("Increments follow an assumed rule: the framework does not state one.");

@@ -39,6 +39,24 @@ fn a_broken_file_exits_1_and_names_the_line() {
 }
 
 #[test]
+fn a_file_not_saved_as_utf8_is_reported_at_the_bad_byte_with_a_hint() {
+    let dir = std::env::temp_dir().join(format!("pathway-cli-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("latin1.toml");
+    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../frameworks/bexley.toml")).unwrap();
+    // A "£" saved as the single Windows-1252 byte 0xA3 at the start of line 2.
+    let line_two = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+    bytes.splice(line_two..line_two, [b'#', b' ', 0xA3]);
+    std::fs::write(&path, &bytes).unwrap();
+    let o = pathway(&["framework", "validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("latin1.toml:2:3: error: byte 0xA3 is not valid UTF-8"), "{out}");
+    assert!(out.contains("hint: save the file as UTF-8"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let o = pathway(&["framework", "validate", "no/such/file.toml"]);
     assert_eq!(o.status.code(), Some(2));
@@ -108,4 +126,44 @@ fn a_reader_that_stops_early_ends_the_program_quietly() {
     assert_eq!(first.trim(), "{");
     assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn show_prints_notes_assumptions_the_asye_and_learning_offers_of_bexley() {
+    let o = pathway(&["framework", "show", "bexley", "--on", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for heading in [
+        "Notes on the document",
+        "Assumptions (the document does not state these)",
+        "ASYE (Assessed and Supported Year in Employment)",
+        "Learning and development",
+    ] {
+        assert!(text.contains(heading), "no `{heading}` in:\n{text}");
+    }
+    assert!(text.contains("  - Increments: each year on 1 April"), "{text}");
+    assert!(text.contains("    Role: "), "level descriptions are printed:\n{text}");
+}
+
+#[test]
+fn show_says_which_grades_publish_only_a_range_or_a_name() {
+    let o = pathway(&["framework", "show", "crates/pathway-core/tests/fixtures/pay-shapes.toml", "--on", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "Social Worker: minimum £38,000, maximum £45,000 (only the range is published; the points between are not)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Advanced Practitioner: published by name only, with no figures"), "{text}");
+    assert!(text.contains("Allowance: Market supplement £3,000 a year (paid from 2025-04-01 to 2026-03-31)"), "{text}");
+}
+
+#[test]
+fn show_marks_rotherhams_filled_njc_points_as_unverified() {
+    let o = pathway(&["framework", "show", "rotherham", "--on", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Band H: SCP 32 £42,839 (unverified), SCP 33 £44,075 (unverified)"), "{text}");
 }

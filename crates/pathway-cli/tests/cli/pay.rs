@@ -30,19 +30,113 @@ fn bexley_level_3_tops_out_at_37646_plus_choices_2251() {
 fn rotherham_band_j_takes_the_njc_figure_for_the_pay_year_of_the_date() {
     let v = json(&["pay", "--framework", "rotherham", "--grade", "J", "--point", "40", "--on", "2024-06-01", "--json"]);
     assert_eq!(v["basic_annual_pence"], 4_976_400);
-    assert_eq!(v["pay_year"], "NJC 2024-25");
+    assert_eq!(v["pay_year"], "NJC pay year 2024-25");
+    assert!(v["figure_unverified"].is_null(), "SCP 40 comes from a published table");
 }
 
 #[test]
-fn an_unpublished_figure_is_reported_as_unknown_not_guessed() {
-    let v = json(&["pay", "--framework", "rotherham", "--grade", "I", "--point", "34", "--on", "2024-06-01", "--json"]);
-    assert!(v["basic_annual_pence"].is_null());
-    assert!(v["total_annual_pence"].is_null());
-    assert_eq!(v["basic"]["status"], "unknown");
-    assert!(v["basic"]["reason"].as_str().unwrap().contains("SCP 34"));
+fn rotherham_band_h_is_paid_from_the_filled_spine_and_says_the_figure_is_unverified() {
+    let v = json(&["pay", "--framework", "rotherham", "--grade", "H", "--point", "33", "--on", "2025-06-01", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 4_407_500);
+    assert_eq!(v["pay_year"], "NJC pay year 2025-26");
+    assert!(v["figure_unverified"].as_str().is_some_and(|why| !why.is_empty()), "{v}");
     let text =
-        stdout(&pathway(&["pay", "--framework", "rotherham", "--grade", "I", "--point", "34", "--on", "2024-06-01"]));
-    assert!(text.contains("not known"), "{text}");
+        stdout(&pathway(&["pay", "--framework", "rotherham", "--grade", "H", "--point", "33", "--on", "2025-06-01"]));
+    assert!(text.contains("NJC pay year 2025-26 (figure UNVERIFIED"), "{text}");
+    assert!(text.contains("Note: The NJC figure for SCP 33 is unverified"), "{text}");
+}
+
+#[test]
+fn a_date_in_a_pay_year_with_no_award_on_record_is_paid_at_the_latest_years_rates() {
+    let v = json(&["pay", "--framework", "rotherham", "--grade", "J", "--point", "40", "--on", "2026-09-01", "--json"]);
+    assert_eq!(v["basic_annual_pence"], 5_135_600);
+    assert_eq!(v["pay_year"], "NJC pay year 2025-26");
+    let notes = v["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("No NJC pay award for 2026-27")), "{notes:?}");
+}
+
+const EASTMERE: &str = "crates/pathway-core/tests/fixtures/pay-shapes.toml";
+
+#[test]
+fn a_point_inside_a_published_range_is_not_published_not_no_such_point() {
+    let v = json(&["pay", "--framework", EASTMERE, "--grade", "SW", "--point", "4", "--on", "2025-06-01", "--json"]);
+    assert_eq!(v["basic"]["status"], "unknown");
+    assert!(v["basic"]["reason"].as_str().unwrap().contains("not published"), "{v}");
+    assert!(v["total_annual_pence"].is_null());
+    assert_eq!(v["top_of_grade"], false);
+    let o = pathway(&[
+        "pay",
+        "--framework",
+        EASTMERE,
+        "--grade",
+        "SW",
+        "--point",
+        "4",
+        "--on",
+        "2025-06-01",
+        "--started",
+        "2025-04-01",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Basic salary:  not known"), "{text}");
+    assert!(text.contains("Next increment: not published"), "{text}");
+    assert!(!text.contains("This is the top of the grade"), "{text}");
+}
+
+#[test]
+fn the_market_supplement_shows_its_dates_while_paid_and_is_named_as_not_paid_after() {
+    let v =
+        json(&["pay", "--framework", EASTMERE, "--grade", "SW", "--point", "minimum", "--on", "2025-06-01", "--json"]);
+    assert_eq!(v["allowances"][0]["name"], "Market supplement");
+    assert_eq!(v["allowances"][0]["effective_to"], "2026-03-31");
+    assert_eq!(v["total_annual_pence"], 4_196_300);
+    let after = stdout(&pathway(&[
+        "pay",
+        "--framework",
+        EASTMERE,
+        "--grade",
+        "SW",
+        "--point",
+        "minimum",
+        "--on",
+        "2026-06-01",
+    ]));
+    assert!(!after.contains("Market supplement: "), "{after}");
+    assert!(after.contains("Market supplement is not paid on 2026-06-01"), "{after}");
+    let during = stdout(&pathway(&[
+        "pay",
+        "--framework",
+        EASTMERE,
+        "--grade",
+        "SW",
+        "--point",
+        "minimum",
+        "--on",
+        "2025-06-01",
+    ]));
+    assert!(during.contains("Market supplement: £3,000 a year (paid from 2025-04-01 to 2026-03-31)"), "{during}");
+}
+
+#[test]
+fn a_projection_on_a_range_says_why_increments_stop() {
+    let o = pathway(&[
+        "project",
+        "--framework",
+        EASTMERE,
+        "--grade",
+        "SW",
+        "--point",
+        "minimum",
+        "--from",
+        "2025-06-01",
+        "--years",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(!text.contains("maximum"), "never jumps to the top of the range: {text}");
+    assert!(text.contains("Increments stop here"), "{text}");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use super::criterion;
 use super::model::{
     About, Anomaly, Appraisal, AsyePolicy, CareerGrade, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer,
-    Level, PaySettings, Role, Route,
+    Level, PayPoint, PaySettings, Role, Route,
 };
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};
@@ -29,6 +29,38 @@ impl Loaded {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+}
+
+/// Read and validate a framework from the raw bytes of a file. A file that is not UTF-8 is
+/// reported at the line and column of its first bad byte. Never panics.
+pub fn load_bytes(bytes: &[u8]) -> Loaded {
+    match utf8_text(bytes) {
+        Ok(text) => load(text),
+        Err(diagnostic) => Loaded { framework: None, diagnostics: vec![*diagnostic] },
+    }
+}
+
+/// The bytes of a file as text, or a diagnostic at the line and column of the first byte
+/// that is not UTF-8 (a file saved in a Windows code page often has a `£` or a curly quote
+/// that is).
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        // The prefix up to the bad byte is valid UTF-8 by definition.
+        let before = std::str::from_utf8(bytes.get(..valid).unwrap_or_default()).unwrap_or_default();
+        let bad = bytes.get(valid).copied().unwrap_or_default();
+        let mut d = Diagnostic::error(
+            "invalid-utf8",
+            FieldPath::root(),
+            format!("byte 0x{bad:02X} is not valid UTF-8; the file must be saved as UTF-8"),
+        )
+        .with_hint(
+            "save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\"); the byte is often a £ sign, a dash or a curly quote written in another encoding",
+        );
+        d.position = Some(Position::of_offset(before, valid));
+        d.span = Some(valid..valid + 1);
+        Box::new(d)
+    })
 }
 
 /// Read and validate a framework from the text of a file. Never panics.
@@ -60,7 +92,7 @@ pub fn load(source: &str) -> Loaded {
                 }
                 diagnostics.extend(semantic);
                 sort_by_position(&mut diagnostics);
-                let framework = (!diagnostics.iter().any(Diagnostic::is_error)).then_some(framework);
+                let framework = (!diagnostics.iter().any(Diagnostic::is_error)).then(|| with_range_points(framework));
                 return Loaded { framework, diagnostics };
             }
             Err(e) => diagnostics.push(from_de_error(&e, source, FieldPath::root())),
@@ -68,6 +100,29 @@ pub fn load(source: &str) -> Loaded {
     }
     sort_by_position(&mut diagnostics);
     Loaded { framework: None, diagnostics }
+}
+
+/// A grade published as a range gets its two known points, named `minimum` and `maximum`,
+/// so records, placements and increments can stand on them like on any other point. The
+/// validator has made sure such a grade lists no points of its own.
+fn with_range_points(mut framework: Framework) -> Framework {
+    for grade in &mut framework.grades {
+        if let Some(range) = grade.range.clone() {
+            let [bottom, top] = crate::pay::RANGE_POINTS;
+            grade.points_complete = false;
+            grade.points = [(bottom, range.minimum), (top, range.maximum)]
+                .into_iter()
+                .map(|(name, amount)| PayPoint {
+                    point: name.to_owned(),
+                    scp: None,
+                    salary: Some(amount),
+                    salaries: Vec::new(),
+                    anomaly: None,
+                })
+                .collect();
+        }
+    }
+    framework
 }
 
 impl Framework {

@@ -6,7 +6,7 @@ pub mod model;
 mod validate;
 
 pub use criterion::{Criterion, CriterionKind, CriterionTest};
-pub use load::{Loaded, load};
+pub use load::{Loaded, load, load_bytes, utf8_text};
 pub use model::*;
 pub use validate::{ASYE_EQUIVALENTS, EVIDENCE_KINDS, ROUTE_KINDS, STEP_KINDS, WORKER_ROLE};
 

@@ -235,6 +235,12 @@ pub struct Allowance {
     /// Grades it applies to; empty means every grade.
     #[serde(default)]
     pub grades: Vec<GradeId>,
+    /// First day it is paid, for one that starts later than the framework (a market supplement).
+    #[serde(default, deserialize_with = "toml_date::optional")]
+    pub effective_from: Option<NaiveDate>,
+    /// Last day it is paid, for one that is time-limited.
+    #[serde(default, deserialize_with = "toml_date::optional")]
+    pub effective_to: Option<NaiveDate>,
     /// Where in the source this comes from.
     pub source: String,
 }
@@ -377,11 +383,18 @@ pub struct Grade {
     /// Local salaries or the NJC spine.
     #[serde(default)]
     pub spine: Spine,
-    /// The points, lowest first.
+    /// The points, lowest first. Empty for a grade published as a range or by name only.
+    #[serde(default)]
     pub points: Vec<PayPoint>,
     /// False when the document only prints some points (e.g. just the start and top).
     #[serde(default = "yes")]
     pub points_complete: bool,
+    /// The minimum and maximum, for a grade the document publishes only as a salary range.
+    #[serde(default)]
+    pub range: Option<SalaryRange>,
+    /// The document names the grade but publishes no figures for it.
+    #[serde(default)]
+    pub name_only: bool,
     /// Explanation.
     #[serde(default)]
     pub note: Option<String>,
@@ -391,6 +404,41 @@ pub struct Grade {
 
 fn yes() -> bool {
     true
+}
+
+/// A grade's published salary range: only the bottom and the top are known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalaryRange {
+    /// The bottom of the grade.
+    #[serde(deserialize_with = "crate::money::from_file")]
+    pub minimum: Pence,
+    /// The top of the grade.
+    #[serde(deserialize_with = "crate::money::from_file")]
+    pub maximum: Pence,
+}
+
+/// What the document publishes of a grade's pay: the file's fields read as one choice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GradeFigures<'a> {
+    /// Points, each with its figure (or a known gap).
+    Points(&'a [PayPoint]),
+    /// Only the minimum and maximum; the points between are not published.
+    Range(&'a SalaryRange),
+    /// The grade's name only; no figures at all.
+    NameOnly,
+}
+
+impl Grade {
+    /// What the document publishes of this grade's pay. The validator makes sure a grade
+    /// says only one of points, `range` and `name_only`.
+    pub fn figures(&self) -> GradeFigures<'_> {
+        match (&self.range, self.name_only) {
+            (Some(range), _) => GradeFigures::Range(range),
+            (None, true) => GradeFigures::NameOnly,
+            (None, false) => GradeFigures::Points(&self.points),
+        }
+    }
 }
 
 /// One point on a grade.

@@ -93,14 +93,13 @@ fn is_slug(s: &str) -> bool {
 }
 
 impl<'a> Validator<'a> {
+    /// Every diagnostic says how to fix it (a test walks them all).
     fn error(&mut self, code: &'static str, path: FieldPath, message: String, hint: &str) {
-        let d = Diagnostic::error(code, path, message);
-        self.out.push(if hint.is_empty() { d } else { d.with_hint(hint) });
+        self.out.push(Diagnostic::error(code, path, message).with_hint(hint));
     }
 
     fn warning(&mut self, code: &'static str, path: FieldPath, message: String, hint: &str) {
-        let d = Diagnostic::warning(code, path, message);
-        self.out.push(if hint.is_empty() { d } else { d.with_hint(hint) });
+        self.out.push(Diagnostic::warning(code, path, message).with_hint(hint));
     }
 
     fn unique<'s>(&mut self, what: &str, section: &str, ids: impl Iterator<Item = &'s str>) {
@@ -225,7 +224,7 @@ impl<'a> Validator<'a> {
                 "bad-dates",
                 root().key("framework").key("effective_to"),
                 format!("effective_to {to} is not after effective_from {}", f.framework.effective_from),
-                "",
+                "set `effective_to` to the last day this version applies, after `effective_from`, or remove it",
             );
         }
         if f.levels.is_empty() {
@@ -242,7 +241,7 @@ impl<'a> Validator<'a> {
                     "reserved-id",
                     root().key("roles").index(i).key("id"),
                     "`worker` is built in (the person applying); do not declare it".into(),
-                    "",
+                    "remove this [[roles]] entry; steps name the applicant as `worker` without declaring it",
                 );
             }
             if r.panel && r.line_management {
@@ -250,7 +249,7 @@ impl<'a> Validator<'a> {
                     "role-conflict",
                     root().key("roles").index(i),
                     format!("role `{}` cannot be both a panel and in line management", r.id),
-                    "",
+                    "a panel is a group; make it `panel = true` or `line_management = true`, not both",
                 );
             }
         }
@@ -261,8 +260,7 @@ impl<'a> Validator<'a> {
         self.unique("grade", "grades", f.grades.iter().map(|g| g.id.as_str()));
         for (gi, g) in f.grades.iter().enumerate() {
             let gpath = root().key("grades").index(gi);
-            if g.points.is_empty() {
-                self.error("empty-grade", gpath.key("points"), format!("grade `{}` has no points", g.id), "");
+            if !self.grade_figures(gi) {
                 continue;
             }
             let mut seen = HashSet::new();
@@ -273,7 +271,7 @@ impl<'a> Validator<'a> {
                         "duplicate-point",
                         ppath.key("point"),
                         format!("grade `{}` lists point {} twice", g.id, p.point),
-                        "",
+                        "give each point its own name, or remove the repeated entry",
                     );
                 }
                 if p.salary.is_some() && !p.salaries.is_empty() {
@@ -342,10 +340,29 @@ impl<'a> Validator<'a> {
                         "nothing to change in this file: reference/njc_pay_spine.csv has no confirmed figure for this point",
                     );
                 }
+                if g.spine == Spine::Njc
+                    && let Some(scp) = p.scp
+                    && let Some(why) = self.std.njc.unverified(scp)
+                {
+                    self.warning(
+                        "njc-figure-unverified",
+                        ppath.key("scp"),
+                        format!(
+                            "Pathway's NJC figures for SCP {scp} (point {} of grade `{}`) are unverified: {why}; pay answers say so",
+                            p.point, g.id
+                        ),
+                        "nothing to change in this file; confirm the figures against the authority's own pay table",
+                    );
+                }
                 if let Some(scp) = p.scp
                     && (scp == 0 || scp > 100)
                 {
-                    self.error("bad-scp", ppath.key("scp"), format!("SCP {scp} is not a spinal column point"), "");
+                    self.error(
+                        "bad-scp",
+                        ppath.key("scp"),
+                        format!("SCP {scp} is not a spinal column point"),
+                        "NJC spinal column points run from 1 to 43; check the number printed in the document",
+                    );
                 }
             }
             for w in g.points.windows(2) {
@@ -356,12 +373,92 @@ impl<'a> Validator<'a> {
                         "points-order",
                         gpath.key("points"),
                         format!("grade `{}` lists SCP {b} after SCP {a}; points go lowest first", g.id),
-                        "",
+                        "list the points from the lowest SCP to the highest",
                     );
                 }
             }
             self.falling_salaries(gi);
         }
+    }
+
+    /// A grade says its pay one way: points, a `range`, or `name_only`. Returns whether the
+    /// grade lists points to check further.
+    fn grade_figures(&mut self, gi: usize) -> bool {
+        let f = self.f;
+        let g = &f.grades[gi];
+        let gpath = root().key("grades").index(gi);
+        let ways = [!g.points.is_empty(), g.range.is_some(), g.name_only];
+        if ways.iter().filter(|w| **w).count() > 1 {
+            self.error(
+                "grade-shape-conflict",
+                gpath.clone(),
+                format!("grade `{}` gives more than one of `points`, `range` and `name_only`", g.id),
+                "keep `points` when the document prints points, `range` when it prints only a minimum and maximum, `name_only = true` when it prints no figures",
+            );
+            return false;
+        }
+        if let Some(range) = &g.range {
+            if g.spine == Spine::Njc {
+                self.error(
+                    "salary-conflict",
+                    gpath.key("range"),
+                    format!("grade `{}` takes salaries from the NJC spine, so it cannot give its own range", g.id),
+                    "remove `spine = \"njc\"` (a range is in local figures), or list the grade's SCPs as points",
+                );
+            }
+            if range.maximum < range.minimum {
+                self.error(
+                    "bad-range",
+                    gpath.key("range").key("maximum"),
+                    format!("grade `{}` has a maximum ({}) below its minimum ({})", g.id, range.maximum, range.minimum),
+                    "write the lower figure as `minimum` and the higher as `maximum`",
+                );
+            }
+            if f.pay.salaries == PayPublication::NotPublished {
+                self.error(
+                    "salary-conflict",
+                    gpath.key("range"),
+                    format!("[pay] says salaries are not published, but grade `{}` gives a range", g.id),
+                    "set [pay] salaries = \"partial\"",
+                );
+            }
+            return false;
+        }
+        if g.name_only {
+            if f.pay.salaries == PayPublication::Published {
+                self.error(
+                    "missing-salary",
+                    gpath.key("name_only"),
+                    format!("grade `{}` has no figures, but [pay] says every figure is published", g.id),
+                    "set [pay] salaries = \"partial\" (or \"not-published\") and explain in [pay] note",
+                );
+            } else {
+                self.warning(
+                    "name-only-grade",
+                    gpath.key("name_only"),
+                    format!(
+                        "grade `{}` is published by name only: pay for it will be answered as not published, and nobody can be placed on a point of it",
+                        g.id
+                    ),
+                    if g.note.is_some() {
+                        "nothing to change if the document prints no figures; add points or a `range` when it does"
+                    } else {
+                        "add a `note` saying where the document names the grade without figures"
+                    },
+                );
+            }
+            return false;
+        }
+        if g.points.is_empty() {
+            self.error(
+                "empty-grade",
+                gpath.key("points"),
+                format!("grade `{}` has no points", g.id),
+                "list its points; or write `range = { minimum = ..., maximum = ... }` if the document prints only a minimum and maximum, or `name_only = true` if it prints no figures",
+            );
+            return false;
+        }
+        true
     }
 
     /// Salary must rise (or stay) as the point rises inside a grade. A fall the file has
@@ -401,10 +498,25 @@ impl<'a> Validator<'a> {
         for (i, a) in f.pay.allowances.iter().enumerate() {
             let path = root().key("pay").key("allowances").index(i);
             if !seen.insert(a.id.as_str()) {
-                self.error("duplicate-id", path.key("id"), format!("allowance id `{}` is used twice", a.id), "");
+                self.error(
+                    "duplicate-id",
+                    path.key("id"),
+                    format!("allowance id `{}` is used twice", a.id),
+                    "give each allowance its own id",
+                );
             }
             for (gi, g) in a.grades.iter().enumerate() {
                 self.check_grade(path.key("grades").index(gi), g.as_str());
+            }
+            if let (Some(from), Some(to)) = (a.effective_from, a.effective_to)
+                && to < from
+            {
+                self.error(
+                    "bad-dates",
+                    path.key("effective_to"),
+                    format!("allowance `{}` ends on {to}, before it starts on {from}", a.id),
+                    "`effective_to` is the last day it is paid; it must not come before `effective_from`",
+                );
             }
         }
         if let Some(inc) = &f.pay.increments {
@@ -425,7 +537,7 @@ impl<'a> Validator<'a> {
                             "bad-increment-date",
                             path.clone(),
                             "an anniversary increment takes no `month` or `day`".into(),
-                            "",
+                            "remove `month` and `day`, or use `on = \"fixed-date\"`",
                         );
                     }
                 }
@@ -435,7 +547,7 @@ impl<'a> Validator<'a> {
                     "bad-increment",
                     path.key("points_per_increment"),
                     "points_per_increment must be at least 1".into(),
-                    "",
+                    "write `points_per_increment = 1` (one point a year) unless the document says otherwise",
                 );
             }
         }
@@ -513,7 +625,12 @@ impl<'a> Validator<'a> {
             }
         }
         if asye_levels > 1 {
-            self.error("asye-levels", root().key("levels"), "more than one level is marked `asye = true`".into(), "");
+            self.error(
+                "asye-levels",
+                root().key("levels"),
+                "more than one level is marked `asye = true`".into(),
+                "keep `asye = true` on the one level where newly qualified social workers do their ASYE",
+            );
         }
     }
 
@@ -522,7 +639,12 @@ impl<'a> Validator<'a> {
     fn criterion(&mut self, path: FieldPath, criterion: &Criterion) {
         match &criterion.test {
             CriterionTest::PepsStage { stage } if !(1..=2).contains(stage) => {
-                self.error("bad-peps-stage", path.key("stage"), format!("PEPS has stages 1 and 2, not {stage}"), "");
+                self.error(
+                    "bad-peps-stage",
+                    path.key("stage"),
+                    format!("PEPS has stages 1 and 2, not {stage}"),
+                    "write `stage = 1` or `stage = 2`",
+                );
             }
             CriterionTest::AsyePassed { accepts, .. } => {
                 for (ai, accepted) in accepts.iter().enumerate() {
@@ -568,7 +690,7 @@ impl<'a> Validator<'a> {
                     "route-loop",
                     path.key("to"),
                     format!("route `{}` goes from `{}` to itself", r.id, r.from),
-                    "",
+                    "point `to` at the level the route leads to",
                 );
             }
             if let Some(prev) = pairs.insert((r.from.as_str(), r.to.as_str(), r.trigger), ri) {
@@ -579,7 +701,7 @@ impl<'a> Validator<'a> {
                         "routes `{}` and `{}` both go from `{}` to `{}` the same way",
                         f.routes[prev].id, r.id, r.from, r.to
                     ),
-                    "",
+                    "remove one of them, or give them different triggers",
                 );
             }
             if !ROUTE_KINDS.contains(&r.kind.as_str()) {
@@ -675,7 +797,7 @@ impl<'a> Validator<'a> {
                     "duplicate-id",
                     path.key("id"),
                     format!("evidence id `{}` is used twice in route `{}`", e.id, r.id),
-                    "",
+                    "give each evidence rule its own `id`",
                 );
             }
             if !EVIDENCE_KINDS.contains(&e.kind.as_str()) {
@@ -689,7 +811,12 @@ impl<'a> Validator<'a> {
             if let Some(max) = e.max
                 && max < e.min
             {
-                self.error("bad-count", path.key("max"), format!("max {max} is below min {}", e.min), "");
+                self.error(
+                    "bad-count",
+                    path.key("max"),
+                    format!("max {max} is below min {}", e.min),
+                    "raise `max` to at least `min`, or remove it",
+                );
             }
             for (di, d) in e.pcf_domains.iter().enumerate() {
                 self.check_pcf_domain(path.key("pcf_domains").index(di), d);
@@ -716,7 +843,7 @@ impl<'a> Validator<'a> {
                     "duplicate-id",
                     path.key("id"),
                     format!("step id `{}` is used twice in route `{}`", s.id, r.id),
-                    "",
+                    "give each step its own `id`",
                 );
             }
             if !STEP_KINDS.contains(&s.kind.as_str()) {
@@ -744,7 +871,7 @@ impl<'a> Validator<'a> {
                             "independence-conflict",
                             apath.key("relation"),
                             "the worker cannot be own or independent of themselves".into(),
-                            "",
+                            "use relation \"any\" for the worker (the applicant)",
                         );
                     }
                     continue;
@@ -780,7 +907,7 @@ impl<'a> Validator<'a> {
                         "duplicate-assessor",
                         path.key("assessors").index(ai),
                         format!("step `{}` lists `{}` twice", s.id, a.role),
-                        "",
+                        "list each assessor once",
                     );
                 }
             }
@@ -954,7 +1081,12 @@ impl<'a> Validator<'a> {
                 }
             }
             if a.length_months == 0 {
-                self.error("bad-length", path.key("length_months"), "the ASYE cannot last 0 months".into(), "");
+                self.error(
+                    "bad-length",
+                    path.key("length_months"),
+                    "the ASYE cannot last 0 months".into(),
+                    "the ASYE usually lasts 12 months: `length_months = 12`",
+                );
             }
             for (i, m) in a.review_months.iter().enumerate() {
                 if *m == 0 || *m > a.length_months {
@@ -962,7 +1094,7 @@ impl<'a> Validator<'a> {
                         "bad-review",
                         path.key("review_months").index(i),
                         format!("a review at {m} months falls outside the {}-month programme", a.length_months),
-                        "",
+                        "give reviews in months from the start, between 1 and `length_months`",
                     );
                 }
             }
@@ -983,14 +1115,17 @@ impl<'a> Validator<'a> {
                     "asye-levels",
                     path.clone(),
                     "[asye] is set but no level is marked `asye = true`".into(),
-                    "",
+                    "mark the newly qualified level `asye = true`, or remove [asye]",
                 );
             }
             if let Some(route) = &a.on_pass {
                 match f.routes.iter().find(|r| r.id == *route) {
-                    None => {
-                        self.error("unknown-route", path.key("on_pass"), format!("no route `{route}` is declared"), "")
-                    }
+                    None => self.error(
+                        "unknown-route",
+                        path.key("on_pass"),
+                        format!("no route `{route}` is declared"),
+                        "name the id of the route that passing the ASYE triggers",
+                    ),
                     Some(r) if r.trigger != Trigger::AsyePass => self.error(
                         "trigger-level",
                         path.key("on_pass"),

@@ -195,6 +195,9 @@ pub(crate) fn preview_move(
     }
     let mut needs_decision = false;
     let mut protected_pence = None;
+    // A placement that cannot name its figure (a point inside a published range) shows none,
+    // even though the point it stands on for now has one.
+    let mut placed_pay_unknown: Option<String> = None;
     let (placement, index) = match new_grade {
         None => {
             notes.push(format!(
@@ -202,6 +205,13 @@ pub(crate) fn preview_move(
                 f.framework.authority, to.name
             ));
             ("no grade published for the new level".to_owned(), None)
+        }
+        Some(g) if g.points.is_empty() => {
+            notes.push(format!(
+                "{} publishes {} by name only, with no points or figures, so no pay change is shown.",
+                f.framework.authority, g.name
+            ));
+            ("the new grade is published by name only".to_owned(), None)
         }
         Some(g) => {
             if let Some(chosen) = chosen_point {
@@ -219,14 +229,22 @@ pub(crate) fn preview_move(
                 };
                 needs_decision = placed.needs_decision && g.points.len() > 1;
                 protected_pence = placed.protected_pence;
+                if let pay::Amount::Unknown { reason } = &placed.basic {
+                    placed_pay_unknown = Some(reason.clone());
+                }
                 (placed.reason, Some(placed.index))
             }
         }
     };
-    let new = match (new_grade, index) {
+    let mut new = match (new_grade, index) {
         (Some(g), Some(i)) => Some(pay_position(f, g, i, effective_from, &mut notes)),
         _ => None,
     };
+    if let (Some(position), Some(reason)) = (new.as_mut(), placed_pay_unknown) {
+        position.basic_pence = None;
+        position.total_pence = None;
+        notes.push(format!("New pay not known: {reason}."));
+    }
     let (mut next_increment, mut increment_assumed) = (None, false);
     if let (Some(g), Some(i)) = (new_grade, index) {
         // A move to a new grade starts its increment clock; staying on the grade does not,
@@ -241,6 +259,7 @@ pub(crate) fn preview_move(
                 notes.push(format!("{} is the top of {}: no further increments.", g.points[i].point, g.name))
             }
             pay::NextIncrement::NoRule => notes.push("The framework states no increment rule.".to_owned()),
+            pay::NextIncrement::NotPublished { reason } => notes.push(format!("No next increment is shown: {reason}.")),
         }
         if same_grade.is_some() && chosen_point.is_none() {
             notes.push(
@@ -270,4 +289,30 @@ pub(crate) fn preview_move(
         increment_assumed,
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::framework::load;
+
+    fn eastmere() -> Framework {
+        load(include_str!("../../tests/fixtures/pay-shapes.toml")).framework.expect("the fixture loads")
+    }
+
+    #[test]
+    fn promotion_from_the_top_of_one_range_into_the_next_shows_no_invented_figure() {
+        let f = eastmere();
+        let current =
+            CurrentPosition { level: "social-worker".into(), grade: Some("sw".into()), point: Some("maximum".into()) };
+        let date = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let preview = preview_move(&f, Some(&current), &"senior-social-worker".into(), date, None, false).unwrap();
+        assert!(preview.needs_decision, "{preview:?}");
+        let new = preview.new.as_ref().expect("the new grade is known");
+        assert_eq!((new.grade_name.as_str(), new.basic_pence), ("Senior Social Worker", None));
+        assert_eq!(preview.basic_change_pence, None);
+        assert!(preview.notes.iter().any(|n| n.starts_with("New pay not known")), "{:?}", preview.notes);
+    }
 }

@@ -231,8 +231,9 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
     assert_eq!(preview.new.as_ref().and_then(|n| n.basic_pence), Some(Pence::pounds(32_559)));
     assert_eq!(preview.new.as_ref().and_then(|n| n.total_pence), Some(Pence::pounds(32_559 + 2_251)), "plus Choices");
     assert_eq!(preview.basic_change_pence, Some(Pence::pounds(61)));
-    assert_eq!(preview.next_increment, Some(date(2026, 4, 1)));
-    assert!(preview.increment_assumed, "Bexley states no increment rule");
+    // Bexley prints only the start and top of Level 3: no increment is invented between them.
+    assert_eq!(preview.next_increment, None);
+    assert!(preview.notes.iter().any(|n| n.contains("No next increment is shown")), "{:?}", preview.notes);
 
     let head = person(30, "Helen Ward", "head-of-service");
     let signed = ok(decided.sign_off(
@@ -409,14 +410,17 @@ fn rotherham_band_i_to_j_with_an_independent_head_of_service() {
     assert_eq!(err.code(), "not_permitted");
     let decided = ok(app.decide(&DecisionOutcome::Approved { feedback: None }, &lm("all steps met", 5, 21)));
 
-    // Pay change: bottom of Band J (SCP 38); Band I SCP 37 has no confirmed NJC figure.
+    // Pay change: bottom of Band J (SCP 38); Band I SCP 37's NJC figure is unverified.
     let current = position("level-3", Some("band-i"), Some("37"));
     let preview = ok(decided.pay_change_preview(&r.f, &current, date(2025, 6, 1), None));
-    assert_eq!(preview.old.as_ref().map(|o| (o.point.as_str(), o.basic_pence)), Some(("37", None)));
+    assert_eq!(
+        preview.old.as_ref().map(|o| (o.point.as_str(), o.basic_pence)),
+        Some(("37", Some(Pence::pounds(48_226))))
+    );
     assert_eq!(preview.new.as_ref().map(|n| (n.grade.as_str(), n.point.as_str())), Some(("band-j", "38")));
-    assert!(preview.new.as_ref().and_then(|n| n.basic_pence).is_some(), "SCP 38 is on the NJC spine");
-    assert_eq!(preview.basic_change_pence, None, "the old figure is unknown, so no difference is claimed");
-    assert!(preview.notes.iter().any(|n| n.contains("Basic pay not known")), "{:?}", preview.notes);
+    assert_eq!(preview.new.as_ref().and_then(|n| n.basic_pence), Some(Pence::pounds(49_282)));
+    assert_eq!(preview.basic_change_pence, Some(Pence::pounds(49_282 - 48_226)));
+    assert!(preview.notes.iter().any(|n| n.contains("SCP 37 is unverified")), "{:?}", preview.notes);
     assert_eq!(preview.next_increment, Some(date(2026, 4, 1)));
 
     let signed =
