@@ -15,7 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::framework::{FrameworkId, GradeId, LevelId, RoleId};
-use crate::ids::{AppraisalId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
+use crate::ids::{AppraisalId, AttestationId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
+use crate::standards::StandardSet;
 
 pub use crate::invalid::InvalidValue;
 
@@ -276,6 +277,8 @@ coded!(
         Agency = "agency",
         /// Seconded from another employer.
         Secondment = "secondment",
+        /// Employed directly on a contract that ends on a set date.
+        FixedTerm = "fixed-term",
     }
 );
 
@@ -301,6 +304,37 @@ impl RegistrationStatus {
     /// Whether the worker may practise as a social worker.
     pub fn may_practise(self) -> bool {
         matches!(self, RegistrationStatus::Registered | RegistrationStatus::RegisteredWithConditions)
+    }
+}
+
+/// The body that registered social workers in England on a date: the Health and Care
+/// Professions Council (HCPC) until Social Work England took over on 2 December 2019.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regulator {
+    /// The Health and Care Professions Council, before 2 December 2019.
+    Hcpc,
+    /// Social Work England, from 2 December 2019.
+    SocialWorkEngland,
+}
+
+impl Regulator {
+    /// The first day Social Work England was the regulator.
+    pub fn social_work_england_from() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, 12, 2).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The regulator of social workers in England on `date`.
+    pub fn on(date: NaiveDate) -> Regulator {
+        if date < Regulator::social_work_england_from() { Regulator::Hcpc } else { Regulator::SocialWorkEngland }
+    }
+
+    /// Its name as a sentence uses it: "the HCPC", "Social Work England".
+    pub fn name(self) -> &'static str {
+        match self {
+            Regulator::Hcpc => "the Health and Care Professions Council (HCPC)",
+            Regulator::SocialWorkEngland => "Social Work England",
+        }
     }
 }
 
@@ -438,6 +472,82 @@ impl AwardKind {
     /// Whether this is a postgraduate certificate, diploma or masters.
     pub fn is_postgraduate(self) -> bool {
         matches!(self, AwardKind::PostgraduateCertificate | AwardKind::PostgraduateDiploma | AwardKind::Masters)
+    }
+}
+
+/// A level of the Framework for Higher Education Qualifications (FHEQ): 4 to 6 are
+/// undergraduate, 7 is Master's level (postgraduate certificates, diplomas and masters), 8 is
+/// doctoral. "15 credits at Master's level" is 15 credits at level 7.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct AcademicLevel(u32);
+
+impl AcademicLevel {
+    /// Master's level (FHEQ level 7).
+    pub const MASTERS: AcademicLevel = AcademicLevel(7);
+
+    /// The level with this FHEQ number, 3 to 8.
+    pub fn new(level: u32) -> Result<AcademicLevel, InvalidValue> {
+        if (3..=8).contains(&level) {
+            Ok(AcademicLevel(level))
+        } else {
+            Err(InvalidValue::new("academic level", level.to_string(), "must be an FHEQ level from 3 to 8 (7 is Master's level)"))
+        }
+    }
+
+    /// The FHEQ number.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+
+    /// "level 7 (Master's)".
+    pub fn describe(self) -> String {
+        let name = match self.0 {
+            6 => " (Bachelor's)",
+            7 => " (Master's)",
+            8 => " (doctoral)",
+            _ => "",
+        };
+        format!("FHEQ level {}{name}", self.0)
+    }
+}
+
+impl TryFrom<u32> for AcademicLevel {
+    type Error = InvalidValue;
+    fn try_from(level: u32) -> Result<AcademicLevel, InvalidValue> {
+        AcademicLevel::new(level)
+    }
+}
+
+impl From<AcademicLevel> for u32 {
+    fn from(level: AcademicLevel) -> u32 {
+        level.0
+    }
+}
+
+impl FromStr for AcademicLevel {
+    type Err = InvalidValue;
+    /// Accepts `7`, `level 7`, `fheq-7` or `masters`.
+    fn from_str(text: &str) -> Result<AcademicLevel, InvalidValue> {
+        let t = normalise_code(text);
+        if matches!(t.as_str(), "masters" | "master's" | "masters-level" | "master's-level") {
+            return Ok(AcademicLevel::MASTERS);
+        }
+        let digits = t.trim_start_matches("fheq").trim_start_matches("level").trim_start_matches('-');
+        match digits.parse::<u32>() {
+            Ok(n) => AcademicLevel::new(n),
+            Err(_) => Err(InvalidValue::new(
+                "academic level",
+                text,
+                "must be an FHEQ level from 3 to 8, such as 7 or `masters`",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for AcademicLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
     }
 }
 
@@ -1120,6 +1230,10 @@ pub struct NewAward {
     pub provider: Option<Name>,
     /// When it was completed.
     pub completed_on: NaiveDate,
+    /// The FHEQ level it was awarded at, where recorded (7 for Master's level).
+    pub academic_level: Option<AcademicLevel>,
+    /// The academic credits it carries, where recorded (a postgraduate certificate: 60).
+    pub credits: Option<u32>,
 }
 
 /// A stored award.
@@ -1212,6 +1326,84 @@ pub struct DevelopmentGoal {
     pub meta: RecordMeta,
 }
 
+coded!(
+    /// What an attestation about a worker records.
+    AttestationKind, "attestation kind" {
+        /// Their line manager endorses their progression.
+        Endorsement = "endorsement",
+        /// They raised their intent to progress in supervision.
+        SupervisionIntent = "supervision-intent",
+        /// They were assessed as meeting a named standard set (`kss.ps`, `pcf.advanced`...).
+        Assessment = "assessment",
+        /// They hold an accreditation or endorsement from outside (national assessment and
+        /// accreditation, NAAS).
+        Accreditation = "accreditation",
+    }
+);
+
+/// Something a person recorded about a worker on a date: a manager's endorsement, an intent
+/// to progress raised in supervision, an assessment against a standard set, an accreditation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewAttestation {
+    /// What it records.
+    pub kind: AttestationKind,
+    /// What it is about: the standard set assessed (`kss.ps`), the accreditation's name
+    /// ("NAAS"), or for endorsements and supervision what was endorsed or raised (optional).
+    pub what: Option<Name>,
+    /// The day it happened.
+    pub on: NaiveDate,
+    /// The worker who recorded it (an endorsement must be by someone over the worker).
+    pub recorded_by: WorkerId,
+    /// Anything else worth keeping.
+    pub note: Option<Note>,
+}
+
+impl NewAttestation {
+    /// An assessment needs a standard set Pathway knows; an accreditation needs its name.
+    pub fn check(&self) -> Result<(), InvalidValue> {
+        match (self.kind, &self.what) {
+            (AttestationKind::Assessment, None) => Err(InvalidValue::new(
+                "standard set",
+                "(none)",
+                "an assessment names the standard set it was against, such as kss.ps or pcf.experienced-social-worker",
+            )),
+            (AttestationKind::Assessment, Some(set)) => {
+                StandardSet::parse(set.as_str()).map(|_| ()).map_err(|reason| {
+                    InvalidValue::new("standard set", set.as_str(), reason)
+                })
+            }
+            (AttestationKind::Accreditation, None) => Err(InvalidValue::new(
+                "accreditation",
+                "(none)",
+                "an accreditation needs its name, such as NAAS (national assessment and accreditation)",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The standard set an assessment was against.
+    pub fn standard_set(&self) -> Option<StandardSet> {
+        match self.kind {
+            AttestationKind::Assessment => self.what.as_ref().and_then(|w| StandardSet::parse(w.as_str()).ok()),
+            _ => None,
+        }
+    }
+}
+
+/// A stored attestation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attestation {
+    /// Its id.
+    pub id: AttestationId,
+    /// The worker it is about.
+    pub worker: WorkerId,
+    /// The attestation.
+    #[serde(flatten)]
+    pub attestation: NewAttestation,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
 /// Everything held about one worker: what eligibility and progression read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkerRecord {
@@ -1225,6 +1417,8 @@ pub struct WorkerRecord {
     pub appraisals: Vec<AppraisalRecord>,
     /// Development plan goals, earliest set first.
     pub goals: Vec<DevelopmentGoal>,
+    /// Endorsements, supervision intents, assessments and accreditations, earliest first.
+    pub attestations: Vec<Attestation>,
 }
 
 impl WorkerRecord {
@@ -1278,7 +1472,7 @@ mod tests {
         assert_eq!("Ready to apply for progression".parse(), Ok(AppraisalOutcome::ReadyToApply));
         assert_eq!("PEPS_stage_2".parse(), Ok(AwardKind::PepsStage2));
         let err = "contractor".parse::<EmploymentType>().expect_err("unknown");
-        assert_eq!(err.reason, "must be one of: permanent, agency, secondment");
+        assert_eq!(err.reason, "must be one of: permanent, agency, secondment, fixed-term");
     }
 
     #[test]

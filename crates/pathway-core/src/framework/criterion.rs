@@ -15,6 +15,9 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::standards::StandardSet;
+use crate::workforce::{AcademicLevel, EmploymentType};
+
 /// A condition someone must (or should) meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Criterion {
@@ -47,8 +50,14 @@ pub enum CriterionTest {
         /// Qualifications the document names; empty means any social work qualification.
         names: Vec<String>,
     },
-    /// Current registration with Social Work England.
+    /// Current registration with the regulator of the day: Social Work England, or the HCPC
+    /// for dates before 2 December 2019.
     Registration,
+    /// Employed on one of these terms (permanent, fixed-term, agency, secondment).
+    EmploymentType {
+        /// The terms that count.
+        types: Vec<EmploymentType>,
+    },
     /// At least this long since qualifying.
     PostQualifyingYears {
         /// Whole years since the qualification date.
@@ -72,6 +81,9 @@ pub enum CriterionTest {
     PqAward {
         /// Awards the document names; empty means any post-qualifying award.
         names: Vec<String>,
+        /// The lowest FHEQ level the award must be recorded at, if the document says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<AcademicLevel>,
     },
     /// Practice Educator Professional Standards at this stage or higher.
     PepsStage {
@@ -82,12 +94,44 @@ pub enum CriterionTest {
     PostgraduateAward {
         /// Awards the document names; empty means any postgraduate award.
         names: Vec<String>,
+        /// The lowest FHEQ level the award must be recorded at, if the document says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<AcademicLevel>,
     },
     /// A named course or award.
     Course {
         /// The names it goes by; any one recorded counts.
         names: Vec<String>,
+        /// The lowest FHEQ level the course must be recorded at, if the document says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<AcademicLevel>,
     },
+    /// At least this many academic credits at this FHEQ level or above ("15 credits at
+    /// Master's level"), counted from recorded awards.
+    AcademicCredits {
+        /// Credits needed.
+        credits: u32,
+        /// The FHEQ level they must be at (7 for Master's level) or above.
+        level: AcademicLevel,
+    },
+    /// The worker's line manager has recorded an endorsement.
+    ManagerEndorsement,
+    /// The worker has raised their intent to progress in supervision, as recorded.
+    SupervisionIntent,
+    /// A recorded assessment says the worker meets this standard set.
+    StandardAssessed {
+        /// `kss.ps`, `pcf.experienced-social-worker`...
+        standard: StandardSet,
+    },
+    /// An accreditation or endorsement from outside, such as national assessment and
+    /// accreditation (NAAS).
+    Accreditation {
+        /// The accreditations that count; empty means any recorded accreditation.
+        names: Vec<String>,
+    },
+    /// Experience the document states only in words ("significant post-qualifying
+    /// experience"): a manager judges it, and the explanation quotes the document.
+    StatedExperience,
     /// The appraisal (PDR) says an application is appropriate.
     AppraisalRecommends,
     /// Probation completed.
@@ -109,6 +153,7 @@ impl CriterionTest {
         match self {
             CriterionTest::Qualification { .. } => CriterionKind::Qualification,
             CriterionTest::Registration => CriterionKind::Registration,
+            CriterionTest::EmploymentType { .. } => CriterionKind::EmploymentType,
             CriterionTest::PostQualifyingYears { .. } => CriterionKind::PostQualifyingYears,
             CriterionTest::TimeInLevel { .. } => CriterionKind::TimeInLevel,
             CriterionTest::AsyePassed { .. } => CriterionKind::AsyePassed,
@@ -116,6 +161,12 @@ impl CriterionTest {
             CriterionTest::PepsStage { .. } => CriterionKind::PepsStage,
             CriterionTest::PostgraduateAward { .. } => CriterionKind::PostgraduateAward,
             CriterionTest::Course { .. } => CriterionKind::Course,
+            CriterionTest::AcademicCredits { .. } => CriterionKind::AcademicCredits,
+            CriterionTest::ManagerEndorsement => CriterionKind::ManagerEndorsement,
+            CriterionTest::SupervisionIntent => CriterionKind::SupervisionIntent,
+            CriterionTest::StandardAssessed { .. } => CriterionKind::StandardAssessed,
+            CriterionTest::Accreditation { .. } => CriterionKind::Accreditation,
+            CriterionTest::StatedExperience => CriterionKind::StatedExperience,
             CriterionTest::AppraisalRecommends => CriterionKind::AppraisalRecommends,
             CriterionTest::ProbationComplete => CriterionKind::ProbationComplete,
             CriterionTest::Vacancy => CriterionKind::Vacancy,
@@ -132,8 +183,10 @@ impl CriterionTest {
 pub enum CriterionKind {
     /// A social work qualification.
     Qualification,
-    /// Current registration with Social Work England.
+    /// Current registration with the regulator (Social Work England; HCPC before 2 December 2019).
     Registration,
+    /// Employed on one of `types`.
+    EmploymentType,
     /// At least `years` since qualifying.
     PostQualifyingYears,
     /// At least `months` in the current level.
@@ -148,6 +201,18 @@ pub enum CriterionKind {
     PostgraduateAward,
     /// A named course or award.
     Course,
+    /// `credits` academic credits at FHEQ `level` or above.
+    AcademicCredits,
+    /// An endorsement recorded by the worker's line manager.
+    ManagerEndorsement,
+    /// An intent to progress raised in supervision.
+    SupervisionIntent,
+    /// A recorded assessment against the `standard` set.
+    StandardAssessed,
+    /// An accreditation (NAAS...).
+    Accreditation,
+    /// Experience stated only in words; a manager's judgement.
+    StatedExperience,
     /// The appraisal (PDR) says an application is appropriate.
     AppraisalRecommends,
     /// Probation completed.
@@ -162,9 +227,10 @@ pub enum CriterionKind {
 
 impl CriterionKind {
     /// Every kind, for recognising the messages this module writes.
-    const ALL: [CriterionKind; 14] = [
+    const ALL: [CriterionKind; 21] = [
         CriterionKind::Qualification,
         CriterionKind::Registration,
+        CriterionKind::EmploymentType,
         CriterionKind::PostQualifyingYears,
         CriterionKind::TimeInLevel,
         CriterionKind::AsyePassed,
@@ -172,6 +238,12 @@ impl CriterionKind {
         CriterionKind::PepsStage,
         CriterionKind::PostgraduateAward,
         CriterionKind::Course,
+        CriterionKind::AcademicCredits,
+        CriterionKind::ManagerEndorsement,
+        CriterionKind::SupervisionIntent,
+        CriterionKind::StandardAssessed,
+        CriterionKind::Accreditation,
+        CriterionKind::StatedExperience,
         CriterionKind::AppraisalRecommends,
         CriterionKind::ProbationComplete,
         CriterionKind::Vacancy,
@@ -184,6 +256,7 @@ impl CriterionKind {
         match self {
             CriterionKind::Qualification => "qualification",
             CriterionKind::Registration => "registration",
+            CriterionKind::EmploymentType => "employment-type",
             CriterionKind::PostQualifyingYears => "post-qualifying-years",
             CriterionKind::TimeInLevel => "time-in-level",
             CriterionKind::AsyePassed => "asye-passed",
@@ -191,6 +264,12 @@ impl CriterionKind {
             CriterionKind::PepsStage => "peps-stage",
             CriterionKind::PostgraduateAward => "postgraduate-award",
             CriterionKind::Course => "course",
+            CriterionKind::AcademicCredits => "academic-credits",
+            CriterionKind::ManagerEndorsement => "manager-endorsement",
+            CriterionKind::SupervisionIntent => "supervision-intent",
+            CriterionKind::StandardAssessed => "standard-assessed",
+            CriterionKind::Accreditation => "accreditation",
+            CriterionKind::StatedExperience => "stated-experience",
             CriterionKind::AppraisalRecommends => "appraisal-recommends",
             CriterionKind::ProbationComplete => "probation-complete",
             CriterionKind::Vacancy => "vacancy",
@@ -202,16 +281,22 @@ impl CriterionKind {
     /// The fields this kind takes besides the common ones, as the file writes them.
     fn own_fields(self) -> &'static [Field] {
         match self {
-            CriterionKind::Qualification
-            | CriterionKind::PqAward
-            | CriterionKind::PostgraduateAward
-            | CriterionKind::Course => &[Field::Names],
+            CriterionKind::Qualification | CriterionKind::Accreditation => &[Field::Names],
+            CriterionKind::PqAward | CriterionKind::PostgraduateAward | CriterionKind::Course => {
+                &[Field::Names, Field::Level]
+            }
+            CriterionKind::EmploymentType => &[Field::Types],
+            CriterionKind::AcademicCredits => &[Field::Credits, Field::Level],
+            CriterionKind::StandardAssessed => &[Field::Standard],
             CriterionKind::PostQualifyingYears => &[Field::Years],
             CriterionKind::TimeInLevel => &[Field::Months],
             CriterionKind::AsyePassed => &[Field::Accepts, Field::Years],
             CriterionKind::PepsStage => &[Field::Stage],
             CriterionKind::AnyOf => &[Field::Options],
             CriterionKind::Registration
+            | CriterionKind::ManagerEndorsement
+            | CriterionKind::SupervisionIntent
+            | CriterionKind::StatedExperience
             | CriterionKind::AppraisalRecommends
             | CriterionKind::ProbationComplete
             | CriterionKind::Vacancy
@@ -246,6 +331,10 @@ const FIELDS: &[&str] = &[
     "names",
     "accepts",
     "options",
+    "types",
+    "standard",
+    "credits",
+    "level",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,10 +350,14 @@ enum Field {
     Names,
     Accepts,
     Options,
+    Types,
+    Standard,
+    Credits,
+    Level,
 }
 
 impl Field {
-    const ALL: [Field; 11] = [
+    const ALL: [Field; 15] = [
         Field::Kind,
         Field::Essential,
         Field::CommittedCounts,
@@ -276,6 +369,10 @@ impl Field {
         Field::Names,
         Field::Accepts,
         Field::Options,
+        Field::Types,
+        Field::Standard,
+        Field::Credits,
+        Field::Level,
     ];
 
     fn name(self) -> &'static str {
@@ -291,6 +388,10 @@ impl Field {
             Field::Names => "names",
             Field::Accepts => "accepts",
             Field::Options => "options",
+            Field::Types => "types",
+            Field::Standard => "standard",
+            Field::Credits => "credits",
+            Field::Level => "level",
         }
     }
 
@@ -383,6 +484,10 @@ struct Written {
     names: Option<Vec<String>>,
     accepts: Option<Vec<String>>,
     options: Option<Vec<Criterion>>,
+    types: Option<Vec<EmploymentType>>,
+    standard: Option<StandardSet>,
+    credits: Option<u32>,
+    level: Option<AcademicLevel>,
 }
 
 fn put<T, E: de::Error>(slot: &mut Option<T>, value: T, field: Field) -> Result<(), E> {
@@ -409,6 +514,10 @@ impl Written {
             Field::Names => self.names.is_some(),
             Field::Accepts => self.accepts.is_some(),
             Field::Options => self.options.is_some(),
+            Field::Types => self.types.is_some(),
+            Field::Standard => self.standard.is_some(),
+            Field::Credits => self.credits.is_some(),
+            Field::Level => self.level.is_some(),
         }
     }
 
@@ -424,6 +533,12 @@ impl Written {
         let test = match kind {
             CriterionKind::Qualification => CriterionTest::Qualification { names },
             CriterionKind::Registration => CriterionTest::Registration,
+            CriterionKind::EmploymentType => CriterionTest::EmploymentType {
+                types: self
+                    .types
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| E::custom(incomplete(kind, Field::Types)))?,
+            },
             CriterionKind::PostQualifyingYears => {
                 CriterionTest::PostQualifyingYears { years: needs(self.years, Field::Years)? }
             }
@@ -431,10 +546,21 @@ impl Written {
             CriterionKind::AsyePassed => {
                 CriterionTest::AsyePassed { accepts: self.accepts.unwrap_or_default(), up_to_years: self.years }
             }
-            CriterionKind::PqAward => CriterionTest::PqAward { names },
+            CriterionKind::PqAward => CriterionTest::PqAward { names, level: self.level },
             CriterionKind::PepsStage => CriterionTest::PepsStage { stage: needs(self.stage, Field::Stage)? },
-            CriterionKind::PostgraduateAward => CriterionTest::PostgraduateAward { names },
-            CriterionKind::Course => CriterionTest::Course { names },
+            CriterionKind::PostgraduateAward => CriterionTest::PostgraduateAward { names, level: self.level },
+            CriterionKind::Course => CriterionTest::Course { names, level: self.level },
+            CriterionKind::AcademicCredits => CriterionTest::AcademicCredits {
+                credits: needs(self.credits, Field::Credits)?,
+                level: self.level.ok_or_else(|| E::custom(incomplete(kind, Field::Level)))?,
+            },
+            CriterionKind::ManagerEndorsement => CriterionTest::ManagerEndorsement,
+            CriterionKind::SupervisionIntent => CriterionTest::SupervisionIntent,
+            CriterionKind::StandardAssessed => CriterionTest::StandardAssessed {
+                standard: self.standard.ok_or_else(|| E::custom(incomplete(kind, Field::Standard)))?,
+            },
+            CriterionKind::Accreditation => CriterionTest::Accreditation { names },
+            CriterionKind::StatedExperience => CriterionTest::StatedExperience,
             CriterionKind::AppraisalRecommends => CriterionTest::AppraisalRecommends,
             CriterionKind::ProbationComplete => CriterionTest::ProbationComplete,
             CriterionKind::Vacancy => CriterionTest::Vacancy,
@@ -477,6 +603,10 @@ impl<'de> Visitor<'de> for CriterionVisitor {
                 Field::Names => put(&mut written.names, map.next_value()?, field)?,
                 Field::Accepts => put(&mut written.accepts, map.next_value()?, field)?,
                 Field::Options => put(&mut written.options, map.next_value()?, field)?,
+                Field::Types => put(&mut written.types, map.next_value()?, field)?,
+                Field::Standard => put(&mut written.standard, map.next_value()?, field)?,
+                Field::Credits => put(&mut written.credits, map.next_value()?, field)?,
+                Field::Level => put(&mut written.level, map.next_value()?, field)?,
             }
         }
         written.into_criterion()
