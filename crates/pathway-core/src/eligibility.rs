@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::framework::{Criterion, CriterionKind, CriterionTest, Framework, LevelId, Route, RouteId, Trigger};
 use crate::workforce::{
     AcademicLevel, AppraisalOutcome, AsyeOutcome, AsyeStatus, AttestationKind, AwardKind, EmploymentType, GoalStatus,
-    NewAttestation, Probation, ProbationStatus, Regulator, RegistrationStatus, WorkerRecord,
+    NewAttestation, Probation, ProbationStatus, RegistrationStatus, Regulator, WorkerRecord,
 };
 
 /// What eligibility needs to know about a worker. Built from their records; any field may be
@@ -562,12 +562,12 @@ impl<'a> Judge<'a> {
             };
             kind_ok && level.is_none_or(|min| a.academic_level.is_some_and(|l| l >= min))
         };
-        let completed = |a: &AwardFact| kind_and_level(a) && (names.is_empty() || names.iter().any(|n| same_name(&a.title, n)));
+        let completed =
+            |a: &AwardFact| kind_and_level(a) && (names.is_empty() || names.iter().any(|n| same_name(&a.title, n)));
         // A commitment is a development goal in the worker's own words: it counts when the
         // goal names the award.
-        let committed = |a: &AwardFact| {
-            kind_and_level(a) && (names.is_empty() || names.iter().any(|n| words_name(&a.title, n)))
-        };
+        let committed =
+            |a: &AwardFact| kind_and_level(a) && (names.is_empty() || names.iter().any(|n| words_name(&a.title, n)));
         let mut what = match sought {
             Sought::PepsStage(stage) => format!("PEPS stage {stage}"),
             Sought::PqAward(_) => "a post-qualifying award".to_owned(),
@@ -638,7 +638,9 @@ impl<'a> Judge<'a> {
             self.result(
                 c,
                 Unknown,
-                format!("{explanation} Some of your awards do not record their level and credits; ask for them to be added."),
+                format!(
+                    "{explanation} Some of your awards do not record their level and credits; ask for them to be added."
+                ),
             )
         } else {
             self.result(c, NotMet, explanation)

@@ -491,7 +491,11 @@ impl AcademicLevel {
         if (3..=8).contains(&level) {
             Ok(AcademicLevel(level))
         } else {
-            Err(InvalidValue::new("academic level", level.to_string(), "must be an FHEQ level from 3 to 8 (7 is Master's level)"))
+            Err(InvalidValue::new(
+                "academic level",
+                level.to_string(),
+                "must be an FHEQ level from 3 to 8 (7 is Master's level)",
+            ))
         }
     }
 
@@ -1367,11 +1371,9 @@ impl NewAttestation {
                 "(none)",
                 "an assessment names the standard set it was against, such as kss.ps or pcf.experienced-social-worker",
             )),
-            (AttestationKind::Assessment, Some(set)) => {
-                StandardSet::parse(set.as_str()).map(|_| ()).map_err(|reason| {
-                    InvalidValue::new("standard set", set.as_str(), reason)
-                })
-            }
+            (AttestationKind::Assessment, Some(set)) => StandardSet::parse(set.as_str())
+                .map(|_| ())
+                .map_err(|reason| InvalidValue::new("standard set", set.as_str(), reason)),
             (AttestationKind::Accreditation, None) => Err(InvalidValue::new(
                 "accreditation",
                 "(none)",

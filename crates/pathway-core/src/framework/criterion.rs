@@ -534,10 +534,7 @@ impl Written {
             CriterionKind::Qualification => CriterionTest::Qualification { names },
             CriterionKind::Registration => CriterionTest::Registration,
             CriterionKind::EmploymentType => CriterionTest::EmploymentType {
-                types: self
-                    .types
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(|| E::custom(incomplete(kind, Field::Types)))?,
+                types: self.types.filter(|t| !t.is_empty()).ok_or_else(|| E::custom(incomplete(kind, Field::Types)))?,
             },
             CriterionKind::PostQualifyingYears => {
                 CriterionTest::PostQualifyingYears { years: needs(self.years, Field::Years)? }

@@ -348,7 +348,9 @@ fn advanced_roles_need_peps_or_an_education_award_and_a_postgraduate_award() {
         let kinds: Vec<CriterionKind> = l.requirements.iter().map(Criterion::kind).collect();
         assert_eq!(kinds, [CriterionKind::AnyOf, CriterionKind::PostgraduateAward], "{id}");
         assert!(l.requirements.iter().all(|c| c.committed_counts), "{id}: 'completed or, are committed to complete'");
-        let CriterionTest::PostgraduateAward { names, .. } = &l.requirements[1].test else { unreachable!("checked above") };
+        let CriterionTest::PostgraduateAward { names, .. } = &l.requirements[1].test else {
+            unreachable!("checked above")
+        };
         assert!(names.iter().any(|n| n == "MA Advanced Child Protection"), "{id}");
     }
 }
