@@ -1,0 +1,143 @@
+//! `pathway record ...`: what a person records about a worker for criteria to read — a line
+//! manager's endorsement, an intent to progress raised in supervision, an assessment against
+//! a standard set, an accreditation — and `record list` to see them.
+
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use pathway_app::model::AttestationKind;
+use pathway_app::records::{AttestationLine, RecordAttestation};
+
+use super::db::{block_on, open};
+use super::{parse_date, today};
+use crate::output;
+
+/// Who the record is about, who records it, and when.
+#[derive(Debug, Clone, Args)]
+pub struct Recorded {
+    /// The authority.
+    #[arg(long)]
+    authority: String,
+    /// The worker it is about, by employee number.
+    #[arg(long)]
+    worker: String,
+    /// Who records it, by employee number (for an endorsement: someone who holds a post over
+    /// the worker).
+    #[arg(long = "by", value_name = "EMPLOYEE_NUMBER")]
+    by: String,
+    /// The day it happened, YYYY-MM-DD (default: today).
+    #[arg(long, value_parser = parse_date)]
+    on: Option<NaiveDate>,
+    /// A note for the record.
+    #[arg(long)]
+    note: Option<String>,
+    /// Print the record as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// The worker's line manager endorses their progression.
+    Endorsement {
+        #[command(flatten)]
+        recorded: Recorded,
+        /// What is endorsed, e.g. the level applied for.
+        #[arg(long)]
+        what: Option<String>,
+    },
+    /// The worker raised their intent to progress in supervision.
+    SupervisionIntent {
+        #[command(flatten)]
+        recorded: Recorded,
+        /// What they intend, e.g. the level.
+        #[arg(long)]
+        what: Option<String>,
+    },
+    /// The worker was assessed as meeting a standard set.
+    Assessment {
+        #[command(flatten)]
+        recorded: Recorded,
+        /// The standard set: a KSS set (kss.cfp, kss.ps, kss.pl) or the PCF at a level
+        /// (pcf.experienced-social-worker, pcf.advanced...).
+        #[arg(long)]
+        standard: String,
+    },
+    /// The worker holds an accreditation or endorsement from outside.
+    Accreditation {
+        #[command(flatten)]
+        recorded: Recorded,
+        /// Its name, e.g. NAAS.
+        #[arg(long)]
+        name: String,
+    },
+    /// Everything recorded in an authority, or about one worker.
+    List {
+        /// The authority.
+        #[arg(long)]
+        authority: String,
+        /// One worker, by employee number.
+        #[arg(long)]
+        worker: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
+    let (kind, recorded, what) = match c {
+        RecordCommand::List { authority, worker, json } => return list(&authority, worker.as_deref(), json),
+        RecordCommand::Endorsement { recorded, what } => (AttestationKind::Endorsement, recorded, what),
+        RecordCommand::SupervisionIntent { recorded, what } => (AttestationKind::SupervisionIntent, recorded, what),
+        RecordCommand::Assessment { recorded, standard } => (AttestationKind::Assessment, recorded, Some(standard)),
+        RecordCommand::Accreditation { recorded, name } => (AttestationKind::Accreditation, recorded, Some(name)),
+    };
+    let input = RecordAttestation {
+        authority: recorded.authority,
+        worker: recorded.worker,
+        kind,
+        what,
+        on: recorded.on.unwrap_or_else(today),
+        recorded_by: recorded.by,
+        note: recorded.note,
+    };
+    block_on(async move {
+        let p = open().await?;
+        let line = p.record_attestation(&input).await?;
+        if recorded.json {
+            output::json(&line)?;
+        } else {
+            crate::out!("Recorded {}", describe(&line));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn list(authority: &str, worker: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let lines = p.attestations(authority, worker).await?;
+        if json {
+            output::json(&lines)?;
+        } else if lines.is_empty() {
+            crate::out!("Nothing recorded.");
+        } else {
+            for l in &lines {
+                crate::out!("{}", describe(l));
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// "#3 2025-01-10 endorsement of Ravi Practitioner (M2) by Tess Manager (M1): level 3 — note".
+fn describe(l: &AttestationLine) -> String {
+    let what = l.what.as_ref().map(|w| format!(": {w}")).unwrap_or_default();
+    let note = l.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default();
+    format!(
+        "#{} {} {} of {} ({}) by {} ({}){what}{note}",
+        l.id, l.on, l.kind, l.worker_name, l.worker, l.recorded_by_name, l.recorded_by
+    )
+}
