@@ -390,12 +390,18 @@ impl<'a> Judge<'a> {
                 }
             }
             CriterionTest::AsyePassed { accepts, .. } => self.asye(c, accepts),
-            CriterionTest::PqAward { names, level } => self.award(c, Sought::PqAward(names), *level),
-            CriterionTest::PostgraduateAward { names, level } => {
-                self.award(c, Sought::PostgraduateAward(names), *level)
+            CriterionTest::PqAward { names, level, awards } => {
+                self.award(c, Sought::PqAward(names), Recorded { level: *level, kinds: awards })
             }
-            CriterionTest::Course { names, level } => self.award(c, Sought::Course(names), *level),
-            CriterionTest::PepsStage { stage } => self.award(c, Sought::PepsStage(*stage), None),
+            CriterionTest::PostgraduateAward { names, level, awards } => {
+                self.award(c, Sought::PostgraduateAward(names), Recorded { level: *level, kinds: awards })
+            }
+            CriterionTest::Course { names, level, awards } => {
+                self.award(c, Sought::Course(names), Recorded { level: *level, kinds: awards })
+            }
+            CriterionTest::PepsStage { stage } => {
+                self.award(c, Sought::PepsStage(*stage), Recorded { level: None, kinds: &[] })
+            }
             CriterionTest::AppraisalRecommends => {
                 let name = self.f.appraisal.as_ref().map(|a| a.name.as_str()).unwrap_or("appraisal");
                 let valid_months = self.f.appraisal.as_ref().and_then(|a| a.every_months).unwrap_or(12) + 3;
@@ -545,7 +551,8 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn award(&self, c: &Criterion, sought: Sought<'_>, level: Option<AcademicLevel>) -> CriterionResult {
+    fn award(&self, c: &Criterion, sought: Sought<'_>, recorded: Recorded<'_>) -> CriterionResult {
+        let Recorded { level, kinds } = recorded;
         use CriterionStatus::*;
         let names = sought.names();
         // Matched by the kind and level recorded, never by part of a title: "MA" is not in
@@ -560,7 +567,9 @@ impl<'a> Judge<'a> {
                 // A named course may be recorded under any kind.
                 Sought::Course(_) => true,
             };
-            kind_ok && level.is_none_or(|min| a.academic_level.is_some_and(|l| l >= min))
+            kind_ok
+                && (kinds.is_empty() || kinds.contains(&a.kind))
+                && level.is_none_or(|min| a.academic_level.is_some_and(|l| l >= min))
         };
         let completed =
             |a: &AwardFact| kind_and_level(a) && (names.is_empty() || names.iter().any(|n| same_name(&a.title, n)));
@@ -574,6 +583,11 @@ impl<'a> Judge<'a> {
             Sought::PostgraduateAward(_) => "a postgraduate award".to_owned(),
             Sought::Course(names) => names.first().cloned().unwrap_or_else(|| "the course".into()),
         };
+        if !kinds.is_empty() && names.is_empty() {
+            let kinds: Vec<String> = kinds.iter().map(|k| k.code().replace('-', " ")).collect();
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            what = format!("a {}", or_list(&kinds));
+        }
         if let Some(min) = level {
             what = format!("{what} at {} or above", min.describe());
         }
@@ -711,6 +725,14 @@ fn same_name(recorded: &str, named: &str) -> bool {
 fn words_name(text: &str, named: &str) -> bool {
     let named = words(named);
     !named.is_empty() && words(text).windows(named.len()).any(|w| w == named.as_slice())
+}
+
+/// What the criterion asks of an award's record besides its kind of criterion: the lowest
+/// FHEQ level and the recorded kinds that count.
+#[derive(Clone, Copy)]
+struct Recorded<'c> {
+    level: Option<AcademicLevel>,
+    kinds: &'c [AwardKind],
 }
 
 /// The award or course a criterion looks for in the worker's records.

@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::standards::StandardSet;
-use crate::workforce::{AcademicLevel, EmploymentType};
+use crate::workforce::{AcademicLevel, AwardKind, EmploymentType};
 
 /// A condition someone must (or should) meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,6 +84,9 @@ pub enum CriterionTest {
         /// The lowest FHEQ level the award must be recorded at, if the document says.
         #[serde(skip_serializing_if = "Option::is_none")]
         level: Option<AcademicLevel>,
+        /// The recorded kinds that count (`postgraduate-certificate`...); empty means any.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<AwardKind>,
     },
     /// Practice Educator Professional Standards at this stage or higher.
     PepsStage {
@@ -97,6 +100,9 @@ pub enum CriterionTest {
         /// The lowest FHEQ level the award must be recorded at, if the document says.
         #[serde(skip_serializing_if = "Option::is_none")]
         level: Option<AcademicLevel>,
+        /// The recorded kinds that count (`postgraduate-certificate`...); empty means any.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<AwardKind>,
     },
     /// A named course or award.
     Course {
@@ -105,6 +111,9 @@ pub enum CriterionTest {
         /// The lowest FHEQ level the course must be recorded at, if the document says.
         #[serde(skip_serializing_if = "Option::is_none")]
         level: Option<AcademicLevel>,
+        /// The recorded kinds that count; empty means a course recorded under any kind.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<AwardKind>,
     },
     /// At least this many academic credits at this FHEQ level or above ("15 credits at
     /// Master's level"), counted from recorded awards.
@@ -283,7 +292,7 @@ impl CriterionKind {
         match self {
             CriterionKind::Qualification | CriterionKind::Accreditation => &[Field::Names],
             CriterionKind::PqAward | CriterionKind::PostgraduateAward | CriterionKind::Course => {
-                &[Field::Names, Field::Level]
+                &[Field::Names, Field::Level, Field::Awards]
             }
             CriterionKind::EmploymentType => &[Field::Types],
             CriterionKind::AcademicCredits => &[Field::Credits, Field::Level],
@@ -335,6 +344,7 @@ const FIELDS: &[&str] = &[
     "standard",
     "credits",
     "level",
+    "awards",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,10 +364,11 @@ enum Field {
     Standard,
     Credits,
     Level,
+    Awards,
 }
 
 impl Field {
-    const ALL: [Field; 15] = [
+    const ALL: [Field; 16] = [
         Field::Kind,
         Field::Essential,
         Field::CommittedCounts,
@@ -373,6 +384,7 @@ impl Field {
         Field::Standard,
         Field::Credits,
         Field::Level,
+        Field::Awards,
     ];
 
     fn name(self) -> &'static str {
@@ -392,6 +404,7 @@ impl Field {
             Field::Standard => "standard",
             Field::Credits => "credits",
             Field::Level => "level",
+            Field::Awards => "awards",
         }
     }
 
@@ -488,6 +501,7 @@ struct Written {
     standard: Option<StandardSet>,
     credits: Option<u32>,
     level: Option<AcademicLevel>,
+    awards: Option<Vec<AwardKind>>,
 }
 
 fn put<T, E: de::Error>(slot: &mut Option<T>, value: T, field: Field) -> Result<(), E> {
@@ -518,6 +532,7 @@ impl Written {
             Field::Standard => self.standard.is_some(),
             Field::Credits => self.credits.is_some(),
             Field::Level => self.level.is_some(),
+            Field::Awards => self.awards.is_some(),
         }
     }
 
@@ -530,6 +545,7 @@ impl Written {
         let needs = |value: Option<u32>, field: Field| value.ok_or_else(|| E::custom(incomplete(kind, field)));
         // An absent list of names or equivalents is the file's way of saying "none named".
         let names = self.names.unwrap_or_default();
+        let awards = self.awards.unwrap_or_default();
         let test = match kind {
             CriterionKind::Qualification => CriterionTest::Qualification { names },
             CriterionKind::Registration => CriterionTest::Registration,
@@ -543,10 +559,10 @@ impl Written {
             CriterionKind::AsyePassed => {
                 CriterionTest::AsyePassed { accepts: self.accepts.unwrap_or_default(), up_to_years: self.years }
             }
-            CriterionKind::PqAward => CriterionTest::PqAward { names, level: self.level },
+            CriterionKind::PqAward => CriterionTest::PqAward { names, level: self.level, awards },
             CriterionKind::PepsStage => CriterionTest::PepsStage { stage: needs(self.stage, Field::Stage)? },
-            CriterionKind::PostgraduateAward => CriterionTest::PostgraduateAward { names, level: self.level },
-            CriterionKind::Course => CriterionTest::Course { names, level: self.level },
+            CriterionKind::PostgraduateAward => CriterionTest::PostgraduateAward { names, level: self.level, awards },
+            CriterionKind::Course => CriterionTest::Course { names, level: self.level, awards },
             CriterionKind::AcademicCredits => CriterionTest::AcademicCredits {
                 credits: needs(self.credits, Field::Credits)?,
                 level: self.level.ok_or_else(|| E::custom(incomplete(kind, Field::Level)))?,
@@ -604,6 +620,7 @@ impl<'de> Visitor<'de> for CriterionVisitor {
                 Field::Standard => put(&mut written.standard, map.next_value()?, field)?,
                 Field::Credits => put(&mut written.credits, map.next_value()?, field)?,
                 Field::Level => put(&mut written.level, map.next_value()?, field)?,
+                Field::Awards => put(&mut written.awards, map.next_value()?, field)?,
             }
         }
         written.into_criterion()
