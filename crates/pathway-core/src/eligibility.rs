@@ -670,7 +670,8 @@ impl<'a> Judge<'a> {
         missing: String,
     ) -> CriterionResult {
         use CriterionStatus::*;
-        let found = self.w.attestations.iter().filter(|a| a.kind == kind && fits(a)).max_by_key(|a| a.on);
+        let found =
+            self.w.attestations.iter().filter(|a| a.kind == kind && a.on <= self.today && fits(a)).max_by_key(|a| a.on);
         let Some(a) = found else {
             return self.result(c, NotMet, missing);
         };

@@ -706,4 +706,59 @@ mod tests {
         let back: Criterion = serde_json::from_value(json).unwrap();
         assert_eq!(back, criterion);
     }
+
+    #[test]
+    fn the_kinds_beyond_the_seeds_read_with_their_own_fields() {
+        let c = read("kind = \"employment-type\"\ntypes = [\"permanent\", \"fixed-term\"]\ntext = \"t\"").unwrap();
+        assert_eq!(
+            c.test,
+            CriterionTest::EmploymentType { types: vec![EmploymentType::Permanent, EmploymentType::FixedTerm] }
+        );
+        let c = read("kind = \"academic-credits\"\ncredits = 15\nlevel = 7\ntext = \"15 credits at Master's level\"")
+            .unwrap();
+        assert_eq!(c.test, CriterionTest::AcademicCredits { credits: 15, level: AcademicLevel::MASTERS });
+        let c = read("kind = \"standard-assessed\"\nstandard = \"kss.ps\"\ntext = \"t\"").unwrap();
+        assert_eq!(c.test, CriterionTest::StandardAssessed { standard: StandardSet::parse("kss.ps").unwrap() });
+        let c = read("kind = \"stated-experience\"\ntext = \"significant post-qualifying experience\"").unwrap();
+        assert_eq!(c.kind(), CriterionKind::StatedExperience);
+        let c = read("kind = \"postgraduate-award\"\nawards = [\"postgraduate-diploma\"]\nlevel = 7\ntext = \"t\"")
+            .unwrap();
+        assert_eq!(
+            c.test,
+            CriterionTest::PostgraduateAward {
+                names: vec![],
+                level: Some(AcademicLevel::MASTERS),
+                awards: vec![AwardKind::PostgraduateDiploma]
+            }
+        );
+    }
+
+    #[test]
+    fn the_new_kinds_refuse_what_they_cannot_use() {
+        assert_eq!(
+            read("kind = \"employment-type\"\ntext = \"t\"").unwrap_err(),
+            "a `employment-type` criterion needs `types`"
+        );
+        assert_eq!(
+            read("kind = \"employment-type\"\ntypes = []\ntext = \"t\"").unwrap_err(),
+            "a `employment-type` criterion needs `types`"
+        );
+        let wrong = read("kind = \"employment-type\"\ntypes = [\"zero-hours\"]\ntext = \"t\"").unwrap_err();
+        assert!(wrong.contains("fixed-term"), "{wrong}");
+        assert_eq!(
+            read("kind = \"academic-credits\"\ncredits = 15\ntext = \"t\"").unwrap_err(),
+            "a `academic-credits` criterion needs `level`"
+        );
+        let level = read("kind = \"academic-credits\"\ncredits = 15\nlevel = 9\ntext = \"t\"").unwrap_err();
+        assert!(level.contains("FHEQ level from 3 to 8"), "{level}");
+        let set = read("kind = \"standard-assessed\"\nstandard = \"pcf.experienced\"\ntext = \"t\"").unwrap_err();
+        assert!(
+            set.contains("`pcf.experienced` is not a standard set") && set.contains("pcf.experienced-social-worker"),
+            "{set}"
+        );
+        assert_eq!(
+            read("kind = \"stated-experience\"\nyears = 5\ntext = \"t\"").unwrap_err(),
+            "`years` does not apply to a `stated-experience` criterion"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 
 mod anonymise;
 mod application;
+mod criteria;
 mod eligibility;
 mod pay_properties;
 mod portfolio;
