@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use pathway_core::ids::AttestationId;
 use pathway_core::workforce::{AttestationKind, Name, NewAttestation, Note, Worker};
-use pathway_store::{Organisation, Workforce};
+use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use serde::Serialize;
 
 use crate::AppError;
@@ -16,8 +16,6 @@ use crate::service::Pathway;
 /// An attestation to record, as a front end gathers it.
 #[derive(Debug, Clone)]
 pub struct RecordAttestation {
-    /// The authority.
-    pub authority: String,
     /// The worker it is about: their employee number.
     pub worker: String,
     /// What it records.
@@ -57,88 +55,112 @@ pub struct AttestationLine {
 }
 
 impl Pathway {
-    /// Record an attestation about a worker. An endorsement must come from someone who holds
-    /// a post over the worker (their line manager or further up); an intent raised in
-    /// supervision from the worker or someone over them; nobody assesses or endorses
-    /// themselves. Refused with the reason otherwise, and nothing is stored.
-    pub async fn record_attestation(&self, input: &RecordAttestation) -> Result<AttestationLine, AppError> {
-        let scope = self.scope(&input.authority).await?;
-        let store = self.store();
-        let worker = find_worker(store, &scope, &input.worker).await?;
-        let by = find_worker(store, &scope, &input.recorded_by).await?;
-        let attestation = NewAttestation {
-            kind: input.kind,
-            what: input.what.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(Name::parse).transpose()?,
-            on: input.on,
-            recorded_by: by.id,
-            note: input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(Note::parse).transpose()?,
-        };
-        attestation.check()?;
-        let chain = store.line_management(&scope, worker.id).await?;
-        let over = chain.contains(by.id);
-        let manager = match chain.line_manager() {
-            Some(id) if id != by.id => store.worker(&scope, id).await.ok().map(|w| w.details.name.to_string()),
-            _ => None,
-        };
-        let who = |w: &Worker| format!("{} ({})", w.details.name, w.details.employee_number);
-        let refuse = |why: String| Err(AppError::NotPermitted(why));
-        match input.kind {
-            AttestationKind::Endorsement | AttestationKind::Assessment if by.id == worker.id => {
-                return refuse(format!("{} cannot record their own {}.", who(&worker), input.kind));
-            }
-            AttestationKind::Endorsement if !over => {
-                let manager = manager
-                    .map(|m| format!("their line manager is {m}"))
-                    .unwrap_or_else(|| "no line manager is recorded for them".into());
-                return refuse(format!(
-                    "an endorsement of {} must be recorded by someone who holds a post over them; {} does not \
-                     ({manager}).",
-                    who(&worker),
-                    who(&by)
-                ));
-            }
-            AttestationKind::SupervisionIntent if by.id != worker.id && !over => {
-                return refuse(format!(
-                    "an intent raised in supervision is recorded by {} or someone who holds a post over them; {} \
-                     does not.",
-                    who(&worker),
-                    who(&by)
-                ));
-            }
-            _ => {}
-        }
-        let stored = store.add_attestation(&scope, worker.id, &attestation).await?;
-        Ok(line(&stored.attestation, stored.id, &worker, &by))
+    /// Record an attestation about a worker of `authority`: see [`record_attestation`].
+    pub async fn record_attestation(
+        &self,
+        authority: &str,
+        input: &RecordAttestation,
+    ) -> Result<AttestationLine, AppError> {
+        let scope = self.scope(authority).await?;
+        record_attestation(self.store(), &scope, input).await
     }
 
-    /// The attestations recorded in an authority, or about one worker (employee number),
-    /// by worker and then earliest first.
+    /// The attestations recorded in `authority`: see [`attestations`].
     pub async fn attestations(&self, authority: &str, worker: Option<&str>) -> Result<Vec<AttestationLine>, AppError> {
         let scope = self.scope(authority).await?;
-        let store = self.store();
-        let records = match worker {
-            Some(number) => {
-                let w = find_worker(store, &scope, number).await?;
-                vec![store.worker_record(&scope, w.id).await?]
-            }
-            None => store.worker_records(&scope).await?,
-        };
-        let people = store.workers(&scope).await?;
-        let mut lines = Vec::new();
-        for record in &records {
-            for a in &record.attestations {
-                let by = people.iter().find(|p| p.id == a.attestation.recorded_by);
-                let (by_number, by_name) = by
-                    .map(|p| (p.details.employee_number.to_string(), p.details.name.to_string()))
-                    .unwrap_or_else(|| (a.attestation.recorded_by.to_string(), String::new()));
-                let mut l = line(&a.attestation, a.id, &record.worker, &record.worker);
-                l.recorded_by = by_number;
-                l.recorded_by_name = by_name;
-                lines.push(l);
-            }
-        }
-        Ok(lines)
+        attestations(self.store(), &scope, worker).await
     }
+}
+
+/// Record an attestation about a worker. An endorsement must come from someone who holds a
+/// post over the worker (their line manager or further up); an intent raised in supervision
+/// from the worker or someone over them; nobody assesses or endorses themselves. Refused with
+/// the reason otherwise, and nothing is stored.
+pub async fn record_attestation(
+    store: &Store,
+    scope: &AuthorityScope,
+    input: &RecordAttestation,
+) -> Result<AttestationLine, AppError> {
+    let worker = find_worker(store, scope, &input.worker).await?;
+    let by = find_worker(store, scope, &input.recorded_by).await?;
+    let text = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    let attestation = NewAttestation {
+        kind: input.kind,
+        what: text(&input.what).as_deref().map(Name::parse).transpose()?,
+        on: input.on,
+        recorded_by: by.id,
+        note: text(&input.note).as_deref().map(Note::parse).transpose()?,
+    };
+    attestation.check()?;
+    standing(store, scope, input.kind, &worker, &by).await?;
+    let stored = store.add_attestation(scope, worker.id, &attestation).await?;
+    Ok(line(&stored.attestation, stored.id, &worker, &by))
+}
+
+/// Whether `by` may record an attestation of `kind` about `worker`, from the posts held over
+/// the worker.
+async fn standing(
+    store: &Store,
+    scope: &AuthorityScope,
+    kind: AttestationKind,
+    worker: &Worker,
+    by: &Worker,
+) -> Result<(), AppError> {
+    let who = |w: &Worker| format!("{} ({})", w.details.name, w.details.employee_number);
+    let chain = store.line_management(scope, worker.id).await?;
+    let over = chain.contains(by.id);
+    match kind {
+        AttestationKind::Endorsement | AttestationKind::Assessment if by.id == worker.id => {
+            Err(AppError::NotPermitted(format!("{} cannot record their own {kind}.", who(worker))))
+        }
+        AttestationKind::Endorsement if !over => {
+            let manager = match chain.line_manager() {
+                Some(id) => store
+                    .worker(scope, id)
+                    .await
+                    .map(|m| format!("their line manager is {}", who(&m)))
+                    .unwrap_or_else(|_| "their line manager could not be read".into()),
+                None => "no line manager is recorded for them".into(),
+            };
+            Err(AppError::NotPermitted(format!(
+                "an endorsement of {} must be recorded by someone who holds a post over them; {} does not ({manager}).",
+                who(worker),
+                who(by)
+            )))
+        }
+        AttestationKind::SupervisionIntent if by.id != worker.id && !over => Err(AppError::NotPermitted(format!(
+            "an intent raised in supervision is recorded by {} or someone who holds a post over them; {} does not.",
+            who(worker),
+            who(by)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The attestations recorded in an authority, or about one worker (employee number), by
+/// worker and then earliest first.
+pub async fn attestations(
+    store: &Store,
+    scope: &AuthorityScope,
+    worker: Option<&str>,
+) -> Result<Vec<AttestationLine>, AppError> {
+    let records = match worker {
+        Some(number) => {
+            let w = find_worker(store, scope, number).await?;
+            vec![store.worker_record(scope, w.id).await?]
+        }
+        None => store.worker_records(scope).await?,
+    };
+    let people = store.workers(scope).await?;
+    let mut lines = Vec::new();
+    for record in &records {
+        for a in &record.attestations {
+            // The recorder is a worker of the same authority (the database sees to it).
+            let by = people.iter().find(|p| p.id == a.attestation.recorded_by).unwrap_or(&record.worker);
+            lines.push(line(&a.attestation, a.id, &record.worker, by));
+        }
+    }
+    Ok(lines)
 }
 
 fn line(a: &NewAttestation, id: AttestationId, worker: &Worker, by: &Worker) -> AttestationLine {

@@ -95,7 +95,6 @@ pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
         RecordCommand::Accreditation { recorded, name } => (AttestationKind::Accreditation, recorded, Some(name)),
     };
     let input = RecordAttestation {
-        authority: recorded.authority,
         worker: recorded.worker,
         kind,
         what,
@@ -105,7 +104,7 @@ pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
     };
     block_on(async move {
         let p = open().await?;
-        let line = p.record_attestation(&input).await?;
+        let line = p.record_attestation(&recorded.authority, &input).await?;
         if recorded.json {
             output::json(&line)?;
         } else {
