@@ -8,6 +8,7 @@ mod framework;
 mod import;
 mod pay;
 mod progression;
+mod records;
 
 use std::process::{Command, Output};
 
