@@ -198,63 +198,8 @@ pub fn parse_role(text: &str) -> Result<RoleId, InvalidValue> {
 // ---------------------------------------------------------------------------------------
 // Coded values
 
-fn normalise_code(s: &str) -> String {
-    s.trim().to_lowercase().replace(['_', ' '], "-")
-}
-
-/// Defines an enum stored and exchanged as a stable lowercase code.
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code used in databases, files and the API.
-            pub const fn code(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = InvalidValue;
-            /// Accepts the code in any case, with spaces or underscores for hyphens.
-            fn from_str(s: &str) -> Result<$name, InvalidValue> {
-                let wanted = normalise_code(s);
-                $name::ALL.iter().copied().find(|v| v.code() == wanted).ok_or_else(|| {
-                    let known: Vec<&str> = $name::ALL.iter().map(|v| v.code()).collect();
-                    InvalidValue::new($field, s, format!("must be one of: {}", known.join(", ")))
-                })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
-                let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
+use crate::vocab::coded;
+pub use crate::vocab::{AcademicLevel, AwardKind, EmploymentType};
 
 coded!(
     /// A unit of an authority's organisation.
@@ -265,20 +210,6 @@ coded!(
         Locality = "locality",
         /// A team of social workers.
         Team = "team",
-    }
-);
-
-coded!(
-    /// How a worker is employed.
-    EmploymentType, "employment type" {
-        /// A permanent employee.
-        Permanent = "permanent",
-        /// Supplied by an agency.
-        Agency = "agency",
-        /// Seconded from another employer.
-        Secondment = "secondment",
-        /// Employed directly on a contract that ends on a set date.
-        FixedTerm = "fixed-term",
     }
 );
 
@@ -438,122 +369,6 @@ coded!(
         Other = "other",
     }
 );
-
-coded!(
-    /// A post-qualifying award or course.
-    AwardKind, "award kind" {
-        /// A post-qualifying (PQ) award.
-        PqAward = "pq-award",
-        /// Practice Educator Professional Standards, stage 1.
-        PepsStage1 = "peps-stage-1",
-        /// Practice Educator Professional Standards, stage 2.
-        PepsStage2 = "peps-stage-2",
-        /// A postgraduate certificate.
-        PostgraduateCertificate = "postgraduate-certificate",
-        /// A postgraduate diploma.
-        PostgraduateDiploma = "postgraduate-diploma",
-        /// A masters degree.
-        Masters = "masters",
-        /// Any other course.
-        Course = "course",
-    }
-);
-
-impl AwardKind {
-    /// The PEPS stage this award is, if it is one.
-    pub fn peps_stage(self) -> Option<u32> {
-        match self {
-            AwardKind::PepsStage1 => Some(1),
-            AwardKind::PepsStage2 => Some(2),
-            _ => None,
-        }
-    }
-
-    /// Whether this is a postgraduate certificate, diploma or masters.
-    pub fn is_postgraduate(self) -> bool {
-        matches!(self, AwardKind::PostgraduateCertificate | AwardKind::PostgraduateDiploma | AwardKind::Masters)
-    }
-}
-
-/// A level of the Framework for Higher Education Qualifications (FHEQ): 4 to 6 are
-/// undergraduate, 7 is Master's level (postgraduate certificates, diplomas and masters), 8 is
-/// doctoral. "15 credits at Master's level" is 15 credits at level 7.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "u32", into = "u32")]
-pub struct AcademicLevel(u32);
-
-impl AcademicLevel {
-    /// Master's level (FHEQ level 7).
-    pub const MASTERS: AcademicLevel = AcademicLevel(7);
-
-    /// The level with this FHEQ number, 3 to 8.
-    pub fn new(level: u32) -> Result<AcademicLevel, InvalidValue> {
-        if (3..=8).contains(&level) {
-            Ok(AcademicLevel(level))
-        } else {
-            Err(InvalidValue::new(
-                "academic level",
-                level.to_string(),
-                "must be an FHEQ level from 3 to 8 (7 is Master's level)",
-            ))
-        }
-    }
-
-    /// The FHEQ number.
-    pub fn get(self) -> u32 {
-        self.0
-    }
-
-    /// "level 7 (Master's)".
-    pub fn describe(self) -> String {
-        let name = match self.0 {
-            6 => " (Bachelor's)",
-            7 => " (Master's)",
-            8 => " (doctoral)",
-            _ => "",
-        };
-        format!("FHEQ level {}{name}", self.0)
-    }
-}
-
-impl TryFrom<u32> for AcademicLevel {
-    type Error = InvalidValue;
-    fn try_from(level: u32) -> Result<AcademicLevel, InvalidValue> {
-        AcademicLevel::new(level)
-    }
-}
-
-impl From<AcademicLevel> for u32 {
-    fn from(level: AcademicLevel) -> u32 {
-        level.0
-    }
-}
-
-impl FromStr for AcademicLevel {
-    type Err = InvalidValue;
-    /// Accepts `7`, `level 7`, `fheq-7` or `masters`.
-    fn from_str(text: &str) -> Result<AcademicLevel, InvalidValue> {
-        let t = normalise_code(text);
-        if matches!(t.as_str(), "masters" | "master's" | "masters-level" | "master's-level") {
-            return Ok(AcademicLevel::MASTERS);
-        }
-        let digits = t.trim_start_matches("fheq").trim_start_matches("level").trim_start_matches('-');
-        match digits.parse::<u32>() {
-            Ok(n) => AcademicLevel::new(n),
-            Err(_) => Err(InvalidValue::new(
-                "academic level",
-                text,
-                "must be an FHEQ level from 3 to 8, such as 7 or `masters`",
-            )),
-        }
-    }
-}
-
-impl fmt::Display for AcademicLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
 
 coded!(
     /// What an appraisal (PDR) concluded about progression.

@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::standards::StandardSet;
-use crate::workforce::{AcademicLevel, AwardKind, EmploymentType};
+use crate::vocab::{AcademicLevel, AwardKind, EmploymentType};
 
 /// A condition someone must (or should) meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

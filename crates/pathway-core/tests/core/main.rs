@@ -7,6 +7,7 @@ mod anonymise;
 mod application;
 mod criteria;
 mod eligibility;
+mod evidence_rules;
 mod pay_properties;
 mod portfolio;
 mod seeds_bexley;
