@@ -71,7 +71,7 @@ columns! {
     EmployeeNumber = "employee_number", true, "letters, digits, - and /",
         "The authority's employee (payroll) number; unique in the authority and in the file.";
     Name = "name", true, "text", "Full name as used at work.";
-    EmploymentType = "employment_type", true, "permanent, agency or secondment", "How the worker is employed.";
+    EmploymentType = "employment_type", true, "permanent, fixed-term, agency or secondment", "How the worker is employed.";
     StartDate = "start_date", true, "date", "First day with the authority.";
     LeavingDate = "leaving_date", false, "date", "Last day with the authority, for leavers.";
     Team = "team", false, "name of a team",
