@@ -1,11 +1,14 @@
-//! Attestations: what a person records about a worker that criteria read — a line manager's
+//! What is recorded about a worker for criteria to read. Attestations: a line manager's
 //! endorsement, an intent to progress raised in supervision, an assessment that the worker
-//! meets a named standard set, an accreditation from outside (NAAS). Who may record each is
+//! meets a named standard set, an accreditation from outside (NAAS); who may record each is
 //! decided from records (the posts people hold over the worker), never from what is claimed.
+//! Awards: a qualification or course completed, with its FHEQ level and credits.
 
 use chrono::NaiveDate;
-use pathway_core::ids::AttestationId;
-use pathway_core::workforce::{AttestationKind, Name, NewAttestation, Note, Worker};
+use pathway_core::ids::{AttestationId, AwardId};
+use pathway_core::workforce::{
+    AcademicLevel, AttestationKind, AwardKind, InvalidValue, Name, NewAttestation, NewAward, Note, Worker,
+};
 use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use serde::Serialize;
 
@@ -175,4 +178,71 @@ fn line(a: &NewAttestation, id: AttestationId, worker: &Worker, by: &Worker) -> 
         recorded_by_name: by.details.name.to_string(),
         note: a.note.as_ref().map(|n| n.to_string()),
     }
+}
+
+/// An award or course to record, as a front end gathers it (codes as people type them).
+#[derive(Debug, Clone)]
+pub struct RecordAward {
+    /// The worker: their employee number.
+    pub worker: String,
+    /// Its kind: `postgraduate-certificate`, `peps-stage-1`, `course`...
+    pub kind: String,
+    /// Its title as awarded.
+    pub title: String,
+    /// Who provided it.
+    pub provider: Option<String>,
+    /// When it was completed.
+    pub completed_on: NaiveDate,
+    /// The FHEQ level it was awarded at: `7`, `level 7` or `masters`.
+    pub academic_level: Option<String>,
+    /// The academic credits it carries.
+    pub credits: Option<u32>,
+}
+
+/// A recorded award, with the worker named.
+#[derive(Debug, Clone, Serialize)]
+pub struct AwardLine {
+    /// Its id.
+    pub id: AwardId,
+    /// The worker's employee number.
+    pub worker: String,
+    /// The worker's name.
+    pub worker_name: String,
+    /// The award as recorded.
+    #[serde(flatten)]
+    pub award: NewAward,
+}
+
+impl Pathway {
+    /// Record an award for a worker of `authority`: see [`record_award`].
+    pub async fn record_award(&self, authority: &str, input: &RecordAward) -> Result<AwardLine, AppError> {
+        let scope = self.scope(authority).await?;
+        record_award(self.store(), &scope, input).await
+    }
+}
+
+/// Record an award or course a worker has completed, with its FHEQ level and credits where
+/// known: criteria match awards by these, never by part of the title.
+pub async fn record_award(store: &Store, scope: &AuthorityScope, input: &RecordAward) -> Result<AwardLine, AppError> {
+    let worker = find_worker(store, scope, &input.worker).await?;
+    let kind: AwardKind = input.kind.parse()?;
+    let academic_level = input.academic_level.as_deref().map(str::parse::<AcademicLevel>).transpose()?;
+    if input.credits == Some(0) {
+        return Err(InvalidValue::new("credits", "0", "must be above 0, or left out when not known").into());
+    }
+    let award = NewAward {
+        kind,
+        title: Name::parse(&input.title)?,
+        provider: input.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(Name::parse).transpose()?,
+        completed_on: input.completed_on,
+        academic_level,
+        credits: input.credits,
+    };
+    let stored = store.add_award(scope, worker.id, &award).await?;
+    Ok(AwardLine {
+        id: stored.id,
+        worker: worker.details.employee_number.to_string(),
+        worker_name: worker.details.name.to_string(),
+        award: stored.award,
+    })
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pathway_app::model::AttestationKind;
-use pathway_app::records::{AttestationLine, RecordAttestation};
+use pathway_app::records::{AttestationLine, RecordAttestation, RecordAward};
 
 use super::db::{block_on, open};
 use super::{parse_date, today};
@@ -72,6 +72,37 @@ pub enum RecordCommand {
         #[arg(long)]
         name: String,
     },
+    /// An award or course the worker completed, with its FHEQ level and credits.
+    Award {
+        /// The authority.
+        #[arg(long)]
+        authority: String,
+        /// The worker, by employee number.
+        #[arg(long)]
+        worker: String,
+        /// Its kind: pq-award, peps-stage-1, peps-stage-2, postgraduate-certificate,
+        /// postgraduate-diploma, masters, course.
+        #[arg(long)]
+        kind: String,
+        /// Its title as awarded.
+        #[arg(long)]
+        title: String,
+        /// When it was completed, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        on: NaiveDate,
+        /// Who provided it.
+        #[arg(long)]
+        provider: Option<String>,
+        /// The FHEQ level it was awarded at: 7 (Master's level), 6...
+        #[arg(long)]
+        level: Option<String>,
+        /// The academic credits it carries.
+        #[arg(long)]
+        credits: Option<u32>,
+        /// Print the award as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Everything recorded in an authority, or about one worker.
     List {
         /// The authority.
@@ -89,6 +120,10 @@ pub enum RecordCommand {
 pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
     let (kind, recorded, what) = match c {
         RecordCommand::List { authority, worker, json } => return list(&authority, worker.as_deref(), json),
+        RecordCommand::Award { authority, worker, kind, title, on, provider, level, credits, json } => {
+            let input = RecordAward { worker, kind, title, provider, completed_on: on, academic_level: level, credits };
+            return award(&authority, &input, json);
+        }
         RecordCommand::Endorsement { recorded, what } => (AttestationKind::Endorsement, recorded, what),
         RecordCommand::SupervisionIntent { recorded, what } => (AttestationKind::SupervisionIntent, recorded, what),
         RecordCommand::Assessment { recorded, standard } => (AttestationKind::Assessment, recorded, Some(standard)),
@@ -109,6 +144,31 @@ pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
             output::json(&line)?;
         } else {
             crate::out!("Recorded {}", describe(&line));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn award(authority: &str, input: &RecordAward, json: bool) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let line = p.record_award(authority, input).await?;
+        if json {
+            output::json(&line)?;
+        } else {
+            let a = &line.award;
+            let level = a.academic_level.map(|l| format!(", {}", l.describe())).unwrap_or_default();
+            let credits = a.credits.map(|n| format!(", {n} credits")).unwrap_or_default();
+            crate::out!(
+                "Recorded #{} {} {} ({}{level}{credits}) completed {} by {} ({})",
+                line.id,
+                a.kind,
+                a.title,
+                a.provider.as_ref().map(|p| p.to_string()).unwrap_or_else(|| "provider not recorded".into()),
+                a.completed_on,
+                line.worker_name,
+                line.worker
+            );
         }
         Ok(ExitCode::SUCCESS)
     })
