@@ -72,6 +72,7 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                             let mark = match c.status {
                                 CriterionStatus::Met => "met",
                                 CriterionStatus::NotMet => "not met",
+                                CriterionStatus::Unknown if c.needs_judgement => "a manager's judgement",
                                 CriterionStatus::Unknown => "unknown",
                             };
                             let kind = if c.essential { "" } else { " (desirable)" };
