@@ -175,13 +175,15 @@ impl From<AcademicLevel> for u32 {
 
 impl FromStr for AcademicLevel {
     type Err = InvalidValue;
-    /// Accepts `7`, `level 7`, `fheq-7` or `masters`.
+    /// Accepts `7`, `level 7`, `FHEQ level 7`, `fheq-7` or `masters`.
     fn from_str(text: &str) -> Result<AcademicLevel, InvalidValue> {
         let t = normalise_code(text);
         if matches!(t.as_str(), "masters" | "master's" | "masters-level" | "master's-level") {
             return Ok(AcademicLevel::MASTERS);
         }
-        let digits = t.trim_start_matches("fheq").trim_start_matches("level").trim_start_matches('-');
+        // `fheq`, `level` and the hyphens between them may come before the number.
+        let digits =
+            ["fheq", "-", "level", "-"].iter().fold(t.as_str(), |rest, word| rest.strip_prefix(word).unwrap_or(rest));
         match digits.parse::<u32>() {
             Ok(n) => AcademicLevel::new(n),
             Err(_) => Err(InvalidValue::new(
@@ -261,5 +263,32 @@ impl FeedbackSource {
             FeedbackSource::OtherProfessional if n == 1 => "from another professional",
             FeedbackSource::OtherProfessional => "from other professionals",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn academic_levels_read_as_people_write_them() {
+        for text in ["7", "level 7", "Level 7", "FHEQ level 7", "fheq-7", "fheq 7", "masters", "Master's"] {
+            assert_eq!(text.parse::<AcademicLevel>().map(AcademicLevel::get), Ok(7), "{text}");
+        }
+        for text in ["9", "2", "level", "seven", "7a", ""] {
+            let err = text.parse::<AcademicLevel>().unwrap_err();
+            assert!(err.reason.contains("FHEQ level from 3 to 8"), "{text}: {err}");
+        }
+        assert_eq!(AcademicLevel::MASTERS.describe(), "FHEQ level 7 (Master's)");
+    }
+
+    #[test]
+    fn feedback_sources_read_their_codes_and_family_as_parent_or_carer() {
+        for s in FeedbackSource::ALL {
+            assert_eq!(FeedbackSource::from_code(s.code()), Some(*s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+        }
+        assert_eq!(FeedbackSource::from_code("family"), Some(FeedbackSource::ParentOrCarer));
+        assert_eq!(FeedbackSource::from_code("neighbour"), None);
     }
 }
