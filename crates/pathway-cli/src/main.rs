@@ -55,7 +55,8 @@ enum Command {
     #[command(subcommand)]
     Asye(commands::asye::AsyeCommand),
     /// Record what criteria read about a worker: an endorsement, an intent raised in
-    /// supervision, an assessment against a standard set, an accreditation; or list them.
+    /// supervision, an assessment against a standard set, an accreditation, an award with its
+    /// level and credits; list the endorsements, intents, assessments and accreditations.
     #[command(subcommand)]
     Record(commands::record::RecordCommand),
 }

@@ -1,6 +1,7 @@
 //! `pathway record ...`: what a person records about a worker for criteria to read — a line
 //! manager's endorsement, an intent to progress raised in supervision, an assessment against
-//! a standard set, an accreditation — and `record list` to see them.
+//! a standard set, an accreditation, an award with its level and credits — and `record list`
+//! to see the attestations.
 
 use std::process::ExitCode;
 
@@ -103,7 +104,8 @@ pub enum RecordCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Everything recorded in an authority, or about one worker.
+    /// The endorsements, intents, assessments and accreditations recorded in an authority, or
+    /// about one worker.
     List {
         /// The authority.
         #[arg(long)]
