@@ -9,10 +9,10 @@ use pathway_core::framework::{
     Criterion, CriterionTest, Framework, FrameworkId, GradeId, Level, LevelId, RoleId, Track,
 };
 use pathway_core::workforce::{
-    AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AuthorityId, AwardKind, ChangeReason,
-    EmployeeNumber, EmploymentType, GoalStatus, InvalidValue, Name, NewAppraisal, NewAuthority, NewAward, NewGoal,
-    NewTimelineEntry, Note, PersonName, Probation, ProbationStatus, Qualification, RegistrationStatus, SweNumber,
-    SweRegistration, UnitKind,
+    AcademicLevel, AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AuthorityId, AwardKind,
+    ChangeReason, EmployeeNumber, EmploymentType, GoalStatus, InvalidValue, Name, NewAppraisal, NewAuthority, NewAward,
+    NewGoal, NewTimelineEntry, Note, PersonName, Probation, ProbationStatus, Qualification, RegistrationStatus,
+    SweNumber, SweRegistration, UnitKind,
 };
 
 /// How much demo data to make.
@@ -100,7 +100,13 @@ impl DemoWorker {
                 .awards
                 .iter()
                 .filter(|a| a.completed_on <= today)
-                .map(|a| AwardFact { kind: a.kind, title: a.title.as_str().to_owned(), on: Some(a.completed_on) })
+                .map(|a| AwardFact {
+                    kind: a.kind,
+                    title: a.title.as_str().to_owned(),
+                    on: Some(a.completed_on),
+                    academic_level: a.academic_level,
+                    credits: a.credits,
+                })
                 .collect(),
             commitments: Vec::new(),
             latest_appraisal: self.appraisals.iter().rev().find(|a| a.held_on <= today).map(|a| (a.held_on, a.outcome)),
@@ -109,6 +115,8 @@ impl DemoWorker {
                 today,
             ),
             probation: self.probation,
+            employment: Some(self.employment),
+            attestations: Vec::new(),
         })
     }
 }
@@ -537,6 +545,8 @@ fn worker(
             title: Name::parse("Practice Educator Professional Standards stage 1").map_err(bad)?,
             provider: Some(Name::parse(dice.pick(UNIVERSITIES)).map_err(bad)?),
             completed_on: qualified_on + chrono::Duration::days(365 * 3 + dice.below(300) as i64),
+            academic_level: None,
+            credits: None,
         });
         if dice.chance(50) {
             awards.push(NewAward {
@@ -544,6 +554,8 @@ fn worker(
                 title: Name::parse("Practice Educator Professional Standards stage 2").map_err(bad)?,
                 provider: Some(Name::parse(dice.pick(UNIVERSITIES)).map_err(bad)?),
                 completed_on: qualified_on + chrono::Duration::days(365 * 4 + dice.below(300) as i64),
+                academic_level: None,
+                credits: None,
             });
         }
     }
@@ -553,6 +565,9 @@ fn worker(
             title: Name::parse("Postgraduate Certificate in Effective Practice").map_err(bad)?,
             provider: Some(Name::parse(dice.pick(UNIVERSITIES)).map_err(bad)?),
             completed_on: qualified_on + chrono::Duration::days(365 * 2 + dice.below(600) as i64),
+            // A postgraduate certificate: 60 credits at Master's level.
+            academic_level: Some(AcademicLevel::MASTERS),
+            credits: Some(60),
         });
     }
     if years_qualified >= 2 && dice.chance(20) {
@@ -561,6 +576,8 @@ fn worker(
             title: Name::parse("Post-qualifying award in child care").map_err(bad)?,
             provider: Some(Name::parse(dice.pick(UNIVERSITIES)).map_err(bad)?),
             completed_on: qualified_on + chrono::Duration::days(365 * 2 + dice.below(400) as i64),
+            academic_level: None,
+            credits: None,
         });
     }
     // Two in three practitioners have done a course the next level asks for by name (Bexley:
@@ -578,6 +595,8 @@ fn worker(
             title: Name::parse(&course).map_err(bad)?,
             provider: None,
             completed_on,
+            academic_level: None,
+            credits: None,
         });
     }
     awards.retain(|a| a.completed_on <= today);
@@ -639,7 +658,7 @@ fn worker(
 fn named_course(f: &Framework, from: &LevelId, to: &Level) -> Option<String> {
     fn find(criteria: &[Criterion]) -> Option<String> {
         criteria.iter().find_map(|c| match &c.test {
-            CriterionTest::Course { names } => names.first().cloned(),
+            CriterionTest::Course { names, .. } => names.first().cloned(),
             CriterionTest::AnyOf { options } => find(options),
             _ => None,
         })

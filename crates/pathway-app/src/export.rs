@@ -60,6 +60,12 @@ pub fn worker_row(
             if let Some(p) = &a.provider {
                 s.push_str(&format!(" | {p}"));
             }
+            if let Some(level) = a.academic_level {
+                s.push_str(&format!(" | level {level}"));
+            }
+            if let Some(n) = a.credits {
+                s.push_str(&format!(" | {n} credits"));
+            }
             s
         })
         .collect();

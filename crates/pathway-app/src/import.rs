@@ -15,9 +15,9 @@ use chrono::NaiveDate;
 use pathway_core::framework::{Framework, Grade, Level};
 use pathway_core::ids::OrgUnitId;
 use pathway_core::workforce::{
-    AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, AwardKind, ChangeReason,
-    EmployeeNumber, EmploymentType, InvalidValue, Name, NewAppraisal, NewAward, NewOrgUnit, NewTimelineEntry,
-    NewWorker, NewWorkerRecord, Note, OrgUnit, PersonName, Probation, ProbationStatus, Qualification,
+    AcademicLevel, AppraisalOutcome, AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, AwardKind,
+    ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewAppraisal, NewAward, NewOrgUnit,
+    NewTimelineEntry, NewWorker, NewWorkerRecord, Note, OrgUnit, PersonName, Probation, ProbationStatus, Qualification,
     RegistrationStatus, SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 use pathway_store::{AuthorityScope, BulkImport, ImportedWorker, Organisation, Store, StoreError, Workforce};
@@ -71,7 +71,7 @@ columns! {
     EmployeeNumber = "employee_number", true, "letters, digits, - and /",
         "The authority's employee (payroll) number; unique in the authority and in the file.";
     Name = "name", true, "text", "Full name as used at work.";
-    EmploymentType = "employment_type", true, "permanent, agency or secondment", "How the worker is employed.";
+    EmploymentType = "employment_type", true, "permanent, fixed-term, agency or secondment", "How the worker is employed.";
     StartDate = "start_date", true, "date", "First day with the authority.";
     LeavingDate = "leaving_date", false, "date", "Last day with the authority, for leavers.";
     Team = "team", false, "name of a team",
@@ -103,8 +103,8 @@ columns! {
     Grade = "grade", false, "a grade the level is paid on",
         "Current pay grade as the framework prints it or an alias (Band J, J, Grade 10).";
     PayPoint = "pay_point", false, "a point of the grade", "Current pay point (37, SCP 37, start); needs grade.";
-    Awards = "awards", false, "kind | title | date [| provider]; more separated by ;",
-        "Post-qualifying awards and courses, e.g. peps-stage-1 | PEPS stage 1 | 2023-06-30.";
+    Awards = "awards", false, "kind | title | date [| provider] [| level 7] [| 60 credits]; more separated by ;",
+        "Post-qualifying awards and courses, e.g. postgraduate-certificate | PG Cert | 2023-06-30 | level 7 | 60 credits.";
     LastAppraisalDate = "last_appraisal_date", false, "date", "When the latest appraisal (PDR) was held.";
     LastAppraisalOutcome = "last_appraisal_outcome", false,
         "ready-to-apply-for-progression, meeting-expectations, not-yet-ready or performance-concerns",
@@ -515,28 +515,42 @@ fn default_award_title(kind: AwardKind) -> &'static str {
 }
 
 /// Parse the `awards` cell: entries separated by `;` or line breaks, each
-/// `kind | title | date | provider` (title and provider may be left out: `kind | date`).
+/// `kind | title | date` and then, in any order, `| provider`, `| level 7` (the FHEQ level)
+/// and `| 60 credits` (title and the rest may be left out: `kind | date`).
 fn parse_awards(cell: &str) -> Result<Vec<NewAward>, String> {
     let mut awards = Vec::new();
     for entry in cell.split([';', '\n']).map(str::trim).filter(|e| !e.is_empty()) {
         let parts: Vec<&str> = entry.split('|').map(str::trim).collect();
-        let shape = "write each award as `kind | title | date` (optionally `| provider`), separated by `;`";
-        let (kind, title, date, provider) = match parts[..] {
-            [kind, date] => (kind, None, date, None),
-            [kind, title, date] => (kind, Some(title), date, None),
-            [kind, title, date, provider] => (kind, Some(title), date, Some(provider)),
+        let shape = "write each award as `kind | title | date` (optionally `| provider`, `| level 7`, \
+                     `| 60 credits`), separated by `;`";
+        let (kind, title, date, rest) = match parts[..] {
+            [kind, date] => (kind, None, date, &[][..]),
+            [kind, title, date, ref rest @ ..] if rest.len() <= 3 => (kind, Some(title), date, rest),
             _ => return Err(format!("`{entry}`: {shape}")),
         };
         let kind: AwardKind = kind.parse().map_err(|e: InvalidValue| format!("`{entry}`: award kind {}", e.reason))?;
         let title = Name::parse(title.unwrap_or(default_award_title(kind)))
             .map_err(|e| format!("`{entry}`: award title {}", e.reason))?;
         let completed_on = parse_date(date).map_err(|e| format!("`{entry}`: completion date `{date}` {e}"))?;
-        let provider = provider
-            .filter(|p| !p.is_empty())
-            .map(Name::parse)
-            .transpose()
-            .map_err(|e| format!("`{entry}`: provider {}", e.reason))?;
-        awards.push(NewAward { kind, title, provider, completed_on });
+        let (mut provider, mut academic_level, mut credits) = (None, None, None);
+        for part in rest.iter().copied().filter(|p| !p.is_empty()) {
+            let lower = part.to_lowercase();
+            if let Some(level) = lower.strip_prefix("level ") {
+                let level: AcademicLevel =
+                    level.parse().map_err(|e: InvalidValue| format!("`{entry}`: academic level {}", e.reason))?;
+                academic_level = Some(level);
+            } else if let Some(n) = lower.strip_suffix(" credits").or_else(|| lower.strip_suffix(" credit")) {
+                let n: u32 = n.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format!("`{entry}`: credits `{part}` must be a whole number above 0, as in `60 credits`")
+                })?;
+                credits = Some(n);
+            } else if provider.is_none() {
+                provider = Some(Name::parse(part).map_err(|e| format!("`{entry}`: provider {}", e.reason))?);
+            } else {
+                return Err(format!("`{entry}`: {shape}"));
+            }
+        }
+        awards.push(NewAward { kind, title, provider, completed_on, academic_level, credits });
     }
     Ok(awards)
 }

@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod pay;
 pub mod portfolio;
 pub mod progression;
+pub mod records;
 pub mod reports;
 mod retry;
 pub mod service;

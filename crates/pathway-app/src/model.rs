@@ -17,8 +17,8 @@ pub use pathway_core::progression::pay_preview::{PayChangePreview, PayPosition};
 pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 pub use pathway_core::text::parse_iso_date;
 pub use pathway_core::workforce::{
-    ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewTimelineEntry, NewWorker, PersonName,
-    UnitKind, WorkerDetails,
+    AttestationKind, ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewTimelineEntry, NewWorker,
+    PersonName, UnitKind, WorkerDetails,
 };
 pub use pathway_core::{Diagnostic, Pence, Severity};
 pub use pathway_store::{AuditEvent, StoredApplication, StoredAsye, StoredPanel, SyncChange, SyncOutcome};

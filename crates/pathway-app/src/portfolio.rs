@@ -55,6 +55,9 @@ pub struct NewEvidence {
     /// KSS statements it evidences.
     #[serde(default)]
     pub kss: Vec<String>,
+    /// The PCF level it is written against (`experienced-social-worker`), where stated.
+    #[serde(default)]
+    pub pcf_level: Option<String>,
 }
 
 /// An evidence item as a front end shows it: the stored item with its id at the top, as
@@ -239,6 +242,7 @@ impl<'s> AuthorityPortfolios<'s> {
             authorisations: Vec::new(),
             pcf: new.pcf.clone(),
             kss: new.kss.clone(),
+            pcf_level: new.pcf_level.clone(),
             anonymisation: AnonymisationStatus::NotChecked,
         };
         // Check the item before keeping any file, so a bad form leaves nothing on disk.

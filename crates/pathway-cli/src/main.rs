@@ -54,6 +54,11 @@ enum Command {
     /// recommendation, moderation (a pass opens the automatic route).
     #[command(subcommand)]
     Asye(commands::asye::AsyeCommand),
+    /// Record what criteria read about a worker: an endorsement, an intent raised in
+    /// supervision, an assessment against a standard set, an accreditation, an award with its
+    /// level and credits; list the endorsements, intents, assessments and accreditations.
+    #[command(subcommand)]
+    Record(commands::record::RecordCommand),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +77,7 @@ fn main() -> ExitCode {
         Command::Application(c) => commands::application::run(c),
         Command::Panel(c) => commands::panel::run(c),
         Command::Asye(c) => commands::asye::run(c),
+        Command::Record(c) => commands::record::run(c),
     };
     match result {
         Ok(code) => code,

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::framework::{Criterion, CriterionKind, CriterionTest, Framework, LevelId, Route, RouteId, Trigger};
 use crate::workforce::{
-    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, GoalStatus, Probation, ProbationStatus, RegistrationStatus,
-    WorkerRecord,
+    AcademicLevel, AppraisalOutcome, AsyeOutcome, AsyeStatus, AttestationKind, AwardKind, EmploymentType, GoalStatus,
+    NewAttestation, Probation, ProbationStatus, RegistrationStatus, Regulator, WorkerRecord,
 };
 
 /// What eligibility needs to know about a worker. Built from their records; any field may be
@@ -48,6 +48,10 @@ pub struct WorkerFacts {
     pub ready_since: Option<NaiveDate>,
     /// Their probation, where recorded.
     pub probation: Option<Probation>,
+    /// How they are employed, where known.
+    pub employment: Option<EmploymentType>,
+    /// Endorsements, supervision intents, assessments and accreditations recorded by `today`.
+    pub attestations: Vec<NewAttestation>,
 }
 
 impl WorkerFacts {
@@ -74,6 +78,8 @@ impl WorkerFacts {
                     kind: a.award.kind,
                     title: a.award.title.as_str().to_owned(),
                     on: Some(a.award.completed_on),
+                    academic_level: a.award.academic_level,
+                    credits: a.award.credits,
                 })
                 .collect(),
             // An open development goal naming a course is a commitment to complete it.
@@ -89,6 +95,13 @@ impl WorkerFacts {
                 today,
             ),
             probation: details.probation,
+            employment: Some(details.employment),
+            attestations: record
+                .attestations
+                .iter()
+                .filter(|a| a.attestation.on <= today)
+                .map(|a| a.attestation.clone())
+                .collect(),
         })
     }
 }
@@ -122,7 +135,7 @@ fn commitment_in(goal: &str, due: Option<NaiveDate>) -> Option<AwardFact> {
     } else {
         return None;
     };
-    Some(AwardFact { kind, title: goal.to_owned(), on: due })
+    Some(AwardFact { kind, title: goal.to_owned(), on: due, academic_level: None, credits: None })
 }
 
 /// An award or course, completed or committed to.
@@ -134,6 +147,10 @@ pub struct AwardFact {
     pub title: String,
     /// When it was completed (for commitments: when it is expected, if known).
     pub on: Option<NaiveDate>,
+    /// The FHEQ level it was awarded at, where recorded.
+    pub academic_level: Option<AcademicLevel>,
+    /// The academic credits it carries, where recorded.
+    pub credits: Option<u32>,
 }
 
 /// A route's status for a worker.
@@ -182,6 +199,10 @@ pub struct CriterionResult {
     pub explanation: String,
     /// When it was or will be met, where a date can be worked out.
     pub met_on: Option<NaiveDate>,
+    /// Whether a person (the worker's manager) has to judge it: the records cannot. Such a
+    /// criterion is `unknown` until they do, and reports group the worker under "needs a
+    /// manager's judgement".
+    pub needs_judgement: bool,
     /// Whether failing it is a hard stop rather than something time or a next step brings.
     #[serde(skip)]
     hard: bool,
@@ -213,14 +234,20 @@ pub struct RouteEligibility {
     pub summary: String,
 }
 
-/// Whether an essential criterion that is not met needs a person's judgement rather than a
-/// record or the passing of time: what the records cannot settle (the document's words for
-/// a standard to be demonstrated, a qualification nobody has recorded). A criterion that
-/// time settles, or the vacancy a vacancy-led route waits for, never does.
+/// Whether a criterion that is not met needs a person's judgement rather than a record or
+/// the passing of time: what the document leaves to a person (experience stated in words, a
+/// standard to be demonstrated) and what the records cannot settle (a qualification nobody
+/// has recorded). A criterion that time settles, or the vacancy a vacancy-led route waits
+/// for, never does. [`evaluate_route`] writes the answer into each result's own flag, so the
+/// one-worker view and the workforce report agree.
 pub fn needs_judgement(c: &CriterionResult) -> bool {
     c.status == CriterionStatus::Unknown
-        && !c.time_based
-        && !matches!(c.kind, CriterionKind::PostQualifyingYears | CriterionKind::TimeInLevel | CriterionKind::Vacancy)
+        && (c.needs_judgement
+            || (!c.time_based
+                && !matches!(
+                    c.kind,
+                    CriterionKind::PostQualifyingYears | CriterionKind::TimeInLevel | CriterionKind::Vacancy
+                )))
 }
 
 /// Long-form date for explanations: "15 July 2026".
@@ -247,6 +274,7 @@ impl<'a> Judge<'a> {
             status,
             explanation,
             met_on: None,
+            needs_judgement: false,
             hard: false,
             time_based: false,
         }
@@ -264,19 +292,88 @@ impl<'a> Judge<'a> {
                 (Some(q), None) => self.result(c, Met, format!("Your qualification is recorded as {q}.")),
                 (None, _) => self.result(c, Unknown, "No social work qualification is recorded for you.".into()),
             },
-            CriterionTest::Registration => match w.registration {
-                Some(s) if s.may_practise() => {
-                    self.result(c, Met, "You are registered with Social Work England.".into())
-                }
-                Some(s) => CriterionResult {
-                    hard: true,
-                    ..self.result(
+            CriterionTest::Registration => {
+                // The regulator that applied on the day judged: the HCPC before 2 December 2019.
+                let regulator = Regulator::on(self.today).name();
+                match w.registration {
+                    Some(s) if s.may_practise() => self.result(
                         c,
-                        NotMet,
-                        format!("Your Social Work England registration is {s}; you need to be registered to practise."),
-                    )
+                        Met,
+                        format!("You are registered with {regulator}, the regulator on {}.", long(self.today)),
+                    ),
+                    Some(s) => CriterionResult {
+                        hard: true,
+                        ..self.result(
+                            c,
+                            NotMet,
+                            format!("Your registration with {regulator} is {s}; you need to be registered to practise."),
+                        )
+                    },
+                    None => self.result(c, Unknown, format!("No registration with {regulator} is recorded for you.")),
+                }
+            }
+            CriterionTest::EmploymentType { types } => {
+                let wanted: Vec<&str> = types.iter().map(|t| employment_words(*t)).collect();
+                let wanted = or_list(&wanted);
+                match w.employment {
+                    Some(e) if types.contains(&e) => {
+                        self.result(c, Met, format!("You are employed {}, which this asks for.", employment_words(e)))
+                    }
+                    Some(e) => CriterionResult {
+                        hard: true,
+                        ..self.result(
+                            c,
+                            NotMet,
+                            format!("You are employed {}; this is open to staff employed {wanted}.", employment_words(e)),
+                        )
+                    },
+                    None => self.result(c, Unknown, "How you are employed is not recorded.".into()),
+                }
+            }
+            CriterionTest::AcademicCredits { credits, level } => self.credits(c, *credits, *level),
+            CriterionTest::ManagerEndorsement => self.attested(
+                c,
+                AttestationKind::Endorsement,
+                |_| true,
+                "No endorsement from your line manager is recorded; ask them to record one.".into(),
+            ),
+            CriterionTest::SupervisionIntent => self.attested(
+                c,
+                AttestationKind::SupervisionIntent,
+                |_| true,
+                "No record that you raised your intent to progress in supervision; raise it at your next supervision."
+                    .into(),
+            ),
+            CriterionTest::StandardAssessed { standard } => self.attested(
+                c,
+                AttestationKind::Assessment,
+                |a| a.standard_set().as_ref() == Some(standard),
+                format!("No recorded assessment says you meet {} ({standard}).", standard.title()),
+            ),
+            CriterionTest::Accreditation { names } => self.attested(
+                c,
+                AttestationKind::Accreditation,
+                |a| {
+                    names.is_empty()
+                        || a.what.as_ref().is_some_and(|w| names.iter().any(|n| same_name(w.as_str(), n)))
                 },
-                None => self.result(c, Unknown, "No Social Work England registration is recorded for you.".into()),
+                if names.is_empty() {
+                    "No accreditation is recorded for you.".into()
+                } else {
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    format!("No record of {} for you.", or_list(&names))
+                },
+            ),
+            CriterionTest::StatedExperience => CriterionResult {
+                needs_judgement: true,
+                ..self.result(
+                    c,
+                    Unknown,
+                    format!(
+                        "The framework states this only in words: \"{}\". Your records cannot show it; your manager must judge it.",
+                        c.text.trim()
+                    ),
+                )
             },
             CriterionTest::PostQualifyingYears { years } => {
                 let years = *years;
@@ -317,10 +414,18 @@ impl<'a> Judge<'a> {
                 }
             }
             CriterionTest::AsyePassed { accepts, .. } => self.asye(c, accepts),
-            CriterionTest::PqAward { names } => self.award(c, Sought::PqAward(names)),
-            CriterionTest::PostgraduateAward { names } => self.award(c, Sought::PostgraduateAward(names)),
-            CriterionTest::Course { names } => self.award(c, Sought::Course(names)),
-            CriterionTest::PepsStage { stage } => self.award(c, Sought::PepsStage(*stage)),
+            CriterionTest::PqAward { names, level, awards } => {
+                self.award(c, Sought::PqAward(names), Recorded { level: *level, kinds: awards })
+            }
+            CriterionTest::PostgraduateAward { names, level, awards } => {
+                self.award(c, Sought::PostgraduateAward(names), Recorded { level: *level, kinds: awards })
+            }
+            CriterionTest::Course { names, level, awards } => {
+                self.award(c, Sought::Course(names), Recorded { level: *level, kinds: awards })
+            }
+            CriterionTest::PepsStage { stage } => {
+                self.award(c, Sought::PepsStage(*stage), Recorded { level: None, kinds: &[] })
+            }
             CriterionTest::AppraisalRecommends => {
                 let name = self.f.appraisal.as_ref().map(|a| a.name.as_str()).unwrap_or("appraisal");
                 let valid_months = self.f.appraisal.as_ref().and_then(|a| a.every_months).unwrap_or(12) + 3;
@@ -359,7 +464,11 @@ impl<'a> Judge<'a> {
                     CriterionResult { met_on: met.met_on, ..self.result(c, Met, met.explanation.clone()) }
                 } else if options.iter().any(|o| o.status == Unknown) {
                     let why: Vec<&str> = options.iter().map(|o| o.explanation.as_str()).collect();
-                    self.result(c, Unknown, format!("None of the options is recorded as met: {}", why.join(" ")))
+                    CriterionResult {
+                        // Only a person can settle it when an option only a person can judge is open.
+                        needs_judgement: options.iter().any(|o| o.needs_judgement),
+                        ..self.result(c, Unknown, format!("None of the options is recorded as met: {}", why.join(" ")))
+                    }
                 } else {
                     let soonest = options.iter().filter(|o| o.time_based).filter_map(|o| o.met_on).min();
                     let why: Vec<&str> = options.iter().map(|o| o.explanation.as_str()).collect();
@@ -371,9 +480,10 @@ impl<'a> Judge<'a> {
                     }
                 }
             }
-            CriterionTest::Other => {
-                self.result(c, Unknown, "This needs a person's judgement; discuss it in supervision.".into())
-            }
+            CriterionTest::Other => CriterionResult {
+                needs_judgement: true,
+                ..self.result(c, Unknown, "This needs a person's judgement; discuss it in supervision.".into())
+            },
         }
     }
 
@@ -465,40 +575,54 @@ impl<'a> Judge<'a> {
         }
     }
 
-    fn award(&self, c: &Criterion, sought: Sought<'_>) -> CriterionResult {
+    fn award(&self, c: &Criterion, sought: Sought<'_>, recorded: Recorded<'_>) -> CriterionResult {
+        let Recorded { level, kinds } = recorded;
         use CriterionStatus::*;
         let names = sought.names();
-        let matches = |a: &AwardFact| -> bool {
-            let name_ok = names.is_empty() || {
-                let title = a.title.to_lowercase();
-                names.iter().any(|n| {
-                    let n = n.to_lowercase();
-                    title.contains(&n) || n.contains(&title)
-                })
-            };
-            // A named course may be recorded under any kind; a PQ/PG/PEPS criterion needs the kind.
+        // Matched by the kind and level recorded, never by part of a title: "MA" is not in
+        // "Management". A name the document gives must be the award's recorded title.
+        let kind_and_level = |a: &AwardFact| -> bool {
             let kind_ok = match sought {
                 Sought::PqAward(_) => a.kind == AwardKind::PqAward,
-                Sought::PostgraduateAward(_) => a.kind.is_postgraduate(),
+                Sought::PostgraduateAward(_) => {
+                    a.kind.is_postgraduate() && a.academic_level.is_none_or(|l| l >= AcademicLevel::MASTERS)
+                }
                 Sought::PepsStage(stage) => a.kind.peps_stage().is_some_and(|s| s >= stage),
+                // A named course may be recorded under any kind.
                 Sought::Course(_) => true,
             };
-            kind_ok && name_ok
+            kind_ok
+                && (kinds.is_empty() || kinds.contains(&a.kind))
+                && level.is_none_or(|min| a.academic_level.is_some_and(|l| l >= min))
         };
-        let what = match sought {
+        let completed =
+            |a: &AwardFact| kind_and_level(a) && (names.is_empty() || names.iter().any(|n| same_name(&a.title, n)));
+        // A commitment is a development goal in the worker's own words: it counts when the
+        // goal names the award.
+        let committed =
+            |a: &AwardFact| kind_and_level(a) && (names.is_empty() || names.iter().any(|n| words_name(&a.title, n)));
+        let mut what = match sought {
             Sought::PepsStage(stage) => format!("PEPS stage {stage}"),
             Sought::PqAward(_) => "a post-qualifying award".to_owned(),
             Sought::PostgraduateAward(_) => "a postgraduate award".to_owned(),
             Sought::Course(names) => names.first().cloned().unwrap_or_else(|| "the course".into()),
         };
-        if let Some(a) = self.w.awards.iter().find(|a| matches(a)) {
+        if !kinds.is_empty() && names.is_empty() {
+            let kinds: Vec<String> = kinds.iter().map(|k| k.code().replace('-', " ")).collect();
+            let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+            what = format!("a {}", or_list(&kinds));
+        }
+        if let Some(min) = level {
+            what = format!("{what} at {} or above", min.describe());
+        }
+        if let Some(a) = self.w.awards.iter().find(|a| completed(a)) {
             let when = a.on.map(|d| format!(" on {}", long(d))).unwrap_or_default();
             return CriterionResult {
                 met_on: a.on,
                 ..self.result(c, Met, format!("You completed {}{when}.", a.title))
             };
         }
-        if let Some(a) = self.w.commitments.iter().find(|a| matches(a)) {
+        if let Some(a) = self.w.commitments.iter().find(|a| committed(a)) {
             if c.committed_counts {
                 return self.result(
                     c,
@@ -510,6 +634,130 @@ impl<'a> Judge<'a> {
         }
         self.result(c, NotMet, format!("No record of {what} for you."))
     }
+
+    /// At least `credits` credits at FHEQ `level` or above, added up over completed awards
+    /// that record both.
+    fn credits(&self, c: &Criterion, credits: u32, level: AcademicLevel) -> CriterionResult {
+        use CriterionStatus::*;
+        let mut counted: Vec<&AwardFact> = self
+            .w
+            .awards
+            .iter()
+            .filter(|a| a.academic_level.is_some_and(|l| l >= level) && a.credits.is_some_and(|n| n > 0))
+            .collect();
+        counted.sort_by_key(|a| a.on);
+        let mut total = 0u32;
+        for (i, a) in counted.iter().enumerate() {
+            total = total.saturating_add(a.credits.unwrap_or(0));
+            if total >= credits {
+                let titles: Vec<&str> = counted[..=i].iter().map(|a| a.title.as_str()).collect();
+                return CriterionResult {
+                    met_on: a.on,
+                    ..self.result(
+                        c,
+                        Met,
+                        format!(
+                            "You hold {total} credits at {} or above ({}); {credits} are needed.",
+                            level.describe(),
+                            titles.join(", ")
+                        ),
+                    )
+                };
+            }
+        }
+        let unrecorded = self.w.awards.iter().any(|a| a.academic_level.is_none() || a.credits.is_none());
+        let explanation = if total == 0 {
+            format!("No credits at {} or above are recorded for you; {credits} are needed.", level.describe())
+        } else {
+            format!("You hold {total} credits at {} or above; {credits} are needed.", level.describe())
+        };
+        if unrecorded {
+            // An award without its level or credits might make up the difference.
+            self.result(
+                c,
+                Unknown,
+                format!(
+                    "{explanation} Some of your awards do not record their level and credits; ask for them to be added."
+                ),
+            )
+        } else {
+            self.result(c, NotMet, explanation)
+        }
+    }
+
+    /// Met by the latest recorded attestation of `kind` that `fits`.
+    fn attested(
+        &self,
+        c: &Criterion,
+        kind: AttestationKind,
+        fits: impl Fn(&NewAttestation) -> bool,
+        missing: String,
+    ) -> CriterionResult {
+        use CriterionStatus::*;
+        let found =
+            self.w.attestations.iter().filter(|a| a.kind == kind && a.on <= self.today && fits(a)).max_by_key(|a| a.on);
+        let Some(a) = found else {
+            return self.result(c, NotMet, missing);
+        };
+        let on = long(a.on);
+        let explanation = match (kind, &a.what) {
+            (AttestationKind::Endorsement, _) => format!("Your line manager endorsed you on {on}."),
+            (AttestationKind::SupervisionIntent, _) => {
+                format!("You raised your intent to progress in supervision on {on}.")
+            }
+            (AttestationKind::Assessment, _) => {
+                let set = a.standard_set().map(|s| format!("{} ({s})", s.title())).unwrap_or_default();
+                format!("You were assessed as meeting {set} on {on}.")
+            }
+            (AttestationKind::Accreditation, Some(what)) => format!("You were accredited ({what}) on {on}."),
+            (AttestationKind::Accreditation, None) => format!("You were accredited on {on}."),
+        };
+        CriterionResult { met_on: Some(a.on), ..self.result(c, Met, explanation) }
+    }
+}
+
+/// "on a permanent contract", "through an agency".
+fn employment_words(e: EmploymentType) -> &'static str {
+    match e {
+        EmploymentType::Permanent => "on a permanent contract",
+        EmploymentType::FixedTerm => "on a fixed-term contract",
+        EmploymentType::Agency => "through an agency",
+        EmploymentType::Secondment => "on secondment",
+    }
+}
+
+/// "a, b or c".
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// A name reduced to its words: case, punctuation and spacing do not count.
+fn words(text: &str) -> Vec<String> {
+    text.split(|ch: char| !ch.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Whether a recorded title is the award a document names (the same words, in order).
+fn same_name(recorded: &str, named: &str) -> bool {
+    let named = words(named);
+    !named.is_empty() && words(recorded) == named
+}
+
+/// Whether free text (a development goal) names the award: the name's words appear together.
+fn words_name(text: &str, named: &str) -> bool {
+    let named = words(named);
+    !named.is_empty() && words(text).windows(named.len()).any(|w| w == named.as_slice())
+}
+
+/// What the criterion asks of an award's record besides its kind of criterion: the lowest
+/// FHEQ level and the recorded kinds that count.
+#[derive(Clone, Copy)]
+struct Recorded<'c> {
+    level: Option<AcademicLevel>,
+    kinds: &'c [AwardKind],
 }
 
 /// The award or course a criterion looks for in the worker's records.
@@ -571,6 +819,9 @@ pub fn evaluate_route(f: &Framework, route: &Route, w: &WorkerFacts, today: Naiv
         }
     }
     criteria.sort_by_key(|c| !c.essential);
+    for c in &mut criteria {
+        c.needs_judgement = needs_judgement(c);
+    }
 
     // A vacancy is what a vacancy-led route waits for, not something the worker lacks.
     let essential: Vec<&CriterionResult> =

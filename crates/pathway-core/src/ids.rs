@@ -100,6 +100,12 @@ record_id!(
     GoalId,
     "goal id"
 );
+record_id!(
+    /// A recorded attestation about a worker: an endorsement, an intent raised in supervision,
+    /// an assessment against a standard set, an accreditation.
+    AttestationId,
+    "attestation id"
+);
 
 // Portfolios and progression.
 record_id!(

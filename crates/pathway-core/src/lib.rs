@@ -17,6 +17,7 @@ pub mod portfolio;
 pub mod progression;
 pub mod standards;
 pub mod text;
+pub mod vocab;
 pub mod workforce;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -20,6 +20,7 @@ pub use crate::anonymise::AnonymisationStatus;
 use crate::framework::{RoleId, WORKER_ROLE};
 use crate::ids::{EvidenceId, WorkerId};
 use crate::standards::Standards;
+pub use crate::vocab::FeedbackSource;
 use crate::workforce::{AwardKind, InvalidValue, Name, PersonName, parse_role};
 pub use coverage::{
     Coverage, KssCoverage, Missing, MissingAuthorisation, MissingReason, NotCounted, PcfCoverage, RuleCoverage,
@@ -142,50 +143,6 @@ impl EvidenceKind {
 impl fmt::Display for EvidenceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
-    }
-}
-
-/// Who feedback comes from, with the codes framework files use in `from`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FeedbackSource {
-    /// A child or young person the worker works with.
-    ChildOrYoungPerson,
-    /// A parent, carer or other family member.
-    Family,
-    /// A colleague or another professional.
-    Colleague,
-}
-
-impl FeedbackSource {
-    /// Every source.
-    pub const ALL: &'static [FeedbackSource] =
-        &[FeedbackSource::ChildOrYoungPerson, FeedbackSource::Family, FeedbackSource::Colleague];
-
-    /// The code framework files use.
-    pub const fn code(self) -> &'static str {
-        match self {
-            FeedbackSource::ChildOrYoungPerson => "child-or-young-person",
-            FeedbackSource::Family => "family",
-            FeedbackSource::Colleague => "colleague",
-        }
-    }
-
-    /// The source a framework file's code names.
-    pub fn from_code(code: &str) -> Option<FeedbackSource> {
-        FeedbackSource::ALL.iter().copied().find(|s| s.code() == code.trim())
-    }
-
-    /// "from a child or young person" / "from children or young people".
-    pub const fn from_phrase(self, n: u32) -> &'static str {
-        match self {
-            FeedbackSource::ChildOrYoungPerson if n == 1 => "from a child or young person",
-            FeedbackSource::ChildOrYoungPerson => "from children or young people",
-            FeedbackSource::Family if n == 1 => "from a family member",
-            FeedbackSource::Family => "from family members",
-            FeedbackSource::Colleague if n == 1 => "from a colleague",
-            FeedbackSource::Colleague => "from colleagues",
-        }
     }
 }
 
@@ -461,6 +418,9 @@ pub struct EvidenceParts {
     /// KSS statements it evidences (`cfp.7`).
     #[serde(default)]
     pub kss: Vec<String>,
+    /// The PCF level it is written against (`experienced-social-worker`), where stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcf_level: Option<String>,
     /// Where its anonymisation check stands.
     #[serde(default)]
     pub anonymisation: AnonymisationStatus,
@@ -489,6 +449,7 @@ pub struct EvidenceItem {
     authorisations: Vec<Authorisation>,
     pcf: BTreeSet<PcfTag>,
     kss: BTreeSet<KssTag>,
+    pcf_level: Option<String>,
     anonymisation: AnonymisationStatus,
 }
 
@@ -587,6 +548,21 @@ impl EvidenceItem {
             parts.pcf.iter().filter_map(|t| PcfTag::parse(t).map_err(|e| problems.push(e)).ok()).collect();
         let kss: BTreeSet<KssTag> =
             parts.kss.iter().filter_map(|t| KssTag::parse(t).map_err(|e| problems.push(e)).ok()).collect();
+        let pcf_level = match parts.pcf_level.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            None => None,
+            Some(l) => match Standards::bundled().pcf_level(&l.to_lowercase()) {
+                Some(level) => Some(level.id.clone()),
+                None => {
+                    let known: Vec<&str> = Standards::bundled().pcf.levels.iter().map(|l| l.id.as_str()).collect();
+                    problems.push(InvalidValue::new(
+                        "PCF level",
+                        l,
+                        format!("is not a PCF level: use one of {}", known.join(", ")),
+                    ));
+                    None
+                }
+            },
+        };
         let title = match title {
             Ok(t) => t,
             Err(e) => {
@@ -609,6 +585,7 @@ impl EvidenceItem {
             authorisations: parts.authorisations,
             pcf,
             kss,
+            pcf_level,
             anonymisation: parts.anonymisation,
         })
     }
@@ -646,6 +623,7 @@ impl EvidenceItem {
             authorisations: self.authorisations,
             pcf: self.pcf.iter().map(|t| t.id.clone()).collect(),
             kss: self.kss.iter().map(ToString::to_string).collect(),
+            pcf_level: self.pcf_level,
             anonymisation: self.anonymisation,
         }
     }
@@ -730,6 +708,11 @@ impl EvidenceItem {
         &self.kss
     }
 
+    /// The PCF level it is written against (`experienced-social-worker`), where stated.
+    pub fn pcf_level(&self) -> Option<&str> {
+        self.pcf_level.as_deref()
+    }
+
     /// Where its anonymisation check stands.
     pub fn anonymisation(&self) -> AnonymisationStatus {
         self.anonymisation
@@ -753,6 +736,7 @@ mod tests {
             authorisations: Vec::new(),
             pcf: vec!["pcf.6".into(), "knowledge".into()],
             kss: vec!["cfp.7".into()],
+            pcf_level: None,
             anonymisation: AnonymisationStatus::NotChecked,
         }
     }

@@ -283,6 +283,75 @@ impl Standards {
     }
 }
 
+/// A named set of standards a worker can be assessed as meeting: a KSS statement set
+/// (`kss.ps`) or the PCF at one of its levels (`pcf.experienced-social-worker`). Only sets
+/// the bundled reference knows can be named.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StandardSet(String);
+
+impl StandardSet {
+    /// Parse `kss.ps`, `kss.cfp`, `kss.pl` or `pcf.` followed by a PCF level id.
+    pub fn parse(text: &str) -> Result<StandardSet, String> {
+        let t = text.trim().to_lowercase();
+        let s = Standards::bundled();
+        let known = match t.split_once('.') {
+            Some(("kss", set)) => s.kss_set(set).is_some(),
+            Some(("pcf", level)) => s.pcf_level(level).is_some(),
+            _ => false,
+        };
+        if known {
+            Ok(StandardSet(t))
+        } else {
+            let sets: Vec<String> = s.kss.iter().map(|k| format!("kss.{}", k.id)).collect();
+            let levels: Vec<String> = s.pcf.levels.iter().map(|l| format!("pcf.{}", l.id)).collect();
+            Err(format!(
+                "`{}` is not a standard set Pathway knows: use a KSS set ({}) or the PCF at a level ({})",
+                text.trim(),
+                sets.join(", "),
+                levels.join(", ")
+            ))
+        }
+    }
+
+    /// As written: `kss.ps`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Its title for a sentence: "the Knowledge and Skills Statement for Practice
+    /// Supervisors", "the PCF at Experienced Social Worker level".
+    pub fn title(&self) -> String {
+        let s = Standards::bundled();
+        match self.0.split_once('.') {
+            Some(("kss", set)) => s.kss_set(set).map(|k| k.title.clone()).unwrap_or_else(|| self.0.clone()),
+            Some(("pcf", level)) => {
+                s.pcf_level(level).map(|l| format!("the PCF at {} level", l.title)).unwrap_or_else(|| self.0.clone())
+            }
+            _ => self.0.clone(),
+        }
+    }
+}
+
+impl TryFrom<String> for StandardSet {
+    type Error = String;
+    fn try_from(text: String) -> Result<StandardSet, String> {
+        StandardSet::parse(&text)
+    }
+}
+
+impl From<StandardSet> for String {
+    fn from(set: StandardSet) -> String {
+        set.0
+    }
+}
+
+impl std::fmt::Display for StandardSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

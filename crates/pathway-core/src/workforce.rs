@@ -15,7 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::framework::{FrameworkId, GradeId, LevelId, RoleId};
-use crate::ids::{AppraisalId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
+use crate::ids::{AppraisalId, AttestationId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
+use crate::standards::StandardSet;
 
 pub use crate::invalid::InvalidValue;
 
@@ -197,63 +198,8 @@ pub fn parse_role(text: &str) -> Result<RoleId, InvalidValue> {
 // ---------------------------------------------------------------------------------------
 // Coded values
 
-fn normalise_code(s: &str) -> String {
-    s.trim().to_lowercase().replace(['_', ' '], "-")
-}
-
-/// Defines an enum stored and exchanged as a stable lowercase code.
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code used in databases, files and the API.
-            pub const fn code(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = InvalidValue;
-            /// Accepts the code in any case, with spaces or underscores for hyphens.
-            fn from_str(s: &str) -> Result<$name, InvalidValue> {
-                let wanted = normalise_code(s);
-                $name::ALL.iter().copied().find(|v| v.code() == wanted).ok_or_else(|| {
-                    let known: Vec<&str> = $name::ALL.iter().map(|v| v.code()).collect();
-                    InvalidValue::new($field, s, format!("must be one of: {}", known.join(", ")))
-                })
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
-                let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
+use crate::vocab::coded;
+pub use crate::vocab::{AcademicLevel, AwardKind, EmploymentType};
 
 coded!(
     /// A unit of an authority's organisation.
@@ -264,18 +210,6 @@ coded!(
         Locality = "locality",
         /// A team of social workers.
         Team = "team",
-    }
-);
-
-coded!(
-    /// How a worker is employed.
-    EmploymentType, "employment type" {
-        /// A permanent employee.
-        Permanent = "permanent",
-        /// Supplied by an agency.
-        Agency = "agency",
-        /// Seconded from another employer.
-        Secondment = "secondment",
     }
 );
 
@@ -301,6 +235,37 @@ impl RegistrationStatus {
     /// Whether the worker may practise as a social worker.
     pub fn may_practise(self) -> bool {
         matches!(self, RegistrationStatus::Registered | RegistrationStatus::RegisteredWithConditions)
+    }
+}
+
+/// The body that registered social workers in England on a date: the Health and Care
+/// Professions Council (HCPC) until Social Work England took over on 2 December 2019.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Regulator {
+    /// The Health and Care Professions Council, before 2 December 2019.
+    Hcpc,
+    /// Social Work England, from 2 December 2019.
+    SocialWorkEngland,
+}
+
+impl Regulator {
+    /// The first day Social Work England was the regulator.
+    pub fn social_work_england_from() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, 12, 2).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The regulator of social workers in England on `date`.
+    pub fn on(date: NaiveDate) -> Regulator {
+        if date < Regulator::social_work_england_from() { Regulator::Hcpc } else { Regulator::SocialWorkEngland }
+    }
+
+    /// Its name as a sentence uses it: "the HCPC", "Social Work England".
+    pub fn name(self) -> &'static str {
+        match self {
+            Regulator::Hcpc => "the Health and Care Professions Council (HCPC)",
+            Regulator::SocialWorkEngland => "Social Work England",
+        }
     }
 }
 
@@ -404,42 +369,6 @@ coded!(
         Other = "other",
     }
 );
-
-coded!(
-    /// A post-qualifying award or course.
-    AwardKind, "award kind" {
-        /// A post-qualifying (PQ) award.
-        PqAward = "pq-award",
-        /// Practice Educator Professional Standards, stage 1.
-        PepsStage1 = "peps-stage-1",
-        /// Practice Educator Professional Standards, stage 2.
-        PepsStage2 = "peps-stage-2",
-        /// A postgraduate certificate.
-        PostgraduateCertificate = "postgraduate-certificate",
-        /// A postgraduate diploma.
-        PostgraduateDiploma = "postgraduate-diploma",
-        /// A masters degree.
-        Masters = "masters",
-        /// Any other course.
-        Course = "course",
-    }
-);
-
-impl AwardKind {
-    /// The PEPS stage this award is, if it is one.
-    pub fn peps_stage(self) -> Option<u32> {
-        match self {
-            AwardKind::PepsStage1 => Some(1),
-            AwardKind::PepsStage2 => Some(2),
-            _ => None,
-        }
-    }
-
-    /// Whether this is a postgraduate certificate, diploma or masters.
-    pub fn is_postgraduate(self) -> bool {
-        matches!(self, AwardKind::PostgraduateCertificate | AwardKind::PostgraduateDiploma | AwardKind::Masters)
-    }
-}
 
 coded!(
     /// What an appraisal (PDR) concluded about progression.
@@ -1120,6 +1049,10 @@ pub struct NewAward {
     pub provider: Option<Name>,
     /// When it was completed.
     pub completed_on: NaiveDate,
+    /// The FHEQ level it was awarded at, where recorded (7 for Master's level).
+    pub academic_level: Option<AcademicLevel>,
+    /// The academic credits it carries, where recorded (a postgraduate certificate: 60).
+    pub credits: Option<u32>,
 }
 
 /// A stored award.
@@ -1212,6 +1145,82 @@ pub struct DevelopmentGoal {
     pub meta: RecordMeta,
 }
 
+coded!(
+    /// What an attestation about a worker records.
+    AttestationKind, "attestation kind" {
+        /// Their line manager endorses their progression.
+        Endorsement = "endorsement",
+        /// They raised their intent to progress in supervision.
+        SupervisionIntent = "supervision-intent",
+        /// They were assessed as meeting a named standard set (`kss.ps`, `pcf.advanced`...).
+        Assessment = "assessment",
+        /// They hold an accreditation or endorsement from outside (national assessment and
+        /// accreditation, NAAS).
+        Accreditation = "accreditation",
+    }
+);
+
+/// Something a person recorded about a worker on a date: a manager's endorsement, an intent
+/// to progress raised in supervision, an assessment against a standard set, an accreditation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewAttestation {
+    /// What it records.
+    pub kind: AttestationKind,
+    /// What it is about: the standard set assessed (`kss.ps`), the accreditation's name
+    /// ("NAAS"), or for endorsements and supervision what was endorsed or raised (optional).
+    pub what: Option<Name>,
+    /// The day it happened.
+    pub on: NaiveDate,
+    /// The worker who recorded it (an endorsement must be by someone over the worker).
+    pub recorded_by: WorkerId,
+    /// Anything else worth keeping.
+    pub note: Option<Note>,
+}
+
+impl NewAttestation {
+    /// An assessment needs a standard set Pathway knows; an accreditation needs its name.
+    pub fn check(&self) -> Result<(), InvalidValue> {
+        match (self.kind, &self.what) {
+            (AttestationKind::Assessment, None) => Err(InvalidValue::new(
+                "standard set",
+                "(none)",
+                "an assessment names the standard set it was against, such as kss.ps or pcf.experienced-social-worker",
+            )),
+            (AttestationKind::Assessment, Some(set)) => StandardSet::parse(set.as_str())
+                .map(|_| ())
+                .map_err(|reason| InvalidValue::new("standard set", set.as_str(), reason)),
+            (AttestationKind::Accreditation, None) => Err(InvalidValue::new(
+                "accreditation",
+                "(none)",
+                "an accreditation needs its name, such as NAAS (national assessment and accreditation)",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The standard set an assessment was against.
+    pub fn standard_set(&self) -> Option<StandardSet> {
+        match self.kind {
+            AttestationKind::Assessment => self.what.as_ref().and_then(|w| StandardSet::parse(w.as_str()).ok()),
+            _ => None,
+        }
+    }
+}
+
+/// A stored attestation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attestation {
+    /// Its id.
+    pub id: AttestationId,
+    /// The worker it is about.
+    pub worker: WorkerId,
+    /// The attestation.
+    #[serde(flatten)]
+    pub attestation: NewAttestation,
+    /// Created, updated, version.
+    pub meta: RecordMeta,
+}
+
 /// Everything held about one worker: what eligibility and progression read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkerRecord {
@@ -1225,6 +1234,8 @@ pub struct WorkerRecord {
     pub appraisals: Vec<AppraisalRecord>,
     /// Development plan goals, earliest set first.
     pub goals: Vec<DevelopmentGoal>,
+    /// Endorsements, supervision intents, assessments and accreditations, earliest first.
+    pub attestations: Vec<Attestation>,
 }
 
 impl WorkerRecord {
@@ -1278,7 +1289,7 @@ mod tests {
         assert_eq!("Ready to apply for progression".parse(), Ok(AppraisalOutcome::ReadyToApply));
         assert_eq!("PEPS_stage_2".parse(), Ok(AwardKind::PepsStage2));
         let err = "contractor".parse::<EmploymentType>().expect_err("unknown");
-        assert_eq!(err.reason, "must be one of: permanent, agency, secondment");
+        assert_eq!(err.reason, "must be one of: permanent, agency, secondment, fixed-term");
     }
 
     #[test]

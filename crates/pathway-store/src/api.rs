@@ -13,9 +13,9 @@ use pathway_core::framework::{Framework, FrameworkId, load};
 use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
 use pathway_core::text::hex;
 use pathway_core::workforce::{
-    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
-    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
-    OrgUnit, Post, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
+    AppraisalRecord, Attestation, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
+    NewAppraisal, NewAttestation, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker,
+    NewWorkerRecord, OrgUnit, Post, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -178,6 +178,16 @@ pub trait Workforce {
         worker: WorkerId,
         award: &NewAward,
     ) -> impl Future<Output = Result<Award>> + Send;
+
+    /// Record an endorsement, an intent raised in supervision, an assessment against a
+    /// standard set or an accreditation. Storage checks its shape and that the worker who
+    /// recorded it is in the authority; whether they had the standing to is the caller's rule.
+    fn add_attestation(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        attestation: &NewAttestation,
+    ) -> impl Future<Output = Result<Attestation>> + Send;
 
     /// Record an appraisal (PDR).
     fn add_appraisal(

@@ -42,6 +42,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_probation.sql"),
         postgres: include_str!("../migrations/postgres/0004_probation.sql"),
     },
+    Step {
+        version: 5,
+        description: "attestations and award levels",
+        sqlite: include_str!("../migrations/sqlite/0005_attestations_and_award_levels.sql"),
+        postgres: include_str!("../migrations/postgres/0005_attestations_and_award_levels.sql"),
+    },
 ];
 
 /// The migrator for one database.

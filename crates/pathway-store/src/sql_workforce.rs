@@ -11,12 +11,12 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pathway_core::framework::{FrameworkId, GradeId, LevelId};
-use pathway_core::ids::{AppraisalId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
+use pathway_core::ids::{AppraisalId, AttestationId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
 use pathway_core::workforce::{
-    AppraisalRecord, AsyeParts, AsyeRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber,
-    InvalidValue, LineManagement, Name, NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost,
-    NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post, Probation, Qualification, RecordMeta, SweRegistration,
-    Timeline, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord, parse_role,
+    AcademicLevel, AppraisalRecord, AsyeParts, AsyeRecord, Attestation, Authority, AuthorityId, Award, DevelopmentGoal,
+    EmployeeNumber, InvalidValue, LineManagement, Name, NewAppraisal, NewAttestation, NewAuthority, NewAward, NewGoal,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post, Probation, Qualification,
+    RecordMeta, SweRegistration, Timeline, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord, parse_role,
 };
 use sqlx::{Database, Row};
 
@@ -612,7 +612,7 @@ macro_rules! history_columns {
         "starts_on, framework_id, level_id, grade_id, pay_point, reason, note"
     };
     (awards) => {
-        "kind, title, provider, completed_on"
+        "kind, title, provider, completed_on, academic_level, credits"
     };
     (appraisals) => {
         "held_on, reviewer_id, outcome, summary"
@@ -643,6 +643,8 @@ macro_rules! bind_history {
             .$bind(a.title.as_str())
             .$bind(a.provider.as_ref().map(|p| p.as_str()))
             .$bind(a.completed_on)
+            .$bind(a.academic_level.map(|l| i64::from(l.get())))
+            .$bind(a.credits.map(i64::from))
     }};
     ($target:expr, $bind:ident, appraisals, $record:expr) => {{
         let a: &NewAppraisal = $record;
@@ -715,7 +717,7 @@ async fn insert_award(
     let q = sqlx::query_scalar(concat!(
         "INSERT INTO awards (authority_id, worker_id, ",
         history_columns!(awards),
-        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id"
     ));
     bind_history!(q.bind(scope.as_str()).bind(worker.get()), bind, awards, award)
         .bind(Version::FIRST.get())
@@ -839,9 +841,65 @@ fn award_from(row: &DbRow) -> Result<Award> {
             title: parsed(row, "title")?,
             provider: parsed_opt(row, "provider")?,
             completed_on: col(row, "completed_on")?,
+            academic_level: academic_level(row)?,
+            credits: col::<Option<i64>>(row, "credits")?.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
         },
         meta: meta(row)?,
     })
+}
+
+fn academic_level(row: &DbRow) -> Result<Option<AcademicLevel>> {
+    let Some(n) = col::<Option<i64>>(row, "academic_level")? else {
+        return Ok(None);
+    };
+    u32::try_from(n)
+        .map_err(|_| InvalidValue::new("academic level", n.to_string(), "is not an FHEQ level"))
+        .and_then(AcademicLevel::new)
+        .map(Some)
+        .map_err(|e| unreadable("academic_level", e))
+}
+
+fn attestation_from(row: &DbRow) -> Result<Attestation> {
+    Ok(Attestation {
+        id: AttestationId::new(col(row, "id")?),
+        worker: WorkerId::new(col(row, "worker_id")?),
+        attestation: NewAttestation {
+            kind: parsed(row, "kind")?,
+            what: parsed_opt(row, "what")?,
+            on: col(row, "attested_on")?,
+            recorded_by: WorkerId::new(col(row, "recorded_by_id")?),
+            note: parsed_opt(row, "note")?,
+        },
+        meta: meta(row)?,
+    })
+}
+
+async fn insert_attestation(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    worker: WorkerId,
+    attestation: &NewAttestation,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    attestation.check()?;
+    ensure_reference(conn, WORKER_VERSION, scope, "recorded by (worker)", attestation.recorded_by.get()).await?;
+    sqlx::query_scalar(
+        "INSERT INTO attestations (authority_id, worker_id, kind, what, attested_on, recorded_by_id, note,
+             version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(worker.get())
+    .bind(attestation.kind.code())
+    .bind(attestation.what.as_ref().map(|w| w.as_str()))
+    .bind(attestation.on)
+    .bind(attestation.recorded_by.get())
+    .bind(attestation.note.as_ref().map(|n| n.as_str()))
+    .bind(Version::FIRST.get())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("recording the {} of worker {worker}", attestation.kind), e))
 }
 
 fn appraisal_from(row: &DbRow) -> Result<AppraisalRecord> {
@@ -888,10 +946,20 @@ async fn fetch_rows(
         .map_err(|e| StoreError::from_sqlx(format!("reading {what}"), e))
 }
 
-const AWARDS_OF: &str = "SELECT id, worker_id, kind, title, provider, completed_on, version, created_at, updated_at
+const AWARDS_OF: &str =
+    "SELECT id, worker_id, kind, title, provider, completed_on, academic_level, credits, version, created_at,
+            updated_at
      FROM awards WHERE authority_id = $1 AND worker_id = $2 ORDER BY completed_on, id";
-const AWARD_BY_ID: &str = "SELECT id, worker_id, kind, title, provider, completed_on, version, created_at, updated_at
+const AWARD_BY_ID: &str =
+    "SELECT id, worker_id, kind, title, provider, completed_on, academic_level, credits, version, created_at,
+            updated_at
      FROM awards WHERE authority_id = $1 AND id = $2";
+const ATTESTATIONS_OF: &str =
+    "SELECT id, worker_id, kind, what, attested_on, recorded_by_id, note, version, created_at, updated_at
+     FROM attestations WHERE authority_id = $1 AND worker_id = $2 ORDER BY attested_on, id";
+const ATTESTATION_BY_ID: &str =
+    "SELECT id, worker_id, kind, what, attested_on, recorded_by_id, note, version, created_at, updated_at
+     FROM attestations WHERE authority_id = $1 AND id = $2";
 const APPRAISALS_OF: &str =
     "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
      FROM appraisals WHERE authority_id = $1 AND worker_id = $2 ORDER BY held_on, id";
@@ -1041,8 +1109,13 @@ impl Workforce for Backend {
             .iter()
             .map(goal_from)
             .collect::<Result<Vec<_>>>()?;
+        let attestations = fetch_rows(&mut tx, ATTESTATIONS_OF, scope, id.get(), "attestations")
+            .await?
+            .iter()
+            .map(attestation_from)
+            .collect::<Result<Vec<_>>>()?;
         commit(tx, || format!("reading worker {id}")).await?;
-        Ok(WorkerRecord { worker, timeline, awards, appraisals, goals })
+        Ok(WorkerRecord { worker, timeline, awards, appraisals, goals, attestations })
     }
 
     async fn worker_records(&self, scope: &AuthorityScope) -> Result<Vec<WorkerRecord>> {
@@ -1081,7 +1154,8 @@ impl Workforce for Backend {
         let mut awards: HashMap<WorkerId, Vec<Award>> = HashMap::new();
         for row in read(
             &mut tx,
-            "SELECT id, worker_id, kind, title, provider, completed_on, version, created_at, updated_at
+            "SELECT id, worker_id, kind, title, provider, completed_on, academic_level, credits, version, created_at,
+            updated_at
              FROM awards WHERE authority_id = $1 ORDER BY worker_id, completed_on, id",
             "awards",
         )
@@ -1117,6 +1191,19 @@ impl Workforce for Backend {
             let g = goal_from(row)?;
             goals.entry(g.worker).or_default().push(g);
         }
+        let mut attestations: HashMap<WorkerId, Vec<Attestation>> = HashMap::new();
+        for row in read(
+            &mut tx,
+            "SELECT id, worker_id, kind, what, attested_on, recorded_by_id, note, version, created_at, updated_at
+             FROM attestations WHERE authority_id = $1 ORDER BY worker_id, attested_on, id",
+            "attestations",
+        )
+        .await?
+        .iter()
+        {
+            let a = attestation_from(row)?;
+            attestations.entry(a.worker).or_default().push(a);
+        }
         commit(tx, || format!("reading the workforce of {}", scope.id())).await?;
         Ok(workers
             .into_iter()
@@ -1128,6 +1215,7 @@ impl Workforce for Backend {
                     awards: awards.remove(&id).unwrap_or_default(),
                     appraisals: appraisals.remove(&id).unwrap_or_default(),
                     goals: goals.remove(&id).unwrap_or_default(),
+                    attestations: attestations.remove(&id).unwrap_or_default(),
                 }
             })
             .collect())
@@ -1154,6 +1242,21 @@ impl Workforce for Backend {
         ensure_worker(&mut tx, scope, worker).await?;
         let id = insert_award(&mut tx, scope, worker, award, now()).await?;
         let stored = fetch_by_id(&mut tx, AWARD_BY_ID, scope, "award", id, award_from).await?;
+        commit(tx, context).await?;
+        Ok(stored)
+    }
+
+    async fn add_attestation(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        attestation: &NewAttestation,
+    ) -> Result<Attestation> {
+        let context = || format!("recording the {} of worker {worker}", attestation.kind);
+        let mut tx = self.begin_write().await?;
+        ensure_worker(&mut tx, scope, worker).await?;
+        let id = insert_attestation(&mut tx, scope, worker, attestation, now()).await?;
+        let stored = fetch_by_id(&mut tx, ATTESTATION_BY_ID, scope, "attestation", id, attestation_from).await?;
         commit(tx, context).await?;
         Ok(stored)
     }

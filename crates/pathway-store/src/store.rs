@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use pathway_core::framework::FrameworkId;
 use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
 use pathway_core::workforce::{
-    AppraisalRecord, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
-    NewAppraisal, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord,
-    OrgUnit, Post, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
+    AppraisalRecord, Attestation, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
+    NewAppraisal, NewAttestation, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker,
+    NewWorkerRecord, OrgUnit, Post, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
 };
 
 use crate::api::{
@@ -234,6 +234,14 @@ impl Workforce for Store {
     }
     async fn add_award(&self, scope: &AuthorityScope, worker: WorkerId, award: &NewAward) -> Result<Award> {
         dispatch!(self, s => s.add_award(scope, worker, award).await)
+    }
+    async fn add_attestation(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        attestation: &NewAttestation,
+    ) -> Result<Attestation> {
+        dispatch!(self, s => s.add_attestation(scope, worker, attestation).await)
     }
     async fn add_appraisal(
         &self,

@@ -353,3 +353,35 @@ fn the_documented_column_set_is_the_one_the_code_reads() {
         assert_eq!(row.contains("| yes |"), c.required(), "{}: required matches", c.name());
     }
 }
+
+#[test]
+fn an_award_carries_its_academic_level_and_credits_in_any_order_after_the_date() {
+    let awards = parse_awards(
+        "postgraduate-certificate | PG Cert Advanced Practice | 2024-07-01 | University of Leeds | level 7 | 60 credits; \
+         course | Court skills module | 2025-01-31 | 15 credits | level masters; pq-award | 2020-06-30",
+    )
+    .unwrap();
+    let read: Vec<String> = awards
+        .iter()
+        .map(|a| {
+            let provider = a.provider.as_ref().map(|p| p.as_str()).unwrap_or("-");
+            let level = a.academic_level.map(|l| l.to_string()).unwrap_or_else(|| "-".into());
+            let credits = a.credits.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
+            format!("{} / {provider} / level {level} / {credits} credits", a.kind)
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            "postgraduate-certificate / University of Leeds / level 7 / 60 credits",
+            "course / - / level 7 / 15 credits",
+            "pq-award / - / level - / - credits",
+        ]
+    );
+    let bad_level = parse_awards("course | Module | 2025-01-31 | level 9").unwrap_err();
+    assert!(bad_level.contains("academic level must be an FHEQ level from 3 to 8"), "{bad_level}");
+    let bad_credits = parse_awards("course | Module | 2025-01-31 | none credits").unwrap_err();
+    assert!(bad_credits.contains("`none credits` must be a whole number above 0"), "{bad_credits}");
+    let two_providers = parse_awards("course | Module | 2025-01-31 | Leeds | York").unwrap_err();
+    assert!(two_providers.contains("write each award as"), "{two_providers}");
+}

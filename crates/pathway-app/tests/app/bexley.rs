@@ -88,6 +88,7 @@ fn evidence(detail: EvidenceDetail, on: (i32, u32, u32), title: &str, text: &str
         pages: None,
         pcf: vec!["critical-reflection-and-analysis".into(), "pcf.7".into()],
         kss: vec!["cfp.3".into(), "cfp.7".into()],
+        pcf_level: None,
     }
 }
 

@@ -80,6 +80,8 @@ async fn fenbridge_moves_up_the_career_grade_on_appraisal_then_applies_from_any_
                 title: Name::parse("PEPS stage 1").expect("title"),
                 provider: None,
                 completed_on: date(2025, 7, 1),
+                academic_level: None,
+                credits: None,
             },
         )
         .await

@@ -74,9 +74,7 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                             let mark = match c.status {
                                 CriterionStatus::Met => "met",
                                 CriterionStatus::NotMet => "not met",
-                                CriterionStatus::Unknown if c.essential && r.needs_judgement.contains(&c.text) => {
-                                    "needs a manager's judgement"
-                                }
+                                CriterionStatus::Unknown if c.needs_judgement => "needs a manager's judgement",
                                 CriterionStatus::Unknown => "unknown",
                             };
                             let kind = if c.essential { "" } else { " (desirable)" };

@@ -9,6 +9,7 @@ pub mod import;
 pub mod panel;
 pub mod pay;
 pub mod portfolio;
+pub mod record;
 
 use chrono::NaiveDate;
 

@@ -56,6 +56,9 @@ pub struct AddArgs {
     /// KSS statements it evidences (`cfp.7`), repeated or comma-separated.
     #[arg(long, value_delimiter = ',')]
     kss: Vec<String>,
+    /// The PCF level it is written against (`experienced-social-worker`).
+    #[arg(long)]
+    pcf_level: Option<String>,
     /// Its length in pages.
     #[arg(long)]
     pages: Option<u32>,
@@ -65,7 +68,8 @@ pub struct AddArgs {
     /// For an observation or manager's report: their name.
     #[arg(long)]
     by_name: Option<String>,
-    /// For feedback: who it is from (child-or-young-person, family, colleague).
+    /// For feedback: who it is from (child-or-young-person, parent-or-carer, adult-service-user,
+    /// colleague, other-professional).
     #[arg(long)]
     from: Option<String>,
     /// For a certificate: what it certifies (pq-award, peps-stage-1, ...).
@@ -213,6 +217,7 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                 text_file,
                 pcf,
                 kss,
+                pcf_level,
                 pages,
                 by_role,
                 by_name,
@@ -241,6 +246,9 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                     m.insert("pages".into(), pages.map(Value::from).unwrap_or(Value::Null));
                     m.insert("pcf".into(), Value::from(pcf));
                     m.insert("kss".into(), Value::from(kss));
+                    if let Some(level) = pcf_level {
+                        m.insert("pcf_level".into(), Value::from(level));
+                    }
                     if let (Some(role), Some(name)) = (by_role, by_name) {
                         let person = serde_json::json!({ "role": role, "name": name });
                         let field = if kind == "manager-report" { "written_by" } else { "observer" };

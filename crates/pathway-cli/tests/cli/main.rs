@@ -9,6 +9,7 @@ mod framework;
 mod import;
 mod pay;
 mod progression;
+mod records;
 mod route_shapes;
 
 use std::process::{Command, Output};

@@ -62,7 +62,7 @@ fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)],
 }
 
 /// Run with `input` on stdin.
-fn run_with_stdin(s: &Scratch, args: &[&str], input: &str) -> Output {
+pub(crate) fn run_with_stdin(s: &Scratch, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pathway"))
         .args(args)
         .current_dir(&s.0)
@@ -77,7 +77,7 @@ fn run_with_stdin(s: &Scratch, args: &[&str], input: &str) -> Output {
     child.wait_with_output().expect("pathway finishes")
 }
 
-fn west_sussex() -> Scratch {
+pub(crate) fn west_sussex() -> Scratch {
     let s = Scratch::new("progression");
     seed(
         &s,

@@ -303,6 +303,8 @@ mod tests {
                 latest_appraisal: Some((d(pdr), AppraisalOutcome::ReadyToApply)),
                 ready_since: None,
                 probation: None,
+                employment: None,
+                attestations: vec![],
             },
         )
     }

@@ -15,6 +15,9 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::standards::StandardSet;
+use crate::vocab::{AcademicLevel, AwardKind, EmploymentType};
+
 /// A condition someone must (or should) meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Criterion {
@@ -47,8 +50,14 @@ pub enum CriterionTest {
         /// Qualifications the document names; empty means any social work qualification.
         names: Vec<String>,
     },
-    /// Current registration with Social Work England.
+    /// Current registration with the regulator of the day: Social Work England, or the HCPC
+    /// for dates before 2 December 2019.
     Registration,
+    /// Employed on one of these terms (permanent, fixed-term, agency, secondment).
+    EmploymentType {
+        /// The terms that count.
+        types: Vec<EmploymentType>,
+    },
     /// At least this long since qualifying.
     PostQualifyingYears {
         /// Whole years since the qualification date.
@@ -72,6 +81,12 @@ pub enum CriterionTest {
     PqAward {
         /// Awards the document names; empty means any post-qualifying award.
         names: Vec<String>,
+        /// The lowest FHEQ level the award must be recorded at, if the document says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<AcademicLevel>,
+        /// The recorded kinds that count (`postgraduate-certificate`...); empty means any.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<AwardKind>,
     },
     /// Practice Educator Professional Standards at this stage or higher.
     PepsStage {
@@ -82,12 +97,50 @@ pub enum CriterionTest {
     PostgraduateAward {
         /// Awards the document names; empty means any postgraduate award.
         names: Vec<String>,
+        /// The lowest FHEQ level the award must be recorded at, if the document says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<AcademicLevel>,
+        /// The recorded kinds that count (`postgraduate-certificate`...); empty means any.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<AwardKind>,
     },
     /// A named course or award.
     Course {
         /// The names it goes by; any one recorded counts.
         names: Vec<String>,
+        /// The lowest FHEQ level the course must be recorded at, if the document says.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<AcademicLevel>,
+        /// The recorded kinds that count; empty means a course recorded under any kind.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        awards: Vec<AwardKind>,
     },
+    /// At least this many academic credits at this FHEQ level or above ("15 credits at
+    /// Master's level"), counted from recorded awards.
+    AcademicCredits {
+        /// Credits needed.
+        credits: u32,
+        /// The FHEQ level they must be at (7 for Master's level) or above.
+        level: AcademicLevel,
+    },
+    /// The worker's line manager has recorded an endorsement.
+    ManagerEndorsement,
+    /// The worker has raised their intent to progress in supervision, as recorded.
+    SupervisionIntent,
+    /// A recorded assessment says the worker meets this standard set.
+    StandardAssessed {
+        /// `kss.ps`, `pcf.experienced-social-worker`...
+        standard: StandardSet,
+    },
+    /// An accreditation or endorsement from outside, such as national assessment and
+    /// accreditation (NAAS).
+    Accreditation {
+        /// The accreditations that count; empty means any recorded accreditation.
+        names: Vec<String>,
+    },
+    /// Experience the document states only in words ("significant post-qualifying
+    /// experience"): a manager judges it, and the explanation quotes the document.
+    StatedExperience,
     /// The appraisal (PDR) says an application is appropriate.
     AppraisalRecommends,
     /// Probation completed.
@@ -109,6 +162,7 @@ impl CriterionTest {
         match self {
             CriterionTest::Qualification { .. } => CriterionKind::Qualification,
             CriterionTest::Registration => CriterionKind::Registration,
+            CriterionTest::EmploymentType { .. } => CriterionKind::EmploymentType,
             CriterionTest::PostQualifyingYears { .. } => CriterionKind::PostQualifyingYears,
             CriterionTest::TimeInLevel { .. } => CriterionKind::TimeInLevel,
             CriterionTest::AsyePassed { .. } => CriterionKind::AsyePassed,
@@ -116,6 +170,12 @@ impl CriterionTest {
             CriterionTest::PepsStage { .. } => CriterionKind::PepsStage,
             CriterionTest::PostgraduateAward { .. } => CriterionKind::PostgraduateAward,
             CriterionTest::Course { .. } => CriterionKind::Course,
+            CriterionTest::AcademicCredits { .. } => CriterionKind::AcademicCredits,
+            CriterionTest::ManagerEndorsement => CriterionKind::ManagerEndorsement,
+            CriterionTest::SupervisionIntent => CriterionKind::SupervisionIntent,
+            CriterionTest::StandardAssessed { .. } => CriterionKind::StandardAssessed,
+            CriterionTest::Accreditation { .. } => CriterionKind::Accreditation,
+            CriterionTest::StatedExperience => CriterionKind::StatedExperience,
             CriterionTest::AppraisalRecommends => CriterionKind::AppraisalRecommends,
             CriterionTest::ProbationComplete => CriterionKind::ProbationComplete,
             CriterionTest::Vacancy => CriterionKind::Vacancy,
@@ -132,8 +192,10 @@ impl CriterionTest {
 pub enum CriterionKind {
     /// A social work qualification.
     Qualification,
-    /// Current registration with Social Work England.
+    /// Current registration with the regulator (Social Work England; HCPC before 2 December 2019).
     Registration,
+    /// Employed on one of `types`.
+    EmploymentType,
     /// At least `years` since qualifying.
     PostQualifyingYears,
     /// At least `months` in the current level.
@@ -148,6 +210,18 @@ pub enum CriterionKind {
     PostgraduateAward,
     /// A named course or award.
     Course,
+    /// `credits` academic credits at FHEQ `level` or above.
+    AcademicCredits,
+    /// An endorsement recorded by the worker's line manager.
+    ManagerEndorsement,
+    /// An intent to progress raised in supervision.
+    SupervisionIntent,
+    /// A recorded assessment against the `standard` set.
+    StandardAssessed,
+    /// An accreditation (NAAS...).
+    Accreditation,
+    /// Experience stated only in words; a manager's judgement.
+    StatedExperience,
     /// The appraisal (PDR) says an application is appropriate.
     AppraisalRecommends,
     /// Probation completed.
@@ -162,9 +236,10 @@ pub enum CriterionKind {
 
 impl CriterionKind {
     /// Every kind, for recognising the messages this module writes.
-    const ALL: [CriterionKind; 14] = [
+    const ALL: [CriterionKind; 21] = [
         CriterionKind::Qualification,
         CriterionKind::Registration,
+        CriterionKind::EmploymentType,
         CriterionKind::PostQualifyingYears,
         CriterionKind::TimeInLevel,
         CriterionKind::AsyePassed,
@@ -172,6 +247,12 @@ impl CriterionKind {
         CriterionKind::PepsStage,
         CriterionKind::PostgraduateAward,
         CriterionKind::Course,
+        CriterionKind::AcademicCredits,
+        CriterionKind::ManagerEndorsement,
+        CriterionKind::SupervisionIntent,
+        CriterionKind::StandardAssessed,
+        CriterionKind::Accreditation,
+        CriterionKind::StatedExperience,
         CriterionKind::AppraisalRecommends,
         CriterionKind::ProbationComplete,
         CriterionKind::Vacancy,
@@ -184,6 +265,7 @@ impl CriterionKind {
         match self {
             CriterionKind::Qualification => "qualification",
             CriterionKind::Registration => "registration",
+            CriterionKind::EmploymentType => "employment-type",
             CriterionKind::PostQualifyingYears => "post-qualifying-years",
             CriterionKind::TimeInLevel => "time-in-level",
             CriterionKind::AsyePassed => "asye-passed",
@@ -191,6 +273,12 @@ impl CriterionKind {
             CriterionKind::PepsStage => "peps-stage",
             CriterionKind::PostgraduateAward => "postgraduate-award",
             CriterionKind::Course => "course",
+            CriterionKind::AcademicCredits => "academic-credits",
+            CriterionKind::ManagerEndorsement => "manager-endorsement",
+            CriterionKind::SupervisionIntent => "supervision-intent",
+            CriterionKind::StandardAssessed => "standard-assessed",
+            CriterionKind::Accreditation => "accreditation",
+            CriterionKind::StatedExperience => "stated-experience",
             CriterionKind::AppraisalRecommends => "appraisal-recommends",
             CriterionKind::ProbationComplete => "probation-complete",
             CriterionKind::Vacancy => "vacancy",
@@ -202,16 +290,22 @@ impl CriterionKind {
     /// The fields this kind takes besides the common ones, as the file writes them.
     fn own_fields(self) -> &'static [Field] {
         match self {
-            CriterionKind::Qualification
-            | CriterionKind::PqAward
-            | CriterionKind::PostgraduateAward
-            | CriterionKind::Course => &[Field::Names],
+            CriterionKind::Qualification | CriterionKind::Accreditation => &[Field::Names],
+            CriterionKind::PqAward | CriterionKind::PostgraduateAward | CriterionKind::Course => {
+                &[Field::Names, Field::Level, Field::Awards]
+            }
+            CriterionKind::EmploymentType => &[Field::Types],
+            CriterionKind::AcademicCredits => &[Field::Credits, Field::Level],
+            CriterionKind::StandardAssessed => &[Field::Standard],
             CriterionKind::PostQualifyingYears => &[Field::Years],
             CriterionKind::TimeInLevel => &[Field::Months],
             CriterionKind::AsyePassed => &[Field::Accepts, Field::Years],
             CriterionKind::PepsStage => &[Field::Stage],
             CriterionKind::AnyOf => &[Field::Options],
             CriterionKind::Registration
+            | CriterionKind::ManagerEndorsement
+            | CriterionKind::SupervisionIntent
+            | CriterionKind::StatedExperience
             | CriterionKind::AppraisalRecommends
             | CriterionKind::ProbationComplete
             | CriterionKind::Vacancy
@@ -246,6 +340,11 @@ const FIELDS: &[&str] = &[
     "names",
     "accepts",
     "options",
+    "types",
+    "standard",
+    "credits",
+    "level",
+    "awards",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,10 +360,15 @@ enum Field {
     Names,
     Accepts,
     Options,
+    Types,
+    Standard,
+    Credits,
+    Level,
+    Awards,
 }
 
 impl Field {
-    const ALL: [Field; 11] = [
+    const ALL: [Field; 16] = [
         Field::Kind,
         Field::Essential,
         Field::CommittedCounts,
@@ -276,6 +380,11 @@ impl Field {
         Field::Names,
         Field::Accepts,
         Field::Options,
+        Field::Types,
+        Field::Standard,
+        Field::Credits,
+        Field::Level,
+        Field::Awards,
     ];
 
     fn name(self) -> &'static str {
@@ -291,6 +400,11 @@ impl Field {
             Field::Names => "names",
             Field::Accepts => "accepts",
             Field::Options => "options",
+            Field::Types => "types",
+            Field::Standard => "standard",
+            Field::Credits => "credits",
+            Field::Level => "level",
+            Field::Awards => "awards",
         }
     }
 
@@ -383,6 +497,11 @@ struct Written {
     names: Option<Vec<String>>,
     accepts: Option<Vec<String>>,
     options: Option<Vec<Criterion>>,
+    types: Option<Vec<EmploymentType>>,
+    standard: Option<StandardSet>,
+    credits: Option<u32>,
+    level: Option<AcademicLevel>,
+    awards: Option<Vec<AwardKind>>,
 }
 
 fn put<T, E: de::Error>(slot: &mut Option<T>, value: T, field: Field) -> Result<(), E> {
@@ -409,6 +528,11 @@ impl Written {
             Field::Names => self.names.is_some(),
             Field::Accepts => self.accepts.is_some(),
             Field::Options => self.options.is_some(),
+            Field::Types => self.types.is_some(),
+            Field::Standard => self.standard.is_some(),
+            Field::Credits => self.credits.is_some(),
+            Field::Level => self.level.is_some(),
+            Field::Awards => self.awards.is_some(),
         }
     }
 
@@ -421,9 +545,13 @@ impl Written {
         let needs = |value: Option<u32>, field: Field| value.ok_or_else(|| E::custom(incomplete(kind, field)));
         // An absent list of names or equivalents is the file's way of saying "none named".
         let names = self.names.unwrap_or_default();
+        let awards = self.awards.unwrap_or_default();
         let test = match kind {
             CriterionKind::Qualification => CriterionTest::Qualification { names },
             CriterionKind::Registration => CriterionTest::Registration,
+            CriterionKind::EmploymentType => CriterionTest::EmploymentType {
+                types: self.types.filter(|t| !t.is_empty()).ok_or_else(|| E::custom(incomplete(kind, Field::Types)))?,
+            },
             CriterionKind::PostQualifyingYears => {
                 CriterionTest::PostQualifyingYears { years: needs(self.years, Field::Years)? }
             }
@@ -431,10 +559,21 @@ impl Written {
             CriterionKind::AsyePassed => {
                 CriterionTest::AsyePassed { accepts: self.accepts.unwrap_or_default(), up_to_years: self.years }
             }
-            CriterionKind::PqAward => CriterionTest::PqAward { names },
+            CriterionKind::PqAward => CriterionTest::PqAward { names, level: self.level, awards },
             CriterionKind::PepsStage => CriterionTest::PepsStage { stage: needs(self.stage, Field::Stage)? },
-            CriterionKind::PostgraduateAward => CriterionTest::PostgraduateAward { names },
-            CriterionKind::Course => CriterionTest::Course { names },
+            CriterionKind::PostgraduateAward => CriterionTest::PostgraduateAward { names, level: self.level, awards },
+            CriterionKind::Course => CriterionTest::Course { names, level: self.level, awards },
+            CriterionKind::AcademicCredits => CriterionTest::AcademicCredits {
+                credits: needs(self.credits, Field::Credits)?,
+                level: self.level.ok_or_else(|| E::custom(incomplete(kind, Field::Level)))?,
+            },
+            CriterionKind::ManagerEndorsement => CriterionTest::ManagerEndorsement,
+            CriterionKind::SupervisionIntent => CriterionTest::SupervisionIntent,
+            CriterionKind::StandardAssessed => CriterionTest::StandardAssessed {
+                standard: self.standard.ok_or_else(|| E::custom(incomplete(kind, Field::Standard)))?,
+            },
+            CriterionKind::Accreditation => CriterionTest::Accreditation { names },
+            CriterionKind::StatedExperience => CriterionTest::StatedExperience,
             CriterionKind::AppraisalRecommends => CriterionTest::AppraisalRecommends,
             CriterionKind::ProbationComplete => CriterionTest::ProbationComplete,
             CriterionKind::Vacancy => CriterionTest::Vacancy,
@@ -477,6 +616,11 @@ impl<'de> Visitor<'de> for CriterionVisitor {
                 Field::Names => put(&mut written.names, map.next_value()?, field)?,
                 Field::Accepts => put(&mut written.accepts, map.next_value()?, field)?,
                 Field::Options => put(&mut written.options, map.next_value()?, field)?,
+                Field::Types => put(&mut written.types, map.next_value()?, field)?,
+                Field::Standard => put(&mut written.standard, map.next_value()?, field)?,
+                Field::Credits => put(&mut written.credits, map.next_value()?, field)?,
+                Field::Level => put(&mut written.level, map.next_value()?, field)?,
+                Field::Awards => put(&mut written.awards, map.next_value()?, field)?,
             }
         }
         written.into_criterion()
@@ -561,5 +705,60 @@ mod tests {
         assert!(json["options"][0].get("years").is_none(), "only the kind's own fields: {json}");
         let back: Criterion = serde_json::from_value(json).unwrap();
         assert_eq!(back, criterion);
+    }
+
+    #[test]
+    fn the_kinds_beyond_the_seeds_read_with_their_own_fields() {
+        let c = read("kind = \"employment-type\"\ntypes = [\"permanent\", \"fixed-term\"]\ntext = \"t\"").unwrap();
+        assert_eq!(
+            c.test,
+            CriterionTest::EmploymentType { types: vec![EmploymentType::Permanent, EmploymentType::FixedTerm] }
+        );
+        let c = read("kind = \"academic-credits\"\ncredits = 15\nlevel = 7\ntext = \"15 credits at Master's level\"")
+            .unwrap();
+        assert_eq!(c.test, CriterionTest::AcademicCredits { credits: 15, level: AcademicLevel::MASTERS });
+        let c = read("kind = \"standard-assessed\"\nstandard = \"kss.ps\"\ntext = \"t\"").unwrap();
+        assert_eq!(c.test, CriterionTest::StandardAssessed { standard: StandardSet::parse("kss.ps").unwrap() });
+        let c = read("kind = \"stated-experience\"\ntext = \"significant post-qualifying experience\"").unwrap();
+        assert_eq!(c.kind(), CriterionKind::StatedExperience);
+        let c = read("kind = \"postgraduate-award\"\nawards = [\"postgraduate-diploma\"]\nlevel = 7\ntext = \"t\"")
+            .unwrap();
+        assert_eq!(
+            c.test,
+            CriterionTest::PostgraduateAward {
+                names: vec![],
+                level: Some(AcademicLevel::MASTERS),
+                awards: vec![AwardKind::PostgraduateDiploma]
+            }
+        );
+    }
+
+    #[test]
+    fn the_new_kinds_refuse_what_they_cannot_use() {
+        assert_eq!(
+            read("kind = \"employment-type\"\ntext = \"t\"").unwrap_err(),
+            "a `employment-type` criterion needs `types`"
+        );
+        assert_eq!(
+            read("kind = \"employment-type\"\ntypes = []\ntext = \"t\"").unwrap_err(),
+            "a `employment-type` criterion needs `types`"
+        );
+        let wrong = read("kind = \"employment-type\"\ntypes = [\"zero-hours\"]\ntext = \"t\"").unwrap_err();
+        assert!(wrong.contains("fixed-term"), "{wrong}");
+        assert_eq!(
+            read("kind = \"academic-credits\"\ncredits = 15\ntext = \"t\"").unwrap_err(),
+            "a `academic-credits` criterion needs `level`"
+        );
+        let level = read("kind = \"academic-credits\"\ncredits = 15\nlevel = 9\ntext = \"t\"").unwrap_err();
+        assert!(level.contains("FHEQ level from 3 to 8"), "{level}");
+        let set = read("kind = \"standard-assessed\"\nstandard = \"pcf.experienced\"\ntext = \"t\"").unwrap_err();
+        assert!(
+            set.contains("`pcf.experienced` is not a standard set") && set.contains("pcf.experienced-social-worker"),
+            "{set}"
+        );
+        assert_eq!(
+            read("kind = \"stated-experience\"\nyears = 5\ntext = \"t\"").unwrap_err(),
+            "`years` does not apply to a `stated-experience` criterion"
+        );
     }
 }

@@ -725,9 +725,20 @@ pub struct EvidenceRule {
     /// Roles that must authorise the item.
     #[serde(default)]
     pub authorised_by: Vec<RoleId>,
-    /// Who the feedback must come from (`child-or-young-person`, `family`...).
+    /// Who each item of feedback must come from (`child-or-young-person`, `parent-or-carer`,
+    /// `adult-service-user`, `colleague`, `other-professional`).
     #[serde(default)]
     pub from: Option<String>,
+    /// Feedback sources the items together must include, one item at least from each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// The PCF level each item must be written against (`experienced-social-worker`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcf_level: Option<String>,
+    /// The PCF domain (strand) each item must be written against and tagged to
+    /// (`critical-reflection-and-analysis` or `pcf.6`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pcf_strand: Option<String>,
     /// Page limit.
     #[serde(default)]
     pub max_pages: Option<u32>,

@@ -7,6 +7,7 @@ use super::criterion::{Criterion, CriterionTest};
 use super::model::{Framework, IncrementDate, PayPublication, Relation, Route, RouteFrom, Spine, Trigger};
 use crate::diagnostic::{Diagnostic, FieldPath};
 use crate::standards::Standards;
+use crate::vocab::FeedbackSource;
 
 /// Route types Pathway knows; others are allowed with a warning.
 pub const ROUTE_KINDS: &[&str] = &[
@@ -823,6 +824,33 @@ impl<'a> Validator<'a> {
             }
             for (si, s) in e.kss_statements.iter().enumerate() {
                 self.check_kss_statement(path.key("kss_statements").index(si), s);
+            }
+            if let Some(strand) = &e.pcf_strand {
+                self.check_pcf_domain(path.key("pcf_strand"), strand);
+            }
+            if let Some(level) = &e.pcf_level
+                && self.std.pcf_level(level).is_none()
+            {
+                let known: Vec<_> = self.std.pcf.levels.iter().map(|l| l.id.as_str()).collect();
+                self.error(
+                    "unknown-pcf-level",
+                    path.key("pcf_level"),
+                    format!("`{level}` is not a PCF level"),
+                    &format!("use one of: {}", known.join(", ")),
+                );
+            }
+            let sources = e.from.iter().map(|s| (path.key("from"), s));
+            let listed = e.sources.iter().enumerate().map(|(si, s)| (path.key("sources").index(si), s));
+            for (spath, source) in sources.chain(listed) {
+                if FeedbackSource::from_code(source).is_none() {
+                    let known: Vec<&str> = FeedbackSource::ALL.iter().map(|s| s.code()).collect();
+                    self.error(
+                        "unknown-feedback-source",
+                        spath,
+                        format!("`{source}` is not a feedback source Pathway knows"),
+                        &format!("use one of: {}", known.join(", ")),
+                    );
+                }
             }
             if let Some(by) = &e.by {
                 self.check_role(path.key("by"), by.as_str());

@@ -70,6 +70,8 @@ pub struct RuleCoverage {
     pub uncovered_pcf: Vec<String>,
     /// KSS statements the rule requires that no counted item is tagged to.
     pub uncovered_kss: Vec<String>,
+    /// Feedback sources the rule requires that no counted item is from (`parent-or-carer`).
+    pub uncovered_sources: Vec<String>,
     /// Whether the rule is met.
     pub met: bool,
     /// What is missing for this rule, in plain English.
@@ -138,6 +140,18 @@ pub enum Shortfall {
         /// Who the feedback is from.
         actual: Option<FeedbackSource>,
     },
+    /// Not written against the PCF level the rule names.
+    WrongPcfLevel {
+        /// The level the rule names (`experienced-social-worker`).
+        needed: String,
+        /// The level the item is written against, if stated.
+        actual: Option<String>,
+    },
+    /// Not tagged to the PCF domain (strand) the rule names.
+    NotAgainstStrand {
+        /// The domain as a reader knows it ("PCF 6 Critical Reflection and Analysis").
+        strand: String,
+    },
     /// Longer than the page limit.
     TooLong {
         /// Its length in pages.
@@ -197,6 +211,22 @@ impl fmt::Display for Shortfall {
                     None => write!(f, "it must be feedback {wanted}"),
                 }
             }
+            Shortfall::WrongPcfLevel { needed, actual } => {
+                let title = |id: &str| {
+                    Standards::bundled().pcf_level(id).map(|l| l.title.clone()).unwrap_or_else(|| id.to_owned())
+                };
+                match actual {
+                    Some(a) => {
+                        write!(f, "it is written against the PCF at {} level, not {} level", title(a), title(needed))
+                    }
+                    None => write!(
+                        f,
+                        "it does not say which PCF level it is written against; it must be {} level",
+                        title(needed)
+                    ),
+                }
+            }
+            Shortfall::NotAgainstStrand { strand } => write!(f, "it is not written against {strand}"),
             Shortfall::TooLong { pages, estimated, max } => write!(
                 f,
                 "it is {pages} pages{} and the limit is {max} {}",
@@ -435,6 +465,7 @@ impl Context<'_> {
             missing_authorisations: Vec::new(),
             uncovered_pcf: Vec::new(),
             uncovered_kss: Vec::new(),
+            uncovered_sources: Vec::new(),
             met: false,
             missing: Vec::new(),
             notes: Vec::new(),
@@ -482,8 +513,21 @@ impl Context<'_> {
             .map(|t| t.label())
             .collect();
 
+        let sources_held: BTreeSet<FeedbackSource> =
+            counted.iter().filter_map(|i| i.detail().feedback_from()).collect();
+        let sources_missing: Vec<FeedbackSource> = rule
+            .sources
+            .iter()
+            .filter_map(|s| FeedbackSource::from_code(s))
+            .filter(|s| !sources_held.contains(s))
+            .collect();
+        rc.uncovered_sources = sources_missing.iter().map(|s| s.code().to_owned()).collect();
+
         let have = u32::try_from(counted.len()).unwrap_or(u32::MAX);
-        rc.met = have >= rule.min && rc.uncovered_pcf.is_empty() && rc.uncovered_kss.is_empty();
+        rc.met = have >= rule.min
+            && rc.uncovered_pcf.is_empty()
+            && rc.uncovered_kss.is_empty()
+            && rc.uncovered_sources.is_empty();
         if have < rule.min {
             self.explain_shortfall(rule, kind, have, of_kind.len(), &mut rc);
         }
@@ -494,6 +538,15 @@ impl Context<'_> {
                 reason: MissingReason::Coverage,
                 item: None,
                 message: format!("needs {} that between them cover {}", kind.noun(2), and_list(&labels)),
+            });
+        }
+        if !sources_missing.is_empty() {
+            let phrases: Vec<String> = sources_missing.iter().map(|s| s.from_phrase(1).to_owned()).collect();
+            rc.missing.push(Missing {
+                rule: rule.id.clone(),
+                reason: MissingReason::Coverage,
+                item: None,
+                message: format!("needs {} {}", with_article(kind.noun(1)), and_list(&phrases)),
             });
         }
         if let Some(max) = rule.max.filter(|m| have > *m) {
@@ -538,6 +591,17 @@ impl Context<'_> {
             if actual.is_none() || actual != FeedbackSource::from_code(needed) {
                 reasons.push(Shortfall::WrongSource { needed: needed.clone(), actual });
             }
+        }
+        if let Some(needed) = &rule.pcf_level
+            && item.pcf_level() != Some(needed.as_str())
+        {
+            reasons
+                .push(Shortfall::WrongPcfLevel { needed: needed.clone(), actual: item.pcf_level().map(str::to_owned) });
+        }
+        if let Some(strand) = rule.pcf_strand.as_deref().and_then(|s| PcfTag::parse(s).ok())
+            && !item.pcf().iter().any(|t| t.number == strand.number)
+        {
+            reasons.push(Shortfall::NotAgainstStrand { strand: strand.label() });
         }
         if let Some(max) = rule.max_pages {
             match item.page_count() {
@@ -635,6 +699,13 @@ impl Context<'_> {
                 Some(s) => out.push_str(&format!(" {}", s.from_phrase(n))),
                 None => out.push_str(&format!(" from `{from}`")),
             }
+        }
+        if let Some(level) = &rule.pcf_level {
+            let title = Standards::bundled().pcf_level(level).map(|l| l.title.as_str()).unwrap_or(level.as_str());
+            out.push_str(&format!(" written against the PCF at {title} level"));
+        }
+        if let Some(strand) = rule.pcf_strand.as_deref().and_then(|s| PcfTag::parse(s).ok()) {
+            out.push_str(&format!(" against {}", strand.label()));
         }
         match (rule.tag_pcf, rule.tag_kss) {
             (true, true) => out.push_str(" tagged to the PCF and KSS"),

@@ -8,7 +8,8 @@ use pathway_core::eligibility::{
 };
 use pathway_core::framework::{CriterionKind, LevelId, RouteId};
 use pathway_core::workforce::{
-    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, Probation, ProbationStatus, RegistrationStatus,
+    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, EmploymentType, Probation, ProbationStatus,
+    RegistrationStatus,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -30,6 +31,8 @@ fn worker(level: &str) -> WorkerFacts {
         latest_appraisal: Some((d("2026-04-20"), AppraisalOutcome::ReadyToApply)),
         ready_since: None,
         probation: Some(Probation { status: ProbationStatus::Completed, ends_on: Some(d("2024-03-01")) }),
+        employment: Some(EmploymentType::Permanent),
+        attestations: vec![],
     }
 }
 
@@ -164,7 +167,13 @@ fn a_bexley_level_3_worker_meets_senior_practitioner_requirements_by_being_commi
     let f = bundled::framework("bexley").unwrap();
     let route_def = f.route(&RouteId::from("level-3-to-senior-practitioner")).unwrap();
     let mut w = worker("level-3");
-    w.commitments = vec![AwardFact { kind: AwardKind::PepsStage1, title: "PEPS stage 1".into(), on: None }];
+    w.commitments = vec![AwardFact {
+        kind: AwardKind::PepsStage1,
+        title: "PEPS stage 1".into(),
+        on: None,
+        academic_level: None,
+        credits: None,
+    }];
     let with = evaluate_route(&f, route_def, &w, d("2026-08-01"));
     w.commitments.clear();
     let without = evaluate_route(&f, route_def, &w, d("2026-08-01"));

@@ -5,7 +5,9 @@
 
 mod anonymise;
 mod application;
+mod criteria;
 mod eligibility;
+mod evidence_rules;
 mod pay_properties;
 mod pay_shapes;
 mod portfolio;

@@ -46,6 +46,7 @@ fn parts(id: i64, detail: EvidenceDetail, title: &str) -> EvidenceParts {
         authorisations: Vec::new(),
         pcf: Vec::new(),
         kss: Vec::new(),
+        pcf_level: None,
         anonymisation: AnonymisationStatus::Cleared { on: date(2025, 3, 4) },
     }
 }
@@ -253,12 +254,12 @@ fn an_empty_portfolio_lists_everything_the_level_3_panel_needs() {
 #[test]
 fn feedback_from_a_parent_does_not_count_as_child_feedback() {
     let mut items = bexley_portfolio(both_authorisations());
-    items[6] = feedback(7, FeedbackSource::Family);
+    items[6] = feedback(7, FeedbackSource::ParentOrCarer);
     let c = bexley_level_3(&items);
     assert_eq!(
         c.verdict.to_string(),
         "not ready: needs 1 more example of feedback from a child or young person (1 you have does not count: it is \
-         feedback from a family member, not from a child or young person)"
+         feedback from a parent or carer, not from a child or young person)"
     );
 }
 

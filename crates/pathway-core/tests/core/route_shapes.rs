@@ -14,7 +14,9 @@ use pathway_core::eligibility::{
 };
 use pathway_core::framework::{Framework, LevelId, RouteFrom, RouteId, Trigger, load};
 use pathway_core::ids::WorkerId;
-use pathway_core::workforce::{AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, RegistrationStatus};
+use pathway_core::workforce::{
+    AppraisalOutcome, AsyeOutcome, AsyeStatus, AwardKind, EmploymentType, RegistrationStatus,
+};
 
 const FIXTURE: &str = include_str!("../fixtures/route-shapes.toml");
 
@@ -45,6 +47,8 @@ fn worker(level: &str, since: &str) -> WorkerFacts {
         latest_appraisal: None,
         ready_since: None,
         probation: None,
+        employment: Some(EmploymentType::Permanent),
+        attestations: vec![],
     }
 }
 
@@ -54,7 +58,13 @@ fn appraised(mut w: WorkerFacts, on: &str, outcome: AppraisalOutcome) -> WorkerF
 }
 
 fn with_peps(mut w: WorkerFacts) -> WorkerFacts {
-    w.awards.push(AwardFact { kind: AwardKind::PepsStage1, title: "PEPS stage 1".into(), on: Some(d("2023-06-30")) });
+    w.awards.push(AwardFact {
+        kind: AwardKind::PepsStage1,
+        title: "PEPS stage 1".into(),
+        on: Some(d("2023-06-30")),
+        academic_level: None,
+        credits: None,
+    });
     w
 }
 

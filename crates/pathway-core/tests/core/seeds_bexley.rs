@@ -303,7 +303,7 @@ fn advanced_social_workers_need_leadership_management_and_supervision_to_move_in
     for from in ["assistant-team-manager", "practice-development-consultant", "cp-chair-iro"] {
         let r = route(&f, &format!("{from}-to-team-manager"));
         let pg = r.criteria.iter().find(|c| c.kind() == CriterionKind::PostgraduateAward).expect("award");
-        let CriterionTest::PostgraduateAward { names } = &pg.test else { unreachable!("found by kind") };
+        let CriterionTest::PostgraduateAward { names, .. } = &pg.test else { unreachable!("found by kind") };
         assert!(
             !names.is_empty() && names.iter().all(|n| n.contains("Leadership Management and Supervision")),
             "{from}"
@@ -348,7 +348,9 @@ fn advanced_roles_need_peps_or_an_education_award_and_a_postgraduate_award() {
         let kinds: Vec<CriterionKind> = l.requirements.iter().map(Criterion::kind).collect();
         assert_eq!(kinds, [CriterionKind::AnyOf, CriterionKind::PostgraduateAward], "{id}");
         assert!(l.requirements.iter().all(|c| c.committed_counts), "{id}: 'completed or, are committed to complete'");
-        let CriterionTest::PostgraduateAward { names } = &l.requirements[1].test else { unreachable!("checked above") };
+        let CriterionTest::PostgraduateAward { names, .. } = &l.requirements[1].test else {
+            unreachable!("checked above")
+        };
         assert!(names.iter().any(|n| n == "MA Advanced Child Protection"), "{id}");
     }
 }

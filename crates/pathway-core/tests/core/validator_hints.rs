@@ -132,6 +132,7 @@ const BROKEN: &[Broken] = &[
         "kss = [\"cfp\"]\nkss_statements_listed = [\"ps.1\"]\ngrades = [\"grade-a\"]",
     ),
     swap("unknown-pcf-domain", "tag_pcf = true,", "pcf_domains = [\"pcf.12\"], tag_pcf = true,"),
+    swap("unknown-feedback-source", "min = 2, tag_pcf", "min = 2, sources = [\"neighbour\"], tag_pcf"),
     swap("unknown-kss-statement", "tag_pcf = true,", "kss_statements = [\"cfp.99\"], tag_pcf = true,"),
     swap("unverified-standard", "tag_pcf = true,", "kss_statements = [\"cfp.10\"], tag_pcf = true,"),
     add("unreachable-level", "[[levels]]\nid = \"island\"\nname = \"Island\"\ntrack = \"practice\"\nsource = \"p\"\n"),

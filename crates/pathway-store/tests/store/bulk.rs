@@ -24,6 +24,8 @@ fn imported(number: &str, new_team: Option<usize>) -> ImportedWorker {
                 title: Name::parse("PEPS stage 1").expect("title"),
                 provider: None,
                 completed_on: date("2023-06-30"),
+                academic_level: None,
+                credits: None,
             }],
             appraisals: vec![NewAppraisal {
                 held_on: date("2025-03-01"),

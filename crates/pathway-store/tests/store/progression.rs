@@ -71,6 +71,7 @@ fn reflective_summary(owner: WorkerId, text: &str) -> EvidenceItem {
         authorisations: Vec::new(),
         pcf: vec!["pcf.6".into(), "knowledge".into()],
         kss: vec!["cfp.7".into()],
+        pcf_level: None,
         anonymisation: AnonymisationStatus::NotChecked,
     })
     .expect("evidence")

@@ -3,8 +3,9 @@
 
 use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{
-    AppraisalOutcome, AsyeOutcome, AsyeParts, AsyeRecord, AwardKind, ChangeReason, EmployeeNumber, GoalStatus, Name,
-    NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewPost, NewWorker, NewWorkerRecord, Note, UnitKind, Version,
+    AcademicLevel, AppraisalOutcome, AsyeOutcome, AsyeParts, AsyeRecord, AttestationKind, AwardKind, ChangeReason,
+    EmployeeNumber, EmploymentType, GoalStatus, Name, NewAppraisal, NewAttestation, NewAward, NewGoal, NewOrgUnit,
+    NewPost, NewWorker, NewWorkerRecord, Note, UnitKind, Version,
 };
 use pathway_store::{
     CrossAuthorityReports, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncChange, Tenancy,
@@ -23,6 +24,8 @@ crate::stories!(
     frameworks_sync_from_their_files,
     awards_appraisals_and_goals_make_up_the_record,
     whole_records_are_created_together_and_read_back_in_bulk,
+    endorsements_assessments_and_accreditations_are_kept_with_the_record,
+    a_fixed_term_worker_is_stored_as_fixed_term,
 );
 
 async fn unit(
@@ -433,16 +436,18 @@ async fn awards_appraisals_and_goals_make_up_the_record(store: Store) {
         .await
         .expect("worker");
 
-    for (kind, title, on) in [
-        (AwardKind::PepsStage2, "PEPS stage 2", "2023-06-30"),
-        (AwardKind::PepsStage1, "PEPS stage 1", "2022-06-30"),
-        (AwardKind::PostgraduateCertificate, "PG Cert Advanced Practice", "2024-01-31"),
+    for (kind, title, on, level, credits) in [
+        (AwardKind::PepsStage2, "PEPS stage 2", "2023-06-30", None, None),
+        (AwardKind::PepsStage1, "PEPS stage 1", "2022-06-30", None, None),
+        (AwardKind::PostgraduateCertificate, "PG Cert Advanced Practice", "2024-01-31", Some(7), Some(60)),
     ] {
         let award = NewAward {
             kind,
             title: title.parse().expect("title"),
             provider: Some("University of Kent".parse().expect("provider")),
             completed_on: date(on),
+            academic_level: level.map(|l| AcademicLevel::new(l).expect("level")),
+            credits,
         };
         let stored = store.add_award(&bexley, worker.id, &award).await.expect("award");
         assert_eq!(stored.award, award);
@@ -516,6 +521,8 @@ async fn whole_records_are_created_together_and_read_back_in_bulk(store: Store) 
             title: "PQ award in child care".parse().expect("title"),
             provider: None,
             completed_on: date("2024-06-30"),
+            academic_level: None,
+            credits: None,
         }],
         appraisals: vec![NewAppraisal {
             held_on: date("2025-04-20"),
@@ -555,4 +562,69 @@ async fn whole_records_are_created_together_and_read_back_in_bulk(store: Store) 
         .expect_err("the batch fails");
     assert!(err.to_string().contains("2 of 2") || err.to_string().contains("#2"), "{err}");
     assert_eq!(store.worker_records(&rotherham).await.expect("read").len(), 2, "no part of the failed batch stored");
+}
+
+async fn endorsements_assessments_and_accreditations_are_kept_with_the_record(store: Store) {
+    let medway = authority(&store, "medway", "Medway").await;
+    let other = authority(&store, "bexley", "Bexley").await;
+    let manager = store.create_worker(&medway, &new_worker("M1", "Tess Manager")).await.expect("manager");
+    let worker = store.create_worker(&medway, &new_worker("M2", "Ravi Practitioner")).await.expect("worker");
+    let stranger = store.create_worker(&other, &new_worker("X1", "Bexley Manager")).await.expect("stranger");
+    let attest = |kind, what: Option<&str>, on: &str, by: WorkerId| NewAttestation {
+        kind,
+        what: what.map(|w| Name::parse(w).expect("what")),
+        on: date(on),
+        recorded_by: by,
+        note: Some(Note::parse("Discussed in supervision.").expect("note")),
+    };
+    let written = [
+        attest(AttestationKind::Assessment, Some("kss.ps"), "2025-03-01", manager.id),
+        attest(AttestationKind::Endorsement, None, "2025-01-10", manager.id),
+        attest(AttestationKind::Accreditation, Some("NAAS"), "2025-02-14", manager.id),
+        attest(AttestationKind::SupervisionIntent, None, "2024-11-05", worker.id),
+    ];
+    for a in &written {
+        let stored = store.add_attestation(&medway, worker.id, a).await.expect("attestation");
+        assert_eq!(&stored.attestation, a);
+        assert_eq!(stored.worker, worker.id);
+    }
+
+    // Recorded by someone of another authority, about a standard set nobody knows, or an
+    // accreditation without its name: refused, and nothing stored.
+    let foreign = attest(AttestationKind::Endorsement, None, "2025-01-11", stranger.id);
+    assert_eq!(store.add_attestation(&medway, worker.id, &foreign).await.expect_err("foreign").code(), "invalid");
+    let unknown = attest(AttestationKind::Assessment, Some("kss.made-up"), "2025-01-11", manager.id);
+    let err = store.add_attestation(&medway, worker.id, &unknown).await.expect_err("unknown set");
+    assert!(err.to_string().contains("kss.made-up"), "{err}");
+    let unnamed = attest(AttestationKind::Accreditation, None, "2025-01-11", manager.id);
+    assert!(store.add_attestation(&medway, worker.id, &unnamed).await.is_err());
+
+    let record = store.worker_record(&medway, worker.id).await.expect("record");
+    let kinds: Vec<AttestationKind> = record.attestations.iter().map(|a| a.attestation.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            AttestationKind::SupervisionIntent,
+            AttestationKind::Endorsement,
+            AttestationKind::Accreditation,
+            AttestationKind::Assessment
+        ],
+        "earliest first"
+    );
+    let all = store.worker_records(&medway).await.expect("bulk read");
+    let bulk = all.iter().find(|r| r.worker.id == worker.id).expect("worker");
+    assert_eq!(bulk.attestations, record.attestations);
+    assert!(all.iter().find(|r| r.worker.id == manager.id).expect("manager").attestations.is_empty());
+}
+
+async fn a_fixed_term_worker_is_stored_as_fixed_term(store: Store) {
+    let wsx = authority(&store, "west-sussex", "West Sussex").await;
+    let mut new = new_worker("W1", "Fran Contract");
+    new.details.employment = EmploymentType::FixedTerm;
+    let stored = store.create_worker(&wsx, &new).await.expect("fixed-term worker");
+    assert_eq!(stored.details.employment, EmploymentType::FixedTerm);
+    let mut details = stored.details.clone();
+    details.employment = EmploymentType::Agency;
+    let changed = store.update_worker(&wsx, stored.id, stored.meta.version, &details).await.expect("update");
+    assert_eq!(changed.details.employment, EmploymentType::Agency);
 }

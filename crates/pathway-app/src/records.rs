@@ -1,0 +1,248 @@
+//! What is recorded about a worker for criteria to read. Attestations: a line manager's
+//! endorsement, an intent to progress raised in supervision, an assessment that the worker
+//! meets a named standard set, an accreditation from outside (NAAS); who may record each is
+//! decided from records (the posts people hold over the worker), never from what is claimed.
+//! Awards: a qualification or course completed, with its FHEQ level and credits.
+
+use chrono::NaiveDate;
+use pathway_core::ids::{AttestationId, AwardId};
+use pathway_core::workforce::{
+    AcademicLevel, AttestationKind, AwardKind, InvalidValue, Name, NewAttestation, NewAward, Note, Worker,
+};
+use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
+use serde::Serialize;
+
+use crate::AppError;
+use crate::progression::find_worker;
+use crate::service::Pathway;
+
+/// An attestation to record, as a front end gathers it.
+#[derive(Debug, Clone)]
+pub struct RecordAttestation {
+    /// The worker it is about: their employee number.
+    pub worker: String,
+    /// What it records.
+    pub kind: AttestationKind,
+    /// The standard set (`kss.ps`, `pcf.advanced`), the accreditation's name (NAAS), or for
+    /// an endorsement or supervision what was endorsed or raised.
+    pub what: Option<String>,
+    /// The day it happened.
+    pub on: NaiveDate,
+    /// Who records it: their employee number.
+    pub recorded_by: String,
+    /// Anything else worth keeping.
+    pub note: Option<String>,
+}
+
+/// A recorded attestation, with the people named.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttestationLine {
+    /// Its id.
+    pub id: AttestationId,
+    /// The worker's employee number.
+    pub worker: String,
+    /// The worker's name.
+    pub worker_name: String,
+    /// What it records.
+    pub kind: AttestationKind,
+    /// What it is about, where named.
+    pub what: Option<String>,
+    /// The day it happened.
+    pub on: NaiveDate,
+    /// Who recorded it: employee number.
+    pub recorded_by: String,
+    /// Who recorded it: name.
+    pub recorded_by_name: String,
+    /// The note, if any.
+    pub note: Option<String>,
+}
+
+impl Pathway {
+    /// Record an attestation about a worker of `authority`: see [`record_attestation`].
+    pub async fn record_attestation(
+        &self,
+        authority: &str,
+        input: &RecordAttestation,
+    ) -> Result<AttestationLine, AppError> {
+        let scope = self.scope(authority).await?;
+        record_attestation(self.store(), &scope, input).await
+    }
+
+    /// The attestations recorded in `authority`: see [`attestations`].
+    pub async fn attestations(&self, authority: &str, worker: Option<&str>) -> Result<Vec<AttestationLine>, AppError> {
+        let scope = self.scope(authority).await?;
+        attestations(self.store(), &scope, worker).await
+    }
+}
+
+/// Record an attestation about a worker. An endorsement must come from someone who holds a
+/// post over the worker (their line manager or further up); an intent raised in supervision
+/// from the worker or someone over them; nobody assesses or endorses themselves. Refused with
+/// the reason otherwise, and nothing is stored.
+pub async fn record_attestation(
+    store: &Store,
+    scope: &AuthorityScope,
+    input: &RecordAttestation,
+) -> Result<AttestationLine, AppError> {
+    let worker = find_worker(store, scope, &input.worker).await?;
+    let by = find_worker(store, scope, &input.recorded_by).await?;
+    let text = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    let attestation = NewAttestation {
+        kind: input.kind,
+        what: text(&input.what).as_deref().map(Name::parse).transpose()?,
+        on: input.on,
+        recorded_by: by.id,
+        note: text(&input.note).as_deref().map(Note::parse).transpose()?,
+    };
+    attestation.check()?;
+    standing(store, scope, input.kind, &worker, &by).await?;
+    let stored = store.add_attestation(scope, worker.id, &attestation).await?;
+    Ok(line(&stored.attestation, stored.id, &worker, &by))
+}
+
+/// Whether `by` may record an attestation of `kind` about `worker`, from the posts held over
+/// the worker.
+async fn standing(
+    store: &Store,
+    scope: &AuthorityScope,
+    kind: AttestationKind,
+    worker: &Worker,
+    by: &Worker,
+) -> Result<(), AppError> {
+    let who = |w: &Worker| format!("{} ({})", w.details.name, w.details.employee_number);
+    let chain = store.line_management(scope, worker.id).await?;
+    let over = chain.contains(by.id);
+    match kind {
+        AttestationKind::Endorsement | AttestationKind::Assessment if by.id == worker.id => {
+            Err(AppError::NotPermitted(format!("{} cannot record their own {kind}.", who(worker))))
+        }
+        AttestationKind::Endorsement if !over => {
+            let manager = match chain.line_manager() {
+                Some(id) => store
+                    .worker(scope, id)
+                    .await
+                    .map(|m| format!("their line manager is {}", who(&m)))
+                    .unwrap_or_else(|_| "their line manager could not be read".into()),
+                None => "no line manager is recorded for them".into(),
+            };
+            Err(AppError::NotPermitted(format!(
+                "an endorsement of {} must be recorded by someone who holds a post over them; {} does not ({manager}).",
+                who(worker),
+                who(by)
+            )))
+        }
+        AttestationKind::SupervisionIntent if by.id != worker.id && !over => Err(AppError::NotPermitted(format!(
+            "an intent raised in supervision is recorded by {} or someone who holds a post over them; {} does not.",
+            who(worker),
+            who(by)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The attestations recorded in an authority, or about one worker (employee number), by
+/// worker and then earliest first.
+pub async fn attestations(
+    store: &Store,
+    scope: &AuthorityScope,
+    worker: Option<&str>,
+) -> Result<Vec<AttestationLine>, AppError> {
+    let records = match worker {
+        Some(number) => {
+            let w = find_worker(store, scope, number).await?;
+            vec![store.worker_record(scope, w.id).await?]
+        }
+        None => store.worker_records(scope).await?,
+    };
+    let people = store.workers(scope).await?;
+    let mut lines = Vec::new();
+    for record in &records {
+        for a in &record.attestations {
+            // The recorder is a worker of the same authority (the database sees to it).
+            let by = people.iter().find(|p| p.id == a.attestation.recorded_by).unwrap_or(&record.worker);
+            lines.push(line(&a.attestation, a.id, &record.worker, by));
+        }
+    }
+    Ok(lines)
+}
+
+fn line(a: &NewAttestation, id: AttestationId, worker: &Worker, by: &Worker) -> AttestationLine {
+    AttestationLine {
+        id,
+        worker: worker.details.employee_number.to_string(),
+        worker_name: worker.details.name.to_string(),
+        kind: a.kind,
+        what: a.what.as_ref().map(|w| w.to_string()),
+        on: a.on,
+        recorded_by: by.details.employee_number.to_string(),
+        recorded_by_name: by.details.name.to_string(),
+        note: a.note.as_ref().map(|n| n.to_string()),
+    }
+}
+
+/// An award or course to record, as a front end gathers it (codes as people type them).
+#[derive(Debug, Clone)]
+pub struct RecordAward {
+    /// The worker: their employee number.
+    pub worker: String,
+    /// Its kind: `postgraduate-certificate`, `peps-stage-1`, `course`...
+    pub kind: String,
+    /// Its title as awarded.
+    pub title: String,
+    /// Who provided it.
+    pub provider: Option<String>,
+    /// When it was completed.
+    pub completed_on: NaiveDate,
+    /// The FHEQ level it was awarded at: `7`, `level 7` or `masters`.
+    pub academic_level: Option<String>,
+    /// The academic credits it carries.
+    pub credits: Option<u32>,
+}
+
+/// A recorded award, with the worker named.
+#[derive(Debug, Clone, Serialize)]
+pub struct AwardLine {
+    /// Its id.
+    pub id: AwardId,
+    /// The worker's employee number.
+    pub worker: String,
+    /// The worker's name.
+    pub worker_name: String,
+    /// The award as recorded.
+    #[serde(flatten)]
+    pub award: NewAward,
+}
+
+impl Pathway {
+    /// Record an award for a worker of `authority`: see [`record_award`].
+    pub async fn record_award(&self, authority: &str, input: &RecordAward) -> Result<AwardLine, AppError> {
+        let scope = self.scope(authority).await?;
+        record_award(self.store(), &scope, input).await
+    }
+}
+
+/// Record an award or course a worker has completed, with its FHEQ level and credits where
+/// known: criteria match awards by these, never by part of the title.
+pub async fn record_award(store: &Store, scope: &AuthorityScope, input: &RecordAward) -> Result<AwardLine, AppError> {
+    let worker = find_worker(store, scope, &input.worker).await?;
+    let kind: AwardKind = input.kind.parse()?;
+    let academic_level = input.academic_level.as_deref().map(str::parse::<AcademicLevel>).transpose()?;
+    if input.credits == Some(0) {
+        return Err(InvalidValue::new("credits", "0", "must be above 0, or left out when not known").into());
+    }
+    let award = NewAward {
+        kind,
+        title: Name::parse(&input.title)?,
+        provider: input.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(Name::parse).transpose()?,
+        completed_on: input.completed_on,
+        academic_level,
+        credits: input.credits,
+    };
+    let stored = store.add_award(scope, worker.id, &award).await?;
+    Ok(AwardLine {
+        id: stored.id,
+        worker: worker.details.employee_number.to_string(),
+        worker_name: worker.details.name.to_string(),
+        award: stored.award,
+    })
+}
