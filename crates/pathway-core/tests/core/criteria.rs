@@ -199,7 +199,7 @@ fn significant_experience_is_left_to_a_manager_and_the_explanation_quotes_the_do
     // Everything the records can show is met; the judgement alone stands between the worker
     // and eligibility, and nothing else is marked as needing one: the route waits on the manager.
     assert_eq!(r.status, RouteStatus::NeedsJudgement);
-    assert_eq!(r.needs_judgement, [c.text.clone()]);
+    assert_eq!(r.needs_judgement, vec![c.text.as_str()]);
     let judged: Vec<CriterionKind> = r.criteria.iter().filter(|c| c.needs_judgement).map(|c| c.kind).collect();
     assert_eq!(judged, [CriterionKind::StatedExperience]);
     assert!(
