@@ -48,7 +48,12 @@ impl Pathway {
     ) -> Result<(), AppError> {
         let scope = self.scope(authority).await?;
         let holder = find_worker(self.store(), &scope, employee_number).await?;
-        let post = NewPost { unit, role: pathway_core::workforce::parse_role(role)?, holder: Some(holder.id) };
+        let post = NewPost {
+            unit,
+            role: pathway_core::workforce::parse_role(role)?,
+            reports_to: None,
+            holder: Some((holder.id, holder.details.started_on)),
+        };
         self.store().create_post(&scope, &post).await?;
         Ok(())
     }

@@ -253,7 +253,9 @@ impl Pathway {
             if let Some((unit, role)) = &w.manages
                 && let Some(unit) = unit_ids.get(*unit)
             {
-                self.store.create_post(&scope, &NewPost { unit: *unit, role: role.clone(), holder: Some(*id) }).await?;
+                let post =
+                    NewPost { unit: *unit, role: role.clone(), reports_to: None, holder: Some((*id, w.started_on)) };
+                self.store.create_post(&scope, &post).await?;
             }
         }
         summary.authorities += 1;

@@ -85,29 +85,45 @@ pub trait Organisation {
         changes: &NewOrgUnit,
     ) -> impl Future<Output = Result<OrgUnit>> + Send;
 
+    /// Close a unit on a day: refused while it contains open units, posts held after that
+    /// day or workers in post. Its history is kept; a closed unit takes no new posts,
+    /// workers or units.
+    fn close_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        on: NaiveDate,
+    ) -> impl Future<Output = Result<OrgUnit>> + Send;
+
     /// Every unit of the authority, by id.
     fn units(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<OrgUnit>>> + Send;
 
     /// Create a post on a unit.
     fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> impl Future<Output = Result<Post>> + Send;
 
-    /// Give a post to a worker (or leave it vacant), if it is still at version `expected`.
+    /// Give a post to a worker from `on` (ending the holding before it that day), or vacate
+    /// it from `on` (`None`), if it is still at version `expected`. Holdings are dated and
+    /// kept: a holding before `on` is never rewritten.
     fn assign_post(
         &self,
         scope: &AuthorityScope,
         id: PostId,
         expected: Version,
         holder: Option<WorkerId>,
+        on: NaiveDate,
     ) -> impl Future<Output = Result<Post>> + Send;
 
     /// Every post of the authority, by id.
     fn posts(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<Post>>> + Send;
 
-    /// The people above a worker: team manager, locality manager, head of service...
+    /// The people above a worker on `on` (who held each post that day): team manager,
+    /// locality manager, head of service...
     fn line_management(
         &self,
         scope: &AuthorityScope,
         worker: WorkerId,
+        on: NaiveDate,
     ) -> impl Future<Output = Result<LineManagement>> + Send;
 }
 

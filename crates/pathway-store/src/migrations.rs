@@ -42,6 +42,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0004_probation.sql"),
         postgres: include_str!("../migrations/postgres/0004_probation.sql"),
     },
+    Step {
+        version: 5,
+        description: "dated posts",
+        sqlite: include_str!("../migrations/sqlite/0005_dated_posts.sql"),
+        postgres: include_str!("../migrations/postgres/0005_dated_posts.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -170,6 +170,16 @@ impl Organisation for Store {
     async fn units(&self, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
         dispatch!(self, s => s.units(scope).await)
     }
+    async fn close_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        on: NaiveDate,
+    ) -> Result<OrgUnit> {
+        dispatch!(self, s => s.close_unit(scope, id, expected, on).await)
+    }
+
     async fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> Result<Post> {
         dispatch!(self, s => s.create_post(scope, new).await)
     }
@@ -179,14 +189,15 @@ impl Organisation for Store {
         id: PostId,
         expected: Version,
         holder: Option<WorkerId>,
+        on: NaiveDate,
     ) -> Result<Post> {
-        dispatch!(self, s => s.assign_post(scope, id, expected, holder).await)
+        dispatch!(self, s => s.assign_post(scope, id, expected, holder, on).await)
     }
     async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
         dispatch!(self, s => s.posts(scope).await)
     }
-    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<LineManagement> {
-        dispatch!(self, s => s.line_management(scope, worker).await)
+    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId, on: NaiveDate) -> Result<LineManagement> {
+        dispatch!(self, s => s.line_management(scope, worker, on).await)
     }
 }
 
