@@ -22,8 +22,9 @@ use sqlx::{Database, Row};
 
 use super::Backend;
 use crate::api::{
-    AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
-    StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, ImportedPost,
+    ImportedUnit, Organisation, OrganisationOutcome, PostRef, StoredFramework, SyncChange, SyncOutcome, Tenancy,
+    UnitRef, Workforce,
 };
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
@@ -698,6 +699,88 @@ impl Organisation for Backend {
         let post = fetch_post(&mut tx, scope, id).await?;
         commit(tx, context).await?;
         Ok(post)
+    }
+
+    async fn import_organisation(
+        &self,
+        scope: &AuthorityScope,
+        units: &[ImportedUnit],
+        posts: &[ImportedPost],
+    ) -> Result<OrganisationOutcome> {
+        let context = || format!("importing the organisation of {}", scope.id());
+        let mut tx = self.begin_write().await?;
+        let mut known = fetch_units(&mut tx, scope).await?;
+        let now = now();
+        let mut unit_ids = Vec::with_capacity(units.len());
+        for (i, u) in units.iter().enumerate() {
+            let parent = match u.parent {
+                None => None,
+                Some(UnitRef::Existing(id)) => Some(id),
+                Some(UnitRef::New(n)) => Some(*unit_ids.get(n).ok_or_else(|| {
+                    StoreError::invalid(format!("new unit {n} is not before unit {i} in the import"))
+                })?),
+            };
+            let new = NewOrgUnit { kind: u.kind, name: u.name.clone(), parent };
+            check_placement(&known, None, &new, scope).map_err(|e| e.in_batch(i, units.len()))?;
+            let id = insert_unit(&mut tx, scope, &new, now).await.map_err(|e| e.in_batch(i, units.len()))?;
+            known.push(fetch_unit(&mut tx, scope, id).await?);
+            unit_ids.push(id);
+        }
+        let unit_of = |r: UnitRef| match r {
+            UnitRef::Existing(id) => Some(id),
+            UnitRef::New(n) => unit_ids.get(n).copied(),
+        };
+        let mut post_ids: Vec<PostId> = Vec::with_capacity(posts.len());
+        for (i, p) in posts.iter().enumerate() {
+            let at = |e: StoreError| e.in_batch(i, posts.len());
+            let unit =
+                unit_of(p.unit).ok_or_else(|| at(StoreError::invalid("the post's new unit is not in the import")))?;
+            open_unit(&known, unit, scope, "new posts").map_err(at)?;
+            let role = parse_role(p.role.as_str()).map_err(|e| at(e.into()))?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO posts (authority_id, unit_id, role, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(scope.as_str())
+            .bind(unit.get())
+            .bind(role.as_str())
+            .bind(Version::FIRST.get())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| at(StoreError::from_sqlx(format!("creating a {role} post on unit {unit}"), e)))?;
+            let id = PostId::new(id);
+            if let Some((worker, from)) = p.holder {
+                insert_holding(&mut tx, scope, id, worker, from).await.map_err(at)?;
+            }
+            post_ids.push(id);
+        }
+        for (i, p) in posts.iter().enumerate() {
+            let at = |e: StoreError| e.in_batch(i, posts.len());
+            let reports_to = match p.reports_to {
+                None => continue,
+                Some(PostRef::Existing(id)) => {
+                    ensure_reference(&mut tx, POST_VERSION, scope, "post", id.get()).await.map_err(at)?;
+                    id
+                }
+                Some(PostRef::New(n)) => *post_ids
+                    .get(n)
+                    .ok_or_else(|| at(StoreError::invalid(format!("new post {n} is not in the import"))))?,
+            };
+            let Some(id) = post_ids.get(i) else { continue };
+            if reports_to == *id {
+                return Err(at(StoreError::invalid("a post cannot report to itself")));
+            }
+            sqlx::query("UPDATE posts SET reports_to_id = $3 WHERE authority_id = $1 AND id = $2")
+                .bind(scope.as_str())
+                .bind(id.get())
+                .bind(reports_to.get())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| at(StoreError::from_sqlx(context(), e)))?;
+        }
+        commit(tx, context).await?;
+        Ok(OrganisationOutcome { units: unit_ids, posts: post_ids })
     }
 
     async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {

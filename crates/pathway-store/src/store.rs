@@ -15,6 +15,7 @@ use crate::api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
     Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
 };
+use crate::api::{ImportedPost, ImportedUnit, OrganisationOutcome};
 use crate::error::{Result, StoreError};
 use crate::postgres::PostgresStore;
 use crate::sqlite::SqliteStore;
@@ -170,6 +171,15 @@ impl Organisation for Store {
     async fn units(&self, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
         dispatch!(self, s => s.units(scope).await)
     }
+    async fn import_organisation(
+        &self,
+        scope: &AuthorityScope,
+        units: &[ImportedUnit],
+        posts: &[ImportedPost],
+    ) -> Result<OrganisationOutcome> {
+        dispatch!(self, s => s.import_organisation(scope, units, posts).await)
+    }
+
     async fn close_unit(
         &self,
         scope: &AuthorityScope,
