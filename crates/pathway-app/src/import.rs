@@ -1125,5 +1125,7 @@ impl Pathway {
     }
 }
 
+pub mod organisation;
+
 #[cfg(test)]
 mod tests;

@@ -712,6 +712,8 @@ impl Organisation for Backend {
         let mut known = fetch_units(&mut tx, scope).await?;
         let now = now();
         let mut unit_ids = Vec::with_capacity(units.len());
+        // Errors name their position in the units followed by the posts.
+        let total = units.len() + posts.len();
         for (i, u) in units.iter().enumerate() {
             let parent = match u.parent {
                 None => None,
@@ -721,8 +723,8 @@ impl Organisation for Backend {
                 })?),
             };
             let new = NewOrgUnit { kind: u.kind, name: u.name.clone(), parent };
-            check_placement(&known, None, &new, scope).map_err(|e| e.in_batch(i, units.len()))?;
-            let id = insert_unit(&mut tx, scope, &new, now).await.map_err(|e| e.in_batch(i, units.len()))?;
+            check_placement(&known, None, &new, scope).map_err(|e| e.in_batch(i, total))?;
+            let id = insert_unit(&mut tx, scope, &new, now).await.map_err(|e| e.in_batch(i, total))?;
             known.push(fetch_unit(&mut tx, scope, id).await?);
             unit_ids.push(id);
         }
@@ -732,7 +734,7 @@ impl Organisation for Backend {
         };
         let mut post_ids: Vec<PostId> = Vec::with_capacity(posts.len());
         for (i, p) in posts.iter().enumerate() {
-            let at = |e: StoreError| e.in_batch(i, posts.len());
+            let at = |e: StoreError| e.in_batch(units.len() + i, total);
             let unit =
                 unit_of(p.unit).ok_or_else(|| at(StoreError::invalid("the post's new unit is not in the import")))?;
             open_unit(&known, unit, scope, "new posts").map_err(at)?;
@@ -756,7 +758,7 @@ impl Organisation for Backend {
             post_ids.push(id);
         }
         for (i, p) in posts.iter().enumerate() {
-            let at = |e: StoreError| e.in_batch(i, posts.len());
+            let at = |e: StoreError| e.in_batch(units.len() + i, total);
             let reports_to = match p.reports_to {
                 None => continue,
                 Some(PostRef::Existing(id)) => {
