@@ -6,6 +6,7 @@
 mod db;
 mod framework;
 mod import;
+mod onboarding;
 mod pay;
 mod progression;
 
