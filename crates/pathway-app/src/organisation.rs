@@ -290,7 +290,12 @@ impl Pathway {
         let on = on.unwrap_or_else(today);
         let scope = self.scope(authority).await?;
         let a = self.store().authority(&scope).await?;
-        let framework = self.framework_in_force(&scope, Applies::Authority, on).await.ok();
+        let in_force = self.framework_in_force(&scope, Applies::Authority, on).await.ok();
+        // Role names come from the framework in force that day, else today's.
+        let names = match &in_force {
+            Some(f) => Some(f.clone()),
+            None => self.framework_in_force(&scope, Applies::Authority, today()).await.ok(),
+        };
         let units = self.store().units(&scope).await?;
         let posts = self.store().posts(&scope).await?;
         let workers = self.store().workers(&scope).await?;
@@ -301,7 +306,7 @@ impl Pathway {
                 let posts: Vec<PostView> = posts
                     .iter()
                     .filter(|p| p.unit == u.id)
-                    .map(|p| post_view(framework.as_deref(), &units, &workers, p, on))
+                    .map(|p| post_view(names.as_deref(), &units, &workers, p, on))
                     .collect();
                 vacancies += posts.iter().filter(|p| p.holder.is_none() && u.is_open_on(on)).count();
                 UnitView {
@@ -322,7 +327,7 @@ impl Pathway {
         Ok(OrganisationView {
             authority: a.id.to_string(),
             name: a.name.to_string(),
-            framework: framework.map(|f| format!("{} {}", f.id(), f.framework.version)),
+            framework: in_force.map(|f| format!("{} {}", f.id(), f.framework.version)),
             on,
             units: views,
             vacancies,
@@ -508,5 +513,155 @@ fn bare_unit_view(u: &OrgUnit) -> UnitView {
         closed_on: u.closed_on,
         workers: 0,
         posts: Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Appointing from outside
+
+/// Someone appointed from outside the authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct NewAppointee {
+    /// Their new employee number.
+    pub employee_number: String,
+    /// Their name.
+    pub name: String,
+    /// permanent, agency or secondment.
+    pub employment: String,
+    /// Their first day.
+    pub starts_on: NaiveDate,
+    /// The unit they join (id or name).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Their social work qualification, as the certificate says.
+    #[serde(default)]
+    pub qualification_title: Option<String>,
+    /// Where it was awarded.
+    #[serde(default)]
+    pub qualification_institution: Option<String>,
+    /// When it was awarded.
+    #[serde(default)]
+    pub qualified_on: Option<NaiveDate>,
+    /// The day they passed the ASYE (or its accepted equivalent), if they have.
+    #[serde(default)]
+    pub asye_passed_on: Option<NaiveDate>,
+    /// The level they are appointed at (id or printed name).
+    pub level: String,
+    /// The pay point, where the framework has it assessed at interview.
+    #[serde(default)]
+    pub point: Option<String>,
+}
+
+/// An appointment made: the new worker, the rule check and the pay placement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppointmentMade {
+    /// The new worker's employee number.
+    pub employee_number: String,
+    /// The rules as checked, reason by reason.
+    pub reasons: Vec<String>,
+    /// The level, grade and point they start on, and why there.
+    pub pay: crate::model::PayChangePreview,
+    /// The note on their first timeline entry.
+    pub note: String,
+}
+
+impl Pathway {
+    /// Appoint someone from outside at a level: the framework's external-applicant rules
+    /// (the level open to external applicants, a passed ASYE where the rules ask for it,
+    /// experience where it limits the level) must allow it, and they are placed on a point
+    /// by the framework's `on_appointment` rule (or `point`, where the point is assessed at
+    /// interview). The worker is created with a first timeline entry whose note records the
+    /// placement and the reason given. A refusal says which rule and changes nothing.
+    pub async fn appoint(
+        &self,
+        authority: &str,
+        acting: &crate::progression::Acting,
+        appointee: &NewAppointee,
+    ) -> Result<AppointmentMade, AppError> {
+        use pathway_core::progression::appointment::{Applicant, appoint};
+        use pathway_core::workforce::{
+            AsyeOutcome, AsyeParts, AsyeRecord, EmployeeNumber, EmploymentType, Note, PersonName, Qualification,
+            WorkerDetails,
+        };
+        let scope = self.scope(authority).await?;
+        let audit = crate::progression::resolve(self.store(), &scope, acting).await?;
+        if audit.by.is_worker_role() {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as a worker; appointments are made in a role you hold (a manager's)",
+                audit.by.name
+            )));
+        }
+        let framework = self.framework_in_force(&scope, Applies::Authority, appointee.starts_on).await?;
+        let wanted = appointee.level.trim();
+        let level = framework
+            .levels
+            .iter()
+            .find(|l| {
+                l.id.as_str() == wanted
+                    || l.name.eq_ignore_ascii_case(wanted)
+                    || l.aliases.iter().any(|a| a.eq_ignore_ascii_case(wanted))
+            })
+            .ok_or_else(|| {
+                let levels: Vec<&str> = framework.levels.iter().map(|l| l.id.as_str()).collect();
+                AppError::BadInput {
+                    field: "level".into(),
+                    message: format!(
+                        "`{wanted}` is not a level of {}; its levels are: {}",
+                        framework.id(),
+                        levels.join(", ")
+                    ),
+                }
+            })?;
+        let asye = appointee.asye_passed_on.map(|_| AsyeOutcome::Passed);
+        let applicant = Applicant { qualified_on: appointee.qualified_on, asye };
+        let made = appoint(&framework, &level.id, &applicant, appointee.starts_on, appointee.point.as_deref(), &audit)?;
+
+        let mut details = WorkerDetails::new(
+            EmployeeNumber::parse(&appointee.employee_number)?,
+            PersonName::parse(&appointee.name)?,
+            appointee.employment.parse::<EmploymentType>()?,
+            appointee.starts_on,
+        );
+        if let Some(unit) = &appointee.unit {
+            let units = self.store().units(&scope).await?;
+            details.unit = Some(find_unit(&units, unit)?.id);
+        }
+        details.qualification =
+            match (&appointee.qualification_title, &appointee.qualification_institution, appointee.qualified_on) {
+                (Some(title), Some(institution), Some(on)) => Some(Qualification {
+                    title: Name::parse(title)?,
+                    institution: Name::parse(institution)?,
+                    awarded_on: on,
+                }),
+                (None, None, _) => None,
+                _ => {
+                    return Err(AppError::BadInput {
+                        field: "qualification".into(),
+                        message: "give the qualification's title, institution and date together".into(),
+                    });
+                }
+            };
+        if let Some(on) = appointee.asye_passed_on {
+            details.asye = Some(AsyeRecord::new(AsyeParts {
+                outcome: Some(AsyeOutcome::Passed),
+                outcome_on: Some(on),
+                ..AsyeParts::default()
+            })?);
+        }
+        let note = format!(
+            "{}. {} Reason: {}",
+            made.record_change.note.as_ref().map(Note::as_str).unwrap_or("Appointed"),
+            made.pay.placement,
+            made.why
+        );
+        let mut entry = made.record_change.clone();
+        entry.note = Some(Note::parse(&note)?);
+        self.store().create_worker(&scope, &NewWorker { details, timeline: vec![entry] }).await?;
+        Ok(AppointmentMade {
+            employee_number: appointee.employee_number.trim().to_owned(),
+            reasons: made.check.reasons,
+            pay: made.pay,
+            note,
+        })
     }
 }

@@ -44,6 +44,9 @@ enum Command {
     /// Create posts and give them to workers (or leave them vacant) from a day.
     #[command(subcommand)]
     Post(commands::organisation::PostCommand),
+    /// Appoint someone from outside at a level, under the framework's external-applicant
+    /// rules, placed on a pay point with the reason recorded.
+    Appoint(commands::organisation::AppointArgs),
     /// Import workers or an organisation from CSV or XLSX, or write an import template.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Authority(c) => commands::organisation::run_authority(c),
         Command::Unit(c) => commands::organisation::run_unit(c),
         Command::Post(c) => commands::organisation::run_post(c),
+        Command::Appoint(a) => commands::organisation::run_appoint(a),
         Command::Import(c) => commands::import::run_import(c),
         Command::Export(c) => commands::import::run_export(c),
         Command::Portfolio(c) => commands::portfolio::run(c),

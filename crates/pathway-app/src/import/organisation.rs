@@ -364,10 +364,16 @@ fn plan(
                     r.problem(FROM, &v, "is for a held post; the post has no holder");
                 }
                 if let Some(reference) = r.cell(REF).map(str::to_owned) {
-                    if refs.contains_key(&reference.to_lowercase()) {
-                        r.problem(REF, &reference, "is used by an earlier row; each post_ref names one post");
-                    } else if r.problems.is_empty() {
-                        refs.insert(reference.to_lowercase(), p.posts.len());
+                    let clean = r.problems.is_empty();
+                    match refs.entry(reference.to_lowercase()) {
+                        std::collections::hash_map::Entry::Occupied(_) => {
+                            r.problem(REF, &reference, "is used by an earlier row; each post_ref names one post");
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            if clean {
+                                slot.insert(p.posts.len());
+                            }
+                        }
                     }
                 }
                 if let Some(to) = r.cell(REPORTS_TO).map(str::to_owned)

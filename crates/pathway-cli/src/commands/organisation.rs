@@ -227,7 +227,10 @@ fn post_line(p: &PostView) -> String {
 
 fn print_organisation(view: &OrganisationView) {
     out!("{} ({}) on {}", view.name, view.authority, view.on);
-    out!("Framework: {}", view.framework.as_deref().unwrap_or("none stored"));
+    match &view.framework {
+        Some(f) => out!("Framework: {f}"),
+        None => out!("Framework: none in force on {}", view.on),
+    }
     if view.units.is_empty() {
         out!("No units yet: `pathway unit create` or `pathway import organisation`.");
     }
@@ -301,6 +304,81 @@ pub fn run_post(command: PostCommand) -> anyhow::Result<ExitCode> {
             for post in &posts {
                 out!("{} on {}", post_line(post), post.unit_name);
             }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Appoint someone from outside at a level, under the framework's external-applicant rules.
+#[derive(Debug, Args)]
+pub struct AppointArgs {
+    #[command(flatten)]
+    who: super::application::Who,
+    /// The new worker's employee number.
+    #[arg(long)]
+    employee_number: String,
+    /// Their name.
+    #[arg(long)]
+    name: String,
+    /// permanent, agency or secondment.
+    #[arg(long, default_value = "permanent")]
+    employment: String,
+    /// Their first day.
+    #[arg(long, value_parser = parse_date)]
+    starts_on: NaiveDate,
+    /// The level they are appointed at (id or printed name).
+    #[arg(long)]
+    level: String,
+    /// The pay point, where the framework has it assessed at interview.
+    #[arg(long)]
+    point: Option<String>,
+    /// The unit they join (id or name).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Their social work qualification, as the certificate says.
+    #[arg(long, requires_all = ["institution", "qualified_on"])]
+    qualification: Option<String>,
+    /// Where it was awarded.
+    #[arg(long)]
+    institution: Option<String>,
+    /// When it was awarded.
+    #[arg(long, value_parser = parse_date)]
+    qualified_on: Option<NaiveDate>,
+    /// The day they passed the ASYE (or its accepted equivalent), if they have.
+    #[arg(long, value_parser = parse_date)]
+    asye_passed_on: Option<NaiveDate>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run_appoint(a: AppointArgs) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let appointee = pathway_app::organisation::NewAppointee {
+            employee_number: a.employee_number,
+            name: a.name,
+            employment: a.employment,
+            starts_on: a.starts_on,
+            unit: a.unit,
+            qualification_title: a.qualification,
+            qualification_institution: a.institution,
+            qualified_on: a.qualified_on,
+            asye_passed_on: a.asye_passed_on,
+            level: a.level,
+            point: a.point,
+        };
+        let made = p.appoint(&a.who.authority, &a.who.acting(), &appointee).await;
+        p.close().await;
+        let made = made?;
+        if a.json {
+            output::json(&made)?;
+        } else {
+            out!("Appointed {}.", made.employee_number);
+            for reason in &made.reasons {
+                out!("  - {reason}");
+            }
+            out!("  {}", made.note);
         }
         Ok(ExitCode::SUCCESS)
     })

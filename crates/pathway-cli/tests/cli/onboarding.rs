@@ -30,12 +30,14 @@ A930,Marcus Bell,permanent,2011-02-07,Family Help,,,,,,,
 A940,Joan Pike,permanent,2013-09-02,Family Help Team,,,,,,,
 ";
 
-/// The posts: who held them from when, and whom they report to.
+/// The posts: who held them from when, and whom they report to. Marcus Bell was head of
+/// Children's Services until he moved to head Family Help at the start of 2024 (the moves
+/// are made with `post assign` after the import).
 const POSTS: &str = "unit,role,post_ref,holder,held_from,reports_to
-Children's Services,head-of-service,HOS-CS,A900,2024-01-01,
+Children's Services,head-of-service,HOS-CS,A930,2021-04-01,
 Children's Services,Service Manager,SM-CS,A910,2024-01-01,HOS-CS
 Ashcombe North Team,team-manager,TM-N,A920,2024-01-01,SM-CS
-Family Help,head-of-service,HOS-FH,A930,2024-01-01,
+Family Help,head-of-service,HOS-FH,vacant,,
 Family Help Team,team-manager,TM-FH,vacant,,HOS-FH
 ";
 
@@ -76,7 +78,24 @@ fn onboarded() -> Scratch {
     let o = s.run(&["import", "workers", "workers.csv", "--authority", "ashcombe"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let posts = s.json(&["import", "organisation", "posts.csv", "--authority", "ashcombe", "--json"]);
-    assert_eq!((posts["posts"].as_u64(), posts["held"].as_u64()), (Some(5), Some(4)), "{posts}");
+    assert_eq!((posts["posts"].as_u64(), posts["held"].as_u64()), (Some(5), Some(3)), "{posts}");
+
+    // Marcus Bell moves from Children's Services to Family Help; Helen Ward takes his post.
+    let list = s.json(&["post", "list", "--authority", "ashcombe", "--json"]);
+    let post_of = |unit: &str| {
+        list.as_array()
+            .expect("posts")
+            .iter()
+            .find(|p| p["unit_name"] == unit && p["role"] == "head-of-service")
+            .and_then(|p| p["id"].as_i64())
+            .expect("head of service post")
+            .to_string()
+    };
+    let (cs, fh) = (post_of("Children's Services"), post_of("Family Help"));
+    for (post, holder) in [(cs.as_str(), "A900"), (fh.as_str(), "A930")] {
+        let o = s.run(&["post", "assign", post, "--authority", "ashcombe", "--holder", holder, "--from", "2024-01-01"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
     s
 }
 
@@ -90,7 +109,8 @@ fn assigned(s: &Scratch, id: &str, step: &str) -> Vec<i64> {
 
 /// Priya Shah, a Social Worker in the North team, through the competence assessment: her
 /// own head of service (Helen Ward, Children's Services) is refused for the independent
-/// place at interview; Marcus Bell (head of Family Help) is accepted.
+/// place at interview; Marcus Bell (head of Family Help) is accepted — although he headed
+/// her service until 2024, on the day of the assignment he is another service's head.
 fn competence_assessment(s: &Scratch) {
     let opened = s.json(&acting(
         &["application", "open"],
@@ -235,6 +255,8 @@ fn panel_process(s: &Scratch) {
 fn a_new_council_is_onboarded_from_files_and_runs_each_route_kind_to_a_decision() {
     let s = onboarded();
 
+    let in_2023 = stdout(&s.run(&["authority", "show", "ashcombe", "--on", "2023-06-01"]));
+    assert!(in_2023.contains("Head of Service — Marcus Bell (A930) since 2021-04-01"), "{in_2023}");
     let shown = stdout(&s.run(&["authority", "show", "ashcombe", "--on", "2025-05-01"]));
     assert!(shown.contains("Ashcombe District Council (ashcombe) on 2025-05-01"), "{shown}");
     assert!(shown.contains("Head of Service — Helen Ward (A900) since 2024-01-01"), "{shown}");
@@ -269,6 +291,8 @@ fn who_holds_a_post_is_dated_and_a_new_holder_acts_only_from_their_first_day() {
     let august = s.json(&["post", "list", "--authority", "ashcombe", "--on", "2025-08-31", "--json"]);
     let held_in_august = august.as_array().expect("posts").iter().filter(|p| !p["holder"].is_null()).count();
     assert_eq!(held_in_august, 4, "the post was still vacant in August");
+    let september = s.json(&["post", "list", "--authority", "ashcombe", "--on", "2025-09-01", "--json"]);
+    assert_eq!(september.as_array().expect("posts").iter().filter(|p| !p["holder"].is_null()).count(), 5);
 
     // Before her first day she cannot act as a team manager.
     let o = s.run(&acting(
