@@ -417,7 +417,11 @@ impl Pathway {
     ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
         let from = from.unwrap_or_else(today);
-        let framework = self.framework_in_force(&scope, Applies::Authority, from).await?;
+        // A post held since before the framework took effect carries today's roles.
+        let framework = match self.framework_in_force(&scope, Applies::Authority, from).await {
+            Ok(f) => f,
+            Err(_) => self.framework_in_force(&scope, Applies::Authority, today()).await?,
+        };
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
         let role = post_role(&framework, role)?;
@@ -545,6 +549,9 @@ pub struct NewAppointee {
     /// The day they passed the ASYE (or its accepted equivalent), if they have.
     #[serde(default)]
     pub asye_passed_on: Option<NaiveDate>,
+    /// The day that ASYE started (needed with `asye_passed_on`).
+    #[serde(default)]
+    pub asye_started_on: Option<NaiveDate>,
     /// The level they are appointed at (id or printed name).
     pub level: String,
     /// The pay point, where the framework has it assessed at interview.
@@ -643,6 +650,7 @@ impl Pathway {
             };
         if let Some(on) = appointee.asye_passed_on {
             details.asye = Some(AsyeRecord::new(AsyeParts {
+                started_on: appointee.asye_started_on,
                 outcome: Some(AsyeOutcome::Passed),
                 outcome_on: Some(on),
                 ..AsyeParts::default()

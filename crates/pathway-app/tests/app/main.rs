@@ -12,5 +12,6 @@ mod harness;
 mod import;
 mod in_force;
 mod medway;
+mod onboarding;
 mod rotherham;
 mod west_sussex;

@@ -345,8 +345,11 @@ pub struct AppointArgs {
     #[arg(long, value_parser = parse_date)]
     qualified_on: Option<NaiveDate>,
     /// The day they passed the ASYE (or its accepted equivalent), if they have.
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = parse_date, requires = "asye_started_on")]
     asye_passed_on: Option<NaiveDate>,
+    /// The day that ASYE started.
+    #[arg(long, value_parser = parse_date)]
+    asye_started_on: Option<NaiveDate>,
     /// Print the result as JSON.
     #[arg(long)]
     json: bool,
@@ -365,6 +368,7 @@ pub fn run_appoint(a: AppointArgs) -> anyhow::Result<ExitCode> {
             qualification_institution: a.institution,
             qualified_on: a.qualified_on,
             asye_passed_on: a.asye_passed_on,
+            asye_started_on: a.asye_started_on,
             level: a.level,
             point: a.point,
         };

@@ -324,3 +324,38 @@ fn who_holds_a_post_is_dated_and_a_new_holder_acts_only_from_their_first_day() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_applicant_from_outside_is_placed_by_the_framework_or_told_why_not() {
+    let s = onboarded();
+    let appoint = |number: &'static str, level: &'static str| -> Vec<&'static str> {
+        acting(
+            &["appoint"],
+            SERVICE_MANAGER,
+            "chosen at interview on 2 June",
+            "2025-06-03T09:00:00Z",
+            &[
+                "--employee-number",
+                number,
+                "--name",
+                "Kai Newman",
+                "--starts-on",
+                "2025-07-01",
+                "--level",
+                level,
+                "--unit",
+                "Family Help Team",
+            ],
+        )
+    };
+    let o = s.run(&appoint("A300", "Advanced Practitioner"));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("does not appoint external applicants to Advanced Practitioner"), "{}", stderr(&o));
+    let o = s.run(&appoint("A300", "Social Worker"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("Appointed A300."), "{text}");
+    assert!(text.contains("Reason: chosen at interview on 2 June"), "{text}");
+    let list = stdout(&s.run(&["authority", "list"]));
+    assert!(list.contains("8 worker(s)"), "{list}");
+}
