@@ -987,6 +987,10 @@ async fn insert_worker(
 ) -> Result<WorkerId> {
     let number = &new.details.employee_number;
     check_worker_details(conn, scope, &new.details).await?;
+    if let Some(unit) = new.details.unit {
+        let units = fetch_units(conn, scope).await?;
+        open_unit(&units, unit, scope, "new workers")?;
+    }
     let q = sqlx::query(concat!(
         "INSERT INTO workers (authority_id, ",
         worker_detail_columns!(),

@@ -487,6 +487,13 @@ async fn a_closed_unit_takes_no_new_posts_and_keeps_its_history(store: Store) {
         .await
         .expect_err("no new posts in a closed unit");
     assert!(refused.to_string().contains("closed on 2025-04-01"), "{refused}");
+    let mut joiner = details("M2", "Jo Joiner");
+    joiner.unit = Some(team);
+    let refused = store
+        .create_worker(&medway, &NewWorker { details: joiner, timeline: vec![] })
+        .await
+        .expect_err("no new workers in a closed unit");
+    assert!(refused.to_string().contains("takes no new workers"), "{refused}");
     let posts = store.posts(&medway).await.expect("posts");
     assert_eq!(posts[0].holder_on(date("2025-03-31")), Some(manager.id), "history kept");
 
