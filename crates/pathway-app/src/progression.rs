@@ -19,6 +19,7 @@ use pathway_core::progression::asye::{
 };
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::decision::DecisionOutcome;
+use pathway_core::progression::forms::StepRecord;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
@@ -443,7 +444,19 @@ impl<'s> AuthorityProgression<'s> {
         completion: &StepCompletion,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, Some(&audit), |a| Ok(a.complete_step(step, completion, &audit)?)).await
+        // Own and independent are answered again for the day the step took place (an
+        // interview's date), from who held the posts that day.
+        let held_on = match &completion.record {
+            StepRecord::Interview(interview) => interview.held_on,
+            _ => audit.date(),
+        };
+        let worker = self.store.application(&self.scope, id).await?.application.worker();
+        let line = self.store.line_management(&self.scope, worker, held_on).await?;
+        self.change(id, Some(&audit), |a| {
+            a.check_assessors(step, &line)?;
+            Ok(a.complete_step(step, completion, &audit)?)
+        })
+        .await
     }
 
     /// Send the application to its panel or interview (optionally naming the stored panel).

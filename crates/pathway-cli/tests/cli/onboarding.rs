@@ -107,11 +107,11 @@ fn assigned(s: &Scratch, id: &str, step: &str) -> Vec<i64> {
     step["slots"].as_array().expect("slots").iter().filter_map(|slot| slot["holder"]["person"].as_i64()).collect()
 }
 
-/// Priya Shah, a Social Worker in the North team, through the competence assessment: her
-/// own head of service (Helen Ward, Children's Services) is refused for the independent
-/// place at interview; Marcus Bell (head of Family Help) is accepted — although he headed
-/// her service until 2024, on the day of the assignment he is another service's head.
-fn competence_assessment(s: &Scratch) {
+/// Priya's application for Senior Social Worker up to its interview: her own head of
+/// service (Helen Ward, Children's Services) is refused for the independent place;
+/// Marcus Bell (head of Family Help) is accepted — although he headed her service until
+/// 2024, on the day of the assignment he is another service's head. Returns its id.
+fn to_interview(s: &Scratch) -> String {
     let opened = s.json(&acting(
         &["application", "open"],
         PRIYA,
@@ -165,19 +165,33 @@ fn competence_assessment(s: &Scratch) {
         "2025-05-07T09:00:00Z",
         &["--json"],
     ));
+    id.to_owned()
+}
+
+/// Marcus Bell records the interview held on 20 May.
+fn record_interview(s: &Scratch, id: &str) -> std::process::Output {
     let present: Vec<String> = assigned(s, id, "interview").iter().map(i64::to_string).collect();
     let interview = format!(
         r#"{{"outcome": "met", "record": {{"type": "interview", "held_on": "2025-05-20", "present": [{}], "summary": "Clear, reflective answers."}}}}"#,
         present.join(", ")
     );
     std::fs::write(s.0.join("interview.json"), interview).expect("write");
-    s.json(&acting(
+    s.run(&acting(
         &["application", "record-step", id],
         OTHER_HOS,
         "interview held",
         "2025-05-20T15:00:00Z",
         &["--step", "interview", "--input", "interview.json", "--json"],
-    ));
+    ))
+}
+
+/// Priya Shah, a Social Worker in the North team, through the competence assessment to its
+/// decision.
+fn competence_assessment(s: &Scratch) {
+    let id = to_interview(s);
+    let id = id.as_str();
+    let o = record_interview(s, id);
+    assert!(o.status.success(), "{}", stderr(&o));
     let decided = s.json(&acting(
         &["application", "decide", id],
         SERVICE_MANAGER,
@@ -358,4 +372,29 @@ fn an_applicant_from_outside_is_placed_by_the_framework_or_told_why_not() {
     assert!(text.contains("Reason: chosen at interview on 2 June"), "{text}");
     let list = stdout(&s.run(&["authority", "list"]));
     assert!(list.contains("8 worker(s)"), "{list}");
+}
+
+#[test]
+fn independence_is_answered_again_for_the_day_of_the_interview() {
+    let s = onboarded();
+    let id = to_interview(&s);
+    // Marcus Bell goes back to head Children's Services from 15 May, before the interview.
+    let list = s.json(&["post", "list", "--authority", "ashcombe", "--json"]);
+    let cs = list
+        .as_array()
+        .expect("posts")
+        .iter()
+        .find(|p| p["unit_name"] == "Children's Services" && p["role"] == "head-of-service")
+        .and_then(|p| p["id"].as_i64())
+        .expect("post")
+        .to_string();
+    let o = s.run(&["post", "assign", &cs, "--authority", "ashcombe", "--holder", "A930", "--from", "2025-05-15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = record_interview(&s, &id);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("on the day of the step, Marcus Bell is the worker's own Head of Service"),
+        "{}",
+        stderr(&o)
+    );
 }
