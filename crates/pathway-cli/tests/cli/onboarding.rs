@@ -398,3 +398,78 @@ fn independence_is_answered_again_for_the_day_of_the_interview() {
         stderr(&o)
     );
 }
+
+#[test]
+fn units_and_posts_are_changed_by_hand_within_the_structure_rules() {
+    let s = Scratch::new("units");
+    s.json(&[
+        "authority",
+        "create",
+        "ashcombe",
+        "--name",
+        "Ashcombe District Council",
+        "--framework",
+        FRAMEWORK,
+        "--json",
+    ]);
+    let unit = |args: &[&str]| {
+        let mut v = vec!["unit"];
+        v.extend_from_slice(args);
+        v.extend_from_slice(&["--authority", "ashcombe"]);
+        s.run(&v)
+    };
+    assert!(unit(&["create", "--kind", "service", "--name", "Children's Services"]).status.success());
+    assert!(
+        unit(&["create", "--kind", "locality", "--name", "West", "--parent", "Children's Services"]).status.success()
+    );
+    let o = unit(&["create", "--kind", "team", "--name", "Duty", "--parent", "West"]);
+    assert_eq!(stdout(&o), "Created team Duty (unit 3) in unit 2.\n");
+    let o = unit(&["create", "--kind", "team", "--name", "Odd", "--parent", "Duty"]);
+    assert!(stderr(&o).contains("a team cannot sit under a team (Duty)"), "{}", stderr(&o));
+    let o = unit(&["move", "Children's Services", "--parent", "West"]);
+    assert!(stderr(&o).contains("cannot sit under a locality"), "{}", stderr(&o));
+    let o = unit(&["move", "West", "--parent", "West"]);
+    assert!(stderr(&o).contains("inside it"), "{}", stderr(&o));
+    let o = unit(&["rename", "Duty", "--name", "Duty and Assessment"]);
+    assert_eq!(stdout(&o), "Renamed team Duty and Assessment (unit 3) in unit 2.\n");
+
+    let o = s.run(&[
+        "post",
+        "create",
+        "--authority",
+        "ashcombe",
+        "--unit",
+        "Duty and Assessment",
+        "--role",
+        "Team Manager",
+    ]);
+    assert!(
+        stdout(&o).contains("post 1: Team Manager — vacant on Duty and Assessment"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = s.run(&["post", "create", "--authority", "ashcombe", "--unit", "West", "--role", "progression-panel"]);
+    assert!(stderr(&o).contains("Progression Panel is a panel, not a post"), "{}", stderr(&o));
+    let o = s.run(&["post", "create", "--authority", "ashcombe", "--unit", "West", "--role", "locality-manager"]);
+    assert!(
+        stderr(&o).contains("`locality-manager` is not a role of Ashcombe Social Work Progression Scheme"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A dry run checks and writes nothing.
+    std::fs::write(s.0.join("more.csv"), "unit,unit_kind,parent_unit\nEast,locality,Children's Services\n")
+        .expect("write");
+    let o = s.run(&["import", "organisation", "more.csv", "--authority", "ashcombe", "--dry-run"]);
+    assert!(
+        stdout(&o).contains("Dry run: every row is good; 1 unit(s) and 0 post(s), 0 held would be imported."),
+        "{}",
+        stdout(&o)
+    );
+    let shown = s.json(&["authority", "show", "ashcombe", "--json"]);
+    let names: Vec<&str> =
+        shown["units"].as_array().expect("units").iter().filter_map(|u| u["name"].as_str()).collect();
+    assert_eq!(names, ["Children's Services", "West", "Duty and Assessment"]);
+    assert_eq!(shown["vacancies"], 1);
+}
