@@ -431,26 +431,27 @@ pub(super) async fn insert_unit(
     Ok(OrgUnitId::new(id))
 }
 
-/// Check a holding of `post` by `worker` from `from` may start: the worker exists and is
-/// not already holding it then, and no later holding of the post is on record.
-fn check_new_holding(post: &Post, worker: WorkerId, from: NaiveDate) -> Result<()> {
-    if let Some(later) = post.holdings.iter().find(|h| h.held_from >= from || h.held_to.is_some_and(|t| t > from)) {
-        if later.held_to.is_none() && later.held_from < from {
-            return Ok(());
-        }
-        return Err(StoreError::Invalid {
+/// Check a new holding of `post` may start on `from`: every holding on record ends by then,
+/// except an open one that began earlier (which the new holding ends).
+fn check_new_holding(post: &Post, from: NaiveDate) -> Result<()> {
+    let later = post
+        .holdings
+        .iter()
+        .find(|h| h.held_from >= from || h.held_to.is_some_and(|t| t > from))
+        .filter(|h| !(h.held_to.is_none() && h.held_from < from));
+    match later {
+        None => Ok(()),
+        Some(h) => Err(StoreError::Invalid {
             field: Some("from"),
             message: format!(
                 "post {} was held by worker {} from {}{}; a new holder can start only after the last recorded holding",
                 post.id,
-                later.worker,
-                later.held_from,
-                later.held_to.map(|t| format!(" until {t}")).unwrap_or_default()
+                h.worker,
+                h.held_from,
+                h.held_to.map(|t| format!(" until {t}")).unwrap_or_default()
             ),
-        });
+        }),
     }
-    let _ = worker;
-    Ok(())
 }
 
 async fn insert_holding(
@@ -668,7 +669,7 @@ impl Organisation for Backend {
                 if post.holder_on(on) == Some(worker) {
                     return Err(StoreError::invalid(format!("worker {worker} already holds post {id} on {on}")));
                 }
-                check_new_holding(&post, worker, on)?;
+                check_new_holding(&post, on)?;
             }
             None => {
                 if post.holder_on(on).is_none() {

@@ -7,8 +7,8 @@ use pathway_core::workforce::{
     NewAppraisal, NewAward, NewGoal, NewOrgUnit, NewPost, NewWorker, NewWorkerRecord, Note, UnitKind, Version,
 };
 use pathway_store::{
-    CrossAuthorityReports, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncChange, Tenancy,
-    Workforce,
+    CrossAuthorityReports, FrameworkFile, FrameworkVersions, ImportedPost, ImportedUnit, Organisation, Store,
+    StoreError, SyncChange, Tenancy, UnitRef, Workforce,
 };
 
 use crate::fixtures::{FRAMEWORK, authority, date, details, entry, full_details, new_worker};
@@ -23,6 +23,7 @@ crate::stories!(
     who_held_a_post_is_answered_on_a_date,
     a_closed_unit_takes_no_new_posts_and_keeps_its_history,
     two_creations_of_the_same_team_at_once_make_one_team,
+    two_organisation_imports_naming_the_same_new_team_make_one_team,
     frameworks_sync_from_their_files,
     awards_appraisals_and_goals_make_up_the_record,
     whole_records_are_created_together_and_read_back_in_bulk,
@@ -516,6 +517,32 @@ async fn two_creations_of_the_same_team_at_once_make_one_team(store: Store) {
     assert!(loser.to_string().contains("already exists"), "{loser}");
     let teams = store.units(&bexley).await.expect("units");
     assert_eq!(teams.iter().filter(|u| u.kind == UnitKind::Team).count(), 1);
+}
+
+async fn two_organisation_imports_naming_the_same_new_team_make_one_team(store: Store) {
+    let bexley = authority(&store, "bexley", "Bexley").await;
+    let service = unit(&store, &bexley, UnitKind::Service, "Children's Social Care", None).await;
+    let team = |name: &str| ImportedUnit {
+        kind: UnitKind::Team,
+        name: Name::parse(name).expect("name"),
+        parent: Some(UnitRef::Existing(service)),
+    };
+    let post = ImportedPost { unit: UnitRef::New(0), role: "team-manager".into(), reports_to: None, holder: None };
+    let (first, second) = ([team("Fostering"), team("Adoption")], [team("Fostering"), team("Kinship Care")]);
+    let posts = [post];
+    let (a, b) = tokio::join!(
+        store.import_organisation(&bexley, &first, &posts),
+        store.import_organisation(&bexley, &second, &posts)
+    );
+    let outcomes = [a, b];
+    assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1, "one import wins: {outcomes:?}");
+    let loser = outcomes.iter().find_map(|r| r.as_ref().err()).expect("a loser");
+    assert!(loser.to_string().contains("already exists"), "{loser}");
+    let units = store.units(&bexley).await.expect("units");
+    let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names.iter().filter(|n| **n == "Fostering").count(), 1, "{names:?}");
+    assert_eq!(units.len(), 3, "the loser wrote nothing: {names:?}");
+    assert_eq!(store.posts(&bexley).await.expect("posts").len(), 1);
 }
 
 async fn frameworks_sync_from_their_files(store: Store) {
