@@ -34,7 +34,8 @@ UPDATE posts SET holder_id = NULL;
 -- collapsed, lower case), written by the application.
 ALTER TABLE org_units ADD COLUMN closed_on DATE;
 ALTER TABLE org_units ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
-UPDATE org_units SET name_key = lower(trim(name));
+-- Runs of white space collapsed to one space, as the application's `unit_name_key` does.
+UPDATE org_units SET name_key = lower(regexp_replace(trim(name), '\s+', ' ', 'g'));
 
 -- Two imports naming the same new team at once never make two teams.
 CREATE UNIQUE INDEX org_units_one_open_name ON org_units (authority_id, parent_id, kind, name_key)

@@ -34,7 +34,10 @@ UPDATE posts SET holder_id = NULL;
 -- collapsed, lower case), written by the application.
 ALTER TABLE org_units ADD COLUMN closed_on TEXT;
 ALTER TABLE org_units ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
-UPDATE org_units SET name_key = lower(trim(name));
+-- Repeated spaces collapsed (up to eight in a row; names are single lines), as the
+-- application's `unit_name_key` does.
+UPDATE org_units SET name_key =
+    lower(replace(replace(replace(trim(name), '  ', ' '), '  ', ' '), '  ', ' '));
 
 -- Two imports naming the same new team at once never make two teams.
 CREATE UNIQUE INDEX org_units_one_open_name ON org_units (authority_id, parent_id, kind, name_key)
