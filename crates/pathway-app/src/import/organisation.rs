@@ -598,7 +598,9 @@ pub fn sheet_bytes(rows: &[Vec<String>], format: SheetFormat) -> Result<Vec<u8>,
 }
 
 /// The organisation template: the columns with example rows (a service, a team, a head of
-/// service and a vacant team manager post reporting to it), using `framework`'s roles.
+/// service and a vacant team manager post reporting to it), using `framework`'s roles. The
+/// head of service is the workers template's example worker, so the two templates import
+/// together.
 pub fn template(format: SheetFormat, framework: &Framework) -> Result<Vec<u8>, AppError> {
     let role = |wanted: &[&str]| {
         framework
@@ -615,7 +617,7 @@ pub fn template(format: SheetFormat, framework: &Framework) -> Result<Vec<u8>, A
     let rows = vec![
         s(&["Children's Services", "service", "", "", "", "", "", ""]),
         s(&["Assessment Team", "team", "Children's Services", "", "", "", "", ""]),
-        s(&["Children's Services", "", "", &head, "HOS-CS", "E10001", "2024-04-01", ""]),
+        s(&["Children's Services", "", "", &head, "HOS-CS", "E10234", "2024-04-01", ""]),
         s(&["Assessment Team", "", "", &manager, "TM-AT", "vacant", "", "HOS-CS"]),
     ];
     sheet_bytes(&rows, format)

@@ -473,3 +473,38 @@ fn units_and_posts_are_changed_by_hand_within_the_structure_rules() {
     assert_eq!(names, ["Children's Services", "West", "Duty and Assessment"]);
     assert_eq!(shown["vacancies"], 1);
 }
+
+#[test]
+fn the_organisation_template_imports_after_the_workers_template() {
+    let s = Scratch::new("templates");
+    s.json(&[
+        "authority",
+        "create",
+        "ashcombe",
+        "--name",
+        "Ashcombe District Council",
+        "--framework",
+        FRAMEWORK,
+        "--json",
+    ]);
+    for (args, file) in [
+        (vec!["import", "template", "--framework", FRAMEWORK, "--out", "workers.csv"], "workers.csv"),
+        (
+            vec!["import", "template", "--organisation", "--framework", FRAMEWORK, "--out", "organisation.csv"],
+            "organisation.csv",
+        ),
+    ] {
+        let o = s.run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(s.0.join(file).exists());
+    }
+    let o = s.run(&["import", "workers", "workers.csv", "--authority", "ashcombe"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let report = s.json(&["import", "organisation", "organisation.csv", "--authority", "ashcombe", "--json"]);
+    assert_eq!(
+        (report["units"].as_u64(), report["posts"].as_u64(), report["held"].as_u64()),
+        (Some(2), Some(2), Some(1))
+    );
+    let shown = stdout(&s.run(&["authority", "show", "ashcombe"]));
+    assert!(shown.contains("post 2: Team Manager — vacant, reports to post 1"), "{shown}");
+}
