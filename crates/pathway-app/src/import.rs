@@ -1139,5 +1139,7 @@ impl Pathway {
     }
 }
 
+pub mod organisation;
+
 #[cfg(test)]
 mod tests;

@@ -200,7 +200,7 @@ impl<'s> AuthorityPortfolios<'s> {
                 audit.by.name
             )));
         }
-        let line = self.store.line_management(&self.scope, owner).await?;
+        let line = self.store.line_management(&self.scope, owner, audit.date()).await?;
         if line.contains(audit.by.person) {
             return Ok(());
         }

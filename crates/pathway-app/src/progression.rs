@@ -21,6 +21,7 @@ use pathway_core::progression::asye::{
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::error::ProgressionError;
+use pathway_core::progression::forms::StepRecord;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
@@ -71,14 +72,19 @@ pub(crate) async fn find_worker(store: &Store, scope: &AuthorityScope, number: &
     Ok(store.worker_by_employee_number(scope, &number).await?)
 }
 
-/// Check `actor` may act in the role they claim: the applicant's own `worker` role; a role
-/// they hold a post in; or a panel's role, if they sit on a panel of it.
-pub(crate) async fn authorise(store: &Store, scope: &AuthorityScope, actor: &Actor) -> Result<(), AppError> {
+/// Check `actor` may act in the role they claim on `on`: the applicant's own `worker` role;
+/// a role they hold a post in that day; or a panel's role, if they sit on a panel of it.
+pub(crate) async fn authorise(
+    store: &Store,
+    scope: &AuthorityScope,
+    actor: &Actor,
+    on: NaiveDate,
+) -> Result<(), AppError> {
     if actor.role.as_str() == WORKER_ROLE {
         return Ok(());
     }
     let posts = store.posts(scope).await?;
-    if posts.iter().any(|p| p.holder == Some(actor.person) && p.role == actor.role) {
+    if posts.iter().any(|p| p.holder_on(on) == Some(actor.person) && p.role == actor.role) {
         return Ok(());
     }
     let panels = store.panels(scope).await?;
@@ -89,12 +95,12 @@ pub(crate) async fn authorise(store: &Store, scope: &AuthorityScope, actor: &Act
         return Ok(());
     }
     let mut held: Vec<&str> =
-        posts.iter().filter(|p| p.holder == Some(actor.person)).map(|p| p.role.as_str()).collect();
+        posts.iter().filter(|p| p.holder_on(on) == Some(actor.person)).map(|p| p.role.as_str()).collect();
     held.sort_unstable();
     held.dedup();
     let holds = if held.is_empty() { "no post".to_owned() } else { format!("posts as {}", held.join(", ")) };
     Err(AppError::NotPermitted(format!(
-        "{} (worker {}) cannot act as {}: they hold {holds} in {}, and sit on no panel of that role",
+        "{} (worker {}) cannot act as {}: on {on} they hold {holds} in {}, and sit on no panel of that role",
         actor.name,
         actor.person,
         actor.role,
@@ -107,7 +113,7 @@ pub(crate) async fn resolve(store: &Store, scope: &AuthorityScope, acting: &Acti
     let worker = find_worker(store, scope, &acting.employee_number).await?;
     let role = parse_role(&acting.role)?;
     let actor = Actor::new(worker.id, worker.details.name.as_str(), role);
-    authorise(store, scope, &actor).await?;
+    authorise(store, scope, &actor, acting.at.date_naive()).await?;
     Ok(Audit::new(actor, acting.at, acting.why.trim()))
 }
 
@@ -284,11 +290,11 @@ impl<'s> AuthorityProgression<'s> {
         resolve(self.store, &self.scope, acting).await
     }
 
-    /// Someone named by employee number, acting in `role` (which they must hold).
-    async fn person(&self, number: &str, role: &str) -> Result<Actor, AppError> {
+    /// Someone named by employee number, acting in `role` (which they must hold on `on`).
+    async fn person(&self, number: &str, role: &str, on: NaiveDate) -> Result<Actor, AppError> {
         let worker = find_worker(self.store, &self.scope, number).await?;
         let actor = Actor::new(worker.id, worker.details.name.as_str(), parse_role(role)?);
-        authorise(self.store, &self.scope, &actor).await?;
+        authorise(self.store, &self.scope, &actor, on).await?;
         Ok(actor)
     }
 
@@ -360,7 +366,7 @@ impl<'s> AuthorityProgression<'s> {
             ),
         })?;
         let framework = self.framework(Applies::Worker(&record), today).await?;
-        let line = self.store.line_management(&self.scope, worker.id).await?;
+        let line = self.store.line_management(&self.scope, worker.id, today).await?;
         let opened_as = if audit.by.is_worker_role() { Opener::Worker } else { Opener::Manager };
         let request = OpenRequest {
             route: input.route.clone(),
@@ -420,7 +426,10 @@ impl<'s> AuthorityProgression<'s> {
         assessor_role: &str,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        let assessor = self.person(assessor, assessor_role).await?;
+        // Who holds which post is read on the day of the assignment (`--at`): the worker's
+        // own head of service that day is not independent, whoever holds the post now.
+        let on = audit.date();
+        let assessor = self.person(assessor, assessor_role, on).await?;
         let worker = self.store.application(&self.scope, id).await?.application.worker();
         if audit.by.person == worker {
             return Err(AppError::NotPermitted(format!(
@@ -428,7 +437,7 @@ impl<'s> AuthorityProgression<'s> {
                 audit.by.name
             )));
         }
-        let line = self.store.line_management(&self.scope, worker).await?;
+        let line = self.store.line_management(&self.scope, worker, on).await?;
         self.change(id, Some(&audit), |a| Ok(a.assign(step, &assessor, &line, &audit)?)).await
     }
 
@@ -452,7 +461,19 @@ impl<'s> AuthorityProgression<'s> {
         completion: &StepCompletion,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, Some(&audit), |a| Ok(a.complete_step(step, completion, &audit)?)).await
+        // Own and independent are answered again for the day the step took place (an
+        // interview's date), from who held the posts that day.
+        let held_on = match &completion.record {
+            StepRecord::Interview(interview) => interview.held_on,
+            _ => audit.date(),
+        };
+        let worker = self.store.application(&self.scope, id).await?.application.worker();
+        let line = self.store.line_management(&self.scope, worker, held_on).await?;
+        self.change(id, Some(&audit), |a| {
+            a.check_assessors(step, &line)?;
+            Ok(a.complete_step(step, completion, &audit)?)
+        })
+        .await
     }
 
     /// Send the application to its panel or interview (optionally naming the stored panel).
@@ -659,7 +680,7 @@ impl<'s> AuthorityProgression<'s> {
         let framework = self.framework(Applies::Authority, input.held_on).await?;
         let mut members = Vec::with_capacity(input.members.len());
         for m in &input.members {
-            let member = self.person(&m.employee_number, &m.role).await?;
+            let member = self.person(&m.employee_number, &m.role, input.held_on).await?;
             members.push(PanelMember { member, chair: m.chair, present: false });
         }
         let role = RoleId::from(input.role.as_str());

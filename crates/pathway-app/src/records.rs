@@ -95,22 +95,23 @@ pub async fn record_attestation(
         note: text(&input.note).as_deref().map(Note::parse).transpose()?,
     };
     attestation.check()?;
-    standing(store, scope, input.kind, &worker, &by).await?;
+    standing(store, scope, input.kind, &worker, &by, input.on).await?;
     let stored = store.add_attestation(scope, worker.id, &attestation).await?;
     Ok(line(&stored.attestation, stored.id, &worker, &by))
 }
 
 /// Whether `by` may record an attestation of `kind` about `worker`, from the posts held over
-/// the worker.
+/// the worker on the day it is dated.
 async fn standing(
     store: &Store,
     scope: &AuthorityScope,
     kind: AttestationKind,
     worker: &Worker,
     by: &Worker,
+    on: NaiveDate,
 ) -> Result<(), AppError> {
     let who = |w: &Worker| format!("{} ({})", w.details.name, w.details.employee_number);
-    let chain = store.line_management(scope, worker.id).await?;
+    let chain = store.line_management(scope, worker.id, on).await?;
     let over = chain.contains(by.id);
     match kind {
         AttestationKind::Endorsement | AttestationKind::Assessment if by.id == worker.id => {
@@ -118,11 +119,7 @@ async fn standing(
         }
         AttestationKind::Endorsement if !over => {
             let manager = match chain.line_manager() {
-                Some(id) => store
-                    .worker(scope, id)
-                    .await
-                    .map(|m| format!("their line manager is {}", who(&m)))
-                    .unwrap_or_else(|_| "their line manager could not be read".into()),
+                Some(id) => format!("their line manager is {}", who(&store.worker(scope, id).await?)),
                 None => "no line manager is recorded for them".into(),
             };
             Err(AppError::NotPermitted(format!(

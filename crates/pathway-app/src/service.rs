@@ -10,11 +10,9 @@ use chrono::NaiveDate;
 use pathway_core::bundled;
 use pathway_core::framework::{Framework, utf8_text};
 use pathway_core::ids::{OrgUnitId, WorkerId};
-use pathway_core::workforce::{
-    AuthorityId, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, WorkerDetails,
-};
+use pathway_core::workforce::{AuthorityId, NewTimelineEntry, NewWorker, NewWorkerRecord, WorkerDetails};
 use pathway_store::{
-    AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, FrameworkFile, FrameworkVersions, Store, StoreError, SyncOutcome, Tenancy, Workforce,
 };
 use serde::Serialize;
 
@@ -218,20 +216,16 @@ impl Pathway {
         Ok(summary)
     }
 
+    /// One demo authority, built through the same onboarding use cases a council uses
+    /// (authority and framework, units, posts); the workers go in as one batch.
     async fn load_demo_authority(&self, a: &DemoAuthority, summary: &mut DemoSummary) -> Result<(), AppError> {
-        self.store.create_authority(&a.authority).await?;
+        let authority = a.authority.id.as_str();
+        self.onboard_authority(authority, a.authority.name.as_str(), a.framework.as_str()).await?;
         let scope = self.store.scope(&a.authority.id).await?;
-        let file = bundled::file(a.framework.as_str()).ok_or_else(|| AppError::BadInput {
-            field: "demo".into(),
-            message: format!("no bundled framework `{}`", a.framework),
-        })?;
-        self.store.sync_frameworks(&scope, &[FrameworkFile::parse(file.file, file.text)?]).await?;
         let mut unit_ids: Vec<OrgUnitId> = Vec::with_capacity(a.units.len());
         for u in &a.units {
             let parent = u.parent.and_then(|p| unit_ids.get(p).copied());
-            let created: OrgUnit =
-                self.store.create_unit(&scope, &NewOrgUnit { kind: u.kind, name: u.name.clone(), parent }).await?;
-            unit_ids.push(created.id);
+            unit_ids.push(self.create_unit(authority, u.kind, u.name.as_str(), parent).await?);
         }
         let records: Vec<NewWorkerRecord> = a
             .workers
@@ -253,11 +247,18 @@ impl Pathway {
             })
             .collect();
         let ids = self.store.create_worker_records(&scope, &records).await?;
-        for (w, id) in a.workers.iter().zip(&ids) {
+        // Managers hold posts in the roles their framework names; a framework that names
+        // no such role (Medway's names none) has no posts to hold.
+        let today = chrono::Local::now().date_naive();
+        let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
+        for w in &a.workers {
             if let Some((unit, role)) = &w.manages
                 && let Some(unit) = unit_ids.get(*unit)
+                && framework.roles.iter().any(|r| r.id == *role)
             {
-                self.store.create_post(&scope, &NewPost { unit: *unit, role: role.clone(), holder: Some(*id) }).await?;
+                let unit = unit.get().to_string();
+                let holder = w.employee_number.as_str();
+                self.create_post(authority, &unit, role.as_str(), Some(holder), Some(w.started_on), None).await?;
             }
         }
         summary.authorities += 1;

@@ -35,10 +35,22 @@ enum Command {
     /// Show or write Pathway's configuration.
     #[command(subcommand)]
     Config(commands::db::ConfigCommand),
-    /// Import workers from CSV or XLSX, or write the import template.
+    /// Create authorities with their framework; list them; show a unit tree with its posts.
+    #[command(subcommand)]
+    Authority(commands::organisation::AuthorityCommand),
+    /// Create, rename, move and close services, localities and teams.
+    #[command(subcommand)]
+    Unit(commands::organisation::UnitCommand),
+    /// Create posts and give them to workers (or leave them vacant) from a day.
+    #[command(subcommand)]
+    Post(commands::organisation::PostCommand),
+    /// Appoint someone from outside at a level, under the framework's external-applicant
+    /// rules, placed on a pay point with the reason recorded.
+    Appoint(commands::organisation::AppointArgs),
+    /// Import workers or an organisation from CSV or XLSX, or write an import template.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
-    /// Export workers as CSV or XLSX in the import's columns.
+    /// Export workers or the organisation as CSV or XLSX in the import's columns.
     #[command(subcommand)]
     Export(commands::import::ExportCommand),
     /// Evidence portfolios: add, authorise, check for identifying details, coverage of a route.
@@ -71,6 +83,10 @@ fn main() -> ExitCode {
         Command::Demo(a) => commands::db::run_demo(a),
         Command::Db(c) => commands::db::run_db(c),
         Command::Config(c) => commands::db::run_config(c),
+        Command::Authority(c) => commands::organisation::run_authority(c),
+        Command::Unit(c) => commands::organisation::run_unit(c),
+        Command::Post(c) => commands::organisation::run_post(c),
+        Command::Appoint(a) => commands::organisation::run_appoint(a),
         Command::Import(c) => commands::import::run_import(c),
         Command::Export(c) => commands::import::run_export(c),
         Command::Portfolio(c) => commands::portfolio::run(c),

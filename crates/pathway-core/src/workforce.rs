@@ -489,8 +489,24 @@ pub struct OrgUnit {
     pub name: Name,
     /// The unit it sits in; `None` for the top of the authority.
     pub parent: Option<OrgUnitId>,
+    /// The day it closed, if it has: a closed unit takes no new posts or workers, and its
+    /// history is kept.
+    pub closed_on: Option<NaiveDate>,
     /// Created, updated, version.
     pub meta: RecordMeta,
+}
+
+impl OrgUnit {
+    /// Whether the unit is open on `on` (not yet closed by then).
+    pub fn is_open_on(&self, on: NaiveDate) -> bool {
+        self.closed_on.is_none_or(|closed| on < closed)
+    }
+}
+
+/// A unit name in the form two names are compared in: spaces collapsed, lower case. Two
+/// open units of the same kind under the same parent may not share it.
+pub fn unit_name_key(name: &Name) -> String {
+    name.as_str().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// A unit to create, or a unit's new details.
@@ -506,7 +522,8 @@ pub struct NewOrgUnit {
 
 /// A post in a unit, held by a worker or vacant: the team manager of a team, the locality
 /// manager of a locality, the head of a service, a practice educator. The role is a role id
-/// from the authority's framework (`team-manager`, `head-of-service`).
+/// from the authority's framework (`team-manager`, `head-of-service`). Who held it is dated:
+/// who held the head-of-service post on the day of an interview decides independence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Post {
     /// Its id.
@@ -517,10 +534,38 @@ pub struct Post {
     pub unit: OrgUnitId,
     /// The framework role it carries.
     pub role: RoleId,
-    /// Who holds it; `None` when vacant.
-    pub holder: Option<WorkerId>,
+    /// The post it reports to, if any.
+    pub reports_to: Option<PostId>,
+    /// Who held it and when, earliest first; none that overlap.
+    pub holdings: Vec<PostHolding>,
     /// Created, updated, version.
     pub meta: RecordMeta,
+}
+
+impl Post {
+    /// Who held the post on `on`; `None` when it was vacant that day.
+    pub fn holder_on(&self, on: NaiveDate) -> Option<WorkerId> {
+        self.holdings.iter().find(|h| h.covers(on)).map(|h| h.worker)
+    }
+}
+
+/// One worker's time in a post: from `held_from` until the day before `held_to` (the day
+/// the post was vacated or passed on), or still held when `held_to` is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PostHolding {
+    /// The post holder.
+    pub worker: WorkerId,
+    /// The first day they held it.
+    pub held_from: NaiveDate,
+    /// The day they stopped holding it (the first day without them), if they have.
+    pub held_to: Option<NaiveDate>,
+}
+
+impl PostHolding {
+    /// Whether the holding covers `on`.
+    pub fn covers(&self, on: NaiveDate) -> bool {
+        self.held_from <= on && self.held_to.is_none_or(|to| on < to)
+    }
 }
 
 /// A post to create.
@@ -530,8 +575,10 @@ pub struct NewPost {
     pub unit: OrgUnitId,
     /// The framework role it carries (checked with [`parse_role`]).
     pub role: RoleId,
-    /// Who holds it.
-    pub holder: Option<WorkerId>,
+    /// The post it reports to, if any.
+    pub reports_to: Option<PostId>,
+    /// Who holds it from which day, if anyone.
+    pub holder: Option<(WorkerId, NaiveDate)>,
 }
 
 /// One person above a worker in the organisation: the holder of a post on a unit the
@@ -558,23 +605,49 @@ pub struct LineManagement {
 }
 
 impl LineManagement {
-    /// Work out `worker`'s chain from the unit they sit in, walking up the units; posts the
-    /// worker holds themselves are skipped (a team manager's own manager is further up).
-    /// A loop in the unit parents (which storage prevents) ends the walk rather than hanging.
-    pub fn of(worker: WorkerId, unit: Option<OrgUnitId>, units: &[OrgUnit], posts: &[Post]) -> LineManagement {
-        let mut chain = Vec::new();
+    /// Work out `worker`'s chain on `on` from the unit they sit in, walking up the units and
+    /// counting only who held each post that day; posts the worker holds themselves are
+    /// skipped (a team manager's own manager is further up). When the worker holds a post
+    /// that reports to another post, that post's holder comes first. A loop in the unit
+    /// parents (which storage prevents) ends the walk rather than hanging.
+    pub fn of(
+        worker: WorkerId,
+        unit: Option<OrgUnitId>,
+        units: &[OrgUnit],
+        posts: &[Post],
+        on: NaiveDate,
+    ) -> LineManagement {
+        let mut chain: Vec<ChainLink> = Vec::new();
+        let link = |p: &Post| {
+            p.holder_on(on).filter(|h| *h != worker).map(|holder| ChainLink {
+                unit: p.unit,
+                post: p.id,
+                role: p.role.clone(),
+                holder,
+            })
+        };
+        let mut own_posts: Vec<&Post> = posts.iter().filter(|p| p.holder_on(on) == Some(worker)).collect();
+        own_posts.sort_by_key(|p| p.id);
+        for reports_to in own_posts.iter().filter_map(|p| p.reports_to) {
+            if let Some(l) = posts.iter().find(|p| p.id == reports_to).and_then(link)
+                && !chain.iter().any(|c| c.post == l.post)
+            {
+                chain.push(l);
+            }
+        }
         let mut seen = HashSet::new();
         let mut current = unit;
         while let Some(id) = current {
             if !seen.insert(id) {
                 break;
             }
-            let mut here: Vec<&Post> =
-                posts.iter().filter(|p| p.unit == id && p.holder.is_some_and(|h| h != worker)).collect();
+            let mut here: Vec<&Post> = posts.iter().filter(|p| p.unit == id).collect();
             here.sort_by_key(|p| p.id);
-            chain.extend(here.into_iter().filter_map(|p| {
-                p.holder.map(|holder| ChainLink { unit: p.unit, post: p.id, role: p.role.clone(), holder })
-            }));
+            for l in here.into_iter().filter_map(link) {
+                if !chain.iter().any(|c| c.post == l.post) {
+                    chain.push(l);
+                }
+            }
             current = units.iter().find(|u| u.id == id).and_then(|u| u.parent);
         }
         LineManagement { chain }
@@ -1404,6 +1477,7 @@ mod tests {
             kind,
             name: Name::parse("unit").expect("name"),
             parent: parent.map(OrgUnitId::new),
+            closed_on: None,
             meta: meta(),
         }
     }
@@ -1414,7 +1488,8 @@ mod tests {
             authority: AuthorityId::parse("rotherham").expect("id"),
             unit: OrgUnitId::new(unit),
             role: role.into(),
-            holder: Some(WorkerId::new(holder)),
+            reports_to: None,
+            holdings: vec![PostHolding { worker: WorkerId::new(holder), held_from: date("2020-01-01"), held_to: None }],
             meta: meta(),
         }
     }
@@ -1431,14 +1506,49 @@ mod tests {
             post(11, 2, "locality-manager", 200),
             post(12, 1, "head-of-service", 300),
         ];
-        let worker = LineManagement::of(WorkerId::new(7), Some(OrgUnitId::new(3)), &units, &posts);
+        let today = date("2025-06-01");
+        let worker = LineManagement::of(WorkerId::new(7), Some(OrgUnitId::new(3)), &units, &posts, today);
         assert_eq!(worker.line_manager(), Some(WorkerId::new(100)));
         assert!(worker.is_own(&"head-of-service".into(), WorkerId::new(300)));
         assert!(!worker.is_own(&"head-of-service".into(), WorkerId::new(301)));
 
-        let manager = LineManagement::of(WorkerId::new(100), Some(OrgUnitId::new(3)), &units, &posts);
+        let manager = LineManagement::of(WorkerId::new(100), Some(OrgUnitId::new(3)), &units, &posts, today);
         assert_eq!(manager.line_manager(), Some(WorkerId::new(200)));
         assert!(!manager.contains(WorkerId::new(100)));
+    }
+
+    #[test]
+    fn line_management_counts_who_held_each_post_on_the_day() {
+        let units = vec![unit(1, UnitKind::Service, None), unit(3, UnitKind::Team, Some(1))];
+        let mut head = post(12, 1, "head-of-service", 300);
+        head.holdings = vec![
+            PostHolding {
+                worker: WorkerId::new(300),
+                held_from: date("2020-01-01"),
+                held_to: Some(date("2025-05-01")),
+            },
+            PostHolding { worker: WorkerId::new(301), held_from: date("2025-05-01"), held_to: None },
+        ];
+        let posts = vec![post(10, 3, "team-manager", 100), head];
+        let hos: RoleId = "head-of-service".into();
+        let in_april =
+            LineManagement::of(WorkerId::new(7), Some(OrgUnitId::new(3)), &units, &posts, date("2025-04-30"));
+        assert!(in_april.is_own(&hos, WorkerId::new(300)));
+        assert!(!in_april.is_own(&hos, WorkerId::new(301)));
+        let in_may = LineManagement::of(WorkerId::new(7), Some(OrgUnitId::new(3)), &units, &posts, date("2025-05-01"));
+        assert!(in_may.is_own(&hos, WorkerId::new(301)));
+        assert!(!in_may.contains(WorkerId::new(300)));
+    }
+
+    #[test]
+    fn a_post_holder_reports_to_the_post_their_post_reports_to() {
+        let units = vec![unit(1, UnitKind::Service, None), unit(3, UnitKind::Team, Some(1))];
+        let mut educator = post(11, 3, "practice-educator", 50);
+        educator.reports_to = Some(PostId::new(12));
+        let posts = vec![post(10, 3, "team-manager", 100), educator, post(12, 1, "principal-social-worker", 400)];
+        let chain = LineManagement::of(WorkerId::new(50), Some(OrgUnitId::new(3)), &units, &posts, date("2025-06-01"));
+        assert_eq!(chain.line_manager(), Some(WorkerId::new(400)));
+        assert!(chain.contains(WorkerId::new(100)));
     }
 
     #[test]

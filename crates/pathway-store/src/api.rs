@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use chrono::NaiveDate;
-use pathway_core::framework::{Framework, FrameworkId, load};
+use pathway_core::framework::{Framework, FrameworkId, RoleId, load};
 use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
 use pathway_core::text::hex;
 use pathway_core::workforce::{
     AppraisalRecord, Attestation, Authority, AuthorityId, Award, DevelopmentGoal, EmployeeNumber, LineManagement, Name,
     NewAppraisal, NewAttestation, NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker,
-    NewWorkerRecord, OrgUnit, Post, RecordMeta, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
+    NewWorkerRecord, OrgUnit, Post, RecordMeta, TimelineEntry, UnitKind, Version, Worker, WorkerDetails, WorkerRecord,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -85,29 +85,56 @@ pub trait Organisation {
         changes: &NewOrgUnit,
     ) -> impl Future<Output = Result<OrgUnit>> + Send;
 
+    /// Close a unit on a day: refused while it contains open units, posts held after that
+    /// day or workers in post. Its history is kept; a closed unit takes no new posts,
+    /// workers or units.
+    fn close_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        on: NaiveDate,
+    ) -> impl Future<Output = Result<OrgUnit>> + Send;
+
     /// Every unit of the authority, by id.
     fn units(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<OrgUnit>>> + Send;
 
     /// Create a post on a unit.
     fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> impl Future<Output = Result<Post>> + Send;
 
-    /// Give a post to a worker (or leave it vacant), if it is still at version `expected`.
+    /// Give a post to a worker from `on` (ending the holding before it that day), or vacate
+    /// it from `on` (`None`), if it is still at version `expected`. Holdings are dated and
+    /// kept: a holding before `on` is never rewritten.
     fn assign_post(
         &self,
         scope: &AuthorityScope,
         id: PostId,
         expected: Version,
         holder: Option<WorkerId>,
+        on: NaiveDate,
     ) -> impl Future<Output = Result<Post>> + Send;
+
+    /// Create units and posts from an organisation file in one transaction: each unit is
+    /// checked against the structure so far (new units may sit under earlier new units),
+    /// then the posts with their holders, then which post each reports to. Any refusal
+    /// writes nothing; the error names the unit or post (by position) it concerns.
+    fn import_organisation(
+        &self,
+        scope: &AuthorityScope,
+        units: &[ImportedUnit],
+        posts: &[ImportedPost],
+    ) -> impl Future<Output = Result<OrganisationOutcome>> + Send;
 
     /// Every post of the authority, by id.
     fn posts(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<Post>>> + Send;
 
-    /// The people above a worker: team manager, locality manager, head of service...
+    /// The people above a worker on `on` (who held each post that day): team manager,
+    /// locality manager, head of service...
     fn line_management(
         &self,
         scope: &AuthorityScope,
         worker: WorkerId,
+        on: NaiveDate,
     ) -> impl Future<Output = Result<LineManagement>> + Send;
 }
 
@@ -229,6 +256,57 @@ pub trait BulkImport {
         workers: &[ImportedWorker],
         progress: &(dyn Fn(usize) + Sync),
     ) -> impl Future<Output = Result<ImportOutcome>> + Send;
+}
+
+/// A unit named in an organisation file: one already stored, or the `n`th new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UnitRef {
+    /// A stored unit.
+    Existing(OrgUnitId),
+    /// The unit at this position in the import's new units.
+    New(usize),
+}
+
+/// A post named in an organisation file: one already stored, or the `n`th new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PostRef {
+    /// A stored post.
+    Existing(PostId),
+    /// The post at this position in the import's new posts.
+    New(usize),
+}
+
+/// A unit an organisation import creates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedUnit {
+    /// Service, locality or team.
+    pub kind: UnitKind,
+    /// Its name.
+    pub name: Name,
+    /// The unit it sits in.
+    pub parent: Option<UnitRef>,
+}
+
+/// A post an organisation import creates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedPost {
+    /// The unit it is responsible for.
+    pub unit: UnitRef,
+    /// The framework role.
+    pub role: RoleId,
+    /// The post it reports to.
+    pub reports_to: Option<PostRef>,
+    /// Who holds it from which day.
+    pub holder: Option<(WorkerId, NaiveDate)>,
+}
+
+/// What an organisation import created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganisationOutcome {
+    /// The new units, in the order given.
+    pub units: Vec<OrgUnitId>,
+    /// The new posts, in the order given.
+    pub posts: Vec<PostId>,
 }
 
 /// A worker to import, and the new team (by position in the import's teams) they join.

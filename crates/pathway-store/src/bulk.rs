@@ -149,7 +149,9 @@ async fn write<W: Arriving>(
         check_placement(&units, None, team, scope)?;
         team_ids.push(insert_unit(conn, scope, team, now).await?);
     }
-    let known_units: HashSet<OrgUnitId> = units.iter().map(|u| u.id).chain(team_ids.iter().copied()).collect();
+    // A closed unit takes no new workers.
+    let known_units: HashSet<OrgUnitId> =
+        units.iter().filter(|u| u.closed_on.is_none()).map(|u| u.id).chain(team_ids.iter().copied()).collect();
 
     let total = workers.len();
     let mut ids = Vec::with_capacity(total);
@@ -209,7 +211,10 @@ async fn check_details(
     if let Some(unit) = d.unit
         && !units.contains(&unit)
     {
-        return Err(StoreError::invalid(format!("unit {unit} does not exist in authority {}", scope.id())));
+        return Err(StoreError::invalid(format!(
+            "unit {unit} does not exist in authority {}, or has closed",
+            scope.id()
+        )));
     }
     if let Some(assessor) = d.asye.as_ref().and_then(AsyeRecord::assessor) {
         ensure_reference(conn, WORKER_VERSION, scope, "ASYE assessor (worker)", assessor.get()).await?;

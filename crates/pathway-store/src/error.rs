@@ -136,6 +136,9 @@ fn duplicate_of(message: &str) -> &'static str {
         "the worker already has a timeline entry starting that day"
     } else if message.contains("applications_one_under_way") || message.contains("applications.route_id") {
         "the worker already has an application under way for that route; continue that one"
+    } else if message.contains("org_units_one_open") || message.contains("org_units.authority_id") {
+        "another open unit of that kind and name already exists under the same parent (perhaps created \
+         by an import running at the same time); run again to use it"
     } else if message.contains("authorities") {
         "an authority with that id already exists"
     } else {

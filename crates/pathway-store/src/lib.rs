@@ -44,8 +44,8 @@ pub use api::{
 };
 pub use api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
-    Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy,
-    Workforce,
+    Headcount, ImportOutcome, ImportedPost, ImportedUnit, ImportedWorker, Organisation, OrganisationOutcome, PostRef,
+    Schema, StoredFramework, SyncChange, SyncOutcome, Tenancy, UnitRef, Workforce,
 };
 pub use error::{Result, StoreError};
 pub use migrations::latest_version;

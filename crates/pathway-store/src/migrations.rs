@@ -48,6 +48,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0005_attestations_and_award_levels.sql"),
         postgres: include_str!("../migrations/postgres/0005_attestations_and_award_levels.sql"),
     },
+    Step {
+        version: 6,
+        description: "dated posts",
+        sqlite: include_str!("../migrations/sqlite/0006_dated_posts.sql"),
+        postgres: include_str!("../migrations/postgres/0006_dated_posts.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -240,7 +240,8 @@ impl PostgresStore {
             // its name, as SQLite does not keep it.
             let indexes = sqlx::query(
                 "SELECT i.relname::text AS name,
-                        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) AS from_constraint,
+                        EXISTS (SELECT 1 FROM pg_constraint k
+                                WHERE k.conindid = x.indexrelid AND k.contype <> 'f') AS from_constraint,
                         x.indisunique AS is_unique,
                         ARRAY(
                             SELECT CASE WHEN x.indkey[k - 1] = 0 THEN '(expression)'

@@ -15,15 +15,17 @@ use pathway_core::ids::{AppraisalId, AttestationId, AwardId, GoalId, OrgUnitId, 
 use pathway_core::workforce::{
     AcademicLevel, AppraisalRecord, AsyeParts, AsyeRecord, Attestation, Authority, AuthorityId, Award, DevelopmentGoal,
     EmployeeNumber, InvalidValue, LineManagement, Name, NewAppraisal, NewAttestation, NewAuthority, NewAward, NewGoal,
-    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post, Probation, Qualification,
-    RecordMeta, SweRegistration, Timeline, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord, parse_role,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post, PostHolding, Probation,
+    Qualification, RecordMeta, SweRegistration, Timeline, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
+    parse_role, unit_name_key,
 };
 use sqlx::{Database, Row};
 
 use super::Backend;
 use crate::api::{
-    AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, Organisation,
-    StoredFramework, SyncChange, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, ImportedPost,
+    ImportedUnit, Organisation, OrganisationOutcome, PostRef, StoredFramework, SyncChange, SyncOutcome, Tenancy,
+    UnitRef, Workforce,
 };
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
@@ -233,10 +235,12 @@ fn unit_from(row: &DbRow) -> Result<OrgUnit> {
         kind: parsed(row, "kind")?,
         name: parsed(row, "name")?,
         parent: col::<Option<i64>>(row, "parent_id")?.map(OrgUnitId::new),
+        closed_on: col(row, "closed_on")?,
         meta: meta(row)?,
     })
 }
 
+/// A post without its holdings (`with_holdings` adds them).
 fn post_from(row: &DbRow) -> Result<Post> {
     let role: String = col(row, "role")?;
     Ok(Post {
@@ -244,7 +248,8 @@ fn post_from(row: &DbRow) -> Result<Post> {
         authority: parsed(row, "authority_id")?,
         unit: OrgUnitId::new(col(row, "unit_id")?),
         role: parse_role(&role).map_err(|e| unreadable("role", e))?,
-        holder: col::<Option<i64>>(row, "holder_id")?.map(WorkerId::new),
+        reports_to: col::<Option<i64>>(row, "reports_to_id")?.map(PostId::new),
+        holdings: Vec::new(),
         meta: meta(row)?,
     })
 }
@@ -268,9 +273,9 @@ pub(super) async fn fetch_row(
 }
 
 const UNIT_COLUMNS: &str =
-    "SELECT id, authority_id, kind, name, parent_id, version, created_at, updated_at FROM org_units";
+    "SELECT id, authority_id, kind, name, parent_id, closed_on, version, created_at, updated_at FROM org_units";
 const POST_COLUMNS: &str =
-    "SELECT id, authority_id, unit_id, role, holder_id, version, created_at, updated_at FROM posts";
+    "SELECT id, authority_id, unit_id, role, reports_to_id, version, created_at, updated_at FROM posts";
 
 async fn fetch_units(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{UNIT_COLUMNS} WHERE authority_id = $1 ORDER BY id")))
@@ -285,17 +290,59 @@ async fn fetch_unit(conn: &mut Conn, scope: &AuthorityScope, id: OrgUnitId) -> R
     unit_from(&fetch_row(conn, UNIT_COLUMNS, scope, "unit", id.get()).await?)
 }
 
+/// Attach each post's holdings, earliest first.
+async fn with_holdings(conn: &mut Conn, scope: &AuthorityScope, mut posts: Vec<Post>) -> Result<Vec<Post>> {
+    let rows = sqlx::query(
+        "SELECT post_id, worker_id, held_from, held_to FROM post_holdings
+         WHERE authority_id = $1 ORDER BY post_id, held_from, id",
+    )
+    .bind(scope.as_str())
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("listing who held the posts of {}", scope.id()), e))?;
+    for row in &rows {
+        let post = PostId::new(col(row, "post_id")?);
+        let holding = PostHolding {
+            worker: WorkerId::new(col(row, "worker_id")?),
+            held_from: col(row, "held_from")?,
+            held_to: col(row, "held_to")?,
+        };
+        if let Some(p) = posts.iter_mut().find(|p| p.id == post) {
+            p.holdings.push(holding);
+        }
+    }
+    Ok(posts)
+}
+
 async fn fetch_posts(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<Post>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{POST_COLUMNS} WHERE authority_id = $1 ORDER BY id")))
         .bind(scope.as_str())
         .fetch_all(&mut *conn)
         .await
         .map_err(|e| StoreError::from_sqlx(format!("listing posts of {}", scope.id()), e))?;
-    rows.iter().map(post_from).collect()
+    let posts = rows.iter().map(post_from).collect::<Result<Vec<_>>>()?;
+    with_holdings(conn, scope, posts).await
 }
 
 async fn fetch_post(conn: &mut Conn, scope: &AuthorityScope, id: PostId) -> Result<Post> {
-    post_from(&fetch_row(conn, POST_COLUMNS, scope, "post", id.get()).await?)
+    let post = post_from(&fetch_row(conn, POST_COLUMNS, scope, "post", id.get()).await?)?;
+    let mut posts = with_holdings(conn, scope, vec![post]).await?;
+    posts.pop().ok_or_else(|| scope.not_found("post", id))
+}
+
+/// A unit by id among `units`, refused when it is missing or closed.
+fn open_unit<'a>(units: &'a [OrgUnit], id: OrgUnitId, scope: &AuthorityScope, why: &str) -> Result<&'a OrgUnit> {
+    let unit = units
+        .iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| StoreError::invalid(format!("unit {id} does not exist in authority {}", scope.id())))?;
+    match unit.closed_on {
+        Some(closed) => Err(StoreError::Invalid {
+            field: Some("unit"),
+            message: format!("{} (unit {id}) closed on {closed}; a closed unit takes no {why}", unit.name),
+        }),
+        None => Ok(unit),
+    }
 }
 
 /// Check `unit` (new, or `existing` being changed) may sit where it asks to, given the
@@ -307,9 +354,7 @@ fn check_placement(
     scope: &AuthorityScope,
 ) -> Result<()> {
     if let Some(parent_id) = unit.parent {
-        let parent = units.iter().find(|u| u.id == parent_id).ok_or_else(|| {
-            StoreError::invalid(format!("unit {parent_id} does not exist in authority {}", scope.id()))
-        })?;
+        let parent = open_unit(units, parent_id, scope, "new units")?;
         if !unit.kind.may_sit_under(parent.kind) {
             return Err(StoreError::Invalid {
                 field: Some("parent"),
@@ -343,23 +388,41 @@ fn check_placement(
             message: format!("unit {id} cannot become a {}: it contains {} ({})", unit.kind, child.name, child.kind),
         });
     }
+    let key = unit_name_key(&unit.name);
+    if let Some(twin) = units.iter().find(|u| {
+        Some(u.id) != existing
+            && u.closed_on.is_none()
+            && u.parent == unit.parent
+            && u.kind == unit.kind
+            && unit_name_key(&u.name) == key
+    }) {
+        return Err(StoreError::Duplicate {
+            message: format!(
+                "{} {} already exists there (unit {}); open units of one kind under one parent need different names",
+                unit.kind, twin.name, twin.id
+            ),
+        });
+    }
     Ok(())
 }
 
 /// Insert a unit already checked against its authority's structure (`check_placement`).
-async fn insert_unit(
+/// Should another transaction have created the same unit meanwhile, the unique index on open
+/// unit names refuses this one with a message saying so.
+pub(super) async fn insert_unit(
     conn: &mut Conn,
     scope: &AuthorityScope,
     new: &NewOrgUnit,
     now: DateTime<Utc>,
 ) -> Result<OrgUnitId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO org_units (authority_id, kind, name, parent_id, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO org_units (authority_id, kind, name, name_key, parent_id, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(scope.as_str())
     .bind(new.kind.code())
     .bind(new.name.as_str())
+    .bind(unit_name_key(&new.name))
     .bind(new.parent.map(OrgUnitId::get))
     .bind(Version::FIRST.get())
     .bind(now)
@@ -367,6 +430,71 @@ async fn insert_unit(
     .await
     .map_err(|e| StoreError::from_sqlx(format!("creating {} {}", new.kind, new.name), e))?;
     Ok(OrgUnitId::new(id))
+}
+
+/// Check a new holding of `post` may start on `from`: every holding on record ends by then,
+/// except an open one that began earlier (which the new holding ends).
+fn check_new_holding(post: &Post, from: NaiveDate) -> Result<()> {
+    let later = post
+        .holdings
+        .iter()
+        .find(|h| h.held_from >= from || h.held_to.is_some_and(|t| t > from))
+        .filter(|h| !(h.held_to.is_none() && h.held_from < from));
+    match later {
+        None => Ok(()),
+        Some(h) => Err(StoreError::Invalid {
+            field: Some("from"),
+            message: format!(
+                "post {} was held by worker {} from {}{}; a new holder can start only after the last recorded holding",
+                post.id,
+                h.worker,
+                h.held_from,
+                h.held_to.map(|t| format!(" until {t}")).unwrap_or_default()
+            ),
+        }),
+    }
+}
+
+async fn insert_holding(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    post: PostId,
+    worker: WorkerId,
+    from: NaiveDate,
+) -> Result<()> {
+    ensure_reference(conn, WORKER_VERSION, scope, "worker", worker.get()).await?;
+    sqlx::query(
+        "INSERT INTO post_holdings (authority_id, post_id, worker_id, held_from, held_to, created_at)
+         VALUES ($1, $2, $3, $4, NULL, $5)",
+    )
+    .bind(scope.as_str())
+    .bind(post.get())
+    .bind(worker.get())
+    .bind(from)
+    .bind(now())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("recording worker {worker} in post {post} from {from}"), e))?;
+    Ok(())
+}
+
+/// Count a version-checked change to a post (so two people changing its holder at once
+/// cannot both win).
+async fn bump_post(conn: &mut Conn, scope: &AuthorityScope, id: PostId, expected: Version) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE posts SET version = version + 1, updated_at = $3 WHERE authority_id = $1 AND id = $2 AND version = $4",
+    )
+    .bind(scope.as_str())
+    .bind(id.get())
+    .bind(now())
+    .bind(expected.get())
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("changing post {id}"), e))?;
+    if done.rows_affected() == 0 {
+        return Err(missing_or_conflict(conn, POST_VERSION, scope, "post", id.get(), expected).await);
+    }
+    Ok(())
 }
 
 impl Organisation for Backend {
@@ -391,12 +519,14 @@ impl Organisation for Backend {
         let context = || format!("changing unit {id}");
         let mut tx = self.begin_write().await?;
         let units = fetch_units(&mut tx, scope).await?;
-        if !units.iter().any(|u| u.id == id) {
-            return Err(scope.not_found("unit", id));
-        }
+        open_unit(&units, id, scope, "changes").map_err(|e| match units.iter().any(|u| u.id == id) {
+            true => e,
+            false => scope.not_found("unit", id),
+        })?;
         check_placement(&units, Some(id), changes, scope)?;
         let done = sqlx::query(
-            "UPDATE org_units SET kind = $3, name = $4, parent_id = $5, version = version + 1, updated_at = $6
+            "UPDATE org_units SET kind = $3, name = $4, name_key = $8, parent_id = $5, version = version + 1,
+                 updated_at = $6
              WHERE authority_id = $1 AND id = $2 AND version = $7",
         )
         .bind(scope.as_str())
@@ -404,6 +534,76 @@ impl Organisation for Backend {
         .bind(changes.kind.code())
         .bind(changes.name.as_str())
         .bind(changes.parent.map(OrgUnitId::get))
+        .bind(now())
+        .bind(expected.get())
+        .bind(unit_name_key(&changes.name))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_conflict(&mut tx, UNIT_VERSION, scope, "unit", id.get(), expected).await);
+        }
+        let unit = fetch_unit(&mut tx, scope, id).await?;
+        commit(tx, context).await?;
+        Ok(unit)
+    }
+
+    async fn close_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        on: NaiveDate,
+    ) -> Result<OrgUnit> {
+        let context = || format!("closing unit {id} on {on}");
+        let mut tx = self.begin_write().await?;
+        let units = fetch_units(&mut tx, scope).await?;
+        let unit = units.iter().find(|u| u.id == id).ok_or_else(|| scope.not_found("unit", id))?;
+        if let Some(closed) = unit.closed_on {
+            return Err(StoreError::invalid(format!("{} (unit {id}) already closed on {closed}", unit.name)));
+        }
+        if let Some(child) = units.iter().find(|u| u.parent == Some(id) && u.closed_on.is_none()) {
+            return Err(StoreError::Invalid {
+                field: Some("unit"),
+                message: format!(
+                    "{} (unit {id}) still contains {} (unit {}), which is open; close or move it first",
+                    unit.name, child.name, child.id
+                ),
+            });
+        }
+        let posts = fetch_posts(&mut tx, scope).await?;
+        if let Some(held) =
+            posts.iter().find(|p| p.unit == id && p.holdings.iter().any(|h| h.held_to.is_none_or(|t| t > on)))
+        {
+            return Err(StoreError::Invalid {
+                field: Some("unit"),
+                message: format!(
+                    "{} (unit {id}) has a {} post (post {}) held after {on}; vacate it first",
+                    unit.name, held.role, held.id
+                ),
+            });
+        }
+        let staff: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM workers WHERE authority_id = $1 AND unit_id = $2 AND left_on IS NULL",
+        )
+        .bind(scope.as_str())
+        .bind(id.get())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        if staff > 0 {
+            return Err(StoreError::Invalid {
+                field: Some("unit"),
+                message: format!("{} (unit {id}) still has {staff} worker(s) in post; move them first", unit.name),
+            });
+        }
+        let done = sqlx::query(
+            "UPDATE org_units SET closed_on = $3, version = version + 1, updated_at = $4
+             WHERE authority_id = $1 AND id = $2 AND version = $5",
+        )
+        .bind(scope.as_str())
+        .bind(id.get())
+        .bind(on)
         .bind(now())
         .bind(expected.get())
         .execute(&mut *tx)
@@ -426,25 +626,30 @@ impl Organisation for Backend {
         let context = || format!("creating a {} post on unit {}", new.role, new.unit);
         let role = parse_role(new.role.as_str())?;
         let mut tx = self.begin_write().await?;
-        ensure_reference(&mut tx, UNIT_VERSION, scope, "unit", new.unit.get()).await?;
-        if let Some(holder) = new.holder {
-            ensure_reference(&mut tx, WORKER_VERSION, scope, "worker", holder.get()).await?;
+        let units = fetch_units(&mut tx, scope).await?;
+        open_unit(&units, new.unit, scope, "new posts")?;
+        if let Some(reports_to) = new.reports_to {
+            ensure_reference(&mut tx, POST_VERSION, scope, "post", reports_to.get()).await?;
         }
         let now = now();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO posts (authority_id, unit_id, role, holder_id, version, created_at, updated_at)
+            "INSERT INTO posts (authority_id, unit_id, role, reports_to_id, version, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
         )
         .bind(scope.as_str())
         .bind(new.unit.get())
         .bind(role.as_str())
-        .bind(new.holder.map(WorkerId::get))
+        .bind(new.reports_to.map(PostId::get))
         .bind(Version::FIRST.get())
         .bind(now)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::from_sqlx(context(), e))?;
-        let post = fetch_post(&mut tx, scope, PostId::new(id)).await?;
+        let id = PostId::new(id);
+        if let Some((worker, from)) = new.holder {
+            insert_holding(&mut tx, scope, id, worker, from).await?;
+        }
+        let post = fetch_post(&mut tx, scope, id).await?;
         commit(tx, context).await?;
         Ok(post)
     }
@@ -455,30 +660,131 @@ impl Organisation for Backend {
         id: PostId,
         expected: Version,
         holder: Option<WorkerId>,
+        on: NaiveDate,
     ) -> Result<Post> {
-        let context = || format!("assigning post {id}");
+        let context = || format!("assigning post {id} on {on}");
         let mut tx = self.begin_write().await?;
-        if let Some(holder) = holder {
-            ensure_reference(&mut tx, WORKER_VERSION, scope, "worker", holder.get()).await?;
+        let post = fetch_post(&mut tx, scope, id).await?;
+        match holder {
+            Some(worker) => {
+                if post.holder_on(on) == Some(worker) {
+                    return Err(StoreError::invalid(format!("worker {worker} already holds post {id} on {on}")));
+                }
+                check_new_holding(&post, on)?;
+            }
+            None => {
+                if post.holder_on(on).is_none() {
+                    return Err(StoreError::invalid(format!("post {id} is already vacant on {on}")));
+                }
+                if post.holdings.iter().any(|h| h.held_from >= on) {
+                    return Err(StoreError::invalid(format!(
+                        "post {id} has a holding starting on or after {on}; vacate it from a later day"
+                    )));
+                }
+            }
         }
-        let done = sqlx::query(
-            "UPDATE posts SET holder_id = $3, version = version + 1, updated_at = $4
-             WHERE authority_id = $1 AND id = $2 AND version = $5",
+        bump_post(&mut tx, scope, id, expected).await?;
+        // End the open holding (if any) on `on`, then start the new one.
+        sqlx::query(
+            "UPDATE post_holdings SET held_to = $3
+             WHERE authority_id = $1 AND post_id = $2 AND held_to IS NULL AND held_from < $3",
         )
         .bind(scope.as_str())
         .bind(id.get())
-        .bind(holder.map(WorkerId::get))
-        .bind(now())
-        .bind(expected.get())
+        .bind(on)
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_sqlx(context(), e))?;
-        if done.rows_affected() == 0 {
-            return Err(missing_or_conflict(&mut tx, POST_VERSION, scope, "post", id.get(), expected).await);
+        if let Some(worker) = holder {
+            insert_holding(&mut tx, scope, id, worker, on).await?;
         }
         let post = fetch_post(&mut tx, scope, id).await?;
         commit(tx, context).await?;
         Ok(post)
+    }
+
+    async fn import_organisation(
+        &self,
+        scope: &AuthorityScope,
+        units: &[ImportedUnit],
+        posts: &[ImportedPost],
+    ) -> Result<OrganisationOutcome> {
+        let context = || format!("importing the organisation of {}", scope.id());
+        let mut tx = self.begin_write().await?;
+        let mut known = fetch_units(&mut tx, scope).await?;
+        let now = now();
+        let mut unit_ids = Vec::with_capacity(units.len());
+        // Errors name their position in the units followed by the posts.
+        let total = units.len() + posts.len();
+        for (i, u) in units.iter().enumerate() {
+            let parent = match u.parent {
+                None => None,
+                Some(UnitRef::Existing(id)) => Some(id),
+                Some(UnitRef::New(n)) => Some(*unit_ids.get(n).ok_or_else(|| {
+                    StoreError::invalid(format!("new unit {n} is not before unit {i} in the import"))
+                })?),
+            };
+            let new = NewOrgUnit { kind: u.kind, name: u.name.clone(), parent };
+            check_placement(&known, None, &new, scope).map_err(|e| e.in_batch(i, total))?;
+            let id = insert_unit(&mut tx, scope, &new, now).await.map_err(|e| e.in_batch(i, total))?;
+            known.push(fetch_unit(&mut tx, scope, id).await?);
+            unit_ids.push(id);
+        }
+        let unit_of = |r: UnitRef| match r {
+            UnitRef::Existing(id) => Some(id),
+            UnitRef::New(n) => unit_ids.get(n).copied(),
+        };
+        let mut post_ids: Vec<PostId> = Vec::with_capacity(posts.len());
+        for (i, p) in posts.iter().enumerate() {
+            let at = |e: StoreError| e.in_batch(units.len() + i, total);
+            let unit =
+                unit_of(p.unit).ok_or_else(|| at(StoreError::invalid("the post's new unit is not in the import")))?;
+            open_unit(&known, unit, scope, "new posts").map_err(at)?;
+            let role = parse_role(p.role.as_str()).map_err(|e| at(e.into()))?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO posts (authority_id, unit_id, role, version, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+            )
+            .bind(scope.as_str())
+            .bind(unit.get())
+            .bind(role.as_str())
+            .bind(Version::FIRST.get())
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| at(StoreError::from_sqlx(format!("creating a {role} post on unit {unit}"), e)))?;
+            let id = PostId::new(id);
+            if let Some((worker, from)) = p.holder {
+                insert_holding(&mut tx, scope, id, worker, from).await.map_err(at)?;
+            }
+            post_ids.push(id);
+        }
+        for (i, p) in posts.iter().enumerate() {
+            let at = |e: StoreError| e.in_batch(units.len() + i, total);
+            let reports_to = match p.reports_to {
+                None => continue,
+                Some(PostRef::Existing(id)) => {
+                    ensure_reference(&mut tx, POST_VERSION, scope, "post", id.get()).await.map_err(at)?;
+                    id
+                }
+                Some(PostRef::New(n)) => *post_ids
+                    .get(n)
+                    .ok_or_else(|| at(StoreError::invalid(format!("new post {n} is not in the import"))))?,
+            };
+            let Some(id) = post_ids.get(i) else { continue };
+            if reports_to == *id {
+                return Err(at(StoreError::invalid("a post cannot report to itself")));
+            }
+            sqlx::query("UPDATE posts SET reports_to_id = $3 WHERE authority_id = $1 AND id = $2")
+                .bind(scope.as_str())
+                .bind(id.get())
+                .bind(reports_to.get())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| at(StoreError::from_sqlx(context(), e)))?;
+        }
+        commit(tx, context).await?;
+        Ok(OrganisationOutcome { units: unit_ids, posts: post_ids })
     }
 
     async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
@@ -486,13 +792,13 @@ impl Organisation for Backend {
         fetch_posts(&mut conn, scope).await
     }
 
-    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<LineManagement> {
+    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId, on: NaiveDate) -> Result<LineManagement> {
         let mut tx = self.begin_read().await?;
         let w = fetch_worker(&mut tx, scope, worker).await?;
         let units = fetch_units(&mut tx, scope).await?;
         let posts = fetch_posts(&mut tx, scope).await?;
         commit(tx, || format!("reading line management of worker {worker}")).await?;
-        Ok(LineManagement::of(worker, w.details.unit, &units, &posts))
+        Ok(LineManagement::of(worker, w.details.unit, &units, &posts, on))
     }
 }
 
@@ -685,6 +991,10 @@ async fn insert_worker(
 ) -> Result<WorkerId> {
     let number = &new.details.employee_number;
     check_worker_details(conn, scope, &new.details).await?;
+    if let Some(unit) = new.details.unit {
+        let units = fetch_units(conn, scope).await?;
+        open_unit(&units, unit, scope, "new workers")?;
+    }
     let q = sqlx::query(concat!(
         "INSERT INTO workers (authority_id, ",
         worker_detail_columns!(),

@@ -15,6 +15,7 @@ use crate::api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
     Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
 };
+use crate::api::{ImportedPost, ImportedUnit, OrganisationOutcome};
 use crate::error::{Result, StoreError};
 use crate::postgres::PostgresStore;
 use crate::sqlite::SqliteStore;
@@ -170,6 +171,25 @@ impl Organisation for Store {
     async fn units(&self, scope: &AuthorityScope) -> Result<Vec<OrgUnit>> {
         dispatch!(self, s => s.units(scope).await)
     }
+    async fn import_organisation(
+        &self,
+        scope: &AuthorityScope,
+        units: &[ImportedUnit],
+        posts: &[ImportedPost],
+    ) -> Result<OrganisationOutcome> {
+        dispatch!(self, s => s.import_organisation(scope, units, posts).await)
+    }
+
+    async fn close_unit(
+        &self,
+        scope: &AuthorityScope,
+        id: OrgUnitId,
+        expected: Version,
+        on: NaiveDate,
+    ) -> Result<OrgUnit> {
+        dispatch!(self, s => s.close_unit(scope, id, expected, on).await)
+    }
+
     async fn create_post(&self, scope: &AuthorityScope, new: &NewPost) -> Result<Post> {
         dispatch!(self, s => s.create_post(scope, new).await)
     }
@@ -179,14 +199,15 @@ impl Organisation for Store {
         id: PostId,
         expected: Version,
         holder: Option<WorkerId>,
+        on: NaiveDate,
     ) -> Result<Post> {
-        dispatch!(self, s => s.assign_post(scope, id, expected, holder).await)
+        dispatch!(self, s => s.assign_post(scope, id, expected, holder, on).await)
     }
     async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
         dispatch!(self, s => s.posts(scope).await)
     }
-    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<LineManagement> {
-        dispatch!(self, s => s.line_management(scope, worker).await)
+    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId, on: NaiveDate) -> Result<LineManagement> {
+        dispatch!(self, s => s.line_management(scope, worker, on).await)
     }
 }
 

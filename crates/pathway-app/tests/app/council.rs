@@ -112,10 +112,14 @@ impl<'db> Council<'db> {
         self.store().create_worker(&self.scope, &NewWorker { details, timeline }).await.expect("worker")
     }
 
-    /// `holder` holds a `role` post on `unit`.
+    /// `holder` holds a `role` post on `unit`, since they started.
     pub async fn post(&self, unit: OrgUnitId, role: &str, holder: &Worker) {
+        let since = holder.details.started_on;
         self.store()
-            .create_post(&self.scope, &NewPost { unit, role: role.into(), holder: Some(holder.id) })
+            .create_post(
+                &self.scope,
+                &NewPost { unit, role: role.into(), reports_to: None, holder: Some((holder.id, since)) },
+            )
             .await
             .expect("post");
     }

@@ -12,6 +12,7 @@ mod harness;
 mod import;
 mod in_force;
 mod medway;
+mod onboarding;
 mod records;
 mod rotherham;
 mod route_shapes;

@@ -14,7 +14,7 @@ use pathway_app::export::{self, SheetFormat};
 use pathway_app::import::{ImportOptions, ImportReport};
 
 use super::db::{block_on, open};
-use crate::output;
+use crate::{out, output};
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -23,14 +23,38 @@ pub enum ImportCommand {
     /// imported (or, with --dry-run, good); 1: some rows are bad; 2: the file or database
     /// could not be used.
     Workers(ImportWorkersArgs),
-    /// Write the import template: the columns with one example row (XLSX adds a Notes sheet).
+    /// Import an organisation's units and posts from a CSV or XLSX file (columns:
+    /// docs/import-format.md): a row with a role is a post, one without is a unit. A file
+    /// with any bad row imports nothing. Exit code 0: imported (or, with --dry-run, good);
+    /// 1: some rows are bad; 2: the file or database could not be used.
+    Organisation(ImportOrganisationArgs),
+    /// Write the import template: the columns with one example row (XLSX adds a Notes sheet);
+    /// with --organisation, the organisation file's columns with example rows.
     Template(TemplateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOrganisationArgs {
+    /// The file: .csv (UTF-8) or .xlsx (the first sheet).
+    file: PathBuf,
+    /// The authority to import into.
+    #[arg(long)]
+    authority: String,
+    /// Check every row and report; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// Every worker of an authority, in the import's columns, so the file can be imported again.
     Workers(ExportWorkersArgs),
+    /// An authority's open units and posts (with today's holders), in the organisation
+    /// import's columns, so the file can be imported again.
+    Organisation(ExportWorkersArgs),
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +110,9 @@ pub struct TemplateArgs {
     /// The framework whose levels and grades the example and notes use: a bundled id or a file.
     #[arg(long, default_value = "rotherham")]
     framework: String,
+    /// The organisation file's template instead of the workers file's.
+    #[arg(long)]
+    organisation: bool,
 }
 
 #[derive(Debug, Args)]
@@ -104,9 +131,14 @@ pub struct ExportWorkersArgs {
 pub fn run_import(command: ImportCommand) -> anyhow::Result<ExitCode> {
     match command {
         ImportCommand::Workers(a) => import_workers(a),
+        ImportCommand::Organisation(a) => import_organisation(a),
         ImportCommand::Template(a) => {
             let format = choose_format(a.format, a.out.as_deref());
-            let bytes = export::template_for(format, &a.framework)?;
+            let bytes = if a.organisation {
+                pathway_app::import::organisation::template(format, &pathway_app::catalog::resolve(&a.framework)?)?
+            } else {
+                export::template_for(format, &a.framework)?
+            };
             write_out(&bytes, a.out.as_deref(), format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -123,7 +155,41 @@ pub fn run_export(command: ExportCommand) -> anyhow::Result<ExitCode> {
             write_out(&bytes?, a.out.as_deref(), format)?;
             Ok(ExitCode::SUCCESS)
         }),
+        ExportCommand::Organisation(a) => block_on(async move {
+            let format = choose_format(a.format, a.out.as_deref());
+            let p = open().await?;
+            let bytes = p.export_organisation(&a.authority, format).await;
+            p.close().await;
+            write_out(&bytes?, a.out.as_deref(), format)?;
+            Ok(ExitCode::SUCCESS)
+        }),
     }
+}
+
+fn import_organisation(a: ImportOrganisationArgs) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let report = p.import_organisation(&a.authority, &a.file, a.dry_run).await;
+        p.close().await;
+        let report = report?;
+        if a.json {
+            output::json(&report)?;
+        } else {
+            out!("{}: {} row(s) for {} (framework {})", report.file, report.rows, report.authority, report.framework);
+            for problem in &report.problems {
+                out!("  {problem}");
+            }
+            let counts = format!("{} unit(s) and {} post(s), {} held", report.units, report.posts, report.held);
+            if report.written {
+                out!("Imported {counts}.");
+            } else if report.dry_run && report.is_clean() {
+                out!("Dry run: every row is good; {counts} would be imported.");
+            } else {
+                out!("Nothing was imported: {} problem(s).", report.problems.len());
+            }
+        }
+        Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    })
 }
 
 fn choose_format(format: Option<FormatArg>, out: Option<&Path>) -> SheetFormat {

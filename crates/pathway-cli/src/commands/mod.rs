@@ -6,6 +6,7 @@ pub mod db;
 pub mod eligibility;
 pub mod framework;
 pub mod import;
+pub mod organisation;
 pub mod panel;
 pub mod pay;
 pub mod portfolio;

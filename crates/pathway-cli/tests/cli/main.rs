@@ -7,6 +7,7 @@ mod db;
 mod eligibility;
 mod framework;
 mod import;
+mod onboarding;
 mod pay;
 mod progression;
 mod records;

@@ -531,6 +531,72 @@ impl Application {
         Ok(next)
     }
 
+    /// Why `assessor` may not take `slot` of step `s`, given the worker's line management
+    /// `line` (on the day that matters): a place marked `own` needs the worker's own holder
+    /// of the role; a place marked `independent` (or a role in the route's
+    /// `independent_roles`) needs someone outside the worker's chain. `None` when they may.
+    fn relation_problem(
+        &self,
+        s: &StepState,
+        slot: &Slot,
+        assessor: &Actor,
+        line: &LineManagement,
+    ) -> Option<(AssignmentRule, String)> {
+        let title = &s.definition.title;
+        let role_name = self.role_name(&slot.role);
+        let authority = self.authority_short();
+        let independent = slot.relation == Relation::Independent || self.route.independent_roles.contains(&slot.role);
+        if slot.relation == Relation::Own && !line.is_own(&slot.role, assessor.person) {
+            return Some((
+                AssignmentRule::MustBeOwn,
+                format!(
+                    "{} is not the worker's own {role_name}; {authority}'s \"{title}\" needs the worker's own {role_name}",
+                    assessor.name
+                ),
+            ));
+        }
+        if independent && !assessor.is_worker_role() {
+            let why_not = if line.is_own(&slot.role, assessor.person) {
+                Some(format!("{} is the worker's own {role_name}", assessor.name))
+            } else {
+                line.chain.iter().find(|l| l.holder == assessor.person).map(|l| {
+                    format!(
+                        "{} is in the worker's line-management chain (their {})",
+                        assessor.name,
+                        self.role_name(&l.role)
+                    )
+                })
+            };
+            if let Some(why_not) = why_not {
+                let route_rule = if self.route.independent_roles.contains(&slot.role) {
+                    format!("{authority}'s route to {} needs an independent {role_name}", self.to_level_name)
+                } else {
+                    format!("{authority}'s \"{title}\" needs an independent {role_name}")
+                };
+                return Some((AssignmentRule::MustBeIndependent, format!("{why_not}; {route_rule} for \"{title}\"")));
+            }
+        }
+        None
+    }
+
+    /// Check the people assigned to `step` against the worker's line management on the day
+    /// the step took place (`line`, read for that day): someone independent when assigned
+    /// may have become the worker's own head of service by the day of the interview.
+    pub fn check_assessors(&self, step: &str, line: &LineManagement) -> Result<(), ProgressionError> {
+        let s = &self.steps[self.step_index(step)?];
+        for slot in &s.slots {
+            if let Some(holder) = &slot.holder
+                && let Some((rule, message)) = self.relation_problem(s, slot, holder, line)
+            {
+                return Err(ProgressionError::AssignmentBlocked {
+                    rule,
+                    message: format!("on the day of the step, {message}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Assign `assessor` (a person in a role) to a step, enforcing the framework's rules:
     /// the role must be one the step lists; nobody assesses their own application; a place
     /// marked `own` needs the worker's own holder of the role; a place marked `independent`
@@ -575,7 +641,6 @@ impl Application {
             ));
         };
         let slot = &s.slots[slot_index];
-        let role_name = self.role_name(&slot.role);
         if assessor.is_worker_role() {
             if assessor.person != self.worker {
                 return Err(blocked(
@@ -589,40 +654,8 @@ impl Application {
                 format!("{} is the applicant; nobody assesses their own application", assessor.name),
             ));
         }
-        let authority = self.authority_short();
-        let independent = slot.relation == Relation::Independent || self.route.independent_roles.contains(&slot.role);
-        if slot.relation == Relation::Own && !line.is_own(&slot.role, assessor.person) {
-            return Err(blocked(
-                AssignmentRule::MustBeOwn,
-                format!(
-                    "{} is not the worker's own {role_name}; {authority}'s \"{title}\" needs the worker's own {role_name}",
-                    assessor.name
-                ),
-            ));
-        }
-        if independent && !assessor.is_worker_role() {
-            let why_not = if line.is_own(&slot.role, assessor.person) {
-                Some(format!("{} is the worker's own {role_name}", assessor.name))
-            } else {
-                line.chain.iter().find(|l| l.holder == assessor.person).map(|l| {
-                    format!(
-                        "{} is in the worker's line-management chain (their {})",
-                        assessor.name,
-                        self.role_name(&l.role)
-                    )
-                })
-            };
-            if let Some(why_not) = why_not {
-                let route_rule = if self.route.independent_roles.contains(&slot.role) {
-                    format!("{authority}'s route to {} needs an independent {role_name}", self.to_level_name)
-                } else {
-                    format!("{authority}'s \"{title}\" needs an independent {role_name}")
-                };
-                return Err(blocked(
-                    AssignmentRule::MustBeIndependent,
-                    format!("{why_not}; {route_rule} for \"{title}\""),
-                ));
-            }
+        if let Some((rule, message)) = self.relation_problem(s, slot, assessor, line) {
+            return Err(blocked(rule, message));
         }
         if let Some(other) = s
             .slots

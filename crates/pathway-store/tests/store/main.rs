@@ -13,6 +13,7 @@ mod backup;
 mod bulk;
 mod fixtures;
 mod harness;
+mod migration;
 mod opening;
 mod progression;
 mod schema_parity;

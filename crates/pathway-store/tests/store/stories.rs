@@ -8,8 +8,8 @@ use pathway_core::workforce::{
     NewPost, NewWorker, NewWorkerRecord, Note, UnitKind, Version,
 };
 use pathway_store::{
-    CrossAuthorityReports, FrameworkFile, FrameworkVersions, Organisation, Store, StoreError, SyncChange, Tenancy,
-    Workforce,
+    CrossAuthorityReports, FrameworkFile, FrameworkVersions, ImportedPost, ImportedUnit, Organisation, Store,
+    StoreError, SyncChange, Tenancy, UnitRef, Workforce,
 };
 
 use crate::fixtures::{FRAMEWORK, authority, date, details, entry, full_details, new_worker};
@@ -21,6 +21,10 @@ crate::stories!(
     the_second_of_two_concurrent_updates_gets_a_conflict,
     a_failing_batch_writes_nothing,
     organisation_and_line_management,
+    who_held_a_post_is_answered_on_a_date,
+    a_closed_unit_takes_no_new_posts_and_keeps_its_history,
+    two_creations_of_the_same_team_at_once_make_one_team,
+    two_organisation_imports_naming_the_same_new_team_make_one_team,
     frameworks_sync_from_their_files,
     awards_appraisals_and_goals_make_up_the_record,
     whole_records_are_created_together_and_read_back_in_bulk,
@@ -146,13 +150,24 @@ async fn one_authority_cannot_reach_another_authoritys_records(store: Store) {
     assert_eq!(refused.code(), "invalid");
     assert!(refused.to_string().contains("does not exist in authority bexley"), "{refused}");
     let post = store
-        .create_post(&bexley, &NewPost { unit: medway_team, role: "team-manager".into(), holder: None })
+        .create_post(
+            &bexley,
+            &NewPost { unit: medway_team, role: "team-manager".into(), reports_to: None, holder: None },
+        )
         .await
         .expect_err("post on another authority's unit");
     assert_eq!(post.code(), "invalid");
     let bexley_team = unit(&store, &bexley, UnitKind::Team, "Bexley Team", None).await;
     let holder = store
-        .create_post(&bexley, &NewPost { unit: bexley_team, role: "team-manager".into(), holder: Some(theirs.id) })
+        .create_post(
+            &bexley,
+            &NewPost {
+                unit: bexley_team,
+                role: "team-manager".into(),
+                reports_to: None,
+                holder: Some((theirs.id, date("2024-01-01"))),
+            },
+        )
         .await
         .expect_err("another authority's worker as post holder");
     assert_eq!(holder.code(), "invalid");
@@ -329,18 +344,25 @@ async fn organisation_and_line_management(store: Store) {
     let head = store.create_worker(&rotherham, &worker_in("R4", "Hal Head", service)).await.expect("hos");
     let other_head = store.create_worker(&rotherham, &worker_in("R5", "Oli Other", other_service)).await.expect("hos2");
 
-    let post = |unit, role: &str, holder: WorkerId| NewPost { unit, role: role.into(), holder: Some(holder) };
+    let since = date("2024-01-01");
+    let today = date("2025-06-01");
+    let post = |unit, role: &str, holder: WorkerId| NewPost {
+        unit,
+        role: role.into(),
+        reports_to: None,
+        holder: Some((holder, since)),
+    };
     store.create_post(&rotherham, &post(team, "team-manager", manager.id)).await.expect("tm post");
     store.create_post(&rotherham, &post(locality, "locality-manager", locality_manager.id)).await.expect("lm post");
     store.create_post(&rotherham, &post(service, "head-of-service", head.id)).await.expect("hos post");
     let other_post =
         store.create_post(&rotherham, &post(other_service, "head-of-service", other_head.id)).await.expect("hos2 post");
 
-    let chain = store.line_management(&rotherham, social_worker.id).await.expect("chain");
+    let chain = store.line_management(&rotherham, social_worker.id, today).await.expect("chain");
     assert_eq!(chain.line_manager(), Some(manager.id));
     assert!(chain.is_own(&"head-of-service".into(), head.id));
     assert!(!chain.is_own(&"head-of-service".into(), other_head.id), "another service's head is independent");
-    let managers_chain = store.line_management(&rotherham, manager.id).await.expect("chain");
+    let managers_chain = store.line_management(&rotherham, manager.id, today).await.expect("chain");
     assert_eq!(managers_chain.line_manager(), Some(locality_manager.id), "a team manager's manager is further up");
 
     // Structure rules.
@@ -377,19 +399,153 @@ async fn organisation_and_line_management(store: Store) {
     assert!(cycle.to_string().contains("inside it"), "{cycle}");
 
     // Posts change hands with the version they were read at.
-    let vacated = store.assign_post(&rotherham, other_post.id, other_post.meta.version, None).await.expect("vacate");
-    assert_eq!(vacated.holder, None);
+    let vacated =
+        store.assign_post(&rotherham, other_post.id, other_post.meta.version, None, today).await.expect("vacate");
+    assert_eq!(vacated.holder_on(today), None);
+    assert_eq!(vacated.holder_on(date("2025-05-31")), Some(other_head.id), "who held it before is kept");
     let stale = store
-        .assign_post(&rotherham, other_post.id, other_post.meta.version, Some(head.id))
+        .assign_post(&rotherham, other_post.id, other_post.meta.version, Some(head.id), today)
         .await
         .expect_err("stale version");
     assert_eq!(stale.code(), "conflict");
     let bad_role = store
-        .create_post(&rotherham, &NewPost { unit: team, role: "Team Manager".into(), holder: None })
+        .create_post(&rotherham, &NewPost { unit: team, role: "Team Manager".into(), reports_to: None, holder: None })
         .await
         .expect_err("role ids are slugs");
     assert_eq!(bad_role.code(), "invalid");
     assert_eq!(store.posts(&rotherham).await.expect("posts").len(), 4);
+}
+
+async fn who_held_a_post_is_answered_on_a_date(store: Store) {
+    let rotherham = authority(&store, "rotherham", "Rotherham").await;
+    let service = unit(&store, &rotherham, UnitKind::Service, "Children's Social Care", None).await;
+    let team = unit(&store, &rotherham, UnitKind::Team, "North Assessment", Some(service)).await;
+    let mut d = details("R1", "Sam Worker");
+    d.unit = Some(team);
+    let worker = store.create_worker(&rotherham, &NewWorker { details: d, timeline: vec![] }).await.expect("worker");
+    let first = store.create_worker(&rotherham, &new_worker("R4", "Hal Head")).await.expect("hos");
+    let second = store.create_worker(&rotherham, &new_worker("R5", "Nia New")).await.expect("hos2");
+    let hos = store
+        .create_post(
+            &rotherham,
+            &NewPost {
+                unit: service,
+                role: "head-of-service".into(),
+                reports_to: None,
+                holder: Some((first.id, date("2023-01-01"))),
+            },
+        )
+        .await
+        .expect("post");
+    let handed_on = store
+        .assign_post(&rotherham, hos.id, hos.meta.version, Some(second.id), date("2025-05-01"))
+        .await
+        .expect("a new head of service from May");
+    assert_eq!(handed_on.holdings.len(), 2);
+    assert_eq!(handed_on.holdings[0].held_to, Some(date("2025-05-01")));
+
+    let role = "head-of-service".into();
+    let april = store.line_management(&rotherham, worker.id, date("2025-04-30")).await.expect("april");
+    assert!(april.is_own(&role, first.id), "in April the first head of service was the worker's own");
+    assert!(!april.contains(second.id), "the second was not yet in post");
+    let may = store.line_management(&rotherham, worker.id, date("2025-05-01")).await.expect("may");
+    assert!(may.is_own(&role, second.id));
+    assert!(!may.contains(first.id), "the first head of service left the post on 1 May");
+
+    // A holding cannot be slipped in before the one on record.
+    let earlier = store
+        .assign_post(&rotherham, hos.id, handed_on.meta.version, Some(second.id), date("2025-03-01"))
+        .await
+        .expect_err("a holding before the last one");
+    assert_eq!(earlier.code(), "invalid");
+    assert!(earlier.to_string().contains("after the last recorded holding"), "{earlier}");
+}
+
+async fn a_closed_unit_takes_no_new_posts_and_keeps_its_history(store: Store) {
+    let medway = authority(&store, "medway", "Medway").await;
+    let service = unit(&store, &medway, UnitKind::Service, "Children's Services", None).await;
+    let team = unit(&store, &medway, UnitKind::Team, "Old Team", Some(service)).await;
+    let manager = store.create_worker(&medway, &new_worker("M1", "Tam Manager")).await.expect("tm");
+    let post = store
+        .create_post(
+            &medway,
+            &NewPost {
+                unit: team,
+                role: "team-manager".into(),
+                reports_to: None,
+                holder: Some((manager.id, date("2024-01-01"))),
+            },
+        )
+        .await
+        .expect("post");
+    let version = store.units(&medway).await.expect("units").iter().find(|u| u.id == team).expect("team").meta.version;
+    let held = store.close_unit(&medway, team, version, date("2025-04-01")).await.expect_err("post still held");
+    assert!(held.to_string().contains("vacate it first"), "{held}");
+    store.assign_post(&medway, post.id, post.meta.version, None, date("2025-04-01")).await.expect("vacate");
+    let closed = store.close_unit(&medway, team, version, date("2025-04-01")).await.expect("close");
+    assert_eq!(closed.closed_on, Some(date("2025-04-01")));
+    assert!(!closed.is_open_on(date("2025-04-01")) && closed.is_open_on(date("2025-03-31")));
+
+    let refused = store
+        .create_post(&medway, &NewPost { unit: team, role: "team-manager".into(), reports_to: None, holder: None })
+        .await
+        .expect_err("no new posts in a closed unit");
+    assert!(refused.to_string().contains("closed on 2025-04-01"), "{refused}");
+    let mut joiner = details("M2", "Jo Joiner");
+    joiner.unit = Some(team);
+    let refused = store
+        .create_worker(&medway, &NewWorker { details: joiner, timeline: vec![] })
+        .await
+        .expect_err("no new workers in a closed unit");
+    assert!(refused.to_string().contains("takes no new workers"), "{refused}");
+    let posts = store.posts(&medway).await.expect("posts");
+    assert_eq!(posts[0].holder_on(date("2025-03-31")), Some(manager.id), "history kept");
+
+    // A closed team's name may be used again for a new team.
+    unit(&store, &medway, UnitKind::Team, "Old  team", Some(service)).await;
+}
+
+async fn two_creations_of_the_same_team_at_once_make_one_team(store: Store) {
+    let bexley = authority(&store, "bexley", "Bexley").await;
+    let service = unit(&store, &bexley, UnitKind::Service, "Children's Social Care", None).await;
+    let new =
+        |name: &str| NewOrgUnit { kind: UnitKind::Team, name: Name::parse(name).expect("name"), parent: Some(service) };
+    let (one, other) = (new("Family Support"), new("family  SUPPORT"));
+    let (a, b) = tokio::join!(store.create_unit(&bexley, &one), store.create_unit(&bexley, &other));
+    let outcomes = [a, b];
+    let made = outcomes.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(made, 1, "exactly one of the two creations wins: {outcomes:?}");
+    let loser = outcomes.iter().find_map(|r| r.as_ref().err()).expect("a loser");
+    assert_eq!(loser.code(), "conflict");
+    assert!(loser.to_string().contains("already exists"), "{loser}");
+    let teams = store.units(&bexley).await.expect("units");
+    assert_eq!(teams.iter().filter(|u| u.kind == UnitKind::Team).count(), 1);
+}
+
+async fn two_organisation_imports_naming_the_same_new_team_make_one_team(store: Store) {
+    let bexley = authority(&store, "bexley", "Bexley").await;
+    let service = unit(&store, &bexley, UnitKind::Service, "Children's Social Care", None).await;
+    let team = |name: &str| ImportedUnit {
+        kind: UnitKind::Team,
+        name: Name::parse(name).expect("name"),
+        parent: Some(UnitRef::Existing(service)),
+    };
+    let post = ImportedPost { unit: UnitRef::New(0), role: "team-manager".into(), reports_to: None, holder: None };
+    let (first, second) = ([team("Fostering"), team("Adoption")], [team("Fostering"), team("Kinship Care")]);
+    let posts = [post];
+    let (a, b) = tokio::join!(
+        store.import_organisation(&bexley, &first, &posts),
+        store.import_organisation(&bexley, &second, &posts)
+    );
+    let outcomes = [a, b];
+    assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1, "one import wins: {outcomes:?}");
+    let loser = outcomes.iter().find_map(|r| r.as_ref().err()).expect("a loser");
+    assert!(loser.to_string().contains("already exists"), "{loser}");
+    let units = store.units(&bexley).await.expect("units");
+    let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names.iter().filter(|n| **n == "Fostering").count(), 1, "{names:?}");
+    assert_eq!(units.len(), 3, "the loser wrote nothing: {names:?}");
+    assert_eq!(store.posts(&bexley).await.expect("posts").len(), 1);
 }
 
 async fn frameworks_sync_from_their_files(store: Store) {

@@ -1,0 +1,624 @@
+//! `pathway import organisation` and `pathway export organisation`: an authority's services,
+//! localities, teams and posts as one sheet (CSV or XLSX), checked row by row and written in
+//! one transaction.
+//!
+//! A row with a `role` is a post; a row without one is a unit. Units name their parent (a
+//! unit already stored or one on an earlier row); posts name their unit, the holder's
+//! employee number (blank or `vacant` for a vacancy), the day they have held it from, a
+//! `post_ref` other rows can name, and the post they report to (a `post_ref` in the file, or
+//! the number of a stored post). Problems are reported like the workers import's: row,
+//! column, value, reason; a file with any problem writes nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use pathway_core::framework::{Framework, RoleId};
+use pathway_core::ids::PostId;
+use pathway_core::workforce::{EmployeeNumber, Name, OrgUnit, UnitKind, Worker, unit_name_key};
+use pathway_store::{
+    AuthorityScope, ImportedPost, ImportedUnit, Organisation, PostRef, Store, StoreError, UnitRef, Workforce,
+};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde::Serialize;
+
+use super::{RawRow, RowProblem, Sheet, bad_file, guard_formula, normalise_header, parse_date};
+use crate::AppError;
+use crate::export::SheetFormat;
+use crate::frameworks::Applies;
+use crate::organisation::{post_role, tree};
+use crate::service::Pathway;
+
+/// The sheet name an organisation workbook is written with.
+pub const ORGANISATION_SHEET: &str = "Organisation";
+
+/// A column of the organisation file: (header, format, what it holds).
+pub const COLUMNS: &[(&str, &str, &str)] = &[
+    ("unit", "name of a unit", "Unit rows: the unit's name. Post rows: the unit the post is responsible for."),
+    ("unit_kind", "service, locality or team", "Unit rows: what the unit is. Leave blank on post rows."),
+    (
+        "parent_unit",
+        "name of a unit",
+        "Unit rows: the unit it sits in (stored already, or on an earlier row); blank for the top.",
+    ),
+    ("role", "a role of the authority's framework", "Post rows: the role the post carries (id or printed name)."),
+    ("post_ref", "letters and digits", "Post rows: a short name other rows' reports_to can use, e.g. HOS-CF."),
+    ("holder", "an employee number, or vacant", "Post rows: who holds the post; blank or `vacant` when vacant."),
+    ("held_from", "date", "Post rows: the day the holder took the post; if blank, their start date."),
+    ("reports_to", "a post_ref, or a stored post's number", "Post rows: the post this post reports to."),
+];
+
+fn column(header: &str) -> Option<usize> {
+    let n = normalise_header(header);
+    COLUMNS.iter().position(|(name, _, _)| *name == n)
+}
+
+/// What an organisation import found and did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrganisationReport {
+    /// The file.
+    pub file: String,
+    /// The authority.
+    pub authority: String,
+    /// The framework roles were checked against (`id version`).
+    pub framework: String,
+    /// Data rows read.
+    pub rows: usize,
+    /// Units in the file (created, or would be in a dry run).
+    pub units: usize,
+    /// Posts in the file (created, or would be in a dry run).
+    pub posts: usize,
+    /// Posts with a holder.
+    pub held: usize,
+    /// Whether anything was written.
+    pub written: bool,
+    /// True when nothing was written because `--dry-run` was given.
+    pub dry_run: bool,
+    /// Every problem, in row order.
+    pub problems: Vec<RowProblem>,
+}
+
+impl OrganisationReport {
+    /// True when every row was good.
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+struct Row<'a> {
+    raw: &'a RawRow,
+    index: &'a [Option<usize>],
+    problems: Vec<RowProblem>,
+}
+
+impl Row<'_> {
+    fn cell(&self, col: usize) -> Option<&str> {
+        self.index
+            .get(col)
+            .copied()
+            .flatten()
+            .and_then(|i| self.raw.cells.get(i))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    }
+
+    fn problem(&mut self, col: usize, value: &str, reason: impl Into<String>) {
+        self.problems.push(RowProblem {
+            row: self.raw.number,
+            column: COLUMNS.get(col).map_or("", |c| c.0),
+            value: value.to_owned(),
+            reason: reason.into(),
+        });
+    }
+}
+
+const UNIT: usize = 0;
+const KIND: usize = 1;
+const PARENT: usize = 2;
+const ROLE: usize = 3;
+const REF: usize = 4;
+const HOLDER: usize = 5;
+const FROM: usize = 6;
+const REPORTS_TO: usize = 7;
+
+/// A unit the rows so far have named: stored or new.
+#[derive(Clone, Copy)]
+struct KnownUnit {
+    target: UnitRef,
+    kind: UnitKind,
+}
+
+struct Plan {
+    units: Vec<ImportedUnit>,
+    unit_rows: Vec<usize>,
+    posts: Vec<ImportedPost>,
+    post_rows: Vec<usize>,
+    problems: Vec<RowProblem>,
+    rows: usize,
+}
+
+fn plan(
+    framework: &Framework,
+    stored_units: &[OrgUnit],
+    stored_posts: &[PostId],
+    workers: &[Worker],
+    headers: &[String],
+    rows: Vec<RawRow>,
+) -> Result<Plan, String> {
+    let mut index: Vec<Option<usize>> = vec![None; COLUMNS.len()];
+    let mut unknown = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if h.trim().is_empty() {
+            continue;
+        }
+        match column(h) {
+            Some(c) if index[c].is_some() => return Err(format!("has the column `{}` twice", COLUMNS[c].0)),
+            Some(c) => index[c] = Some(i),
+            None => unknown.push(format!("`{}`", h.trim())),
+        }
+    }
+    if !unknown.is_empty() {
+        let known: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
+        return Err(format!(
+            "row 1 has column(s) Pathway does not know: {}. The columns are: {} (see docs/import-format.md)",
+            unknown.join(", "),
+            known.join(", ")
+        ));
+    }
+    if index[UNIT].is_none() {
+        return Err("row 1 lacks the required column: unit".into());
+    }
+
+    // Units by (parent, kind, name key) and by name key alone, stored first.
+    let mut by_name: HashMap<String, Vec<KnownUnit>> = HashMap::new();
+    for u in stored_units.iter().filter(|u| u.closed_on.is_none()) {
+        by_name
+            .entry(unit_name_key(&u.name))
+            .or_default()
+            .push(KnownUnit { target: UnitRef::Existing(u.id), kind: u.kind });
+    }
+    let mut p = Plan {
+        units: Vec::new(),
+        unit_rows: Vec::new(),
+        posts: Vec::new(),
+        post_rows: Vec::new(),
+        problems: Vec::new(),
+        rows: 0,
+    };
+    let find = |by_name: &HashMap<String, Vec<KnownUnit>>, text: &str| -> Result<KnownUnit, String> {
+        let name = Name::parse(text).map_err(|e| e.reason.clone())?;
+        match by_name.get(&unit_name_key(&name)).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some([_, ..]) => Err("names more than one unit; rename one so each name is unique".into()),
+            _ => Err("is not a unit already stored or on an earlier row".into()),
+        }
+    };
+    let mut refs: HashMap<String, usize> = HashMap::new();
+    let mut pending_reports: Vec<(usize, usize, String)> = Vec::new();
+    let numbers: HashMap<String, &Worker> =
+        workers.iter().map(|w| (w.details.employee_number.to_string(), w)).collect();
+
+    for raw in &rows {
+        if raw.cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        p.rows += 1;
+        let mut r = Row { raw, index: &index, problems: Vec::new() };
+        for (i, error) in &raw.broken {
+            if let Some(c) = index.iter().position(|j| *j == Some(*i)) {
+                r.problem(c, error, "the cell holds a spreadsheet error; put the value itself");
+            }
+        }
+        let unit_text = r.cell(UNIT).map(str::to_owned);
+        match r.cell(ROLE).map(str::to_owned) {
+            None => {
+                // A unit row.
+                for c in [HOLDER, FROM, REPORTS_TO, REF] {
+                    if let Some(v) = r.cell(c).map(str::to_owned) {
+                        r.problem(c, &v, "is for post rows; a row without a role is a unit");
+                    }
+                }
+                let kind = match r.cell(KIND).map(str::to_owned) {
+                    None => {
+                        r.problem(KIND, "", "is needed on a unit row: service, locality or team (or give a role)");
+                        None
+                    }
+                    Some(k) => match k.parse::<UnitKind>() {
+                        Ok(kind) => Some(kind),
+                        Err(e) => {
+                            r.problem(KIND, &k, e.reason.clone());
+                            None
+                        }
+                    },
+                };
+                let name = match &unit_text {
+                    None => {
+                        r.problem(UNIT, "", "is needed: the unit's name");
+                        None
+                    }
+                    Some(t) => match Name::parse(t) {
+                        Ok(n) => Some(n),
+                        Err(e) => {
+                            r.problem(UNIT, t, e.reason.clone());
+                            None
+                        }
+                    },
+                };
+                let parent = match r.cell(PARENT).map(str::to_owned) {
+                    None => Some(None),
+                    Some(t) => match find(&by_name, &t) {
+                        Ok(u) => {
+                            if let Some(kind) = kind
+                                && !kind.may_sit_under(u.kind)
+                            {
+                                r.problem(
+                                    PARENT,
+                                    &t,
+                                    format!("is a {}; a {kind} cannot sit under a {}", u.kind, u.kind),
+                                );
+                                None
+                            } else {
+                                Some(Some(u))
+                            }
+                        }
+                        Err(reason) => {
+                            r.problem(PARENT, &t, reason);
+                            None
+                        }
+                    },
+                };
+                if let (Some(kind), Some(name), Some(parent)) = (kind, name, parent) {
+                    let key = unit_name_key(&name);
+                    let twin = by_name.get(&key).into_iter().flatten().find(|k| {
+                        k.kind == kind && {
+                            let parent_of = |t: UnitRef| match t {
+                                UnitRef::Existing(id) => stored_units
+                                    .iter()
+                                    .find(|u| u.id == id)
+                                    .and_then(|u| u.parent)
+                                    .map(UnitRef::Existing),
+                                UnitRef::New(n) => p.units.get(n).and_then(|u| u.parent),
+                            };
+                            parent_of(k.target) == parent.map(|p| p.target)
+                        }
+                    });
+                    if twin.is_some() {
+                        r.problem(
+                            UNIT,
+                            name.as_str(),
+                            format!("a {kind} with this name is already there (stored or on an earlier row)"),
+                        );
+                    } else if r.problems.is_empty() {
+                        let n = p.units.len();
+                        p.units.push(ImportedUnit { kind, name, parent: parent.map(|u| u.target) });
+                        p.unit_rows.push(raw.number);
+                        by_name.entry(key).or_default().push(KnownUnit { target: UnitRef::New(n), kind });
+                    }
+                }
+            }
+            Some(role_text) => {
+                // A post row.
+                if let Some(k) = r.cell(KIND).map(str::to_owned) {
+                    r.problem(KIND, &k, "is for unit rows; a row with a role is a post");
+                }
+                if let Some(k) = r.cell(PARENT).map(str::to_owned) {
+                    r.problem(PARENT, &k, "is for unit rows; a post's unit goes in `unit`");
+                }
+                let unit = match &unit_text {
+                    None => {
+                        r.problem(UNIT, "", "is needed: the unit the post is responsible for");
+                        None
+                    }
+                    Some(t) => match find(&by_name, t) {
+                        Ok(u) => Some(u.target),
+                        Err(reason) => {
+                            r.problem(UNIT, t, reason);
+                            None
+                        }
+                    },
+                };
+                let role: Option<RoleId> = match post_role(framework, &role_text) {
+                    Ok(role) => Some(role),
+                    Err(AppError::BadInput { message, .. }) => {
+                        r.problem(ROLE, &role_text, message);
+                        None
+                    }
+                    Err(e) => {
+                        r.problem(ROLE, &role_text, e.to_string());
+                        None
+                    }
+                };
+                let holder = match r.cell(HOLDER).map(str::to_owned) {
+                    None => None,
+                    Some(h) if h.eq_ignore_ascii_case("vacant") => None,
+                    Some(h) => match EmployeeNumber::parse(&h) {
+                        Err(e) => {
+                            r.problem(HOLDER, &h, e.reason.clone());
+                            None
+                        }
+                        Ok(n) => match numbers.get(n.as_str()) {
+                            Some(w) => Some(*w),
+                            None => {
+                                r.problem(
+                                    HOLDER,
+                                    &h,
+                                    "is not a worker of this authority; import the workers first, or leave the post vacant",
+                                );
+                                None
+                            }
+                        },
+                    },
+                };
+                let from = match r.cell(FROM).map(str::to_owned) {
+                    None => holder.map(|w| w.details.started_on),
+                    Some(d) => match parse_date(&d) {
+                        Ok(d) => Some(d),
+                        Err(reason) => {
+                            r.problem(FROM, &d, reason);
+                            None
+                        }
+                    },
+                };
+                if holder.is_none() && r.cell(FROM).is_some() {
+                    let v = r.cell(FROM).unwrap_or_default().to_owned();
+                    r.problem(FROM, &v, "is for a held post; the post has no holder");
+                }
+                if let Some(reference) = r.cell(REF).map(str::to_owned) {
+                    let clean = r.problems.is_empty();
+                    match refs.entry(reference.to_lowercase()) {
+                        std::collections::hash_map::Entry::Occupied(_) => {
+                            r.problem(REF, &reference, "is used by an earlier row; each post_ref names one post");
+                        }
+                        std::collections::hash_map::Entry::Vacant(slot) => {
+                            if clean {
+                                slot.insert(p.posts.len());
+                            }
+                        }
+                    }
+                }
+                if let Some(to) = r.cell(REPORTS_TO).map(str::to_owned)
+                    && r.problems.is_empty()
+                {
+                    pending_reports.push((p.posts.len(), raw.number, to));
+                }
+                if let (Some(unit), Some(role), true) = (unit, role, r.problems.is_empty()) {
+                    p.posts.push(ImportedPost {
+                        unit,
+                        role,
+                        reports_to: None,
+                        holder: holder.and_then(|w| from.map(|f| (w.id, f))),
+                    });
+                    p.post_rows.push(raw.number);
+                }
+            }
+        }
+        p.problems.extend(r.problems);
+    }
+    // Which post each reports to, now every post_ref is known.
+    for (post, row, to) in pending_reports {
+        let target = match refs.get(&to.to_lowercase()) {
+            Some(n) => Some(PostRef::New(*n)),
+            None => to
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .map(PostId::new)
+                .filter(|id| stored_posts.contains(id))
+                .map(PostRef::Existing),
+        };
+        match target {
+            Some(PostRef::New(n)) if n == post => p.problems.push(RowProblem {
+                row,
+                column: COLUMNS[REPORTS_TO].0,
+                value: to,
+                reason: "is this post; a post cannot report to itself".into(),
+            }),
+            Some(t) => {
+                if let Some(p) = p.posts.get_mut(post) {
+                    p.reports_to = Some(t);
+                }
+            }
+            None => p.problems.push(RowProblem {
+                row,
+                column: COLUMNS[REPORTS_TO].0,
+                value: to,
+                reason: "is not a post_ref in this file nor the number of a stored post".into(),
+            }),
+        }
+    }
+    p.problems.sort_by_key(|pr| (pr.row, COLUMNS.iter().position(|c| c.0 == pr.column)));
+    Ok(p)
+}
+
+impl Pathway {
+    /// Import the units and posts in a `.csv` or `.xlsx` file into `authority` in one
+    /// transaction, roles checked against the framework in force today. With `dry_run`,
+    /// checks and reports only.
+    pub async fn import_organisation(
+        &self,
+        authority: &str,
+        file: &Path,
+        dry_run: bool,
+    ) -> Result<OrganisationReport, AppError> {
+        let scope = self.scope(authority).await?;
+        let today = chrono::Local::now().date_naive();
+        let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
+        let sheet = Sheet::open(file)?;
+        let Sheet { file, headers, rows } = sheet;
+        let rows: Vec<RawRow> = rows.collect::<Result<_, _>>()?;
+        let units = self.store().units(&scope).await?;
+        let posts: Vec<PostId> = self.store().posts(&scope).await?.iter().map(|p| p.id).collect();
+        let workers = self.store().workers(&scope).await?;
+        let plan = plan(&framework, &units, &posts, &workers, &headers, rows).map_err(|m| bad_file(&file, m))?;
+        if plan.rows == 0 {
+            return Err(bad_file(&file, "has no units or posts: there are no rows under the header"));
+        }
+        let mut report = OrganisationReport {
+            file,
+            authority: scope.id().to_string(),
+            framework: format!("{} {}", framework.id(), framework.framework.version),
+            rows: plan.rows,
+            units: plan.units.len(),
+            posts: plan.posts.len(),
+            held: plan.posts.iter().filter(|p| p.holder.is_some()).count(),
+            written: false,
+            dry_run,
+            problems: plan.problems,
+        };
+        if dry_run || !report.is_clean() {
+            return Ok(report);
+        }
+        write(self.store(), &scope, &plan.units, &plan.unit_rows, &plan.posts, &plan.post_rows, &report.file).await?;
+        report.written = true;
+        Ok(report)
+    }
+
+    /// The organisation of `authority` in the import's columns: open units (parents first),
+    /// then their posts with who holds them today.
+    pub async fn export_organisation(&self, authority: &str, format: SheetFormat) -> Result<Vec<u8>, AppError> {
+        let scope = self.scope(authority).await?;
+        let today = chrono::Local::now().date_naive();
+        let rows = organisation_rows(self.store(), &scope, today).await?;
+        sheet_bytes(&rows, format)
+    }
+}
+
+async fn write(
+    store: &Store,
+    scope: &AuthorityScope,
+    units: &[ImportedUnit],
+    unit_rows: &[usize],
+    posts: &[ImportedPost],
+    post_rows: &[usize],
+    file: &str,
+) -> Result<(), AppError> {
+    match store.import_organisation(scope, units, posts).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::Batch { index, source, .. }) if !matches!(*source, StoreError::Database { .. }) => {
+            let row = match index.checked_sub(units.len()) {
+                None => unit_rows.get(index),
+                Some(post) => post_rows.get(post),
+            };
+            Err(bad_file(
+                &format!("{file} row {}", row.copied().unwrap_or(0)),
+                format!("{source}; nothing was imported"),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The organisation as rows in [`COLUMNS`] order (not yet guarded against formulas).
+pub async fn organisation_rows(
+    store: &Store,
+    scope: &AuthorityScope,
+    on: NaiveDate,
+) -> Result<Vec<Vec<String>>, AppError> {
+    let units = store.units(scope).await?;
+    let posts = store.posts(scope).await?;
+    let workers = store.workers(scope).await?;
+    let open: Vec<OrgUnit> = units.iter().filter(|u| u.closed_on.is_none()).cloned().collect();
+    let name_of = |id| units.iter().find(|u| u.id == id).map(|u| u.name.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for (u, _) in tree(&open) {
+        rows.push(vec![
+            u.name.to_string(),
+            u.kind.to_string(),
+            u.parent.map(name_of).unwrap_or_default(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    let reference = |id: PostId| format!("P{id}");
+    for (u, _) in tree(&open) {
+        for post in posts.iter().filter(|p| p.unit == u.id) {
+            let holding = post.holdings.iter().find(|h| h.covers(on));
+            let holder = holding.and_then(|h| workers.iter().find(|w| w.id == h.worker));
+            rows.push(vec![
+                u.name.to_string(),
+                String::new(),
+                String::new(),
+                post.role.to_string(),
+                reference(post.id),
+                holder.map_or_else(|| "vacant".to_owned(), |w| w.details.employee_number.to_string()),
+                holding.map(|h| h.held_from.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                post.reports_to.map(reference).unwrap_or_default(),
+            ]);
+        }
+    }
+    Ok(rows)
+}
+
+fn xlsx_error(e: XlsxError) -> AppError {
+    AppError::BadInput { field: "output".into(), message: format!("cannot write the workbook: {e}") }
+}
+
+/// Rows under the organisation header, as CSV (UTF-8 with a byte order mark) or a workbook
+/// with one `Organisation` sheet; every cell guarded against formulas.
+pub fn sheet_bytes(rows: &[Vec<String>], format: SheetFormat) -> Result<Vec<u8>, AppError> {
+    let failed = |e: String| AppError::BadInput { field: "output".into(), message: format!("cannot write: {e}") };
+    match format {
+        SheetFormat::Csv => {
+            let mut out = "\u{feff}".as_bytes().to_vec();
+            {
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record(COLUMNS.iter().map(|c| c.0)).map_err(|e| failed(e.to_string()))?;
+                for row in rows {
+                    w.write_record(row.iter().map(|c| guard_formula(c))).map_err(|e| failed(e.to_string()))?;
+                }
+                w.flush().map_err(|e| failed(e.to_string()))?;
+            }
+            Ok(out)
+        }
+        SheetFormat::Xlsx => {
+            let mut book = Workbook::new();
+            let bold = Format::new().set_bold();
+            let sheet = book.add_worksheet();
+            sheet.set_name(ORGANISATION_SHEET).map_err(xlsx_error)?;
+            for (col, c) in COLUMNS.iter().enumerate() {
+                let col = u16::try_from(col).map_err(|_| xlsx_error(XlsxError::RowColumnLimitError))?;
+                sheet.write_string_with_format(0, col, c.0, &bold).map_err(xlsx_error)?;
+                sheet.set_column_width(col, 22).map_err(xlsx_error)?;
+            }
+            for (i, row) in rows.iter().enumerate() {
+                let r = u32::try_from(i + 1).map_err(|_| xlsx_error(XlsxError::RowColumnLimitError))?;
+                for (col, value) in row.iter().enumerate() {
+                    let col = u16::try_from(col).map_err(|_| xlsx_error(XlsxError::RowColumnLimitError))?;
+                    if !value.is_empty() {
+                        sheet.write_string(r, col, guard_formula(value)).map_err(xlsx_error)?;
+                    }
+                }
+            }
+            book.save_to_buffer().map_err(xlsx_error)
+        }
+    }
+}
+
+/// The organisation template: the columns with example rows (a service, a team, a head of
+/// service and a vacant team manager post reporting to it), using `framework`'s roles. The
+/// head of service is the workers template's example worker, so the two templates import
+/// together.
+pub fn template(format: SheetFormat, framework: &Framework) -> Result<Vec<u8>, AppError> {
+    let role = |wanted: &[&str]| {
+        framework
+            .roles
+            .iter()
+            .find(|r| wanted.contains(&r.id.as_str()))
+            .or_else(|| framework.roles.iter().find(|r| !r.panel && r.id.as_str() != "worker"))
+            .map(|r| r.id.to_string())
+            .unwrap_or_default()
+    };
+    let s = |v: &[&str]| v.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let head = role(&["head-of-service"]);
+    let manager = role(&["team-manager"]);
+    let rows = vec![
+        s(&["Children's Services", "service", "", "", "", "", "", ""]),
+        s(&["Assessment Team", "team", "Children's Services", "", "", "", "", ""]),
+        s(&["Children's Services", "", "", &head, "HOS-CS", "E10234", "2024-04-01", ""]),
+        s(&["Assessment Team", "", "", &manager, "TM-AT", "vacant", "", "HOS-CS"]),
+    ];
+    sheet_bytes(&rows, format)
+}

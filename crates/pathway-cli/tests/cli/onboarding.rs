@@ -1,0 +1,510 @@
+//! Onboarding a council that is not one of the four, from an empty database, entirely
+//! through the binary: the authority and its framework (a fixture of our own), its
+//! organisation from a file, its workers from a file, then one application of each route
+//! kind the framework uses driven to a decision — including an interview where the worker's
+//! own head of service is refused and a head of service from another service is accepted.
+//!
+//! To add a route kind: add the route to tests/fixtures/ashcombe.toml, a worker at its
+//! `from` level to `WORKERS`, and a function like `competence_assessment` called from the test.
+
+use crate::db::Scratch;
+use crate::{stderr, stdout};
+
+const FRAMEWORK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ashcombe.toml");
+
+/// The structure chart: two services, each with a team.
+const UNITS: &str = "unit,unit_kind,parent_unit
+Children's Services,service,
+Ashcombe North Team,team,Children's Services
+Family Help,service,
+Family Help Team,team,Family Help
+";
+
+const WORKERS: &str = "employee_number,name,employment_type,start_date,team,qualification_title,qualification_institution,qualified_on,level,level_since,grade,pay_point
+A100,Priya Shah,permanent,2020-09-01,Ashcombe North Team,BA Social Work,University of Kent,2020-07-01,Social Worker,2020-09-01,Grade A5,2
+A200,Tom Reed,permanent,2016-09-01,Ashcombe North Team,MA Social Work,University of Sussex,2016-07-01,Senior Social Worker,2021-04-01,Grade A6,1
+A900,Helen Ward,permanent,2010-01-04,Children's Services,,,,,,,
+A910,Sam Okafor,permanent,2012-03-05,Children's Services,,,,,,,
+A920,Dee Lane,permanent,2015-06-01,Ashcombe North Team,,,,,,,
+A930,Marcus Bell,permanent,2011-02-07,Family Help,,,,,,,
+A940,Joan Pike,permanent,2013-09-02,Family Help Team,,,,,,,
+";
+
+/// The posts: who held them from when, and whom they report to. Marcus Bell was head of
+/// Children's Services until he moved to head Family Help at the start of 2024 (the moves
+/// are made with `post assign` after the import).
+const POSTS: &str = "unit,role,post_ref,holder,held_from,reports_to
+Children's Services,head-of-service,HOS-CS,A930,2021-04-01,
+Children's Services,Service Manager,SM-CS,A910,2024-01-01,HOS-CS
+Ashcombe North Team,team-manager,TM-N,A920,2024-01-01,SM-CS
+Family Help,head-of-service,HOS-FH,vacant,,
+Family Help Team,team-manager,TM-FH,vacant,,HOS-FH
+";
+
+/// `--authority ashcombe --as N --role R --why W --at T`, then `tail`.
+fn acting<'a>(head: &[&'a str], who: (&'a str, &'a str), why: &'a str, at: &'a str, tail: &[&'a str]) -> Vec<&'a str> {
+    let mut v = head.to_vec();
+    v.extend_from_slice(&["--authority", "ashcombe", "--as", who.0, "--role", who.1, "--why", why, "--at", at]);
+    v.extend_from_slice(tail);
+    v
+}
+
+const PRIYA: (&str, &str) = ("A100", "worker");
+const TOM: (&str, &str) = ("A200", "worker");
+const TEAM_MANAGER: (&str, &str) = ("A920", "team-manager");
+const SERVICE_MANAGER: (&str, &str) = ("A910", "service-manager");
+const OWN_HOS: (&str, &str) = ("A900", "head-of-service");
+const OTHER_HOS: (&str, &str) = ("A930", "head-of-service");
+
+fn onboarded() -> Scratch {
+    let s = Scratch::new("onboarding");
+    let created = s.json(&[
+        "authority",
+        "create",
+        "ashcombe",
+        "--name",
+        "Ashcombe District Council",
+        "--framework",
+        FRAMEWORK,
+        "--json",
+    ]);
+    assert_eq!(created["frameworks"][0]["framework"], "ashcombe");
+
+    std::fs::write(s.0.join("units.csv"), UNITS).expect("write");
+    std::fs::write(s.0.join("workers.csv"), WORKERS).expect("write");
+    std::fs::write(s.0.join("posts.csv"), POSTS).expect("write");
+    let units = s.json(&["import", "organisation", "units.csv", "--authority", "ashcombe", "--json"]);
+    assert_eq!((units["units"].as_u64(), units["written"].as_bool()), (Some(4), Some(true)), "{units}");
+    let o = s.run(&["import", "workers", "workers.csv", "--authority", "ashcombe"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let posts = s.json(&["import", "organisation", "posts.csv", "--authority", "ashcombe", "--json"]);
+    assert_eq!((posts["posts"].as_u64(), posts["held"].as_u64()), (Some(5), Some(3)), "{posts}");
+
+    // Marcus Bell moves from Children's Services to Family Help; Helen Ward takes his post.
+    let list = s.json(&["post", "list", "--authority", "ashcombe", "--json"]);
+    let post_of = |unit: &str| {
+        list.as_array()
+            .expect("posts")
+            .iter()
+            .find(|p| p["unit_name"] == unit && p["role"] == "head-of-service")
+            .and_then(|p| p["id"].as_i64())
+            .expect("head of service post")
+            .to_string()
+    };
+    let (cs, fh) = (post_of("Children's Services"), post_of("Family Help"));
+    for (post, holder) in [(cs.as_str(), "A900"), (fh.as_str(), "A930")] {
+        let o = s.run(&["post", "assign", post, "--authority", "ashcombe", "--holder", holder, "--from", "2024-01-01"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    s
+}
+
+/// The ids of the people assigned to `step`, from the application as JSON.
+fn assigned(s: &Scratch, id: &str, step: &str) -> Vec<i64> {
+    let app = s.json(&["application", "show", "--authority", "ashcombe", id, "--json"]);
+    let steps = app["application"]["steps"].as_array().cloned().unwrap_or_default();
+    let step = steps.iter().find(|st| st["definition"]["id"] == step).unwrap_or_else(|| panic!("step {step} in {app}"));
+    step["slots"].as_array().expect("slots").iter().filter_map(|slot| slot["holder"]["person"].as_i64()).collect()
+}
+
+/// Priya's application for Senior Social Worker up to its interview: her own head of
+/// service (Helen Ward, Children's Services) is refused for the independent place;
+/// Marcus Bell (head of Family Help) is accepted — although he headed her service until
+/// 2024, on the day of the assignment he is another service's head. Returns its id.
+fn to_interview(s: &Scratch) -> String {
+    let opened = s.json(&acting(
+        &["application", "open"],
+        PRIYA,
+        "applying",
+        "2025-05-01T09:00:00Z",
+        &["--worker", "A100", "--route", "sw-to-senior", "--json"],
+    ));
+    let id = opened["id"].as_i64().expect("id").to_string();
+    let id = id.as_str();
+    s.json(&acting(&["application", "submit", id], PRIYA, "ready", "2025-05-01T10:00:00Z", &["--json"]));
+    s.json(&acting(
+        &["application", "begin-assessment", id],
+        SERVICE_MANAGER,
+        "received",
+        "2025-05-02T09:00:00Z",
+        &["--json"],
+    ));
+    let assign = |step: &'static str, who: (&'static str, &'static str)| {
+        acting(
+            &["application", "assign", id],
+            SERVICE_MANAGER,
+            "allocated",
+            "2025-05-02T10:00:00Z",
+            &["--step", step, "--assessor", who.0, "--assessor-role", who.1, "--json"],
+        )
+    };
+    s.json(&assign("manager-report", TEAM_MANAGER));
+    s.json(&assign("interview", TEAM_MANAGER));
+    let before = s.json(&["application", "show", "--authority", "ashcombe", id, "--json"]);
+    let refused = s.run(&assign("interview", OWN_HOS));
+    assert!(!refused.status.success());
+    let err = stderr(&refused);
+    assert!(err.starts_with("error[assignment_blocked]: Helen Ward is the worker's own Head of Service"), "{err}");
+    assert!(err.contains("needs an independent Head of Service"), "{err}");
+    assert_eq!(s.json(&["application", "show", "--authority", "ashcombe", id, "--json"]), before, "nothing changed");
+    s.json(&assign("interview", OTHER_HOS));
+
+    let report = r#"{"outcome": "met", "record": {"type": "report", "summary": "Priya manages complex child protection work well."}}"#;
+    std::fs::write(s.0.join("report.json"), report).expect("write");
+    s.json(&acting(
+        &["application", "record-step", id],
+        TEAM_MANAGER,
+        "report written",
+        "2025-05-06T09:00:00Z",
+        &["--step", "manager-report", "--input", "report.json", "--json"],
+    ));
+    s.json(&acting(
+        &["application", "refer-to-panel", id],
+        SERVICE_MANAGER,
+        "interview booked",
+        "2025-05-07T09:00:00Z",
+        &["--json"],
+    ));
+    id.to_owned()
+}
+
+/// Marcus Bell records the interview held on 20 May.
+fn record_interview(s: &Scratch, id: &str) -> std::process::Output {
+    let present: Vec<String> = assigned(s, id, "interview").iter().map(i64::to_string).collect();
+    let interview = format!(
+        r#"{{"outcome": "met", "record": {{"type": "interview", "held_on": "2025-05-20", "present": [{}], "summary": "Clear, reflective answers."}}}}"#,
+        present.join(", ")
+    );
+    std::fs::write(s.0.join("interview.json"), interview).expect("write");
+    s.run(&acting(
+        &["application", "record-step", id],
+        OTHER_HOS,
+        "interview held",
+        "2025-05-20T15:00:00Z",
+        &["--step", "interview", "--input", "interview.json", "--json"],
+    ))
+}
+
+/// Priya Shah, a Social Worker in the North team, through the competence assessment to its
+/// decision.
+fn competence_assessment(s: &Scratch) {
+    let id = to_interview(s);
+    let id = id.as_str();
+    let o = record_interview(s, id);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let decided = s.json(&acting(
+        &["application", "decide", id],
+        SERVICE_MANAGER,
+        "every step met",
+        "2025-05-21T09:00:00Z",
+        &["--outcome", "approved", "--json"],
+    ));
+    assert_eq!(decided["application"]["status"], "decided", "{decided}");
+    assert_eq!(decided["application"]["decision"]["outcome"]["outcome"], "approved", "{decided}");
+}
+
+/// Tom Reed, a Senior Social Worker, through the progression panel: convened with the head
+/// of Family Help in the chair and the service manager, who hear and approve.
+fn panel_process(s: &Scratch) {
+    let opened = s.json(&acting(
+        &["application", "open"],
+        TOM,
+        "applying",
+        "2025-06-01T09:00:00Z",
+        &["--worker", "A200", "--route", "senior-to-advanced", "--json"],
+    ));
+    let id = opened["id"].as_i64().expect("id").to_string();
+    let id = id.as_str();
+    s.json(&acting(&["application", "submit", id], TOM, "ready", "2025-06-02T09:00:00Z", &["--json"]));
+    s.json(&acting(
+        &["application", "begin-assessment", id],
+        SERVICE_MANAGER,
+        "received",
+        "2025-06-03T09:00:00Z",
+        &["--json"],
+    ));
+    let convene = r#"{"role": "progression-panel", "held_on": "2025-07-10",
+        "members": [{"employee_number": "A930", "role": "head-of-service", "chair": true},
+                    {"employee_number": "A910", "role": "service-manager"}],
+        "quorum": {"members": 2, "chair": true}}"#;
+    std::fs::write(s.0.join("panel.json"), convene).expect("write");
+    let chair = OTHER_HOS;
+    let panel = s.json(&acting(
+        &["panel", "convene"],
+        chair,
+        "July panel",
+        "2025-06-20T14:00:00Z",
+        &["--input", "panel.json", "--json"],
+    ));
+    let panel_id = panel["id"].as_i64().expect("panel id").to_string();
+    let panel_id = panel_id.as_str();
+    s.json(&acting(&["panel", "list", "--panel", panel_id, id], chair, "listed", "2025-06-21T14:00:00Z", &["--json"]));
+    s.json(&acting(
+        &["application", "refer-to-panel", id, "--panel", panel_id],
+        SERVICE_MANAGER,
+        "listed for July",
+        "2025-06-21T15:00:00Z",
+        &["--json"],
+    ));
+    s.json(&acting(
+        &["panel", "attendance", "--panel", panel_id, "--present", "A930,A910"],
+        chair,
+        "attendance",
+        "2025-07-10T14:00:00Z",
+        &["--json"],
+    ));
+    std::fs::write(s.0.join("outcome.json"), r#"{"outcome": "approved"}"#).expect("write");
+    s.json(&acting(
+        &["panel", "outcome", "--panel", panel_id, "--application", id, "--input", "outcome.json"],
+        chair,
+        "meets the role",
+        "2025-07-10T15:00:00Z",
+        &["--json"],
+    ));
+    let decided = s.json(&["application", "decide", "--authority", "ashcombe", id, "--panel", panel_id, "--json"]);
+    assert_eq!(decided["application"]["status"], "decided", "{decided}");
+}
+
+#[test]
+fn a_new_council_is_onboarded_from_files_and_runs_each_route_kind_to_a_decision() {
+    let s = onboarded();
+
+    let in_2023 = stdout(&s.run(&["authority", "show", "ashcombe", "--on", "2023-06-01"]));
+    assert!(in_2023.contains("Head of Service — Marcus Bell (A930) since 2021-04-01"), "{in_2023}");
+    let shown = stdout(&s.run(&["authority", "show", "ashcombe", "--on", "2025-05-01"]));
+    assert!(shown.contains("Ashcombe District Council (ashcombe) on 2025-05-01"), "{shown}");
+    assert!(shown.contains("Head of Service — Helen Ward (A900) since 2024-01-01"), "{shown}");
+    assert!(shown.contains("Team Manager — vacant"), "{shown}");
+    assert!(shown.contains("Vacancies: 1"), "{shown}");
+    let list = stdout(&s.run(&["authority", "list"]));
+    assert!(
+        list.contains("ashcombe  Ashcombe District Council  [ashcombe 1]  4 unit(s), 5 post(s), 7 worker(s)"),
+        "{list}"
+    );
+
+    competence_assessment(&s);
+    panel_process(&s);
+}
+
+#[test]
+fn who_holds_a_post_is_dated_and_a_new_holder_acts_only_from_their_first_day() {
+    let s = onboarded();
+    // Joan Pike takes the vacant Family Help team manager post from September.
+    let posts = s.json(&["post", "list", "--authority", "ashcombe", "--json"]);
+    let vacant = posts
+        .as_array()
+        .expect("posts")
+        .iter()
+        .find(|p| p["holder"].is_null())
+        .and_then(|p| p["id"].as_i64())
+        .expect("a vacant post")
+        .to_string();
+    let o = s.run(&["post", "assign", &vacant, "--authority", "ashcombe", "--holder", "A940", "--from", "2025-09-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Team Manager — Joan Pike (A940) since 2025-09-01"), "{}", stdout(&o));
+    let august = s.json(&["post", "list", "--authority", "ashcombe", "--on", "2025-08-31", "--json"]);
+    let held_in_august = august.as_array().expect("posts").iter().filter(|p| !p["holder"].is_null()).count();
+    assert_eq!(held_in_august, 4, "the post was still vacant in August");
+    let september = s.json(&["post", "list", "--authority", "ashcombe", "--on", "2025-09-01", "--json"]);
+    assert_eq!(september.as_array().expect("posts").iter().filter(|p| !p["holder"].is_null()).count(), 5);
+
+    // Before her first day she cannot act as a team manager.
+    let o = s.run(&acting(
+        &["application", "open"],
+        ("A940", "team-manager"),
+        "opening",
+        "2025-08-15T09:00:00Z",
+        &["--worker", "A100", "--route", "sw-to-senior"],
+    ));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("cannot act as team-manager: on 2025-08-15 they hold no post"), "{}", stderr(&o));
+
+    // A unit can be closed only once it is empty; a closed unit takes no new posts.
+    let o = s.run(&["unit", "close", "Family Help Team", "--authority", "ashcombe", "--on", "2025-10-01"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("held after 2025-10-01; vacate it first"), "{}", stderr(&o));
+    let o = s.run(&[
+        "unit",
+        "create",
+        "--authority",
+        "ashcombe",
+        "--kind",
+        "team",
+        "--name",
+        "family help team",
+        "--parent",
+        "Family Help",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_applicant_from_outside_is_placed_by_the_framework_or_told_why_not() {
+    let s = onboarded();
+    let appoint = |number: &'static str, level: &'static str| -> Vec<&'static str> {
+        acting(
+            &["appoint"],
+            SERVICE_MANAGER,
+            "chosen at interview on 2 June",
+            "2025-06-03T09:00:00Z",
+            &[
+                "--employee-number",
+                number,
+                "--name",
+                "Kai Newman",
+                "--starts-on",
+                "2025-07-01",
+                "--level",
+                level,
+                "--unit",
+                "Family Help Team",
+            ],
+        )
+    };
+    let o = s.run(&appoint("A300", "Advanced Practitioner"));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("does not appoint external applicants to Advanced Practitioner"), "{}", stderr(&o));
+    let o = s.run(&appoint("A300", "Social Worker"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("Appointed A300."), "{text}");
+    assert!(text.contains("Reason: chosen at interview on 2 June"), "{text}");
+    let list = stdout(&s.run(&["authority", "list"]));
+    assert!(list.contains("8 worker(s)"), "{list}");
+}
+
+#[test]
+fn independence_is_answered_again_for_the_day_of_the_interview() {
+    let s = onboarded();
+    let id = to_interview(&s);
+    // Marcus Bell goes back to head Children's Services from 15 May, before the interview.
+    let list = s.json(&["post", "list", "--authority", "ashcombe", "--json"]);
+    let cs = list
+        .as_array()
+        .expect("posts")
+        .iter()
+        .find(|p| p["unit_name"] == "Children's Services" && p["role"] == "head-of-service")
+        .and_then(|p| p["id"].as_i64())
+        .expect("post")
+        .to_string();
+    let o = s.run(&["post", "assign", &cs, "--authority", "ashcombe", "--holder", "A930", "--from", "2025-05-15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = record_interview(&s, &id);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("on the day of the step, Marcus Bell is the worker's own Head of Service"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn units_and_posts_are_changed_by_hand_within_the_structure_rules() {
+    let s = Scratch::new("units");
+    s.json(&[
+        "authority",
+        "create",
+        "ashcombe",
+        "--name",
+        "Ashcombe District Council",
+        "--framework",
+        FRAMEWORK,
+        "--json",
+    ]);
+    let unit = |args: &[&str]| {
+        let mut v = vec!["unit"];
+        v.extend_from_slice(args);
+        v.extend_from_slice(&["--authority", "ashcombe"]);
+        s.run(&v)
+    };
+    assert!(unit(&["create", "--kind", "service", "--name", "Children's Services"]).status.success());
+    assert!(
+        unit(&["create", "--kind", "locality", "--name", "West", "--parent", "Children's Services"]).status.success()
+    );
+    let o = unit(&["create", "--kind", "team", "--name", "Duty", "--parent", "West"]);
+    assert_eq!(stdout(&o), "Created team Duty (unit 3) in unit 2.\n");
+    let o = unit(&["create", "--kind", "team", "--name", "Odd", "--parent", "Duty"]);
+    assert!(stderr(&o).contains("a team cannot sit under a team (Duty)"), "{}", stderr(&o));
+    let o = unit(&["move", "Children's Services", "--parent", "West"]);
+    assert!(stderr(&o).contains("cannot sit under a locality"), "{}", stderr(&o));
+    let o = unit(&["move", "West", "--parent", "West"]);
+    assert!(stderr(&o).contains("inside it"), "{}", stderr(&o));
+    let o = unit(&["rename", "Duty", "--name", "Duty and Assessment"]);
+    assert_eq!(stdout(&o), "Renamed team Duty and Assessment (unit 3) in unit 2.\n");
+
+    let o = s.run(&[
+        "post",
+        "create",
+        "--authority",
+        "ashcombe",
+        "--unit",
+        "Duty and Assessment",
+        "--role",
+        "Team Manager",
+    ]);
+    assert!(
+        stdout(&o).contains("post 1: Team Manager — vacant on Duty and Assessment"),
+        "{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    let o = s.run(&["post", "create", "--authority", "ashcombe", "--unit", "West", "--role", "progression-panel"]);
+    assert!(stderr(&o).contains("Progression Panel is a panel, not a post"), "{}", stderr(&o));
+    let o = s.run(&["post", "create", "--authority", "ashcombe", "--unit", "West", "--role", "locality-manager"]);
+    assert!(
+        stderr(&o).contains("`locality-manager` is not a role of Ashcombe Social Work Progression Scheme"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A dry run checks and writes nothing.
+    std::fs::write(s.0.join("more.csv"), "unit,unit_kind,parent_unit\nEast,locality,Children's Services\n")
+        .expect("write");
+    let o = s.run(&["import", "organisation", "more.csv", "--authority", "ashcombe", "--dry-run"]);
+    assert!(
+        stdout(&o).contains("Dry run: every row is good; 1 unit(s) and 0 post(s), 0 held would be imported."),
+        "{}",
+        stdout(&o)
+    );
+    let shown = s.json(&["authority", "show", "ashcombe", "--json"]);
+    let names: Vec<&str> =
+        shown["units"].as_array().expect("units").iter().filter_map(|u| u["name"].as_str()).collect();
+    assert_eq!(names, ["Children's Services", "West", "Duty and Assessment"]);
+    assert_eq!(shown["vacancies"], 1);
+}
+
+#[test]
+fn the_organisation_template_imports_after_the_workers_template() {
+    let s = Scratch::new("templates");
+    s.json(&[
+        "authority",
+        "create",
+        "ashcombe",
+        "--name",
+        "Ashcombe District Council",
+        "--framework",
+        FRAMEWORK,
+        "--json",
+    ]);
+    for (args, file) in [
+        (vec!["import", "template", "--framework", FRAMEWORK, "--out", "workers.csv"], "workers.csv"),
+        (
+            vec!["import", "template", "--organisation", "--framework", FRAMEWORK, "--out", "organisation.csv"],
+            "organisation.csv",
+        ),
+    ] {
+        let o = s.run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(s.0.join(file).exists());
+    }
+    let o = s.run(&["import", "workers", "workers.csv", "--authority", "ashcombe"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let report = s.json(&["import", "organisation", "organisation.csv", "--authority", "ashcombe", "--json"]);
+    assert_eq!(
+        (report["units"].as_u64(), report["posts"].as_u64(), report["held"].as_u64()),
+        (Some(2), Some(2), Some(1))
+    );
+    let shown = stdout(&s.run(&["authority", "show", "ashcombe"]));
+    assert!(shown.contains("post 2: Team Manager — vacant, reports to post 1"), "{shown}");
+}

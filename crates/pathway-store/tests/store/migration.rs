@@ -1,0 +1,60 @@
+//! Migration 6 on a database that already has posts: each holder is kept, as holding the
+//! post from the day the post was created (SQLite; the PostgreSQL step does the same in its
+//! own dialect, and the schema-parity test compares the results).
+
+use pathway_store::testing::TempDir;
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+const BEFORE: [&str; 5] = [
+    include_str!("../../migrations/sqlite/0001_workforce.sql"),
+    include_str!("../../migrations/sqlite/0002_progression.sql"),
+    include_str!("../../migrations/sqlite/0003_one_application_under_way.sql"),
+    include_str!("../../migrations/sqlite/0004_probation.sql"),
+    include_str!("../../migrations/sqlite/0005_attestations_and_award_levels.sql"),
+];
+const DATED_POSTS: &str = include_str!("../../migrations/sqlite/0006_dated_posts.sql");
+
+#[tokio::test]
+async fn existing_post_holders_hold_their_posts_from_the_day_the_post_was_created() {
+    let dir = TempDir::new();
+    let options = SqliteConnectOptions::new().filename(dir.path().join("v5.db")).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("open");
+    for step in BEFORE {
+        sqlx::raw_sql(step).execute(&pool).await.expect("migrate to 5");
+    }
+    let at = "2023-02-14T09:30:00.000000Z";
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO authorities VALUES ('medway', 'Medway', 1, '{at}', '{at}');
+         INSERT INTO org_units (id, authority_id, kind, name, parent_id, version, created_at, updated_at)
+             VALUES (1, 'medway', 'team', '  Duty  Team ', NULL, 1, '{at}', '{at}');
+         INSERT INTO workers (id, authority_id, employee_number, name, employment, started_on, version, created_at, updated_at)
+             VALUES (7, 'medway', 'M7', 'Tam Manager', 'permanent', '2019-01-01', 1, '{at}', '{at}');
+         INSERT INTO posts (id, authority_id, unit_id, role, holder_id, version, created_at, updated_at)
+             VALUES (3, 'medway', 1, 'team-manager', 7, 1, '{at}', '{at}'),
+                    (4, 'medway', 1, 'practice-educator', NULL, 1, '{at}', '{at}');"
+    )))
+    .execute(&pool)
+    .await
+    .expect("a version 5 organisation");
+
+    sqlx::raw_sql(DATED_POSTS).execute(&pool).await.expect("migration 6");
+
+    let holdings = sqlx::query("SELECT post_id, worker_id, held_from, held_to FROM post_holdings")
+        .fetch_all(&pool)
+        .await
+        .expect("holdings");
+    assert_eq!(holdings.len(), 1, "only the held post has a holding");
+    let h = &holdings[0];
+    assert_eq!(h.get::<i64, _>("post_id"), 3);
+    assert_eq!(h.get::<i64, _>("worker_id"), 7);
+    assert_eq!(h.get::<String, _>("held_from"), "2023-02-14");
+    assert_eq!(h.get::<Option<String>, _>("held_to"), None);
+    let retired: Option<i64> =
+        sqlx::query_scalar("SELECT holder_id FROM posts WHERE id = 3").fetch_one(&pool).await.expect("post");
+    assert_eq!(retired, None, "posts.holder_id is retired");
+    let key: String =
+        sqlx::query_scalar("SELECT name_key FROM org_units WHERE id = 1").fetch_one(&pool).await.expect("unit");
+    assert_eq!(key, "duty team", "existing names get their comparison key, as the application makes it");
+    pool.close().await;
+}
