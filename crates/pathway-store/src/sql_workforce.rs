@@ -7,6 +7,7 @@
 //! against the parent's `Backend` and what it supplies through [`SqlBackend`]: see
 //! backend.rs for the contract and why it is done this way.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -312,6 +313,20 @@ async fn with_holdings(conn: &mut Conn, scope: &AuthorityScope, mut posts: Vec<P
         }
     }
     Ok(posts)
+}
+
+/// Rows read for a whole authority, grouped by the worker each belongs to, in the order read.
+fn by_worker<T>(
+    rows: &[DbRow],
+    from: fn(&DbRow) -> Result<T>,
+    worker: fn(&T) -> WorkerId,
+) -> Result<HashMap<WorkerId, Vec<T>>> {
+    let mut grouped: HashMap<WorkerId, Vec<T>> = HashMap::new();
+    for row in rows {
+        let item = from(row)?;
+        grouped.entry(worker(&item)).or_default().push(item);
+    }
+    Ok(grouped)
 }
 
 async fn fetch_posts(conn: &mut Conn, scope: &AuthorityScope) -> Result<Vec<Post>> {
@@ -1429,7 +1444,6 @@ impl Workforce for Backend {
     }
 
     async fn worker_records(&self, scope: &AuthorityScope) -> Result<Vec<WorkerRecord>> {
-        use std::collections::HashMap;
         let mut tx = self.begin_read().await?;
         let read = async |conn: &mut Conn, sql: &'static str, what: &str| -> Result<Vec<DbRow>> {
             sqlx::query(sql)
@@ -1447,73 +1461,63 @@ impl Workforce for Backend {
         .iter()
         .map(worker_from)
         .collect::<Result<Vec<_>>>()?;
-        let mut timelines: HashMap<WorkerId, Vec<TimelineEntry>> = HashMap::new();
-        for row in read(
-            &mut tx,
-            "SELECT id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point, reason, note,
-                    version, created_at, updated_at
-             FROM timeline_entries WHERE authority_id = $1 ORDER BY worker_id, starts_on, id",
-            "timelines",
-        )
-        .await?
-        .iter()
-        {
-            let e = timeline_entry_from(row)?;
-            timelines.entry(e.worker).or_default().push(e);
-        }
-        let mut awards: HashMap<WorkerId, Vec<Award>> = HashMap::new();
-        for row in read(
-            &mut tx,
-            "SELECT id, worker_id, kind, title, provider, completed_on, academic_level, credits, version, created_at,
-            updated_at
-             FROM awards WHERE authority_id = $1 ORDER BY worker_id, completed_on, id",
-            "awards",
-        )
-        .await?
-        .iter()
-        {
-            let a = award_from(row)?;
-            awards.entry(a.worker).or_default().push(a);
-        }
-        let mut appraisals: HashMap<WorkerId, Vec<AppraisalRecord>> = HashMap::new();
-        for row in read(
-            &mut tx,
-            "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
-             FROM appraisals WHERE authority_id = $1 ORDER BY worker_id, held_on, id",
-            "appraisals",
-        )
-        .await?
-        .iter()
-        {
-            let a = appraisal_from(row)?;
-            appraisals.entry(a.worker).or_default().push(a);
-        }
-        let mut goals: HashMap<WorkerId, Vec<DevelopmentGoal>> = HashMap::new();
-        for row in read(
-            &mut tx,
-            "SELECT id, worker_id, goal, set_on, due_on, status, closed_on, version, created_at, updated_at
-             FROM development_goals WHERE authority_id = $1 ORDER BY worker_id, set_on, id",
-            "development goals",
-        )
-        .await?
-        .iter()
-        {
-            let g = goal_from(row)?;
-            goals.entry(g.worker).or_default().push(g);
-        }
-        let mut attestations: HashMap<WorkerId, Vec<Attestation>> = HashMap::new();
-        for row in read(
-            &mut tx,
-            "SELECT id, worker_id, kind, what, attested_on, recorded_by_id, note, version, created_at, updated_at
-             FROM attestations WHERE authority_id = $1 ORDER BY worker_id, attested_on, id",
-            "attestations",
-        )
-        .await?
-        .iter()
-        {
-            let a = attestation_from(row)?;
-            attestations.entry(a.worker).or_default().push(a);
-        }
+        let mut timelines = by_worker(
+            &read(
+                &mut tx,
+                "SELECT id, worker_id, starts_on, framework_id, level_id, grade_id, pay_point, reason, note,
+                        version, created_at, updated_at
+                 FROM timeline_entries WHERE authority_id = $1 ORDER BY worker_id, starts_on, id",
+                "timelines",
+            )
+            .await?,
+            timeline_entry_from,
+            |e: &TimelineEntry| e.worker,
+        )?;
+        let mut awards = by_worker(
+            &read(
+                &mut tx,
+                "SELECT id, worker_id, kind, title, provider, completed_on, academic_level, credits, version, created_at,
+                updated_at
+                 FROM awards WHERE authority_id = $1 ORDER BY worker_id, completed_on, id",
+                "awards",
+            )
+            .await?,
+            award_from,
+            |a: &Award| a.worker,
+        )?;
+        let mut appraisals = by_worker(
+            &read(
+                &mut tx,
+                "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+                 FROM appraisals WHERE authority_id = $1 ORDER BY worker_id, held_on, id",
+                "appraisals",
+            )
+            .await?,
+            appraisal_from,
+            |a: &AppraisalRecord| a.worker,
+        )?;
+        let mut goals = by_worker(
+            &read(
+                &mut tx,
+                "SELECT id, worker_id, goal, set_on, due_on, status, closed_on, version, created_at, updated_at
+                 FROM development_goals WHERE authority_id = $1 ORDER BY worker_id, set_on, id",
+                "development goals",
+            )
+            .await?,
+            goal_from,
+            |g: &DevelopmentGoal| g.worker,
+        )?;
+        let mut attestations = by_worker(
+            &read(
+                &mut tx,
+                "SELECT id, worker_id, kind, what, attested_on, recorded_by_id, note, version, created_at, updated_at
+                 FROM attestations WHERE authority_id = $1 ORDER BY worker_id, attested_on, id",
+                "attestations",
+            )
+            .await?,
+            attestation_from,
+            |a: &Attestation| a.worker,
+        )?;
         commit(tx, || format!("reading the workforce of {}", scope.id())).await?;
         Ok(workers
             .into_iter()
