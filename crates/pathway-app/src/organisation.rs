@@ -7,6 +7,8 @@
 //! day (`--on`). Who held the head-of-service post on the day of an interview decides
 //! whether they are the worker's own or independent.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, RoleId, WORKER_ROLE};
 use pathway_core::ids::{OrgUnitId, PostId, WorkerId};
@@ -14,7 +16,7 @@ use pathway_core::workforce::{
     AuthorityId, Name, NewAuthority, NewOrgUnit, NewPost, NewWorker, OrgUnit, Post, UnitKind, Worker, parse_role,
     unit_name_key,
 };
-use pathway_store::{FrameworkFile, FrameworkVersions, Organisation, SyncOutcome, Tenancy, Workforce};
+use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, SyncOutcome, Tenancy, Workforce};
 use serde::Serialize;
 
 use crate::AppError;
@@ -290,11 +292,11 @@ impl Pathway {
         let on = on.unwrap_or_else(today);
         let scope = self.scope(authority).await?;
         let a = self.store().authority(&scope).await?;
-        let in_force = self.framework_in_force(&scope, Applies::Authority, on).await.ok();
+        let in_force = self.framework_if_any(&scope, on).await?;
         // Role names come from the framework in force that day, else today's.
         let names = match &in_force {
             Some(f) => Some(f.clone()),
-            None => self.framework_in_force(&scope, Applies::Authority, today()).await.ok(),
+            None => self.framework_if_any(&scope, today()).await?,
         };
         let units = self.store().units(&scope).await?;
         let posts = self.store().posts(&scope).await?;
@@ -418,9 +420,9 @@ impl Pathway {
         let scope = self.scope(authority).await?;
         let from = from.unwrap_or_else(today);
         // A post held since before the framework took effect carries today's roles.
-        let framework = match self.framework_in_force(&scope, Applies::Authority, from).await {
-            Ok(f) => f,
-            Err(_) => self.framework_in_force(&scope, Applies::Authority, today()).await?,
+        let framework = match self.framework_if_any(&scope, from).await? {
+            Some(f) => f,
+            None => self.framework_in_force(&scope, Applies::Authority, today()).await?,
         };
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
@@ -478,7 +480,7 @@ impl Pathway {
 
     async fn change_holder(
         &self,
-        scope: &pathway_store::AuthorityScope,
+        scope: &AuthorityScope,
         id: PostId,
         holder: Option<WorkerId>,
         on: NaiveDate,
@@ -491,15 +493,29 @@ impl Pathway {
         let changed = self.store().assign_post(scope, id, post.meta.version, holder, on).await?;
         let units = self.store().units(scope).await?;
         let workers = self.store().workers(scope).await?;
-        let framework = self.framework_in_force(scope, Applies::Authority, on).await.ok();
+        let framework = self.framework_if_any(scope, on).await?;
         Ok(post_view(framework.as_deref(), &units, &workers, &changed, on))
+    }
+
+    /// The authority's framework in force on `on`, or `None` when none is in force that day
+    /// (names then fall back to ids). A storage failure is an error, never a missing name.
+    async fn framework_if_any(
+        &self,
+        scope: &AuthorityScope,
+        on: NaiveDate,
+    ) -> Result<Option<Arc<Framework>>, AppError> {
+        match self.framework_in_force(scope, Applies::Authority, on).await {
+            Ok(f) => Ok(Some(f)),
+            Err(AppError::BadInput { .. }) => Ok(None),
+            Err(other) => Err(other),
+        }
     }
 
     /// Every post of an authority with who holds it on `on` (default today).
     pub async fn post_list(&self, authority: &str, on: Option<NaiveDate>) -> Result<Vec<PostView>, AppError> {
         let on = on.unwrap_or_else(today);
         let scope = self.scope(authority).await?;
-        let framework = self.framework_in_force(&scope, Applies::Authority, on).await.ok();
+        let framework = self.framework_if_any(&scope, on).await?;
         let units = self.store().units(&scope).await?;
         let workers = self.store().workers(&scope).await?;
         let posts = self.store().posts(&scope).await?;
