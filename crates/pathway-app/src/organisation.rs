@@ -16,7 +16,9 @@ use pathway_core::workforce::{
     AuthorityId, Name, NewAuthority, NewOrgUnit, NewPost, NewWorker, OrgUnit, Post, UnitKind, Worker, parse_role,
     unit_name_key,
 };
-use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, SyncOutcome, Tenancy, Workforce};
+use pathway_store::{
+    AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, StoreError, SyncOutcome, Tenancy, Workforce,
+};
 use serde::Serialize;
 
 use crate::AppError;
@@ -506,7 +508,9 @@ impl Pathway {
     ) -> Result<Option<Arc<Framework>>, AppError> {
         match self.framework_in_force(scope, Applies::Authority, on).await {
             Ok(f) => Ok(Some(f)),
-            Err(AppError::BadInput { .. }) => Ok(None),
+            Err(AppError::BadInput { .. } | AppError::Store(StoreError::NotFound { what: "framework", .. })) => {
+                Ok(None)
+            }
             Err(other) => Err(other),
         }
     }
