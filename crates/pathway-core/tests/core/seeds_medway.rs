@@ -116,8 +116,11 @@ fn service_and_head_of_service_are_filled_by_appointment_only() {
 #[test]
 fn nobody_is_named_as_deciding_progression() {
     let f = medway();
-    assert!(f.roles.is_empty());
     assert!(f.routes.iter().all(|r| r.decided_by.is_none() && r.signed_off_by.is_none()));
+    assert!(f.routes.iter().all(|r| r.steps.iter().all(|s| s.assessors.is_empty())), "no step names an assessor");
+    // The managers the pages name are roles only so that "your manager" has a chain to sit in.
+    let roles: Vec<(&str, bool)> = f.roles.iter().map(|r| (r.id.as_str(), r.line_management)).collect();
+    assert_eq!(roles, [("team-manager", true), ("service-manager", true), ("head-of-service", true)]);
 }
 
 #[test]
