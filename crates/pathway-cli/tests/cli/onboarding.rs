@@ -1,11 +1,24 @@
 //! Onboarding a council that is not one of the four, from an empty database, entirely
 //! through the binary: the authority and its framework (a fixture of our own), its
 //! organisation from a file, its workers from a file, then one application of each route
-//! kind the framework uses driven to a decision — including an interview where the worker's
-//! own head of service is refused and a head of service from another service is accepted.
+//! kind the format documents driven to a decision and into effect, the worker's new level
+//! asked again of `eligibility`:
+//!
+//! - `automatic-on-asye-pass`: an NQSW's ASYE to a pass, which moves her to Social Worker;
+//! - `appraisal`: a move inside a career grade, opened only on the appraisal's recommendation
+//!   (recorded with `record appraisal`);
+//! - `fast-track`: the same move by fast track, with an empty portfolio;
+//! - `statement-of-learning`, `portfolio-panel`, `statement-of-application-and-case-study` and
+//!   `agreed-portfolio-work`, each with its evidence added by `portfolio add`;
+//! - `competence-assessment`: an interview where the worker's own head of service is refused
+//!   and a head of service from another service is accepted;
+//! - `panel-process`: a convened progression panel;
+//! - `application-and-interview` for a vacancy: "can apply when a post is advertised", never
+//!   eligible now, then the application;
+//! - a route from any level: a practice educator role, once the worker holds PEPS stage 1.
 //!
 //! To add a route kind: add the route to tests/fixtures/ashcombe.toml, a worker at its
-//! `from` level to `WORKERS`, and a function like `competence_assessment` called from the test.
+//! `from` level to `WORKERS`, and a function like `statement_of_learning` called from a test.
 
 use crate::db::Scratch;
 use crate::{stderr, stdout};
@@ -499,7 +512,13 @@ fn appraisal(s: &Scratch) {
     );
     let refused = s.run(&open);
     assert!(!refused.status.success(), "no appraisal recommends it yet");
-    assert!(stderr(&refused).contains("appraisal"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains(
+            "\"To the experienced point on the appraisal's recommendation\" follows the appraisal's recommendation"
+        ),
+        "{}",
+        stderr(&refused)
+    );
 
     let record = |by: &str| {
         s.run(&[
@@ -534,6 +553,20 @@ fn appraisal(s: &Scratch) {
 /// Dan Frost, a Social Worker, fast-tracks to the experienced point: his portfolio is
 /// empty, which fast track allows; his team manager reports and the service manager decides.
 fn fast_track(s: &Scratch) {
+    let coverage = s.json(&[
+        "portfolio",
+        "coverage",
+        "--authority",
+        "ashcombe",
+        "--worker",
+        "A130",
+        "--route",
+        "sw-to-experienced-fast-track",
+        "--on",
+        "2025-04-07",
+        "--json",
+    ]);
+    assert_eq!(coverage["verdict"]["ready"], false, "without fast track the portfolio would hold him back");
     let id = opened(s, "A130", ("A130", "worker"), "sw-to-experienced-fast-track", "2025-04-07", &["--fast-track"]);
     step_met(s, &id, "manager-report", TEAM_MANAGER, "2025-04-14", &report("Practises as an experienced worker."));
     approve(s, &id, SERVICE_MANAGER, "2025-04-15");
@@ -647,7 +680,7 @@ fn report_groups_add_up(s: &Scratch, on: &str) {
 }
 
 #[test]
-fn a_new_council_is_onboarded_from_files_and_runs_each_route_kind_to_a_decision() {
+fn a_new_council_is_onboarded_from_files_and_decides_a_competence_assessment_and_a_panel() {
     let s = onboarded();
 
     let in_2023 = stdout(&s.run(&["authority", "show", "ashcombe", "--on", "2023-06-01"]));
