@@ -194,7 +194,8 @@ fn into_effect(s: &Scratch, id: &str, worker: &str, effective: &str, level: (&st
     assert_eq!(eligibility(s, worker, effective).0, level.1, "{worker} is now at {}", level.1);
 }
 
-/// `worker` adds an item of `kind` to their portfolio on `day`, and clears its anonymisation check.
+/// `worker` adds an item of `kind` to their portfolio on `day` and runs the anonymisation
+/// check on it.
 fn evidence(s: &Scratch, worker: &str, kind: &str, day: &str, title: &str, tags: &[&str]) {
     let at = format!("{day}T08:00:00Z");
     let tail = [

@@ -148,4 +148,9 @@ fn an_appraisal_is_recorded_by_a_manager_over_the_worker_on_the_day_and_by_nobod
     assert_eq!(appraisals.len(), 1, "the refused ones stored nothing: {json}");
     assert_eq!(appraisals[0]["outcome"], "ready-to-apply-for-progression");
     assert_eq!(appraisals[0]["by"], "W110");
+    let text = stdout(&run(&["record", "list", "--authority", "west-sussex", "--worker", "W100"]));
+    assert!(
+        text.ends_with("2026-03-02 of Alex Morgan (W100) by Nina Holt (W110): ready-to-apply-for-progression — Ready for grade 11\n"),
+        "{text}"
+    );
 }
