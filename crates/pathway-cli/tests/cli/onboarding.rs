@@ -683,6 +683,11 @@ fn report_groups_add_up(s: &Scratch, on: &str) {
 #[test]
 fn a_new_council_is_onboarded_from_files_and_decides_a_competence_assessment_and_a_panel() {
     let s = onboarded();
+    let checked = stdout(&s.run(&["framework", "validate", FRAMEWORK]));
+    assert!(
+        checked.ends_with("ashcombe.toml: ok (0 error(s), 0 warning(s))\n"),
+        "every route kind, no warning: {checked}"
+    );
 
     let in_2023 = stdout(&s.run(&["authority", "show", "ashcombe", "--on", "2023-06-01"]));
     assert!(in_2023.contains("Head of Service — Marcus Bell (A930) since 2021-04-01"), "{in_2023}");
