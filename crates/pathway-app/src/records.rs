@@ -2,12 +2,15 @@
 //! endorsement, an intent to progress raised in supervision, an assessment that the worker
 //! meets a named standard set, an accreditation from outside (NAAS); who may record each is
 //! decided from records (the posts people hold over the worker), never from what is claimed.
-//! Awards: a qualification or course completed, with its FHEQ level and credits.
+//! Awards: a qualification or course completed, with its FHEQ level and credits. Appraisals
+//! (PDR): what the appraisal concluded about progression, recorded by someone who held a post
+//! over the worker on the day it was held.
 
 use chrono::NaiveDate;
-use pathway_core::ids::{AttestationId, AwardId};
+use pathway_core::ids::{AppraisalId, AttestationId, AwardId};
 use pathway_core::workforce::{
-    AcademicLevel, AttestationKind, AwardKind, InvalidValue, Name, NewAttestation, NewAward, Note, Worker,
+    AcademicLevel, AppraisalOutcome, AttestationKind, AwardKind, InvalidValue, Name, NewAppraisal, NewAttestation,
+    NewAward, Note, Worker,
 };
 use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use serde::Serialize;
@@ -242,4 +245,127 @@ pub async fn record_award(store: &Store, scope: &AuthorityScope, input: &RecordA
         worker_name: worker.details.name.to_string(),
         award: stored.award,
     })
+}
+
+/// An appraisal (PDR) to record, as a front end gathers it.
+#[derive(Debug, Clone)]
+pub struct RecordAppraisal {
+    /// The worker appraised: their employee number.
+    pub worker: String,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// What it concluded, as people write it: `ready-to-apply-for-progression`,
+    /// "Ready to apply for progression", `meeting-expectations`...
+    pub outcome: String,
+    /// Who held it: their employee number.
+    pub by: String,
+    /// A summary.
+    pub summary: Option<String>,
+}
+
+/// A recorded appraisal, with the people named.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppraisalLine {
+    /// Its id.
+    pub id: AppraisalId,
+    /// The worker's employee number.
+    pub worker: String,
+    /// The worker's name.
+    pub worker_name: String,
+    /// The day it was held.
+    pub held_on: NaiveDate,
+    /// What it concluded about progression.
+    pub outcome: AppraisalOutcome,
+    /// Who held it: employee number, where recorded (an import may not say).
+    pub by: Option<String>,
+    /// Who held it: name, where recorded.
+    pub by_name: Option<String>,
+    /// The summary, if any.
+    pub summary: Option<String>,
+}
+
+impl Pathway {
+    /// Record an appraisal of a worker of `authority`: see [`record_appraisal`].
+    pub async fn record_appraisal(&self, authority: &str, input: &RecordAppraisal) -> Result<AppraisalLine, AppError> {
+        let scope = self.scope(authority).await?;
+        record_appraisal(self.store(), &scope, input).await
+    }
+
+    /// The appraisals recorded in `authority`: see [`appraisals`].
+    pub async fn appraisals(&self, authority: &str, worker: Option<&str>) -> Result<Vec<AppraisalLine>, AppError> {
+        let scope = self.scope(authority).await?;
+        appraisals(self.store(), &scope, worker).await
+    }
+}
+
+/// Record an appraisal (PDR). Whoever held it must have held a post over the worker on the
+/// day it was held (their line manager or further up); nobody appraises themselves. Refused
+/// with the reason otherwise, and nothing is stored.
+pub async fn record_appraisal(
+    store: &Store,
+    scope: &AuthorityScope,
+    input: &RecordAppraisal,
+) -> Result<AppraisalLine, AppError> {
+    let worker = find_worker(store, scope, &input.worker).await?;
+    let by = find_worker(store, scope, &input.by).await?;
+    let outcome: AppraisalOutcome = input.outcome.parse()?;
+    let summary = input.summary.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Note::parse).transpose()?;
+    let who = |w: &Worker| format!("{} ({})", w.details.name, w.details.employee_number);
+    if by.id == worker.id {
+        return Err(AppError::NotPermitted(format!("{} cannot record their own appraisal.", who(&worker))));
+    }
+    let chain = store.line_management(scope, worker.id, input.held_on).await?;
+    if !chain.contains(by.id) {
+        let manager = match chain.line_manager() {
+            Some(id) => format!("their line manager then was {}", who(&store.worker(scope, id).await?)),
+            None => "no line manager is recorded for them then".into(),
+        };
+        return Err(AppError::NotPermitted(format!(
+            "an appraisal of {} on {} must be recorded by someone who held a post over them that day; {} did not ({manager}).",
+            who(&worker),
+            input.held_on,
+            who(&by)
+        )));
+    }
+    let appraisal = NewAppraisal { held_on: input.held_on, reviewer: Some(by.id), outcome, summary };
+    let stored = store.add_appraisal(scope, worker.id, &appraisal).await?;
+    Ok(appraisal_line(&stored.appraisal, stored.id, &worker, Some(&by)))
+}
+
+/// The appraisals recorded in an authority, or about one worker (employee number), by worker
+/// and then earliest first.
+pub async fn appraisals(
+    store: &Store,
+    scope: &AuthorityScope,
+    worker: Option<&str>,
+) -> Result<Vec<AppraisalLine>, AppError> {
+    let records = match worker {
+        Some(number) => {
+            let w = find_worker(store, scope, number).await?;
+            vec![store.worker_record(scope, w.id).await?]
+        }
+        None => store.worker_records(scope).await?,
+    };
+    let people = store.workers(scope).await?;
+    let mut lines = Vec::new();
+    for record in &records {
+        for a in &record.appraisals {
+            let by = a.appraisal.reviewer.and_then(|r| people.iter().find(|p| p.id == r));
+            lines.push(appraisal_line(&a.appraisal, a.id, &record.worker, by));
+        }
+    }
+    Ok(lines)
+}
+
+fn appraisal_line(a: &NewAppraisal, id: AppraisalId, worker: &Worker, by: Option<&Worker>) -> AppraisalLine {
+    AppraisalLine {
+        id,
+        worker: worker.details.employee_number.to_string(),
+        worker_name: worker.details.name.to_string(),
+        held_on: a.held_on,
+        outcome: a.outcome,
+        by: by.map(|b| b.details.employee_number.to_string()),
+        by_name: by.map(|b| b.details.name.to_string()),
+        summary: a.summary.as_ref().map(|n| n.to_string()),
+    }
 }

@@ -1,15 +1,21 @@
 //! Attestations recorded through the application layer: who may record an endorsement is
-//! decided by the posts held over the worker, and what is recorded reaches eligibility.
+//! decided by the posts held over the worker, and what is recorded reaches eligibility. The
+//! same for appraisals (PDR).
 
 use pathway_app::AppError;
-use pathway_app::records::{RecordAttestation, attestations, record_attestation};
+use pathway_app::records::{
+    RecordAppraisal, RecordAttestation, appraisals, attestations, record_appraisal, record_attestation,
+};
 use pathway_core::eligibility::WorkerFacts;
-use pathway_core::workforce::{AttestationKind, UnitKind};
+use pathway_core::workforce::{AppraisalOutcome, AttestationKind, UnitKind};
 
 use crate::council::{Council, date};
 use crate::harness::TestDb;
 
-crate::stories!(an_endorsement_is_recorded_only_by_someone_over_the_worker_and_reaches_eligibility);
+crate::stories!(
+    an_endorsement_is_recorded_only_by_someone_over_the_worker_and_reaches_eligibility,
+    an_appraisal_is_recorded_only_by_someone_over_the_worker_and_reaches_eligibility
+);
 
 fn attest(kind: AttestationKind, worker: &str, by: &str, what: Option<&str>) -> RecordAttestation {
     RecordAttestation {
@@ -90,4 +96,44 @@ async fn an_endorsement_is_recorded_only_by_someone_over_the_worker_and_reaches_
     assert_eq!(facts.attestations.len(), 4);
     let before = WorkerFacts::from_record(&c.record(&ravi).await, date(2026, 3, 1)).expect("facts");
     assert!(before.attestations.is_empty(), "recorded for 2 March 2026, so not there on 1 March");
+}
+
+async fn an_appraisal_is_recorded_only_by_someone_over_the_worker_and_reaches_eligibility(db: &TestDb) {
+    let c = Council::new(db, "medway", "Medway Council").await;
+    let service = c.unit(UnitKind::Service, "Children's Services", None).await;
+    let team = c.unit(UnitKind::Team, "Assessment Team", Some(service)).await;
+    let ravi = c.person("M100", "Ravi Shah", Some(team), Some(("social-worker", None, None, date(2024, 10, 1)))).await;
+    c.person("M101", "Cal Reed", Some(team), Some(("social-worker", None, None, date(2023, 10, 1)))).await;
+    let sue = c.person("M210", "Sue Hart", Some(team), None).await;
+    c.post(team, "team-manager", &sue).await;
+    let (store, scope) = (c.store(), &c.scope);
+    let appraisal = |by: &str, outcome: &str| RecordAppraisal {
+        worker: "M100".into(),
+        held_on: date(2026, 3, 2),
+        outcome: outcome.into(),
+        by: by.into(),
+        summary: Some("  ".into()),
+    };
+
+    let colleague = record_appraisal(store, scope, &appraisal("M101", "ready-to-apply-for-progression"))
+        .await
+        .expect_err("a colleague holds no post over him");
+    assert!(matches!(colleague, AppError::NotPermitted(_)), "{colleague:?}");
+    assert!(colleague.to_string().contains("Cal Reed (M101) did not (their line manager then was Sue Hart (M210))"));
+    let own = record_appraisal(store, scope, &appraisal("M100", "ready-to-apply-for-progression")).await;
+    assert!(own.expect_err("own appraisal").to_string().contains("cannot record their own appraisal"));
+    let unknown = record_appraisal(store, scope, &appraisal("M210", "superb")).await.expect_err("unknown outcome");
+    assert!(unknown.to_string().contains("superb"), "{unknown}");
+
+    let line = record_appraisal(store, scope, &appraisal("M210", "Ready to apply for progression"))
+        .await
+        .expect("his team manager appraises him");
+    assert_eq!(
+        (line.outcome, line.by.as_deref(), line.summary.as_deref()),
+        (AppraisalOutcome::ReadyToApply, Some("M210"), None)
+    );
+    assert_eq!(appraisals(store, scope, None).await.expect("all").len(), 1, "nothing refused was stored");
+
+    let facts = WorkerFacts::from_record(&c.record(&ravi).await, date(2026, 5, 1)).expect("facts");
+    assert_eq!(facts.latest_appraisal, Some((date(2026, 3, 2), AppraisalOutcome::ReadyToApply)));
 }

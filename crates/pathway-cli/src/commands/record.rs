@@ -1,14 +1,14 @@
 //! `pathway record ...`: what a person records about a worker for criteria to read — a line
 //! manager's endorsement, an intent to progress raised in supervision, an assessment against
-//! a standard set, an accreditation, an award with its level and credits — and `record list`
-//! to see the attestations.
+//! a standard set, an accreditation, an award with its level and credits, an appraisal — and
+//! `record list` to see the attestations and appraisals.
 
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pathway_app::model::AttestationKind;
-use pathway_app::records::{AttestationLine, RecordAttestation, RecordAward};
+use pathway_app::records::{AppraisalLine, AttestationLine, RecordAppraisal, RecordAttestation, RecordAward};
 
 use super::db::{block_on, open};
 use super::{parse_date, today};
@@ -104,8 +104,34 @@ pub enum RecordCommand {
         #[arg(long)]
         json: bool,
     },
+    /// An appraisal (PDR) of the worker and what it concluded about progression, recorded by
+    /// someone who held a post over them that day.
+    Appraisal {
+        /// The authority.
+        #[arg(long)]
+        authority: String,
+        /// The worker appraised, by employee number.
+        #[arg(long)]
+        worker: String,
+        /// The day it was held, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        on: NaiveDate,
+        /// What it concluded: ready-to-apply-for-progression, meeting-expectations,
+        /// not-yet-ready, performance-concerns.
+        #[arg(long)]
+        outcome: String,
+        /// Who held it, by employee number (someone who held a post over the worker that day).
+        #[arg(long = "by", value_name = "EMPLOYEE_NUMBER")]
+        by: String,
+        /// A summary.
+        #[arg(long)]
+        summary: Option<String>,
+        /// Print the appraisal as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The endorsements, intents, assessments and accreditations recorded in an authority, or
-    /// about one worker.
+    /// about one worker, then the appraisals (as JSON: `{"attestations": [...], "appraisals": [...]}`).
     List {
         /// The authority.
         #[arg(long)]
@@ -125,6 +151,10 @@ pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
         RecordCommand::Award { authority, worker, kind, title, on, provider, level, credits, json } => {
             let input = RecordAward { worker, kind, title, provider, completed_on: on, academic_level: level, credits };
             return award(&authority, &input, json);
+        }
+        RecordCommand::Appraisal { authority, worker, on, outcome, by, summary, json } => {
+            let input = RecordAppraisal { worker, held_on: on, outcome, by, summary };
+            return appraisal(&authority, &input, json);
         }
         RecordCommand::Endorsement { recorded, what } => (AttestationKind::Endorsement, recorded, what),
         RecordCommand::SupervisionIntent { recorded, what } => (AttestationKind::SupervisionIntent, recorded, what),
@@ -176,21 +206,48 @@ fn award(authority: &str, input: &RecordAward, json: bool) -> anyhow::Result<Exi
     })
 }
 
+fn appraisal(authority: &str, input: &RecordAppraisal, json: bool) -> anyhow::Result<ExitCode> {
+    block_on(async move {
+        let p = open().await?;
+        let line = p.record_appraisal(authority, input).await?;
+        if json {
+            output::json(&line)?;
+        } else {
+            crate::out!("Recorded {}", describe_appraisal(&line));
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 fn list(authority: &str, worker: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let p = open().await?;
         let lines = p.attestations(authority, worker).await?;
+        let appraisals = p.appraisals(authority, worker).await?;
         if json {
-            output::json(&lines)?;
-        } else if lines.is_empty() {
+            output::json(&serde_json::json!({ "attestations": lines, "appraisals": appraisals }))?;
+        } else if lines.is_empty() && appraisals.is_empty() {
             crate::out!("Nothing recorded.");
         } else {
             for l in &lines {
                 crate::out!("{}", describe(l));
             }
+            for a in &appraisals {
+                crate::out!("{}", describe_appraisal(a));
+            }
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// "appraisal #2 2025-03-10 of Tom Reed (A200) by Dee Lane (A920): ready-to-apply-for-progression — summary".
+fn describe_appraisal(a: &AppraisalLine) -> String {
+    let by = match (&a.by_name, &a.by) {
+        (Some(name), Some(number)) => format!(" by {name} ({number})"),
+        _ => String::new(),
+    };
+    let summary = a.summary.as_ref().map(|s| format!(" — {s}")).unwrap_or_default();
+    format!("appraisal #{} {} of {} ({}){by}: {}{summary}", a.id, a.held_on, a.worker_name, a.worker, a.outcome)
 }
 
 /// "#3 2025-01-10 endorsement of Ravi Practitioner (M2) by Tess Manager (M1): level 3 — note".

@@ -88,3 +88,69 @@ fn an_award_is_recorded_with_its_level_and_credits_and_a_level_beyond_doctoral_i
     assert!(stderr(&bad).contains("error[invalid]: academic level"), "{}", stderr(&bad));
     assert!(stderr(&bad).contains("FHEQ level from 3 to 8"), "{}", stderr(&bad));
 }
+
+#[test]
+fn an_appraisal_is_recorded_by_a_manager_over_the_worker_on_the_day_and_by_nobody_else() {
+    let s = west_sussex();
+    let run = |args: &[&str]| run_with_stdin(&s, args, "");
+    let appraisal = |by: &'static str, on: &'static str, outcome: &'static str| -> Vec<&'static str> {
+        vec![
+            "record",
+            "appraisal",
+            "--authority",
+            "west-sussex",
+            "--worker",
+            "W100",
+            "--on",
+            on,
+            "--outcome",
+            outcome,
+            "--by",
+            by,
+        ]
+    };
+
+    const READY: &str = "Ready to apply for progression";
+    // Before anyone held a post over Alex, nobody could appraise him.
+    let early = run(&appraisal("W110", "2019-01-07", READY));
+    assert!(!early.status.success());
+    assert!(
+        stderr(&early).contains("must be recorded by someone who held a post over them that day"),
+        "{}",
+        stderr(&early)
+    );
+
+    // Alex cannot appraise himself.
+    let own = run(&appraisal("W100", "2026-03-02", READY));
+    assert!(!own.status.success());
+    assert!(stderr(&own).contains("error[not_permitted]: Alex Morgan (W100) cannot record their own appraisal"));
+
+    // Nina Holt holds the practice manager post over Alex's team.
+    let ok = run(&[&appraisal("W110", "2026-03-02", READY)[..], &["--summary", "Ready for grade 11"]].concat());
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).contains(
+            "2026-03-02 of Alex Morgan (W100) by Nina Holt (W110): ready-to-apply-for-progression — Ready for grade 11"
+        ),
+        "{}",
+        stdout(&ok)
+    );
+
+    // An outcome the vocabulary does not know is refused, naming it.
+    let bad = run(&appraisal("W110", "2026-03-03", "brilliant"));
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("`brilliant`"), "{}", stderr(&bad));
+
+    let listed = run(&["record", "list", "--authority", "west-sussex", "--worker", "W100", "--json"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let json: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let appraisals = json["appraisals"].as_array().expect("appraisals");
+    assert_eq!(appraisals.len(), 1, "the refused ones stored nothing: {json}");
+    assert_eq!(appraisals[0]["outcome"], "ready-to-apply-for-progression");
+    assert_eq!(appraisals[0]["by"], "W110");
+    let text = stdout(&run(&["record", "list", "--authority", "west-sussex", "--worker", "W100"]));
+    assert!(
+        text.ends_with("2026-03-02 of Alex Morgan (W100) by Nina Holt (W110): ready-to-apply-for-progression — Ready for grade 11\n"),
+        "{text}"
+    );
+}
