@@ -209,14 +209,15 @@ impl Sheet {
             Some(Err(e)) => return Err(bad_file(&file, format!("cannot be read as CSV: {e}"))),
             Some(Ok(record)) => {
                 let number = rows_seen.row_of(&record);
-                csv_text(&file, &record, number)?
+                csv_text(&file, &record, number, None)?
             }
         };
         let name = file.clone();
+        let columns = header.clone();
         let rows = records.map(move |record| {
             let record = record.map_err(|e| bad_file(&name, format!("cannot be read as CSV: {e}")))?;
             let number = rows_seen.row_of(&record);
-            let cells = csv_text(&name, &record, number)?.into_iter().map(unguard).collect();
+            let cells = csv_text(&name, &record, number, Some(&columns))?.into_iter().map(unguard).collect();
             Ok(RawRow { number, cells, broken: Vec::new() })
         });
         Ok(Sheet { file, headers: header, rows: Box::new(rows) })
@@ -314,14 +315,45 @@ impl RowCounter {
     }
 }
 
-fn csv_text(file: &str, record: &csv::ByteRecord, number: usize) -> Result<Vec<String>, AppError> {
+/// The column letters a spreadsheet shows for column `index` (0 is A, 26 is AA).
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+/// The cells of one CSV record as text. A cell that is not UTF-8 is refused naming its row,
+/// its column (by header, when the header is known, and letter) and the first bad byte.
+fn csv_text(
+    file: &str,
+    record: &csv::ByteRecord,
+    number: usize,
+    headers: Option<&[String]>,
+) -> Result<Vec<String>, AppError> {
     record
         .iter()
-        .map(|field| {
-            std::str::from_utf8(field).map(str::to_owned).map_err(|_| {
+        .enumerate()
+        .map(|(i, field)| {
+            std::str::from_utf8(field).map(str::to_owned).map_err(|e| {
+                let at = e.valid_up_to();
+                let byte = field.get(at).copied().unwrap_or_default();
+                let letters = column_letters(i);
+                let column = match headers.and_then(|h| h.get(i)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+                    Some(h) => format!("column {} ({letters})", h.trim_start_matches('\u{feff}')),
+                    None => format!("column {letters}"),
+                };
                 bad_file(
-                    &format!("{file} row {number}"),
-                    "is not UTF-8 text; in Excel use Save As > CSV UTF-8 (Comma delimited)",
+                    &format!("{file} row {number}, {column}"),
+                    format!(
+                        "byte 0x{byte:02X} is not UTF-8 text (after `{}`); in Excel use Save As > CSV UTF-8 \
+                         (Comma delimited)",
+                        String::from_utf8_lossy(field.get(..at).unwrap_or_default())
+                    ),
                 )
             })
         })

@@ -144,6 +144,7 @@ fn plan(
     workers: &[Worker],
     headers: &[String],
     rows: Vec<RawRow>,
+    today: NaiveDate,
 ) -> Result<Plan, String> {
     let mut index: Vec<Option<usize>> = vec![None; COLUMNS.len()];
     let mut unknown = Vec::new();
@@ -185,15 +186,41 @@ fn plan(
         problems: Vec::new(),
         rows: 0,
     };
-    let find = |by_name: &HashMap<String, Vec<KnownUnit>>, text: &str| -> Result<KnownUnit, String> {
+    // Closed units and the file's unit rows by name key, so a name that is not (yet) known
+    // is told why: closed, or on a later row.
+    let mut closed: HashMap<String, NaiveDate> = HashMap::new();
+    for u in stored_units {
+        if let Some(on) = u.closed_on {
+            closed.entry(unit_name_key(&u.name)).or_insert(on);
+        }
+    }
+    let mut unit_rows_by_name: HashMap<String, usize> = HashMap::new();
+    let role_at = index[ROLE];
+    for raw in &rows {
+        let cell = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|c| c.trim()).filter(|c| !c.is_empty());
+        if cell(role_at).is_none()
+            && let Some(name) = cell(index[UNIT]).and_then(|t| Name::parse(t).ok())
+        {
+            unit_rows_by_name.entry(unit_name_key(&name)).or_insert(raw.number);
+        }
+    }
+    let find = |by_name: &HashMap<String, Vec<KnownUnit>>, text: &str, row: usize| -> Result<KnownUnit, String> {
         let name = Name::parse(text).map_err(|e| e.reason.clone())?;
-        match by_name.get(&unit_name_key(&name)).map(Vec::as_slice) {
+        let key = unit_name_key(&name);
+        match by_name.get(&key).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
             Some([_, ..]) => Err("names more than one unit; rename one so each name is unique".into()),
-            _ => Err("is not a unit already stored or on an earlier row".into()),
+            _ => match (unit_rows_by_name.get(&key), closed.get(&key)) {
+                (Some(later), _) if *later > row => Err(format!(
+                    "is on a later row (row {later}); put a unit's row before the units and posts inside it"
+                )),
+                (_, Some(on)) => Err(format!("closed on {on}; a closed unit takes no new units or posts")),
+                _ => Err("is not a unit already stored or on an earlier row".into()),
+            },
         }
     };
     let mut refs: HashMap<String, usize> = HashMap::new();
+    let mut ref_names: HashMap<usize, String> = HashMap::new();
     let mut pending_reports: Vec<(usize, usize, String)> = Vec::new();
     let numbers: HashMap<String, &Worker> =
         workers.iter().map(|w| (w.details.employee_number.to_string(), w)).collect();
@@ -246,7 +273,7 @@ fn plan(
                 };
                 let parent = match r.cell(PARENT).map(str::to_owned) {
                     None => Some(None),
-                    Some(t) => match find(&by_name, &t) {
+                    Some(t) => match find(&by_name, &t, raw.number) {
                         Ok(u) => {
                             if let Some(kind) = kind
                                 && !kind.may_sit_under(u.kind)
@@ -309,7 +336,7 @@ fn plan(
                         r.problem(UNIT, "", "is needed: the unit the post is responsible for");
                         None
                     }
-                    Some(t) => match find(&by_name, t) {
+                    Some(t) => match find(&by_name, t, raw.number) {
                         Ok(u) => Some(u.target),
                         Err(reason) => {
                             r.problem(UNIT, t, reason);
@@ -359,6 +386,34 @@ fn plan(
                         }
                     },
                 };
+                if let (Some(w), Some(from)) = (holder, from) {
+                    let shown = r.cell(FROM).unwrap_or_default().to_owned();
+                    let number = &w.details.employee_number;
+                    if from > today {
+                        r.problem(
+                            FROM,
+                            &shown,
+                            format!(
+                                "is after today ({today}); record a holding when it starts, with `pathway post assign --from`"
+                            ),
+                        );
+                    } else if from < w.details.started_on {
+                        r.problem(
+                            FROM,
+                            &shown,
+                            format!(
+                                "is before {number} started ({}); a post is held only while employed",
+                                w.details.started_on
+                            ),
+                        );
+                    } else if let Some(left) = w.details.left_on {
+                        r.problem(
+                            HOLDER,
+                            number.as_str(),
+                            format!("left on {left}; a leaver cannot hold a post (leave it vacant)"),
+                        );
+                    }
+                }
                 if holder.is_none() && r.cell(FROM).is_some() {
                     let v = r.cell(FROM).unwrap_or_default().to_owned();
                     r.problem(FROM, &v, "is for a held post; the post has no holder");
@@ -372,6 +427,7 @@ fn plan(
                         std::collections::hash_map::Entry::Vacant(slot) => {
                             if clean {
                                 slot.insert(p.posts.len());
+                                ref_names.insert(p.posts.len(), reference.clone());
                             }
                         }
                     }
@@ -395,6 +451,7 @@ fn plan(
         p.problems.extend(r.problems);
     }
     // Which post each reports to, now every post_ref is known.
+    let mut reports_text: Vec<(usize, usize, String)> = Vec::new();
     for (post, row, to) in pending_reports {
         let target = match refs.get(&to.to_lowercase()) {
             Some(n) => Some(PostRef::New(*n)),
@@ -417,6 +474,7 @@ fn plan(
                 if let Some(p) = p.posts.get_mut(post) {
                     p.reports_to = Some(t);
                 }
+                reports_text.push((post, row, to));
             }
             None => p.problems.push(RowProblem {
                 row,
@@ -424,6 +482,40 @@ fn plan(
                 value: to,
                 reason: "is not a post_ref in this file nor the number of a stored post".into(),
             }),
+        }
+    }
+    // A loop of reporting lines among the file's posts is refused once, on its first row.
+    for (post, row, to) in &reports_text {
+        let mut path = vec![*post];
+        let mut at = *post;
+        while let Some(Some(PostRef::New(next))) = p.posts.get(at).map(|q| q.reports_to) {
+            if next == *post {
+                let named: Vec<String> =
+                    path.iter()
+                        .chain(std::iter::once(post))
+                        .map(|n| {
+                            ref_names.get(n).cloned().unwrap_or_else(|| {
+                                format!("the post on row {}", p.post_rows.get(*n).copied().unwrap_or(0))
+                            })
+                        })
+                        .collect();
+                p.problems.push(RowProblem {
+                    row: *row,
+                    column: COLUMNS[REPORTS_TO].0,
+                    value: to.clone(),
+                    reason: format!(
+                        "makes a loop of reporting lines ({}); someone at the top must report to no one in the file",
+                        named.join(", ")
+                    ),
+                });
+                break;
+            }
+            if next < *post || path.contains(&next) || path.len() > p.posts.len() {
+                // Reported from its first post, or a loop this post only leads into.
+                break;
+            }
+            path.push(next);
+            at = next;
         }
     }
     p.problems.sort_by_key(|pr| (pr.row, COLUMNS.iter().position(|c| c.0 == pr.column)));
@@ -449,7 +541,7 @@ impl Pathway {
         let units = self.store().units(&scope).await?;
         let posts: Vec<PostId> = self.store().posts(&scope).await?.iter().map(|p| p.id).collect();
         let workers = self.store().workers(&scope).await?;
-        let plan = plan(&framework, &units, &posts, &workers, &headers, rows).map_err(|m| bad_file(&file, m))?;
+        let plan = plan(&framework, &units, &posts, &workers, &headers, rows, today).map_err(|m| bad_file(&file, m))?;
         if plan.rows == 0 {
             return Err(bad_file(&file, "has no units or posts: there are no rows under the header"));
         }

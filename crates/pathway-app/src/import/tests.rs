@@ -334,7 +334,15 @@ fn non_utf8_csv_says_how_to_save_it() {
     bytes.extend_from_slice(b"R1,Zo\xeb Ash,permanent,2020-01-01,,,,,\n");
     let mut sheet = Sheet::from_csv("staff.csv".into(), Cursor::new(bytes)).expect("header is fine");
     let err = sheet.rows.next().unwrap().unwrap_err().to_string();
-    assert_eq!(err, "staff.csv row 2: is not UTF-8 text; in Excel use Save As > CSV UTF-8 (Comma delimited)");
+    assert_eq!(
+        err,
+        "staff.csv row 2, column name (B): byte 0xEB is not UTF-8 text (after `Zo`); in Excel use Save As > CSV \
+         UTF-8 (Comma delimited)"
+    );
+    assert_eq!(
+        (column_letters(0), column_letters(25), column_letters(26), column_letters(701), column_letters(702)),
+        ("A".into(), "Z".into(), "AA".into(), "ZZ".into(), "AAA".into())
+    );
 }
 
 #[test]
