@@ -226,6 +226,27 @@ pub(crate) fn tree(units: &[OrgUnit]) -> Vec<(&OrgUnit, usize)> {
     out
 }
 
+/// A worker can hold a post only while employed: from their start date, and not once they
+/// have left. (A post has no start date of its own: a holding may be back-dated, as
+/// onboarding records who has held a post for years, but never overlapping another holding,
+/// which storage refuses.)
+fn check_holding_dates(worker: &Worker, from: NaiveDate) -> Result<(), AppError> {
+    let number = &worker.details.employee_number;
+    let bad = |message: String| Err(AppError::BadInput { field: "from".into(), message });
+    if from < worker.details.started_on {
+        return bad(format!(
+            "{from} is before {number} started ({}); a post is held only while employed",
+            worker.details.started_on
+        ));
+    }
+    if let Some(left) = worker.details.left_on
+        && from >= left
+    {
+        return bad(format!("{number} left on {left}; a leaver cannot take a post from {from}"));
+    }
+    Ok(())
+}
+
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -426,7 +447,11 @@ impl Pathway {
         let u = find_unit(&units, unit)?;
         let role = post_role(&framework, role)?;
         let holder = match holder {
-            Some(number) => Some((find_worker(self.store(), &scope, number).await?.id, from)),
+            Some(number) => {
+                let worker = find_worker(self.store(), &scope, number).await?;
+                check_holding_dates(&worker, from)?;
+                Some((worker.id, from))
+            }
             None => None,
         };
         let post = NewPost { unit: u.id, role, reports_to: reports_to.map(PostId::new), holder };
@@ -467,7 +492,9 @@ impl Pathway {
     ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
         let worker = find_worker(self.store(), &scope, employee_number).await?;
-        self.change_holder(&scope, PostId::new(id), Some(worker.id), from.unwrap_or_else(today)).await
+        let from = from.unwrap_or_else(today);
+        check_holding_dates(&worker, from)?;
+        self.change_holder(&scope, PostId::new(id), Some(worker.id), from).await
     }
 
     /// Post `id` is vacant from `on` (default today).

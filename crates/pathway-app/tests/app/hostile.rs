@@ -210,3 +210,86 @@ async fn a_byte_order_mark_and_windows_line_endings_import_like_any_file() {
     let holder = view.units[1].posts[0].holder.as_ref().expect("held");
     assert_eq!((holder.employee_number.as_str(), holder.since), ("R1", date(2024, 4, 1)));
 }
+
+#[tokio::test]
+async fn units_cannot_be_moved_into_themselves_or_closed_while_a_post_is_held() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Service, "Children's Services", None).await.expect("service");
+    p.add_unit("rotherham", UnitKind::Locality, "North", Some("Children's Services")).await.expect("north");
+    p.add_unit("rotherham", UnitKind::Locality, "North East", Some("North")).await.expect("north east");
+    p.add_unit("rotherham", UnitKind::Team, "Duty Team", Some("North East")).await.expect("team");
+
+    let err = p.move_unit("rotherham", "North", Some("North East")).await.expect_err("inside itself");
+    assert!(err.to_string().contains("which is inside it"), "{err}");
+    let err = p.move_unit("rotherham", "North", Some("North")).await.expect_err("under itself");
+    assert!(err.to_string().contains("which is inside it"), "{err}");
+    let err = p.move_unit("rotherham", "North", Some("Duty Team")).await.expect_err("under a team");
+    assert!(err.to_string().contains("a locality cannot sit under a team"), "{err}");
+    let err = p.rename_unit("rotherham", "North East", " north  EAST ").await;
+    assert!(err.is_ok(), "renaming a unit to its own name in other letters is fine: {err:?}");
+    p.add_unit("rotherham", UnitKind::Locality, "South", Some("Children's Services")).await.expect("south");
+    let err = p.rename_unit("rotherham", "South", "NORTH").await.expect_err("a sibling's name");
+    assert!(err.to_string().contains("already exists there"), "{err}");
+
+    p.create_post("rotherham", "Duty Team", "team-manager", Some("R3"), Some(date(2024, 4, 1)), None)
+        .await
+        .expect("tm");
+    p.move_unit("rotherham", "Duty Team", Some("South")).await.expect("a team moves with its post");
+    let err = p.close_unit("rotherham", "Duty Team", Some(date(2025, 3, 31))).await.expect_err("held");
+    assert!(err.to_string().contains("held after 2025-03-31; vacate it first"), "{err}");
+    let err = p.close_unit("rotherham", "North", Some(date(2025, 3, 31))).await.expect_err("contains a unit");
+    assert!(err.to_string().contains("still contains north  EAST"), "{err}");
+}
+
+#[tokio::test]
+async fn a_post_is_held_only_by_the_authoritys_own_worker_while_employed_and_never_twice_at_once() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Service, "Children's Services", None).await.expect("service");
+    let hos = p
+        .create_post("rotherham", "Children's Services", "head-of-service", Some("R1"), Some(date(2022, 1, 1)), None)
+        .await
+        .expect("hos");
+
+    // Sheffield's worker is not Rotherham's to appoint.
+    let err = p.assign_post("rotherham", hos.id, "S1", Some(date(2024, 1, 1))).await.expect_err("other authority");
+    assert!(err.to_string().contains("S1"), "{err}");
+    // Nor can Sheffield touch Rotherham's post.
+    let err = p.assign_post("sheffield", hos.id, "S1", Some(date(2024, 1, 1))).await.expect_err("other's post");
+    assert!(err.to_string().contains(&format!("no post {} in sheffield", hos.id)), "{err}");
+    // Nobody holds a post from before they started.
+    let err = p
+        .create_post("rotherham", "Children's Services", "team-manager", Some("R2"), Some(date(2017, 6, 1)), None)
+        .await
+        .expect_err("before R2 started");
+    assert!(err.to_string().contains("2017-06-01 is before R2 started (2018-04-03)"), "{err}");
+    let err = p.assign_post("rotherham", hos.id, "R2", Some(date(2018, 1, 1))).await.expect_err("before start");
+    assert!(err.to_string().contains("is before R2 started"), "{err}");
+
+    // A new holder from a day before the current holder began is refused; from a later day
+    // the current holding ends that day, and both are kept.
+    let err = p.assign_post("rotherham", hos.id, "R2", Some(date(2021, 12, 31))).await.expect_err("overlap");
+    assert!(err.to_string().contains("a new holder can start only after the last recorded holding"), "{err}");
+    p.assign_post("rotherham", hos.id, "R2", Some(date(2024, 9, 1))).await.expect("handover");
+    let before = p.post_list("rotherham", Some(date(2024, 8, 31))).await.expect("list");
+    let after = p.post_list("rotherham", Some(date(2024, 9, 1))).await.expect("list");
+    let holder = |posts: &[pathway_app::organisation::PostView]| {
+        posts[0].holder.as_ref().map(|h| h.employee_number.clone()).unwrap_or_default()
+    };
+    assert_eq!((holder(&before), holder(&after)), ("R1".to_owned(), "R2".to_owned()));
+    // Going back before the handover is refused too.
+    let err = p.assign_post("rotherham", hos.id, "R3", Some(date(2023, 1, 1))).await.expect_err("into the past");
+    assert!(err.to_string().contains("a new holder can start only after the last recorded holding"), "{err}");
+
+    // A vacancy cannot start before the current holder did.
+    let err = p.vacate_post("rotherham", hos.id, Some(date(2024, 8, 1))).await.expect_err("before R2 began");
+    assert!(err.to_string().contains("vacate it from a later day"), "{err}");
+    p.vacate_post("rotherham", hos.id, Some(date(2025, 3, 31))).await.expect("vacated");
+    let err = p.vacate_post("rotherham", hos.id, Some(date(2025, 4, 30))).await.expect_err("twice");
+    assert!(err.to_string().contains("already vacant"), "{err}");
+    let kept = p.post_list("rotherham", Some(date(2023, 6, 1))).await.expect("list");
+    assert_eq!(holder(&kept), "R1", "earlier holdings are kept");
+}
