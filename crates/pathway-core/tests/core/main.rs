@@ -5,6 +5,7 @@
 
 mod anonymise;
 mod application;
+mod appointment_shapes;
 mod criteria;
 mod eligibility;
 mod evidence_rules;
