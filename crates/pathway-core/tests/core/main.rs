@@ -9,6 +9,7 @@ mod appointment_shapes;
 mod criteria;
 mod eligibility;
 mod evidence_rules;
+mod hostile_toml;
 mod pay_properties;
 mod pay_shapes;
 mod portfolio;
