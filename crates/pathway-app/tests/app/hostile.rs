@@ -293,3 +293,32 @@ async fn a_post_is_held_only_by_the_authoritys_own_worker_while_employed_and_nev
     let kept = p.post_list("rotherham", Some(date(2023, 6, 1))).await.expect("list");
     assert_eq!(holder(&kept), "R1", "earlier holdings are kept");
 }
+
+#[tokio::test]
+async fn nothing_new_goes_into_a_closed_unit_and_no_post_reports_across_authorities() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Locality, "North", None).await.expect("north");
+    p.close_unit("rotherham", "North", Some(date(2024, 3, 31))).await.expect("closed");
+    let err = p.add_unit("rotherham", UnitKind::Team, "Duty Team", Some("North")).await.expect_err("closed parent");
+    assert!(err.to_string().contains("closed on 2024-03-31; a closed unit takes no new units"), "{err}");
+    let err = p.create_post("rotherham", "North", "team-manager", None, None, None).await.expect_err("closed unit");
+    assert!(err.to_string().contains("closed on 2024-03-31; a closed unit takes no new posts"), "{err}");
+    let err = p.move_unit("rotherham", "North", None).await.expect_err("closed units stay closed");
+    assert!(err.to_string().contains("closed on 2024-03-31"), "{err}");
+
+    p.add_unit("sheffield", UnitKind::Service, "Children's Services", None).await.expect("sheffield service");
+    let theirs = p
+        .create_post("sheffield", "Children's Services", "head-of-service", Some("S1"), Some(date(2020, 1, 1)), None)
+        .await
+        .expect("sheffield's head of service");
+    p.add_unit("rotherham", UnitKind::Service, "Children's Services", None).await.expect("rotherham service");
+    let err = p
+        .create_post("rotherham", "Children's Services", "team-manager", None, None, Some(theirs.id))
+        .await
+        .expect_err("reports to Sheffield's post");
+    assert!(err.to_string().contains(&theirs.id.to_string()), "{err}");
+    let posts = p.post_list("rotherham", None).await.expect("list");
+    assert!(posts.is_empty(), "nothing was created: {posts:?}");
+}
