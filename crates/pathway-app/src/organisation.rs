@@ -626,6 +626,20 @@ impl Pathway {
             )));
         }
         let framework = self.framework_in_force(&scope, Applies::Authority, appointee.starts_on).await?;
+        // Appointing is a manager's act: the role acted in (a post held that day) must be one
+        // the framework gives line management; a panel seat or a practice role is not enough.
+        if !framework.roles.iter().any(|r| r.id == audit.by.role && r.line_management && !r.panel) {
+            let managers: Vec<&str> =
+                framework.roles.iter().filter(|r| r.line_management && !r.panel).map(|r| r.id.as_str()).collect();
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as {}, which {} does not give line management; appointments are made by a manager \
+                 acting in one of: {}",
+                audit.by.name,
+                audit.by.role,
+                framework.id(),
+                managers.join(", ")
+            )));
+        }
         let wanted = appointee.level.trim();
         let level = framework
             .levels

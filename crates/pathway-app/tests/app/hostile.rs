@@ -322,3 +322,57 @@ async fn nothing_new_goes_into_a_closed_unit_and_no_post_reports_across_authorit
     let posts = p.post_list("rotherham", None).await.expect("list");
     assert!(posts.is_empty(), "nothing was created: {posts:?}");
 }
+
+#[tokio::test]
+async fn only_a_manager_in_a_post_they_hold_that_day_can_appoint_from_outside() {
+    use crate::council::{acting, at};
+    use pathway_app::organisation::NewAppointee;
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Service, "Children's Services", None).await.expect("service");
+    p.create_post(
+        "rotherham",
+        "Children's Services",
+        "social-work-practice-consultant",
+        Some("R2"),
+        Some(date(2024, 1, 1)),
+        None,
+    )
+    .await
+    .expect("consultant");
+    p.create_post("rotherham", "Children's Services", "head-of-service", Some("R1"), Some(date(2024, 1, 1)), None)
+        .await
+        .expect("hos");
+    let applicant = NewAppointee {
+        employee_number: "R60".into(),
+        name: "Ola Outsider".into(),
+        employment: "permanent".into(),
+        starts_on: date(2025, 7, 1),
+        unit: None,
+        qualification_title: None,
+        qualification_institution: None,
+        qualified_on: Some(date(2005, 7, 1)),
+        asye_passed_on: None,
+        asye_started_on: None,
+        level: "Level 4".into(),
+        point: Some("41".into()),
+    };
+    // A practice consultant holds a post, but not a manager's.
+    let consultant = acting("R2", "social-work-practice-consultant", at(2025, 6, 2, 10), "I interviewed them");
+    let err = p.appoint("rotherham", &consultant, &applicant).await.expect_err("not a manager");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("does not give line management"), "{err}");
+    // Claiming the head of service's role without holding the post is refused by the records.
+    let claim = acting("R3", "head-of-service", at(2025, 6, 2, 10), "I am the head of service");
+    let err = p.appoint("rotherham", &claim, &applicant).await.expect_err("not their post");
+    assert_eq!(err.code(), "not_permitted", "{err}");
+    // Before R1 held the post, R1 could not appoint as head of service either.
+    let early = acting("R1", "head-of-service", at(2023, 6, 2, 10), "before my time");
+    let err = p.appoint("rotherham", &early, &applicant).await.expect_err("not yet their post");
+    assert_eq!(err.code(), "not_permitted", "{err}");
+    // Nothing was half-written: the head of service, in post, appoints them under the same number.
+    let hal = acting("R1", "head-of-service", at(2025, 6, 2, 10), "the panel's choice");
+    let made = p.appoint("rotherham", &hal, &applicant).await.expect("appointed");
+    assert_eq!(made.employee_number, "R60");
+}
