@@ -175,8 +175,15 @@ pub fn guard_formula(cell: &str) -> String {
 }
 
 impl Sheet {
-    /// Open a `.csv` or `.xlsx` file (by its extension).
+    /// Open a `.csv` or `.xlsx` file (by its extension); of a workbook, the `Workers` sheet
+    /// (or the first).
     pub fn open(path: &Path) -> Result<Sheet, AppError> {
+        Sheet::open_sheet(path, WORKERS_SHEET)
+    }
+
+    /// Open a `.csv` or `.xlsx` file (by its extension); of a workbook, the sheet named
+    /// `wanted` (any case), or the first.
+    pub fn open_sheet(path: &Path, wanted: &str) -> Result<Sheet, AppError> {
         let file = path.display().to_string();
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         match ext.as_str() {
@@ -184,7 +191,7 @@ impl Sheet {
                 let f = File::open(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
                 Sheet::from_csv(file, BufReader::new(f))
             }
-            "xlsx" | "xlsm" => Sheet::from_xlsx(path),
+            "xlsx" | "xlsm" => Sheet::from_xlsx_sheet(path, wanted),
             "xls" | "ods" => Err(bad_file(
                 &file,
                 format!("`.{ext}` files are not read; save the sheet as .xlsx or .csv (CSV UTF-8)"),
@@ -225,6 +232,11 @@ impl Sheet {
 
     /// Read the `Workers` sheet of an XLSX workbook (or its first sheet).
     pub fn from_xlsx(path: &Path) -> Result<Sheet, AppError> {
+        Sheet::from_xlsx_sheet(path, WORKERS_SHEET)
+    }
+
+    /// Read the sheet named `wanted` (any case) of an XLSX workbook, or its first sheet.
+    pub fn from_xlsx_sheet(path: &Path, wanted: &str) -> Result<Sheet, AppError> {
         use calamine::{Data, Reader, Xlsx};
         let file = path.display().to_string();
         let mut workbook: Xlsx<_> = calamine::open_workbook(path)
@@ -232,7 +244,7 @@ impl Sheet {
         let names = workbook.sheet_names();
         let sheet = names
             .iter()
-            .find(|n| n.eq_ignore_ascii_case(WORKERS_SHEET))
+            .find(|n| n.eq_ignore_ascii_case(wanted))
             .or_else(|| names.first())
             .cloned()
             .ok_or_else(|| bad_file(&file, "has no sheets"))?;

@@ -535,7 +535,7 @@ impl Pathway {
         let scope = self.scope(authority).await?;
         let today = chrono::Local::now().date_naive();
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
-        let sheet = Sheet::open(file)?;
+        let sheet = Sheet::open_sheet(file, ORGANISATION_SHEET)?;
         let Sheet { file, headers, rows } = sheet;
         let rows: Vec<RawRow> = rows.collect::<Result<_, _>>()?;
         let units = self.store().units(&scope).await?;

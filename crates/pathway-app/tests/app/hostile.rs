@@ -376,3 +376,38 @@ async fn only_a_manager_in_a_post_they_hold_that_day_can_appoint_from_outside() 
     let made = p.appoint("rotherham", &hal, &applicant).await.expect("appointed");
     assert_eq!(made.employee_number, "R60");
 }
+
+#[tokio::test]
+async fn a_workbook_holding_the_workers_and_the_organisation_imports_its_organisation_sheet() {
+    use rust_xlsxwriter::Workbook;
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    let mut book = Workbook::new();
+    let workers = book.add_worksheet();
+    workers.set_name("Workers").expect("name");
+    for (col, text) in ["employee_number", "name", "employment_type", "start_date"].iter().enumerate() {
+        workers.write_string(0, u16::try_from(col).expect("col"), *text).expect("cell");
+    }
+    let organisation = book.add_worksheet();
+    organisation.set_name("Organisation").expect("name");
+    let rows = [
+        ["unit", "unit_kind", "parent_unit", "role", "post_ref", "holder", "held_from", "reports_to"],
+        ["Children's Services", "service", "", "", "", "", "", ""],
+        ["Children's Services", "", "", "head-of-service", "HOS", "R1", "2024-01-01", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            if !text.is_empty() {
+                organisation
+                    .write_string(u32::try_from(r).expect("row"), u16::try_from(c).expect("col"), *text)
+                    .expect("cell");
+            }
+        }
+    }
+    let file = dir.path().join("council.xlsx");
+    book.save(&file).expect("save");
+    let report = p.import_organisation("rotherham", &file, false).await.expect("import");
+    assert!(report.is_clean() && report.written, "{report:?}");
+    assert_eq!((report.units, report.posts, report.held), (1, 1, 1));
+}
