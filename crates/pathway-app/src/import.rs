@@ -327,6 +327,28 @@ impl RowCounter {
     }
 }
 
+/// The column name a problem gives for a cell under no header.
+pub const UNHEADED: &str = "(no header)";
+
+/// A value in a column with no header (blank, or past the header's end) would be lost: each
+/// is a problem naming the column's letters.
+pub(crate) fn unheaded_cells(raw: &RawRow, headed: impl Fn(usize) -> bool) -> Vec<RowProblem> {
+    raw.cells
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !c.trim().is_empty() && !headed(*i))
+        .map(|(i, c)| RowProblem {
+            row: raw.number,
+            column: UNHEADED,
+            value: c.trim().to_owned(),
+            reason: format!(
+                "is in column {}, which has no header, so it would be lost; remove it or name the column",
+                column_letters(i)
+            ),
+        })
+        .collect()
+}
+
 /// The column letters a spreadsheet shows for column `index` (0 is A, 26 is AA).
 pub fn column_letters(index: usize) -> String {
     let mut n = index + 1;
@@ -645,6 +667,7 @@ impl Checker<'_> {
         if !r.problems.is_empty() {
             return Err(r.problems);
         }
+        r.problems = unheaded_cells(raw, |i| index.values().any(|j| *j == i));
 
         let number = r.value(C::EmployeeNumber, EmployeeNumber::parse);
         if let Some(n) = &number

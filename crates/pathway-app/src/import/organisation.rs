@@ -22,7 +22,7 @@ use pathway_store::{
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Serialize;
 
-use super::{RawRow, RowProblem, Sheet, bad_file, guard_formula, normalise_header, parse_date};
+use super::{RawRow, RowProblem, Sheet, bad_file, guard_formula, normalise_header, parse_date, unheaded_cells};
 use crate::AppError;
 use crate::export::SheetFormat;
 use crate::frameworks::Applies;
@@ -230,7 +230,7 @@ fn plan(
             continue;
         }
         p.rows += 1;
-        let mut r = Row { raw, index: &index, problems: Vec::new() };
+        let mut r = Row { raw, index: &index, problems: unheaded_cells(raw, |i| index.contains(&Some(i))) };
         for (i, error) in &raw.broken {
             if let Some(c) = index.iter().position(|j| *j == Some(*i)) {
                 r.problem(c, error, "the cell holds a spreadsheet error; put the value itself");

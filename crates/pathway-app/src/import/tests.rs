@@ -393,3 +393,17 @@ fn an_award_carries_its_academic_level_and_credits_in_any_order_after_the_date()
     let two_providers = parse_awards("course | Module | 2025-01-31 | Leeds | York").unwrap_err();
     assert!(two_providers.contains("write each award as"), "{two_providers}");
 }
+
+#[test]
+fn a_value_in_a_column_with_no_header_is_refused_rather_than_lost() {
+    let text = format!("{HEADER}R1001,Aisha Khan,permanent,2019-09-02,Duty and Assessment,Level 3,,Band I,36,Band J\n");
+    let problems: Vec<String> = check(&text).problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        ["row 2, (no header) `Band J`: is in column J, which has no header, so it would be lost; remove it or name \
+          the column"]
+    );
+    // Empty cells past the header (a trailing comma) are nothing to lose.
+    let text = format!("{HEADER}R1001,Aisha Khan,permanent,2019-09-02,Duty and Assessment,Level 3,,Band I,36,,\n");
+    assert!(check(&text).problems.is_empty());
+}

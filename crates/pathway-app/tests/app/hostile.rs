@@ -123,6 +123,11 @@ async fn an_organisation_file_out_of_order_or_in_a_loop_is_refused_row_by_row() 
             "row 3, held_from `last spring`:",
         ),
         (
+            "a value past the last header, which would be lost",
+            "Duty Team,team,,,,,,,Family Help\n",
+            "row 2, (no header) `Family Help`: is in column I, which has no header, so it would be lost",
+        ),
+        (
             "a date written as a spreadsheet formula",
             "Duty Team,team,,,,,,\nDuty Team,,,team-manager,TM,R1,=TODAY(),\n",
             "row 3, held_from `=TODAY()`:",
