@@ -277,8 +277,11 @@ impl Pathway {
                         crate::catalog::bundled_ids().join(", "),
                     ));
                 }
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
+                let bytes = std::fs::read(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
+                // A file that is not UTF-8 is named at the line and column of its bad byte.
+                let text = pathway_core::framework::utf8_text(&bytes).map_err(|diagnostic| {
+                    AppError::InvalidFramework { file: path.display().to_string(), diagnostics: vec![*diagnostic] }
+                })?;
                 FrameworkFile::parse(&path.display().to_string(), text)?
             }
         };

@@ -416,3 +416,20 @@ async fn a_workbook_holding_the_workers_and_the_organisation_imports_its_organis
     assert!(report.is_clean() && report.written, "{report:?}");
     assert_eq!((report.units, report.posts, report.held), (1, 1, 1));
 }
+
+#[tokio::test]
+async fn an_authority_created_from_a_framework_file_that_is_not_utf8_is_told_the_line_and_column() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    let file = dir.path().join("ashby.toml");
+    std::fs::write(&file, b"format = 1\n\n[framework]\nid = \"ashby\"\nauthority = \"Ashby \x96 Borough\"\n")
+        .expect("write");
+    let err = p
+        .onboard_authority("ashby", "Ashby Borough Council", &file.display().to_string())
+        .await
+        .expect_err("not UTF-8");
+    let pathway_app::AppError::InvalidFramework { diagnostics, .. } = &err else { panic!("{err:?}") };
+    let at = diagnostics[0].position.expect("a position");
+    assert_eq!((at.line, at.column), (5, 20), "{diagnostics:?}");
+    assert!(p.authority_list().await.expect("list").is_empty(), "no authority was created");
+}
