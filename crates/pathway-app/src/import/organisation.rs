@@ -39,7 +39,8 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "parent_unit",
         "name of a unit",
-        "Unit rows: the unit it sits in (stored already, or on an earlier row); blank for the top.",
+        "Unit rows: the unit it sits in (stored already, or on an earlier row); blank for the top. Post rows: \
+         only to tell apart units that share a name.",
     ),
     ("role", "a role of the authority's framework", "Post rows: the role the post carries (id or printed name)."),
     ("post_ref", "letters and digits", "Post rows: a short name other rows' reports_to can use, e.g. HOS-CF."),
@@ -209,7 +210,10 @@ fn plan(
         let key = unit_name_key(&name);
         match by_name.get(&key).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
-            Some([_, ..]) => Err("names more than one unit; rename one so each name is unique".into()),
+            Some([_, ..]) => Err(
+                "names more than one unit; on a post row give the one meant by its parent in parent_unit, or rename one"
+                    .into(),
+            ),
             _ => match (unit_rows_by_name.get(&key), closed.get(&key)) {
                 (Some(later), _) if *later > row => Err(format!(
                     "is on a later row (row {later}); put a unit's row before the units and posts inside it"
@@ -328,21 +332,63 @@ fn plan(
                 if let Some(k) = r.cell(KIND).map(str::to_owned) {
                     r.problem(KIND, &k, "is for unit rows; a row with a role is a post");
                 }
-                if let Some(k) = r.cell(PARENT).map(str::to_owned) {
-                    r.problem(PARENT, &k, "is for unit rows; a post's unit goes in `unit`");
-                }
-                let unit = match &unit_text {
-                    None => {
+                // On a post row, `parent_unit` only tells apart units that share a name.
+                let parent_given = r.cell(PARENT).is_some();
+                let within = match r.cell(PARENT).map(str::to_owned) {
+                    None => None,
+                    Some(t) => match find(&by_name, &t, raw.number) {
+                        Ok(u) => Some((t, u.target)),
+                        Err(reason) => {
+                            r.problem(PARENT, &t, reason);
+                            None
+                        }
+                    },
+                };
+                let unit = match (&unit_text, within) {
+                    // The parent meant is not known, so neither is the unit inside it.
+                    (Some(_), None) if parent_given => None,
+                    (None, _) => {
                         r.problem(UNIT, "", "is needed: the unit the post is responsible for");
                         None
                     }
-                    Some(t) => match find(&by_name, t, raw.number) {
+                    (Some(t), None) => match find(&by_name, t, raw.number) {
                         Ok(u) => Some(u.target),
                         Err(reason) => {
                             r.problem(UNIT, t, reason);
                             None
                         }
                     },
+                    (Some(t), Some((parent_text, parent))) => {
+                        let inside: Vec<UnitRef> = Name::parse(t)
+                            .ok()
+                            .and_then(|n| by_name.get(&unit_name_key(&n)))
+                            .into_iter()
+                            .flatten()
+                            .map(|k| k.target)
+                            .filter(|target| {
+                                let parent_of = match *target {
+                                    UnitRef::Existing(id) => stored_units
+                                        .iter()
+                                        .find(|u| u.id == id)
+                                        .and_then(|u| u.parent)
+                                        .map(UnitRef::Existing),
+                                    UnitRef::New(n) => p.units.get(n).and_then(|u| u.parent),
+                                };
+                                parent_of == Some(parent)
+                            })
+                            .collect();
+                        match inside.as_slice() {
+                            [one] => Some(*one),
+                            [] => {
+                                r.problem(UNIT, t, format!("is not a unit inside {parent_text}"));
+                                None
+                            }
+                            _ => {
+                                r.problem(UNIT, t, format!("names more than one unit inside {parent_text}"));
+                                None
+                            }
+                        }
+                    }
                 };
                 let role: Option<RoleId> = match post_role(framework, &role_text) {
                     Ok(role) => Some(role),
@@ -625,14 +671,17 @@ pub async fn organisation_rows(
         ]);
     }
     let reference = |id: PostId| format!("P{id}");
+    let shared = |u: &OrgUnit| open.iter().filter(|o| unit_name_key(&o.name) == unit_name_key(&u.name)).count() > 1;
     for (u, _) in tree(&open) {
+        // A post's unit is named by its parent too when another open unit has its name.
+        let parent = if shared(u) { u.parent.map(name_of).unwrap_or_default() } else { String::new() };
         for post in posts.iter().filter(|p| p.unit == u.id) {
             let holding = post.holdings.iter().find(|h| h.covers(on));
             let holder = holding.and_then(|h| workers.iter().find(|w| w.id == h.worker));
             rows.push(vec![
                 u.name.to_string(),
                 String::new(),
-                String::new(),
+                parent.clone(),
                 post.role.to_string(),
                 reference(post.id),
                 holder.map_or_else(|| "vacant".to_owned(), |w| w.details.employee_number.to_string()),

@@ -433,3 +433,54 @@ async fn an_authority_created_from_a_framework_file_that_is_not_utf8_is_told_the
     assert_eq!((at.line, at.column), (5, 20), "{diagnostics:?}");
     assert!(p.authority_list().await.expect("list").is_empty(), "no authority was created");
 }
+
+#[tokio::test]
+async fn two_localities_each_with_a_duty_team_export_and_import_back_with_their_posts() {
+    use pathway_app::export::SheetFormat;
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Locality, "North", None).await.expect("north");
+    p.add_unit("rotherham", UnitKind::Locality, "South", None).await.expect("south");
+    let north = p.add_unit("rotherham", UnitKind::Team, "Duty Team", Some("North")).await.expect("north duty");
+    let south = p.add_unit("rotherham", UnitKind::Team, "Duty Team", Some("South")).await.expect("south duty");
+    p.create_post("rotherham", &north.id.to_string(), "team-manager", Some("R1"), Some(date(2024, 4, 1)), None)
+        .await
+        .expect("north tm");
+    p.create_post("rotherham", &south.id.to_string(), "team-manager", Some("R2"), Some(date(2024, 5, 1)), None)
+        .await
+        .expect("south tm");
+
+    let csv = p.export_organisation("rotherham", SheetFormat::Csv).await.expect("export");
+    let file = dir.path().join("organisation.csv");
+    std::fs::write(&file, &csv).expect("write");
+    p.onboard_authority("rotherham-copy", "Rotherham (copy)", "rotherham").await.expect("copy");
+    for number in ["R1", "R2"] {
+        person(&p, "rotherham-copy", number, date(2018, 4, 3)).await;
+    }
+    let report = p.import_organisation("rotherham-copy", &file, false).await.expect("import");
+    assert!(report.is_clean(), "{:#?}", report.problems);
+    let view = p.organisation("rotherham-copy", Some(date(2025, 1, 1))).await.expect("view");
+    let holders: Vec<String> = view
+        .units
+        .iter()
+        .flat_map(|u| {
+            let parent = view.units.iter().find(|x| Some(x.id) == u.parent).map(|x| x.name.clone()).unwrap_or_default();
+            u.posts.iter().map(move |post| {
+                let who = post.holder.as_ref().map(|h| h.employee_number.clone()).unwrap_or_default();
+                format!("{parent} / {}: {who}", u.name)
+            })
+        })
+        .collect();
+    assert_eq!(holders, ["North / Duty Team: R1", "South / Duty Team: R2"]);
+
+    // Without the parent, a post row naming the shared name is told how to say which.
+    let text = format!("{HEADER}Duty Team,,,team-manager,,,,\nDuty Team,,West,team-manager,,,,\n");
+    let problems = import(&p, &dir, "ambiguous.csv", text.as_bytes()).await.expect("report");
+    assert!(
+        problems[0].contains("names more than one unit; on a post row give the one meant by its parent"),
+        "{problems:#?}"
+    );
+    assert!(problems[1].starts_with("row 3, parent_unit `West`: is not a unit"), "{problems:#?}");
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+}
