@@ -415,6 +415,18 @@ impl Pathway {
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
         let on = on.unwrap_or_else(today);
+        // A closed unit takes nothing new from the moment it is recorded closed, so a
+        // closure is recorded on or after the day, never ahead of it.
+        if on > today() {
+            return Err(AppError::BadInput {
+                field: "on".into(),
+                message: format!(
+                    "{on} is after today; record the closure of {} on the day it closes (it takes no new posts or \
+                     units once closed)",
+                    u.name
+                ),
+            });
+        }
         Ok(bare_unit_view(&self.store().close_unit(&scope, u.id, u.meta.version, on).await?))
     }
 

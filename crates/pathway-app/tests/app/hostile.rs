@@ -244,6 +244,8 @@ async fn units_cannot_be_moved_into_themselves_or_closed_while_a_post_is_held() 
     p.move_unit("rotherham", "Duty Team", Some("South")).await.expect("a team moves with its post");
     let err = p.close_unit("rotherham", "Duty Team", Some(date(2025, 3, 31))).await.expect_err("held");
     assert!(err.to_string().contains("held after 2025-03-31; vacate it first"), "{err}");
+    let err = p.close_unit("rotherham", "South", Some(date(2999, 1, 1))).await.expect_err("a closure ahead of time");
+    assert!(err.to_string().contains("2999-01-01 is after today; record the closure of South on the day"), "{err}");
     let err = p.close_unit("rotherham", "North", Some(date(2025, 3, 31))).await.expect_err("contains a unit");
     assert!(err.to_string().contains("still contains north  EAST"), "{err}");
 }
