@@ -436,11 +436,17 @@ fn plan(
                     let shown = r.cell(FROM).unwrap_or_default().to_owned();
                     let number = &w.details.employee_number;
                     if from > today {
+                        let which = if shown.is_empty() {
+                            format!("is blank, so {number}'s start date ({from}) is used, which is")
+                        } else {
+                            "is".to_owned()
+                        };
                         r.problem(
                             FROM,
                             &shown,
                             format!(
-                                "is after today ({today}); record a holding when it starts, with `pathway post assign --from`"
+                                "{which} after today ({today}); record a holding when it starts, with `pathway post \
+                                 assign --from`"
                             ),
                         );
                     } else if from < w.details.started_on {

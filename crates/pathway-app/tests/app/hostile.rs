@@ -486,3 +486,24 @@ async fn two_localities_each_with_a_duty_team_export_and_import_back_with_their_
     assert!(problems[1].starts_with("row 3, parent_unit `West`: is not a unit"), "{problems:#?}");
     assert_eq!(problems.len(), 2, "{problems:#?}");
 }
+
+#[tokio::test]
+async fn a_holder_who_starts_next_year_cannot_hold_a_post_from_the_file_yet() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    person(&p, "rotherham", "R9", date(2999, 1, 4)).await;
+    let problems =
+        import(&p, &dir, "organisation.csv", &rows("Duty Team,team,,,,,,\nDuty Team,,,team-manager,TM,R9,,\n"))
+            .await
+            .expect("report");
+    assert_eq!(
+        problems,
+        ["row 3, held_from: is blank, so R9's start date (2999-01-04) is used, which is after today".to_owned()
+            + &format!(
+                " ({}); record a holding when it starts, with `pathway post assign --from`",
+                chrono::Local::now().date_naive()
+            )]
+    );
+    nothing_written(&p).await;
+}
