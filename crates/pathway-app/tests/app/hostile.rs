@@ -507,3 +507,50 @@ async fn a_holder_who_starts_next_year_cannot_hold_a_post_from_the_file_yet() {
     );
     nothing_written(&p).await;
 }
+
+#[tokio::test]
+async fn a_head_of_service_who_has_left_cannot_act_in_the_post_left_open() {
+    use crate::council::{acting, at};
+    use pathway_app::organisation::NewAppointee;
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    let mut details = WorkerDetails::new(
+        EmployeeNumber::parse("R7").expect("number"),
+        PersonName::parse("Lee Leaver").expect("name"),
+        EmploymentType::Permanent,
+        date(2015, 1, 5),
+    );
+    details.left_on = Some(date(2025, 1, 31));
+    p.add_worker("rotherham", &NewWorker { details, timeline: vec![] }).await.expect("leaver");
+    p.add_unit("rotherham", UnitKind::Service, "Children's Services", None).await.expect("service");
+    p.create_post("rotherham", "Children's Services", "head-of-service", Some("R7"), Some(date(2020, 1, 1)), None)
+        .await
+        .expect("held before they left");
+    let applicant = NewAppointee {
+        employee_number: "R61".into(),
+        name: "Ola Outsider".into(),
+        employment: "permanent".into(),
+        starts_on: date(2025, 7, 1),
+        unit: None,
+        qualification_title: None,
+        qualification_institution: None,
+        qualified_on: Some(date(2005, 7, 1)),
+        asye_passed_on: None,
+        asye_started_on: None,
+        level: "Level 4".into(),
+        point: Some("41".into()),
+    };
+    let err = p
+        .appoint("rotherham", &acting("R7", "head-of-service", at(2025, 6, 2, 10), "still in the system"), &applicant)
+        .await
+        .expect_err("left");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("left rotherham on 2025-01-31"), "{err}");
+    // Nor can anyone be given a post from after they left.
+    let err = p
+        .create_post("rotherham", "Children's Services", "team-manager", Some("R7"), Some(date(2025, 2, 1)), None)
+        .await
+        .expect_err("after leaving");
+    assert!(err.to_string().contains("R7 left on 2025-01-31"), "{err}");
+}
