@@ -643,16 +643,28 @@ impl Pathway {
         let framework = self.framework_in_force(&scope, Applies::Authority, appointee.starts_on).await?;
         // Appointing is a manager's act: the role acted in (a post held that day) must be one
         // the framework gives line management; a panel seat or a practice role is not enough.
-        if !framework.roles.iter().any(|r| r.id == audit.by.role && r.line_management && !r.panel) {
-            let managers: Vec<&str> =
-                framework.roles.iter().filter(|r| r.line_management && !r.panel).map(|r| r.id.as_str()).collect();
+        // (A framework that names no line-management role cannot say who manages, so any
+        // post it names will do.)
+        let managers: Vec<&str> =
+            framework.roles.iter().filter(|r| r.line_management && !r.panel).map(|r| r.id.as_str()).collect();
+        let acting_as = framework.roles.iter().find(|r| r.id == audit.by.role);
+        let allowed = match acting_as {
+            Some(r) if r.panel => false,
+            Some(r) => r.line_management || managers.is_empty(),
+            None => false,
+        };
+        if !allowed {
             return Err(AppError::NotPermitted(format!(
                 "{} is acting as {}, which {} does not give line management; appointments are made by a manager \
                  acting in one of: {}",
                 audit.by.name,
                 audit.by.role,
                 framework.id(),
-                managers.join(", ")
+                if managers.is_empty() {
+                    "a post the framework names (not a panel)".to_owned()
+                } else {
+                    managers.join(", ")
+                }
             )));
         }
         let wanted = appointee.level.trim();
