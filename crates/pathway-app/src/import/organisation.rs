@@ -15,7 +15,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, RoleId};
 use pathway_core::ids::PostId;
-use pathway_core::workforce::{EmployeeNumber, Name, OrgUnit, UnitKind, Worker, unit_name_key};
+use pathway_core::workforce::{EmployeeNumber, Name, OrgUnit, Post, UnitKind, Worker, unit_name_key};
 use pathway_store::{
     AuthorityScope, ImportedPost, ImportedUnit, Organisation, PostRef, Store, StoreError, UnitRef, Workforce,
 };
@@ -141,7 +141,7 @@ struct Plan {
 fn plan(
     framework: &Framework,
     stored_units: &[OrgUnit],
-    stored_posts: &[PostId],
+    stored_posts: &[Post],
     workers: &[Worker],
     headers: &[String],
     rows: Vec<RawRow>,
@@ -470,6 +470,30 @@ fn plan(
                     let v = r.cell(FROM).unwrap_or_default().to_owned();
                     r.problem(FROM, &v, "is for a held post; the post has no holder");
                 }
+                // The same holder in the same post twice is a file imported twice, not a job share.
+                if let (Some(unit), Some(role), Some(w), Some(from)) = (unit, role.as_ref(), holder, from) {
+                    let stored_twin = match unit {
+                        UnitRef::Existing(id) => stored_posts
+                            .iter()
+                            .find(|q| q.unit == id && q.role == *role && q.holder_on(from.max(today)) == Some(w.id))
+                            .map(|q| format!("post {}", q.id)),
+                        UnitRef::New(_) => None,
+                    };
+                    let file_twin = p
+                        .posts
+                        .iter()
+                        .position(|q| q.unit == unit && q.role == *role && q.holder.map(|h| h.0) == Some(w.id))
+                        .and_then(|n| p.post_rows.get(n))
+                        .map(|row| format!("the post on row {row}"));
+                    if let Some(twin) = stored_twin.or(file_twin) {
+                        let number = w.details.employee_number.to_string();
+                        r.problem(
+                            HOLDER,
+                            &number,
+                            format!("already holds this {role} post ({twin}); each post is one row, imported once"),
+                        );
+                    }
+                }
                 if let Some(reference) = r.cell(REF).map(str::to_owned) {
                     let clean = r.problems.is_empty();
                     match refs.entry(reference.to_lowercase()) {
@@ -512,7 +536,7 @@ fn plan(
                 .parse::<i64>()
                 .ok()
                 .map(PostId::new)
-                .filter(|id| stored_posts.contains(id))
+                .filter(|id| stored_posts.iter().any(|p| p.id == *id))
                 .map(PostRef::Existing),
         };
         match target {
@@ -591,7 +615,7 @@ impl Pathway {
         let Sheet { file, headers, rows } = sheet;
         let rows: Vec<RawRow> = rows.collect::<Result<_, _>>()?;
         let units = self.store().units(&scope).await?;
-        let posts: Vec<PostId> = self.store().posts(&scope).await?.iter().map(|p| p.id).collect();
+        let posts = self.store().posts(&scope).await?;
         let workers = self.store().workers(&scope).await?;
         let plan = plan(&framework, &units, &posts, &workers, &headers, rows, today).map_err(|m| bad_file(&file, m))?;
         if plan.rows == 0 {

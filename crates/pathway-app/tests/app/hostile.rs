@@ -554,3 +554,27 @@ async fn a_head_of_service_who_has_left_cannot_act_in_the_post_left_open() {
         .expect_err("after leaving");
     assert!(err.to_string().contains("R7 left on 2025-01-31"), "{err}");
 }
+
+#[tokio::test]
+async fn a_post_file_imported_twice_is_refused_the_second_time() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Team, "Duty Team", None).await.expect("team");
+    let posts = rows("Duty Team,,,team-manager,TM,R1,2024-04-01,\n");
+    assert!(import(&p, &dir, "posts.csv", &posts).await.expect("first").is_empty());
+    let again = import(&p, &dir, "posts.csv", &posts).await.expect("second");
+    assert_eq!(again.len(), 1, "{again:#?}");
+    assert!(again[0].starts_with("row 2, holder `R1`: already holds this team-manager post (post "), "{again:#?}");
+    // Twice in one file, likewise.
+    let doubled = rows("Duty Team,,,team-manager,,R2,2024-04-01,\nDuty Team,,,team-manager,,R2,2024-04-01,\n");
+    let problems = import(&p, &dir, "doubled.csv", &doubled).await.expect("report");
+    assert_eq!(
+        problems,
+        [
+            "row 3, holder `R2`: already holds this team-manager post (the post on row 2); each post is one row, imported \
+          once"
+        ]
+    );
+    assert_eq!(p.post_list("rotherham", None).await.expect("list").len(), 1);
+}
