@@ -175,8 +175,15 @@ pub fn guard_formula(cell: &str) -> String {
 }
 
 impl Sheet {
-    /// Open a `.csv` or `.xlsx` file (by its extension).
+    /// Open a `.csv` or `.xlsx` file (by its extension); of a workbook, the `Workers` sheet
+    /// (or the first).
     pub fn open(path: &Path) -> Result<Sheet, AppError> {
+        Sheet::open_sheet(path, WORKERS_SHEET)
+    }
+
+    /// Open a `.csv` or `.xlsx` file (by its extension); of a workbook, the sheet named
+    /// `wanted` (any case), or the first.
+    pub fn open_sheet(path: &Path, wanted: &str) -> Result<Sheet, AppError> {
         let file = path.display().to_string();
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         match ext.as_str() {
@@ -184,7 +191,7 @@ impl Sheet {
                 let f = File::open(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
                 Sheet::from_csv(file, BufReader::new(f))
             }
-            "xlsx" | "xlsm" => Sheet::from_xlsx(path),
+            "xlsx" | "xlsm" => Sheet::from_xlsx_sheet(path, wanted),
             "xls" | "ods" => Err(bad_file(
                 &file,
                 format!("`.{ext}` files are not read; save the sheet as .xlsx or .csv (CSV UTF-8)"),
@@ -209,14 +216,15 @@ impl Sheet {
             Some(Err(e)) => return Err(bad_file(&file, format!("cannot be read as CSV: {e}"))),
             Some(Ok(record)) => {
                 let number = rows_seen.row_of(&record);
-                csv_text(&file, &record, number)?
+                csv_text(&file, &record, number, None)?
             }
         };
         let name = file.clone();
+        let columns = header.clone();
         let rows = records.map(move |record| {
             let record = record.map_err(|e| bad_file(&name, format!("cannot be read as CSV: {e}")))?;
             let number = rows_seen.row_of(&record);
-            let cells = csv_text(&name, &record, number)?.into_iter().map(unguard).collect();
+            let cells = csv_text(&name, &record, number, Some(&columns))?.into_iter().map(unguard).collect();
             Ok(RawRow { number, cells, broken: Vec::new() })
         });
         Ok(Sheet { file, headers: header, rows: Box::new(rows) })
@@ -224,6 +232,11 @@ impl Sheet {
 
     /// Read the `Workers` sheet of an XLSX workbook (or its first sheet).
     pub fn from_xlsx(path: &Path) -> Result<Sheet, AppError> {
+        Sheet::from_xlsx_sheet(path, WORKERS_SHEET)
+    }
+
+    /// Read the sheet named `wanted` (any case) of an XLSX workbook, or its first sheet.
+    pub fn from_xlsx_sheet(path: &Path, wanted: &str) -> Result<Sheet, AppError> {
         use calamine::{Data, Reader, Xlsx};
         let file = path.display().to_string();
         let mut workbook: Xlsx<_> = calamine::open_workbook(path)
@@ -231,7 +244,7 @@ impl Sheet {
         let names = workbook.sheet_names();
         let sheet = names
             .iter()
-            .find(|n| n.eq_ignore_ascii_case(WORKERS_SHEET))
+            .find(|n| n.eq_ignore_ascii_case(wanted))
             .or_else(|| names.first())
             .cloned()
             .ok_or_else(|| bad_file(&file, "has no sheets"))?;
@@ -314,14 +327,67 @@ impl RowCounter {
     }
 }
 
-fn csv_text(file: &str, record: &csv::ByteRecord, number: usize) -> Result<Vec<String>, AppError> {
+/// The column name a problem gives for a cell under no header.
+pub const UNHEADED: &str = "(no header)";
+
+/// A value in a column with no header (blank, or past the header's end) would be lost: each
+/// is a problem naming the column's letters.
+pub(crate) fn unheaded_cells(raw: &RawRow, headed: impl Fn(usize) -> bool) -> Vec<RowProblem> {
+    raw.cells
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !c.trim().is_empty() && !headed(*i))
+        .map(|(i, c)| RowProblem {
+            row: raw.number,
+            column: UNHEADED,
+            value: c.trim().to_owned(),
+            reason: format!(
+                "is in column {}, which has no header, so it would be lost; remove it or name the column",
+                column_letters(i)
+            ),
+        })
+        .collect()
+}
+
+/// The column letters a spreadsheet shows for column `index` (0 is A, 26 is AA).
+pub fn column_letters(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+/// The cells of one CSV record as text. A cell that is not UTF-8 is refused naming its row,
+/// its column (by header, when the header is known, and letter) and the first bad byte.
+fn csv_text(
+    file: &str,
+    record: &csv::ByteRecord,
+    number: usize,
+    headers: Option<&[String]>,
+) -> Result<Vec<String>, AppError> {
     record
         .iter()
-        .map(|field| {
-            std::str::from_utf8(field).map(str::to_owned).map_err(|_| {
+        .enumerate()
+        .map(|(i, field)| {
+            std::str::from_utf8(field).map(str::to_owned).map_err(|e| {
+                let at = e.valid_up_to();
+                let byte = field.get(at).copied().unwrap_or_default();
+                let letters = column_letters(i);
+                let column = match headers.and_then(|h| h.get(i)).map(|h| h.trim()).filter(|h| !h.is_empty()) {
+                    Some(h) => format!("column {} ({letters})", h.trim_start_matches('\u{feff}')),
+                    None => format!("column {letters}"),
+                };
                 bad_file(
-                    &format!("{file} row {number}"),
-                    "is not UTF-8 text; in Excel use Save As > CSV UTF-8 (Comma delimited)",
+                    &format!("{file} row {number}, {column}"),
+                    format!(
+                        "byte 0x{byte:02X} is not UTF-8 text (after `{}`); in Excel use Save As > CSV UTF-8 \
+                         (Comma delimited)",
+                        String::from_utf8_lossy(field.get(..at).unwrap_or_default())
+                    ),
                 )
             })
         })
@@ -601,6 +667,7 @@ impl Checker<'_> {
         if !r.problems.is_empty() {
             return Err(r.problems);
         }
+        r.problems = unheaded_cells(raw, |i| index.values().any(|j| *j == i));
 
         let number = r.value(C::EmployeeNumber, EmployeeNumber::parse);
         if let Some(n) = &number

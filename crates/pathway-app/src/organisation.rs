@@ -230,6 +230,27 @@ pub(crate) fn tree(units: &[OrgUnit]) -> Vec<(&OrgUnit, usize)> {
     out
 }
 
+/// A worker can hold a post only while employed: from their start date, and not once they
+/// have left. (A post has no start date of its own: a holding may be back-dated, as
+/// onboarding records who has held a post for years, but never overlapping another holding,
+/// which storage refuses.)
+fn check_holding_dates(worker: &Worker, from: NaiveDate) -> Result<(), AppError> {
+    let number = &worker.details.employee_number;
+    let bad = |message: String| Err(AppError::BadInput { field: "from".into(), message });
+    if from < worker.details.started_on {
+        return bad(format!(
+            "{from} is before {number} started ({}); a post is held only while employed",
+            worker.details.started_on
+        ));
+    }
+    if let Some(left) = worker.details.left_on
+        && from >= left
+    {
+        return bad(format!("{number} left on {left}; a leaver cannot take a post from {from}"));
+    }
+    Ok(())
+}
+
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
@@ -260,8 +281,11 @@ impl Pathway {
                         crate::catalog::bundled_ids().join(", "),
                     ));
                 }
-                let text =
-                    std::fs::read_to_string(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
+                let bytes = std::fs::read(path).map_err(|source| AppError::Read { path: path.to_owned(), source })?;
+                // A file that is not UTF-8 is named at the line and column of its bad byte.
+                let text = pathway_core::framework::utf8_text(&bytes).map_err(|diagnostic| {
+                    AppError::InvalidFramework { file: path.display().to_string(), diagnostics: vec![*diagnostic] }
+                })?;
                 FrameworkFile::parse(&path.display().to_string(), text)?
             }
         };
@@ -395,6 +419,18 @@ impl Pathway {
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
         let on = on.unwrap_or_else(today);
+        // A closed unit takes nothing new from the moment it is recorded closed, so a
+        // closure is recorded on or after the day, never ahead of it.
+        if on > today() {
+            return Err(AppError::BadInput {
+                field: "on".into(),
+                message: format!(
+                    "{on} is after today; record the closure of {} on the day it closes (it takes no new posts or \
+                     units once closed)",
+                    u.name
+                ),
+            });
+        }
         Ok(bare_unit_view(&self.store().close_unit(&scope, u.id, u.meta.version, on).await?))
     }
 
@@ -430,7 +466,11 @@ impl Pathway {
         let u = find_unit(&units, unit)?;
         let role = post_role(&framework, role)?;
         let holder = match holder {
-            Some(number) => Some((find_worker(self.store(), &scope, number).await?.id, from)),
+            Some(number) => {
+                let worker = find_worker(self.store(), &scope, number).await?;
+                check_holding_dates(&worker, from)?;
+                Some((worker.id, from))
+            }
             None => None,
         };
         let post = NewPost { unit: u.id, role, reports_to: reports_to.map(PostId::new), holder };
@@ -471,7 +511,9 @@ impl Pathway {
     ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
         let worker = find_worker(self.store(), &scope, employee_number).await?;
-        self.change_holder(&scope, PostId::new(id), Some(worker.id), from.unwrap_or_else(today)).await
+        let from = from.unwrap_or_else(today);
+        check_holding_dates(&worker, from)?;
+        self.change_holder(&scope, PostId::new(id), Some(worker.id), from).await
     }
 
     /// Post `id` is vacant from `on` (default today).
@@ -619,6 +661,32 @@ impl Pathway {
             )));
         }
         let framework = self.framework_in_force(&scope, Applies::Authority, appointee.starts_on).await?;
+        // Appointing is a manager's act: the role acted in (a post held that day) must be one
+        // the framework gives line management; a panel seat or a practice role is not enough.
+        // (A framework that names no line-management role cannot say who manages, so any
+        // post it names will do.)
+        let managers: Vec<&str> =
+            framework.roles.iter().filter(|r| r.line_management && !r.panel).map(|r| r.id.as_str()).collect();
+        let acting_as = framework.roles.iter().find(|r| r.id == audit.by.role);
+        let allowed = match acting_as {
+            Some(r) if r.panel => false,
+            Some(r) => r.line_management || managers.is_empty(),
+            None => false,
+        };
+        if !allowed {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as {}, which {} does not give line management; appointments are made by a manager \
+                 acting in one of: {}",
+                audit.by.name,
+                audit.by.role,
+                framework.id(),
+                if managers.is_empty() {
+                    "a post the framework names (not a panel)".to_owned()
+                } else {
+                    managers.join(", ")
+                }
+            )));
+        }
         let wanted = appointee.level.trim();
         let level = framework
             .levels

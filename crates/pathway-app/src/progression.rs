@@ -112,8 +112,22 @@ pub(crate) async fn authorise(
 pub(crate) async fn resolve(store: &Store, scope: &AuthorityScope, acting: &Acting) -> Result<Audit, AppError> {
     let worker = find_worker(store, scope, &acting.employee_number).await?;
     let role = parse_role(&acting.role)?;
+    let on = acting.at.date_naive();
+    // A post left open when its holder left gives them no authority after they go.
+    if let Some(left) = worker.details.left_on
+        && on >= left
+        && role.as_str() != WORKER_ROLE
+    {
+        return Err(AppError::NotPermitted(format!(
+            "{} ({}) left {} on {left}; nobody acts in a post after leaving (vacate their posts with `pathway post \
+             vacate`)",
+            worker.details.name,
+            worker.details.employee_number,
+            scope.id()
+        )));
+    }
     let actor = Actor::new(worker.id, worker.details.name.as_str(), role);
-    authorise(store, scope, &actor, acting.at.date_naive()).await?;
+    authorise(store, scope, &actor, on).await?;
     Ok(Audit::new(actor, acting.at, acting.why.trim()))
 }
 

@@ -798,6 +798,25 @@ impl Organisation for Backend {
                 .await
                 .map_err(|e| at(StoreError::from_sqlx(context(), e)))?;
         }
+        // No reporting line may loop back to where it started.
+        let stored = fetch_posts(&mut tx, scope).await?;
+        for (i, id) in post_ids.iter().enumerate() {
+            let mut current = stored.iter().find(|p| p.id == *id).and_then(|p| p.reports_to);
+            let mut steps = 0;
+            while let Some(next) = current {
+                if next == *id {
+                    return Err(StoreError::invalid(format!(
+                        "post {id} reports, through the posts it reports to, back to itself; a reporting line cannot loop"
+                    ))
+                    .in_batch(units.len() + i, total));
+                }
+                steps += 1;
+                if steps > stored.len() {
+                    break;
+                }
+                current = stored.iter().find(|p| p.id == next).and_then(|p| p.reports_to);
+            }
+        }
         commit(tx, context).await?;
         Ok(OrganisationOutcome { units: unit_ids, posts: post_ids })
     }

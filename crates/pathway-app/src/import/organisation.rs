@@ -15,14 +15,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 use pathway_core::framework::{Framework, RoleId};
 use pathway_core::ids::PostId;
-use pathway_core::workforce::{EmployeeNumber, Name, OrgUnit, UnitKind, Worker, unit_name_key};
+use pathway_core::workforce::{EmployeeNumber, Name, OrgUnit, Post, UnitKind, Worker, unit_name_key};
 use pathway_store::{
     AuthorityScope, ImportedPost, ImportedUnit, Organisation, PostRef, Store, StoreError, UnitRef, Workforce,
 };
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Serialize;
 
-use super::{RawRow, RowProblem, Sheet, bad_file, guard_formula, normalise_header, parse_date};
+use super::{RawRow, RowProblem, Sheet, bad_file, guard_formula, normalise_header, parse_date, unheaded_cells};
 use crate::AppError;
 use crate::export::SheetFormat;
 use crate::frameworks::Applies;
@@ -39,7 +39,8 @@ pub const COLUMNS: &[(&str, &str, &str)] = &[
     (
         "parent_unit",
         "name of a unit",
-        "Unit rows: the unit it sits in (stored already, or on an earlier row); blank for the top.",
+        "Unit rows: the unit it sits in (stored already, or on an earlier row); blank for the top. Post rows: \
+         only to tell apart units that share a name.",
     ),
     ("role", "a role of the authority's framework", "Post rows: the role the post carries (id or printed name)."),
     ("post_ref", "letters and digits", "Post rows: a short name other rows' reports_to can use, e.g. HOS-CF."),
@@ -140,10 +141,11 @@ struct Plan {
 fn plan(
     framework: &Framework,
     stored_units: &[OrgUnit],
-    stored_posts: &[PostId],
+    stored_posts: &[Post],
     workers: &[Worker],
     headers: &[String],
     rows: Vec<RawRow>,
+    today: NaiveDate,
 ) -> Result<Plan, String> {
     let mut index: Vec<Option<usize>> = vec![None; COLUMNS.len()];
     let mut unknown = Vec::new();
@@ -185,15 +187,44 @@ fn plan(
         problems: Vec::new(),
         rows: 0,
     };
-    let find = |by_name: &HashMap<String, Vec<KnownUnit>>, text: &str| -> Result<KnownUnit, String> {
+    // Closed units and the file's unit rows by name key, so a name that is not (yet) known
+    // is told why: closed, or on a later row.
+    let mut closed: HashMap<String, NaiveDate> = HashMap::new();
+    for u in stored_units {
+        if let Some(on) = u.closed_on {
+            closed.entry(unit_name_key(&u.name)).or_insert(on);
+        }
+    }
+    let mut unit_rows_by_name: HashMap<String, usize> = HashMap::new();
+    let role_at = index[ROLE];
+    for raw in &rows {
+        let cell = |i: Option<usize>| i.and_then(|i| raw.cells.get(i)).map(|c| c.trim()).filter(|c| !c.is_empty());
+        if cell(role_at).is_none()
+            && let Some(name) = cell(index[UNIT]).and_then(|t| Name::parse(t).ok())
+        {
+            unit_rows_by_name.entry(unit_name_key(&name)).or_insert(raw.number);
+        }
+    }
+    let find = |by_name: &HashMap<String, Vec<KnownUnit>>, text: &str, row: usize| -> Result<KnownUnit, String> {
         let name = Name::parse(text).map_err(|e| e.reason.clone())?;
-        match by_name.get(&unit_name_key(&name)).map(Vec::as_slice) {
+        let key = unit_name_key(&name);
+        match by_name.get(&key).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
-            Some([_, ..]) => Err("names more than one unit; rename one so each name is unique".into()),
-            _ => Err("is not a unit already stored or on an earlier row".into()),
+            Some([_, ..]) => Err(
+                "names more than one unit; on a post row give the one meant by its parent in parent_unit, or rename one"
+                    .into(),
+            ),
+            _ => match (unit_rows_by_name.get(&key), closed.get(&key)) {
+                (Some(later), _) if *later > row => Err(format!(
+                    "is on a later row (row {later}); put a unit's row before the units and posts inside it"
+                )),
+                (_, Some(on)) => Err(format!("closed on {on}; a closed unit takes no new units or posts")),
+                _ => Err("is not a unit already stored or on an earlier row".into()),
+            },
         }
     };
     let mut refs: HashMap<String, usize> = HashMap::new();
+    let mut ref_names: HashMap<usize, String> = HashMap::new();
     let mut pending_reports: Vec<(usize, usize, String)> = Vec::new();
     let numbers: HashMap<String, &Worker> =
         workers.iter().map(|w| (w.details.employee_number.to_string(), w)).collect();
@@ -203,7 +234,7 @@ fn plan(
             continue;
         }
         p.rows += 1;
-        let mut r = Row { raw, index: &index, problems: Vec::new() };
+        let mut r = Row { raw, index: &index, problems: unheaded_cells(raw, |i| index.contains(&Some(i))) };
         for (i, error) in &raw.broken {
             if let Some(c) = index.iter().position(|j| *j == Some(*i)) {
                 r.problem(c, error, "the cell holds a spreadsheet error; put the value itself");
@@ -246,7 +277,7 @@ fn plan(
                 };
                 let parent = match r.cell(PARENT).map(str::to_owned) {
                     None => Some(None),
-                    Some(t) => match find(&by_name, &t) {
+                    Some(t) => match find(&by_name, &t, raw.number) {
                         Ok(u) => {
                             if let Some(kind) = kind
                                 && !kind.may_sit_under(u.kind)
@@ -301,21 +332,63 @@ fn plan(
                 if let Some(k) = r.cell(KIND).map(str::to_owned) {
                     r.problem(KIND, &k, "is for unit rows; a row with a role is a post");
                 }
-                if let Some(k) = r.cell(PARENT).map(str::to_owned) {
-                    r.problem(PARENT, &k, "is for unit rows; a post's unit goes in `unit`");
-                }
-                let unit = match &unit_text {
-                    None => {
+                // On a post row, `parent_unit` only tells apart units that share a name.
+                let parent_given = r.cell(PARENT).is_some();
+                let within = match r.cell(PARENT).map(str::to_owned) {
+                    None => None,
+                    Some(t) => match find(&by_name, &t, raw.number) {
+                        Ok(u) => Some((t, u.target)),
+                        Err(reason) => {
+                            r.problem(PARENT, &t, reason);
+                            None
+                        }
+                    },
+                };
+                let unit = match (&unit_text, within) {
+                    // The parent meant is not known, so neither is the unit inside it.
+                    (Some(_), None) if parent_given => None,
+                    (None, _) => {
                         r.problem(UNIT, "", "is needed: the unit the post is responsible for");
                         None
                     }
-                    Some(t) => match find(&by_name, t) {
+                    (Some(t), None) => match find(&by_name, t, raw.number) {
                         Ok(u) => Some(u.target),
                         Err(reason) => {
                             r.problem(UNIT, t, reason);
                             None
                         }
                     },
+                    (Some(t), Some((parent_text, parent))) => {
+                        let inside: Vec<UnitRef> = Name::parse(t)
+                            .ok()
+                            .and_then(|n| by_name.get(&unit_name_key(&n)))
+                            .into_iter()
+                            .flatten()
+                            .map(|k| k.target)
+                            .filter(|target| {
+                                let parent_of = match *target {
+                                    UnitRef::Existing(id) => stored_units
+                                        .iter()
+                                        .find(|u| u.id == id)
+                                        .and_then(|u| u.parent)
+                                        .map(UnitRef::Existing),
+                                    UnitRef::New(n) => p.units.get(n).and_then(|u| u.parent),
+                                };
+                                parent_of == Some(parent)
+                            })
+                            .collect();
+                        match inside.as_slice() {
+                            [one] => Some(*one),
+                            [] => {
+                                r.problem(UNIT, t, format!("is not a unit inside {parent_text}"));
+                                None
+                            }
+                            _ => {
+                                r.problem(UNIT, t, format!("names more than one unit inside {parent_text}"));
+                                None
+                            }
+                        }
+                    }
                 };
                 let role: Option<RoleId> = match post_role(framework, &role_text) {
                     Ok(role) => Some(role),
@@ -359,9 +432,67 @@ fn plan(
                         }
                     },
                 };
+                if let (Some(w), Some(from)) = (holder, from) {
+                    let shown = r.cell(FROM).unwrap_or_default().to_owned();
+                    let number = &w.details.employee_number;
+                    if from > today {
+                        let which = if shown.is_empty() {
+                            format!("is blank, so {number}'s start date ({from}) is used, which is")
+                        } else {
+                            "is".to_owned()
+                        };
+                        r.problem(
+                            FROM,
+                            &shown,
+                            format!(
+                                "{which} after today ({today}); record a holding when it starts, with `pathway post \
+                                 assign --from`"
+                            ),
+                        );
+                    } else if from < w.details.started_on {
+                        r.problem(
+                            FROM,
+                            &shown,
+                            format!(
+                                "is before {number} started ({}); a post is held only while employed",
+                                w.details.started_on
+                            ),
+                        );
+                    } else if let Some(left) = w.details.left_on {
+                        r.problem(
+                            HOLDER,
+                            number.as_str(),
+                            format!("left on {left}; a leaver cannot hold a post (leave it vacant)"),
+                        );
+                    }
+                }
                 if holder.is_none() && r.cell(FROM).is_some() {
                     let v = r.cell(FROM).unwrap_or_default().to_owned();
                     r.problem(FROM, &v, "is for a held post; the post has no holder");
+                }
+                // The same holder in the same post twice is a file imported twice, not a job share.
+                if let (Some(unit), Some(role), Some(w), Some(from)) = (unit, role.as_ref(), holder, from) {
+                    let stored_twin = match unit {
+                        UnitRef::Existing(id) => stored_posts
+                            .iter()
+                            .find(|q| q.unit == id && q.role == *role && q.holder_on(from.max(today)) == Some(w.id))
+                            .map(|q| format!("post {}", q.id)),
+                        UnitRef::New(_) => None,
+                    };
+                    let file_twin = p
+                        .posts
+                        .iter()
+                        .position(|q| q.unit == unit && q.role == *role && q.holder.map(|h| h.0) == Some(w.id))
+                        .and_then(|n| p.post_rows.get(n))
+                        .map(|row| format!("the post on row {row}"));
+                    if let Some(twin) = stored_twin.or(file_twin) {
+                        let number = w.details.employee_number.to_string();
+                        r.problem(
+                            HOLDER,
+                            &number,
+                            format!("already holds this {role} post ({twin}); each post is one row, imported once"),
+                        );
+                    }
                 }
                 if let Some(reference) = r.cell(REF).map(str::to_owned) {
                     let clean = r.problems.is_empty();
@@ -372,6 +503,7 @@ fn plan(
                         std::collections::hash_map::Entry::Vacant(slot) => {
                             if clean {
                                 slot.insert(p.posts.len());
+                                ref_names.insert(p.posts.len(), reference.clone());
                             }
                         }
                     }
@@ -395,6 +527,7 @@ fn plan(
         p.problems.extend(r.problems);
     }
     // Which post each reports to, now every post_ref is known.
+    let mut reports_text: Vec<(usize, usize, String)> = Vec::new();
     for (post, row, to) in pending_reports {
         let target = match refs.get(&to.to_lowercase()) {
             Some(n) => Some(PostRef::New(*n)),
@@ -403,7 +536,7 @@ fn plan(
                 .parse::<i64>()
                 .ok()
                 .map(PostId::new)
-                .filter(|id| stored_posts.contains(id))
+                .filter(|id| stored_posts.iter().any(|p| p.id == *id))
                 .map(PostRef::Existing),
         };
         match target {
@@ -417,6 +550,7 @@ fn plan(
                 if let Some(p) = p.posts.get_mut(post) {
                     p.reports_to = Some(t);
                 }
+                reports_text.push((post, row, to));
             }
             None => p.problems.push(RowProblem {
                 row,
@@ -424,6 +558,40 @@ fn plan(
                 value: to,
                 reason: "is not a post_ref in this file nor the number of a stored post".into(),
             }),
+        }
+    }
+    // A loop of reporting lines among the file's posts is refused once, on its first row.
+    for (post, row, to) in &reports_text {
+        let mut path = vec![*post];
+        let mut at = *post;
+        while let Some(Some(PostRef::New(next))) = p.posts.get(at).map(|q| q.reports_to) {
+            if next == *post {
+                let named: Vec<String> =
+                    path.iter()
+                        .chain(std::iter::once(post))
+                        .map(|n| {
+                            ref_names.get(n).cloned().unwrap_or_else(|| {
+                                format!("the post on row {}", p.post_rows.get(*n).copied().unwrap_or(0))
+                            })
+                        })
+                        .collect();
+                p.problems.push(RowProblem {
+                    row: *row,
+                    column: COLUMNS[REPORTS_TO].0,
+                    value: to.clone(),
+                    reason: format!(
+                        "makes a loop of reporting lines ({}); someone at the top must report to no one in the file",
+                        named.join(", ")
+                    ),
+                });
+                break;
+            }
+            if next < *post || path.contains(&next) || path.len() > p.posts.len() {
+                // Reported from its first post, or a loop this post only leads into.
+                break;
+            }
+            path.push(next);
+            at = next;
         }
     }
     p.problems.sort_by_key(|pr| (pr.row, COLUMNS.iter().position(|c| c.0 == pr.column)));
@@ -443,13 +611,13 @@ impl Pathway {
         let scope = self.scope(authority).await?;
         let today = chrono::Local::now().date_naive();
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
-        let sheet = Sheet::open(file)?;
+        let sheet = Sheet::open_sheet(file, ORGANISATION_SHEET)?;
         let Sheet { file, headers, rows } = sheet;
         let rows: Vec<RawRow> = rows.collect::<Result<_, _>>()?;
         let units = self.store().units(&scope).await?;
-        let posts: Vec<PostId> = self.store().posts(&scope).await?.iter().map(|p| p.id).collect();
+        let posts = self.store().posts(&scope).await?;
         let workers = self.store().workers(&scope).await?;
-        let plan = plan(&framework, &units, &posts, &workers, &headers, rows).map_err(|m| bad_file(&file, m))?;
+        let plan = plan(&framework, &units, &posts, &workers, &headers, rows, today).map_err(|m| bad_file(&file, m))?;
         if plan.rows == 0 {
             return Err(bad_file(&file, "has no units or posts: there are no rows under the header"));
         }
@@ -533,14 +701,17 @@ pub async fn organisation_rows(
         ]);
     }
     let reference = |id: PostId| format!("P{id}");
+    let shared = |u: &OrgUnit| open.iter().filter(|o| unit_name_key(&o.name) == unit_name_key(&u.name)).count() > 1;
     for (u, _) in tree(&open) {
+        // A post's unit is named by its parent too when another open unit has its name.
+        let parent = if shared(u) { u.parent.map(name_of).unwrap_or_default() } else { String::new() };
         for post in posts.iter().filter(|p| p.unit == u.id) {
             let holding = post.holdings.iter().find(|h| h.covers(on));
             let holder = holding.and_then(|h| workers.iter().find(|w| w.id == h.worker));
             rows.push(vec![
                 u.name.to_string(),
                 String::new(),
-                String::new(),
+                parent.clone(),
                 post.role.to_string(),
                 reference(post.id),
                 holder.map_or_else(|| "vacant".to_owned(), |w| w.details.employee_number.to_string()),

@@ -334,7 +334,15 @@ fn non_utf8_csv_says_how_to_save_it() {
     bytes.extend_from_slice(b"R1,Zo\xeb Ash,permanent,2020-01-01,,,,,\n");
     let mut sheet = Sheet::from_csv("staff.csv".into(), Cursor::new(bytes)).expect("header is fine");
     let err = sheet.rows.next().unwrap().unwrap_err().to_string();
-    assert_eq!(err, "staff.csv row 2: is not UTF-8 text; in Excel use Save As > CSV UTF-8 (Comma delimited)");
+    assert_eq!(
+        err,
+        "staff.csv row 2, column name (B): byte 0xEB is not UTF-8 text (after `Zo`); in Excel use Save As > CSV \
+         UTF-8 (Comma delimited)"
+    );
+    assert_eq!(
+        (column_letters(0), column_letters(25), column_letters(26), column_letters(701), column_letters(702)),
+        ("A".into(), "Z".into(), "AA".into(), "ZZ".into(), "AAA".into())
+    );
 }
 
 #[test]
@@ -384,4 +392,18 @@ fn an_award_carries_its_academic_level_and_credits_in_any_order_after_the_date()
     assert!(bad_credits.contains("`none credits` must be a whole number above 0"), "{bad_credits}");
     let two_providers = parse_awards("course | Module | 2025-01-31 | Leeds | York").unwrap_err();
     assert!(two_providers.contains("write each award as"), "{two_providers}");
+}
+
+#[test]
+fn a_value_in_a_column_with_no_header_is_refused_rather_than_lost() {
+    let text = format!("{HEADER}R1001,Aisha Khan,permanent,2019-09-02,Duty and Assessment,Level 3,,Band I,36,Band J\n");
+    let problems: Vec<String> = check(&text).problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        ["row 2, (no header) `Band J`: is in column J, which has no header, so it would be lost; remove it or name \
+          the column"]
+    );
+    // Empty cells past the header (a trailing comma) are nothing to lose.
+    let text = format!("{HEADER}R1001,Aisha Khan,permanent,2019-09-02,Duty and Assessment,Level 3,,Band I,36,,\n");
+    assert!(check(&text).problems.is_empty());
 }

@@ -9,6 +9,7 @@
 mod bexley;
 mod council;
 mod harness;
+mod hostile;
 mod import;
 mod in_force;
 mod medway;

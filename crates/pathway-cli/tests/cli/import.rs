@@ -199,3 +199,38 @@ fn an_import_killed_mid_transaction_leaves_nothing_behind_and_a_rerun_imports_ev
     assert!(stdout(&o).contains("Imported 20000 workers into rotherham."), "{}", stdout(&o));
     assert_eq!(exported_numbers(&s, "rotherham").len(), before.len() + 20_000);
 }
+
+#[test]
+fn a_hostile_organisation_file_is_refused_at_its_row_column_and_value_and_nothing_is_written() {
+    let s = Scratch::new("import-organisation-hostile");
+    let o = s.run(&["authority", "create", "ashby", "--name", "Ashby Borough Council", "--framework", "rotherham"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let header = "unit,unit_kind,parent_unit,role,post_ref,holder,held_from,reports_to\n";
+
+    let mut latin1 = header.as_bytes().to_vec();
+    latin1.extend_from_slice(b"Children's Services,service,,,,,,\nCaf\xe9 Team,team,Children's Services,,,,,\n");
+    std::fs::write(s.0.join("latin1.csv"), latin1).unwrap();
+    let o = s.run(&["import", "organisation", "latin1.csv", "--authority", "ashby"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("latin1.csv row 3, column unit (A): byte 0xE9 is not UTF-8 text (after `Caf`)"),
+        "{}",
+        stderr(&o)
+    );
+
+    let looped = format!(
+        "{header}Children's Services,service,,,,,,\nChildren's Services,,,head-of-service,HOS,,,TM\n\
+         Children's Services,,,team-manager,TM,,,HOS\nDuty Team,team,North,,,,,\n"
+    );
+    std::fs::write(s.0.join("looped.csv"), looped).unwrap();
+    let o = s.run(&["import", "organisation", "looped.csv", "--authority", "ashby"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(text.contains("row 3, reports_to `TM`: makes a loop of reporting lines (HOS, TM, HOS)"), "{text}");
+    assert!(text.contains("row 5, parent_unit `North`: is not a unit already stored or on an earlier row"), "{text}");
+
+    let o = s.run(&["authority", "show", "ashby", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(shown["units"], serde_json::json!([]), "nothing was written: {shown}");
+}

@@ -69,13 +69,27 @@ pub fn load(source: &str) -> Loaded {
     if !syntax_errors.is_empty() {
         let diagnostics = syntax_errors
             .into_iter()
-            .map(|e| {
-                located(
+            .map(|e| match e.span() {
+                Some(span) => located(
                     Diagnostic::error("syntax", FieldPath::root(), first_line(e.message()))
                         .with_hint("this is not valid TOML; see https://toml.io for the syntax"),
                     source,
-                    e.span(),
-                )
+                    Some(span),
+                ),
+                // The parser gives up on nesting too deep without saying where: point at the
+                // most deeply nested line.
+                None => located(
+                    Diagnostic::error(
+                        "syntax",
+                        FieldPath::root(),
+                        format!("{} (nesting too deep)", first_line(e.message())),
+                    )
+                    .with_hint(
+                        "tables, arrays or dotted keys are nested deeper than any framework needs; flatten them",
+                    ),
+                    source,
+                    Some(most_nested_line(source)),
+                ),
             })
             .collect();
         return Loaded { framework: None, diagnostics };
@@ -298,6 +312,21 @@ fn from_de_error(e: &toml::de::Error, source: &str, path: FieldPath) -> Diagnost
 
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_owned()
+}
+
+/// The byte range of the line with the most brackets, braces and dots: where a file nests
+/// deepest.
+fn most_nested_line(source: &str) -> Range<usize> {
+    let mut best = (0, 0..0);
+    let mut start = 0;
+    for line in source.split_inclusive('\n') {
+        let depth = line.bytes().filter(|b| matches!(b, b'[' | b'{' | b'.')).count();
+        if depth > best.0 {
+            best = (depth, start..start + line.trim_end().len());
+        }
+        start += line.len();
+    }
+    best.1
 }
 
 fn located(mut d: Diagnostic, source: &str, span: Option<Range<usize>>) -> Diagnostic {

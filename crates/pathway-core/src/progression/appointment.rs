@@ -257,6 +257,27 @@ pub fn appoint(
         }
     }
     let pay = preview_appointment(f, level_id, starts_on, chosen_point)?;
+    // A point given by hand must be the one the framework's rule gives, unless the rule
+    // leaves it to a person (assessed at interview, or a figure not published).
+    if let Some(chosen) = chosen_point {
+        let by_rule = preview_appointment(f, level_id, starts_on, None)?;
+        if let (false, Some(ruled), Some(given)) = (by_rule.needs_decision, &by_rule.new, &pay.new)
+            && ruled.point != given.point
+        {
+            return Err(ProgressionError::not_permitted(
+                "appointment-placement",
+                format!(
+                    "{} places external appointees by its rule ({}: point {} of {}); point `{}` is not for a person \
+                     to choose. Leave the point out to place them by the rule",
+                    authority_short(&f.framework.authority),
+                    by_rule.placement,
+                    ruled.point,
+                    ruled.grade_name,
+                    chosen.trim()
+                ),
+            ));
+        }
+    }
     if pay.needs_decision {
         return Err(ProgressionError::unavailable(format!(
             "choose the pay point before appointing: {}",

@@ -5,9 +5,11 @@
 
 mod anonymise;
 mod application;
+mod appointment_shapes;
 mod criteria;
 mod eligibility;
 mod evidence_rules;
+mod hostile_toml;
 mod pay_properties;
 mod pay_shapes;
 mod portfolio;

@@ -8,7 +8,7 @@ use pathway_core::workforce::{
     NewPost, NewWorker, NewWorkerRecord, Note, UnitKind, Version,
 };
 use pathway_store::{
-    CrossAuthorityReports, FrameworkFile, FrameworkVersions, ImportedPost, ImportedUnit, Organisation, Store,
+    CrossAuthorityReports, FrameworkFile, FrameworkVersions, ImportedPost, ImportedUnit, Organisation, PostRef, Store,
     StoreError, SyncChange, Tenancy, UnitRef, Workforce,
 };
 
@@ -25,6 +25,7 @@ crate::stories!(
     a_closed_unit_takes_no_new_posts_and_keeps_its_history,
     two_creations_of_the_same_team_at_once_make_one_team,
     two_organisation_imports_naming_the_same_new_team_make_one_team,
+    an_organisation_import_whose_reporting_lines_loop_writes_nothing,
     frameworks_sync_from_their_files,
     awards_appraisals_and_goals_make_up_the_record,
     whole_records_are_created_together_and_read_back_in_bulk,
@@ -546,6 +547,20 @@ async fn two_organisation_imports_naming_the_same_new_team_make_one_team(store: 
     assert_eq!(names.iter().filter(|n| **n == "Fostering").count(), 1, "{names:?}");
     assert_eq!(units.len(), 3, "the loser wrote nothing: {names:?}");
     assert_eq!(store.posts(&bexley).await.expect("posts").len(), 1);
+}
+
+async fn an_organisation_import_whose_reporting_lines_loop_writes_nothing(store: Store) {
+    let bexley = authority(&store, "bexley", "Bexley").await;
+    let service = unit(&store, &bexley, UnitKind::Service, "Children's Social Care", None).await;
+    let post = |reports_to: usize| ImportedPost {
+        unit: UnitRef::Existing(service),
+        role: "team-manager".into(),
+        reports_to: Some(PostRef::New(reports_to)),
+        holder: None,
+    };
+    let refused = store.import_organisation(&bexley, &[], &[post(1), post(2), post(0)]).await.expect_err("a loop");
+    assert!(refused.to_string().contains("a reporting line cannot loop"), "{refused}");
+    assert!(store.posts(&bexley).await.expect("posts").is_empty(), "nothing was written");
 }
 
 async fn frameworks_sync_from_their_files(store: Store) {
