@@ -121,6 +121,10 @@ pub struct Projection {
     /// Why increments stop short of the top on a grade whose points between are not
     /// published (a range, a grade known by name only, or only some points printed).
     pub notes: Vec<String>,
+    /// Moves not applied because they would put someone on a figure flagged as an anomaly
+    /// or on less pay than now: each with its date, why, and who must resolve it. Increments
+    /// on that grade stop there.
+    pub held: Vec<String>,
 }
 
 /// Project pay forward.
@@ -153,8 +157,10 @@ pub fn project(question: &ProjectionQuestion) -> Result<Projection, AppError> {
             notes.push(reason);
         }
     }
+    let projected = pay::project_with_holds(&framework, grade, index, from, &moves, until);
     Ok(Projection {
-        rows: pay::project(&framework, grade, index, from, &moves, until),
+        rows: projected.rows,
+        held: projected.held,
         notes,
         increments_assumed: framework.pay.increments.as_ref().is_some_and(|rule| rule.basis == Basis::Assumed),
     })

@@ -5,7 +5,7 @@
 //! rather than guessing.
 
 use chrono::{Datelike, Months, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::framework::{
     Allowance, Basis, FirstIncrement, Framework, Grade, GradeFigures, GradeId, IncrementDate, PayPoint, Placement,
@@ -454,6 +454,63 @@ pub fn increments_not_published(f: &Framework, grade: &Grade) -> Option<String> 
     }
 }
 
+/// The rule a held move breaks, named in every answer that holds one.
+pub const PAY_NEVER_FALLS: &str = "pay never falls on an increment or a promotion";
+
+/// Who settles a held move: the figure is the employer's, not the worker's or the signer's.
+pub const WHO_RESOLVES_PAY: &str = "HR/workforce must confirm the figure (and correct the framework file if it is a misprint) before anyone is moved onto it";
+
+/// Why a move onto a point is held rather than applied: the point's published figure is
+/// flagged as an anomaly, or it pays less than the point the person is on now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayHold {
+    /// The rule, in words ([`PAY_NEVER_FALLS`]).
+    pub rule: String,
+    /// What is wrong with the move.
+    pub reason: String,
+    /// Who must resolve it ([`WHO_RESOLVES_PAY`]).
+    pub who_resolves: String,
+}
+
+impl std::fmt::Display for PayHold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "held under the rule \"{}\": {}; {}", self.rule, self.reason, self.who_resolves)
+    }
+}
+
+/// Whether moving someone paid `current` (basic, when known) onto point `to_index` of `to`
+/// on `on` must be held: the point is flagged as an anomaly, or pays less than `current`.
+/// `from` names where they are now, for the reason ("point 42 of Grade 11").
+pub fn hold_on_move(
+    f: &Framework,
+    current: Option<Pence>,
+    from: &str,
+    to: &Grade,
+    to_index: usize,
+    on: NaiveDate,
+) -> Option<PayHold> {
+    let point = to.points.get(to_index)?;
+    let new = basic_pay(f, to, point, on).0.known();
+    let mut reasons = Vec::new();
+    if let Some(anomaly) = &point.anomaly {
+        reasons.push(format!(
+            "point {} of {} is flagged as an anomaly in the published figure ({anomaly})",
+            point.point, to.name
+        ));
+    }
+    if let (Some(now), Some(new)) = (current, new)
+        && new < now
+    {
+        let cut = now.checked_sub(new).map(|c| format!(", a cut of {c}")).unwrap_or_default();
+        reasons.push(format!("point {} of {} pays {new}, less than {from} ({now}){cut}", point.point, to.name));
+    }
+    (!reasons.is_empty()).then(|| PayHold {
+        rule: PAY_NEVER_FALLS.to_owned(),
+        reason: reasons.join("; and "),
+        who_resolves: WHO_RESOLVES_PAY.to_owned(),
+    })
+}
+
 /// What happens next on the pay scale for someone on a point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -470,6 +527,18 @@ pub enum NextIncrement {
         to_point: String,
         /// Whether the increment rule is an assumption, not the document's.
         assumed: bool,
+    },
+    /// The next increment is due but not applied: the point it moves to is flagged as an
+    /// anomaly or pays less than the current one.
+    Held {
+        /// When it would be paid.
+        date: NaiveDate,
+        /// Index of the point it would move to.
+        to_index: usize,
+        /// The point's printed name.
+        to_point: String,
+        /// Why it is held and who must resolve it.
+        hold: PayHold,
     },
     /// The framework states no increment rule.
     NoRule,
@@ -533,6 +602,11 @@ pub fn next_increment(
     match dates.find(|d| *d > today) {
         Some(date) => {
             let to_index = (index + rule.points_per_increment.max(1) as usize).min(top);
+            let current = basic_pay(f, grade, &grade.points[index], date).0.known();
+            let from = format!("point {} of {}", grade.points[index].point, grade.name);
+            if let Some(hold) = hold_on_move(f, current, &from, grade, to_index, date) {
+                return NextIncrement::Held { date, to_index, to_point: grade.points[to_index].point.clone(), hold };
+            }
             NextIncrement::Due {
                 date,
                 to_index,
@@ -559,6 +633,10 @@ pub struct PlacementResult {
     pub reason: String,
     /// Whether a person must decide (e.g. "assessed at interview").
     pub needs_decision: bool,
+    /// Why the placement must not be applied (an anomaly, or a point paying less than now
+    /// that the framework does not protect), and who must resolve it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold: Option<PayHold>,
 }
 
 /// Place someone paid `current` on `to` on `on`, by the framework's promotion rule.
@@ -598,6 +676,7 @@ fn place(
             protected_pence: None,
             reason: format!("{} lists no points to be placed on", to.name),
             needs_decision: true,
+            hold: None,
         };
     }
     let pays: Vec<Option<Pence>> = to.points.iter().map(|p| basic_pay(f, to, p, on).0.known()).collect();
@@ -646,6 +725,7 @@ fn place(
                 to.name, range.minimum, range.maximum
             ),
             needs_decision: true,
+            hold: None,
         };
     }
     let mut protected_pence = None;
@@ -665,6 +745,10 @@ fn place(
             }
         }
     }
+    // Protected pay does not fall, so only an anomaly holds a protected placement.
+    // A point still to be decided by a person is not a move yet, so it is not held.
+    let compared = if protected_pence.is_some() { None } else { current };
+    let hold = if needs_decision { None } else { hold_on_move(f, compared, "current pay", to, index, on) };
     PlacementResult {
         index,
         point: to.points[index].point.clone(),
@@ -672,6 +756,7 @@ fn place(
         protected_pence,
         reason,
         needs_decision,
+        hold,
     }
 }
 
@@ -711,10 +796,35 @@ pub fn project(
     moves: &[PlannedMove],
     until: NaiveDate,
 ) -> Vec<ProjectionRow> {
+    project_with_holds(f, start_grade, start_index, start, moves, until).rows
+}
+
+/// A projection's rows, and the moves it did not apply because they would have moved
+/// someone onto an anomalous figure or a lower one ([`PAY_NEVER_FALLS`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectedPay {
+    /// Each change of pay, in date order.
+    pub rows: Vec<ProjectionRow>,
+    /// Each move held, with its date and why; increments on that grade stop there.
+    pub held: Vec<String>,
+}
+
+/// [`project`], also saying which moves were held and why. An increment that is held stops
+/// the increments on that grade; a promotion that is held is not made.
+pub fn project_with_holds(
+    f: &Framework,
+    start_grade: &Grade,
+    start_index: usize,
+    start: NaiveDate,
+    moves: &[PlannedMove],
+    until: NaiveDate,
+) -> ProjectedPay {
     let mut rows = Vec::new();
+    let mut held = Vec::new();
     let mut grade = start_grade;
     let mut index = start_index.min(grade.points.len().saturating_sub(1));
     let mut since = start;
+    let mut increments_held = false;
     let row = |date: NaiveDate, event: String, grade: &Grade, index: usize| {
         let s = salary_at(f, grade, index, date);
         ProjectionRow {
@@ -734,29 +844,44 @@ pub fn project(
     // Each loop handles the next event: a planned move or an increment, whichever is first.
     for _ in 0..1000 {
         let inc = match next_increment(f, grade, index, since, today) {
-            NextIncrement::Due { date, to_index, .. } if date <= until => Some((date, to_index)),
+            _ if increments_held => None,
+            NextIncrement::Due { date, to_index, .. } if date <= until => Some((date, Ok(to_index))),
+            NextIncrement::Held { date, to_point, hold, .. } if date <= until => {
+                Some((date, Err(format!("{date}: the increment to point {to_point} of {} is {hold}", grade.name))))
+            }
             _ => None,
         };
         let mv = pending.peek().map(|m| m.on);
         match (inc, mv) {
-            (Some((d, to_index)), m) if m.is_none_or(|m| d < m) => {
-                index = to_index;
-                today = d;
-                rows.push(row(d, "increment".into(), grade, index));
-            }
+            (Some((d, step)), m) if m.is_none_or(|m| d < m) => match step {
+                Ok(to_index) => {
+                    index = to_index;
+                    today = d;
+                    rows.push(row(d, "increment".into(), grade, index));
+                }
+                Err(why) => {
+                    held.push(why);
+                    increments_held = true;
+                }
+            },
             (_, Some(_)) => {
                 let Some(m) = pending.next() else { break };
                 let Some(to) = f.grade(&m.grade) else { continue };
                 let current = salary_at(f, grade, index, m.on).basic.known();
                 let placed = place_on_promotion(f, current, grade.points[index].scp, to, m.on);
+                if let Some(hold) = &placed.hold {
+                    held.push(format!("{}: the promotion to point {} of {} is {hold}", m.on, placed.point, to.name));
+                    continue;
+                }
                 grade = to;
                 index = placed.index;
                 since = m.on;
                 today = m.on;
+                increments_held = false;
                 rows.push(row(m.on, format!("promotion ({})", placed.reason), grade, index));
             }
             _ => break,
         }
     }
-    rows
+    ProjectedPay { rows, held }
 }

@@ -89,6 +89,9 @@ fn print_answer(a: &PayAnswer) {
             };
             crate::out!("  Next increment: {date}, to point {to_point}{caveat}");
         }
+        Some(NextIncrement::Held { date, to_point, hold, .. }) => {
+            crate::out!("  Next increment: NOT APPLIED — the move on {date} to point {to_point} is {hold}")
+        }
         Some(NextIncrement::NoRule) => crate::out!("  Next increment: the framework states no increment rule"),
         Some(NextIncrement::NotPublished { reason }) => crate::out!("  Next increment: not published — {reason}"),
         None => {}
@@ -101,6 +104,9 @@ fn print_answer(a: &PayAnswer) {
             p.placement.basic,
             p.placement.reason
         );
+        if let Some(hold) = &p.placement.hold {
+            crate::out!("  That promotion is NOT APPLIED: it is {hold}");
+        }
     }
     for n in &s.notes {
         crate::out!("  Note: {n}");
@@ -165,6 +171,9 @@ pub fn run_project(a: ProjectArgs) -> anyhow::Result<ExitCode> {
         }
         for note in &projection.notes {
             crate::out!("Increments stop here: {note}.");
+        }
+        for held in &projection.held {
+            crate::out!("Not applied: {held}.");
         }
         if projection.increments_assumed {
             crate::out!("Increments follow an assumed rule: the framework does not state one.");

@@ -999,6 +999,12 @@ impl Application {
                 pay_change.placement
             )));
         }
+        if let Some(hold) = pay_change.held() {
+            return Err(ProgressionError::not_permitted(
+                "pay-never-falls",
+                format!("the pay change is not signed off: it is {hold}"),
+            ));
+        }
         let reason =
             if self.opened_as == Opener::AsyePass { ChangeReason::AsyeCompleted } else { ChangeReason::Progression };
         let note = format!("{} ({}), signed off by {}", self.route.name, self.framework, audit.by.name);
@@ -1026,6 +1032,12 @@ impl Application {
             return Err(self.refuse(
                 "make effective",
                 format!("the change takes effect on {}; it is only {}", sign_off.effective_from, audit.date()),
+            ));
+        }
+        if let Some(hold) = sign_off.pay_change.held() {
+            return Err(ProgressionError::not_permitted(
+                "pay-never-falls",
+                format!("the pay change is not made effective: it is {hold}"),
             ));
         }
         let record_change = sign_off.record_change.clone();

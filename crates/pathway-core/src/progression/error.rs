@@ -62,7 +62,7 @@ pub enum ProgressionError {
     /// This person, in this role, may not do this.
     #[error("{message}")]
     NotPermitted {
-        /// The rule: `own-application`, `wrong-role`, `not-applicant`, `same-decision-maker`.
+        /// The rule: `own-application`, `wrong-role`, `not-applicant`, `same-decision-maker`, `pay-never-falls`.
         rule: &'static str,
         /// Why, in plain English.
         message: String,

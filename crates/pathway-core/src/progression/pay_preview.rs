@@ -127,6 +127,35 @@ pub struct PayChangePreview {
     pub increment_assumed: bool,
     /// Things to know: unknown figures, anomalies, assumptions.
     pub notes: Vec<String>,
+    /// Why this change must not be applied (the new point is flagged as an anomaly, or pays
+    /// less than now and the framework does not protect pay), and who must resolve it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<pay::PayHold>,
+}
+
+impl PayChangePreview {
+    /// Why this change must not be applied, if it must not: the hold worked out when it was
+    /// previewed, or (for a change recorded before holds were) new basic pay below the old
+    /// with no protection.
+    pub fn held(&self) -> Option<pay::PayHold> {
+        if let Some(hold) = &self.hold {
+            return Some(hold.clone());
+        }
+        let cut = self.basic_change_pence.filter(|c| c.get() < 0 && self.protected_pence.is_none())?;
+        let (old, new) = (self.old.as_ref()?, self.new.as_ref()?);
+        Some(pay::PayHold {
+            rule: pay::PAY_NEVER_FALLS.to_owned(),
+            reason: format!(
+                "point {} of {} pays {} less than point {} of {}",
+                new.point,
+                new.grade_name,
+                Pence(cut.get().saturating_abs()),
+                old.point,
+                old.grade_name
+            ),
+            who_resolves: pay::WHO_RESOLVES_PAY.to_owned(),
+        })
+    }
 }
 
 impl PayChangePreview {
@@ -245,6 +274,22 @@ pub(crate) fn preview_move(
         position.total_pence = None;
         notes.push(format!("New pay not known: {reason}."));
     }
+    let moved = match (old_grade, old_index, new_grade, index) {
+        (Some(og), Some(oi), Some(ng), Some(ni)) => og.id != ng.id || oi != ni,
+        _ => true,
+    };
+    let hold = match (new_grade, index) {
+        (Some(g), Some(i)) if moved && !needs_decision => {
+            let from = match &old {
+                Some(o) => format!("point {} of {}", o.point, o.grade_name),
+                None => "current pay".to_owned(),
+            };
+            // A placement that protects pay has already kept it from falling.
+            let current = if protected_pence.is_some() { None } else { old.as_ref().and_then(|o| o.basic_pence) };
+            pay::hold_on_move(f, current, &from, g, i, effective_from)
+        }
+        _ => None,
+    };
     let (mut next_increment, mut increment_assumed) = (None, false);
     if let (Some(g), Some(i)) = (new_grade, index) {
         // A move to a new grade starts its increment clock; staying on the grade does not,
@@ -257,6 +302,9 @@ pub(crate) fn preview_move(
             }
             pay::NextIncrement::AtTop => {
                 notes.push(format!("{} is the top of {}: no further increments.", g.points[i].point, g.name))
+            }
+            pay::NextIncrement::Held { date, to_point, hold, .. } => {
+                notes.push(format!("The next increment, on {date} to point {to_point}, is {hold}."))
             }
             pay::NextIncrement::NoRule => notes.push("The framework states no increment rule.".to_owned()),
             pay::NextIncrement::NotPublished { reason } => notes.push(format!("No next increment is shown: {reason}.")),
@@ -288,6 +336,7 @@ pub(crate) fn preview_move(
         next_increment,
         increment_assumed,
         notes,
+        hold,
     })
 }
 

@@ -123,6 +123,7 @@ proptest! {
                     today = date;
                     pay = new_pay;
                 }
+                NextIncrement::Held { hold, .. } => prop_assert!(false, "rising figures hold no increment: {}", hold),
                 NextIncrement::NoRule => prop_assert!(false, "a rule was set"),
                 NextIncrement::NotPublished { reason } => prop_assert!(false, "every point is published: {}", reason),
             }
@@ -277,4 +278,50 @@ fn allowances_that_add_up_past_what_pence_can_hold_give_an_unknown_total_not_a_w
     let grade = f.find_grade("A").expect("grade");
     let rows = pay::project(&f, grade, 0, on, &[], on + Duration::days(800));
     assert!(rows.iter().all(|r| r.total_annual_pence.is_none()));
+}
+
+#[test]
+fn an_increment_onto_a_point_that_pays_less_is_held_even_without_an_anomaly_flag() {
+    let mut f = base();
+    f.pay.increments = Some(IncrementRule {
+        on: IncrementDate::Anniversary,
+        month: None,
+        day: None,
+        first_after_months: Some(0),
+        first_increment: Default::default(),
+        points_per_increment: 1,
+        basis: Basis::Stated,
+        note: None,
+    });
+    let g = grade("g", &[3_000_000, 2_900_000]);
+    let on = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+    match pay::next_increment(&f, &g, 0, on, on) {
+        NextIncrement::Held { hold, .. } => {
+            assert!(hold.reason.contains("pays £29,000, less than point 1 of g (£30,000)"), "{}", hold.reason);
+            assert!(!hold.reason.contains("anomaly"), "{}", hold.reason);
+        }
+        other => panic!("a falling increment was not held: {other:?}"),
+    }
+}
+
+#[test]
+fn a_promotion_to_the_bottom_of_a_lower_grade_is_held_unless_the_framework_protects_pay() {
+    let mut f = base();
+    let rule = |protect_pay| PlacementRule {
+        on_promotion: Placement::BottomOfGrade,
+        on_appointment: Placement::BottomOfGrade,
+        protect_pay,
+        basis: Basis::Stated,
+        note: None,
+    };
+    let to = grade("to", &[2_800_000, 3_200_000]);
+    let on = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+    let current = Some(Pence(3_000_000));
+    f.pay.placement = Some(rule(false));
+    let placed = pay::place_on_promotion(&f, current, None, &to, on);
+    let hold = placed.hold.expect("the placement cuts pay and is held");
+    assert!(hold.reason.contains("less than current pay (£30,000)"), "{}", hold.reason);
+    f.pay.placement = Some(rule(true));
+    let placed = pay::place_on_promotion(&f, current, None, &to, on);
+    assert_eq!((placed.point.as_str(), placed.hold), ("2", None), "protection moves them up instead");
 }

@@ -236,3 +236,47 @@ fn the_document_names_no_pcf_or_kss() {
     let f = west_sussex();
     assert!(f.levels.iter().all(|l| l.pcf_level.is_none() && l.kss.is_empty()));
 }
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or_else(|| panic!("{y}-{m}-{day} is a date"))
+}
+
+#[test]
+fn an_increment_from_grade_11_scp_42_to_the_misprinted_scp_43_is_held_for_hr_to_confirm() {
+    let f = west_sussex();
+    let grade_11 = f.find_grade("11").expect("grade 11");
+    let (at_42, _) = grade_11.find_point("42").expect("SCP 42");
+    match pay::next_increment(&f, grade_11, at_42, d(2024, 6, 1), d(2024, 6, 1)) {
+        pay::NextIncrement::Held { date, to_point, hold, .. } => {
+            assert_eq!((date, to_point.as_str()), (d(2025, 4, 1), "43"));
+            assert_eq!(hold.rule, pay::PAY_NEVER_FALLS);
+            assert!(hold.reason.contains("anomaly"), "{}", hold.reason);
+            assert!(hold.reason.contains("a cut of £9,014"), "{}", hold.reason);
+            assert!(hold.who_resolves.starts_with("HR/workforce must confirm the figure"), "{}", hold.who_resolves);
+        }
+        other => panic!("the increment onto £30,531 was not held: {other:?}"),
+    }
+}
+
+#[test]
+fn a_projection_from_grade_11_scp_42_stops_increments_there_and_says_why() {
+    let f = west_sussex();
+    let grade_11 = f.find_grade("11").expect("grade 11");
+    let (at_42, _) = grade_11.find_point("42").expect("SCP 42");
+    let projected = pay::project_with_holds(&f, grade_11, at_42, d(2024, 6, 1), &[], d(2027, 6, 1));
+    assert!(projected.rows.iter().all(|row| row.point == "42"), "{:?}", projected.rows);
+    let [held] = projected.held.as_slice() else { panic!("expected one held move: {:?}", projected.held) };
+    assert!(held.starts_with("2025-04-01: the increment to point 43 of Grade 11 is held"), "{held}");
+    assert!(held.contains("HR/workforce"), "{held}");
+}
+
+#[test]
+fn a_projection_from_grade_11_scp_41_pays_the_increment_to_42_and_holds_the_one_to_43() {
+    let f = west_sussex();
+    let grade_11 = f.find_grade("11").expect("grade 11");
+    let (at_41, _) = grade_11.find_point("41").expect("SCP 41");
+    let projected = pay::project_with_holds(&f, grade_11, at_41, d(2024, 6, 1), &[], d(2028, 6, 1));
+    let points: Vec<&str> = projected.rows.iter().map(|row| row.point.as_str()).collect();
+    assert_eq!(points, ["41", "42"]);
+    assert_eq!(projected.held.len(), 1, "{:?}", projected.held);
+}
