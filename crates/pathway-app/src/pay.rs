@@ -64,12 +64,20 @@ pub fn answer(question: &PayQuestion) -> Result<PayAnswer, AppError> {
     let on = question.on;
     let grade = pay::find_grade(&framework, &question.grade)?;
     let located = pay::locate(&framework, grade, &question.point)?;
-    let (salary, index) = match &located {
+    let (mut salary, index) = match &located {
         Located::At(index) => (pay::salary_at(&framework, grade, *index, on), Some(*index)),
         Located::NotPublished { reason } => {
             (pay::salary_not_published(&framework, grade, &question.point, on, reason), None)
         }
     };
+    // Without a start date there is no next increment to show, but the step up from here is
+    // still named when it would be held, so nobody reads the grade's points as a pay rise.
+    if question.started.is_none()
+        && let Some(index) = index
+        && let Some(hold) = step_up_held(&framework, grade, index, on)
+    {
+        salary.notes.push(hold);
+    }
     let top = pay::top_of_grade(grade);
     let next_increment = question.started.map(|started| match &located {
         Located::At(index) => pay::next_increment(&framework, grade, *index, started, on),
@@ -91,6 +99,19 @@ pub fn answer(question: &PayQuestion) -> Result<PayAnswer, AppError> {
         next_increment,
         promotion,
     })
+}
+
+/// Why an increment from point `index` of `grade` to the next point would be held, if it would.
+fn step_up_held(framework: &Framework, grade: &Grade, index: usize, on: NaiveDate) -> Option<String> {
+    let point = grade.points.get(index)?;
+    let next = grade.points.get(index + 1)?;
+    if pay::increments_not_published(framework, grade).is_some() {
+        return None;
+    }
+    let current = pay::basic_pay(framework, grade, point, on).0.known();
+    let from = format!("point {} of {}", point.point, grade.name);
+    let hold = pay::hold_on_move(framework, current, &from, grade, index + 1, on)?;
+    Some(format!("An increment from here to point {} is not applied: it is {hold}.", next.point))
 }
 
 /// "How will my pay go over the coming years?": increments, and promotions planned on dates.

@@ -222,3 +222,65 @@ fn a_projection_from_nqsw_through_two_promotions_rises_and_says_increments_are_a
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_snapshot!(stdout(&o));
 }
+
+#[test]
+fn west_sussex_grade_11_scp_42_is_told_the_increment_onto_the_misprinted_30531_is_held_for_hr() {
+    let v = json(&[
+        "pay",
+        "--framework",
+        "west-sussex",
+        "--grade",
+        "11",
+        "--point",
+        "42",
+        "--on",
+        "2024-06-01",
+        "--started",
+        "2024-06-01",
+        "--json",
+    ]);
+    assert_eq!(v["next_increment"]["status"], "held", "{v}");
+    assert_eq!(v["next_increment"]["date"], "2025-04-01");
+    assert_eq!(v["next_increment"]["to_point"], "43");
+    assert_eq!(v["next_increment"]["hold"]["rule"], "pay never falls on an increment or a promotion");
+    let reason = v["next_increment"]["hold"]["reason"].as_str().unwrap();
+    assert!(reason.contains("a cut of £9,014"), "{reason}");
+    let who = v["next_increment"]["hold"]["who_resolves"].as_str().unwrap();
+    assert!(who.starts_with("HR/workforce must confirm the figure"), "{who}");
+
+    // Asked without a start date, the answer still warns about the step up.
+    let o = pathway(&["pay", "--framework", "west-sussex", "--grade", "11", "--point", "42", "--on", "2024-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Note: An increment from here to point 43 is not applied"), "{text}");
+    assert!(text.contains("HR/workforce must confirm the figure"), "{text}");
+}
+
+#[test]
+fn a_west_sussex_projection_from_grade_11_scp_42_stops_increments_there_with_a_note() {
+    let args = [
+        "project",
+        "--framework",
+        "west-sussex",
+        "--grade",
+        "11",
+        "--point",
+        "42",
+        "--from",
+        "2024-06-01",
+        "--years",
+        "3",
+    ];
+    let o = pathway(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let rows_text: Vec<&str> = text.lines().filter(|l| l.starts_with("20")).collect();
+    assert!(rows_text.iter().all(|row| !row.contains("£30,531")), "nobody is projected onto it: {text}");
+    assert!(text.contains("Not applied: 2025-04-01: the increment to point 43 of Grade 11 is held"), "{text}");
+    assert!(text.contains("HR/workforce must confirm the figure"), "{text}");
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let rows = json(&with_json);
+    let points: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["point"].as_str().unwrap()).collect();
+    assert_eq!(points, ["42"]);
+}

@@ -628,6 +628,82 @@ fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change() {
     assert_eq!(entry.point.as_ref().map(|p| p.as_str()), Some("39"));
 }
 
+fn west_sussex_approved(f: &Framework, worker: &Actor, manager: &Actor) -> Application {
+    let app = west_sussex_at_panel(f, worker, manager);
+    let id = ApplicationId::new(78);
+    let approve = DecisionOutcome::Approved { feedback: None };
+    let panel = west_sussex_panel(f, &app, id, &approve, "meets the senior social worker role description");
+    ok(app.decide_from_panel(id, &panel))
+}
+
+#[test]
+fn west_sussex_a_pay_change_from_grade_11_scp_42_onto_the_misprinted_scp_43_is_shown_held_and_not_signed_off() {
+    let f = framework("west-sussex");
+    let worker = person(200, "Alex Morgan", "worker");
+    let manager = person(210, "Nina Holt", "practice-manager");
+    let decided = west_sussex_approved(&f, &worker, &manager);
+    // Alex is already paid on grade 11, SCP 42 (£39,545); the signer picks SCP 43.
+    let current = position("social-worker-grade-10", Some("grade-11"), Some("42"));
+    let effective = date(2025, 9, 1);
+    let preview = ok(decided.pay_change_preview(&f, &current, effective, Some("43")));
+    assert_eq!(preview.basic_change_pence, Some(Pence::pounds(-9_014)));
+    let hold = preview.hold.as_ref().expect("a move onto £30,531 is held");
+    assert_eq!(hold.rule, "pay never falls on an increment or a promotion");
+    assert!(hold.reason.contains("anomaly") && hold.reason.contains("a cut of £9,014"), "{}", hold.reason);
+    assert!(hold.who_resolves.starts_with("HR/workforce must confirm the figure"), "{}", hold.who_resolves);
+
+    let signer = audit(&manager, at(2025, 7, 11, 9), "panel approved");
+    let err = decided.sign_off(&f, &current, effective, Some("43"), &signer).expect_err("held");
+    match &err {
+        ProgressionError::NotPermitted { rule, message } => {
+            assert_eq!(*rule, "pay-never-falls");
+            assert!(message.contains("HR/workforce must confirm the figure"), "{message}");
+        }
+        other => panic!("expected the pay rule, got {other:?}"),
+    }
+    // Staying on SCP 42 is no move, so nothing is held and sign-off goes ahead.
+    let stays = ok(decided.pay_change_preview(&f, &current, effective, None));
+    assert_eq!((stays.hold, stays.basic_change_pence), (None, Some(Pence::ZERO)));
+    ok(decided.sign_off(&f, &current, effective, None, &signer));
+}
+
+#[test]
+fn west_sussex_a_pay_cut_signed_off_before_the_rule_is_not_made_effective() {
+    let f = framework("west-sussex");
+    let worker = person(200, "Alex Morgan", "worker");
+    let manager = person(210, "Nina Holt", "practice-manager");
+    let decided = west_sussex_approved(&f, &worker, &manager);
+    let current = position("social-worker-grade-10", Some("grade-10"), Some("39"));
+    let signed = ok(decided.sign_off(
+        &f,
+        &current,
+        date(2025, 9, 1),
+        None,
+        &audit(&manager, at(2025, 7, 11, 9), "panel approved"),
+    ));
+    // A record signed off before holds existed, whose change lowers pay: it carries no
+    // hold, only the figures.
+    let mut stored = serde_json::to_value(&signed).expect("json");
+    let change = &mut stored["sign_off"]["pay_change"];
+    assert!(change.get("hold").is_none(), "{change}");
+    change["new"]["point"] = "43".into();
+    change["new"]["scp"] = 43.into();
+    change["new"]["basic_pence"] = 3_053_100.into();
+    change["basic_change_pence"] = (3_053_100 - 3_570_400).into();
+    let old_record: Application = serde_json::from_value(stored).expect("reads back");
+    let err = old_record
+        .make_effective(&audit(&manager, at(2025, 9, 1, 9), "post change form processed"))
+        .expect_err("a pay cut is not applied");
+    match &err {
+        ProgressionError::NotPermitted { rule, message } => {
+            assert_eq!(*rule, "pay-never-falls");
+            assert!(message.contains("pays £5,173 less than point 39 of Grade 10"), "{message}");
+        }
+        other => panic!("expected the pay rule, got {other:?}"),
+    }
+    assert_eq!(old_record.status(), Status::SignedOff, "nothing changed");
+}
+
 #[test]
 fn not_yet_approved_gives_feedback_and_a_resubmission_date_and_may_be_appealed() {
     let f = framework("west-sussex");
