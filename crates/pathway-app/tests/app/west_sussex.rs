@@ -120,6 +120,15 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
     );
     assert_eq!(preview.change.basic_change_pence, Some(Pence::pounds(906)));
     assert_eq!(preview.change.next_increment, Some(date(2026, 4, 1)));
+    // Choosing grade 11's misprinted SCP 43 (£30,531) would cut pay: the preview says it is
+    // held and who must resolve it, and sign-off is refused under the pay rule.
+    let misprint = p.preview_pay(id, effective, Some("43")).await.expect("preview onto SCP 43");
+    let hold = misprint.change.hold.as_ref().expect("held");
+    assert_eq!(hold.rule, "pay never falls on an increment or a promotion");
+    assert!(hold.reason.contains("a cut of £5,173"), "{}", hold.reason);
+    let err = p.sign_off(&pm(7, 11, "panel approved"), id, effective, Some("43")).await.expect_err("held");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("HR/workforce must confirm the figure"), "{err}");
     // Previewing changes nothing.
     assert_eq!(p.application(id).await.expect("read"), decided);
 

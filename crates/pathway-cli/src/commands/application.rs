@@ -584,6 +584,9 @@ fn print_preview(id: ApplicationId, preview: &PayPreview) {
         out!("  Change: {change} a year");
     }
     out!("  Placement: {}", p.placement);
+    if let Some(hold) = &p.hold {
+        out!("  NOT TO BE APPLIED: this change is {hold}");
+    }
     if let Some(d) = p.next_increment {
         out!(
             "  Next increment: {d}{}",
