@@ -457,8 +457,12 @@ pub fn increments_not_published(f: &Framework, grade: &Grade) -> Option<String> 
 /// The rule a held move breaks, named in every answer that holds one.
 pub const PAY_NEVER_FALLS: &str = "pay never falls on an increment or a promotion";
 
-/// Who settles a held move: the figure is the employer's, not the worker's or the signer's.
+/// Who settles a held move onto an anomalous figure: the figure is the employer's, not the
+/// worker's or the signer's.
 pub const WHO_RESOLVES_PAY: &str = "HR/workforce must confirm the figure (and correct the framework file if it is a misprint) before anyone is moved onto it";
+
+/// Who settles a held move onto a lower (but not anomalous) figure.
+pub const WHO_RESOLVES_PAY_CUT: &str = "HR/workforce must decide the point or protect pay (the framework's placement rule does not) before the move is applied";
 
 /// Why a move onto a point is held rather than applied: the point's published figure is
 /// flagged as an anomaly, or it pays less than the point the person is on now.
@@ -468,7 +472,7 @@ pub struct PayHold {
     pub rule: String,
     /// What is wrong with the move.
     pub reason: String,
-    /// Who must resolve it ([`WHO_RESOLVES_PAY`]).
+    /// Who must resolve it ([`WHO_RESOLVES_PAY`] or [`WHO_RESOLVES_PAY_CUT`]).
     pub who_resolves: String,
 }
 
@@ -504,10 +508,11 @@ pub fn hold_on_move(
         let cut = now.checked_sub(new).map(|c| format!(", a cut of {c}")).unwrap_or_default();
         reasons.push(format!("point {} of {} pays {new}, less than {from} ({now}){cut}", point.point, to.name));
     }
+    let who = if point.anomaly.is_some() { WHO_RESOLVES_PAY } else { WHO_RESOLVES_PAY_CUT };
     (!reasons.is_empty()).then(|| PayHold {
         rule: PAY_NEVER_FALLS.to_owned(),
         reason: reasons.join("; and "),
-        who_resolves: WHO_RESOLVES_PAY.to_owned(),
+        who_resolves: who.to_owned(),
     })
 }
 

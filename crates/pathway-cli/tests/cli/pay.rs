@@ -284,3 +284,27 @@ fn a_west_sussex_projection_from_grade_11_scp_42_stops_increments_there_with_a_n
     let points: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["point"].as_str().unwrap()).collect();
     assert_eq!(points, ["42"]);
 }
+
+#[test]
+fn an_eastmere_promotion_onto_less_pay_without_protection_is_not_applied_and_says_who_decides() {
+    let v = json(&[
+        "pay",
+        "--framework",
+        EASTMERE,
+        "--grade",
+        "SW",
+        "--point",
+        "maximum",
+        "--promote-to",
+        "NQSW",
+        "--on",
+        "2025-06-01",
+        "--json",
+    ]);
+    assert_eq!(v["promotion"]["point"], "3", "{v}");
+    assert_eq!(v["promotion"]["hold"]["rule"], "pay never falls on an increment or a promotion");
+    let reason = v["promotion"]["hold"]["reason"].as_str().unwrap();
+    assert!(reason.contains("pays £35,000, less than current pay (£45,000), a cut of £10,000"), "{reason}");
+    let who = v["promotion"]["hold"]["who_resolves"].as_str().unwrap();
+    assert!(who.starts_with("HR/workforce must decide the point or protect pay"), "{who}");
+}

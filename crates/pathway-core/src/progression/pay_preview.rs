@@ -153,7 +153,7 @@ impl PayChangePreview {
                 old.point,
                 old.grade_name
             ),
-            who_resolves: pay::WHO_RESOLVES_PAY.to_owned(),
+            who_resolves: pay::WHO_RESOLVES_PAY_CUT.to_owned(),
         })
     }
 }

@@ -299,6 +299,7 @@ fn an_increment_onto_a_point_that_pays_less_is_held_even_without_an_anomaly_flag
         NextIncrement::Held { hold, .. } => {
             assert!(hold.reason.contains("pays £29,000, less than point 1 of g (£30,000)"), "{}", hold.reason);
             assert!(!hold.reason.contains("anomaly"), "{}", hold.reason);
+            assert!(hold.who_resolves.starts_with("HR/workforce must decide the point or protect pay"), "{hold}");
         }
         other => panic!("a falling increment was not held: {other:?}"),
     }
