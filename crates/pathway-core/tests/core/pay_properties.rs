@@ -326,3 +326,26 @@ fn a_promotion_to_the_bottom_of_a_lower_grade_is_held_unless_the_framework_prote
     let placed = pay::place_on_promotion(&f, current, None, &to, on);
     assert_eq!((placed.point.as_str(), placed.hold), ("2", None), "protection moves them up instead");
 }
+
+#[test]
+fn a_projected_promotion_onto_less_pay_without_protection_is_not_made_and_is_named() {
+    let mut f = base();
+    f.pay.increments = None;
+    f.pay.placement = Some(PlacementRule {
+        on_promotion: Placement::BottomOfGrade,
+        on_appointment: Placement::BottomOfGrade,
+        protect_pay: false,
+        basis: Basis::Stated,
+        note: None,
+    });
+    let from = grade("from", &[3_000_000]);
+    let to = grade("to", &[2_800_000, 3_200_000]);
+    f.grades = vec![from.clone(), to.clone()];
+    let start = NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
+    let moves = [pay::PlannedMove { on: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"), grade: to.id.clone() }];
+    let projected =
+        pay::project_with_holds(&f, &from, 0, start, &moves, NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"));
+    assert_eq!(projected.rows.len(), 1, "only the start: {:?}", projected.rows);
+    let [held] = projected.held.as_slice() else { panic!("expected one held move: {:?}", projected.held) };
+    assert!(held.starts_with("2026-01-01: the promotion to point 1 of to is held"), "{held}");
+}
