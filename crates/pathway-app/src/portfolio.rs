@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use pathway_core::anonymise::{
     AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, carry_over, review,
 };
-use pathway_core::framework::{RouteId, WORKER_ROLE};
+use pathway_core::framework::{ADMINISTRATOR_ROLE, RouteId, WORKER_ROLE};
 use pathway_core::ids::{ApplicationId, EvidenceId, PanelId, WorkerId};
 use pathway_core::portfolio::{
-    Authorisation, Coverage, EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, coverage,
+    Authorisation, Contributor, Coverage, EnteredBy, EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
 use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::{PersonName, RecordMeta};
@@ -253,6 +253,74 @@ impl<'s> AuthorityPortfolios<'s> {
         )))
     }
 
+    /// Who made an item that is another person's work (a practice observation, a manager's
+    /// report), checked against the records: that person records it themselves, acting in
+    /// the role named, which they must hold over the worker on the item's date (their line
+    /// management); or an administrator enters it on their behalf and it is marked so. Any
+    /// other item may be added by an administrator only on behalf of someone, so they are
+    /// refused here. Returns the detail to store (the maker's name as the records have it).
+    async fn made_by(&self, audit: &Audit, owner: WorkerId, new: &NewEvidence) -> Result<EvidenceDetail, AppError> {
+        const RULE: &str = "evidence made by another person is recorded by that person, or entered by an \
+                            administrator on their behalf and marked so";
+        let mut detail = new.detail.clone();
+        let admin = audit.by.role.as_str() == ADMINISTRATOR_ROLE;
+        let kind = detail.kind().name();
+        if let EvidenceDetail::ManagerReport { written_by: None } = &detail {
+            if admin || audit.by.person == owner {
+                return Err(AppError::NotPermitted(format!(
+                    "a manager's report must name who wrote it ({RULE}); {} cannot write the worker's own",
+                    audit.by.name
+                )));
+            }
+            detail = EvidenceDetail::ManagerReport {
+                written_by: Some(Contributor {
+                    role: audit.by.role.clone(),
+                    name: PersonName::parse(&audit.by.name)?,
+                    worker: Some(audit.by.person),
+                    entered_by: None,
+                }),
+            };
+        }
+        let Some(by) = detail.by_mut() else {
+            if admin {
+                return Err(AppError::NotPermitted(format!(
+                    "an administrator enters only evidence made by another person, on their behalf; a {kind} is the \
+                     worker's own ({RULE})"
+                )));
+            }
+            return Ok(detail);
+        };
+        if !admin && by.worker != Some(audit.by.person) {
+            return Err(AppError::NotPermitted(format!(
+                "{} cannot record a {kind} by {} ({}): {RULE}",
+                audit.by.name, by.name, by.role
+            )));
+        }
+        if !admin && by.role != audit.by.role {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as {}, but the {kind} is by a {}: {RULE}, acting in the role named",
+                audit.by.name, audit.by.role, by.role
+            )));
+        }
+        if let Some(maker) = by.worker {
+            let line = self.store.line_management(&self.scope, owner, new.date).await?;
+            if !line.is_own(&by.role, maker) {
+                return Err(AppError::NotPermitted(format!(
+                    "{} (worker {maker}) was not the worker's {} on {}: a {kind} is made by someone who holds the \
+                     role named over the worker on its date",
+                    by.name, by.role, new.date
+                )));
+            }
+            if !admin {
+                // The name comes from the records, not from the form.
+                by.name = PersonName::parse(&audit.by.name)?;
+            }
+        }
+        by.entered_by =
+            admin.then(|| EnteredBy { name: audit.by.name.clone(), worker: audit.by.person, on: audit.date() });
+        Ok(detail)
+    }
+
     /// Keep each file (checked by its bytes and size) and say what was kept.
     async fn keep_files(&self, paths: &[PathBuf]) -> Result<Vec<FileRef>, AppError> {
         let mut kept = Vec::with_capacity(paths.len());
@@ -272,11 +340,14 @@ impl<'s> AuthorityPortfolios<'s> {
     pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let owner = find_worker(self.store, &self.scope, &new.worker).await?;
-        self.may_edit(&audit, owner.id).await?;
+        let detail = self.made_by(&audit, owner.id, new).await?;
+        if audit.by.role.as_str() != ADMINISTRATOR_ROLE {
+            self.may_edit(&audit, owner.id).await?;
+        }
         let parts = EvidenceParts {
             id: EvidenceId::new(0),
             owner: owner.id,
-            detail: new.detail.clone(),
+            detail,
             date: new.date,
             title: new.title.clone(),
             text: new.text.clone(),

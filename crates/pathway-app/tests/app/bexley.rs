@@ -172,6 +172,7 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
         role: "team-manager".into(),
         name: PersonName::parse("Tom Reeves").expect("name"),
         worker: Some(tom.id),
+        entered_by: None,
     };
     let observation = portfolios
         .add(

@@ -9,6 +9,7 @@
 mod anonymisation;
 mod bexley;
 mod council;
+mod evidence_makers;
 mod harness;
 mod hostile;
 mod import;
