@@ -290,6 +290,11 @@ impl<'s> AuthorityPortfolios<'s> {
             }
             return Ok(detail);
         };
+        // A maker named without a workforce record is the actor when the name is theirs
+        // (`--by-name` on the command line).
+        if !admin && by.worker.is_none() && by.name.as_str().eq_ignore_ascii_case(audit.by.name.trim()) {
+            by.worker = Some(audit.by.person);
+        }
         if !admin && by.worker != Some(audit.by.person) {
             return Err(AppError::NotPermitted(format!(
                 "{} cannot record a {kind} by {} ({}): {RULE}",

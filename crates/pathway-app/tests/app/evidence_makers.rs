@@ -103,6 +103,21 @@ async fn a_practice_observation_by_the_team_manager_is_recorded_by_the_team_mana
     let by = added.item.detail().by().expect("observer").clone();
     assert_eq!((by.name.as_str(), by.entered_by.is_none()), ("Tom Reeves", true));
 
+    // Named without a record (as `--by-name` gives it), the maker is the actor when the name
+    // is theirs; the worker giving her manager's name is still refused.
+    portfolios
+        .add(&acting("B200", "team-manager", when, "observed"), &observed_by("team-manager", "tom reeves", None), &[])
+        .await
+        .expect("his own name");
+    let err = portfolios
+        .add(&acting("B100", "worker", when, "my observation"), &observed_by("team-manager", "Amara Okafor", None), &[])
+        .await
+        .expect_err("acting as the worker");
+    assert!(
+        err.to_string().contains("is acting as worker, but the practice observation is by a team-manager"),
+        "{err}"
+    );
+
     // An administrator enters his manager's report for him, marked so.
     let mut report = observed_by("team-manager", "Tom Reeves", Some(tom.id));
     report.detail = EvidenceDetail::ManagerReport {

@@ -359,6 +359,9 @@ fn print_list(items: &[EvidenceRecord]) {
         let files = if i.files().is_empty() { String::new() } else { format!("; {} file(s)", i.files().len()) };
         out!("{:>5}  {}  {:<24} {}", i.id(), i.date(), i.kind().name(), i.title());
         out!("       {}{auth}{files}", i.anonymisation());
+        if let Some(by) = i.detail().by() {
+            out!("       by {}", by.describe());
+        }
     }
 }
 

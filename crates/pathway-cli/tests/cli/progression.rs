@@ -317,6 +317,53 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
             .concat(),
         )
     };
+    // A practice observation "by the team manager" is recorded by the team manager, not by
+    // the worker under his name; he records it himself, and the list says who made it.
+    let observation = |who: Vec<&'static str>| -> Vec<&'static str> {
+        with(
+            vec!["portfolio", "add"],
+            &[
+                who,
+                vec![
+                    "--worker",
+                    "B100",
+                    "--kind",
+                    "practice-observation",
+                    "--date",
+                    "2025-03-05",
+                    "--title",
+                    "Practice observation: home visit",
+                    "--text",
+                    "the worker explained the plan clearly.",
+                    "--by-role",
+                    "team-manager",
+                    "--by-name",
+                    "Tom Reeves",
+                ],
+            ]
+            .concat(),
+        )
+    };
+    let o = s.run(&observation(me("my observation")));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("evidence made by another person is recorded by that person"), "{}", stderr(&o));
+    let tm = vec![
+        "--authority",
+        "bexley",
+        "--as",
+        "B200",
+        "--role",
+        "team-manager",
+        "--why",
+        "observed",
+        "--at",
+        "2025-04-02T10:00:00Z",
+    ];
+    let o = s.run(&observation(tm));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = stdout(&s.run(&["portfolio", "list", "--authority", "bexley", "--worker", "B100"]));
+    assert!(listed.contains("by Tom Reeves (team-manager)"), "{listed}");
+
     // A file whose bytes are not an accepted type is refused, whatever its name.
     let o = s.run(&add(&["--file", "fake.pdf"]));
     assert!(stderr(&o).starts_with("error[file_type_not_accepted]: fake.pdf:"), "{}", stderr(&o));
