@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use pathway_core::framework::{Framework, RoleId, WORKER_ROLE};
+use pathway_core::framework::{ADMINISTRATOR_ROLE, Framework, RoleId, WORKER_ROLE};
 use pathway_core::ids::{OrgUnitId, PostId, WorkerId};
 use pathway_core::workforce::{
     AuthorityId, Name, NewAuthority, NewOrgUnit, NewPost, NewWorker, OrgUnit, Post, UnitKind, Worker, parse_role,
@@ -152,6 +152,9 @@ pub(crate) fn find_unit<'a>(units: &'a [OrgUnit], text: &str) -> Result<&'a OrgU
 /// people (not the worker's own part, not a panel).
 pub(crate) fn post_role(framework: &Framework, text: &str) -> Result<RoleId, AppError> {
     let wanted = text.trim();
+    if wanted == ADMINISTRATOR_ROLE {
+        return Ok(ADMINISTRATOR_ROLE.into());
+    }
     let found = framework
         .roles
         .iter()

@@ -10,12 +10,12 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use pathway_core::anonymise::{
-    AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, review,
+    AllowList, AnonymisationStatus, CaseReferencePattern, Clearance, ClearedFlag, Flag, Scanner, carry_over, review,
 };
-use pathway_core::framework::{RouteId, WORKER_ROLE};
+use pathway_core::framework::{ADMINISTRATOR_ROLE, RouteId, WORKER_ROLE};
 use pathway_core::ids::{ApplicationId, EvidenceId, PanelId, WorkerId};
 use pathway_core::portfolio::{
-    Authorisation, Coverage, EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, coverage,
+    Authorisation, Contributor, Coverage, EnteredBy, EvidenceDetail, EvidenceItem, EvidenceParts, FileRef, coverage,
 };
 use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::{PersonName, RecordMeta};
@@ -69,15 +69,58 @@ pub struct EvidenceRecord {
     pub id: EvidenceId,
     /// The item.
     pub item: EvidenceItem,
-    /// Flags the author cleared, with their reasons.
+    /// Flags the author cleared, with their reasons (void ones too, marked so).
     pub clearances: Vec<Clearance>,
+    /// Clearances the change just made voided (an edit changed the words they cleared).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub voided: Vec<Clearance>,
     /// Created, updated, version.
     pub meta: RecordMeta,
 }
 
 impl From<StoredEvidence> for EvidenceRecord {
     fn from(stored: StoredEvidence) -> EvidenceRecord {
-        EvidenceRecord { id: stored.item.id(), item: stored.item, clearances: stored.clearances, meta: stored.meta }
+        EvidenceRecord {
+            id: stored.item.id(),
+            item: stored.item,
+            clearances: stored.clearances,
+            voided: Vec::new(),
+            meta: stored.meta,
+        }
+    }
+}
+
+/// One flag to clear: its number as the check listed it and, to be sure it is the same
+/// detail, the flagged text as the author saw it (refused if the flag there now reads
+/// differently, as after an edit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagPick {
+    /// The flag's number, from 1.
+    pub number: usize,
+    /// The flagged text the author means to clear.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+impl From<usize> for FlagPick {
+    fn from(number: usize) -> FlagPick {
+        FlagPick { number, text: None }
+    }
+}
+
+impl std::str::FromStr for FlagPick {
+    type Err = String;
+    /// `3`, or `3=12 February 2025` naming the text flagged.
+    fn from_str(s: &str) -> Result<FlagPick, String> {
+        let (number, text) = match s.split_once('=') {
+            Some((n, t)) => (n, Some(t.to_owned())),
+            None => (s, None),
+        };
+        let number = number
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}` is not a flag: give its number, or NUMBER=TEXT (`1=12 February 2025`)"))?;
+        Ok(FlagPick { number, text })
     }
 }
 
@@ -210,6 +253,79 @@ impl<'s> AuthorityPortfolios<'s> {
         )))
     }
 
+    /// Who made an item that is another person's work (a practice observation, a manager's
+    /// report), checked against the records: that person records it themselves, acting in
+    /// the role named, which they must hold over the worker on the item's date (their line
+    /// management); or an administrator enters it on their behalf and it is marked so. Any
+    /// other item may be added by an administrator only on behalf of someone, so they are
+    /// refused here. Returns the detail to store (the maker's name as the records have it).
+    async fn made_by(&self, audit: &Audit, owner: WorkerId, new: &NewEvidence) -> Result<EvidenceDetail, AppError> {
+        const RULE: &str = "evidence made by another person is recorded by that person, or entered by an \
+                            administrator on their behalf and marked so";
+        let mut detail = new.detail.clone();
+        let admin = audit.by.role.as_str() == ADMINISTRATOR_ROLE;
+        let kind = detail.kind().name();
+        if let EvidenceDetail::ManagerReport { written_by: None } = &detail {
+            if admin || audit.by.person == owner {
+                return Err(AppError::NotPermitted(format!(
+                    "a manager's report must name who wrote it ({RULE}); {} cannot write the worker's own",
+                    audit.by.name
+                )));
+            }
+            detail = EvidenceDetail::ManagerReport {
+                written_by: Some(Contributor {
+                    role: audit.by.role.clone(),
+                    name: PersonName::parse(&audit.by.name)?,
+                    worker: Some(audit.by.person),
+                    entered_by: None,
+                }),
+            };
+        }
+        let Some(by) = detail.by_mut() else {
+            if admin {
+                return Err(AppError::NotPermitted(format!(
+                    "an administrator enters only evidence made by another person, on their behalf; a {kind} is the \
+                     worker's own ({RULE})"
+                )));
+            }
+            return Ok(detail);
+        };
+        // A maker named without a workforce record is the actor when the name is theirs
+        // (`--by-name` on the command line).
+        if !admin && by.worker.is_none() && by.name.as_str().eq_ignore_ascii_case(audit.by.name.trim()) {
+            by.worker = Some(audit.by.person);
+        }
+        if !admin && by.worker != Some(audit.by.person) {
+            return Err(AppError::NotPermitted(format!(
+                "{} cannot record a {kind} by {} ({}): {RULE}",
+                audit.by.name, by.name, by.role
+            )));
+        }
+        if !admin && by.role != audit.by.role {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as {}, but the {kind} is by a {}: {RULE}, acting in the role named",
+                audit.by.name, audit.by.role, by.role
+            )));
+        }
+        if let Some(maker) = by.worker {
+            let line = self.store.line_management(&self.scope, owner, new.date).await?;
+            if !line.is_own(&by.role, maker) {
+                return Err(AppError::NotPermitted(format!(
+                    "{} (worker {maker}) was not the worker's {} on {}: a {kind} is made by someone who holds the \
+                     role named over the worker on its date",
+                    by.name, by.role, new.date
+                )));
+            }
+            if !admin {
+                // The name comes from the records, not from the form.
+                by.name = PersonName::parse(&audit.by.name)?;
+            }
+        }
+        by.entered_by =
+            admin.then(|| EnteredBy { name: audit.by.name.clone(), worker: audit.by.person, on: audit.date() });
+        Ok(detail)
+    }
+
     /// Keep each file (checked by its bytes and size) and say what was kept.
     async fn keep_files(&self, paths: &[PathBuf]) -> Result<Vec<FileRef>, AppError> {
         let mut kept = Vec::with_capacity(paths.len());
@@ -229,11 +345,14 @@ impl<'s> AuthorityPortfolios<'s> {
     pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let owner = find_worker(self.store, &self.scope, &new.worker).await?;
-        self.may_edit(&audit, owner.id).await?;
+        let detail = self.made_by(&audit, owner.id, new).await?;
+        if audit.by.role.as_str() != ADMINISTRATOR_ROLE {
+            self.may_edit(&audit, owner.id).await?;
+        }
         let parts = EvidenceParts {
             id: EvidenceId::new(0),
             owner: owner.id,
-            detail: new.detail.clone(),
+            detail,
             date: new.date,
             title: new.title.clone(),
             text: new.text.clone(),
@@ -307,46 +426,73 @@ impl<'s> AuthorityPortfolios<'s> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let current = self.store.evidence(&self.scope, id).await?;
         self.may_edit(&audit, current.item.owner()).await?;
-        self.change(id, &audit, |current| {
-            let mut parts = current.item.clone().into_parts();
-            let mut changed = Vec::new();
-            if let Some(title) = &edit.title {
-                parts.title = title.clone();
-                changed.push("title");
-            }
-            if let Some(text) = &edit.text {
-                parts.text = Some(text.clone());
-                changed.push("text");
-            }
-            let reworded = !changed.is_empty();
-            if let Some(pages) = edit.pages {
-                parts.pages = Some(pages);
-                changed.push("pages");
-            }
-            if let Some(pcf) = &edit.pcf {
-                parts.pcf = pcf.clone();
-                changed.push("PCF tags");
-            }
-            if let Some(kss) = &edit.kss {
-                parts.kss = kss.clone();
-                changed.push("KSS tags");
-            }
-            if changed.is_empty() {
-                return Err(AppError::BadInput { field: "edit".into(), message: "nothing to change".into() });
-            }
-            let withdrawn = reworded && !parts.authorisations.is_empty();
-            if reworded {
-                parts.authorisations.clear();
-            }
-            let item = current.item.revise(parts)?;
-            let mut what = format!("edited the {}", changed.join(", "));
-            if withdrawn {
-                what.push_str("; its authorisations were withdrawn");
-            }
-            Ok((item, current.clearances.clone(), what))
-        })
-        .await
-        .map(EvidenceRecord::from)
+        let scanner = self.scanner(current.item.owner(), audit.date()).await?;
+        let voided = std::sync::Mutex::new(Vec::new());
+        let stored = self
+            .change(id, &audit, |current| {
+                let mut parts = current.item.clone().into_parts();
+                let mut changed = Vec::new();
+                if let Some(title) = &edit.title {
+                    parts.title = title.clone();
+                    changed.push("title");
+                }
+                if let Some(text) = &edit.text {
+                    parts.text = Some(text.clone());
+                    changed.push("text");
+                }
+                let reworded = !changed.is_empty();
+                if let Some(pages) = edit.pages {
+                    parts.pages = Some(pages);
+                    changed.push("pages");
+                }
+                if let Some(pcf) = &edit.pcf {
+                    parts.pcf = pcf.clone();
+                    changed.push("PCF tags");
+                }
+                if let Some(kss) = &edit.kss {
+                    parts.kss = kss.clone();
+                    changed.push("KSS tags");
+                }
+                if changed.is_empty() {
+                    return Err(AppError::BadInput { field: "edit".into(), message: "nothing to change".into() });
+                }
+                let withdrawn = reworded && !parts.authorisations.is_empty();
+                if reworded {
+                    parts.authorisations.clear();
+                }
+                let mut item = current.item.revise(parts)?;
+                let mut what = format!("edited the {}", changed.join(", "));
+                if withdrawn {
+                    what.push_str("; its authorisations were withdrawn");
+                }
+                let mut clearances = current.clearances.clone();
+                let mut now_void = Vec::new();
+                if reworded {
+                    // The check runs again on the new words; clearances hold only for words the
+                    // edit left as they were.
+                    let text = item.anonymisation_text();
+                    let flags = scanner.scan(&text);
+                    (clearances, now_void) =
+                        carry_over(&clearances, &current.item.anonymisation_text(), &text, &flags, audit.date());
+                    item.set_anonymisation(review(&flags, &clearances).status(audit.date()));
+                    for c in &now_void {
+                        what.push_str(&format!(
+                            "; clearance of {} voided: {}",
+                            c.describe(),
+                            c.voided.as_ref().map_or("", |v| v.why.as_str())
+                        ));
+                    }
+                    what.push_str(&format!("; checked again: {}", item.anonymisation()));
+                }
+                if let Ok(mut v) = voided.lock() {
+                    *v = now_void;
+                }
+                Ok((item, clearances, what))
+            })
+            .await?;
+        let mut record = EvidenceRecord::from(stored);
+        record.voided = voided.into_inner().unwrap_or_default();
+        Ok(record)
     }
 
     /// The scanner for an item's owner: the framework's names and the owner's own name are
@@ -375,6 +521,21 @@ impl<'s> AuthorityPortfolios<'s> {
         flags: &[usize],
         reason: &str,
     ) -> Result<AnonymisationCheck, AppError> {
+        let picks: Vec<FlagPick> = flags.iter().copied().map(FlagPick::from).collect();
+        self.clear_picked(acting, id, &picks, reason).await
+    }
+
+    /// Clear outstanding flags, each named by number and (to be sure it is the detail the
+    /// author read) the flagged text: a flag whose text is not what the author names is
+    /// refused, so a clearance never lands on a detail the author did not see. Each
+    /// clearance records the exact text, its position and the rule that flagged it.
+    pub async fn clear_picked(
+        &self,
+        acting: &Acting,
+        id: EvidenceId,
+        flags: &[FlagPick],
+        reason: &str,
+    ) -> Result<AnonymisationCheck, AppError> {
         let audit = resolve(self.store, &self.scope, acting).await?;
         let current = self.store.evidence(&self.scope, id).await?;
         self.may_edit(&audit, current.item.owner()).await?;
@@ -385,7 +546,8 @@ impl<'s> AuthorityPortfolios<'s> {
                 let found = scanner.scan(&current.item.anonymisation_text());
                 let mut clearances = current.clearances.clone();
                 let outstanding = review(&found, &clearances).outstanding;
-                for n in flags {
+                for pick in flags {
+                    let n = pick.number;
                     let flag = n.checked_sub(1).and_then(|i| outstanding.get(i)).ok_or_else(|| AppError::BadInput {
                         field: "flag".into(),
                         message: format!(
@@ -393,6 +555,20 @@ impl<'s> AuthorityPortfolios<'s> {
                             outstanding.len()
                         ),
                     })?;
+                    if let Some(seen) = &pick.text
+                        && seen.trim() != flag.text
+                    {
+                        return Err(AppError::BadInput {
+                            field: "flag".into(),
+                            message: format!(
+                            "flag {n} on evidence item {id} is now `{}` ({}), not `{}`: a clearance names the exact \
+                             text it clears, and the text has changed since it was listed; run the check again",
+                            flag.text,
+                            flag.kind.describe(),
+                            seen.trim()
+                        ),
+                        });
+                    }
                     clearances.push(Clearance::new(flag, reason, on)?);
                 }
                 let readiness = review(&found, &clearances);

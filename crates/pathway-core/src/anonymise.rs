@@ -982,19 +982,50 @@ impl fmt::Display for AnonymisationStatus {
     }
 }
 
-/// The author's decision that a flag is not identifying (a visit date, the office
-/// address), with their reason. It clears every flag of the same kind with the same text,
-/// so it survives edits elsewhere in the item.
+/// The author's decision that one flagged detail is not identifying (a visit date, the
+/// office address), with their reason. It names exactly what it clears: the flagged text,
+/// where it starts in the checked text (byte offset, line and column) and the rule that
+/// flagged it; it clears that flag and no other. An edit that changes the cleared words (or
+/// moves them so they are no longer flagged there) voids it, and the author is told.
+///
+/// Clearances stored before positions were recorded carry only the kind and text; they
+/// still clear a flag with the same text until the item is next edited, and are void from
+/// then on ([`carry_over`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clearance {
     /// The kind of flag cleared.
     pub kind: FlagKind,
-    /// The flagged text cleared.
+    /// The flagged text cleared, exactly as written.
     pub text: String,
+    /// Byte offset in the checked text where the cleared detail starts; `None` on a
+    /// clearance stored before positions were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    /// 1-based line of `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column (in characters) of `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The rule that flagged it ("a title followed by a name").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
     /// Why it is safe to leave.
     pub reason: Note,
     /// When the author cleared it.
     pub on: NaiveDate,
+    /// Set when an edit voided it; a void clearance clears nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voided: Option<Voided>,
+}
+
+/// When and why an edit voided a clearance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    /// The day of the edit.
+    pub on: NaiveDate,
+    /// Why, in plain English.
+    pub why: String,
 }
 
 impl Clearance {
@@ -1003,13 +1034,112 @@ impl Clearance {
         let reason = Note::parse(reason).map_err(|e| {
             InvalidValue::new("reason for clearing", e.value, "say why this detail does not identify anyone")
         })?;
-        Ok(Clearance { kind: flag.kind, text: flag.text.clone(), reason, on })
+        Ok(Clearance {
+            kind: flag.kind,
+            text: flag.text.clone(),
+            start: Some(flag.start),
+            line: Some(flag.position.line),
+            column: Some(flag.position.column),
+            pattern: Some(flag.reason.clone()),
+            reason,
+            on,
+            voided: None,
+        })
     }
 
-    /// Whether this clearance covers `flag`.
+    /// Whether this clearance covers `flag`: the same kind, the same text at the same place
+    /// (a clearance stored without a place: the same kind and text), and not void.
     pub fn clears(&self, flag: &Flag) -> bool {
-        self.kind == flag.kind && same_text(&self.text, &flag.text)
+        if self.voided.is_some() || self.kind != flag.kind {
+            return false;
+        }
+        match self.start {
+            Some(start) => start == flag.start && self.text == flag.text,
+            None => same_text(&self.text, &flag.text),
+        }
     }
+
+    /// Whether it still counts (no edit has voided it).
+    pub fn is_live(&self) -> bool {
+        self.voided.is_none()
+    }
+
+    /// "`12 February 2025` (a date) at line 3, column 5".
+    pub fn describe(&self) -> String {
+        let place = match (self.line, self.column) {
+            (Some(line), Some(column)) => format!(" at line {line}, column {column}"),
+            _ => String::new(),
+        };
+        format!("`{}` ({}){place}", self.text, self.kind.describe())
+    }
+}
+
+/// After an edit changed the checked text from `old` to `new` (whose flags are `flags`),
+/// which clearances still hold. A clearance holds when the words it cleared are untouched
+/// by the edit (wholly before or wholly after the changed stretch) and are still flagged,
+/// as the same kind, where they now stand; it is moved there. Every other live clearance
+/// is voided on `on` with the reason; a clearance stored without a position is voided by
+/// any change. Returns all clearances (void ones kept, for the record) and those voided now.
+pub fn carry_over(
+    clearances: &[Clearance],
+    old: &str,
+    new: &str,
+    flags: &[Flag],
+    on: NaiveDate,
+) -> (Vec<Clearance>, Vec<Clearance>) {
+    if old == new {
+        return (clearances.to_vec(), Vec::new());
+    }
+    // The changed stretch: everything between the common beginning and the common end.
+    let prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
+    let (old_changed_end, shift) = (old.len() - suffix, new.len() as isize - old.len() as isize);
+    let mut all = Vec::with_capacity(clearances.len());
+    let mut voided_now = Vec::new();
+    for c in clearances {
+        if !c.is_live() {
+            all.push(c.clone());
+            continue;
+        }
+        let moved = match c.start {
+            None => {
+                Err("it was cleared by flag number before clearances named their position; check the item again"
+                    .to_owned())
+            }
+            Some(start) => {
+                let end = start + c.text.len();
+                let new_start = if end <= prefix {
+                    Some(start)
+                } else if start >= old_changed_end {
+                    start.checked_add_signed(shift)
+                } else {
+                    None
+                };
+                match new_start {
+                    None => Err("the edit changed the words it cleared".to_owned()),
+                    Some(s) => match flags.iter().find(|f| f.start == s && f.kind == c.kind && f.text == c.text) {
+                        Some(f) => Ok(Clearance {
+                            start: Some(f.start),
+                            line: Some(f.position.line),
+                            column: Some(f.position.column),
+                            ..c.clone()
+                        }),
+                        None => Err("after the edit its words are no longer flagged the same way there".to_owned()),
+                    },
+                }
+            }
+        };
+        match moved {
+            Ok(kept) => all.push(kept),
+            Err(why) => {
+                let void = Clearance { voided: Some(Voided { on, why }), ..c.clone() };
+                voided_now.push(void.clone());
+                all.push(void);
+            }
+        }
+    }
+    (all, voided_now)
 }
 
 fn same_text(a: &str, b: &str) -> bool {
@@ -1159,5 +1289,65 @@ mod tests {
     fn allow_listed_phrases_are_not_flagged() {
         let scanner = Scanner::new(AllowList::new(["Signs of Safety", "Bexley", "Thames Team"]), Vec::new()).unwrap();
         assert!(scanner.scan("We used Signs of Safety mapping with the Thames Team in Bexley.").is_empty());
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 4, 2).unwrap()
+    }
+
+    #[test]
+    fn a_clearance_clears_the_detail_at_its_place_and_no_other() {
+        let text = "Seen on 12/03/2024 at school and on 12/03/2024 at home.";
+        let flags = scan(text).unwrap();
+        assert_eq!(flags.len(), 2, "{flags:?}");
+        let first = Clearance::new(&flags[0], "a visit date", day()).unwrap();
+        assert_eq!((first.start, first.line, first.column), (Some(8), Some(1), Some(9)));
+        assert_eq!(first.pattern.as_deref(), Some(flags[0].reason.as_str()));
+        let readiness = review(&flags, &[first]);
+        assert_eq!(readiness.cleared.len(), 1);
+        assert_eq!(readiness.outstanding, vec![flags[1].clone()], "the second date is not cleared by the first");
+    }
+
+    #[test]
+    fn an_edit_elsewhere_keeps_a_clearance_and_moves_it_with_its_words() {
+        let old = "Visit on 12/03/2024.";
+        let flags = scan(old).unwrap();
+        let cleared = Clearance::new(&flags[0], "a visit date", day()).unwrap();
+        let new = "Home visit with my manager on 12/03/2024.";
+        let new_flags = scan(new).unwrap();
+        let (kept, voided) = carry_over(&[cleared], old, new, &new_flags, day());
+        assert!(voided.is_empty(), "{voided:?}");
+        assert_eq!(kept[0].start, Some(30));
+        assert!(review(&new_flags, &kept).is_ready());
+    }
+
+    #[test]
+    fn after_an_edit_a_clearance_of_changed_words_is_void_and_clears_nothing() {
+        // Flag 1 was the visit date; the edit puts a child's name first and changes the date.
+        let old = "Visit on 12/03/2024.";
+        let flags = scan(old).unwrap();
+        let cleared = Clearance::new(&flags[0], "a visit date", day()).unwrap();
+        let new = "Jayden's visit on 13/03/2024.";
+        let new_flags = scan(new).unwrap();
+        let (all, voided) = carry_over(&[cleared], old, new, &new_flags, day());
+        assert_eq!(voided.len(), 1);
+        assert_eq!(voided[0].voided.as_ref().map(|v| v.why.as_str()), Some("the edit changed the words it cleared"));
+        let readiness = review(&new_flags, &all);
+        assert_eq!(readiness.outstanding.len(), 2, "neither the name nor the new date is cleared");
+    }
+
+    #[test]
+    fn an_old_clearance_without_a_position_still_loads_but_is_void_after_any_edit() {
+        let stored = r#"{"kind":"date","text":"12/03/2024","reason":"a visit date","on":"2025-04-02"}"#;
+        let old: Clearance = serde_json::from_str(stored).unwrap();
+        assert_eq!(old.start, None);
+        let text = "Visit on 12/03/2024.";
+        assert!(review(&scan(text).unwrap(), std::slice::from_ref(&old)).is_ready(), "honoured until an edit");
+        let new = "Visit on 12/03/2024, with Jayden.";
+        let new_flags = scan(new).unwrap();
+        let (all, voided) = carry_over(&[old], text, new, &new_flags, day());
+        assert_eq!(voided.len(), 1);
+        assert!(voided[0].voided.as_ref().is_some_and(|v| v.why.contains("before clearances named their position")));
+        assert!(!review(&new_flags, &all).is_ready());
     }
 }

@@ -160,6 +160,32 @@ pub struct Contributor {
     /// Their workforce record, when they have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<WorkerId>,
+    /// Set when an administrator entered the item on their behalf (rather than the person
+    /// recording it themselves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<EnteredBy>,
+}
+
+/// An administrator who entered someone else's evidence for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnteredBy {
+    /// The administrator's name.
+    pub name: String,
+    /// Their workforce record.
+    pub worker: WorkerId,
+    /// The day they entered it.
+    pub on: NaiveDate,
+}
+
+impl Contributor {
+    /// "Tom Reeves (team-manager)", or "entered by Ann Lee on behalf of Tom Reeves
+    /// (team-manager)" when an administrator entered it.
+    pub fn describe(&self) -> String {
+        match &self.entered_by {
+            Some(e) => format!("entered by {} on behalf of {} ({})", e.name, self.name, self.role),
+            None => format!("{} ({})", self.name, self.role),
+        }
+    }
 }
 
 /// A manager's (or anyone's) authorisation of an item.
@@ -243,6 +269,16 @@ impl EvidenceDetail {
         match self {
             EvidenceDetail::PracticeObservation { observer } => Some(observer),
             EvidenceDetail::ManagerReport { written_by } => written_by.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The person whose work this is, to change (fill in from records, mark as entered on
+    /// their behalf).
+    pub fn by_mut(&mut self) -> Option<&mut Contributor> {
+        match self {
+            EvidenceDetail::PracticeObservation { observer } => Some(observer),
+            EvidenceDetail::ManagerReport { written_by } => written_by.as_mut(),
             _ => None,
         }
     }
@@ -787,6 +823,7 @@ mod tests {
                     role: "team-manager".into(),
                     name: PersonName::parse("Sam Okafor").unwrap(),
                     worker: None,
+                    entered_by: None,
                 },
             },
             ..parts()

@@ -578,3 +578,24 @@ async fn a_post_file_imported_twice_is_refused_the_second_time() {
     );
     assert_eq!(p.post_list("rotherham", None).await.expect("list").len(), 1);
 }
+
+/// Rotherham's framework names no administrator, yet any authority may have one (to enter
+/// evidence on someone's behalf, marked so); other roles the framework does not name are
+/// still refused.
+#[tokio::test]
+async fn any_authority_may_create_an_administrator_post_whatever_its_framework_names() {
+    let dir = TempDir::new();
+    let p = pathway(&dir).await;
+    councils(&p).await;
+    p.add_unit("rotherham", UnitKind::Service, "Children's Services", None).await.expect("service");
+    let post = p
+        .create_post("rotherham", "Children's Services", "administrator", Some("R2"), Some(date(2024, 4, 1)), None)
+        .await
+        .expect("an administrator post");
+    assert_eq!((post.role.as_str(), post.role_name.as_str()), ("administrator", "administrator"));
+    let err = p
+        .create_post("rotherham", "Children's Services", "receptionist", Some("R3"), Some(date(2024, 4, 1)), None)
+        .await
+        .expect_err("not a role of the framework");
+    assert!(err.to_string().contains("`receptionist` is not a role of"), "{err}");
+}

@@ -6,8 +6,10 @@
 // A test fails by panicking; helpers outside #[test] functions may too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anonymisation;
 mod bexley;
 mod council;
+mod evidence_makers;
 mod harness;
 mod hostile;
 mod import;

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
 use pathway_app::model::{Coverage, EvidenceId, InvalidValue};
-use pathway_app::portfolio::{AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, EvidenceRecord, NewEvidence};
+use pathway_app::portfolio::{
+    AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, EvidenceRecord, FlagPick, NewEvidence,
+};
 use pathway_app::service::Pathway;
 use serde_json::{Map, Value};
 
@@ -87,8 +89,8 @@ pub struct AddArgs {
 pub enum PortfolioCommand {
     /// Add an evidence item to a worker's portfolio, with any files attached.
     Add(Box<AddArgs>),
-    /// Edit an item; a new title or text puts it back to "not checked" and withdraws its
-    /// authorisations.
+    /// Edit an item; a new title or text re-runs the anonymisation check (clearances of
+    /// words the edit changed are voided, and listed) and withdraws its authorisations.
     Edit {
         #[command(flatten)]
         who: Who,
@@ -159,9 +161,10 @@ pub enum PortfolioCommand {
         /// The evidence item.
         #[arg(value_parser = parse_evidence)]
         id: EvidenceId,
-        /// The flag's number, as `check` lists them; repeat for several.
-        #[arg(long = "flag", required = true, value_name = "N")]
-        flags: Vec<usize>,
+        /// The flag's number, as `check` lists them, or NUMBER=TEXT to be sure it is the
+        /// detail you read (refused if the flag now reads differently); repeat for several.
+        #[arg(long = "flag", required = true, value_name = "N[=TEXT]")]
+        flags: Vec<FlagPick>,
         /// Why these details do not identify anyone.
         #[arg(long)]
         reason: String,
@@ -298,6 +301,10 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
             } else {
                 out!("Evidence item {} \"{}\" saved (version {})", id, stored.item.title(), stored.meta.version);
                 out!("  Anonymisation: {}", stored.item.anonymisation());
+                for c in &stored.voided {
+                    let why = c.voided.as_ref().map_or("", |v| v.why.as_str());
+                    out!("  Clearance voided: {} — {why}", c.describe());
+                }
             }
         }
         PortfolioCommand::List { authority, worker, json } => {
@@ -323,7 +330,8 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
             print_check(&checked, json)?;
         }
         PortfolioCommand::Clear { who, id, flags, reason, json } => {
-            let checked = portfolios(pathway, &who.authority).await?.clear(&who.acting(), id, &flags, &reason).await?;
+            let checked =
+                portfolios(pathway, &who.authority).await?.clear_picked(&who.acting(), id, &flags, &reason).await?;
             print_check(&checked, json)?;
         }
         PortfolioCommand::Coverage { authority, worker, route, on, json } => {
@@ -351,6 +359,9 @@ fn print_list(items: &[EvidenceRecord]) {
         let files = if i.files().is_empty() { String::new() } else { format!("; {} file(s)", i.files().len()) };
         out!("{:>5}  {}  {:<24} {}", i.id(), i.date(), i.kind().name(), i.title());
         out!("       {}{auth}{files}", i.anonymisation());
+        if let Some(by) = i.detail().by() {
+            out!("       by {}", by.describe());
+        }
     }
 }
 

@@ -317,6 +317,53 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
             .concat(),
         )
     };
+    // A practice observation "by the team manager" is recorded by the team manager, not by
+    // the worker under his name; he records it himself, and the list says who made it.
+    let observation = |who: Vec<&'static str>| -> Vec<&'static str> {
+        with(
+            vec!["portfolio", "add"],
+            &[
+                who,
+                vec![
+                    "--worker",
+                    "B100",
+                    "--kind",
+                    "practice-observation",
+                    "--date",
+                    "2025-03-05",
+                    "--title",
+                    "Practice observation: home visit",
+                    "--text",
+                    "the worker explained the plan clearly.",
+                    "--by-role",
+                    "team-manager",
+                    "--by-name",
+                    "Tom Reeves",
+                ],
+            ]
+            .concat(),
+        )
+    };
+    let o = s.run(&observation(me("my observation")));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("evidence made by another person is recorded by that person"), "{}", stderr(&o));
+    let tm = vec![
+        "--authority",
+        "bexley",
+        "--as",
+        "B200",
+        "--role",
+        "team-manager",
+        "--why",
+        "observed",
+        "--at",
+        "2025-04-02T10:00:00Z",
+    ];
+    let o = s.run(&observation(tm));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listed = stdout(&s.run(&["portfolio", "list", "--authority", "bexley", "--worker", "B100"]));
+    assert!(listed.contains("by Tom Reeves (team-manager)"), "{listed}");
+
     // A file whose bytes are not an accepted type is refused, whatever its name.
     let o = s.run(&add(&["--file", "fake.pdf"]));
     assert!(stderr(&o).starts_with("error[file_type_not_accepted]: fake.pdf:"), "{}", stderr(&o));
@@ -332,8 +379,24 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     assert!(text.contains("identifying detail"), "{text}");
     let line = text.lines().find(|l| l.contains("`12 February 2025`")).expect("the date is flagged");
     assert!(line.trim_start().starts_with("1. 3:"), "numbered, with line:col: {line}");
+    // A flag named with text that is not what it flags now is refused, naming the rule.
+    let o = s.run(&with(
+        vec!["portfolio", "clear", &id, "--flag", "1=Jayden", "--reason", "a meeting date, not identifying"],
+        &me("clearing"),
+    ));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("a clearance names the exact text it clears"), "{}", stderr(&o));
     let cleared = s.json(&with(
-        vec!["portfolio", "clear", &id, "--flag", "1", "--reason", "a meeting date, not identifying", "--json"],
+        vec![
+            "portfolio",
+            "clear",
+            &id,
+            "--flag",
+            "1=12 February 2025",
+            "--reason",
+            "a meeting date, not identifying",
+            "--json",
+        ],
         &me("clearing"),
     ));
     assert_eq!(cleared["status"]["status"], "cleared", "{cleared}");
@@ -373,13 +436,28 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     let listed = stdout(&s.run(&["portfolio", "list", "--authority", "bexley", "--worker", "B100"]));
     assert!(listed.contains("cleared by the author on 2025-04-02; 1 file(s)"), "{listed}");
 
-    // Rewording an item puts it back to "not checked".
-    let edited = s.json(&with(
-        vec!["portfolio", "edit", &id, "--text", "after a strategy meeting i planned direct work.", "--json"],
+    // Rewording an item runs the check again: the date's clearance is void (and listed),
+    // and with nothing left flagged the item is clear.
+    let o = s.run(&with(
+        vec!["portfolio", "edit", &id, "--text", "after a strategy meeting i planned direct work."],
         &me("removed the date"),
     ));
-    assert_eq!(edited["item"]["anonymisation"]["status"], "not-checked");
-    assert_eq!(edited["meta"]["version"], 4);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "Clearance voided: `12 February 2025` (a date) at line 3, column 31 — the edit changed the words it cleared"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("saved (version 4)"), "{text}");
+    let listed = s.json(&["portfolio", "list", "--authority", "bexley", "--worker", "B100", "--json"]);
+    let edited = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|i| i["id"].as_u64().is_some_and(|n| n.to_string() == id)))
+        .expect("listed");
+    assert_eq!(edited["item"]["anonymisation"]["status"], "cleared", "{edited}");
+    assert_eq!(edited["clearances"][0]["voided"]["why"], "the edit changed the words it cleared");
 }
 
 #[test]

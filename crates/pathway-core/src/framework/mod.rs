@@ -8,7 +8,7 @@ mod validate;
 pub use criterion::{Criterion, CriterionKind, CriterionTest};
 pub use load::{Loaded, load, load_bytes, utf8_text};
 pub use model::*;
-pub use validate::{ASYE_EQUIVALENTS, EVIDENCE_KINDS, ROUTE_KINDS, STEP_KINDS, WORKER_ROLE};
+pub use validate::{ADMINISTRATOR_ROLE, ASYE_EQUIVALENTS, EVIDENCE_KINDS, ROUTE_KINDS, STEP_KINDS, WORKER_ROLE};
 
 fn normalise(s: &str) -> String {
     s.trim().to_lowercase().replace(['_', ' '], "-")

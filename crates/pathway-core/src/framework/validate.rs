@@ -60,6 +60,10 @@ pub const ASYE_EQUIVALENTS: &[&str] = &["nqsw-portfolio-pre-2013", "asye-exempt"
 /// The role every framework has: the person applying.
 pub const WORKER_ROLE: &str = "worker";
 
+/// The role of an authority's administrators: a post any authority may have, whatever its
+/// framework names. An administrator enters evidence on someone's behalf (marked so).
+pub const ADMINISTRATOR_ROLE: &str = "administrator";
+
 /// Every meaning problem in `f`, as diagnostics with paths (positions are added by the loader).
 pub fn validate(f: &Framework) -> Vec<Diagnostic> {
     let mut v = Validator { f, std: Standards::bundled(), out: Vec::new() };

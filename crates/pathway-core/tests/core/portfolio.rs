@@ -67,7 +67,7 @@ fn observation_by(id: i64, role: &str, name: &str) -> EvidenceItem {
     item(parts(
         id,
         EvidenceDetail::PracticeObservation {
-            observer: Contributor { role: role.into(), name: person(name), worker: None },
+            observer: Contributor { role: role.into(), name: person(name), worker: None, entered_by: None },
         },
         "Observation of a home visit",
     ))
@@ -84,7 +84,12 @@ fn managers_report(id: i64, pages: u32, authorisations: Vec<Authorisation>) -> E
         ..parts(
             id,
             EvidenceDetail::ManagerReport {
-                written_by: Some(Contributor { role: "team-manager".into(), name: person("Sam Okafor"), worker: None }),
+                written_by: Some(Contributor {
+                    role: "team-manager".into(),
+                    name: person("Sam Okafor"),
+                    worker: None,
+                    entered_by: None,
+                }),
             },
             "Manager's report for the Level 3 panel",
         )

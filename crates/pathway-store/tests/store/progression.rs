@@ -109,6 +109,12 @@ async fn evidence_round_trips_with_its_files_and_clearances(store: Store) {
         .expect("update");
     assert_eq!(updated.meta.version, Version::new(2));
     assert_eq!(updated.clearances, vec![clearance.clone()]);
+    let kept = &updated.clearances[0];
+    assert_eq!(
+        (kept.text.as_str(), kept.start, kept.line, kept.pattern.as_deref()),
+        (flags[0].text.as_str(), Some(flags[0].start), Some(flags[0].position.line), Some(flags[0].reason.as_str())),
+        "a clearance keeps the exact text, place and rule it cleared"
+    );
     assert_eq!(updated.item.anonymisation(), AnonymisationStatus::FlagsOutstanding { count: 1 });
 
     // A stale update is refused and changes nothing.
