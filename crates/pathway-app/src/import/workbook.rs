@@ -21,17 +21,20 @@ pub const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_PARTS: usize = 2_000;
 /// The most rows a sheet may use (declared or present).
 pub const MAX_ROWS: u32 = 100_000;
-/// The most columns a sheet may use (declared or present): column `SS`.
+/// The most columns a sheet may use (declared or present): A to SF.
 pub const MAX_COLUMNS: u32 = 500;
 /// The most cells a sheet may hold.
 pub const MAX_CELLS: usize = 1_000_000;
 /// The most entries a workbook's shared-strings table may hold.
 pub const MAX_SHARED_STRINGS: u64 = 1_000_000;
+/// The most places (each row counted up to its last cell) a sheet may spread over: 100,000
+/// rows of 40 columns.
+pub const MAX_PLACES: usize = 4_000_000;
 /// The most text the cells of a sheet may hold together (64 MB), however often a shared
 /// string is repeated.
 pub const MAX_TEXT_BYTES: usize = 64 * 1024 * 1024;
 
-/// "at most 100000 rows and 500 columns (A to SS)", for messages.
+/// "at most 100000 rows and 500 columns (A to SF)", for messages.
 fn size_rule() -> String {
     format!(
         "a sheet may use at most {MAX_ROWS} rows and {MAX_COLUMNS} columns (A to {})",
@@ -202,6 +205,18 @@ pub(crate) fn read_sheet(path: &Path, file: &str, wanted: &str) -> Result<(RawRo
             ));
         }
         rows.entry(row).or_default().push((column, text));
+    }
+    // Each row is laid out up to its last cell: a few cells far to the right on every row
+    // would otherwise cost far more than the cells themselves.
+    let places: usize = rows.values().map(|cells| cells.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0)).sum();
+    if places > MAX_PLACES {
+        return Err(bad_file(
+            file,
+            format!(
+                "sheet `{sheet}` spreads its cells over more than {MAX_PLACES} places (each row up to its last cell); \
+                 a sheet may use at most {MAX_PLACES} (delete the cells far to the right of the columns)"
+            ),
+        ));
     }
     let mut rows = rows.into_iter().map(|(row, row_cells)| {
         let width = row_cells.iter().map(|(c, _)| *c as usize + 1).max().unwrap_or(0);
@@ -374,6 +389,15 @@ mod tests {
         let cells: String = (1..=70).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
         let message = refusal(&workbook("repeated", &sheet_xml("A1:A70", &cells), Some(&shared), &[]));
         assert!(message.contains("holds more than 64 MB of text"), "{message}");
+    }
+
+    #[test]
+    fn one_cell_far_to_the_right_on_every_row_is_refused() {
+        let rows: String = (1..=20_000)
+            .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>1</v></c><c r="SE{r}"><v>1</v></c></row>"#))
+            .collect();
+        let message = refusal(&workbook("wide", &sheet_xml("A1", &rows), None, &[]));
+        assert!(message.contains("spreads its cells over more than 4000000 places"), "{message}");
     }
 
     #[test]
