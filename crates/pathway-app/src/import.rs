@@ -235,60 +235,12 @@ impl Sheet {
         Sheet::from_xlsx_sheet(path, WORKERS_SHEET)
     }
 
-    /// Read the sheet named `wanted` (any case) of an XLSX workbook, or its first sheet.
+    /// Read the sheet named `wanted` (any case) of an XLSX workbook, or its first sheet, within
+    /// the limits in [`workbook`] (a hostile file is refused, never unpacked whole).
     pub fn from_xlsx_sheet(path: &Path, wanted: &str) -> Result<Sheet, AppError> {
-        use calamine::{Data, Reader, Xlsx};
         let file = path.display().to_string();
-        let mut workbook: Xlsx<_> = calamine::open_workbook(path)
-            .map_err(|e| bad_file(&file, format!("cannot be read as an XLSX workbook: {e}")))?;
-        let names = workbook.sheet_names();
-        let sheet = names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(wanted))
-            .or_else(|| names.first())
-            .cloned()
-            .ok_or_else(|| bad_file(&file, "has no sheets"))?;
-        let range = workbook
-            .worksheet_range(&sheet)
-            .map_err(|e| bad_file(&file, format!("sheet `{sheet}` cannot be read: {e}")))?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let text = |cell: &Data| -> Result<String, String> {
-            Ok(match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => unguard(s.clone()),
-                Data::Int(i) => i.to_string(),
-                // Whole numbers typed into a cell (employee numbers, pay points) read as "37".
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => match d.as_datetime() {
-                    Some(dt) if d.is_datetime() => dt.date().format("%Y-%m-%d").to_string(),
-                    _ => d.as_f64().to_string(),
-                },
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => return Err(e.to_string()),
-            })
-        };
-        // Cells left of the used range are empty; pad so indexes match the header.
-        let pad = usize::try_from(first_col).unwrap_or(0);
-        let mut rows = range.rows().enumerate().map(move |(i, cells)| {
-            let number = usize::try_from(first_row).unwrap_or(0) + i + 1;
-            let mut out = vec![String::new(); pad];
-            let mut broken = Vec::new();
-            for (j, cell) in cells.iter().enumerate() {
-                match text(cell) {
-                    Ok(t) => out.push(t),
-                    Err(e) => {
-                        broken.push((pad + j, e.clone()));
-                        out.push(e);
-                    }
-                }
-            }
-            RawRow { number, cells: out, broken }
-        });
-        let header = rows.next().ok_or_else(|| bad_file(&file, "is empty; the first row must name the columns"))?;
-        let rows: Vec<Result<RawRow, AppError>> = rows.map(Ok).collect();
-        Ok(Sheet { file, headers: header.cells, rows: Box::new(rows.into_iter()) })
+        let (header, rows) = workbook::read_sheet(path, &file, wanted)?;
+        Ok(Sheet { file, headers: header.cells, rows: Box::new(rows.into_iter().map(Ok)) })
     }
 }
 
@@ -1207,6 +1159,7 @@ impl Pathway {
 }
 
 pub mod organisation;
+pub mod workbook;
 
 #[cfg(test)]
 mod tests;

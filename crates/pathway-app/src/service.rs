@@ -30,8 +30,9 @@ pub struct Restored {
     pub previous: Option<PathBuf>,
 }
 
-/// Replace the configured SQLite database with the backup `from` (stop other Pathway
-/// processes first). The database is not opened: it is about to be swapped. PostgreSQL is
+/// Replace the configured SQLite database's contents with the backup `from`. Refused while
+/// anything else has the database open (a server, another command, a SQLite tool), so no
+/// acknowledged write is lost; the replaced contents are kept beside it. PostgreSQL is
 /// restored with its own tools, which the refusal names.
 pub async fn restore(config: &Config, from: &Path) -> Result<Restored, AppError> {
     match &config.database {

@@ -27,7 +27,8 @@ pub use coverage::{
     Shortfall, Verdict, coverage,
 };
 pub use files::{
-    FileRef, FileRefParts, FileRejected, FileSizeLimit, MediaType, Sha256Hex, check_file, check_size, sniff_media_type,
+    FileRef, FileRefParts, FileRejected, FileSizeLimit, MAX_ARCHIVE_PARTS, MAX_UNPACKED_BYTES, MediaType,
+    PROGRAM_SCAN_BYTES, Sha256Hex, check_archive, check_file, check_size, program_header, sniff_media_type,
 };
 
 // ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row, Transaction};
+use sqlx::{AssertSqlSafe, Row, Transaction};
 
 use crate::api::{BackendKind, Column, ForeignKey, Index, Schema, Table};
 use crate::backend::SqlBackend;
@@ -292,45 +292,166 @@ pub struct Restored {
     pub previous: Option<PathBuf>,
 }
 
-/// Replace the database at `database` with the backup `from`. Stop anything using the
-/// database first: this swaps files. The backup is checked before anything changes, and
-/// the replaced database is kept beside it (`<name>.before-restore-<time>`), never deleted.
+/// Replace the contents of the database at `database` with the backup `from`.
+///
+/// Refuses while anything else has the database open (a Pathway server or command, a
+/// SQLite tool): the restore first takes SQLite's exclusive lock on the live file, which
+/// it gets only when no other connection is open, and holds it to the end. The contents are
+/// then replaced inside that file in one transaction — the file is never swapped, so a
+/// program that opens it meanwhile waits for the lock and then sees the restored data, and
+/// no write can land in a file nobody reads. The backup is checked before anything changes,
+/// and a copy of the replaced database is kept beside it (`<name>.before-restore-<time>`).
 pub async fn restore(from: &Path, database: &Path) -> Result<Restored> {
     check_copy(from).await?;
-    let staging = sibling(database, "restoring");
-    remove_if_present(&staging)?;
-    // Copy through SQLite rather than the file system, so the staged file is a clean,
-    // self-contained database even if the backup was taken mid-write by another tool.
-    {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(SqliteConnectOptions::new().filename(from).read_only(true))
-            .await
-            .map_err(|e| StoreError::database(format!("opening {}", from.display()), e))?;
-        let target = staging
-            .to_str()
-            .ok_or_else(|| StoreError::invalid(format!("{} is not a UTF-8 path", staging.display())))?;
-        let copied = sqlx::query("VACUUM INTO $1").bind(target).execute(&pool).await;
-        pool.close().await;
-        copied.map_err(|e| StoreError::from_sqlx(format!("staging {}", staging.display()), e))?;
+    if !database.exists() {
+        let staging = sibling(database, "restoring");
+        remove_if_present(&staging)?;
+        vacuum_into(from, &staging).await?;
+        rename(&staging, database)?;
+        return Ok(Restored { database: database.to_owned(), previous: None });
     }
-    let previous = if database.exists() {
-        // Fold the write-ahead log into the main file so the kept copy is complete alone.
-        let current = SqliteStore::open(database).await?;
-        let folded = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&current.pool).await;
-        current.close().await;
-        folded.map_err(|e| StoreError::from_sqlx(format!("checkpointing {}", database.display()), e))?;
-        let kept = sibling(database, &format!("before-restore-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
-        rename(database, &kept)?;
-        Some(kept)
-    } else {
-        None
+    let mut conn = exclusive(database).await?;
+    let replaced = replace_contents(&mut conn, from, database).await;
+    let closed = sqlx::Connection::close(conn).await;
+    let previous = replaced?;
+    closed.map_err(|e| StoreError::from_sqlx(format!("closing {}", database.display()), e))?;
+    Ok(Restored { database: database.to_owned(), previous: Some(previous) })
+}
+
+/// Why a restore is refused while the database is open elsewhere.
+pub const IN_USE: &str = "is in use (a Pathway server or command, or a SQLite tool, has it open); \
+     stop them and restore again: a restore never replaces a database others are writing to";
+
+/// One connection to `database` holding SQLite's exclusive lock, or the refusal saying it is
+/// in use. In WAL mode, any other open connection keeps the lock from being granted.
+async fn exclusive(database: &Path) -> Result<SqliteConnection> {
+    use sqlx::ConnectOptions;
+    let in_use = |e: &sqlx::Error| {
+        e.as_database_error()
+            .and_then(|d| d.code())
+            .and_then(|c| c.parse::<i64>().ok())
+            .is_some_and(|code| matches!(code & 0xFF, 5 | 6))
     };
-    for stale in ["wal", "shm"] {
-        remove_if_present(&with_suffix(database, &format!("-{stale}")))?;
+    let refused = |e: sqlx::Error| {
+        if in_use(&e) {
+            StoreError::invalid(format!("{} {IN_USE}", database.display()))
+        } else {
+            StoreError::from_sqlx(format!("locking {} to restore it", database.display()), e)
+        }
+    };
+    let mut conn = SqliteConnectOptions::new()
+        .filename(database)
+        .create_if_missing(false)
+        .locking_mode(sqlx::sqlite::SqliteLockingMode::Exclusive)
+        .foreign_keys(false)
+        .busy_timeout(Duration::from_millis(200))
+        .connect()
+        .await
+        .map_err(refused)?;
+    // The first write takes the exclusive lock; in exclusive mode it is kept until closed.
+    let locked = async {
+        sqlx::query("BEGIN EXCLUSIVE").execute(&mut conn).await?;
+        sqlx::query("CREATE TABLE temp_restore_lock(x)").execute(&mut conn).await?;
+        sqlx::query("ROLLBACK").execute(&mut conn).await
     }
-    rename(&staging, database)?;
-    Ok(Restored { database: database.to_owned(), previous })
+    .await;
+    if let Err(e) = locked {
+        let _ = sqlx::Connection::close(conn).await;
+        return Err(refused(e));
+    }
+    Ok(conn)
+}
+
+/// With the lock held: keep a copy of the current contents, then replace every table,
+/// index, trigger and view with the backup's in one transaction. The kept copy's path.
+async fn replace_contents(conn: &mut SqliteConnection, from: &Path, database: &Path) -> Result<PathBuf> {
+    let fail = |what: &str| {
+        let what = format!("restoring {} ({what})", database.display());
+        move |e: sqlx::Error| StoreError::from_sqlx(what, e)
+    };
+    let kept = sibling(database, &format!("before-restore-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f")));
+    let kept_name = utf8(&kept)?;
+    sqlx::query("VACUUM INTO $1").bind(kept_name).execute(&mut *conn).await.map_err(fail("keeping a copy"))?;
+    sqlx::query("ATTACH DATABASE $1 AS backup")
+        .bind(utf8(from)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(fail("attaching"))?;
+    let copied = async {
+        sqlx::query("BEGIN EXCLUSIVE").execute(&mut *conn).await?;
+        let current: Vec<(String, String)> = sqlx::query_as(
+            "SELECT type, name FROM main.sqlite_schema
+              WHERE type IN ('view', 'trigger', 'table') AND name NOT LIKE 'sqlite_%'
+              ORDER BY CASE type WHEN 'view' THEN 0 WHEN 'trigger' THEN 1 ELSE 2 END",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (kind, name) in &current {
+            // Names and kinds come from SQLite's own schema table, quoted.
+            sqlx::query(AssertSqlSafe(format!("DROP {} IF EXISTS main.{}", kind.to_uppercase(), quoted(name))))
+                .execute(&mut *conn)
+                .await?;
+        }
+        let wanted: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT type, name, sql FROM backup.sqlite_schema
+              WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+              ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'trigger' THEN 2 ELSE 3 END",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (kind, name, sql) in &wanted {
+            // The backup's own schema statements (checked as a Pathway database above).
+            sqlx::query(AssertSqlSafe(sql.as_str())).execute(&mut *conn).await?;
+            if kind == "table" {
+                let name = quoted(name);
+                sqlx::query(AssertSqlSafe(format!("INSERT INTO main.{name} SELECT * FROM backup.{name}")))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        let has_sequence: Option<String> =
+            sqlx::query_scalar("SELECT name FROM backup.sqlite_schema WHERE name = 'sqlite_sequence'")
+                .fetch_optional(&mut *conn)
+                .await?;
+        if has_sequence.is_some() {
+            sqlx::query("DELETE FROM main.sqlite_sequence").execute(&mut *conn).await?;
+            sqlx::query("INSERT INTO main.sqlite_sequence SELECT * FROM backup.sqlite_sequence")
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("COMMIT").execute(&mut *conn).await
+    }
+    .await;
+    if copied.is_err() {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    }
+    let _ = sqlx::query("DETACH DATABASE backup").execute(&mut *conn).await;
+    copied.map_err(fail("copying the backup in"))?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await.map_err(fail("checkpointing"))?;
+    Ok(kept)
+}
+
+/// An SQL identifier, quoted.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn utf8(path: &Path) -> Result<&str> {
+    path.to_str().ok_or_else(|| StoreError::invalid(format!("{} is not a UTF-8 path", path.display())))
+}
+
+/// Copy the database `from` to a new file through SQLite, so the copy is a clean,
+/// self-contained database even if `from` was taken mid-write by another tool.
+async fn vacuum_into(from: &Path, to: &Path) -> Result<()> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().filename(from).read_only(true))
+        .await
+        .map_err(|e| StoreError::database(format!("opening {}", from.display()), e))?;
+    let copied = sqlx::query("VACUUM INTO $1").bind(utf8(to)?).execute(&pool).await;
+    pool.close().await;
+    copied.map_err(|e| StoreError::from_sqlx(format!("staging {}", to.display()), e))?;
+    Ok(())
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

@@ -17,6 +17,7 @@ mod in_force;
 mod medway;
 mod onboarding;
 mod records;
+mod restore;
 mod rotherham;
 mod route_shapes;
 mod west_sussex;

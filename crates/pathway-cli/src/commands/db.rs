@@ -33,7 +33,7 @@ pub enum DbCommand {
         /// Where to write the copy.
         file: PathBuf,
     },
-    /// Replace the SQLite database with a backup (stop other Pathway processes first).
+    /// Replace the SQLite database's contents with a backup (refused while anything else has it open).
     Restore {
         /// The backup to restore.
         file: PathBuf,

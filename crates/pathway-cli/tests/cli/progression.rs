@@ -364,9 +364,9 @@ fn a_portfolio_is_built_checked_and_set_against_a_route_from_the_command_line() 
     let listed = stdout(&s.run(&["portfolio", "list", "--authority", "bexley", "--worker", "B100"]));
     assert!(listed.contains("by Tom Reeves (team-manager)"), "{listed}");
 
-    // A file whose bytes are not an accepted type is refused, whatever its name.
+    // A program is refused as one, whatever its name.
     let o = s.run(&add(&["--file", "fake.pdf"]));
-    assert!(stderr(&o).starts_with("error[file_type_not_accepted]: fake.pdf:"), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error[file_is_a_program]: fake.pdf:"), "{}", stderr(&o));
     let item = s.json(&add(&["--file", "summary.pdf", "--json"]));
     let id = item["id"].as_i64().expect("id").to_string();
     assert_eq!(item["item"]["id"], item["id"], "the id at the top, as every command that creates something");

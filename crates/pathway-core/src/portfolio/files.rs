@@ -110,8 +110,9 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<MediaType> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Some(MediaType::Jpeg);
     }
-    // PDF readers accept the header anywhere in the first kilobyte.
-    if bytes.get(..bytes.len().min(1024)).is_some_and(|head| find(head, b"%PDF-").is_some()) {
+    // PDF readers accept the header anywhere in the first kilobyte, which lets a program
+    // pass for a PDF; Pathway takes a PDF only when the header comes first.
+    if leading_blank_removed(bytes).starts_with(b"%PDF-") {
         return Some(MediaType::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") {
@@ -122,6 +123,55 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<MediaType> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The bytes after a UTF-8 byte order mark and any leading whitespace.
+fn leading_blank_removed(bytes: &[u8]) -> &[u8] {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let blank = body.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &body[blank..]
+}
+
+/// How many of a file's first bytes are searched for a program's header.
+pub const PROGRAM_SCAN_BYTES: usize = 4096;
+
+/// Programs' headers that have no business in a document, photo or note: whoever stored
+/// one could hand a colleague a program under a document's name.
+const PROGRAM_HEADERS: &[(&[u8], &str)] = &[
+    (b"\x7fELF", "a Linux program (ELF)"),
+    (&[0xFE, 0xED, 0xFA, 0xCE], "a macOS program (Mach-O)"),
+    (&[0xFE, 0xED, 0xFA, 0xCF], "a macOS program (Mach-O)"),
+    (&[0xCE, 0xFA, 0xED, 0xFE], "a macOS program (Mach-O)"),
+    (&[0xCF, 0xFA, 0xED, 0xFE], "a macOS program (Mach-O)"),
+    (&[0xCA, 0xFE, 0xBA, 0xBE], "a macOS universal program (Mach-O)"),
+];
+
+/// A program's header found in the first [`PROGRAM_SCAN_BYTES`] bytes: what it is and where.
+/// `MZ` (Windows) and `#!` (a script) are short enough to occur by chance, so they count at
+/// the start of the file, or before a PDF header, or (`MZ`) with the `PE` signature after it.
+pub fn program_header(bytes: &[u8]) -> Option<(&'static str, usize)> {
+    let head = &bytes[..bytes.len().min(PROGRAM_SCAN_BYTES)];
+    for (magic, what) in PROGRAM_HEADERS {
+        if let Some(at) = find(head, magic) {
+            return Some((what, at));
+        }
+    }
+    let start = head.len() - leading_blank_removed(head).len();
+    let pdf = find(head, b"%PDF-");
+    for (magic, what) in [(&b"MZ"[..], "a Windows program (MZ)"), (&b"#!"[..], "a script (#!)")] {
+        if head[start..].starts_with(magic) {
+            return Some((what, start));
+        }
+        if let Some(at) = pdf.and_then(|pdf| find(&head[..pdf], magic)) {
+            return Some((what, at));
+        }
+    }
+    if let Some(mz) = find(head, b"MZ")
+        && find(&head[mz..], b"PE\0\0").is_some()
+    {
+        return Some(("a Windows program (MZ, PE)", mz));
+    }
+    None
 }
 
 fn plain_text(bytes: &[u8]) -> bool {
@@ -139,13 +189,13 @@ fn plain_text(bytes: &[u8]) -> bool {
 /// `xl/`) folder. The part names come from the zip's central directory; a zip without one
 /// (truncated, or not really a zip) is refused.
 fn office_type(bytes: &[u8]) -> Option<MediaType> {
-    let names = zip_entry_names(bytes)?;
-    if !names.iter().any(|n| *n == b"[Content_Types].xml") {
+    let entries = zip_entries(bytes)?;
+    if !entries.iter().any(|e| e.name == b"[Content_Types].xml") {
         return None;
     }
-    if names.iter().any(|n| n.starts_with(b"word/")) {
+    if entries.iter().any(|e| e.name.starts_with(b"word/")) {
         Some(MediaType::Docx)
-    } else if names.iter().any(|n| n.starts_with(b"xl/")) {
+    } else if entries.iter().any(|e| e.name.starts_with(b"xl/")) {
         Some(MediaType::Xlsx)
     } else {
         None
@@ -162,26 +212,88 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<usize> {
     usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
 }
 
-/// The entry names listed in a zip's central directory.
-fn zip_entry_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+/// A part of a zip as its central directory lists it.
+#[derive(Debug)]
+struct ZipEntry<'a> {
+    name: &'a [u8],
+    packed: usize,
+    unpacked: usize,
+    local_header: usize,
+}
+
+/// The entries listed in a zip's central directory.
+fn zip_entries(bytes: &[u8]) -> Option<Vec<ZipEntry<'_>>> {
     // The end-of-central-directory record is 22 bytes plus a comment of up to 64 KiB.
     let tail_start = bytes.len().saturating_sub(22 + 65_535);
     let tail = bytes.get(tail_start..)?;
     let eocd = tail_start + tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
-    let entries = u16_at(bytes, eocd + 10)?;
+    let count = u16_at(bytes, eocd + 10)?;
     let mut at = u32_at(bytes, eocd + 16)?;
-    let mut names = Vec::with_capacity(entries.min(1024));
-    for _ in 0..entries {
+    let mut entries = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
         if bytes.get(at..at.checked_add(4)?)? != b"PK\x01\x02" {
             return None;
         }
         let name_len = u16_at(bytes, at + 28)?;
         let extra_len = u16_at(bytes, at + 30)?;
         let comment_len = u16_at(bytes, at + 32)?;
-        names.push(bytes.get(at + 46..at + 46 + name_len)?);
+        entries.push(ZipEntry {
+            name: bytes.get(at + 46..at + 46 + name_len)?,
+            packed: u32_at(bytes, at + 20)?,
+            unpacked: u32_at(bytes, at + 24)?,
+            local_header: u32_at(bytes, at + 42)?,
+        });
         at = at.checked_add(46 + name_len + extra_len + comment_len)?;
     }
-    Some(names)
+    Some(entries)
+}
+
+/// The most parts a Word or Excel document may hold.
+pub const MAX_ARCHIVE_PARTS: usize = 5_000;
+
+/// The most a Word or Excel document may unpack to, all parts together (200 MB).
+pub const MAX_UNPACKED_BYTES: u64 = 200 * 1024 * 1024;
+
+/// Check the structure of a Word or Excel document (a zip): every part where the directory
+/// says, inside the file, named inside the document, and the sizes it declares within
+/// [`MAX_UNPACKED_BYTES`] together. (The declared sizes can lie: whoever keeps the file also
+/// unpacks it, counting, before keeping it.)
+pub fn check_archive(bytes: &[u8]) -> Result<(), FileRejected> {
+    let refuse = |reason: String| Err(FileRejected::UnsafeArchive { reason });
+    let Some(entries) = zip_entries(bytes) else {
+        return refuse("has no readable table of contents (it may be cut short)".into());
+    };
+    if entries.len() > MAX_ARCHIVE_PARTS {
+        return refuse(format!("holds {} parts, more than the {MAX_ARCHIVE_PARTS} allowed", entries.len()));
+    }
+    let mut unpacked: u64 = 0;
+    for e in &entries {
+        let name = String::from_utf8_lossy(e.name);
+        if e.name.starts_with(b"/")
+            || e.name.starts_with(b"\\")
+            || e.name.split(|b| *b == b'/' || *b == b'\\').any(|p| p == b"..")
+        {
+            return refuse(format!("names a part outside itself (`{name}`)"));
+        }
+        let local_ok = bytes.get(e.local_header..e.local_header.saturating_add(4)) == Some(&b"PK\x03\x04"[..])
+            && e.local_header
+                .checked_add(30)
+                .and_then(|h| h.checked_add(e.packed))
+                .is_some_and(|end| end <= bytes.len());
+        if !local_ok {
+            return refuse(format!("lists a part (`{name}`) that is not where its table of contents says"));
+        }
+        unpacked = unpacked.saturating_add(u64::try_from(e.unpacked).unwrap_or(u64::MAX));
+        if unpacked > MAX_UNPACKED_BYTES {
+            return refuse(format!(
+                "unpacks to more than {} (a part `{name}` of {}); the most allowed is {}",
+                human_size(unpacked),
+                human_size(u64::try_from(e.unpacked).unwrap_or(u64::MAX)),
+                human_size(MAX_UNPACKED_BYTES)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The largest file Pathway accepts.
@@ -229,6 +341,22 @@ pub enum FileRejected {
         "the file is not a PDF, Word or Excel document, PNG or JPEG image, or plain text (Pathway checks what is inside the file, not its name)"
     )]
     UnrecognisedType,
+    /// A program's header in the first bytes, whatever else the file claims to be.
+    #[error(
+        "the file holds {what} (its header is at byte {at}); Pathway does not keep programs, whatever the file is called"
+    )]
+    Program {
+        /// What kind of program.
+        what: &'static str,
+        /// Where its header starts.
+        at: usize,
+    },
+    /// A Word or Excel document (a zip) whose structure or size is not safe to keep.
+    #[error("the file is a Word or Excel document that {reason}; save it again from Word or Excel, or as a PDF")]
+    UnsafeArchive {
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl FileRejected {
@@ -238,6 +366,8 @@ impl FileRejected {
             FileRejected::Empty => "file_empty",
             FileRejected::TooLarge { .. } => "file_too_large",
             FileRejected::UnrecognisedType => "file_type_not_accepted",
+            FileRejected::Program { .. } => "file_is_a_program",
+            FileRejected::UnsafeArchive { .. } => "file_archive_refused",
         }
     }
 }
@@ -269,10 +399,19 @@ pub fn check_size(size: u64, limit: FileSizeLimit) -> Result<(), FileRejected> {
     }
 }
 
-/// Check an uploaded file: within the size limit and of an accepted type by its bytes.
+/// Check an uploaded file: within the size limit, no program's header in its first bytes,
+/// of an accepted type by its bytes, and (a Word or Excel document) a sound zip within the
+/// unpacked-size limit by what it declares.
 pub fn check_file(bytes: &[u8], limit: FileSizeLimit) -> Result<MediaType, FileRejected> {
     check_size(u64::try_from(bytes.len()).unwrap_or(u64::MAX), limit)?;
-    sniff_media_type(bytes).ok_or(FileRejected::UnrecognisedType)
+    if let Some((what, at)) = program_header(bytes) {
+        return Err(FileRejected::Program { what, at });
+    }
+    let media_type = sniff_media_type(bytes).ok_or(FileRejected::UnrecognisedType)?;
+    if matches!(media_type, MediaType::Docx | MediaType::Xlsx) {
+        check_archive(bytes)?;
+    }
+    Ok(media_type)
 }
 
 /// A SHA-256 digest as 64 lowercase hex digits: the address of a file's bytes in storage.
@@ -457,6 +596,71 @@ mod tests {
         assert!(err.to_string().starts_with("the file is 31.2 MB; the largest file you can upload is 20 MB"), "{err}");
         assert_eq!(check_file(b"", FileSizeLimit::DEFAULT), Err(FileRejected::Empty));
         assert_eq!(check_file(b"%PDF-1.4", FileSizeLimit::DEFAULT), Ok(MediaType::Pdf));
+    }
+
+    /// The zip `zip_with` makes, with every part declaring `unpacked` bytes.
+    fn declaring(mut zip: Vec<u8>, unpacked: u32) -> Vec<u8> {
+        let mut at = 0;
+        while let Some(found) = find(&zip[at..], b"PK\x01\x02") {
+            let entry = at + found;
+            zip[entry + 24..entry + 28].copy_from_slice(&unpacked.to_le_bytes());
+            at = entry + 4;
+        }
+        zip
+    }
+
+    #[test]
+    fn a_program_with_a_pdf_header_at_byte_64_is_not_a_pdf() {
+        let mut disguised = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
+        disguised.resize(64, 0);
+        disguised.extend_from_slice(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n");
+        assert_eq!(sniff_media_type(&disguised), None, "a PDF's header must come first");
+        let err = check_file(&disguised, FileSizeLimit::DEFAULT).unwrap_err();
+        assert_eq!(err, FileRejected::Program { what: "a Windows program (MZ)", at: 0 });
+        assert_eq!(err.code(), "file_is_a_program");
+        assert!(err.to_string().contains("Pathway does not keep programs"), "{err}");
+
+        // A script, and headers found further in: after a PNG's header, or a PE program
+        // whose MZ header is not at the start.
+        let script = b"#!/bin/sh\n%PDF-1.4\nrm -rf ~\n";
+        assert_eq!(check_file(script, FileSizeLimit::DEFAULT).unwrap_err().code(), "file_is_a_program");
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.resize(100, 0);
+        png.extend_from_slice(b"\x7fELF\x02\x01\x01");
+        assert_eq!(
+            check_file(&png, FileSizeLimit::DEFAULT),
+            Err(FileRejected::Program { what: "a Linux program (ELF)", at: 100 })
+        );
+        let mut pe = b"%PDF-1.4\n".to_vec();
+        pe.extend_from_slice(b"MZ\x90\x00");
+        pe.resize(200, 0);
+        pe.extend_from_slice(b"PE\0\0\x4c\x01");
+        assert_eq!(check_file(&pe, FileSizeLimit::DEFAULT).unwrap_err().code(), "file_is_a_program");
+        let macho = [&[0xCF, 0xFA, 0xED, 0xFE][..], b"%PDF-1.4"].concat();
+        assert_eq!(check_file(&macho, FileSizeLimit::DEFAULT).unwrap_err().code(), "file_is_a_program");
+
+        // Ordinary files still pass: a PDF after blank lines, a note that mentions MZ.
+        assert_eq!(check_file(b"\r\n%PDF-1.4\n", FileSizeLimit::DEFAULT), Ok(MediaType::Pdf));
+        assert_eq!(check_file(b"Notes on the MZ case #!", FileSizeLimit::DEFAULT), Ok(MediaType::PlainText));
+    }
+
+    #[test]
+    fn a_small_zip_declaring_a_2_gb_part_is_not_stored_as_a_word_document() {
+        let docx = zip_with(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
+        assert_eq!(check_file(&docx, FileSizeLimit::DEFAULT), Ok(MediaType::Docx));
+        let bomb = declaring(docx, 2_000_000_000);
+        assert_eq!(sniff_media_type(&bomb), Some(MediaType::Docx), "it looks like one");
+        let err = check_file(&bomb, FileSizeLimit::DEFAULT).unwrap_err();
+        assert_eq!(err.code(), "file_archive_refused");
+        assert!(
+            err.to_string().contains("unpacks to more than 1.9 GB")
+                || err.to_string().contains("the most allowed is 200 MB"),
+            "{err}"
+        );
+
+        let escaping = zip_with(&["[Content_Types].xml", "word/document.xml", "word/../../etc/cron.d/x"]);
+        let err = check_file(&escaping, FileSizeLimit::DEFAULT).unwrap_err();
+        assert!(err.to_string().contains("names a part outside itself (`word/../../etc/cron.d/x`)"), "{err}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! SQLite backup (online, `VACUUM INTO`) and restore (offline, file swap).
+//! SQLite backup (online, `VACUUM INTO`) and restore (refused while the database is open
+//! elsewhere; contents replaced in place under SQLite's exclusive lock).
 
 use pathway_core::workforce::NewWorker;
 use pathway_store::sqlite::{SqliteStore, restore};
@@ -65,4 +66,90 @@ async fn restore_refuses_a_file_that_is_not_a_pathway_database() {
     let err = restore(&empty, &target).await.expect_err("no migrations table");
     assert_eq!(err.code(), "invalid");
     assert!(err.to_string().contains("not a Pathway database"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restore_while_another_writer_has_the_database_open_is_refused_and_no_acknowledged_write_is_lost() {
+    let dir = TempDir::new();
+    let db = dir.path().join("pathway.db");
+    let store = Store::Sqlite(SqliteStore::open(&db).await.expect("open"));
+    store.migrate().await.expect("migrate");
+    let bexley = authority(&store, "bexley", "Bexley").await;
+    let backup = dir.path().join("backup.db");
+    store.backup(&backup).await.expect("backup");
+
+    // Another user keeps adding workers; every one they were told was saved is noted.
+    let writer = {
+        let (store, bexley) = (store.clone(), bexley.clone());
+        tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for i in 0..30 {
+                let number = format!("B{i}");
+                let new = NewWorker { details: details(&number, "Written During Restore"), timeline: vec![] };
+                if store.create_worker(&bexley, &new).await.is_ok() {
+                    acknowledged.push(number);
+                }
+                tokio::task::yield_now().await;
+            }
+            acknowledged
+        })
+    };
+    while !writer.is_finished() {
+        let err = restore(&backup, &db).await.expect_err("the database is in use");
+        assert_eq!(err.code(), "invalid", "{err}");
+        assert!(err.to_string().contains("a restore never replaces a database others are writing to"), "{err}");
+    }
+    let acknowledged = writer.await.expect("writer");
+    assert_eq!(acknowledged.len(), 30, "the writer was never disturbed");
+    let err = restore(&backup, &db).await.expect_err("still open");
+    assert!(err.to_string().contains("is in use"), "{err}");
+
+    // Every acknowledged write is in the live database.
+    let numbers = |workers: Vec<pathway_core::workforce::Worker>| {
+        let mut n: Vec<String> = workers.iter().map(|w| w.details.employee_number.to_string()).collect();
+        n.sort();
+        n
+    };
+    let mut expected = acknowledged.clone();
+    expected.sort();
+    assert_eq!(numbers(store.workers(&bexley).await.expect("list")), expected);
+    store.close().await;
+
+    // Once nobody has it open, the restore goes ahead, and the replaced contents are kept.
+    let restored = restore(&backup, &db).await.expect("restore");
+    let previous = restored.previous.expect("kept");
+    let old = Store::Sqlite(SqliteStore::open(&previous).await.expect("open kept copy"));
+    let old_bexley = old.scope(&"bexley".parse().expect("id")).await.expect("scope");
+    assert_eq!(numbers(old.workers(&old_bexley).await.expect("list")), expected, "nothing acknowledged was lost");
+    old.close().await;
+    let store = Store::Sqlite(SqliteStore::open(&db).await.expect("reopen"));
+    let bexley = store.scope(&"bexley".parse().expect("id")).await.expect("scope");
+    assert!(store.workers(&bexley).await.expect("list").is_empty(), "the backup's state");
+    store.close().await;
+}
+
+#[tokio::test]
+async fn a_restore_replaces_the_contents_inside_the_same_file_so_no_writer_is_left_on_an_old_one() {
+    let dir = TempDir::new();
+    let db = dir.path().join("pathway.db");
+    let store = Store::Sqlite(SqliteStore::open(&db).await.expect("open"));
+    store.migrate().await.expect("migrate");
+    let bexley = authority(&store, "bexley", "Bexley").await;
+    let backup = dir.path().join("backup.db");
+    store.backup(&backup).await.expect("backup");
+    store
+        .create_worker(&bexley, &NewWorker { details: details("B9", "After The Backup"), timeline: vec![] })
+        .await
+        .expect("worker");
+    store.close().await;
+
+    // The database file is replaced in place, never swapped: the same file afterwards.
+    let inode = |p: &std::path::Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).expect("file"));
+    let before = inode(&db);
+    restore(&backup, &db).await.expect("restore");
+    assert_eq!(inode(&db), before, "restored into the same file");
+    let store = Store::Sqlite(SqliteStore::open(&db).await.expect("reopen"));
+    let bexley = store.scope(&"bexley".parse().expect("id")).await.expect("scope");
+    assert!(store.workers(&bexley).await.expect("list").is_empty());
+    store.close().await;
 }
