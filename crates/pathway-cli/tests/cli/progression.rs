@@ -88,6 +88,7 @@ pub(crate) fn west_sussex() -> Scratch {
             ("W110", "Nina Holt", 1, None, Some("practice-manager")),
             ("W120", "Jo Marsh", 0, None, Some("group-manager")),
             ("W121", "Ravi Nair", 0, None, Some("practice-manager")),
+            ("W130", "Kim Lowe", 0, None, Some("head-of-service")),
         ],
     );
     s
@@ -130,7 +131,10 @@ fn through_the_july_panel(s: &Scratch, outcome: &str) -> String {
         "quorum": {"members": 2, "chair": true}}"#;
     let o = run_with_stdin(
         s,
-        &with(vec!["panel", "convene", "--input", "-", "--json"], &chair("July panel", "2025-06-20T14:00:00Z")),
+        &with(
+            vec!["panel", "convene", "--input", "-", "--json"],
+            &who("W130", "head-of-service", "July panel", "2025-06-20T14:00:00Z"),
+        ),
         convene,
     );
     assert!(o.status.success(), "{}", stderr(&o));

@@ -643,6 +643,10 @@ pub struct Route {
     /// Who signs the decision off.
     #[serde(default)]
     pub signed_off_by: Option<RoleId>,
+    /// Whether the person who decided may also sign off the pay change. Off unless the
+    /// document says so: whoever signs off is otherwise not whoever decided.
+    #[serde(default)]
+    pub decider_signs_off: bool,
     /// Roles that must be independent of the worker for every step of this route.
     #[serde(default)]
     pub independent_roles: Vec<RoleId>,

@@ -133,6 +133,16 @@ impl Panel {
                 f.framework.authority
             )));
         };
+        if !r.panel {
+            return Err(ProgressionError::not_permitted(
+                "panel-role",
+                format!(
+                    "{} is a post, not a panel; a panel decides as one of {}'s panel roles, and a seat on it gives no \
+                     other role (rule: panel-role)",
+                    r.name, f.framework.authority
+                ),
+            ));
+        }
         let chairs = members.iter().filter(|m| m.chair).count();
         if chairs != 1 {
             return Err(ProgressionError::invalid("panel members", format!("name exactly one chair ({chairs} named)")));

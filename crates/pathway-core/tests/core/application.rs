@@ -423,8 +423,13 @@ fn rotherham_band_i_to_j_with_an_independent_head_of_service() {
     assert!(preview.notes.iter().any(|n| n.contains("SCP 37 is unverified")), "{:?}", preview.notes);
     assert_eq!(preview.next_increment, Some(date(2026, 4, 1)));
 
-    let signed =
-        ok(decided.sign_off(&r.f, &current, date(2025, 6, 1), None, &lm("signed off; post change form sent", 5, 22)));
+    // Whoever decided does not sign off: the locality manager decided, so the head of service signs.
+    let err = decided
+        .sign_off(&r.f, &current, date(2025, 6, 1), None, &lm("signed off", 5, 22))
+        .expect_err("the decider signs off");
+    assert!(err.to_string().contains("rule: signer-is-decider"), "{err}");
+    let hos = audit(&r.own_head, t(5, 22), "signed off; post change form sent");
+    let signed = ok(decided.sign_off(&r.f, &current, date(2025, 6, 1), None, &hos));
     let done = ok(signed.make_effective(&lm("in payroll", 6, 1)));
     assert_eq!(done.record_change().map(|c| c.grade.clone()), Some(Some("band-j".into())));
 
@@ -696,7 +701,7 @@ fn not_yet_approved_gives_feedback_and_a_resubmission_date_and_may_be_appealed()
         &position("social-worker-grade-10", Some("grade-10"), Some("39")),
         date(2025, 9, 1),
         None,
-        &audit(&hos, at(2025, 8, 2, 9), "appeal upheld"),
+        &audit(&person(240, "Nina Holt", "practice-manager"), at(2025, 8, 2, 9), "appeal upheld"),
     ));
 }
 
