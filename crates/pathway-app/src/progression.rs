@@ -580,8 +580,9 @@ impl<'s> AuthorityProgression<'s> {
         let current = self.position(app.worker(), effective_from).await?;
         let line = self.store.line_management(&self.scope, app.worker(), audit.date()).await?;
         self.change(id, Some(&audit), |a| {
+            let next = a.sign_off(&framework, &current, effective_from, chosen_point, &audit)?;
             a.check_default_signer(&audit.by, &line)?;
-            Ok(a.sign_off(&framework, &current, effective_from, chosen_point, &audit)?)
+            Ok(next)
         })
         .await
     }

@@ -6,6 +6,7 @@
 // A test fails by panicking; helpers outside #[test] functions may too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authority;
 mod bexley;
 mod council;
 mod harness;

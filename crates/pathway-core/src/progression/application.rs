@@ -452,7 +452,10 @@ impl Application {
         if audit.by.person == self.worker {
             return Err(ProgressionError::not_permitted(
                 "own-application",
-                format!("{} is the applicant; nobody may {action} their own application", audit.by.name),
+                format!(
+                    "{} is the applicant; nobody may {action} their own application (rule: own-application)",
+                    audit.by.name
+                ),
             ));
         }
         Ok(())
