@@ -1071,3 +1071,25 @@ fn rotherham_asye_pass_needs_the_final_assessment_and_the_own_locality_managers_
     assert_eq!((change.grade.clone(), change.reason), (Some("band-h".into()), ChangeReason::AsyeCompleted));
     assert_eq!(change.point.as_ref().map(|p| p.as_str()), Some("32"), "bottom of Band H");
 }
+
+#[test]
+fn a_rotherham_locality_manager_who_assessed_alone_does_not_decide_alone() {
+    let r = rotherham();
+    let draft = open(&r.f, "level-3-to-level-4", &r.worker, "level-3", &r.team_manager, Opener::Manager, &r.line);
+    let t = |d| at(2025, 4, d, 10);
+    let app =
+        ok(draft.submit(&EvidenceVerdict::ready(), &audit(&r.team_manager, t(1), "PDR: progression appropriate")));
+    let app = ok(app.begin_assessment(&audit(&r.locality_manager, t(2), "assessment begins")));
+    let allocated = audit(&r.locality_manager, t(3), "allocated");
+    let app = ok(app.assign("locality-manager-assessment", &r.locality_manager, &r.line, &allocated));
+
+    // Only the locality manager (in Sam's line) has assessed: they do not decide alone.
+    let err = app.check_not_decided_alone(&r.locality_manager, &r.line).expect_err("alone");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("rule: line-manager-alone"), "{err}");
+    // A head of service from another service is not in the line.
+    ok(app.check_not_decided_alone(&r.other_head, &r.line));
+    // Once the team manager writes Part 2, the locality manager no longer decides alone.
+    let app = ok(app.assign("part-2", &r.team_manager, &r.line, &allocated));
+    ok(app.check_not_decided_alone(&r.locality_manager, &r.line));
+}
