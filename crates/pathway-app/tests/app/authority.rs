@@ -83,7 +83,7 @@ async fn a_panel_member_a_manager_of_another_team_and_the_worker_are_each_refuse
         members: vec![MemberInput { employee_number: "W122".into(), role: "senior-practitioner".into(), chair: true }],
         quorum: Some(Quorum { members: 1, chair: true, roles: Vec::new() }),
     };
-    p.convene(&hos(6, 20, "August progression panel"), &august).await.expect("August");
+    let august = p.convene(&hos(6, 20, "August progression panel"), &august).await.expect("August");
     p.list_on_panel(&chair(6, 21, "listed"), panel.id, id).await.expect("list");
     p.refer_to_panel(&pm(6, 21, "listed for the July panel"), id, Some(panel.id)).await.expect("refer");
 
@@ -105,6 +105,15 @@ async fn a_panel_member_a_manager_of_another_team_and_the_worker_are_each_refuse
         .await
         .expect_err("no such post");
     refused(&err, "posts-held");
+
+    // Nor does an unrelated panel's outcome decide an application referred to July's.
+    let sol_in_august = acting("W122", "senior-practitioner", at(2025, 8, 14, 15), "August panel");
+    p.list_on_panel(&sol_in_august, august.id, id).await.expect("listed in August too");
+    p.record_attendance(&sol_in_august, august.id, &["W122".into()]).await.expect("present");
+    let reject = DecisionOutcome::Rejected { feedback: "Not ready.".into() };
+    p.record_outcome(&sol_in_august, august.id, id, &reject).await.expect("August's outcome");
+    let err = p.decide_from_panel(id, august.id).await.expect_err("referred to July's panel");
+    refused(&err, "referred-panel");
 
     p.record_attendance(&chair(7, 10, "attendance"), panel.id, &["W120".into(), "W121".into()]).await.expect("present");
     p.record_outcome(&chair(7, 10, "meets the role description"), panel.id, id, &approve).await.expect("outcome");
