@@ -710,15 +710,23 @@ impl<'s> AuthorityProgression<'s> {
     /// a role they hold) and quorum.
     pub async fn convene(&self, acting: &Acting, input: &ConvenePanel) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
-        if !PANEL_CONVENERS.contains(&audit.by.role.as_str()) {
+        let framework = self.framework(Applies::Authority, input.held_on).await?;
+        // Who convenes: the roles the framework names for this panel, else the default.
+        let named: Vec<&str> = framework
+            .roles
+            .iter()
+            .find(|r| r.id.as_str() == input.role.trim())
+            .map(|r| r.convened_by.iter().map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let conveners: Vec<&str> = if named.is_empty() { PANEL_CONVENERS.to_vec() } else { named };
+        if !conveners.contains(&audit.by.role.as_str()) {
             return Err(AppError::NotPermitted(format!(
                 "{} is acting as {}; panels are convened by someone holding a post as {} (rule: panel-convener)",
                 audit.by.name,
                 audit.by.role,
-                PANEL_CONVENERS.join(" or ")
+                conveners.join(" or ")
             )));
         }
-        let framework = self.framework(Applies::Authority, input.held_on).await?;
         let mut members = Vec::with_capacity(input.members.len());
         for m in &input.members {
             let member = self.person(&m.employee_number, &m.role, input.held_on).await?;

@@ -352,6 +352,10 @@ pub struct Role {
     /// Whether this role is a group (panel) rather than one person.
     #[serde(default)]
     pub panel: bool,
+    /// For a panel: the roles whose post-holders convene it. Empty means the default, a head
+    /// of service or principal social worker.
+    #[serde(default)]
+    pub convened_by: Vec<RoleId>,
     /// Where in the source this comes from.
     #[serde(default)]
     pub source: Option<String>,
