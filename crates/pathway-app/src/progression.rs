@@ -72,8 +72,12 @@ pub(crate) async fn find_worker(store: &Store, scope: &AuthorityScope, number: &
     Ok(store.worker_by_employee_number(scope, &number).await?)
 }
 
-/// Check `actor` may act in the role they claim on `on`: the applicant's own `worker` role;
-/// a role they hold a post in that day; or a panel's role, if they sit on a panel of it.
+/// The roles that convene panels where the framework names none.
+pub const PANEL_CONVENERS: [&str; 2] = ["head-of-service", "principal-social-worker"];
+
+/// Check `actor` may act in the role they claim on `on`: the applicant's own `worker` role,
+/// or a role they hold a post in that day. A panel seat is no role: it gives rights on that
+/// panel's business only (listing, attendance, its outcome), checked where that is done.
 pub(crate) async fn authorise(
     store: &Store,
     scope: &AuthorityScope,
@@ -88,19 +92,22 @@ pub(crate) async fn authorise(
         return Ok(());
     }
     let panels = store.panels(scope).await?;
-    if panels
+    let seat = if panels
         .iter()
         .any(|p| p.panel.role() == &actor.role && p.panel.members().iter().any(|m| m.member.person == actor.person))
     {
-        return Ok(());
-    }
+        "; a seat on a panel of that role gives rights on that panel's business only (rule: panel-seat)"
+    } else {
+        " (rule: posts-held)"
+    };
     let mut held: Vec<&str> =
         posts.iter().filter(|p| p.holder_on(on) == Some(actor.person)).map(|p| p.role.as_str()).collect();
     held.sort_unstable();
     held.dedup();
     let holds = if held.is_empty() { "no post".to_owned() } else { format!("posts as {}", held.join(", ")) };
     Err(AppError::NotPermitted(format!(
-        "{} (worker {}) cannot act as {}: on {on} they hold {holds} in {}, and sit on no panel of that role",
+        "{} (worker {}) cannot act as {}: on {on} they hold {holds} in {}; authority comes from posts held that \
+         day{seat}",
         actor.name,
         actor.person,
         actor.role,
@@ -513,7 +520,13 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
-        self.change(id, Some(&audit), |a| Ok(a.decide(outcome, &audit)?)).await
+        let worker = self.store.application(&self.scope, id).await?.application.worker();
+        let line = self.store.line_management(&self.scope, worker, audit.date()).await?;
+        self.change(id, Some(&audit), |a| {
+            a.check_not_decided_alone(&audit.by, &line)?;
+            Ok(a.decide(outcome, &audit)?)
+        })
+        .await
     }
 
     /// Make the decision a stored panel recorded for this application: the chair's, with
@@ -565,8 +578,13 @@ impl<'s> AuthorityProgression<'s> {
         let app = self.store.application(&self.scope, id).await?.application;
         let framework = self.framework(Applies::Named(app.framework()), effective_from).await?;
         let current = self.position(app.worker(), effective_from).await?;
-        self.change(id, Some(&audit), |a| Ok(a.sign_off(&framework, &current, effective_from, chosen_point, &audit)?))
-            .await
+        let line = self.store.line_management(&self.scope, app.worker(), audit.date()).await?;
+        self.change(id, Some(&audit), |a| {
+            let next = a.sign_off(&framework, &current, effective_from, chosen_point, &audit)?;
+            a.check_default_signer(&audit.by, &line)?;
+            Ok(next)
+        })
+        .await
     }
 
     /// Make a signed-off application effective: the application and the worker's new
@@ -681,6 +699,7 @@ impl<'s> AuthorityProgression<'s> {
         let change = &change;
         retry_on_conflict(|| async move {
             let current = self.store.panel(&self.scope, id).await?;
+            panel_business(&current.panel, audit)?;
             let next = change(&current.panel)?;
             Ok(self.store.save_panel(&self.scope, id, &next, current.meta.version).await?)
         })
@@ -692,6 +711,22 @@ impl<'s> AuthorityProgression<'s> {
     pub async fn convene(&self, acting: &Acting, input: &ConvenePanel) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
         let framework = self.framework(Applies::Authority, input.held_on).await?;
+        // Who convenes: the roles the framework names for this panel, else the default.
+        let named: Vec<&str> = framework
+            .roles
+            .iter()
+            .find(|r| r.id.as_str() == input.role.trim())
+            .map(|r| r.convened_by.iter().map(|x| x.as_str()).collect())
+            .unwrap_or_default();
+        let conveners: Vec<&str> = if named.is_empty() { PANEL_CONVENERS.to_vec() } else { named };
+        if !conveners.contains(&audit.by.role.as_str()) {
+            return Err(AppError::NotPermitted(format!(
+                "{} is acting as {}; panels are convened by someone holding a post as {} (rule: panel-convener)",
+                audit.by.name,
+                audit.by.role,
+                conveners.join(" or ")
+            )));
+        }
         let mut members = Vec::with_capacity(input.members.len());
         for m in &input.members {
             let member = self.person(&m.employee_number, &m.role, input.held_on).await?;
@@ -903,6 +938,23 @@ impl<'s> AuthorityProgression<'s> {
     pub async fn asye(&self, id: AsyeProgrammeId) -> Result<StoredAsye, AppError> {
         Ok(self.store.asye(&self.scope, id).await?)
     }
+}
+
+/// A panel's business (its list, attendance, conflicts, outcome) is done by its members or
+/// by whoever convened it; a seat on another panel gives no rights here.
+fn panel_business(panel: &Panel, audit: &Audit) -> Result<(), AppError> {
+    let member = panel.members().iter().any(|m| m.member.person == audit.by.person);
+    let convener = panel.history().first().is_some_and(|e| e.by.person == audit.by.person);
+    if member || convener {
+        return Ok(());
+    }
+    Err(AppError::NotPermitted(format!(
+        "{} neither sits on nor convened the {} of {}; a panel's business is done by its own members (rule: \
+         panel-seat)",
+        audit.by.name,
+        panel.name(),
+        panel.held_on()
+    )))
 }
 
 /// The `worker` role is the applicant's own: nobody else may act in it on their record.

@@ -316,7 +316,9 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
         quorum: None,
     };
     let chair = |m, d, why: &str| acting("B300", "service-manager", at(2025, m, d, 15), why);
-    let panel = progression.convene(&chair(5, 20, "June career progression panel"), &convene).await.expect("convene");
+    // The head of service convenes it; its members sit in the posts they hold.
+    let hos = acting("B400", "head-of-service", at(2025, 5, 20, 14), "June career progression panel");
+    let panel = progression.convene(&hos, &convene).await.expect("convene");
     progression.list_on_panel(&chair(5, 21, "listed"), panel.id, id).await.expect("list");
 
     // The panel pack: the cleared evidence, files read back and checked; a case study added

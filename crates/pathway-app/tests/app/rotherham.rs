@@ -208,7 +208,14 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
 
     let preview = p.preview_pay(id, date(2025, 6, 1), None).await.expect("preview");
     assert_eq!(preview.change.new.as_ref().map(|n| (n.grade.as_str(), n.point.as_str())), Some(("band-j", "38")));
-    p.sign_off(&lm(5, 22, "signed off; post change form sent"), id, date(2025, 6, 1), None).await.expect("sign off");
+    // Whoever decided does not sign off the pay change: the worker's own head of service does.
+    let err = p
+        .sign_off(&lm(5, 22, "signed off"), id, date(2025, 6, 1), None)
+        .await
+        .expect_err("the locality manager decided");
+    assert!(err.to_string().contains("rule: signer-is-decider"), "{err}");
+    let own_hos = acting("R103", "head-of-service", at(2025, 5, 22, 11), "signed off; post change form sent");
+    p.sign_off(&own_hos, id, date(2025, 6, 1), None).await.expect("sign off");
     let done = p.make_effective(&lm(6, 1, "in payroll"), id).await.expect("effective");
     assert_eq!(done.application.application.status(), Status::Effective);
 

@@ -101,7 +101,9 @@ async fn fenbridge_moves_up_the_career_grade_on_appraisal_then_applies_from_any_
     let preview = p.preview_pay(id, date(2025, 11, 1), None).await.expect("preview");
     assert_eq!(preview.from_level.as_deref(), Some("Social Worker (progression point 2)"));
     assert_eq!(preview.to_level, "Practice Educator");
-    p.sign_off(&psw(10, 21, "agreed"), id, date(2025, 11, 1), None).await.expect("sign off");
+    // The principal social worker decided; the worker's own head of service signs off.
+    let hos = acting("F120", "head-of-service", at(2025, 10, 21, 11), "agreed");
+    p.sign_off(&hos, id, date(2025, 11, 1), None).await.expect("sign off");
     let done = p.make_effective(&psw(11, 1, "effective"), id).await.expect("effective");
     assert_eq!(done.position.level, "Practice Educator");
 

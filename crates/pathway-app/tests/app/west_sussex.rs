@@ -32,6 +32,7 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
     let ravi = c.person("W121", "Ravi Nair", Some(other), None).await;
     c.post(team, "practice-manager", &nina).await;
     c.post(service, "group-manager", &jo).await;
+    c.post(service, "head-of-service", &jo).await;
     c.post(other, "practice-manager", &ravi).await;
 
     let p = c.progression();
@@ -56,7 +57,7 @@ async fn west_sussex_grade_10_to_11_via_panel_with_the_pay_change(db: &TestDb) {
 
     let panel = p
         .convene(
-            &chair(6, 20, "July progression panel"),
+            &acting("W120", "head-of-service", at(2025, 6, 20, 14), "July progression panel"),
             &ConvenePanel {
                 role: "progression-panel".into(),
                 held_on: date(2025, 7, 10),

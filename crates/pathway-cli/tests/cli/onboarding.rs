@@ -181,12 +181,12 @@ fn approve(s: &Scratch, id: &str, decider: (&str, &str), day: &str) {
     assert_eq!(decided["application"]["decision"]["outcome"]["outcome"], "approved", "{decided}");
 }
 
-/// The service manager signs off an approved application from `effective` and makes it
-/// effective that day: the worker's record moves to `level` (its id and name; the name asked
-/// again of eligibility).
-fn into_effect(s: &Scratch, id: &str, worker: &str, effective: &str, level: (&str, &str)) {
+/// `signer` (someone in the worker's line other than whoever decided) signs off an approved
+/// application from `effective`, and the service manager makes it effective that day: the
+/// worker's record moves to `level` (its id and name; the name asked again of eligibility).
+fn into_effect(s: &Scratch, id: &str, worker: &str, effective: &str, level: (&str, &str), signer: (&str, &str)) {
     let at = format!("{effective}T09:00:00Z");
-    act(s, &["application", "sign-off", id], SERVICE_MANAGER, "approved", &at, &["--effective", effective, "--json"]);
+    act(s, &["application", "sign-off", id], signer, "approved", &at, &["--effective", effective, "--json"]);
     let done =
         act(s, &["application", "make-effective", id], SERVICE_MANAGER, "post change processed", &at, &["--json"]);
     assert_eq!(done["application"]["application"]["status"], "effective", "{done}");
@@ -366,7 +366,7 @@ fn competence_assessment(s: &Scratch) {
     ));
     assert_eq!(decided["application"]["status"], "decided", "{decided}");
     assert_eq!(decided["application"]["decision"]["outcome"]["outcome"], "approved", "{decided}");
-    into_effect(s, id, "A100", "2025-06-01", ("senior-social-worker", "Senior Social Worker"));
+    into_effect(s, id, "A100", "2025-06-01", ("senior-social-worker", "Senior Social Worker"), OWN_HOS);
 }
 
 /// Tom Reed, a Senior Social Worker, through the progression panel to Advanced Practitioner.
@@ -389,7 +389,7 @@ fn panel_process(s: &Scratch) {
         &["--json"],
     ));
     through_the_july_panel(s, id);
-    into_effect(s, id, "A200", "2025-08-01", ("advanced-practitioner", "Advanced Practitioner"));
+    into_effect(s, id, "A200", "2025-08-01", ("advanced-practitioner", "Advanced Practitioner"), OWN_HOS);
 }
 
 /// The progression panel of 10 July, the head of Family Help in the chair, hears the
@@ -494,7 +494,7 @@ fn automatic_on_asye_pass(s: &Scratch) {
     assert_eq!(opened["application"]["route"]["id"], "nqsw-to-social-worker", "{moderated}");
     assert_eq!(opened["application"]["decision"]["outcome"]["outcome"], "approved", "{moderated}");
     let id = opened["id"].as_i64().unwrap_or_else(|| panic!("an id in {opened}")).to_string();
-    into_effect(s, &id, "A050", "2025-10-08", ("social-worker", "Social Worker"));
+    into_effect(s, &id, "A050", "2025-10-08", ("social-worker", "Social Worker"), SERVICE_MANAGER);
 }
 
 /// Ben Carter, a Social Worker: the route to the experienced point of the career grade opens
@@ -548,7 +548,7 @@ fn appraisal(s: &Scratch) {
 
     let id = opened(s, "A110", TEAM_MANAGER, ROUTE, "2025-03-20", &[]);
     approve(s, &id, TEAM_MANAGER, "2025-03-21");
-    into_effect(s, &id, "A110", "2025-04-01", ("experienced-social-worker", "Experienced Social Worker"));
+    into_effect(s, &id, "A110", "2025-04-01", ("experienced-social-worker", "Experienced Social Worker"), OWN_HOS);
 }
 
 /// Dan Frost, a Social Worker, fast-tracks to the experienced point: his portfolio is
@@ -571,7 +571,7 @@ fn fast_track(s: &Scratch) {
     let id = opened(s, "A130", ("A130", "worker"), "sw-to-experienced-fast-track", "2025-04-07", &["--fast-track"]);
     step_met(s, &id, "manager-report", TEAM_MANAGER, "2025-04-14", &report("Practises as an experienced worker."));
     approve(s, &id, SERVICE_MANAGER, "2025-04-15");
-    into_effect(s, &id, "A130", "2025-05-01", ("experienced-social-worker", "Experienced Social Worker"));
+    into_effect(s, &id, "A130", "2025-05-01", ("experienced-social-worker", "Experienced Social Worker"), OWN_HOS);
 }
 
 /// Cara Dunn, an Experienced Social Worker, writes her statement of learning; her team
@@ -581,7 +581,7 @@ fn statement_of_learning(s: &Scratch) {
     let id = opened(s, "A120", ("A120", "worker"), "experienced-to-senior", "2025-04-02", &[]);
     step_met(s, &id, "review", TEAM_MANAGER, "2025-04-09", &report("A clear account of her learning."));
     approve(s, &id, SERVICE_MANAGER, "2025-04-10");
-    into_effect(s, &id, "A120", "2025-05-01", ("senior-social-worker", "Senior Social Worker"));
+    into_effect(s, &id, "A120", "2025-05-01", ("senior-social-worker", "Senior Social Worker"), OWN_HOS);
 }
 
 /// Eve Marsh, a Senior Social Worker, puts a reflective summary tagged to the KSS in her
@@ -597,7 +597,7 @@ fn portfolio_panel(s: &Scratch) {
     );
     let id = opened(s, "A210", ("A210", "worker"), "senior-to-practice-supervisor", "2025-06-05", &[]);
     through_the_july_panel(s, &id);
-    into_effect(s, &id, "A210", "2025-08-01", ("practice-supervisor", "Practice Supervisor"));
+    into_effect(s, &id, "A210", "2025-08-01", ("practice-supervisor", "Practice Supervisor"), OWN_HOS);
 }
 
 /// Faye Lund, an Advanced Practitioner, submits a statement of application and a case study;
@@ -608,7 +608,14 @@ fn statement_of_application_and_case_study(s: &Scratch) {
     let id = opened(s, "A310", ("A310", "worker"), "advanced-to-consultant", "2025-05-05", &[]);
     step_met(s, &id, "assessment", SERVICE_MANAGER, "2025-05-12", &report("Consultant-level analysis."));
     approve(s, &id, OWN_HOS, "2025-05-13");
-    into_effect(s, &id, "A310", "2025-06-01", ("consultant-social-worker", "Consultant Social Worker"));
+    into_effect(
+        s,
+        &id,
+        "A310",
+        "2025-06-01",
+        ("consultant-social-worker", "Consultant Social Worker"),
+        SERVICE_MANAGER,
+    );
 }
 
 /// Gus Hale, a Practice Supervisor, completes the piece of work agreed with the service
@@ -618,7 +625,14 @@ fn agreed_portfolio_work(s: &Scratch) {
     let id = opened(s, "A400", ("A400", "worker"), "supervisor-to-consultant", "2025-05-21", &[]);
     step_met(s, &id, "review", SERVICE_MANAGER, "2025-05-28", &report("The agreed work is done well."));
     approve(s, &id, OWN_HOS, "2025-05-29");
-    into_effect(s, &id, "A400", "2025-07-01", ("consultant-social-worker", "Consultant Social Worker"));
+    into_effect(
+        s,
+        &id,
+        "A400",
+        "2025-07-01",
+        ("consultant-social-worker", "Consultant Social Worker"),
+        SERVICE_MANAGER,
+    );
 }
 
 /// Hana Ito, a Senior Social Worker with the experience asked for, is never eligible now for
@@ -632,7 +646,7 @@ fn application_and_interview_for_a_vacancy(s: &Scratch) {
     let id = opened(s, "A220", ("A220", "worker"), ROUTE, "2025-06-09", &[]);
     interviewed(s, &id, OTHER_HOS, "2025-06-16");
     approve(s, &id, OTHER_HOS, "2025-06-17");
-    into_effect(s, &id, "A220", "2025-07-01", ("team-manager", "Team Manager"));
+    into_effect(s, &id, "A220", "2025-07-01", ("team-manager", "Team Manager"), OWN_HOS);
 }
 
 /// Ola Banks, a Social Worker, holds PEPS stage 1: the practice educator role, open from any
@@ -657,9 +671,19 @@ fn route_from_any_level(s: &Scratch) {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(route_status(s, "A140", ROUTE, "2025-06-01"), "eligible");
     let id = opened(s, "A140", ("A140", "worker"), ROUTE, "2025-06-02", &[]);
+    // The service manager does not interview alone and then decide: a practice educator sits too.
+    let tail = ["--step", "interview", "--assessor", PRACTICE_EDUCATOR.0, "--assessor-role", PRACTICE_EDUCATOR.1];
+    act(
+        s,
+        &["application", "assign", &id],
+        SERVICE_MANAGER,
+        "allocated",
+        "2025-06-03T12:00:00Z",
+        &[&tail[..], &["--json"]].concat(),
+    );
     interviewed(s, &id, SERVICE_MANAGER, "2025-06-10");
     approve(s, &id, SERVICE_MANAGER, "2025-06-11");
-    into_effect(s, &id, "A140", "2025-07-01", ("practice-educator", "Practice Educator"));
+    into_effect(s, &id, "A140", "2025-07-01", ("practice-educator", "Practice Educator"), OWN_HOS);
 }
 
 /// The authority's report puts every worker-route in exactly one group: the groups add up to

@@ -82,12 +82,18 @@ pub(crate) fn west_sussex() -> Scratch {
     seed(
         &s,
         "west-sussex",
-        &[(UnitKind::Service, "Children and Family Services", None), (UnitKind::Team, "Crawley Team", Some(0))],
+        &[
+            (UnitKind::Service, "Children and Family Services", None),
+            (UnitKind::Team, "Crawley Team", Some(0)),
+            (UnitKind::Team, "Worthing Team", Some(0)),
+        ],
         &[
             ("W100", "Alex Morgan", 1, Some(("social-worker-grade-10", Some("grade-10"), Some("39"))), None),
             ("W110", "Nina Holt", 1, None, Some("practice-manager")),
             ("W120", "Jo Marsh", 0, None, Some("group-manager")),
             ("W121", "Ravi Nair", 0, None, Some("practice-manager")),
+            ("W130", "Kim Lowe", 0, None, Some("head-of-service")),
+            ("W140", "Pat Quinn", 2, None, Some("practice-manager")),
         ],
     );
     s
@@ -130,7 +136,10 @@ fn through_the_july_panel(s: &Scratch, outcome: &str) -> String {
         "quorum": {"members": 2, "chair": true}}"#;
     let o = run_with_stdin(
         s,
-        &with(vec!["panel", "convene", "--input", "-", "--json"], &chair("July panel", "2025-06-20T14:00:00Z")),
+        &with(
+            vec!["panel", "convene", "--input", "-", "--json"],
+            &who("W130", "head-of-service", "July panel", "2025-06-20T14:00:00Z"),
+        ),
         convene,
     );
     assert!(o.status.success(), "{}", stderr(&o));
@@ -216,6 +225,47 @@ fn a_script_takes_a_west_sussex_worker_from_grade_10_to_11_through_the_panel() {
     assert!(history.contains("— \"post change form processed\""), "{history}");
     let events = s.json(&["application", "history", "--authority", "west-sussex", id, "--json"]);
     assert!(events.as_array().expect("array").iter().all(|e| !e["why"].as_str().unwrap_or_default().is_empty()));
+}
+
+#[test]
+fn a_panel_member_a_manager_of_another_team_and_the_worker_are_refused_beyond_their_posts_by_rule() {
+    let s = west_sussex();
+    let id = through_the_july_panel(&s, r#"{"outcome": "approved"}"#);
+    let id = id.as_str();
+    let show = || s.json(&["application", "show", "--authority", "west-sussex", id, "--json"]);
+    let before = show();
+    let refused = |args: Vec<&str>, rule: &str| {
+        let o = s.run(&args);
+        assert!(!o.status.success(), "{args:?} was refused");
+        let err = stderr(&o);
+        assert!(err.starts_with("error[not_permitted]: "), "{err}");
+        assert!(err.contains(&format!("rule: {rule}")), "names the rule {rule}: {err}");
+    };
+    let sign_off = |number, role| {
+        with(
+            vec!["application", "sign-off", id, "--effective", "2025-09-01"],
+            &who(number, role, "sign", "2025-07-11T09:00:00Z"),
+        )
+    };
+    // Ravi Nair sat on the July panel: the seat is no role of his own.
+    refused(
+        with(
+            vec!["application", "decide", id, "--outcome", "approved"],
+            &who("W121", "progression-panel", "the panel agreed", "2025-07-10T16:00:00Z"),
+        ),
+        "panel-seat",
+    );
+    // Pat Quinn manages the Worthing team, not Alex's.
+    refused(sign_off("W140", "practice-manager"), "signer-not-in-line");
+    // Alex signs off nothing of his own, nor claims a manager's post.
+    refused(sign_off("W100", "worker"), "own-application");
+    refused(sign_off("W100", "group-manager"), "posts-held");
+    // Jo Marsh chaired the panel that decided it, so she does not sign it off.
+    refused(sign_off("W120", "group-manager"), "signer-is-decider");
+    assert_eq!(show(), before, "nothing changed");
+    // Alex's own practice manager signs off.
+    let signed = s.json(&with(sign_off("W110", "practice-manager"), &["--json"]));
+    assert_eq!(signed["application"]["status"], "signed-off", "{signed}");
 }
 
 #[test]

@@ -352,6 +352,10 @@ pub struct Role {
     /// Whether this role is a group (panel) rather than one person.
     #[serde(default)]
     pub panel: bool,
+    /// For a panel: the roles whose post-holders convene it. Empty means the default, a head
+    /// of service or principal social worker.
+    #[serde(default)]
+    pub convened_by: Vec<RoleId>,
     /// Where in the source this comes from.
     #[serde(default)]
     pub source: Option<String>,
@@ -643,6 +647,10 @@ pub struct Route {
     /// Who signs the decision off.
     #[serde(default)]
     pub signed_off_by: Option<RoleId>,
+    /// Whether the person who decided may also sign off the pay change. Off unless the
+    /// document says so: whoever signs off is otherwise not whoever decided.
+    #[serde(default)]
+    pub decider_signs_off: bool,
     /// Roles that must be independent of the worker for every step of this route.
     #[serde(default)]
     pub independent_roles: Vec<RoleId>,

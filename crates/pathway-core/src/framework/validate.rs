@@ -249,6 +249,26 @@ impl<'a> Validator<'a> {
                     "remove this [[roles]] entry; steps name the applicant as `worker` without declaring it",
                 );
             }
+            for (k, by) in r.convened_by.iter().enumerate() {
+                let path = root().key("roles").index(i).key("convened_by").index(k);
+                if !r.panel {
+                    self.error(
+                        "role-conflict",
+                        path,
+                        format!("role `{}` is not a panel; only a panel is convened", r.id),
+                        "give `convened_by` on the panel's [[roles]] entry (`panel = true`)",
+                    );
+                } else if f.roles.iter().any(|o| o.id == *by && o.panel) {
+                    self.error(
+                        "role-conflict",
+                        path,
+                        format!("`{by}` is a panel; a panel is convened by a post-holder"),
+                        "name a role people hold a post in",
+                    );
+                } else {
+                    self.check_role(path, by.as_str());
+                }
+            }
             if r.panel && r.line_management {
                 self.error(
                     "role-conflict",

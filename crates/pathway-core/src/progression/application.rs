@@ -452,7 +452,10 @@ impl Application {
         if audit.by.person == self.worker {
             return Err(ProgressionError::not_permitted(
                 "own-application",
-                format!("{} is the applicant; nobody may {action} their own application", audit.by.name),
+                format!(
+                    "{} is the applicant; nobody may {action} their own application (rule: own-application)",
+                    audit.by.name
+                ),
             ));
         }
         Ok(())
@@ -864,6 +867,57 @@ impl Application {
         Ok(())
     }
 
+    /// Separation of duties where the framework is silent: a route with assessment steps is
+    /// not decided by someone in the applicant's line-management chain (`line`, on the day)
+    /// alone; somebody else (not the applicant) must have taken part in an assessment step.
+    pub fn check_not_decided_alone(&self, decider: &Actor, line: &LineManagement) -> Result<(), ProgressionError> {
+        if !line.contains(decider.person) {
+            return Ok(());
+        }
+        let assessed: Vec<&StepState> = self
+            .steps
+            .iter()
+            .filter(|s| !s.definition.decides && s.slots.iter().any(|p| p.role.as_str() != WORKER_ROLE))
+            .collect();
+        if assessed.is_empty() {
+            return Ok(());
+        }
+        let others = assessed.iter().flat_map(|s| s.slots.iter()).any(|p| {
+            p.role.as_str() != WORKER_ROLE
+                && p.holder.as_ref().is_some_and(|h| h.person != decider.person && h.person != self.worker)
+        });
+        if others {
+            return Ok(());
+        }
+        Err(ProgressionError::not_permitted(
+            "line-manager-alone",
+            format!(
+                "{} is in {}'s line management and assessed every step of \"{}\" alone; a route with assessment \
+                 steps is not decided by the applicant's line manager alone (rule: line-manager-alone)",
+                decider.name, self.applicant.name, self.route.name
+            ),
+        ))
+    }
+
+    /// Who signs off where the framework names no signer: someone in the applicant's
+    /// line-management chain on the day (`line`), not a manager of another team.
+    pub fn check_default_signer(&self, signer: &Actor, line: &LineManagement) -> Result<(), ProgressionError> {
+        if self.route.signed_off_by.is_some() || line.contains(signer.person) {
+            return Ok(());
+        }
+        Err(ProgressionError::not_permitted(
+            "signer-not-in-line",
+            format!(
+                "{} is not in {}'s line management on the day; where {} names no signer for \"{}\", a manager in \
+                 the applicant's own line signs off the pay change (rule: signer-not-in-line)",
+                signer.name,
+                self.applicant.name,
+                self.authority_short(),
+                self.route.name
+            ),
+        ))
+    }
+
     /// Decide the application: approved, not yet approved (with feedback and a resubmission
     /// date), or rejected. Every step that does not decide must be completed; a route with a
     /// panel or interview stage must be at it; the decider must hold the route's decision
@@ -971,6 +1025,16 @@ impl Application {
             ));
         }
         self.not_the_applicant(audit, "sign off")?;
+        if decision.by.person == audit.by.person && !self.route.decider_signs_off {
+            return Err(ProgressionError::not_permitted(
+                "signer-is-decider",
+                format!(
+                    "{} decided this application; a pay change is signed off by someone other than whoever decided \
+                     it (rule: signer-is-decider)",
+                    audit.by.name
+                ),
+            ));
+        }
         if let Some(role) = &self.route.signed_off_by
             && *role != audit.by.role
         {

@@ -16,6 +16,7 @@ use super::application::{Application, Status};
 use super::audit::{Actor, Audit, require_text, require_why};
 use super::decision::{DecisionOutcome, PanelRef};
 use super::error::ProgressionError;
+use super::history::Change;
 use crate::framework::{Framework, FrameworkId, RoleId, RouteId};
 use crate::ids::{ApplicationId, PanelId, WorkerId};
 
@@ -133,6 +134,16 @@ impl Panel {
                 f.framework.authority
             )));
         };
+        if !r.panel {
+            return Err(ProgressionError::not_permitted(
+                "panel-role",
+                format!(
+                    "{} is a post, not a panel; a panel decides as one of {}'s panel roles, and a seat on it gives no \
+                     other role (rule: panel-role)",
+                    r.name, f.framework.authority
+                ),
+            ));
+        }
         let chairs = members.iter().filter(|m| m.chair).count();
         if chairs != 1 {
             return Err(ProgressionError::invalid("panel members", format!("name exactly one chair ({chairs} named)")));
@@ -417,6 +428,24 @@ impl Application {
             return Err(ProgressionError::invalid(
                 "application",
                 format!("the panel's application {id} is a different worker or route"),
+            ));
+        }
+        // Referred to a named panel, it takes that panel's outcome and no other's.
+        let referred = self.history().iter().rev().find_map(|e| match &e.change {
+            Change::ReferredToPanel { panel } => Some(panel.as_ref().and_then(|r| r.panel)),
+            _ => None,
+        });
+        if let Some(Some(named)) = referred
+            && Some(named) != panel.id()
+        {
+            return Err(ProgressionError::not_permitted(
+                "referred-panel",
+                format!(
+                    "application {id} was referred to panel {named}; the {} of {} may not decide it (rule: \
+                     referred-panel)",
+                    panel.name(),
+                    panel.held_on()
+                ),
             ));
         }
         let Some(outcome) = &hearing.outcome else {

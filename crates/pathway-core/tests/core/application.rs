@@ -423,8 +423,13 @@ fn rotherham_band_i_to_j_with_an_independent_head_of_service() {
     assert!(preview.notes.iter().any(|n| n.contains("SCP 37 is unverified")), "{:?}", preview.notes);
     assert_eq!(preview.next_increment, Some(date(2026, 4, 1)));
 
-    let signed =
-        ok(decided.sign_off(&r.f, &current, date(2025, 6, 1), None, &lm("signed off; post change form sent", 5, 22)));
+    // Whoever decided does not sign off: the locality manager decided, so the head of service signs.
+    let err = decided
+        .sign_off(&r.f, &current, date(2025, 6, 1), None, &lm("signed off", 5, 22))
+        .expect_err("the decider signs off");
+    assert!(err.to_string().contains("rule: signer-is-decider"), "{err}");
+    let hos = audit(&r.own_head, t(5, 22), "signed off; post change form sent");
+    let signed = ok(decided.sign_off(&r.f, &current, date(2025, 6, 1), None, &hos));
     let done = ok(signed.make_effective(&lm("in payroll", 6, 1)));
     assert_eq!(done.record_change().map(|c| c.grade.clone()), Some(Some("band-j".into())));
 
@@ -772,7 +777,7 @@ fn not_yet_approved_gives_feedback_and_a_resubmission_date_and_may_be_appealed()
         &position("social-worker-grade-10", Some("grade-10"), Some("39")),
         date(2025, 9, 1),
         None,
-        &audit(&hos, at(2025, 8, 2, 9), "appeal upheld"),
+        &audit(&person(240, "Nina Holt", "practice-manager"), at(2025, 8, 2, 9), "appeal upheld"),
     ));
 }
 
@@ -1141,4 +1146,26 @@ fn rotherham_asye_pass_needs_the_final_assessment_and_the_own_locality_managers_
     let change = signed.record_change().expect("change");
     assert_eq!((change.grade.clone(), change.reason), (Some("band-h".into()), ChangeReason::AsyeCompleted));
     assert_eq!(change.point.as_ref().map(|p| p.as_str()), Some("32"), "bottom of Band H");
+}
+
+#[test]
+fn a_rotherham_locality_manager_who_assessed_alone_does_not_decide_alone() {
+    let r = rotherham();
+    let draft = open(&r.f, "level-3-to-level-4", &r.worker, "level-3", &r.team_manager, Opener::Manager, &r.line);
+    let t = |d| at(2025, 4, d, 10);
+    let app =
+        ok(draft.submit(&EvidenceVerdict::ready(), &audit(&r.team_manager, t(1), "PDR: progression appropriate")));
+    let app = ok(app.begin_assessment(&audit(&r.locality_manager, t(2), "assessment begins")));
+    let allocated = audit(&r.locality_manager, t(3), "allocated");
+    let app = ok(app.assign("locality-manager-assessment", &r.locality_manager, &r.line, &allocated));
+
+    // Only the locality manager (in Sam's line) has assessed: they do not decide alone.
+    let err = app.check_not_decided_alone(&r.locality_manager, &r.line).expect_err("alone");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("rule: line-manager-alone"), "{err}");
+    // A head of service from another service is not in the line.
+    ok(app.check_not_decided_alone(&r.other_head, &r.line));
+    // Once the team manager writes Part 2, the locality manager no longer decides alone.
+    let app = ok(app.assign("part-2", &r.team_manager, &r.line, &allocated));
+    ok(app.check_not_decided_alone(&r.locality_manager, &r.line));
 }

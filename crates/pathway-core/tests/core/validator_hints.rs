@@ -63,6 +63,13 @@ const BROKEN: &[Broken] = &[
     swap("duplicate-id", "id = \"progression-panel\"\nname", "id = \"team-manager\"\nname"),
     add("reserved-id", "[[roles]]\nid = \"worker\"\nname = \"Worker\"\n"),
     add("role-conflict", "[[roles]]\nid = \"both\"\nname = \"Both\"\npanel = true\nline_management = true\n"),
+    // Only a panel is convened, and by a post, never by another panel.
+    add("role-conflict", "[[roles]]\nid = \"board\"\nname = \"Board\"\nconvened_by = [\"progression-panel\"]\n"),
+    add(
+        "role-conflict",
+        "[[roles]]\nid = \"board\"\nname = \"Board\"\npanel = true\nconvened_by = [\"progression-panel\"]\n",
+    ),
+    add("unknown-role", "[[roles]]\nid = \"board\"\nname = \"Board\"\npanel = true\nconvened_by = [\"nobody\"]\n"),
     swap("unknown-role", "decided_by = \"progression-panel\"", "decided_by = \"moderation-board\""),
     // Grades and pay.
     swap("duplicate-point", POINT_2, r#"{ point = "1", salary = 35000 }"#),
