@@ -281,6 +281,31 @@ pub struct AuthorityProgression<'s> {
     frameworks: FrameworkCache,
 }
 
+/// An automatic move `run_due` dealt with.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueMove {
+    /// The application that carries it.
+    pub application: ApplicationId,
+    /// The worker's name.
+    pub worker: String,
+    /// The route's name.
+    pub route: String,
+    /// What happened.
+    pub outcome: DueOutcome,
+}
+
+/// What `run_due` did with one automatic move.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome")]
+pub enum DueOutcome {
+    /// Scheduled to take effect on this date (after the day run for).
+    Scheduled { takes_effect: NaiveDate },
+    /// Made effective on the worker's record from this date, at this position.
+    MadeEffective { on: NaiveDate, position: PositionNames },
+    /// Not applied: it needs a person (the reason names the rule).
+    NeedsAPerson { reason: String },
+}
+
 impl Pathway {
     /// Progression use cases for the authority with this id, sharing this `Pathway`'s
     /// parsed frameworks.
@@ -590,7 +615,13 @@ impl<'s> AuthorityProgression<'s> {
     /// Make a signed-off application effective: the application and the worker's new
     /// timeline entry are saved in one transaction.
     pub async fn make_effective(&self, acting: &Acting, id: ApplicationId) -> Result<Effective, AppError> {
-        let audit = &self.audit(acting).await?;
+        let audit = self.audit(acting).await?;
+        self.make_effective_as(&audit, id).await
+    }
+
+    /// [`Self::make_effective`] for an audit already resolved (a person's, or an automatic
+    /// move's).
+    async fn make_effective_as(&self, audit: &Audit, id: ApplicationId) -> Result<Effective, AppError> {
         retry_on_conflict(|| async move {
             let current = self.store.application(&self.scope, id).await?;
             only_the_worker_as_worker(audit, current.application.worker())?;
@@ -618,6 +649,74 @@ impl<'s> AuthorityProgression<'s> {
             Ok(Effective { application, timeline_entry, position })
         })
         .await
+    }
+
+    /// Apply every automatic move due on `on`: an approved route opened by the ASYE pass is
+    /// scheduled to take effect on the day of the pass, and every scheduled automatic move
+    /// whose date has come is made effective on the worker's record, with no one signing
+    /// it off (the route says it follows automatically). Idempotent: a move already
+    /// effective is left alone, so running it twice changes nothing the second time; a move
+    /// whose date is after `on` is scheduled but does not take effect. A move that still
+    /// needs a person (a pay point to choose, pay that would fall) is reported, not applied.
+    pub async fn run_due(&self, on: NaiveDate) -> Result<Vec<DueMove>, AppError> {
+        let mut done = Vec::new();
+        for stored in self.store.applications(&self.scope, None).await? {
+            let app = &stored.application;
+            if app.opened_as() != Opener::AsyePass {
+                continue;
+            }
+            let Some(decision) = app.decision() else { continue };
+            let passed_on = decision.at.date_naive();
+            let why = format!("automatic, because the ASYE was passed at moderation on {passed_on}");
+            // The move is recorded as done by whoever passed the ASYE: their decision is its authority.
+            let at = on.and_time(chrono::NaiveTime::MIN).and_utc().max(decision.at);
+            let audit = Audit::new(decision.by.clone(), at, why);
+            let worker = app.applicant().name.clone();
+            let outcome = match self.apply_due(&stored, passed_on, on, &audit).await {
+                Ok(Some(outcome)) => outcome,
+                Ok(None) => continue,
+                // A refusal by the rules is reported for a person to act on; a database that
+                // cannot be read or written stops the run (what was done before stays done).
+                Err(e @ (AppError::Progression(_) | AppError::Pay(_) | AppError::BadInput { .. })) => {
+                    DueOutcome::NeedsAPerson { reason: e.to_string() }
+                }
+                Err(e) => return Err(e),
+            };
+            done.push(DueMove { application: stored.id, worker, route: app.route().name.clone(), outcome });
+        }
+        Ok(done)
+    }
+
+    /// One automatic move: scheduled if approved, made effective if its date has come.
+    async fn apply_due(
+        &self,
+        stored: &StoredApplication,
+        passed_on: NaiveDate,
+        on: NaiveDate,
+        audit: &Audit,
+    ) -> Result<Option<DueOutcome>, AppError> {
+        use pathway_core::progression::application::Status;
+        let id = stored.id;
+        let mut app = stored.application.clone();
+        let mut scheduled = None;
+        if app.status() == Status::Decided && app.decision().is_some_and(|d| d.outcome.is_approved()) {
+            let framework = self.framework(Applies::Named(app.framework()), passed_on).await?;
+            let current = self.position(app.worker(), passed_on).await?;
+            app = self
+                .change(id, None, |a| Ok(a.schedule_automatically(&framework, &current, passed_on, audit)?))
+                .await?
+                .application;
+            scheduled = Some(passed_on);
+        }
+        if app.status() != Status::SignedOff {
+            return Ok(None);
+        }
+        let Some(takes_effect) = app.sign_off_record().map(|s| s.effective_from) else { return Ok(None) };
+        if takes_effect > on {
+            return Ok(scheduled.map(|takes_effect| DueOutcome::Scheduled { takes_effect }));
+        }
+        let effective = self.make_effective_as(audit, id).await?;
+        Ok(Some(DueOutcome::MadeEffective { on: takes_effect, position: effective.position }))
     }
 
     /// Withdraw before a decision.

@@ -11,7 +11,10 @@ use pathway_store::{AuditTrail, EntityKind};
 use crate::council::{Council, acting, at, date};
 use crate::harness::TestDb;
 
-crate::stories!(medway_nqsw_to_social_worker_on_asye_pass);
+crate::stories!(
+    medway_nqsw_to_social_worker_on_asye_pass,
+    medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone
+);
 
 async fn medway_nqsw_to_social_worker_on_asye_pass(db: &TestDb) {
     let c = Council::new(db, "medway", "Medway Council").await;
@@ -95,4 +98,69 @@ async fn medway_nqsw_to_social_worker_on_asye_pass(db: &TestDb) {
         trail.iter().any(|e| e.what == "moderation: pass" && e.by.person == pat.id && e.why == "moderation agreed")
     );
     assert_eq!(trail.len(), p.asye(id).await.expect("read").programme.history().len());
+}
+
+/// "Once you have completed your ASYE year you will automatically transfer into a social
+/// worker role": after the pass is recorded, `run_due` alone moves the worker, on the day
+/// of the pass and not before, and a second run changes nothing.
+async fn medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone(db: &TestDb) {
+    use pathway_app::progression::DueOutcome;
+
+    let c = Council::new(db, "medway", "Medway Council").await;
+    let service = c.unit(UnitKind::Service, "Children's Services", None).await;
+    let team = c.unit(UnitKind::Team, "Assessment Team", Some(service)).await;
+    let mo = c.person("M100", "Mo Khan", Some(team), Some(("nqsw", None, None, date(2024, 10, 1)))).await;
+    let pat = c.person("M200", "Pat Osei", Some(service), None).await;
+    let sue = c.person("M210", "Sue Hart", Some(team), None).await;
+    c.post(service, "practice-development-lead", &pat).await;
+    c.post(team, "team-manager", &sue).await;
+
+    let p = c.progression();
+    let lead = |y, m, d, why: &str| acting("M200", "practice-development-lead", at(y, m, d, 10), why);
+    let tm = |y, m, d, why: &str| acting("M210", "team-manager", at(y, m, d, 10), why);
+    let start = StartAsyeInput { worker: "M100".into(), starts_on: date(2024, 10, 1), nine_month_review: false };
+    let id = p.start_asye(&lead(2024, 10, 1, "October cohort"), &start).await.expect("start").id;
+    for (months, y, m) in [(3, 2025, 1), (6, 2025, 4), (12, 2025, 10)] {
+        p.record_review(&tm(y, m, 1, "review"), id, months, Progress::OnTrack, "On track", date(y, m, 1))
+            .await
+            .expect("review");
+    }
+    p.recommend(&tm(2025, 10, 2, "final assessment"), id, AsyeResult::Pass, "Capable at ASYE level.")
+        .await
+        .expect("recommend");
+    let app = p
+        .moderate(&lead(2025, 10, 8, "moderation agreed"), id, AsyeResult::Pass)
+        .await
+        .expect("moderate")
+        .opened
+        .expect("the pass opens the automatic transfer")
+        .id;
+
+    // The day before the pass nothing takes effect: the move is only scheduled.
+    let early = p.run_due(date(2025, 10, 7)).await.expect("run due early");
+    assert!(
+        matches!(early.as_slice(), [m] if matches!(m.outcome, DueOutcome::Scheduled { takes_effect } if takes_effect == date(2025, 10, 8))),
+        "{early:?}"
+    );
+    assert_eq!(c.record(&mo).await.timeline.entries().len(), 1, "still an NQSW before the date");
+    assert_eq!(p.application(app).await.expect("app").application.status(), Status::SignedOff);
+
+    // On the day, run-due alone moves Mo to Social Worker, saying why.
+    let due = p.run_due(date(2025, 10, 8)).await.expect("run due");
+    assert!(
+        matches!(due.as_slice(), [m] if matches!(m.outcome, DueOutcome::MadeEffective { on, .. } if on == date(2025, 10, 8))),
+        "{due:?}"
+    );
+    let record = c.record(&mo).await;
+    let now = record.timeline.current().expect("current");
+    assert_eq!((now.entry.level.as_str(), now.entry.starts_on), ("social-worker", date(2025, 10, 8)));
+    assert_eq!(now.entry.reason, ChangeReason::AsyeCompleted);
+    let note = now.entry.note.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default();
+    assert!(note.contains("automatic, because the ASYE was passed at moderation on 2025-10-08"), "{note}");
+    let history = p.application(app).await.expect("app").application.history().to_vec();
+    assert!(history.iter().any(|e| e.why.starts_with("automatic, because")), "{history:?}");
+
+    // A second run does nothing.
+    assert!(p.run_due(date(2025, 10, 9)).await.expect("run again").is_empty());
+    assert_eq!(c.record(&mo).await.timeline.entries().len(), 2);
 }

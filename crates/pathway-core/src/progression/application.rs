@@ -1050,6 +1050,49 @@ impl Application {
                 ),
             ));
         }
+        let note = format!("{} ({}), signed off by {}", self.route.name, self.framework, audit.by.name);
+        self.signed_off(f, current, effective_from, chosen_point, &note, audit)
+    }
+
+    /// Schedule an approved automatic move (a route opened by the ASYE pass) without anyone
+    /// signing it off: the route says the move follows automatically, so the recorded pass
+    /// is the authority for it. The pay change is fixed as [`Self::sign_off`] fixes it and
+    /// takes effect on `effective_from`; `audit.why` ("automatic, because ...") is the note
+    /// on the worker's new timeline entry. A pay point that must be chosen, or pay that would
+    /// fall, still needs a person (rule: automatic-only-when-nothing-to-decide).
+    pub fn schedule_automatically(
+        &self,
+        f: &Framework,
+        current: &CurrentPosition,
+        effective_from: NaiveDate,
+        audit: &Audit,
+    ) -> Result<Application, ProgressionError> {
+        require_why(audit, "scheduling an automatic move")?;
+        if self.opened_as != Opener::AsyePass {
+            return Err(self.refuse(
+                "schedule automatically",
+                "only a route opened by the ASYE pass moves without a sign-off (rule: automatic-route)",
+            ));
+        }
+        self.expect_status("schedule automatically", &[Status::Decided])?;
+        if !self.decision.as_ref().is_some_and(|d| d.outcome.is_approved()) {
+            return Err(self.refuse("schedule automatically", "only an approval is scheduled (rule: automatic-route)"));
+        }
+        let note = format!("{} ({}): {}", self.route.name, self.framework, audit.why);
+        self.signed_off(f, current, effective_from, None, &note, audit)
+    }
+
+    /// Fix the effective date, the pay change and the record change (after the checks of
+    /// whoever, or whatever, signs off).
+    fn signed_off(
+        &self,
+        f: &Framework,
+        current: &CurrentPosition,
+        effective_from: NaiveDate,
+        chosen_point: Option<&str>,
+        note: &str,
+        audit: &Audit,
+    ) -> Result<Application, ProgressionError> {
         if effective_from < self.opened_at.date_naive() {
             return Err(ProgressionError::invalid(
                 "effective date",
@@ -1071,8 +1114,7 @@ impl Application {
         }
         let reason =
             if self.opened_as == Opener::AsyePass { ChangeReason::AsyeCompleted } else { ChangeReason::Progression };
-        let note = format!("{} ({}), signed off by {}", self.route.name, self.framework, audit.by.name);
-        let record_change = pay_change.timeline_entry(reason, &note)?;
+        let record_change = pay_change.timeline_entry(reason, note)?;
         let mut next = self.clone();
         next.sign_off = Some(SignOff {
             by: audit.by.clone(),
