@@ -71,6 +71,9 @@ enum Command {
     /// level and credits; list the endorsements, intents, assessments and accreditations.
     #[command(subcommand)]
     Record(commands::record::RecordCommand),
+    /// Apply the automatic moves due on a date (an ASYE pass's transfer): no other command
+    /// needed, and a second run changes nothing.
+    RunDue(commands::due::RunDueArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Command::Panel(c) => commands::panel::run(c),
         Command::Asye(c) => commands::asye::run(c),
         Command::Record(c) => commands::record::run(c),
+        Command::RunDue(a) => commands::due::run(a),
     };
     match result {
         Ok(code) => code,

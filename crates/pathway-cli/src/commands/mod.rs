@@ -3,6 +3,7 @@
 pub mod application;
 pub mod asye;
 pub mod db;
+pub mod due;
 pub mod eligibility;
 pub mod framework;
 pub mod import;

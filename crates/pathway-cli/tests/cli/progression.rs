@@ -619,6 +619,19 @@ fn a_medway_asye_is_run_from_the_command_line_and_its_pass_opens_the_transfer_to
     ] {
         assert!(text.contains(line), "missing {line:?} in:\n{text}");
     }
+
+    // The transfer is automatic: `run-due` alone moves Mo on the day of the pass, not before,
+    // and a second run changes nothing.
+    let app = opened["id"].as_i64().expect("application id").to_string();
+    let run_due = |on: &str| stdout(&s.run(&["run-due", "--authority", "medway", "--on", on]));
+    let early = run_due("2025-10-07");
+    assert!(early.contains(&format!("Application {app} (Mo Khan, ")), "{early}");
+    assert!(early.contains("scheduled; takes effect on 2025-10-08"), "{early}");
+    let due = run_due("2025-10-08");
+    assert!(due.contains("effective from 2025-10-08: now Social worker"), "{due}");
+    assert_eq!(run_due("2025-10-09").trim(), "Nothing due on 2025-10-09.");
+    let shown = s.json(&["application", "show", "--authority", "medway", &app, "--json"]);
+    assert_eq!(shown["application"]["status"], "effective", "{shown}");
 }
 
 #[test]
