@@ -670,6 +670,10 @@ fn west_sussex_a_pay_change_from_grade_11_scp_42_onto_the_misprinted_scp_43_is_s
     let stays = ok(decided.pay_change_preview(&f, &current, effective, None));
     assert_eq!((stays.hold, stays.basic_change_pence), (None, Some(Pence::ZERO)));
     ok(decided.sign_off(&f, &current, effective, None, &signer));
+    // A panel's approval is signed off by a person: it is not an automatic move.
+    let automatic = audit(&manager, at(2025, 7, 11, 9), "automatic, because the panel approved");
+    let err = decided.schedule_automatically(&f, &current, effective, &automatic).expect_err("not automatic");
+    assert!(err.to_string().contains("rule: automatic-route"), "{err}");
 }
 
 #[test]
@@ -878,6 +882,16 @@ fn medway_nqsw_to_social_worker_on_asye_pass() {
     assert_eq!(change.reason, ChangeReason::AsyeCompleted);
     let done = ok(signed.make_effective(&a(&manager, 2025, 10, 8, "record updated")));
     assert_eq!(done.status(), Status::Effective);
+
+    // Or, with no one signing off: the transfer is automatic, and its record says why.
+    let why = "automatic, because the ASYE was passed at moderation on 2025-10-08";
+    let scheduled = ok(app.schedule_automatically(&f, &current, date(2025, 10, 8), &a(&lead, 2025, 10, 9, why)));
+    assert_eq!(scheduled.status(), Status::SignedOff);
+    let change = scheduled.record_change().expect("change");
+    assert_eq!((change.level.as_str(), change.starts_on), ("social-worker", date(2025, 10, 8)));
+    assert!(change.note.as_ref().is_some_and(|n| n.as_str().contains(why)), "{change:?}");
+    let err = scheduled.make_effective(&a(&lead, 2025, 10, 7, why)).expect_err("before its date");
+    assert!(err.to_string().contains("takes effect on 2025-10-08"), "{err}");
 }
 
 #[test]
