@@ -788,7 +788,12 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
-        self.change_panel(panel, &audit, |p| Ok(p.record_outcome(application, outcome, &audit)?)).await
+        let app = self.store.application(&self.scope, application).await?.application;
+        self.change_panel(panel, &audit, |p| {
+            app.check_referred_to(application, p)?;
+            Ok(p.record_outcome(application, outcome, &audit)?)
+        })
+        .await
     }
 
     /// One panel.

@@ -210,9 +210,19 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
         .record_outcome(id, &approve, &audit(&person(31, "Grace Lin", "head-of-service"), at(2025, 6, 12, 15), "ok"))
         .expect_err("only the chair records");
     assert_eq!(err.code(), "not_permitted");
+    // A panel records no outcome before the day it sits.
+    let the_day_before = audit(&chair, at(2025, 6, 11, 15), "Decided ahead of the sitting");
+    let err = all_present.record_outcome(id, &approve, &the_day_before).expect_err("before it sits");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("rule: panel-sitting"), "{err}");
+    // An application still in assessment, never referred, is not decided by a panel.
+    let err = assessing.decide_from_panel(id, &all_present).expect_err("never referred");
+    assert!(err.to_string().contains("rule: referred-panel"), "{err}");
     let decided_panel = ok(all_present.record_outcome(id, &approve, &sitting));
     assert_eq!(decided_panel.hearing(id).and_then(|h| h.outcome.as_ref()).map(|o| o.heard_by.len()), Some(3));
 
+    let err = assessing.decide_from_panel(id, &decided_panel).expect_err("never referred");
+    assert!(err.to_string().contains("never referred") || err.to_string().contains("not referred"), "{err}");
     let decided = ok(at_panel.decide_from_panel(id, &decided_panel));
     assert_eq!(decided.status(), Status::Decided);
     let decision = decided.decision().expect("decision");
