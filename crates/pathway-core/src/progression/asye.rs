@@ -509,6 +509,16 @@ impl AsyeProgramme {
                 "the worker does not review their own ASYE",
             ));
         }
+        if self.reviews[i].final_review && held_on < self.reviews[i].due_on {
+            return Err(ProgressionError::not_permitted(
+                "asye-final-review",
+                format!(
+                    "the final review is due at {} months, on {}; it is not held early, on {held_on} (rule: \
+                     asye-final-review)",
+                    self.reviews[i].months, self.reviews[i].due_on
+                ),
+            ));
+        }
         let mut next = self.clone();
         next.reviews[i].review =
             Some(Review { held_on, by: audit.by.clone(), progress, summary: summary.trim().to_owned() });
@@ -643,10 +653,37 @@ impl AsyeProgramme {
         require_text("rationale", rationale)?;
         let p = policy(f)?;
         self.check_role(p.recommended_by.as_ref(), f, audit, "recommends")?;
-        if self.reviews.iter().any(|r| r.final_review && r.review.is_none()) {
-            return Err(
-                self.refuse("recommend", format!("the final review (due {}) has not been held", self.ends_on()))
-            );
+        let final_held = self.reviews.iter().filter(|r| r.final_review).all(|r| r.review.is_some());
+        let held_in_time = self
+            .reviews
+            .iter()
+            .filter(|r| r.final_review)
+            .filter_map(|r| r.review.as_ref())
+            .all(|v| v.held_on >= self.ends_on());
+        if !final_held || !held_in_time {
+            return Err(self.refuse(
+                "recommend",
+                format!(
+                    "the final review (due {}, at {} months with extensions) has not been held on or after its day (rule: asye-final-review)",
+                    self.ends_on(),
+                    self.reviews
+                        .iter()
+                        .filter(|r| r.final_review)
+                        .map(|r| r.months)
+                        .max()
+                        .unwrap_or(self.length_months)
+                ),
+            ));
+        }
+        if audit.date() < self.ends_on() {
+            return Err(ProgressionError::not_permitted(
+                "asye-final-review",
+                format!(
+                    "the programme runs to {}; the final recommendation is not made before then (rule: \
+                     asye-final-review)",
+                    self.ends_on()
+                ),
+            ));
         }
         let mut next = self.clone();
         next.recommendation = Some(AsyeRecommendation {

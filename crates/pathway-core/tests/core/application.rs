@@ -845,6 +845,12 @@ fn medway_nqsw_to_social_worker_on_asye_pass() {
     let err =
         p.recommend(&f, AsyeResult::Pass, "ready", &a(&manager, 2025, 6, 1, "early")).expect_err("no final review yet");
     assert!(err.to_string().contains("final review"), "{err}");
+    // The final review is not accepted months early: at about 8 months it is refused.
+    let err = p
+        .record_review(12, Progress::OnTrack, "Ready", date(2025, 6, 2), &a(&manager, 2025, 6, 2, "early final"))
+        .expect_err("the final review is due in October");
+    assert!(err.to_string().contains("rule: asye-final-review"), "{err}");
+    assert!(err.to_string().contains("2025-10-01"), "{err}");
     let mut p = p;
     for (months, y, m) in [(3, 2025, 1), (6, 2025, 4), (9, 2025, 7), (12, 2025, 10)] {
         p = ok(p.record_review(
@@ -971,6 +977,13 @@ fn bexley_asye_extension_is_refused_without_an_extenuating_reason() {
     assert_eq!(extended.ends_on(), date(2025, 12, 2), "the final review moves by three months");
     assert_eq!(extended.extensions()[0].extenuating.as_deref(), Some("Four months' sick leave after a bereavement"));
     assert_eq!(ok(extended.asye_record()).status(), AsyeStatus::Extended);
+    // The extension counts: the final review is not held on the original day.
+    let on_the_old_day = audit(&educator, at(2025, 9, 2, 9), "final review");
+    let err = extended
+        .record_review(15, Progress::OnTrack, "Ready", date(2025, 9, 2), &on_the_old_day)
+        .expect_err("the extended final review is due in December");
+    assert!(err.to_string().contains("rule: asye-final-review"), "{err}");
+    assert!(err.to_string().contains("2025-12-02"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------
