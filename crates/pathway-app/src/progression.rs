@@ -927,6 +927,8 @@ impl<'s> AuthorityProgression<'s> {
             // A pass opens the automatic route: not while an application for it is under way.
             let route = programme.on_pass_route(&f)?.id.clone();
             self.none_under_way(programme.worker().person, &route, None, "a pass cannot open a second one").await?;
+            let probation = self.store.worker(&self.scope, programme.worker().person).await?.details.probation;
+            programme.check_transfer(&f, probation, audit.date())?;
         }
         self.change_asye(id, &audit, |p| {
             let next = p.moderate(&f, result, &audit)?;

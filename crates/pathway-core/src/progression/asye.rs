@@ -21,9 +21,11 @@ use super::error::{ProgressionError, authority_short};
 use super::forms::{RecommendationForm, Recommends, StepRecord};
 use super::history::Change;
 use super::steps::{Completion, StepOutcome, StepStatus};
-use crate::framework::{AsyePolicy, Extension, Framework, FrameworkId, Route, Trigger, WORKER_ROLE};
+use crate::framework::{AsyePolicy, CriterionTest, Extension, Framework, FrameworkId, Route, Trigger, WORKER_ROLE};
 use crate::ids::WorkerId;
-use crate::workforce::{AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue};
+use crate::workforce::{
+    AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue, Probation, ProbationStatus,
+};
 
 /// Review points in months when the framework names none: the national ASYE's 3-month and
 /// 6-month reviews; the final review falls at the end of the programme.
@@ -757,6 +759,50 @@ impl AsyeProgramme {
                 self.authority
             ))
         })
+    }
+
+    /// Whether the worker meets every condition the framework names for the transfer a pass
+    /// triggers, on `on`: the pass itself satisfies "ASYE passed"; "probation complete"
+    /// needs a probation completed by then (Bexley: "Once NQSWs have successfully completed
+    /// the ASYE programme and probation period they transfer"). A condition that cannot be
+    /// shown here refuses the transfer too (rule: asye-transfer).
+    pub fn check_transfer(
+        &self,
+        f: &Framework,
+        probation: Option<Probation>,
+        on: NaiveDate,
+    ) -> Result<(), ProgressionError> {
+        let route = self.on_pass_route(f)?;
+        let mut unmet = Vec::new();
+        for c in &route.criteria {
+            match &c.test {
+                CriterionTest::AsyePassed { .. } => {}
+                CriterionTest::ProbationComplete => match probation {
+                    Some(Probation { status: ProbationStatus::Completed, ends_on: Some(ended) }) if ended <= on => {}
+                    Some(p) => unmet.push(format!(
+                        "\"{}\": the probation is {}{}",
+                        c.text,
+                        p.status,
+                        p.ends_on.map(|d| format!(" (ends {d})")).unwrap_or_default()
+                    )),
+                    None => unmet.push(format!("\"{}\": no probation is recorded", c.text)),
+                },
+                _ if !c.essential => {}
+                other => unmet.push(format!("\"{}\" ({}) is not shown at transfer", c.text, other.kind())),
+            }
+        }
+        if unmet.is_empty() {
+            return Ok(());
+        }
+        Err(ProgressionError::not_permitted(
+            "asye-transfer",
+            format!(
+                "{}'s \"{}\" needs every condition the framework names: {} (rule: asye-transfer)",
+                self.authority,
+                route.name,
+                unmet.join("; ")
+            ),
+        ))
     }
 
     /// Open the progression a pass triggers, as an application for the framework's automatic

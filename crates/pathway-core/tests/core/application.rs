@@ -22,7 +22,9 @@ use pathway_core::progression::history::Change;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::CurrentPosition;
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement};
+use pathway_core::workforce::{
+    AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, Probation, ProbationStatus,
+};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -932,6 +934,16 @@ fn a_bexley_asye_pass_goes_through_the_practice_educator_and_internal_moderation
     let err = p.moderate(&f, AsyeResult::Pass, &a(&educator, 2025, 9, 10, "agree")).expect_err("the panel decides");
     assert_eq!(err.code(), "not_permitted");
     let p = ok(p.moderate(&f, AsyeResult::Pass, &a(&panel_chair, 2025, 9, 10, "Internal Moderation Panel: pass")));
+    // Bexley's transfer also needs probation: still under way, or not recorded, it does not open.
+    let under_way = Probation { status: ProbationStatus::InProgress, ends_on: Some(date(2025, 12, 1)) };
+    for probation in [Some(under_way), None] {
+        let err = p.check_transfer(&f, probation, date(2025, 9, 10)).expect_err("probation is not complete");
+        assert_eq!(err.code(), "not_permitted");
+        assert!(err.to_string().contains("rule: asye-transfer"), "{err}");
+        assert!(err.to_string().contains("Successfully completed the probation period"), "{err}");
+    }
+    let completed = Probation { status: ProbationStatus::Completed, ends_on: Some(date(2025, 3, 2)) };
+    ok(p.check_transfer(&f, Some(completed), date(2025, 9, 10)));
     let app = ok(p.open_progression(&f, &a(&panel_chair, 2025, 9, 10, "ASYE passed")));
     assert_eq!(app.route().id, RouteId::from("nqsw-to-level-2"));
     assert_eq!(app.status(), Status::Decided, "recommendation and moderation are both done");
