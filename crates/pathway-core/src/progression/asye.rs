@@ -521,6 +521,19 @@ impl AsyeProgramme {
                 ),
             ));
         }
+        // A review falls in its own stretch of the programme: not before the point before it.
+        if let Some(before) = i.checked_sub(1).and_then(|j| self.reviews.get(j))
+            && held_on < before.due_on
+        {
+            return Err(ProgressionError::not_permitted(
+                "asye-review-months",
+                format!(
+                    "the {months}-month review is not held on {held_on}, before the {}-month point ({}) (rule: \
+                     asye-review-months)",
+                    before.months, before.due_on
+                ),
+            ));
+        }
         let mut next = self.clone();
         next.reviews[i].review =
             Some(Review { held_on, by: audit.by.clone(), progress, summary: summary.trim().to_owned() });

@@ -853,6 +853,11 @@ fn medway_nqsw_to_social_worker_on_asye_pass() {
         .expect_err("the final review is due in October");
     assert!(err.to_string().contains("rule: asye-final-review"), "{err}");
     assert!(err.to_string().contains("2025-10-01"), "{err}");
+    // Nor is the 6-month review held in the second month.
+    let err = p
+        .record_review(6, Progress::OnTrack, "Fine", date(2024, 12, 1), &a(&manager, 2024, 12, 1, "early"))
+        .expect_err("the 6-month review falls after the 3-month point");
+    assert!(err.to_string().contains("rule: asye-review-months"), "{err}");
     let mut p = p;
     for (months, y, m) in [(3, 2025, 1), (6, 2025, 4), (9, 2025, 7), (12, 2025, 10)] {
         p = ok(p.record_review(
