@@ -443,7 +443,8 @@ fn worker(
             assessor: None,
             status: None,
             outcome: Some(AsyeOutcome::NqswPortfolioPre2013),
-            outcome_on: Some(asye_outcome_on),
+            // A pre-2013 portfolio is dated before 2013.
+            outcome_on: Some(asye_outcome_on.min(AsyeOutcome::NQSW_PORTFOLIO_ENDS - chrono::Duration::days(1))),
         })
         .ok()
     } else {

@@ -887,7 +887,12 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredPanel, AppError> {
         let audit = self.audit(acting).await?;
-        self.change_panel(panel, &audit, |p| Ok(p.record_outcome(application, outcome, &audit)?)).await
+        let app = self.store.application(&self.scope, application).await?.application;
+        self.change_panel(panel, &audit, |p| {
+            app.check_referred_to(application, p)?;
+            Ok(p.record_outcome(application, outcome, &audit)?)
+        })
+        .await
     }
 
     /// One panel.
@@ -1021,6 +1026,8 @@ impl<'s> AuthorityProgression<'s> {
             // A pass opens the automatic route: not while an application for it is under way.
             let route = programme.on_pass_route(&f)?.id.clone();
             self.none_under_way(programme.worker().person, &route, None, "a pass cannot open a second one").await?;
+            let probation = self.store.worker(&self.scope, programme.worker().person).await?.details.probation;
+            programme.check_transfer(&f, probation, audit.date())?;
         }
         self.change_asye(id, &audit, |p| {
             let next = p.moderate(&f, result, &audit)?;

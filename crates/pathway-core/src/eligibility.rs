@@ -527,6 +527,22 @@ impl<'a> Judge<'a> {
         use CriterionStatus::*;
         let w = self.w;
         match (w.asye_outcome, w.asye_status) {
+            (Some((AsyeOutcome::NqswPortfolioPre2013, on)), _)
+                if accepts.iter().any(|a| a == AsyeOutcome::NqswPortfolioPre2013.code())
+                    && on.is_none_or(|d| d >= AsyeOutcome::NQSW_PORTFOLIO_ENDS) =>
+            {
+                let dated = on.map(|d| format!("dated {}", long(d))).unwrap_or_else(|| "undated".into());
+                CriterionResult {
+                    hard: true,
+                    ..self.result(
+                        c,
+                        NotMet,
+                        format!(
+                            "Your NQSW portfolio is {dated}; only a portfolio completed before 2013 counts in place of the ASYE."
+                        ),
+                    )
+                }
+            }
             (Some((outcome, on)), _) if outcome.counts_as_passed(accepts) => {
                 let what = match outcome {
                     AsyeOutcome::Passed => "You passed the ASYE".to_owned(),

@@ -339,6 +339,13 @@ coded!(
 );
 
 impl AsyeOutcome {
+    /// The first day on which an NQSW portfolio no longer counts as "pre-2013": the ASYE
+    /// replaced it from 2013.
+    pub const NQSW_PORTFOLIO_ENDS: NaiveDate = match NaiveDate::from_ymd_opt(2013, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+
     /// Whether this outcome satisfies an "ASYE passed" criterion that `accepts` the listed
     /// equivalents (the framework's `accepts`, e.g. `["nqsw-portfolio-pre-2013"]`).
     pub fn counts_as_passed(self, accepts: &[String]) -> bool {
@@ -865,6 +872,16 @@ impl AsyeRecord {
                 format!("an ASYE that is {status} needs its start date"),
             ));
         }
+        if outcome == Some(AsyeOutcome::NqswPortfolioPre2013)
+            && let Some(on) = outcome_on
+            && on >= AsyeOutcome::NQSW_PORTFOLIO_ENDS
+        {
+            return Err(InvalidValue::new(
+                "ASYE outcome date",
+                on.to_string(),
+                "a pre-2013 NQSW portfolio must be dated before 2013 (the ASYE replaced it from 2013)",
+            ));
+        }
         if let (Some(start), Some(end)) = (started_on, outcome_on)
             && end < start
         {
@@ -1387,6 +1404,22 @@ mod tests {
         })
         .expect("a pre-2013 portfolio needs no start date");
         assert_eq!(pre_2013.status(), AsyeStatus::Completed);
+
+        // A "pre-2013 NQSW portfolio" dated 2016 is refused, with the rule.
+        let late = AsyeRecord::new(AsyeParts {
+            outcome: Some(AsyeOutcome::NqswPortfolioPre2013),
+            outcome_on: Some(date("2016-03-01")),
+            ..AsyeParts::default()
+        })
+        .expect_err("a 2016 portfolio is not pre-2013");
+        assert_eq!(late.field, "ASYE outcome date");
+        assert!(late.reason.contains("must be dated before 2013"), "{}", late.reason);
+        let last_day = AsyeRecord::new(AsyeParts {
+            outcome: Some(AsyeOutcome::NqswPortfolioPre2013),
+            outcome_on: Some(date("2012-12-31")),
+            ..AsyeParts::default()
+        });
+        assert!(last_day.is_ok(), "the last day of 2012 is still pre-2013");
 
         let no_date = AsyeRecord::new(AsyeParts {
             started_on: Some(date("2024-10-01")),

@@ -106,16 +106,21 @@ async fn a_panel_member_a_manager_of_another_team_and_the_worker_are_each_refuse
         .expect_err("no such post");
     refused(&err, "posts-held");
 
-    // Nor does an unrelated panel's outcome decide an application referred to July's.
+    // Nor does an unrelated panel record an outcome for, or decide, an application referred
+    // to July's.
     let sol_in_august = acting("W122", "senior-practitioner", at(2025, 8, 14, 15), "August panel");
     p.list_on_panel(&sol_in_august, august.id, id).await.expect("listed in August too");
     p.record_attendance(&sol_in_august, august.id, &["W122".into()]).await.expect("present");
     let reject = DecisionOutcome::Rejected { feedback: "Not ready.".into() };
-    p.record_outcome(&sol_in_august, august.id, id, &reject).await.expect("August's outcome");
+    let err = p.record_outcome(&sol_in_august, august.id, id, &reject).await.expect_err("not referred to August's");
+    refused(&err, "referred-panel");
     let err = p.decide_from_panel(id, august.id).await.expect_err("referred to July's panel");
     refused(&err, "referred-panel");
 
     p.record_attendance(&chair(7, 10, "attendance"), panel.id, &["W120".into(), "W121".into()]).await.expect("present");
+    // The July panel records nothing the day before it sits.
+    let err = p.record_outcome(&chair(7, 9, "decided early"), panel.id, id, &approve).await.expect_err("early");
+    refused(&err, "panel-sitting");
     p.record_outcome(&chair(7, 10, "meets the role description"), panel.id, id, &approve).await.expect("outcome");
     let decided = p.decide_from_panel(id, panel.id).await.expect("decided from the panel");
     let before = decided.clone();

@@ -20,6 +20,7 @@ crate::stories!(
     a_file_with_bad_rows_imports_nothing_unless_told_to_skip_them,
     a_dry_run_writes_nothing_and_a_second_import_finds_everyone_already_there,
     formulas_in_names_are_defused_in_both_formats_and_survive_the_round_trip,
+    a_pre_2013_nqsw_portfolio_dated_2016_is_refused_at_its_row,
 );
 
 fn today() -> NaiveDate {
@@ -241,4 +242,19 @@ async fn formulas_in_names_are_defused_in_both_formats_and_survive_the_round_tri
         assert_eq!(w.details.name.as_str(), evil, "{name}: the guard's quote is removed on import");
         assert_eq!(store.units(&copy).await.expect("units")[0].name.as_str(), "+Team");
     }
+}
+
+async fn a_pre_2013_nqsw_portfolio_dated_2016_is_refused_at_its_row(db: &TestDb) {
+    let store = db.store.clone();
+    let f = framework("rotherham");
+    let scope = authority(&store, "rotherham", "rotherham").await;
+    let file = "employee_number,name,employment_type,start_date,team,level,grade,pay_point,asye_outcome,asye_outcome_date\n\
+         R7,Pat Longserving,permanent,2010-09-01,Duty,Level 3,Band I,36,nqsw-portfolio-pre-2013,2011-07-01\n\
+         R8,Sam Later,permanent,2015-09-01,Duty,Level 3,Band I,36,nqsw-portfolio-pre-2013,2016-03-01\n";
+    let report = import_bytes(&store, &scope, &f, file.as_bytes(), CREATE_TEAMS).await.expect("checked");
+    assert_eq!((report.rows, report.valid_rows, report.invalid_rows, report.imported), (2, 1, 1, 0));
+    let problem = &report.problems[0];
+    assert_eq!((problem.row, problem.column, problem.value.as_str()), (3, "asye_outcome_date", "2016-03-01"));
+    assert!(problem.reason.contains("must be dated before 2013"), "{}", problem.reason);
+    assert!(store.workers(&scope).await.expect("workers").is_empty(), "nothing imported");
 }

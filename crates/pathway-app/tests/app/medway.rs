@@ -48,6 +48,13 @@ async fn medway_nqsw_to_social_worker_on_asye_pass(db: &TestDb) {
     )
     .await
     .expect("caseload");
+    // A final review at about eight months is refused: it falls due in October.
+    let err = p
+        .record_review(&tm(2025, 6, 2, "final review"), id, 12, Progress::OnTrack, "Ready", date(2025, 6, 2))
+        .await
+        .expect_err("months early");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("rule: asye-final-review"), "{err}");
     for (months, y, m) in [(3, 2025, 1), (6, 2025, 4), (9, 2025, 7), (12, 2025, 10)] {
         p.record_review(
             &tm(y, m, 1, "review"),

@@ -21,9 +21,11 @@ use super::error::{ProgressionError, authority_short};
 use super::forms::{RecommendationForm, Recommends, StepRecord};
 use super::history::Change;
 use super::steps::{Completion, StepOutcome, StepStatus};
-use crate::framework::{AsyePolicy, Extension, Framework, FrameworkId, Route, Trigger, WORKER_ROLE};
+use crate::framework::{AsyePolicy, CriterionTest, Extension, Framework, FrameworkId, Route, Trigger, WORKER_ROLE};
 use crate::ids::WorkerId;
-use crate::workforce::{AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue};
+use crate::workforce::{
+    AsyeCohort, AsyeOutcome, AsyeParts, AsyeRecord, AsyeStatus, InvalidValue, Probation, ProbationStatus,
+};
 
 /// Review points in months when the framework names none: the national ASYE's 3-month and
 /// 6-month reviews; the final review falls at the end of the programme.
@@ -509,6 +511,29 @@ impl AsyeProgramme {
                 "the worker does not review their own ASYE",
             ));
         }
+        if self.reviews[i].final_review && held_on < self.reviews[i].due_on {
+            return Err(ProgressionError::not_permitted(
+                "asye-final-review",
+                format!(
+                    "the final review is due at {} months, on {}; it is not held early, on {held_on} (rule: \
+                     asye-final-review)",
+                    self.reviews[i].months, self.reviews[i].due_on
+                ),
+            ));
+        }
+        // A review falls in its own stretch of the programme: not before the point before it.
+        if let Some(before) = i.checked_sub(1).and_then(|j| self.reviews.get(j))
+            && held_on < before.due_on
+        {
+            return Err(ProgressionError::not_permitted(
+                "asye-review-months",
+                format!(
+                    "the {months}-month review is not held on {held_on}, before the {}-month point ({}) (rule: \
+                     asye-review-months)",
+                    before.months, before.due_on
+                ),
+            ));
+        }
         let mut next = self.clone();
         next.reviews[i].review =
             Some(Review { held_on, by: audit.by.clone(), progress, summary: summary.trim().to_owned() });
@@ -643,10 +668,37 @@ impl AsyeProgramme {
         require_text("rationale", rationale)?;
         let p = policy(f)?;
         self.check_role(p.recommended_by.as_ref(), f, audit, "recommends")?;
-        if self.reviews.iter().any(|r| r.final_review && r.review.is_none()) {
-            return Err(
-                self.refuse("recommend", format!("the final review (due {}) has not been held", self.ends_on()))
-            );
+        let final_held = self.reviews.iter().filter(|r| r.final_review).all(|r| r.review.is_some());
+        let held_in_time = self
+            .reviews
+            .iter()
+            .filter(|r| r.final_review)
+            .filter_map(|r| r.review.as_ref())
+            .all(|v| v.held_on >= self.ends_on());
+        if !final_held || !held_in_time {
+            return Err(self.refuse(
+                "recommend",
+                format!(
+                    "the final review (due {}, at {} months with extensions) has not been held on or after its day (rule: asye-final-review)",
+                    self.ends_on(),
+                    self.reviews
+                        .iter()
+                        .filter(|r| r.final_review)
+                        .map(|r| r.months)
+                        .max()
+                        .unwrap_or(self.length_months)
+                ),
+            ));
+        }
+        if audit.date() < self.ends_on() {
+            return Err(ProgressionError::not_permitted(
+                "asye-final-review",
+                format!(
+                    "the programme runs to {}; the final recommendation is not made before then (rule: \
+                     asye-final-review)",
+                    self.ends_on()
+                ),
+            ));
         }
         let mut next = self.clone();
         next.recommendation = Some(AsyeRecommendation {
@@ -720,6 +772,50 @@ impl AsyeProgramme {
                 self.authority
             ))
         })
+    }
+
+    /// Whether the worker meets every condition the framework names for the transfer a pass
+    /// triggers, on `on`: the pass itself satisfies "ASYE passed"; "probation complete"
+    /// needs a probation completed by then (Bexley: "Once NQSWs have successfully completed
+    /// the ASYE programme and probation period they transfer"). A condition that cannot be
+    /// shown here refuses the transfer too (rule: asye-transfer).
+    pub fn check_transfer(
+        &self,
+        f: &Framework,
+        probation: Option<Probation>,
+        on: NaiveDate,
+    ) -> Result<(), ProgressionError> {
+        let route = self.on_pass_route(f)?;
+        let mut unmet = Vec::new();
+        for c in &route.criteria {
+            match &c.test {
+                CriterionTest::AsyePassed { .. } => {}
+                CriterionTest::ProbationComplete => match probation {
+                    Some(Probation { status: ProbationStatus::Completed, ends_on: Some(ended) }) if ended <= on => {}
+                    Some(p) => unmet.push(format!(
+                        "\"{}\": the probation is {}{}",
+                        c.text,
+                        p.status,
+                        p.ends_on.map(|d| format!(" (ends {d})")).unwrap_or_default()
+                    )),
+                    None => unmet.push(format!("\"{}\": no probation is recorded", c.text)),
+                },
+                _ if !c.essential => {}
+                other => unmet.push(format!("\"{}\" ({}) is not shown at transfer", c.text, other.kind())),
+            }
+        }
+        if unmet.is_empty() {
+            return Ok(());
+        }
+        Err(ProgressionError::not_permitted(
+            "asye-transfer",
+            format!(
+                "{}'s \"{}\" needs every condition the framework names: {} (rule: asye-transfer)",
+                self.authority,
+                route.name,
+                unmet.join("; ")
+            ),
+        ))
     }
 
     /// Open the progression a pass triggers, as an application for the framework's automatic

@@ -383,6 +383,17 @@ impl Panel {
     ) -> Result<Panel, ProgressionError> {
         require_why(audit, "recording a panel outcome")?;
         let i = self.hearing_index(application)?;
+        if audit.date() < self.held_on {
+            return Err(ProgressionError::not_permitted(
+                "panel-sitting",
+                format!(
+                    "the {} sits on {}; it records an outcome on or after that day, not on {} (rule: panel-sitting)",
+                    self.name,
+                    self.held_on,
+                    audit.date()
+                ),
+            ));
+        }
         if self.hearings[i].outcome.is_some() {
             return Err(ProgressionError::InvalidTransition {
                 action: "record an outcome",
@@ -417,6 +428,34 @@ impl Panel {
 }
 
 impl Application {
+    /// Whether this application (`id`) stands referred to `panel`: at panel, and its last
+    /// referral either names this panel or names none. A panel records outcomes only for
+    /// applications referred to it (rule: referred-panel).
+    pub fn check_referred_to(&self, id: ApplicationId, panel: &Panel) -> Result<(), ProgressionError> {
+        let referred = self.history().iter().rev().find_map(|e| match &e.change {
+            Change::ReferredToPanel { panel } => Some(panel.as_ref().and_then(|r| r.panel)),
+            _ => None,
+        });
+        let refuse = |why: String| {
+            ProgressionError::not_permitted(
+                "referred-panel",
+                format!(
+                    "the {} of {} may not decide application {id}: {why} (rule: referred-panel)",
+                    panel.name(),
+                    panel.held_on()
+                ),
+            )
+        };
+        match referred {
+            _ if self.status() != Status::AtPanel => {
+                Err(refuse(format!("it is {}, not referred to a panel", self.status())))
+            }
+            None => Err(refuse("it was never referred to a panel".to_owned())),
+            Some(Some(named)) if Some(named) != panel.id() => Err(refuse(format!("it was referred to panel {named}"))),
+            Some(_) => Ok(()),
+        }
+    }
+
     /// Make the decision the panel recorded for this application (`id` is its id on the
     /// panel's list). The decision is the chair's, acting as the panel's role, at the time
     /// and with the reasons the panel recorded.
@@ -431,23 +470,7 @@ impl Application {
             ));
         }
         // Referred to a named panel, it takes that panel's outcome and no other's.
-        let referred = self.history().iter().rev().find_map(|e| match &e.change {
-            Change::ReferredToPanel { panel } => Some(panel.as_ref().and_then(|r| r.panel)),
-            _ => None,
-        });
-        if let Some(Some(named)) = referred
-            && Some(named) != panel.id()
-        {
-            return Err(ProgressionError::not_permitted(
-                "referred-panel",
-                format!(
-                    "application {id} was referred to panel {named}; the {} of {} may not decide it (rule: \
-                     referred-panel)",
-                    panel.name(),
-                    panel.held_on()
-                ),
-            ));
-        }
+        self.check_referred_to(id, panel)?;
         let Some(outcome) = &hearing.outcome else {
             return Err(ProgressionError::unavailable(format!(
                 "the {} has not recorded an outcome for application {id}",

@@ -22,7 +22,9 @@ use pathway_core::progression::history::Change;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::CurrentPosition;
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement};
+use pathway_core::workforce::{
+    AsyeOutcome, AsyeStatus, ChainLink, ChangeReason, LineManagement, Probation, ProbationStatus,
+};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -210,9 +212,19 @@ fn bexley_level_2_to_level_3_via_the_career_progression_panel() {
         .record_outcome(id, &approve, &audit(&person(31, "Grace Lin", "head-of-service"), at(2025, 6, 12, 15), "ok"))
         .expect_err("only the chair records");
     assert_eq!(err.code(), "not_permitted");
+    // A panel records no outcome before the day it sits.
+    let the_day_before = audit(&chair, at(2025, 6, 11, 15), "Decided ahead of the sitting");
+    let err = all_present.record_outcome(id, &approve, &the_day_before).expect_err("before it sits");
+    assert_eq!(err.code(), "not_permitted");
+    assert!(err.to_string().contains("rule: panel-sitting"), "{err}");
+    // An application still in assessment, never referred, is not decided by a panel.
+    let err = assessing.decide_from_panel(id, &all_present).expect_err("never referred");
+    assert!(err.to_string().contains("rule: referred-panel"), "{err}");
     let decided_panel = ok(all_present.record_outcome(id, &approve, &sitting));
     assert_eq!(decided_panel.hearing(id).and_then(|h| h.outcome.as_ref()).map(|o| o.heard_by.len()), Some(3));
 
+    let err = assessing.decide_from_panel(id, &decided_panel).expect_err("never referred");
+    assert!(err.to_string().contains("never referred") || err.to_string().contains("not referred"), "{err}");
     let decided = ok(at_panel.decide_from_panel(id, &decided_panel));
     assert_eq!(decided.status(), Status::Decided);
     let decision = decided.decision().expect("decision");
@@ -839,6 +851,17 @@ fn medway_nqsw_to_social_worker_on_asye_pass() {
     let err =
         p.recommend(&f, AsyeResult::Pass, "ready", &a(&manager, 2025, 6, 1, "early")).expect_err("no final review yet");
     assert!(err.to_string().contains("final review"), "{err}");
+    // The final review is not accepted months early: at about 8 months it is refused.
+    let err = p
+        .record_review(12, Progress::OnTrack, "Ready", date(2025, 6, 2), &a(&manager, 2025, 6, 2, "early final"))
+        .expect_err("the final review is due in October");
+    assert!(err.to_string().contains("rule: asye-final-review"), "{err}");
+    assert!(err.to_string().contains("2025-10-01"), "{err}");
+    // Nor is the 6-month review held in the second month.
+    let err = p
+        .record_review(6, Progress::OnTrack, "Fine", date(2024, 12, 1), &a(&manager, 2024, 12, 1, "early"))
+        .expect_err("the 6-month review falls after the 3-month point");
+    assert!(err.to_string().contains("rule: asye-review-months"), "{err}");
     let mut p = p;
     for (months, y, m) in [(3, 2025, 1), (6, 2025, 4), (9, 2025, 7), (12, 2025, 10)] {
         p = ok(p.record_review(
@@ -930,6 +953,16 @@ fn a_bexley_asye_pass_goes_through_the_practice_educator_and_internal_moderation
     let err = p.moderate(&f, AsyeResult::Pass, &a(&educator, 2025, 9, 10, "agree")).expect_err("the panel decides");
     assert_eq!(err.code(), "not_permitted");
     let p = ok(p.moderate(&f, AsyeResult::Pass, &a(&panel_chair, 2025, 9, 10, "Internal Moderation Panel: pass")));
+    // Bexley's transfer also needs probation: still under way, or not recorded, it does not open.
+    let under_way = Probation { status: ProbationStatus::InProgress, ends_on: Some(date(2025, 12, 1)) };
+    for probation in [Some(under_way), None] {
+        let err = p.check_transfer(&f, probation, date(2025, 9, 10)).expect_err("probation is not complete");
+        assert_eq!(err.code(), "not_permitted");
+        assert!(err.to_string().contains("rule: asye-transfer"), "{err}");
+        assert!(err.to_string().contains("Successfully completed the probation period"), "{err}");
+    }
+    let completed = Probation { status: ProbationStatus::Completed, ends_on: Some(date(2025, 3, 2)) };
+    ok(p.check_transfer(&f, Some(completed), date(2025, 9, 10)));
     let app = ok(p.open_progression(&f, &a(&panel_chair, 2025, 9, 10, "ASYE passed")));
     assert_eq!(app.route().id, RouteId::from("nqsw-to-level-2"));
     assert_eq!(app.status(), Status::Decided, "recommendation and moderation are both done");
@@ -975,6 +1008,13 @@ fn bexley_asye_extension_is_refused_without_an_extenuating_reason() {
     assert_eq!(extended.ends_on(), date(2025, 12, 2), "the final review moves by three months");
     assert_eq!(extended.extensions()[0].extenuating.as_deref(), Some("Four months' sick leave after a bereavement"));
     assert_eq!(ok(extended.asye_record()).status(), AsyeStatus::Extended);
+    // The extension counts: the final review is not held on the original day.
+    let on_the_old_day = audit(&educator, at(2025, 9, 2, 9), "final review");
+    let err = extended
+        .record_review(15, Progress::OnTrack, "Ready", date(2025, 9, 2), &on_the_old_day)
+        .expect_err("the extended final review is due in December");
+    assert!(err.to_string().contains("rule: asye-final-review"), "{err}");
+    assert!(err.to_string().contains("2025-12-02"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -93,6 +93,21 @@ fn a_pre_2013_nqsw_portfolio_holder_counts_as_asye_passed_for_rotherham() {
 }
 
 #[test]
+fn a_pre_2013_nqsw_portfolio_dated_2016_does_not_count_for_rotherham() {
+    let f = bundled::framework("rotherham").unwrap();
+    let mut w = worker("level-2");
+    w.qualified_on = Some(d("2015-06-30"));
+    w.asye_status = None;
+    w.asye_outcome = Some((AsyeOutcome::NqswPortfolioPre2013, Some(d("2016-07-01"))));
+    let results = evaluate(&f, &w, d("2026-08-01"));
+    let r = route(&results, "level-2-to-level-3");
+    let asye = r.criteria.iter().find(|c| c.kind == CriterionKind::AsyePassed).unwrap();
+    assert_eq!(asye.status, CriterionStatus::NotMet, "{}", asye.explanation);
+    assert!(asye.explanation.contains("only a portfolio completed before 2013 counts"), "{}", asye.explanation);
+    assert_ne!(r.status, RouteStatus::Eligible);
+}
+
+#[test]
 fn rotherham_level_4_needs_three_post_qualifying_years() {
     let f = bundled::framework("rotherham").unwrap();
     let mut w = worker("level-3");
