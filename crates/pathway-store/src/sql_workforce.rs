@@ -831,8 +831,24 @@ impl Organisation for Backend {
         let w = fetch_worker(&mut tx, scope, worker).await?;
         let units = fetch_units(&mut tx, scope).await?;
         let posts = fetch_posts(&mut tx, scope).await?;
+        let leavers = sqlx::query("SELECT id, left_on FROM workers WHERE authority_id = $1 AND left_on IS NOT NULL")
+            .bind(scope.as_str())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("reading the leavers of {}", scope.id()), e))?;
+        let mut gone = Vec::new();
+        for row in &leavers {
+            let left: Option<NaiveDate> = col(row, "left_on")?;
+            if left.is_some_and(|left| left <= on) {
+                gone.push(WorkerId::new(col(row, "id")?));
+            }
+        }
         commit(tx, || format!("reading line management of worker {worker}")).await?;
-        Ok(LineManagement::of(worker, w.details.unit, &units, &posts, on))
+        // Someone who has left holds nothing over anyone from their leaving date, even when
+        // their post has not yet been vacated.
+        let mut chain = LineManagement::of(worker, w.details.unit, &units, &posts, on);
+        chain.chain.retain(|link| !gone.contains(&link.holder));
+        Ok(chain)
     }
 }
 

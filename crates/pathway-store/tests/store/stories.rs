@@ -22,6 +22,7 @@ crate::stories!(
     a_failing_batch_writes_nothing,
     organisation_and_line_management,
     who_held_a_post_is_answered_on_a_date,
+    a_head_of_service_who_has_left_is_nobodys_own_from_their_leaving_date,
     a_closed_unit_takes_no_new_posts_and_keeps_its_history,
     two_creations_of_the_same_team_at_once_make_one_team,
     two_organisation_imports_naming_the_same_new_team_make_one_team,
@@ -460,6 +461,38 @@ async fn who_held_a_post_is_answered_on_a_date(store: Store) {
         .expect_err("a holding before the last one");
     assert_eq!(earlier.code(), "invalid");
     assert!(earlier.to_string().contains("after the last recorded holding"), "{earlier}");
+}
+
+async fn a_head_of_service_who_has_left_is_nobodys_own_from_their_leaving_date(store: Store) {
+    let rotherham = authority(&store, "rotherham", "Rotherham").await;
+    let service = unit(&store, &rotherham, UnitKind::Service, "Children's Social Care", None).await;
+    let team = unit(&store, &rotherham, UnitKind::Team, "North Assessment", Some(service)).await;
+    let mut d = details("R1", "Sam Worker");
+    d.unit = Some(team);
+    let worker = store.create_worker(&rotherham, &NewWorker { details: d, timeline: vec![] }).await.expect("worker");
+    let hal = store.create_worker(&rotherham, &new_worker("R4", "Hal Head")).await.expect("hos");
+    store
+        .create_post(
+            &rotherham,
+            &NewPost {
+                unit: service,
+                role: "head-of-service".into(),
+                reports_to: None,
+                holder: Some((hal.id, date("2023-01-01"))),
+            },
+        )
+        .await
+        .expect("post");
+    // Hal leaves at the end of June; nobody has vacated his post yet.
+    let mut leaving = hal.details.clone();
+    leaving.left_on = Some(date("2025-06-30"));
+    store.update_worker(&rotherham, hal.id, hal.meta.version, &leaving).await.expect("leaving date");
+
+    let role = "head-of-service".into();
+    let before = store.line_management(&rotherham, worker.id, date("2025-06-29")).await.expect("june");
+    assert!(before.is_own(&role, hal.id), "before he left he was the worker's own head of service");
+    let after = store.line_management(&rotherham, worker.id, date("2025-06-30")).await.expect("leaving day");
+    assert!(!after.contains(hal.id), "from his leaving date he holds nothing over anyone");
 }
 
 async fn a_closed_unit_takes_no_new_posts_and_keeps_its_history(store: Store) {
