@@ -14,10 +14,10 @@ use pathway_core::anonymise::{AnonymisationStatus, Clearance};
 use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, EvidenceParts};
 use pathway_core::progression::application::Application;
-use pathway_core::progression::asye::AsyeProgramme;
+use pathway_core::progression::asye::{AsyeEvent, AsyeProgramme};
 use pathway_core::progression::audit::{Actor, Audit};
 use pathway_core::progression::history::{Change, Event};
-use pathway_core::progression::panel::Panel;
+use pathway_core::progression::panel::{Panel, PanelEvent};
 use pathway_core::progression::steps::StepOutcome;
 use pathway_core::workforce::{AsyeRecord, NewTimelineEntry, RecordMeta, TimelineEntry, Version};
 use serde::Serialize;
@@ -199,6 +199,93 @@ async fn insert_audit(
     Ok(())
 }
 
+/// A history entry of an application, a panel or an ASYE programme, as the audit trail
+/// records it.
+trait AuditedEntry: Serialize {
+    /// What it is called in an error: "an application history entry".
+    const NAME: &'static str;
+    fn by(&self) -> &Actor;
+    fn at(&self) -> DateTime<Utc>;
+    fn why(&self) -> &str;
+    /// What happened, in a sentence for people reading the trail.
+    fn what(&self) -> String;
+}
+
+impl AuditedEntry for Event {
+    const NAME: &'static str = "an application history entry";
+    fn by(&self) -> &Actor {
+        &self.by
+    }
+    fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+    fn why(&self) -> &str {
+        &self.why
+    }
+    fn what(&self) -> String {
+        describe(self)
+    }
+}
+
+impl AuditedEntry for PanelEvent {
+    const NAME: &'static str = "a panel history entry";
+    fn by(&self) -> &Actor {
+        &self.by
+    }
+    fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+    fn why(&self) -> &str {
+        &self.why
+    }
+    fn what(&self) -> String {
+        self.what.clone()
+    }
+}
+
+impl AuditedEntry for AsyeEvent {
+    const NAME: &'static str = "an ASYE history entry";
+    fn by(&self) -> &Actor {
+        &self.by
+    }
+    fn at(&self) -> DateTime<Utc> {
+        self.at
+    }
+    fn why(&self) -> &str {
+        &self.why
+    }
+    fn what(&self) -> String {
+        self.what.clone()
+    }
+}
+
+/// Write the history entries of one record (`kind`, id, version) from position `from` on to
+/// the audit trail, numbered by their place in the history.
+async fn audit_history<E: AuditedEntry>(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    (kind, id, version): (EntityKind, i64, Version),
+    history: &[E],
+    from: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for (i, e) in history.iter().enumerate().skip(usize::try_from(from).unwrap_or(usize::MAX)) {
+        let event = NewAuditEvent {
+            kind,
+            id,
+            version,
+            seq: count(i + 1),
+            by: e.by(),
+            at: e.at(),
+            why: e.why(),
+            what: e.what(),
+            detail: to_json(e, E::NAME)?,
+        };
+        insert_audit(conn, scope, &event, now).await?;
+    }
+    Ok(())
+}
+
 /// Write an application's history entries from `from` on to the audit trail.
 async fn audit_application(
     conn: &mut Conn,
@@ -209,21 +296,7 @@ async fn audit_application(
     from: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    for (i, e) in app.history().iter().enumerate().skip(usize::try_from(from).unwrap_or(usize::MAX)) {
-        let event = NewAuditEvent {
-            kind: EntityKind::Application,
-            id: id.get(),
-            version,
-            seq: count(i + 1),
-            by: &e.by,
-            at: e.at,
-            why: &e.why,
-            what: describe(e),
-            detail: to_json(e, "an application history entry")?,
-        };
-        insert_audit(conn, scope, &event, now).await?;
-    }
-    Ok(())
+    audit_history(conn, scope, (EntityKind::Application, id.get(), version), app.history(), from, now).await
 }
 
 /// An application history entry in a sentence, for people reading the audit trail.
@@ -688,22 +761,7 @@ async fn write_panel(
             .await
             .map_err(|e| StoreError::from_sqlx(format!("listing application {} on panel {id}", h.application), e))?;
     }
-    let skip = usize::try_from(from_event).unwrap_or(usize::MAX);
-    for (i, e) in panel.history().iter().enumerate().skip(skip) {
-        let event = NewAuditEvent {
-            kind: EntityKind::Panel,
-            id: id.get(),
-            version,
-            seq: count(i + 1),
-            by: &e.by,
-            at: e.at,
-            why: &e.why,
-            what: e.what.clone(),
-            detail: to_json(e, "a panel history entry")?,
-        };
-        insert_audit(conn, scope, &event, now).await?;
-    }
-    Ok(())
+    audit_history(conn, scope, (EntityKind::Panel, id.get(), version), panel.history(), from_event, now).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -779,22 +837,8 @@ async fn write_asye(
     if done.rows_affected() == 0 {
         return Err(scope.not_found("worker", worker));
     }
-    let skip = usize::try_from(from_event).unwrap_or(usize::MAX);
-    for (i, e) in programme.history().iter().enumerate().skip(skip) {
-        let event = NewAuditEvent {
-            kind: EntityKind::AsyeProgramme,
-            id: id.get(),
-            version,
-            seq: count(i + 1),
-            by: &e.by,
-            at: e.at,
-            why: &e.why,
-            what: e.what.clone(),
-            detail: to_json(e, "an ASYE history entry")?,
-        };
-        insert_audit(conn, scope, &event, now).await?;
-    }
-    Ok(())
+    audit_history(conn, scope, (EntityKind::AsyeProgramme, id.get(), version), programme.history(), from_event, now)
+        .await
 }
 
 impl Progression for Backend {
