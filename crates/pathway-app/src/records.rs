@@ -6,11 +6,13 @@
 //! (PDR): what the appraisal concluded about progression, recorded by someone who held a post
 //! over the worker on the day it was held.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
-use pathway_core::ids::{AppraisalId, AttestationId, AwardId};
+use pathway_core::ids::{AppraisalId, AttestationId, AwardId, WorkerId};
 use pathway_core::workforce::{
     AcademicLevel, AppraisalOutcome, AttestationKind, AwardKind, InvalidValue, Name, NewAppraisal, NewAttestation,
-    NewAward, Note, Worker,
+    NewAward, Note, Worker, WorkerRecord,
 };
 use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
 use serde::Serialize;
@@ -147,6 +149,25 @@ pub async fn attestations(
     scope: &AuthorityScope,
     worker: Option<&str>,
 ) -> Result<Vec<AttestationLine>, AppError> {
+    let (records, people) = records_and_people(store, scope, worker).await?;
+    let mut lines = Vec::new();
+    for record in &records {
+        for a in &record.attestations {
+            // The recorder is a worker of the same authority (the database sees to it).
+            let by = people.get(&a.attestation.recorded_by).unwrap_or(&record.worker);
+            lines.push(line(&a.attestation, a.id, &record.worker, by));
+        }
+    }
+    Ok(lines)
+}
+
+/// The records of one worker (by employee number) or of everyone in the authority, with every
+/// worker of the authority by id so recorders can be named.
+async fn records_and_people(
+    store: &Store,
+    scope: &AuthorityScope,
+    worker: Option<&str>,
+) -> Result<(Vec<WorkerRecord>, HashMap<WorkerId, Worker>), AppError> {
     let records = match worker {
         Some(number) => {
             let w = find_worker(store, scope, number).await?;
@@ -154,16 +175,8 @@ pub async fn attestations(
         }
         None => store.worker_records(scope).await?,
     };
-    let people = store.workers(scope).await?;
-    let mut lines = Vec::new();
-    for record in &records {
-        for a in &record.attestations {
-            // The recorder is a worker of the same authority (the database sees to it).
-            let by = people.iter().find(|p| p.id == a.attestation.recorded_by).unwrap_or(&record.worker);
-            lines.push(line(&a.attestation, a.id, &record.worker, by));
-        }
-    }
-    Ok(lines)
+    let people = store.workers(scope).await?.into_iter().map(|p| (p.id, p)).collect();
+    Ok((records, people))
 }
 
 fn line(a: &NewAttestation, id: AttestationId, worker: &Worker, by: &Worker) -> AttestationLine {
@@ -339,18 +352,11 @@ pub async fn appraisals(
     scope: &AuthorityScope,
     worker: Option<&str>,
 ) -> Result<Vec<AppraisalLine>, AppError> {
-    let records = match worker {
-        Some(number) => {
-            let w = find_worker(store, scope, number).await?;
-            vec![store.worker_record(scope, w.id).await?]
-        }
-        None => store.worker_records(scope).await?,
-    };
-    let people = store.workers(scope).await?;
+    let (records, people) = records_and_people(store, scope, worker).await?;
     let mut lines = Vec::new();
     for record in &records {
         for a in &record.appraisals {
-            let by = a.appraisal.reviewer.and_then(|r| people.iter().find(|p| p.id == r));
+            let by = a.appraisal.reviewer.and_then(|r| people.get(&r));
             lines.push(appraisal_line(&a.appraisal, a.id, &record.worker, by));
         }
     }
