@@ -8,6 +8,7 @@ use pathway_store::{Store, StoreError, Target};
 use serde::Deserialize;
 
 use crate::AppError;
+use crate::clock::Clock;
 
 /// The file Pathway reads settings from, in the working directory, unless `PATHWAY_CONFIG`
 /// names another.
@@ -91,6 +92,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Largest evidence file accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// Where "now" comes from: the system's clock unless fixed for training or tests.
+    pub clock: Clock,
     /// Where the settings came from, for `pathway config show`.
     pub sources: Vec<String>,
 }
@@ -101,6 +104,7 @@ struct FileSettings {
     database_url: Option<Secret>,
     data_dir: Option<PathBuf>,
     max_upload_bytes: Option<u64>,
+    clock: Option<String>,
 }
 
 impl Config {
@@ -110,6 +114,7 @@ impl Config {
             database: Database::Sqlite { path: PathBuf::from(DEFAULT_DATABASE_FILE) },
             data_dir: PathBuf::from("pathway-data"),
             max_upload_bytes: 20 * 1024 * 1024,
+            clock: Clock::System,
             sources: vec!["defaults".into()],
         }
     }
@@ -142,6 +147,11 @@ impl Config {
             })?;
             config.sources.push("PATHWAY_MAX_UPLOAD_BYTES".into());
         }
+        if let Some(clock) = env("PATHWAY_CLOCK").filter(|c| !c.trim().is_empty()) {
+            config.clock = Clock::parse(&clock)
+                .map_err(|message| AppError::BadInput { field: "PATHWAY_CLOCK".into(), message })?;
+            config.sources.push("PATHWAY_CLOCK".into());
+        }
         Ok(config)
     }
 
@@ -169,6 +179,10 @@ impl Config {
         if let Some(max) = settings.max_upload_bytes {
             self.max_upload_bytes = max;
         }
+        if let Some(clock) = settings.clock {
+            self.clock = Clock::parse(&clock)
+                .map_err(|message| AppError::BadInput { field: format!("{}: clock", path.display()), message })?;
+        }
         self.sources.push(path.display().to_string());
         Ok(())
     }
@@ -181,7 +195,7 @@ impl Config {
 
 /// A commented example configuration file.
 pub const EXAMPLE: &str = r#"# pathway.toml — Pathway's settings. Every setting is optional; environment variables
-# PATHWAY_DATABASE_URL, PATHWAY_DATA_DIR and PATHWAY_MAX_UPLOAD_BYTES override this file,
+# PATHWAY_DATABASE_URL, PATHWAY_DATA_DIR, PATHWAY_MAX_UPLOAD_BYTES and PATHWAY_CLOCK override this file,
 # and PATHWAY_CONFIG names a different file.
 
 # Where records live. A file path (or sqlite:// URL) uses the embedded SQLite database,
@@ -195,6 +209,11 @@ data_dir = "pathway-data"
 
 # The largest evidence file accepted, in bytes (20 MiB).
 max_upload_bytes = 20971520
+
+# Where "now" comes from. Every action is recorded at the clock's time; leave this as
+# "system" in a live service. A fixed time ("2025-06-12T10:00:00Z") is for training copies
+# and scripted tests, and every command run under it says so.
+clock = "system"
 "#;
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! tenancy checks happen here, never in the interfaces.
 
 pub mod catalog;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -254,10 +254,6 @@ fn check_holding_dates(worker: &Worker, from: NaiveDate) -> Result<(), AppError>
     Ok(())
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 impl Pathway {
     // -----------------------------------------------------------------------------------
     // Authorities
@@ -318,14 +314,14 @@ impl Pathway {
 
     /// An authority's organisation on `on` (default today): units, posts, holders, vacancies.
     pub async fn organisation(&self, authority: &str, on: Option<NaiveDate>) -> Result<OrganisationView, AppError> {
-        let on = on.unwrap_or_else(today);
+        let on = on.unwrap_or_else(|| self.clock().today());
         let scope = self.scope(authority).await?;
         let a = self.store().authority(&scope).await?;
         let in_force = self.framework_if_any(&scope, on).await?;
         // Role names come from the framework in force that day, else today's.
         let names = match &in_force {
             Some(f) => Some(f.clone()),
-            None => self.framework_if_any(&scope, today()).await?,
+            None => self.framework_if_any(&scope, self.clock().today()).await?,
         };
         let units = self.store().units(&scope).await?;
         let posts = self.store().posts(&scope).await?;
@@ -421,10 +417,10 @@ impl Pathway {
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
-        let on = on.unwrap_or_else(today);
+        let on = on.unwrap_or_else(|| self.clock().today());
         // A closed unit takes nothing new from the moment it is recorded closed, so a
         // closure is recorded on or after the day, never ahead of it.
-        if on > today() {
+        if on > self.clock().today() {
             return Err(AppError::BadInput {
                 field: "on".into(),
                 message: format!(
@@ -459,11 +455,11 @@ impl Pathway {
         reports_to: Option<i64>,
     ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
-        let from = from.unwrap_or_else(today);
+        let from = from.unwrap_or_else(|| self.clock().today());
         // A post held since before the framework took effect carries today's roles.
         let framework = match self.framework_if_any(&scope, from).await? {
             Some(f) => f,
-            None => self.framework_in_force(&scope, Applies::Authority, today()).await?,
+            None => self.framework_in_force(&scope, Applies::Authority, self.clock().today()).await?,
         };
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
@@ -514,7 +510,7 @@ impl Pathway {
     ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
         let worker = find_worker(self.store(), &scope, employee_number).await?;
-        let from = from.unwrap_or_else(today);
+        let from = from.unwrap_or_else(|| self.clock().today());
         check_holding_dates(&worker, from)?;
         self.change_holder(&scope, PostId::new(id), Some(worker.id), from).await
     }
@@ -522,7 +518,7 @@ impl Pathway {
     /// Post `id` is vacant from `on` (default today).
     pub async fn vacate_post(&self, authority: &str, id: i64, on: Option<NaiveDate>) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
-        self.change_holder(&scope, PostId::new(id), None, on.unwrap_or_else(today)).await
+        self.change_holder(&scope, PostId::new(id), None, on.unwrap_or_else(|| self.clock().today())).await
     }
 
     async fn change_holder(
@@ -562,7 +558,7 @@ impl Pathway {
 
     /// Every post of an authority with who holds it on `on` (default today).
     pub async fn post_list(&self, authority: &str, on: Option<NaiveDate>) -> Result<Vec<PostView>, AppError> {
-        let on = on.unwrap_or_else(today);
+        let on = on.unwrap_or_else(|| self.clock().today());
         let scope = self.scope(authority).await?;
         let framework = self.framework_if_any(&scope, on).await?;
         let units = self.store().units(&scope).await?;
@@ -656,7 +652,7 @@ impl Pathway {
             WorkerDetails,
         };
         let scope = self.scope(authority).await?;
-        let audit = crate::progression::resolve(self.store(), &scope, acting).await?;
+        let audit = crate::progression::resolve(self.store(), &scope, acting, &self.clock()).await?;
         if audit.by.is_worker_role() {
             return Err(AppError::NotPermitted(format!(
                 "{} is acting as a worker; appointments are made in a role you hold (a manager's)",

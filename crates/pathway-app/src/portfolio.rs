@@ -23,6 +23,7 @@ use pathway_store::{AuthorityScope, Organisation, Portfolios, Progression, Store
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::clock::Clock;
 use crate::files::EvidenceFiles;
 use crate::frameworks::{Applies, FrameworkCache};
 use crate::progression::{Acting, find_worker, resolve};
@@ -213,6 +214,7 @@ pub struct AuthorityPortfolios<'s> {
     scope: AuthorityScope,
     files: EvidenceFiles,
     frameworks: FrameworkCache,
+    clock: Clock,
 }
 
 impl Pathway {
@@ -221,14 +223,26 @@ impl Pathway {
     pub async fn portfolios(&self, authority: &str) -> Result<AuthorityPortfolios<'_>, AppError> {
         let files = EvidenceFiles::from_config(self.config());
         let scope = self.scope(authority).await?;
-        Ok(AuthorityPortfolios { store: self.store(), scope, files, frameworks: self.framework_cache().clone() })
+        Ok(AuthorityPortfolios {
+            store: self.store(),
+            scope,
+            files,
+            frameworks: self.framework_cache().clone(),
+            clock: self.clock(),
+        })
     }
 }
 
 impl<'s> AuthorityPortfolios<'s> {
     /// Use cases over `store` for the authority `scope` names, with files kept in `files`.
     pub fn new(store: &'s Store, scope: AuthorityScope, files: EvidenceFiles) -> AuthorityPortfolios<'s> {
-        AuthorityPortfolios { store, scope, files, frameworks: FrameworkCache::default() }
+        AuthorityPortfolios { store, scope, files, frameworks: FrameworkCache::default(), clock: Clock::System }
+    }
+
+    /// The same use cases reading `clock` for "now".
+    pub fn with_clock(mut self, clock: Clock) -> AuthorityPortfolios<'s> {
+        self.clock = clock;
+        self
     }
 
     /// Check the actor may work on `owner`'s portfolio: it is theirs, or they are in the
@@ -343,7 +357,7 @@ impl<'s> AuthorityPortfolios<'s> {
     /// Add an item to a worker's portfolio, with files read from `files` (kept on disk,
     /// content-addressed, before the item is stored).
     pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<EvidenceRecord, AppError> {
-        let audit = resolve(self.store, &self.scope, acting).await?;
+        let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
         let owner = find_worker(self.store, &self.scope, &new.worker).await?;
         let detail = self.made_by(&audit, owner.id, new).await?;
         if audit.by.role.as_str() != ADMINISTRATOR_ROLE {
@@ -391,7 +405,7 @@ impl<'s> AuthorityPortfolios<'s> {
     /// Authorise an item in the role the actor holds (a head of service authorising a
     /// manager's report). The owner cannot authorise their own evidence.
     pub async fn authorise(&self, acting: &Acting, id: EvidenceId) -> Result<EvidenceRecord, AppError> {
-        let audit = resolve(self.store, &self.scope, acting).await?;
+        let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
         if audit.by.role.as_str() == WORKER_ROLE {
             return Err(AppError::NotPermitted(
                 "evidence is authorised in a management role (--role head-of-service, say), not as the worker".into(),
@@ -423,7 +437,7 @@ impl<'s> AuthorityPortfolios<'s> {
     /// Edit an item. Changing its title or text puts it back to "not checked" for identifying
     /// details, and withdraws its authorisations (they were given to the words that changed).
     pub async fn edit(&self, acting: &Acting, id: EvidenceId, edit: &EvidenceEdit) -> Result<EvidenceRecord, AppError> {
-        let audit = resolve(self.store, &self.scope, acting).await?;
+        let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
         let current = self.store.evidence(&self.scope, id).await?;
         self.may_edit(&audit, current.item.owner()).await?;
         let scanner = self.scanner(current.item.owner(), audit.date()).await?;
@@ -536,7 +550,7 @@ impl<'s> AuthorityPortfolios<'s> {
         flags: &[FlagPick],
         reason: &str,
     ) -> Result<AnonymisationCheck, AppError> {
-        let audit = resolve(self.store, &self.scope, acting).await?;
+        let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
         let current = self.store.evidence(&self.scope, id).await?;
         self.may_edit(&audit, current.item.owner()).await?;
         let scanner = self.scanner(current.item.owner(), audit.date()).await?;

@@ -18,21 +18,22 @@ use pathway_core::progression::application::{Application, EvidenceVerdict, OpenR
 use pathway_core::progression::asye::{
     AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye,
 };
-use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::audit::{Actor, Audit, Backdated};
 use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::error::ProgressionError;
 use pathway_core::progression::forms::StepRecord;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
-use pathway_core::workforce::{EmployeeNumber, TimelineEntry, Worker, parse_role};
+use pathway_core::workforce::{EmployeeNumber, MAX_NOTE_CHARS, TimelineEntry, Worker, parse_role};
 use pathway_store::{
     AuditEvent, AuditTrail, AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Store,
-    StoredApplication, StoredAsye, StoredPanel, Workforce,
+    StoredApplication, StoredAsye, StoredPanel, Tenancy, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
+use crate::clock::Clock;
 use crate::frameworks::{Applies, FrameworkCache};
 use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
@@ -40,7 +41,9 @@ use crate::service::Pathway;
 // ---------------------------------------------------------------------------------------
 // Who is acting
 
-/// Who is acting, in which role, when and why: what every command records in the history.
+/// Who is acting, in which role and why: what every command records in the history. When
+/// is not theirs to say: the action is recorded at the clock's time, unless it is entered
+/// late ([`Acting::backdated`]) within the authority's window, with a reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acting {
     /// Their employee number in the authority.
@@ -49,19 +52,62 @@ pub struct Acting {
     pub role: String,
     /// Why, for the record. Required by every command.
     pub why: String,
-    /// When.
-    pub at: DateTime<Utc>,
+    /// When it took effect, where that was before now (a paper decision entered next week).
+    pub backdate: Option<Backdate>,
+    /// Tests only: the clock's reading when this action is entered.
+    #[cfg(feature = "testing")]
+    clock_reads: Option<DateTime<Utc>>,
+}
+
+/// An action entered late: when it took effect, and why it is entered only now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backdate {
+    /// When it took effect: in the past, within the authority's backdating window.
+    pub to: DateTime<Utc>,
+    /// Why it was not entered at the time. Required.
+    pub reason: String,
 }
 
 impl Acting {
-    /// `employee_number`, acting as `role`, at `at`, because `why`.
-    pub fn new(
+    /// `employee_number`, acting as `role` now, because `why`.
+    pub fn new(employee_number: impl Into<String>, role: impl Into<String>, why: impl Into<String>) -> Acting {
+        Acting {
+            employee_number: employee_number.into(),
+            role: role.into(),
+            why: why.into(),
+            backdate: None,
+            #[cfg(feature = "testing")]
+            clock_reads: None,
+        }
+    }
+
+    /// The same action, entered now but taking effect at `to` (earlier), because `reason`.
+    pub fn backdated(mut self, to: DateTime<Utc>, reason: impl Into<String>) -> Acting {
+        self.backdate = Some(Backdate { to, reason: reason.into() });
+        self
+    }
+
+    /// Tests only: the action as if entered when the clock read `at` (a story told day by
+    /// day). Built only with the `testing` feature, never into the binary.
+    #[cfg(feature = "testing")]
+    pub fn as_if_clock_read(
         employee_number: impl Into<String>,
         role: impl Into<String>,
         why: impl Into<String>,
         at: DateTime<Utc>,
     ) -> Acting {
-        Acting { employee_number: employee_number.into(), role: role.into(), why: why.into(), at }
+        let mut acting = Acting::new(employee_number, role, why);
+        acting.clock_reads = Some(at);
+        acting
+    }
+
+    /// The time it is entered at: the clock's.
+    fn entered_at(&self, clock: &Clock) -> DateTime<Utc> {
+        #[cfg(feature = "testing")]
+        if let Some(at) = self.clock_reads {
+            return at;
+        }
+        clock.now()
     }
 }
 
@@ -115,11 +161,72 @@ pub(crate) async fn authorise(
     )))
 }
 
-/// Resolve and authorise who is acting; the audit every command records.
-pub(crate) async fn resolve(store: &Store, scope: &AuthorityScope, acting: &Acting) -> Result<Audit, AppError> {
+/// When an action takes effect and, if entered late, the record of that: now by `clock`,
+/// or the backdate asked for if it is in the past, within the authority's window, with a
+/// reason.
+async fn when(
+    store: &Store,
+    scope: &AuthorityScope,
+    acting: &Acting,
+    clock: &Clock,
+) -> Result<(DateTime<Utc>, Option<Backdated>), AppError> {
+    let now = acting.entered_at(clock);
+    let Some(backdate) = &acting.backdate else { return Ok((now, None)) };
+    let reason = backdate.reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::BadInput {
+            field: "backdate-reason".into(),
+            message: "an action entered late needs a reason: say why it was not entered at the time".into(),
+        });
+    }
+    if reason.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::BadInput {
+            field: "backdate-reason".into(),
+            message: format!("the reason is longer than {MAX_NOTE_CHARS} characters"),
+        });
+    }
+    let to = backdate.to;
+    if to > now {
+        return Err(AppError::BadInput {
+            field: "at".into(),
+            message: format!(
+                "{} is after now ({}): an action is entered when it happens or later, never ahead of time; a change                  that starts later is made on its date (rule: no-future-dates)",
+                to.to_rfc3339(),
+                now.to_rfc3339()
+            ),
+        });
+    }
+    let window = store.authority(scope).await?.backdating_days;
+    let late = now - to;
+    if late > chrono::Duration::days(i64::from(window)) {
+        let allowed = if window == 0 {
+            format!("{} does not allow actions to be entered late", scope.id())
+        } else {
+            format!("{} allows actions to be entered up to {window} days late", scope.id())
+        };
+        return Err(AppError::NotPermitted(format!(
+            "{} is {} days before it is entered ({}); {allowed} (rule: backdating-window; the authority sets it with              `pathway authority set {} --backdating-days N`)",
+            to.to_rfc3339(),
+            late.num_days(),
+            now.to_rfc3339(),
+            scope.id()
+        )));
+    }
+    Ok((to, Some(Backdated { entered_at: now, reason: reason.to_owned() })))
+}
+
+/// Resolve and authorise who is acting; the audit every command records, at the clock's
+/// time or the checked backdate.
+pub(crate) async fn resolve(
+    store: &Store,
+    scope: &AuthorityScope,
+    acting: &Acting,
+    clock: &Clock,
+) -> Result<Audit, AppError> {
+    let (at, backdated) = when(store, scope, acting, clock).await?;
     let worker = find_worker(store, scope, &acting.employee_number).await?;
     let role = parse_role(&acting.role)?;
-    let on = acting.at.date_naive();
+    let on = at.date_naive();
     // A post left open when its holder left gives them no authority after they go.
     if let Some(left) = worker.details.left_on
         && on >= left
@@ -135,7 +242,27 @@ pub(crate) async fn resolve(store: &Store, scope: &AuthorityScope, acting: &Acti
     }
     let actor = Actor::new(worker.id, worker.details.name.as_str(), role);
     authorise(store, scope, &actor, on).await?;
-    Ok(Audit::new(actor, acting.at, acting.why.trim()))
+    let audit = Audit::new(actor, at, acting.why.trim());
+    Ok(match backdated {
+        Some(b) => audit.backdated(b.entered_at, b.reason),
+        None => audit,
+    })
+}
+
+/// Refuse an action dated (backdated) before the last entry in the application's history:
+/// a history is told in order, and nothing follows what it came before.
+fn not_before_the_last(audit: &Audit, id: ApplicationId, app: &Application) -> Result<(), AppError> {
+    match app.history().last() {
+        Some(last) if audit.at < last.at => Err(AppError::BadInput {
+            field: "at".into(),
+            message: format!(
+                "application {id} was last changed at {} ({}); an action on it cannot take effect before that",
+                last.at.to_rfc3339(),
+                last.why
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The verdict the coverage check gives `items` for `route` (from the application) on `on`.
@@ -279,6 +406,7 @@ pub struct AuthorityProgression<'s> {
     store: &'s Store,
     scope: AuthorityScope,
     frameworks: FrameworkCache,
+    clock: Clock,
 }
 
 /// An automatic move `run_due` dealt with.
@@ -311,14 +439,25 @@ impl Pathway {
     /// parsed frameworks.
     pub async fn progression(&self, authority: &str) -> Result<AuthorityProgression<'_>, AppError> {
         let scope = self.scope(authority).await?;
-        Ok(AuthorityProgression { store: self.store(), scope, frameworks: self.framework_cache().clone() })
+        Ok(AuthorityProgression {
+            store: self.store(),
+            scope,
+            frameworks: self.framework_cache().clone(),
+            clock: self.clock(),
+        })
     }
 }
 
 impl<'s> AuthorityProgression<'s> {
-    /// Use cases over `store`, for the authority `scope` names.
+    /// Use cases over `store`, for the authority `scope` names, on the system's clock.
     pub fn new(store: &'s Store, scope: AuthorityScope) -> AuthorityProgression<'s> {
-        AuthorityProgression { store, scope, frameworks: FrameworkCache::default() }
+        AuthorityProgression { store, scope, frameworks: FrameworkCache::default(), clock: Clock::System }
+    }
+
+    /// The same use cases reading `clock` for "now".
+    pub fn with_clock(mut self, clock: Clock) -> AuthorityProgression<'s> {
+        self.clock = clock;
+        self
     }
 
     /// The framework in force on `on` by the one rule ([`crate::frameworks`]).
@@ -333,7 +472,7 @@ impl<'s> AuthorityProgression<'s> {
 
     /// Resolve who is acting and check the role they claim.
     pub async fn audit(&self, acting: &Acting) -> Result<Audit, AppError> {
-        resolve(self.store, &self.scope, acting).await
+        resolve(self.store, &self.scope, acting, &self.clock).await
     }
 
     /// Someone named by employee number, acting in `role` (which they must hold on `on`).
@@ -358,6 +497,7 @@ impl<'s> AuthorityProgression<'s> {
             let current = self.store.application(&self.scope, id).await?;
             if let Some(audit) = audit {
                 only_the_worker_as_worker(audit, current.application.worker())?;
+                not_before_the_last(audit, id, &current.application)?;
             }
             let next = change(&current.application)?;
             Ok(self.store.save_application(&self.scope, id, &next, current.meta.version).await?)
@@ -651,14 +791,25 @@ impl<'s> AuthorityProgression<'s> {
         .await
     }
 
-    /// Apply every automatic move due on `on`: an approved route opened by the ASYE pass is
+    /// Apply every automatic move due on `on` (default, and at latest, today by the clock): an approved route opened by the ASYE pass is
     /// scheduled to take effect on the day of the pass, and every scheduled automatic move
     /// whose date has come is made effective on the worker's record, with no one signing
     /// it off (the route says it follows automatically). Idempotent: a move already
     /// effective is left alone, so running it twice changes nothing the second time; a move
     /// whose date is after `on` is scheduled but does not take effect. A move that still
     /// needs a person (a pay point to choose, pay that would fall) is reported, not applied.
-    pub async fn run_due(&self, on: NaiveDate) -> Result<Vec<DueMove>, AppError> {
+    pub async fn run_due(&self, on: Option<NaiveDate>) -> Result<Vec<DueMove>, AppError> {
+        let today = self.clock.today();
+        let on = on.unwrap_or(today);
+        if on > today {
+            return Err(AppError::BadInput {
+                field: "on".into(),
+                message: format!(
+                    "{on} is after today ({today}): a move takes effect on its date, and run-due applies only what is \
+                     due by today (rule: no-future-dates)"
+                ),
+            });
+        }
         let mut done = Vec::new();
         for stored in self.store.applications(&self.scope, None).await? {
             let app = &stored.application;

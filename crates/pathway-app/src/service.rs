@@ -17,6 +17,7 @@ use pathway_store::{
 use serde::Serialize;
 
 use crate::AppError;
+use crate::clock::Clock;
 use crate::config::{Config, Database};
 use crate::demo::{DemoAuthority, Scale};
 use crate::frameworks::{Applies, FrameworkCache};
@@ -87,6 +88,11 @@ impl Pathway {
     /// The storage, for use cases in other modules.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Where "now" comes from for every use case.
+    pub fn clock(&self) -> Clock {
+        self.config.clock
     }
 
     /// The schema version the database is at once opened (opening migrates it).
@@ -250,7 +256,7 @@ impl Pathway {
         let ids = self.store.create_worker_records(&scope, &records).await?;
         // Managers hold posts in the roles their framework names; a framework that names
         // no such role (Medway's names none) has no posts to hold.
-        let today = chrono::Local::now().date_naive();
+        let today = self.clock().today();
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
         for w in &a.workers {
             if let Some((unit, role)) = &w.manages

@@ -454,9 +454,17 @@ pub struct Authority {
     pub id: AuthorityId,
     /// Its name, e.g. "London Borough of Bexley".
     pub name: Name,
+    /// How many days back an action may be entered, with a reason (0: never);
+    /// [`DEFAULT_BACKDATING_DAYS`] unless the authority set it.
+    pub backdating_days: u16,
     /// Created, updated, version.
     pub meta: RecordMeta,
 }
+
+/// How far back an action may be entered where an authority has not said: 30 days.
+pub const DEFAULT_BACKDATING_DAYS: u16 = 30;
+/// The longest backdating window an authority may set: a year.
+pub const MAX_BACKDATING_DAYS: u16 = 366;
 
 /// An authority to create.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -61,12 +61,14 @@ pub trait Tenancy {
     /// The scoped authority itself.
     fn authority(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Authority>> + Send;
 
-    /// Rename the authority, if it is still at version `expected`.
-    fn rename_authority(
+    /// Change the authority's name and backdating window (days, at most
+    /// `MAX_BACKDATING_DAYS`), if it is still at version `expected`.
+    fn update_authority(
         &self,
         scope: &AuthorityScope,
         expected: Version,
         name: &Name,
+        backdating_days: u16,
     ) -> impl Future<Output = Result<Authority>> + Send;
 }
 

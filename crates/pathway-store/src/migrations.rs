@@ -54,6 +54,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_dated_posts.sql"),
         postgres: include_str!("../migrations/postgres/0006_dated_posts.sql"),
     },
+    Step {
+        version: 7,
+        description: "backdating",
+        sqlite: include_str!("../migrations/sqlite/0007_backdating.sql"),
+        postgres: include_str!("../migrations/postgres/0007_backdating.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -15,7 +15,7 @@ use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, Wor
 use pathway_core::portfolio::{EvidenceItem, EvidenceParts};
 use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::{AsyeEvent, AsyeProgramme};
-use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::audit::{Actor, Audit, Backdated};
 use pathway_core::progression::history::{Change, Event};
 use pathway_core::progression::panel::{Panel, PanelEvent};
 use pathway_core::progression::steps::StepOutcome;
@@ -157,6 +157,7 @@ struct NewAuditEvent<'a> {
     by: &'a Actor,
     at: DateTime<Utc>,
     why: &'a str,
+    backdated: Option<&'a Backdated>,
     what: String,
     detail: String,
 }
@@ -169,8 +170,8 @@ async fn insert_audit(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
-             actor_role, occurred_at, why, what, detail, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             actor_role, occurred_at, why, what, detail, recorded_at, entered_at, backdated_because)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(scope.as_str())
     .bind(e.kind.code())
@@ -185,6 +186,8 @@ async fn insert_audit(
     .bind(e.what.as_str())
     .bind(e.detail.as_str())
     .bind(now)
+    .bind(e.backdated.map(|b| b.entered_at))
+    .bind(e.backdated.map(|b| b.reason.as_str()))
     .execute(&mut *conn)
     .await
     .map_err(|err| {
@@ -207,6 +210,8 @@ trait AuditedEntry: Serialize {
     fn by(&self) -> &Actor;
     fn at(&self) -> DateTime<Utc>;
     fn why(&self) -> &str;
+    /// When and why it was entered late, if it was.
+    fn backdated(&self) -> Option<&Backdated>;
     /// What happened, in a sentence for people reading the trail.
     fn what(&self) -> String;
 }
@@ -221,6 +226,9 @@ impl AuditedEntry for Event {
     }
     fn why(&self) -> &str {
         &self.why
+    }
+    fn backdated(&self) -> Option<&Backdated> {
+        self.backdated.as_ref()
     }
     fn what(&self) -> String {
         describe(self)
@@ -238,6 +246,9 @@ impl AuditedEntry for PanelEvent {
     fn why(&self) -> &str {
         &self.why
     }
+    fn backdated(&self) -> Option<&Backdated> {
+        self.backdated.as_ref()
+    }
     fn what(&self) -> String {
         self.what.clone()
     }
@@ -253,6 +264,9 @@ impl AuditedEntry for AsyeEvent {
     }
     fn why(&self) -> &str {
         &self.why
+    }
+    fn backdated(&self) -> Option<&Backdated> {
+        self.backdated.as_ref()
     }
     fn what(&self) -> String {
         self.what.clone()
@@ -278,6 +292,7 @@ async fn audit_history<E: AuditedEntry>(
             by: e.by(),
             at: e.at(),
             why: e.why(),
+            backdated: e.backdated(),
             what: e.what(),
             detail: to_json(e, E::NAME)?,
         };
@@ -357,11 +372,15 @@ fn audit_event_from(row: &DbRow) -> Result<AuditEvent> {
         what: col(row, "what")?,
         detail: col(row, "detail")?,
         recorded_at: col(row, "recorded_at")?,
+        backdated: match col::<Option<String>>(row, "backdated_because")? {
+            Some(reason) => Some(Backdated { entered_at: col(row, "entered_at")?, reason }),
+            None => None,
+        },
     })
 }
 
 const AUDIT_COLUMNS: &str = "SELECT entity_kind, entity_id, entity_version, seq, actor_id, actor_name, actor_role,
-        occurred_at, why, what, detail, recorded_at FROM audit_events";
+        occurred_at, why, what, detail, recorded_at, entered_at, backdated_because FROM audit_events";
 
 impl AuditTrail for Backend {
     async fn audit_trail(&self, scope: &AuthorityScope, kind: EntityKind, id: i64) -> Result<Vec<AuditEvent>> {
@@ -509,6 +528,7 @@ fn evidence_audit<'a>(
         by: &audit.by,
         at: audit.at,
         why: &audit.why,
+        backdated: audit.backdated.as_ref(),
         what,
         detail: to_json(&detail, "an evidence change")?,
     })

@@ -15,10 +15,10 @@ use pathway_core::framework::{FrameworkId, GradeId, LevelId};
 use pathway_core::ids::{AppraisalId, AttestationId, AwardId, GoalId, OrgUnitId, PostId, TimelineEntryId, WorkerId};
 use pathway_core::workforce::{
     AcademicLevel, AppraisalRecord, AsyeParts, AsyeRecord, Attestation, Authority, AuthorityId, Award, DevelopmentGoal,
-    EmployeeNumber, InvalidValue, LineManagement, Name, NewAppraisal, NewAttestation, NewAuthority, NewAward, NewGoal,
-    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post, PostHolding, Probation,
-    Qualification, RecordMeta, SweRegistration, Timeline, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
-    parse_role, unit_name_key,
+    EmployeeNumber, InvalidValue, LineManagement, MAX_BACKDATING_DAYS, Name, NewAppraisal, NewAttestation,
+    NewAuthority, NewAward, NewGoal, NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, NewWorkerRecord, OrgUnit, Post,
+    PostHolding, Probation, Qualification, RecordMeta, SweRegistration, Timeline, TimelineEntry, Version, Worker,
+    WorkerDetails, WorkerRecord, parse_role, unit_name_key,
 };
 use sqlx::{Database, Row};
 
@@ -130,7 +130,10 @@ pub(super) async fn ensure_worker(conn: &mut Conn, scope: &AuthorityScope, id: W
 // Authorities
 
 fn authority_from(row: &DbRow) -> Result<Authority> {
-    Ok(Authority { id: parsed(row, "id")?, name: parsed(row, "name")?, meta: meta(row)? })
+    let days: i32 = col(row, "backdating_days")?;
+    let backdating_days = u16::try_from(days)
+        .map_err(|_| StoreError::database("reading an authority", format!("backdating_days {days} is out of range")))?;
+    Ok(Authority { id: parsed(row, "id")?, name: parsed(row, "name")?, backdating_days, meta: meta(row)? })
 }
 
 impl Tenancy for Backend {
@@ -153,10 +156,12 @@ impl Tenancy for Backend {
 
     async fn authorities(&self) -> Result<Vec<Authority>> {
         let mut conn = acquire(self.pool()).await?;
-        let rows = sqlx::query("SELECT id, name, version, created_at, updated_at FROM authorities ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(|e| StoreError::from_sqlx("listing authorities", e))?;
+        let rows = sqlx::query(
+            "SELECT id, name, backdating_days, version, created_at, updated_at FROM authorities ORDER BY id",
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx("listing authorities", e))?;
         rows.iter().map(authority_from).collect()
     }
 
@@ -178,16 +183,30 @@ impl Tenancy for Backend {
         fetch_authority(&mut conn, scope).await
     }
 
-    async fn rename_authority(&self, scope: &AuthorityScope, expected: Version, name: &Name) -> Result<Authority> {
-        let context = || format!("renaming authority {}", scope.id());
+    async fn update_authority(
+        &self,
+        scope: &AuthorityScope,
+        expected: Version,
+        name: &Name,
+        backdating_days: u16,
+    ) -> Result<Authority> {
+        let context = || format!("changing authority {}", scope.id());
+        if backdating_days > MAX_BACKDATING_DAYS {
+            return Err(StoreError::Invalid {
+                field: Some("backdating_days"),
+                message: format!("{backdating_days} days is more than the longest window, {MAX_BACKDATING_DAYS} days"),
+            });
+        }
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
-            "UPDATE authorities SET name = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND version = $4",
+            "UPDATE authorities SET name = $2, backdating_days = $5, version = version + 1, updated_at = $3
+             WHERE id = $1 AND version = $4",
         )
         .bind(scope.as_str())
         .bind(name.as_str())
         .bind(now())
         .bind(expected.get())
+        .bind(i32::from(backdating_days))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::from_sqlx(context(), e))?;
@@ -207,11 +226,12 @@ impl Tenancy for Backend {
 }
 
 async fn fetch_authority(conn: &mut Conn, scope: &AuthorityScope) -> Result<Authority> {
-    let row = sqlx::query("SELECT id, name, version, created_at, updated_at FROM authorities WHERE id = $1")
-        .bind(scope.as_str())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading authority {}", scope.id()), e))?;
+    let row =
+        sqlx::query("SELECT id, name, backdating_days, version, created_at, updated_at FROM authorities WHERE id = $1")
+            .bind(scope.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("reading authority {}", scope.id()), e))?;
     match row {
         Some(row) => authority_from(&row),
         None => Err(scope.not_found("authority", scope.id())),

@@ -150,8 +150,14 @@ impl Tenancy for Store {
     async fn authority(&self, scope: &AuthorityScope) -> Result<Authority> {
         dispatch!(self, s => s.authority(scope).await)
     }
-    async fn rename_authority(&self, scope: &AuthorityScope, expected: Version, name: &Name) -> Result<Authority> {
-        dispatch!(self, s => s.rename_authority(scope, expected, name).await)
+    async fn update_authority(
+        &self,
+        scope: &AuthorityScope,
+        expected: Version,
+        name: &Name,
+        backdating_days: u16,
+    ) -> Result<Authority> {
+        dispatch!(self, s => s.update_authority(scope, expected, name, backdating_days).await)
     }
 }
 

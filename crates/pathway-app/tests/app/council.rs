@@ -21,9 +21,10 @@ pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("time")
 }
 
-/// `number` acting as `role` at `when`, because `why`.
+/// `number` acting as `role` when the clock reads `when`, because `why`: the stories are
+/// told day by day.
 pub fn acting(number: &str, role: &str, when: DateTime<Utc>, why: &str) -> Acting {
-    Acting::new(number, role, why, when)
+    Acting::as_if_clock_read(number, role, why, when)
 }
 
 /// One council in the test database.

@@ -144,7 +144,7 @@ async fn medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone(db: &Tes
         .id;
 
     // The day before the pass nothing takes effect: the move is only scheduled.
-    let early = p.run_due(date(2025, 10, 7)).await.expect("run due early");
+    let early = p.run_due(Some(date(2025, 10, 7))).await.expect("run due early");
     assert!(
         matches!(early.as_slice(), [m] if matches!(m.outcome, DueOutcome::Scheduled { takes_effect } if takes_effect == date(2025, 10, 8))),
         "{early:?}"
@@ -153,7 +153,7 @@ async fn medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone(db: &Tes
     assert_eq!(p.application(app).await.expect("app").application.status(), Status::SignedOff);
 
     // On the day, run-due alone moves Mo to Social Worker, saying why.
-    let due = p.run_due(date(2025, 10, 8)).await.expect("run due");
+    let due = p.run_due(Some(date(2025, 10, 8))).await.expect("run due");
     assert!(
         matches!(due.as_slice(), [m] if matches!(m.outcome, DueOutcome::MadeEffective { on, .. } if on == date(2025, 10, 8))),
         "{due:?}"
@@ -168,6 +168,6 @@ async fn medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone(db: &Tes
     assert!(history.iter().any(|e| e.why.starts_with("automatic, because")), "{history:?}");
 
     // A second run does nothing.
-    assert!(p.run_due(date(2025, 10, 9)).await.expect("run again").is_empty());
+    assert!(p.run_due(Some(date(2025, 10, 9))).await.expect("run again").is_empty());
     assert_eq!(c.record(&mo).await.timeline.entries().len(), 2);
 }

@@ -1,7 +1,8 @@
 //! `pathway application ...`: progression applications from the terminal, for people and
 //! scripts. Requests can be given as JSON (`--input FILE`, or `-` for stdin) and every
 //! command can answer in JSON (`--json`). Commands that change anything record who
-//! (`--as EMPLOYEE_NUMBER --role ROLE`), why (`--why`) and when (`--at`, default now).
+//! (`--as EMPLOYEE_NUMBER --role ROLE`) and why (`--why`). When is the clock's: an action
+//! entered late says when it took effect (`--at`) and why it is late (`--backdate-reason`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -38,15 +39,36 @@ pub struct Who {
     /// Why, for the record.
     #[arg(long)]
     pub why: String,
-    /// When it happened, RFC 3339 (default: now).
-    #[arg(long, value_parser = parse_time)]
-    pub at: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    pub late: Late,
 }
 
 impl Who {
-    /// The acting person, at `--at` or now.
+    /// The acting person, now or (entered late) when it took effect.
     pub fn acting(&self) -> Acting {
-        Acting::new(&self.acting_as, &self.role, &self.why, self.at.unwrap_or_else(Utc::now))
+        self.late.apply(Acting::new(&self.acting_as, &self.role, &self.why))
+    }
+}
+
+/// An action entered late: when it took effect and why it was not entered then.
+#[derive(Debug, Clone, Args)]
+pub struct Late {
+    /// Entered late: when it took effect (RFC 3339, or a date for midday). Only in the past,
+    /// within the authority's backdating window; needs --backdate-reason. Default: now.
+    #[arg(long, value_parser = parse_time, requires = "backdate_reason")]
+    pub at: Option<DateTime<Utc>>,
+    /// Why it is entered late (recorded with it).
+    #[arg(long, requires = "at")]
+    pub backdate_reason: Option<String>,
+}
+
+impl Late {
+    /// `acting`, backdated if asked.
+    pub fn apply(&self, acting: Acting) -> Acting {
+        match &self.at {
+            Some(at) => acting.backdated(*at, self.backdate_reason.clone().unwrap_or_default()),
+            None => acting,
+        }
     }
 }
 
@@ -217,9 +239,8 @@ pub enum ApplicationCommand {
         /// Why, for the record.
         #[arg(long, required_unless_present = "panel")]
         why: Option<String>,
-        /// When, RFC 3339 (default: now).
-        #[arg(long, value_parser = parse_time)]
-        at: Option<DateTime<Utc>>,
+        #[command(flatten)]
+        late: Late,
         /// Print the application as JSON.
         #[arg(long)]
         json: bool,
@@ -391,7 +412,20 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
         A::ReferToPanel { change: c, panel } => {
             (progression(pathway, &c.who.authority).await?.refer_to_panel(&c.who.acting(), c.id, panel).await?, c.json)
         }
-        A::Decide { authority, id, panel, input, outcome, feedback, resubmit_from, acting_as, role, why, at, json } => {
+        A::Decide {
+            authority,
+            id,
+            panel,
+            input,
+            outcome,
+            feedback,
+            resubmit_from,
+            acting_as,
+            role,
+            why,
+            late,
+            json,
+        } => {
             let p = progression(pathway, &authority).await?;
             let stored = match panel {
                 Some(panel) => p.decide_from_panel(id, panel).await?,
@@ -400,12 +434,11 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
                         Some(path) => read_json(&path)?,
                         None => decision(outcome.as_deref(), feedback, resubmit_from)?,
                     };
-                    let acting = Acting::new(
+                    let acting = late.apply(Acting::new(
                         acting_as.unwrap_or_default(),
                         role.unwrap_or_default(),
                         why.unwrap_or_default(),
-                        at.unwrap_or_else(Utc::now),
-                    );
+                    ));
                     p.decide(&acting, id, &outcome).await?
                 }
             };

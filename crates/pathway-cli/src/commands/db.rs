@@ -21,6 +21,10 @@ pub fn block_on<T>(work: impl std::future::Future<Output = anyhow::Result<T>>) -
 /// Open the configured database (creating and migrating it if needed).
 pub async fn open() -> anyhow::Result<Pathway> {
     let config = Config::from_env()?;
+    // A clock fixed by configuration is said out loud on every command.
+    if let Some(warning) = config.clock.warning() {
+        eprintln!("warning: {warning}");
+    }
     Ok(Pathway::open(config).await?)
 }
 

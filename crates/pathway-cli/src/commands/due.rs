@@ -9,7 +9,7 @@ use clap::Args;
 use pathway_app::progression::{DueMove, DueOutcome};
 
 use super::db::{block_on, open};
-use super::{parse_date, today};
+use super::parse_date;
 use crate::{out, output};
 
 #[derive(Debug, Args)]
@@ -17,7 +17,7 @@ pub struct RunDueArgs {
     /// The authority.
     #[arg(long)]
     authority: String,
-    /// Apply what is due on this date, YYYY-MM-DD (default: today).
+    /// Apply what is due by this date, YYYY-MM-DD (default, and at latest: today).
     #[arg(long, value_parser = parse_date)]
     on: Option<NaiveDate>,
     /// Print what was done as JSON.
@@ -28,8 +28,8 @@ pub struct RunDueArgs {
 pub fn run(a: RunDueArgs) -> anyhow::Result<ExitCode> {
     block_on(async move {
         let pathway = open().await?;
-        let on = a.on.unwrap_or_else(today);
-        let result = async { pathway.progression(&a.authority).await?.run_due(on).await }.await;
+        let on = a.on.unwrap_or_else(|| pathway.clock().today());
+        let result = async { pathway.progression(&a.authority).await?.run_due(Some(on)).await }.await;
         pathway.close().await;
         let done = result?;
         if a.json {

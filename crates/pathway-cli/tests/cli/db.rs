@@ -23,15 +23,29 @@ impl Scratch {
         self.0.join("pathway.db").display().to_string()
     }
 
-    /// Run `pathway` against this directory's database.
+    /// Run `pathway` against this directory's database. The stories are told day by day:
+    /// `--at T` without `--backdate-reason` means the clock reads T (PATHWAY_CLOCK), as it
+    /// would on that day; with a reason it is a real backdating, passed on as it is.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_pathway"))
-            .args(args)
-            .current_dir(&self.0)
-            .env("PATHWAY_DATABASE_URL", self.db())
-            .env_remove("PATHWAY_CONFIG")
-            .output()
-            .expect("pathway runs")
+        self.command(args).output().expect("pathway runs")
+    }
+
+    /// The command [`Scratch::run`] runs, to add to (stdin, say).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pathway"));
+        command.current_dir(&self.0).env("PATHWAY_DATABASE_URL", self.db()).env_remove("PATHWAY_CONFIG");
+        command.env_remove("PATHWAY_CLOCK");
+        let at = args.iter().position(|a| *a == "--at");
+        match at {
+            Some(i) if !args.contains(&"--backdate-reason") && i + 1 < args.len() => {
+                command.env("PATHWAY_CLOCK", args[i + 1]);
+                command.args(&args[..i]).args(&args[i + 2..]);
+            }
+            _ => {
+                command.args(args);
+            }
+        }
+        command
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {

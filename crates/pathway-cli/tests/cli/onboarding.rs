@@ -185,7 +185,7 @@ fn approve(s: &Scratch, id: &str, decider: (&str, &str), day: &str) {
 /// application from `effective`, and the service manager makes it effective that day: the
 /// worker's record moves to `level` (its id and name; the name asked again of eligibility).
 fn into_effect(s: &Scratch, id: &str, worker: &str, effective: &str, level: (&str, &str), signer: (&str, &str)) {
-    let at = format!("{effective}T09:00:00Z");
+    let at = format!("{effective}T16:00:00Z");
     act(s, &["application", "sign-off", id], signer, "approved", &at, &["--effective", effective, "--json"]);
     let done =
         act(s, &["application", "make-effective", id], SERVICE_MANAGER, "post change processed", &at, &["--json"]);

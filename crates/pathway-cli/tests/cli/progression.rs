@@ -3,7 +3,7 @@
 //! non-zero exit on refusal, with nothing changed.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use pathway_app::config::{Config, Database};
 use pathway_app::model::{
@@ -63,11 +63,8 @@ fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)],
 
 /// Run with `input` on stdin.
 pub(crate) fn run_with_stdin(s: &Scratch, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pathway"))
-        .args(args)
-        .current_dir(&s.0)
-        .env("PATHWAY_DATABASE_URL", s.db())
-        .env_remove("PATHWAY_CONFIG")
+    let mut child = s
+        .command(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -429,6 +429,7 @@ impl Application {
             from: self.status,
             to,
             change,
+            backdated: audit.backdated.clone(),
         });
         self.status = to;
     }

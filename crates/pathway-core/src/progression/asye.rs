@@ -15,7 +15,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::application::{Application, EvidenceVerdict, Opener, Status};
-use super::audit::{Actor, Audit, require_text, require_why};
+use super::audit::{Actor, Audit, Backdated, require_text, require_why};
 use super::decision::DecisionOutcome;
 use super::error::{ProgressionError, authority_short};
 use super::forms::{RecommendationForm, Recommends, StepRecord};
@@ -189,6 +189,9 @@ pub struct AsyeEvent {
     pub what: String,
     /// The status after.
     pub status: ProgrammeStatus,
+    /// When and why it was entered late, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backdated: Option<Backdated>,
 }
 
 /// How to start a programme.
@@ -321,6 +324,7 @@ impl AsyeProgramme {
             why: audit.why.trim().to_owned(),
             what,
             status,
+            backdated: audit.backdated.clone(),
         });
     }
 

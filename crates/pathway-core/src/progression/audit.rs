@@ -42,12 +42,32 @@ pub struct Audit {
     pub at: DateTime<Utc>,
     /// Why, in the actor's words. Required.
     pub why: String,
+    /// Set when it was entered after the time it took effect (`at`): a paper decision
+    /// entered next week. None when it was entered as it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backdated: Option<Backdated>,
+}
+
+/// An action entered later than it took effect: when it was entered, and why it was not
+/// entered at the time. The action itself is dated when it took effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backdated {
+    /// When it was entered (the clock's time).
+    pub entered_at: DateTime<Utc>,
+    /// Why it is entered late, in the words of whoever entered it.
+    pub reason: String,
 }
 
 impl Audit {
-    /// `by` did something at `at` because `why`.
+    /// `by` did something at `at` because `why`, entered as it happened.
     pub fn new(by: Actor, at: DateTime<Utc>, why: impl Into<String>) -> Audit {
-        Audit { by, at, why: why.into() }
+        Audit { by, at, why: why.into(), backdated: None }
+    }
+
+    /// The same action, entered at `entered_at` (after `at`) because `reason`.
+    pub fn backdated(mut self, entered_at: DateTime<Utc>, reason: impl Into<String>) -> Audit {
+        self.backdated = Some(Backdated { entered_at, reason: reason.into() });
+        self
     }
 
     /// The calendar date of `at`.

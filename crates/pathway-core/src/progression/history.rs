@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::audit::Actor;
+use super::audit::{Actor, Backdated};
 use super::decision::{DecisionOutcome, PanelRef};
 use super::forms::StepRecord;
 use super::pay_preview::PayChangePreview;
@@ -122,4 +122,7 @@ pub struct Event {
     /// What changed.
     #[serde(flatten)]
     pub change: Change,
+    /// When and why it was entered late, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backdated: Option<Backdated>,
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::application::{Application, Status};
-use super::audit::{Actor, Audit, require_text, require_why};
+use super::audit::{Actor, Audit, Backdated, require_text, require_why};
 use super::decision::{DecisionOutcome, PanelRef};
 use super::error::ProgressionError;
 use super::history::Change;
@@ -100,6 +100,9 @@ pub struct PanelEvent {
     pub why: String,
     /// What happened, in words.
     pub what: String,
+    /// When and why it was entered late, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backdated: Option<Backdated>,
 }
 
 /// A panel sitting.
@@ -172,7 +175,13 @@ impl Panel {
     }
 
     fn log(&mut self, audit: &Audit, what: String) {
-        self.history.push(PanelEvent { at: audit.at, by: audit.by.clone(), why: audit.why.trim().to_owned(), what });
+        self.history.push(PanelEvent {
+            at: audit.at,
+            by: audit.by.clone(),
+            why: audit.why.trim().to_owned(),
+            what,
+            backdated: audit.backdated.clone(),
+        });
     }
 
     /// The panel with its stored id.

@@ -17,7 +17,7 @@ use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, Wor
 use pathway_core::portfolio::EvidenceItem;
 use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::AsyeProgramme;
-use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::audit::{Actor, Audit, Backdated};
 use pathway_core::progression::panel::Panel;
 use pathway_core::workforce::{NewTimelineEntry, RecordMeta, TimelineEntry, Version};
 use serde::Serialize;
@@ -131,6 +131,8 @@ pub struct AuditEvent {
     pub detail: String,
     /// When storage wrote it.
     pub recorded_at: DateTime<Utc>,
+    /// When it was entered and why, if it was entered after it took effect (`at`).
+    pub backdated: Option<Backdated>,
 }
 
 /// Evidence portfolios.
