@@ -12,6 +12,7 @@ pub use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, OrgUnitI
 pub use pathway_core::pay::{Amount, NextIncrement, PayError, ProjectionRow, Salary};
 pub use pathway_core::portfolio::Coverage;
 pub use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
+pub use pathway_core::progression::audit::Backdated;
 pub use pathway_core::progression::decision::DecisionOutcome;
 pub use pathway_core::progression::pay_preview::{PayChangePreview, PayPosition};
 pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};

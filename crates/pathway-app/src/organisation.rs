@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 use pathway_core::framework::{ADMINISTRATOR_ROLE, Framework, RoleId, WORKER_ROLE};
 use pathway_core::ids::{OrgUnitId, PostId, WorkerId};
 use pathway_core::workforce::{
-    AuthorityId, Name, NewAuthority, NewOrgUnit, NewPost, NewWorker, OrgUnit, Post, UnitKind, Worker, parse_role,
-    unit_name_key,
+    Authority, AuthorityId, MAX_BACKDATING_DAYS, Name, NewAuthority, NewOrgUnit, NewPost, NewWorker, OrgUnit, Post,
+    UnitKind, Worker, parse_role, unit_name_key,
 };
 use pathway_store::{
     AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, StoreError, SyncOutcome, Tenancy, Workforce,
@@ -24,6 +24,7 @@ use serde::Serialize;
 use crate::AppError;
 use crate::frameworks::Applies;
 use crate::progression::find_worker;
+use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
 
 // ---------------------------------------------------------------------------------------
@@ -107,6 +108,8 @@ pub struct OrganisationView {
     pub name: String,
     /// The framework in force (`id version`), if one is stored.
     pub framework: Option<String>,
+    /// How many days late an action may be entered (0: never).
+    pub backdating_days: u16,
     /// The day the holders are for.
     pub on: NaiveDate,
     /// The units, depth first.
@@ -312,6 +315,25 @@ impl Pathway {
         Ok(out)
     }
 
+    /// Set how many days late the authority lets an action be entered, with a reason (0:
+    /// never; at most a year). Returns the authority as it now stands.
+    pub async fn set_backdating_window(&self, authority: &str, days: u16) -> Result<Authority, AppError> {
+        if days > MAX_BACKDATING_DAYS {
+            return Err(AppError::BadInput {
+                field: "backdating-days".into(),
+                message: format!(
+                    "{days} days is more than the longest window Pathway allows, {MAX_BACKDATING_DAYS} days (a year)"
+                ),
+            });
+        }
+        let scope = self.scope(authority).await?;
+        retry_on_conflict(|| async {
+            let current = self.store().authority(&scope).await?;
+            Ok(self.store().update_authority(&scope, current.meta.version, &current.name, days).await?)
+        })
+        .await
+    }
+
     /// An authority's organisation on `on` (default today): units, posts, holders, vacancies.
     pub async fn organisation(&self, authority: &str, on: Option<NaiveDate>) -> Result<OrganisationView, AppError> {
         let on = on.unwrap_or_else(|| self.clock().today());
@@ -355,6 +377,7 @@ impl Pathway {
             authority: a.id.to_string(),
             name: a.name.to_string(),
             framework: in_force.map(|f| format!("{} {}", f.id(), f.framework.version)),
+            backdating_days: a.backdating_days,
             on,
             units: views,
             vacancies,

@@ -62,6 +62,19 @@ pub struct AttestationLine {
     pub note: Option<String>,
 }
 
+/// Refuse a record dated after today: it is recorded once it has happened.
+fn not_ahead(on: NaiveDate, today: NaiveDate, field: &str, what: &str) -> Result<(), AppError> {
+    if on > today {
+        return Err(AppError::BadInput {
+            field: field.into(),
+            message: format!(
+                "{what} dated {on} is after today ({today}); record it once it has happened (rule: no-future-dates)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl Pathway {
     /// Record an attestation about a worker of `authority`: see [`record_attestation`].
     pub async fn record_attestation(
@@ -69,6 +82,7 @@ impl Pathway {
         authority: &str,
         input: &RecordAttestation,
     ) -> Result<AttestationLine, AppError> {
+        not_ahead(input.on, self.clock().today(), "on", "an attestation")?;
         let scope = self.scope(authority).await?;
         record_attestation(self.store(), &scope, input).await
     }
@@ -229,6 +243,7 @@ pub struct AwardLine {
 impl Pathway {
     /// Record an award for a worker of `authority`: see [`record_award`].
     pub async fn record_award(&self, authority: &str, input: &RecordAward) -> Result<AwardLine, AppError> {
+        not_ahead(input.completed_on, self.clock().today(), "completed_on", "an award")?;
         let scope = self.scope(authority).await?;
         record_award(self.store(), &scope, input).await
     }
@@ -300,6 +315,7 @@ pub struct AppraisalLine {
 impl Pathway {
     /// Record an appraisal of a worker of `authority`: see [`record_appraisal`].
     pub async fn record_appraisal(&self, authority: &str, input: &RecordAppraisal) -> Result<AppraisalLine, AppError> {
+        not_ahead(input.held_on, self.clock().today(), "held_on", "an appraisal")?;
         let scope = self.scope(authority).await?;
         record_appraisal(self.store(), &scope, input).await
     }

@@ -9,6 +9,7 @@
 mod anonymisation;
 mod authority;
 mod bexley;
+mod clock;
 mod council;
 mod evidence_makers;
 mod harness;

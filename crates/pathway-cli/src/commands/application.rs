@@ -12,8 +12,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
 use pathway_app::model::{
-    ApplicationId, AsyeProgrammeId, AuditEvent, DecisionOutcome, PanelId, PayPosition, RouteId, StepCompletion,
-    StepOutcome, StepStatus, StoredApplication,
+    ApplicationId, AsyeProgrammeId, AuditEvent, Backdated, DecisionOutcome, PanelId, PayPosition, RouteId,
+    StepCompletion, StepOutcome, StepStatus, StoredApplication,
 };
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication, PayPreview};
 use pathway_app::service::Pathway;
@@ -584,15 +584,23 @@ pub fn print_application(a: &StoredApplication) {
 fn print_history(events: &[AuditEvent]) {
     for e in events {
         out!(
-            "{:>3}  {}  {} ({}): {} — \"{}\"",
+            "{:>3}  {}  {} ({}): {} — \"{}\"{}",
             e.seq,
             e.at.format("%Y-%m-%d %H:%M"),
             e.by.name,
             e.by.role,
             e.what,
-            e.why
+            e.why,
+            late(e.backdated.as_ref())
         );
     }
+}
+
+/// " [entered late on …: reason]" for an action entered after it took effect, else nothing.
+pub fn late(backdated: Option<&Backdated>) -> String {
+    backdated
+        .map(|b| format!(" [entered late on {}: {}]", b.entered_at.format("%Y-%m-%d %H:%M"), b.reason))
+        .unwrap_or_default()
 }
 
 fn print_preview(id: ApplicationId, preview: &PayPreview) {

@@ -11,7 +11,7 @@ use pathway_app::model::{AsyeProgrammeId, AsyeResult, CaseloadRecord, Developmen
 use pathway_app::progression::{Moderated, StartAsyeInput};
 use pathway_app::service::Pathway;
 
-use super::application::{Who, parse_programme, print_application};
+use super::application::{Who, late, parse_programme, print_application};
 use super::db::{block_on, open};
 use super::parse_date;
 use crate::{out, output};
@@ -316,7 +316,15 @@ fn print_programme(s: &StoredAsye) {
     }
     out!("History:");
     for e in p.history() {
-        out!("  {}  {} ({}): {} — {}", e.at.format("%Y-%m-%d %H:%M"), e.by.name, e.by.role, e.what, e.why);
+        out!(
+            "  {}  {} ({}): {} — {}{}",
+            e.at.format("%Y-%m-%d %H:%M"),
+            e.by.name,
+            e.by.role,
+            e.what,
+            e.why,
+            late(e.backdated.as_ref())
+        );
     }
 }
 

@@ -35,6 +35,15 @@ pub enum AuthorityCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change an authority's settings.
+    Set {
+        /// The authority's id.
+        id: String,
+        /// How many days late an action may be entered with `--at` and a reason (0: never;
+        /// at most 366). New authorities allow 30.
+        #[arg(long)]
+        backdating_days: u16,
+    },
     /// An authority's units as a tree, its posts and who holds them, and its vacancies.
     Show {
         /// The authority's id.
@@ -198,6 +207,19 @@ pub fn run_authority(command: AuthorityCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(())
             }),
+            AuthorityCommand::Set { id, backdating_days } => {
+                p.set_backdating_window(&id, backdating_days).await.map(|a| {
+                    match a.backdating_days {
+                        0 => out!("{} ({}) allows no action to be entered late.", a.name, a.id),
+                        n => out!(
+                            "{} ({}) allows actions to be entered up to {n} days late, with a reason.",
+                            a.name,
+                            a.id
+                        ),
+                    }
+                    Ok(())
+                })
+            }
             AuthorityCommand::Show { id, on, json } => p.organisation(&id, on).await.map(|view| {
                 if json {
                     output::json(&view)
@@ -231,6 +253,7 @@ fn print_organisation(view: &OrganisationView) {
         Some(f) => out!("Framework: {f}"),
         None => out!("Framework: none in force on {}", view.on),
     }
+    out!("Actions may be entered up to {} days late, with a reason.", view.backdating_days);
     if view.units.is_empty() {
         out!("No units yet: `pathway unit create` or `pathway import organisation`.");
     }

@@ -30,6 +30,19 @@ impl Scratch {
         self.command(args).output().expect("pathway runs")
     }
 
+    /// Run `pathway` against this directory's database with `args` exactly as given (`--at`
+    /// reaches the command) on the system's clock.
+    pub fn run_as_typed(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_pathway"))
+            .args(args)
+            .current_dir(&self.0)
+            .env("PATHWAY_DATABASE_URL", self.db())
+            .env_remove("PATHWAY_CONFIG")
+            .env_remove("PATHWAY_CLOCK")
+            .output()
+            .expect("pathway runs")
+    }
+
     /// The command [`Scratch::run`] runs, to add to (stdin, say).
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_pathway"));

@@ -718,3 +718,108 @@ fn a_rejected_worker_who_applied_again_must_withdraw_the_new_application_before_
     let shown = s.json(&["application", "show", "--authority", "west-sussex", old, "--json"]);
     assert_eq!(shown["application"]["status"], "under-appeal");
 }
+
+/// `--at` is no longer "when": the clock says when. A decision dated 1999 or tomorrow is
+/// refused by rule; `--at` needs a reason; a submission entered five days late within the
+/// window is kept with both times and shown as late; a fixed clock is said out loud.
+#[test]
+fn time_comes_from_the_clock_and_entering_late_is_bounded_and_recorded() {
+    let s = west_sussex();
+    let open = with(
+        vec!["application", "open"],
+        &[
+            who("W100", "worker", "applying", "2025-06-01T09:00:00Z"),
+            vec!["--worker", "W100", "--route", "social-worker-grade-10-to-senior-social-worker", "--json"],
+        ]
+        .concat(),
+    );
+    let id = s.json(&open)["id"].as_i64().expect("id").to_string();
+    let id = id.as_str();
+    let history = || stdout(&s.run(&["application", "history", "--authority", "west-sussex", id]));
+    let before = history();
+    let decide = |at: &str| {
+        s.run(&[
+            "application",
+            "decide",
+            id,
+            "--authority",
+            "west-sussex",
+            "--outcome",
+            "approved",
+            "--as",
+            "W120",
+            "--role",
+            "group-manager",
+            "--why",
+            "approved on paper",
+            "--at",
+            at,
+            "--backdate-reason",
+            "paper decision",
+        ])
+    };
+    let o = decide("1999-03-01T09:00:00Z");
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("rule: backdating-window"), "{}", stderr(&o));
+    let o = decide("2099-03-01T09:00:00Z");
+    assert!(stderr(&o).contains("rule: no-future-dates"), "{}", stderr(&o));
+    assert_eq!(history(), before, "nothing refused was recorded");
+
+    // `--at` alone is refused before anything runs.
+    let o = s.run_as_typed(&[
+        "application",
+        "submit",
+        id,
+        "--authority",
+        "west-sussex",
+        "--as",
+        "W100",
+        "--role",
+        "worker",
+        "--why",
+        "x",
+        "--at",
+        "2025-06-02",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--backdate-reason"), "{}", stderr(&o));
+
+    // Submitted on paper on 5 June, entered on 10 June: within the window, kept as late.
+    let submit = [
+        "application",
+        "submit",
+        id,
+        "--authority",
+        "west-sussex",
+        "--as",
+        "W100",
+        "--role",
+        "worker",
+        "--why",
+        "ready",
+        "--at",
+        "2025-06-05T09:00:00Z",
+        "--backdate-reason",
+        "handed in on paper while the system was down",
+    ];
+    let o = s.command(&submit).env("PATHWAY_CLOCK", "2025-06-10T09:00:00Z").output().expect("runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raw = String::from_utf8_lossy(&o.stderr);
+    assert!(raw.contains("warning: the clock is fixed at 2025-06-10T09:00:00+00:00"), "{raw}");
+    let text = history();
+    assert!(
+        text.contains(
+            "2025-06-05 09:00  Alex Morgan (worker): submitted the application (draft → submitted) — \"ready\" [entered late on \
+             2025-06-10 09:00: handed in on paper while the system was down]"
+        ),
+        "{text}"
+    );
+
+    // The authority closes the window; `authority show` says so.
+    let o = s.run(&["authority", "set", "west-sussex", "--backdating-days", "0"]);
+    assert!(stdout(&o).contains("allows no action to be entered late"), "{}", stderr(&o));
+    let o = s.run(&["authority", "set", "west-sussex", "--backdating-days", "400"]);
+    assert!(stderr(&o).contains("more than the longest window"), "{}", stderr(&o));
+    let shown = stdout(&s.run(&["authority", "show", "west-sussex"]));
+    assert!(shown.contains("Actions may be entered up to 0 days late"), "{shown}");
+}

@@ -125,6 +125,10 @@ fn an_appraisal_is_recorded_by_a_manager_over_the_worker_on_the_day_and_by_nobod
     assert!(!own.status.success());
     assert!(stderr(&own).contains("error[not_permitted]: Alex Morgan (W100) cannot record their own appraisal"));
 
+    // An appraisal is recorded once it has been held, not ahead of the clock.
+    let ahead = run(&appraisal("W110", "2099-03-02", READY));
+    assert!(stderr(&ahead).contains("rule: no-future-dates"), "{}", stderr(&ahead));
+
     // Nina Holt holds the practice manager post over Alex's team.
     let ok = run(&[&appraisal("W110", "2026-03-02", READY)[..], &["--summary", "Ready for grade 11"]].concat());
     assert!(ok.status.success(), "{}", stderr(&ok));
