@@ -274,6 +274,16 @@ mod tests {
     }
 
     #[test]
+    fn the_clock_is_the_systems_unless_fixed_and_a_bad_setting_is_named() {
+        assert_eq!(Config::load(&env(&[])).unwrap().clock, Clock::System);
+        let fixed = Config::load(&env(&[("PATHWAY_CLOCK", "2025-06-12T10:00:00Z")])).unwrap();
+        assert_eq!(fixed.clock.now().to_rfc3339(), "2025-06-12T10:00:00+00:00");
+        assert!(fixed.sources.contains(&"PATHWAY_CLOCK".to_owned()));
+        let err = Config::load(&env(&[("PATHWAY_CLOCK", "yesterday")])).unwrap_err();
+        assert!(err.to_string().starts_with("PATHWAY_CLOCK: `yesterday` is not a clock"), "{err}");
+    }
+
+    #[test]
     fn the_example_file_is_valid() {
         let _: FileSettings = toml::from_str(EXAMPLE).unwrap();
     }
