@@ -284,6 +284,13 @@ pub fn appoint(
             pay.placement
         )));
     }
+    // A point whose figure the framework flags as doubtful is not paid until someone confirms it.
+    if let Some(hold) = pay.held() {
+        return Err(ProgressionError::not_permitted(
+            "pay-never-falls",
+            format!("the appointment is not made: its pay point is {hold}"),
+        ));
+    }
     let note = format!("Appointed to {} by {}", check.level_name, audit.by.name);
     let record_change = pay.timeline_entry(ChangeReason::Appointed, &note)?;
     Ok(Appointment { check, pay, record_change, by: audit.by.clone(), at: audit.at, why: audit.why.trim().to_owned() })

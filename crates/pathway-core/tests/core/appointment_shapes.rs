@@ -97,3 +97,19 @@ fn a_level_the_document_closes_to_external_applicants_is_refused_naming_it() {
     assert_eq!(err.code(), "not_permitted");
     assert!(err.to_string().contains("does not appoint external applicants to Advanced Practitioner"), "{err}");
 }
+
+#[test]
+fn an_appointment_onto_a_point_flagged_as_an_anomaly_is_not_made_until_someone_confirms_it() {
+    let text = EASTMERE.replace(
+        "{ point = \"1\", salary = 33000 }",
+        "{ point = \"1\", salary = 3300, anomaly = \"Printed as £3,300: a tenth of the next point; probably a misprint.\" }",
+    );
+    assert_ne!(text, EASTMERE);
+    let f = eastmere(&text);
+    let err = appointment::appoint(&f, &"nqsw".into(), &qualified(), date(2025, 7, 1), None, &recruiter())
+        .expect_err("the bottom of the grade is flagged");
+    assert_eq!(err.code(), "not_permitted");
+    let text = err.to_string();
+    assert!(text.contains("pay never falls") && text.contains("probably a misprint"), "{text}");
+    assert!(text.contains("HR/workforce"), "says who resolves it: {text}");
+}
