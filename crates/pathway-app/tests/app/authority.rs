@@ -18,6 +18,7 @@ use crate::harness::TestDb;
 crate::stories!(
     a_panel_member_a_manager_of_another_team_and_the_worker_are_each_refused_beyond_their_posts,
     a_rotherham_team_manager_cannot_make_a_band_h_worker_head_of_service_through_a_panel,
+    a_framework_that_names_who_convenes_its_panel_lets_them_and_only_them,
 );
 
 /// The refusal is `not_permitted` and names `rule`.
@@ -181,4 +182,52 @@ async fn a_rotherham_team_manager_cannot_make_a_band_h_worker_head_of_service_th
         .await
         .expect_err("holds no head of service post");
     refused(&err, "posts-held");
+}
+
+/// A West Sussex framework that says its group managers convene the progression panel: a
+/// group manager convenes it; the head of service, whom the default would have named, does
+/// not; and a practice manager claiming to be a group manager, without the post, does not.
+async fn a_framework_that_names_who_convenes_its_panel_lets_them_and_only_them(db: &TestDb) {
+    let text = include_str!("../../../../frameworks/west-sussex.toml");
+    let named = text.replacen(
+        "id = \"progression-panel\"\nname = \"Panel (the 'agreed panel process')\"\npanel = true\n",
+        "id = \"progression-panel\"\nname = \"Panel (the 'agreed panel process')\"\npanel = true\nconvened_by = [\"group-manager\"]\n\n\
+         [[roles]]\nid = \"group-manager\"\nname = \"Group Manager\"\n",
+        1,
+    );
+    assert_ne!(named, text, "the role is found and changed");
+    let c = Council::with_framework(db, "west-sussex", "West Sussex County Council", "west-sussex.toml", &named).await;
+    let service = c.unit(UnitKind::Service, "Children and Family Services", None).await;
+    let team = c.unit(UnitKind::Team, "Family Safeguarding Team Crawley", Some(service)).await;
+    let gm = c.person("W120", "Jo Marsh", Some(service), None).await;
+    let hos = c.person("W130", "Kim Lowe", Some(service), None).await;
+    let pm = c.person("W110", "Nina Holt", Some(team), None).await;
+    c.post(service, "group-manager", &gm).await;
+    c.post(service, "head-of-service", &hos).await;
+    c.post(team, "practice-manager", &pm).await;
+    let p = c.progression();
+    let panel = ConvenePanel {
+        role: "progression-panel".into(),
+        held_on: date(2025, 7, 10),
+        members: vec![
+            MemberInput { employee_number: "W120".into(), role: "group-manager".into(), chair: true },
+            MemberInput { employee_number: "W110".into(), role: "practice-manager".into(), chair: false },
+        ],
+        quorum: Some(Quorum { members: 2, chair: true, roles: Vec::new() }),
+    };
+    let err = p
+        .convene(&acting("W130", "head-of-service", at(2025, 6, 20, 10), "July panel"), &panel)
+        .await
+        .expect_err("the framework names group managers, not the head of service");
+    refused(&err, "panel-convener");
+    let err = p
+        .convene(&acting("W110", "group-manager", at(2025, 6, 20, 10), "July panel"), &panel)
+        .await
+        .expect_err("claims a post she does not hold");
+    refused(&err, "posts-held");
+    let convened = p
+        .convene(&acting("W120", "group-manager", at(2025, 6, 20, 10), "July panel"), &panel)
+        .await
+        .expect("a group manager convenes it");
+    assert_eq!(convened.panel.members().len(), 2);
 }
