@@ -80,8 +80,8 @@ impl EvidenceFiles {
     }
 
     /// Check and keep the file at `path` (named after its last path component). The path
-    /// may not climb out of its folder (`..`) and the file must be a regular file, not a
-    /// symbolic link (to a system file, say) nor a device. The size is checked before the
+    /// may not climb out of its folder (`..`) nor pass through a linked folder, and the file
+    /// must be a regular file, not a symbolic link (to a system file, say) nor a device. The size is checked before the
     /// file is read, so an oversized file is refused without reading it.
     pub fn store_path(&self, path: &Path) -> Result<FileRef, AppError> {
         let name =
@@ -91,6 +91,17 @@ impl EvidenceFiles {
             return Err(refuse("an evidence file's path may not leave its folder with `..`; name the file itself"));
         }
         let read_error = |source| AppError::Read { path: path.to_owned(), source };
+        // Nor through a folder that is a link: `uploads/docs -> /etc` would reach system files.
+        let mut folder = PathBuf::new();
+        for part in path.parent().into_iter().flat_map(Path::components) {
+            folder.push(part);
+            if fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(refuse(&format!(
+                    "goes through {}, a symbolic link to a folder; Pathway follows no links to evidence files",
+                    folder.display()
+                )));
+            }
+        }
         let link = fs::symlink_metadata(path).map_err(read_error)?;
         if link.file_type().is_symlink() {
             return Err(refuse("is a symbolic link; Pathway reads evidence files only, never what a link points to"));
@@ -333,6 +344,11 @@ mod tests {
 
         let err = files.store_path(&uploads).unwrap_err();
         assert!(err.to_string().contains("is not a regular file"), "{err}");
+
+        // A folder that links elsewhere is not followed either.
+        std::os::unix::fs::symlink("/etc", uploads.join("docs")).unwrap();
+        let err = files.store_path(&uploads.join("docs").join("hostname")).unwrap_err();
+        assert!(err.to_string().contains("a symbolic link to a folder"), "{err}");
         assert!(!dir.join("data").exists(), "nothing was stored");
 
         // The file itself, named plainly, is kept.
