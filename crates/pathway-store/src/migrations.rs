@@ -54,6 +54,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0006_dated_posts.sql"),
         postgres: include_str!("../migrations/postgres/0006_dated_posts.sql"),
     },
+    Step {
+        version: 8,
+        description: "eligibility exceptions",
+        sqlite: include_str!("../migrations/sqlite/0008_eligibility_exceptions.sql"),
+        postgres: include_str!("../migrations/postgres/0008_eligibility_exceptions.sql"),
+    },
 ];
 
 /// The migrator for one database.
