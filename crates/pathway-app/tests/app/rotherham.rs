@@ -44,7 +44,8 @@ async fn rotherham(db: &TestDb) -> Council<'_> {
     let locality = c.unit(UnitKind::Locality, "North Locality", Some(service)).await;
     let team = c.unit(UnitKind::Team, "Duty and Assessment", Some(locality)).await;
     let other = c.unit(UnitKind::Service, "Early Help and Family Engagement", None).await;
-    c.person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1)))).await;
+    let sam =
+        c.person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1)))).await;
     let tm = c.person("R101", "Dana Reid", Some(team), None).await;
     let lm = c.person("R102", "Chris Moyo", Some(locality), None).await;
     let own = c.person("R103", "Xavier Hale", Some(service), None).await;
@@ -53,6 +54,9 @@ async fn rotherham(db: &TestDb) -> Council<'_> {
     c.post(locality, "locality-manager", &lm).await;
     c.post(service, "head-of-service", &own).await;
     c.post(other, "head-of-service", &independent).await;
+    // Band J asks for three post-qualifying years and a PDR that identifies the application.
+    c.qualified(&sam, date(2019, 7, 15)).await;
+    c.ready_to_apply(&sam, &tm, date(2025, 3, 20)).await;
     c
 }
 
