@@ -7,8 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 use pathway_app::config::{Config, Database};
 use pathway_app::model::{
-    ChangeReason, EmployeeNumber, EmploymentType, Name, NewTimelineEntry, NewWorker, PersonName, UnitKind,
-    WorkerDetails,
+    ChangeReason, EmployeeNumber, EmploymentType, Name, NewTimelineEntry, NewWorker, PersonName, RegistrationStatus,
+    SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 use pathway_app::service::Pathway;
 
@@ -40,6 +40,12 @@ fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)],
                 "2019-09-02".parse().expect("date"),
             );
             details.unit = Some(ids[*unit]);
+            // Registration must be current to progress: everyone is on the register.
+            details.registration = Some(SweRegistration {
+                number: SweNumber::parse(&format!("SW{}", &number[1..])).expect("swe number"),
+                status: RegistrationStatus::Registered,
+                renewal_due: None,
+            });
             let timeline = position
                 .map(|(level, grade, point)| NewTimelineEntry {
                     starts_on: "2024-04-01".parse().expect("date"),
