@@ -10,6 +10,7 @@ mod anonymisation;
 mod authority;
 mod bexley;
 mod council;
+mod eligibility_binds;
 mod evidence_makers;
 mod harness;
 mod hostile;
