@@ -518,7 +518,10 @@ impl<'s> AuthorityProgression<'s> {
         let framework = self.framework(Applies::Worker(&record), on).await?;
         let facts = WorkerFacts::from_record(&record, on).ok_or_else(|| AppError::BadInput {
             field: "worker".into(),
-            message: format!("{} has no level on record on {on}; record their current level first", worker.details.name),
+            message: format!(
+                "{} has no level on record on {on}; record their current level first",
+                worker.details.name
+            ),
         })?;
         let route = framework.route(&input.route).filter(|r| r.leaves(&facts.level)).ok_or_else(|| {
             let from: Vec<&str> =
@@ -565,8 +568,7 @@ impl<'s> AuthorityProgression<'s> {
             self.store.portfolio(&self.scope, stored.application.worker()).await?.into_iter().map(|s| s.item).collect();
         let verdict = evidence_verdict(&framework, &stored.application, &items, today);
         let record = self.store.worker_record(&self.scope, stored.application.worker()).await?;
-        let used =
-            self.eligibility_binds(&record, &framework, stored.application.route(), today, "submit").await?;
+        let used = self.eligibility_binds(&record, &framework, stored.application.route(), today, "submit").await?;
         self.change(id, Some(&audit), |a| {
             let next = a.submit(&verdict, &audit)?;
             Ok(match &used {

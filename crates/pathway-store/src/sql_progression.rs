@@ -400,7 +400,11 @@ const EXCEPTION_COLUMNS: &str = "SELECT id, document, created_at FROM eligibilit
 
 fn exception_from(row: &DbRow) -> Result<StoredException> {
     let id = ExceptionId::new(col(row, "id")?);
-    Ok(StoredException { id, exception: from_json(row, &format!("exception {id}"))?, stored_at: col(row, "created_at")? })
+    Ok(StoredException {
+        id,
+        exception: from_json(row, &format!("exception {id}"))?,
+        stored_at: col(row, "created_at")?,
+    })
 }
 
 /// Store an exception and its one audit row in the open transaction.
@@ -901,7 +905,11 @@ async fn write_asye(
 }
 
 impl Progression for Backend {
-    async fn create_exception(&self, scope: &AuthorityScope, exception: &EligibilityException) -> Result<StoredException> {
+    async fn create_exception(
+        &self,
+        scope: &AuthorityScope,
+        exception: &EligibilityException,
+    ) -> Result<StoredException> {
         let mut tx = self.begin_write().await?;
         let id = insert_exception(&mut tx, scope, exception, now()).await?;
         let stored = exception_from(&fetch_row(&mut tx, EXCEPTION_COLUMNS, scope, "exception", id.get()).await?)?;

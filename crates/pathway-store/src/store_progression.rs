@@ -43,7 +43,11 @@ impl Portfolios for Store {
 }
 
 impl Progression for Store {
-    async fn create_exception(&self, scope: &AuthorityScope, exception: &EligibilityException) -> Result<StoredException> {
+    async fn create_exception(
+        &self,
+        scope: &AuthorityScope,
+        exception: &EligibilityException,
+    ) -> Result<StoredException> {
         dispatch!(self, s => s.create_exception(scope, exception).await)
     }
     async fn exceptions(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredException>> {

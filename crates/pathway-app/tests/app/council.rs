@@ -6,9 +6,9 @@ use pathway_app::portfolio::AuthorityPortfolios;
 use pathway_app::progression::{Acting, AuthorityProgression};
 use pathway_core::ids::OrgUnitId;
 use pathway_core::workforce::{
-    AppraisalOutcome, AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority, NewOrgUnit, NewPost,
-    NewAppraisal, NewTimelineEntry, NewWorker, PersonName, Qualification, RegistrationStatus, SweNumber, SweRegistration, UnitKind, Worker,
-    WorkerDetails, WorkerRecord,
+    AppraisalOutcome, AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAppraisal, NewAuthority,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, PersonName, Qualification, RegistrationStatus, SweNumber,
+    SweRegistration, UnitKind, Worker, WorkerDetails, WorkerRecord,
 };
 use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, Tenancy, Workforce};
 

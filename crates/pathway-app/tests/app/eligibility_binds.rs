@@ -32,8 +32,9 @@ async fn rotherham(db: &TestDb) -> Council<'_> {
     let service = c.unit(UnitKind::Service, "Children and Young People's Services", None).await;
     let locality = c.unit(UnitKind::Locality, "South Locality", Some(service)).await;
     let team = c.unit(UnitKind::Team, "Children in Need", Some(locality)).await;
-    let mia =
-        c.person("R200", "Mia Ellis", Some(team), Some(("level-2", Some("band-h"), Some("32"), date(2025, 7, 1)))).await;
+    let mia = c
+        .person("R200", "Mia Ellis", Some(team), Some(("level-2", Some("band-h"), Some("32"), date(2025, 7, 1))))
+        .await;
     let tm = c.person("R201", "Dana Reid", Some(team), None).await;
     let hos = c.person("R203", "Xavier Hale", Some(service), None).await;
     c.post(team, "team-manager", &tm).await;
@@ -140,9 +141,12 @@ async fn a_lapsed_registration_stops_an_application_opening_and_no_exception_wai
     let p = c.progression();
     let mia = c.store().worker_by_employee_number(&c.scope, &"R200".parse().expect("n")).await.expect("mia");
     let hos = acting("R203", "head-of-service", at(2025, 9, 2, 11), "exceptional practice before qualifying");
-    p.record_exception(&hos, &RecordException { worker: "R200".into(), route: "level-2-to-level-3".into(), criteria: vec![] })
-        .await
-        .expect("an exception waiving every unmet criterion");
+    p.record_exception(
+        &hos,
+        &RecordException { worker: "R200".into(), route: "level-2-to-level-3".into(), criteria: vec![] },
+    )
+    .await
+    .expect("an exception waiving every unmet criterion");
     let mia = c
         .update(&mia, |d| {
             if let Some(r) = d.registration.as_mut() {

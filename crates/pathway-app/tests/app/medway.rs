@@ -154,9 +154,11 @@ async fn medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone(db: &Tes
 
     // Registration must be current to progress: while Mo's is suspended the move is not
     // applied, and run-due says it needs a person and why.
-    let registered = |status| move |d: &mut pathway_core::workforce::WorkerDetails| {
-        if let Some(r) = d.registration.as_mut() {
-            r.status = status;
+    let registered = |status| {
+        move |d: &mut pathway_core::workforce::WorkerDetails| {
+            if let Some(r) = d.registration.as_mut() {
+                r.status = status;
+            }
         }
     };
     c.update(&mo, registered(RegistrationStatus::Suspended)).await;

@@ -44,8 +44,9 @@ async fn rotherham(db: &TestDb) -> Council<'_> {
     let locality = c.unit(UnitKind::Locality, "North Locality", Some(service)).await;
     let team = c.unit(UnitKind::Team, "Duty and Assessment", Some(locality)).await;
     let other = c.unit(UnitKind::Service, "Early Help and Family Engagement", None).await;
-    let sam =
-        c.person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1)))).await;
+    let sam = c
+        .person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1))))
+        .await;
     let tm = c.person("R101", "Dana Reid", Some(team), None).await;
     let lm = c.person("R102", "Chris Moyo", Some(locality), None).await;
     let own = c.person("R103", "Xavier Hale", Some(service), None).await;
@@ -221,9 +222,11 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
     let own_hos = acting("R103", "head-of-service", at(2025, 5, 22, 11), "signed off; post change form sent");
     // Registration must be current to progress: a lapse stops the sign-off, changing nothing.
     let sam = c.store().worker_by_employee_number(&c.scope, &"R100".parse().expect("n")).await.expect("sam");
-    let set = |status| move |d: &mut pathway_core::workforce::WorkerDetails| {
-        if let Some(r) = d.registration.as_mut() {
-            r.status = status;
+    let set = |status| {
+        move |d: &mut pathway_core::workforce::WorkerDetails| {
+            if let Some(r) = d.registration.as_mut() {
+                r.status = status;
+            }
         }
     };
     c.update(&sam, set(RegistrationStatus::Lapsed)).await;

@@ -10,11 +10,11 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
+use pathway_app::model::Change as HistoryChange;
 use pathway_app::model::{
     ApplicationId, AsyeProgrammeId, AuditEvent, DecisionOutcome, PanelId, PayPosition, RouteId, StepCompletion,
     StepOutcome, StepStatus, StoredApplication, StoredException,
 };
-use pathway_app::model::Change as HistoryChange;
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication, PayPreview, RecordException};
 use pathway_app::service::Pathway;
 use serde::de::DeserializeOwned;

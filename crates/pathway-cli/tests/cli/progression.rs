@@ -804,5 +804,9 @@ fn an_exception_recorded_by_a_head_of_service_lets_an_unmet_application_open_and
     assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     assert_eq!(listed[0]["exception"]["recorded"]["by"]["name"], "Xavier Hale", "{listed}");
     let eligibility = s.run(&["eligibility", "--authority", "rotherham", "--worker", "R200", "--on", "2025-09-03"]);
-    assert!(stdout(&eligibility).contains("Exception: exception 1, recorded by Xavier Hale"), "{}", stdout(&eligibility));
+    assert!(
+        stdout(&eligibility).contains("Exception: exception 1, recorded by Xavier Hale"),
+        "{}",
+        stdout(&eligibility)
+    );
 }

@@ -9,9 +9,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::criterion;
 use super::model::{
-    About, Anomaly, Appraisal, AsyePolicy, CareerGrade, EligibilityExceptions, ExternalApplicants, FastTrack, Framework,
-    Grade, LearningOffer,
-    Level, PayPoint, PaySettings, Role, Route,
+    About, Anomaly, Appraisal, AsyePolicy, CareerGrade, EligibilityExceptions, ExternalApplicants, FastTrack,
+    Framework, Grade, LearningOffer, Level, PayPoint, PaySettings, Role, Route,
 };
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};

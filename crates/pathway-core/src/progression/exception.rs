@@ -80,8 +80,7 @@ impl EligibilityException {
                 ),
             ));
         }
-        let essential: Vec<CriterionKind> =
-            judged.criteria.iter().filter(|c| c.essential).map(|c| c.kind).collect();
+        let essential: Vec<CriterionKind> = judged.criteria.iter().filter(|c| c.essential).map(|c| c.kind).collect();
         let mut criteria = Vec::with_capacity(request.criteria.len());
         for named in &request.criteria {
             let kind = CriterionKind::parse(named).ok_or_else(|| {

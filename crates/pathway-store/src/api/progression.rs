@@ -119,7 +119,7 @@ impl EntityKind {
             EntityKind::EligibilityException,
         ]
         .into_iter()
-            .find(|k| k.code() == code)
+        .find(|k| k.code() == code)
     }
 }
 
