@@ -8,18 +8,22 @@
 pub use pathway_core::eligibility::report::{ReportGroup, ReportLine, TeamCounts, WorkerSummary, WorkforceReport};
 pub use pathway_core::eligibility::{CriterionStatus, RouteEligibility, RouteStatus};
 pub use pathway_core::framework::{Framework, Relation, RouteId};
-pub use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, OrgUnitId, PanelId};
+pub use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, ExceptionId, OrgUnitId, PanelId};
 pub use pathway_core::pay::{Amount, NextIncrement, PayError, ProjectionRow, Salary};
 pub use pathway_core::portfolio::Coverage;
 pub use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, DevelopmentTime, Progress};
 pub use pathway_core::progression::audit::Backdated;
 pub use pathway_core::progression::decision::DecisionOutcome;
+pub use pathway_core::progression::exception::{EligibilityException, ExceptionRef};
+pub use pathway_core::progression::history::Change;
 pub use pathway_core::progression::pay_preview::{PayChangePreview, PayPosition};
 pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 pub use pathway_core::text::parse_iso_date;
 pub use pathway_core::workforce::{
     AttestationKind, ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewTimelineEntry, NewWorker,
-    PersonName, UnitKind, WorkerDetails,
+    PersonName, RegistrationStatus, SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 pub use pathway_core::{Diagnostic, Pence, Severity};
-pub use pathway_store::{AuditEvent, StoredApplication, StoredAsye, StoredPanel, SyncChange, SyncOutcome};
+pub use pathway_store::{
+    AuditEvent, StoredApplication, StoredAsye, StoredException, StoredPanel, SyncChange, SyncOutcome,
+};

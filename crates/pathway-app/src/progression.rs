@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pathway_core::eligibility::{WorkerFacts, appraisal_recommends};
+use pathway_core::eligibility::{WorkerFacts, appraisal_recommends, evaluate_route};
 use pathway_core::framework::{Framework, GradeId, LevelId, RoleId, RouteId, Trigger, WORKER_ROLE};
 use pathway_core::ids::{ApplicationId, AsyeProgrammeId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, coverage};
@@ -19,16 +19,18 @@ use pathway_core::progression::asye::{
     AsyeProgramme, AsyeResult, CaseloadRecord, DevelopmentTime, Progress, StartAsye,
 };
 use pathway_core::progression::audit::{Actor, Audit, Backdated};
+use pathway_core::progression::binds::{check_eligible, check_registration};
 use pathway_core::progression::decision::DecisionOutcome;
 use pathway_core::progression::error::ProgressionError;
+use pathway_core::progression::exception::{EligibilityException, ExceptionRef, ExceptionRequest};
 use pathway_core::progression::forms::StepRecord;
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::pay_preview::{CurrentPosition, PayChangePreview};
 use pathway_core::progression::steps::StepCompletion;
-use pathway_core::workforce::{EmployeeNumber, MAX_NOTE_CHARS, TimelineEntry, Worker, parse_role};
+use pathway_core::workforce::{EmployeeNumber, MAX_NOTE_CHARS, TimelineEntry, Worker, WorkerRecord, parse_role};
 use pathway_store::{
     AuditEvent, AuditTrail, AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Store,
-    StoredApplication, StoredAsye, StoredPanel, Tenancy, Workforce,
+    StoredApplication, StoredAsye, StoredException, StoredPanel, Tenancy, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
@@ -293,6 +295,19 @@ pub struct OpenApplication {
     /// Whether it is fast track (only where the framework allows it).
     #[serde(default)]
     pub fast_track: bool,
+}
+
+/// An exception to record: for whom, on which route, waiving which criteria.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordException {
+    /// The worker's employee number.
+    pub worker: String,
+    /// The route it lets them apply for.
+    pub route: RouteId,
+    /// The kinds of criterion it waives (`post-qualifying-years`); empty waives every unmet
+    /// essential criterion. Never `registration`.
+    #[serde(default)]
+    pub criteria: Vec<String>,
 }
 
 /// A panel member, by employee number, in the organisational role they sit as.
@@ -578,8 +593,108 @@ impl<'s> AuthorityProgression<'s> {
                 .into());
             }
         }
+        let used = self.eligibility_binds(&record, &framework, app.route(), today, "open").await?;
+        let app = match used {
+            Some(exception) => app.under_exception(exception, "opened", &audit),
+            None => app,
+        };
         self.none_under_way(worker.id, &input.route, None, "continue that one").await?;
         Ok(self.store.create_application(&self.scope, &app).await?)
+    }
+
+    /// Refuse `action` ("open", "submit") of an application for `route` unless the worker's
+    /// registration is current and every binding essential criterion is met on `on`, or waived
+    /// by the latest exception recorded for them on this route by then. Returns that
+    /// exception when it was needed, for the application's history.
+    async fn eligibility_binds(
+        &self,
+        record: &WorkerRecord,
+        framework: &Framework,
+        route: &pathway_core::framework::Route,
+        on: NaiveDate,
+        action: &str,
+    ) -> Result<Option<ExceptionRef>, AppError> {
+        let name = record.worker.details.name.as_str();
+        check_registration(name, record.worker.details.registration.as_ref(), on, &format!("{action} an application"))?;
+        let facts = WorkerFacts::from_record(record, on).ok_or_else(|| AppError::BadInput {
+            field: "worker".into(),
+            message: format!("{name} has no level on record on {on}; record their current level first"),
+        })?;
+        let judged = evaluate_route(framework, route, &facts, on);
+        let entitled = framework.exception_roles();
+        if check_eligible(name, &judged, None, &entitled, action).is_ok() {
+            return Ok(None);
+        }
+        let exception = self
+            .store
+            .exceptions(&self.scope, Some(record.worker.id))
+            .await?
+            .into_iter()
+            .filter(|stored| stored.exception.route == route.id && stored.exception.recorded_on() <= on)
+            .max_by_key(|stored| stored.id);
+        check_eligible(name, &judged, exception.as_ref().map(|e| &e.exception), &entitled, action)?;
+        Ok(exception.map(|stored| stored.exception.reference(stored.id)))
+    }
+
+    /// Refuse `action` when the worker's registration is not current on `on`.
+    async fn registration_current(&self, worker: WorkerId, on: NaiveDate, action: &str) -> Result<(), AppError> {
+        let details = self.store.worker(&self.scope, worker).await?.details;
+        Ok(check_registration(details.name.as_str(), details.registration.as_ref(), on, action)?)
+    }
+
+    /// Record an exception to a route's eligibility criteria for a worker, with a reason: by
+    /// someone holding, that day, a post in a role the framework entitles (a head of service
+    /// unless it names others); never the worker. It lets them open and submit an
+    /// application for the route although the criteria it waives are unmet.
+    pub async fn record_exception(
+        &self,
+        acting: &Acting,
+        input: &RecordException,
+    ) -> Result<StoredException, AppError> {
+        let audit = self.audit(acting).await?;
+        let on = audit.date();
+        let worker = find_worker(self.store, &self.scope, &input.worker).await?;
+        let record = self.store.worker_record(&self.scope, worker.id).await?;
+        let framework = self.framework(Applies::Worker(&record), on).await?;
+        let facts = WorkerFacts::from_record(&record, on).ok_or_else(|| AppError::BadInput {
+            field: "worker".into(),
+            message: format!(
+                "{} has no level on record on {on}; record their current level first",
+                worker.details.name
+            ),
+        })?;
+        let route = framework.route(&input.route).filter(|r| r.leaves(&facts.level)).ok_or_else(|| {
+            let from: Vec<&str> =
+                framework.routes.iter().filter(|r| r.leaves(&facts.level)).map(|r| r.id.as_str()).collect();
+            AppError::BadInput {
+                field: "route".into(),
+                message: format!(
+                    "\"{}\" is not a route out of {}'s level ({}) in {}; routes from it: {}",
+                    input.route,
+                    worker.details.name,
+                    facts.level,
+                    framework.framework.id,
+                    if from.is_empty() { "none".to_owned() } else { from.join(", ") }
+                ),
+            }
+        })?;
+        let judged = evaluate_route(&framework, route, &facts, on);
+        let request = ExceptionRequest {
+            worker: worker.id,
+            worker_name: worker.details.name.as_str().to_owned(),
+            criteria: input.criteria.clone(),
+        };
+        let exception = EligibilityException::record(&framework, &judged, &request, &audit)?;
+        Ok(self.store.create_exception(&self.scope, &exception).await?)
+    }
+
+    /// The authority's exceptions to eligibility criteria, or one worker's (by employee number).
+    pub async fn exceptions(&self, worker: Option<&str>) -> Result<Vec<StoredException>, AppError> {
+        let worker = match worker {
+            Some(n) => Some(find_worker(self.store, &self.scope, n).await?.id),
+            None => None,
+        };
+        Ok(self.store.exceptions(&self.scope, worker).await?)
     }
 
     /// Submit a draft. The evidence verdict comes from the worker's portfolio as it stands
@@ -592,7 +707,16 @@ impl<'s> AuthorityProgression<'s> {
         let items: Vec<EvidenceItem> =
             self.store.portfolio(&self.scope, stored.application.worker()).await?.into_iter().map(|s| s.item).collect();
         let verdict = evidence_verdict(&framework, &stored.application, &items, today);
-        self.change(id, Some(&audit), |a| Ok(a.submit(&verdict, &audit)?)).await
+        let record = self.store.worker_record(&self.scope, stored.application.worker()).await?;
+        let used = self.eligibility_binds(&record, &framework, stored.application.route(), today, "submit").await?;
+        self.change(id, Some(&audit), |a| {
+            let next = a.submit(&verdict, &audit)?;
+            Ok(match &used {
+                Some(exception) => next.under_exception(exception.clone(), "submitted", &audit),
+                None => next,
+            })
+        })
+        .await
     }
 
     /// Begin assessment of a submitted application.
@@ -686,6 +810,7 @@ impl<'s> AuthorityProgression<'s> {
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
         let worker = self.store.application(&self.scope, id).await?.application.worker();
+        self.registration_current(worker, audit.date(), "decide the application").await?;
         let line = self.store.line_management(&self.scope, worker, audit.date()).await?;
         self.change(id, Some(&audit), |a| {
             a.check_not_decided_alone(&audit.by, &line)?;
@@ -698,6 +823,8 @@ impl<'s> AuthorityProgression<'s> {
     /// the panel's reasons, as the panel recorded them.
     pub async fn decide_from_panel(&self, id: ApplicationId, panel: PanelId) -> Result<StoredApplication, AppError> {
         let panel = self.store.panel(&self.scope, panel).await?;
+        let worker = self.store.application(&self.scope, id).await?.application.worker();
+        self.registration_current(worker, panel.panel.held_on(), "decide the application").await?;
         self.change(id, None, |a| Ok(a.decide_from_panel(id, &panel.panel)?)).await
     }
 
@@ -743,6 +870,7 @@ impl<'s> AuthorityProgression<'s> {
         let app = self.store.application(&self.scope, id).await?.application;
         let framework = self.framework(Applies::Named(app.framework()), effective_from).await?;
         let current = self.position(app.worker(), effective_from).await?;
+        self.registration_current(app.worker(), audit.date(), "sign off the move").await?;
         let line = self.store.line_management(&self.scope, app.worker(), audit.date()).await?;
         self.change(id, Some(&audit), |a| {
             let next = a.sign_off(&framework, &current, effective_from, chosen_point, &audit)?;
@@ -765,6 +893,7 @@ impl<'s> AuthorityProgression<'s> {
         retry_on_conflict(|| async move {
             let current = self.store.application(&self.scope, id).await?;
             only_the_worker_as_worker(audit, current.application.worker())?;
+            self.registration_current(current.application.worker(), audit.date(), "make the move effective").await?;
             let next = current.application.make_effective(audit)?;
             let Some(entry) = next.record_change() else {
                 return Err(AppError::BadInput {
@@ -851,6 +980,7 @@ impl<'s> AuthorityProgression<'s> {
         let mut app = stored.application.clone();
         let mut scheduled = None;
         if app.status() == Status::Decided && app.decision().is_some_and(|d| d.outcome.is_approved()) {
+            self.registration_current(app.worker(), on, "schedule the move").await?;
             let framework = self.framework(Applies::Named(app.framework()), passed_on).await?;
             let current = self.position(app.worker(), passed_on).await?;
             app = self
@@ -900,6 +1030,8 @@ impl<'s> AuthorityProgression<'s> {
         outcome: &DecisionOutcome,
     ) -> Result<StoredApplication, AppError> {
         let audit = self.audit(acting).await?;
+        let worker = self.store.application(&self.scope, id).await?.application.worker();
+        self.registration_current(worker, audit.date(), "decide the appeal").await?;
         self.change(id, Some(&audit), |a| Ok(a.decide_appeal(outcome, &audit)?)).await
     }
 

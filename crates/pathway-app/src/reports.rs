@@ -11,7 +11,7 @@ use pathway_core::eligibility::{RouteEligibility, WorkerFacts, evaluate};
 use pathway_core::framework::RouteId;
 use pathway_core::ids::WorkerId;
 use pathway_core::workforce::{EmployeeNumber, OrgUnit, UnitKind, WorkerRecord};
-use pathway_store::{Organisation, Progression, Workforce};
+use pathway_store::{Organisation, Progression, StoredException, Workforce};
 use serde::Serialize;
 
 use crate::AppError;
@@ -28,6 +28,9 @@ pub struct WorkerEligibility {
     pub level: String,
     /// Every route out of it.
     pub routes: Vec<RouteEligibility>,
+    /// Exceptions to the eligibility criteria recorded for them, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<StoredException>,
 }
 
 impl Pathway {
@@ -85,7 +88,18 @@ impl Pathway {
         let framework = self.framework_in_force(&scope, Applies::Worker(&record), today).await?;
         let units = store.units(&scope).await?;
         let level = framework.level(&facts.level).map(|l| l.name.clone()).unwrap_or_else(|| facts.level.to_string());
-        Ok(WorkerEligibility { worker: summary(&record, &units), level, routes: evaluate(&framework, &facts, today) })
+        let exceptions = store
+            .exceptions(&scope, Some(worker.id))
+            .await?
+            .into_iter()
+            .filter(|stored| stored.exception.recorded_on() <= today)
+            .collect();
+        Ok(WorkerEligibility {
+            worker: summary(&record, &units),
+            level,
+            routes: evaluate(&framework, &facts, today),
+            exceptions,
+        })
     }
 }
 

@@ -128,6 +128,11 @@ record_id!(
     AsyeProgrammeId,
     "ASYE programme id"
 );
+record_id!(
+    /// An exception to a route's eligibility criteria, recorded for one worker.
+    ExceptionId,
+    "exception id"
+);
 
 #[cfg(test)]
 mod tests {

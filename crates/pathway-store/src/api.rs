@@ -539,5 +539,5 @@ pub struct Index {
 pub mod progression;
 pub use progression::{
     AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredPanel,
+    StoredException, StoredPanel,
 };

@@ -40,7 +40,7 @@ pub mod testing;
 
 pub use api::{
     AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredPanel,
+    StoredException, StoredPanel,
 };
 pub use api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,

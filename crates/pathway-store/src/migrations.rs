@@ -60,6 +60,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0007_backdating.sql"),
         postgres: include_str!("../migrations/postgres/0007_backdating.sql"),
     },
+    Step {
+        version: 8,
+        description: "eligibility exceptions",
+        sqlite: include_str!("../migrations/sqlite/0008_eligibility_exceptions.sql"),
+        postgres: include_str!("../migrations/postgres/0008_eligibility_exceptions.sql"),
+    },
 ];
 
 /// The migrator for one database.

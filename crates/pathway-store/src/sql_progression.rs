@@ -11,11 +11,12 @@
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance};
-use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, WorkerId};
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, ExceptionId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, EvidenceParts};
 use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::{AsyeEvent, AsyeProgramme};
 use pathway_core::progression::audit::{Actor, Audit, Backdated};
+use pathway_core::progression::exception::EligibilityException;
 use pathway_core::progression::history::{Change, Event};
 use pathway_core::progression::panel::{Panel, PanelEvent};
 use pathway_core::progression::steps::StepOutcome;
@@ -29,7 +30,7 @@ use super::sql_workforce::{acquire, col, commit, ensure_worker, fetch_row, inser
 use crate::api::AuthorityScope;
 use crate::api::progression::{
     AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredPanel,
+    StoredException, StoredPanel,
 };
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
@@ -353,6 +354,7 @@ fn describe(e: &Event) -> String {
         Change::Resumed => "resumed".to_owned(),
         Change::AppealLodged { .. } => "appealed against the decision".to_owned(),
         Change::Reopened => "reopened for resubmission".to_owned(),
+        Change::UnderException { action, exception } => format!("{action} under {}", exception.describe()),
     };
     if e.from == e.to { what } else { format!("{what} ({} → {})", e.from.code(), e.to.code()) }
 }
@@ -408,6 +410,68 @@ impl AuditTrail for Backend {
             .map_err(|e| StoreError::from_sqlx(format!("reading the audit trail of worker {actor}"), e))?;
         rows.iter().map(audit_event_from).collect()
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Eligibility exceptions
+
+const EXCEPTION_COLUMNS: &str = "SELECT id, document, created_at FROM eligibility_exceptions";
+
+fn exception_from(row: &DbRow) -> Result<StoredException> {
+    let id = ExceptionId::new(col(row, "id")?);
+    Ok(StoredException {
+        id,
+        exception: from_json(row, &format!("exception {id}"))?,
+        stored_at: col(row, "created_at")?,
+    })
+}
+
+/// Store an exception and its one audit row in the open transaction.
+async fn insert_exception(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    exception: &EligibilityException,
+    now: DateTime<Utc>,
+) -> Result<ExceptionId> {
+    let recorded = &exception.recorded;
+    let context = || format!("storing an exception for worker {} on route {}", exception.worker, exception.route);
+    ensure_worker(conn, scope, exception.worker).await?;
+    ensure_worker(conn, scope, recorded.by.person).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO eligibility_exceptions (authority_id, worker_id, route_id, recorded_by_id, recorded_at, document,
+             created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(scope.as_str())
+    .bind(exception.worker.get())
+    .bind(exception.route.as_str())
+    .bind(recorded.by.person.get())
+    .bind(recorded.at)
+    .bind(to_json(exception, "the exception")?)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(context(), e))?;
+    let id = ExceptionId::new(id);
+    let event = NewAuditEvent {
+        kind: EntityKind::EligibilityException,
+        id: id.get(),
+        version: Version::FIRST,
+        seq: 1,
+        by: &recorded.by,
+        at: recorded.at,
+        why: recorded.why.trim(),
+        backdated: recorded.backdated.as_ref(),
+        what: format!(
+            "recorded exception {id} for {} on route {}, waiving {}",
+            exception.worker_name,
+            exception.route,
+            exception.waived_words()
+        ),
+        detail: to_json(exception, "the exception")?,
+    };
+    insert_audit(conn, scope, &event, now).await?;
+    Ok(id)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -862,6 +926,30 @@ async fn write_asye(
 }
 
 impl Progression for Backend {
+    async fn create_exception(
+        &self,
+        scope: &AuthorityScope,
+        exception: &EligibilityException,
+    ) -> Result<StoredException> {
+        let mut tx = self.begin_write().await?;
+        let id = insert_exception(&mut tx, scope, exception, now()).await?;
+        let stored = exception_from(&fetch_row(&mut tx, EXCEPTION_COLUMNS, scope, "exception", id.get()).await?)?;
+        commit(tx, || format!("storing exception {id}")).await?;
+        Ok(stored)
+    }
+
+    async fn exceptions(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredException>> {
+        let mut conn = acquire(self.pool()).await?;
+        let sql = format!("{EXCEPTION_COLUMNS} WHERE authority_id = $1 AND ($2 IS NULL OR worker_id = $2) ORDER BY id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(worker.map(WorkerId::get))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx(format!("listing the eligibility exceptions of {}", scope.id()), e))?;
+        rows.iter().map(exception_from).collect()
+    }
+
     async fn create_application(&self, scope: &AuthorityScope, application: &Application) -> Result<StoredApplication> {
         let mut tx = self.begin_write().await?;
         let id = insert_application(&mut tx, scope, application, now()).await?;

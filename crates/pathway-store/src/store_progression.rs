@@ -7,13 +7,14 @@ use pathway_core::portfolio::EvidenceItem;
 use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::AsyeProgramme;
 use pathway_core::progression::audit::Audit;
+use pathway_core::progression::exception::EligibilityException;
 use pathway_core::progression::panel::Panel;
 use pathway_core::workforce::{NewTimelineEntry, TimelineEntry, Version};
 
 use crate::api::AuthorityScope;
 use crate::api::progression::{
     AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredPanel,
+    StoredException, StoredPanel,
 };
 use crate::error::Result;
 use crate::store::{Store, dispatch};
@@ -42,6 +43,16 @@ impl Portfolios for Store {
 }
 
 impl Progression for Store {
+    async fn create_exception(
+        &self,
+        scope: &AuthorityScope,
+        exception: &EligibilityException,
+    ) -> Result<StoredException> {
+        dispatch!(self, s => s.create_exception(scope, exception).await)
+    }
+    async fn exceptions(&self, scope: &AuthorityScope, worker: Option<WorkerId>) -> Result<Vec<StoredException>> {
+        dispatch!(self, s => s.exceptions(scope, worker).await)
+    }
     async fn create_application(&self, scope: &AuthorityScope, application: &Application) -> Result<StoredApplication> {
         dispatch!(self, s => s.create_application(scope, application).await)
     }

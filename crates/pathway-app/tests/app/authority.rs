@@ -145,9 +145,13 @@ async fn a_rotherham_team_manager_cannot_make_a_band_h_worker_head_of_service_th
     let service = c.unit(UnitKind::Service, "Children and Young People's Services", None).await;
     let locality = c.unit(UnitKind::Locality, "North Locality", Some(service)).await;
     let team = c.unit(UnitKind::Team, "Duty and Assessment", Some(locality)).await;
-    c.person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1)))).await;
+    let sam = c
+        .person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1))))
+        .await;
     c.person("R105", "Lee Grant", Some(team), None).await;
     let tm = c.person("R101", "Dana Reid", Some(team), None).await;
+    c.qualified(&sam, date(2019, 7, 15)).await;
+    c.ready_to_apply(&sam, &tm, date(2025, 3, 20)).await;
     let lm = c.person("R102", "Chris Moyo", Some(locality), None).await;
     let own = c.person("R103", "Xavier Hale", Some(service), None).await;
     c.post(team, "team-manager", &tm).await;

@@ -6,8 +6,9 @@ use pathway_app::portfolio::AuthorityPortfolios;
 use pathway_app::progression::{Acting, AuthorityProgression};
 use pathway_core::ids::OrgUnitId;
 use pathway_core::workforce::{
-    AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAuthority, NewOrgUnit, NewPost,
-    NewTimelineEntry, NewWorker, PersonName, UnitKind, Worker, WorkerDetails, WorkerRecord,
+    AppraisalOutcome, AuthorityId, ChangeReason, EmployeeNumber, EmploymentType, Name, NewAppraisal, NewAuthority,
+    NewOrgUnit, NewPost, NewTimelineEntry, NewWorker, PersonName, Qualification, RegistrationStatus, SweNumber,
+    SweRegistration, UnitKind, Worker, WorkerDetails, WorkerRecord,
 };
 use pathway_store::{AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, Store, Tenancy, Workforce};
 
@@ -98,6 +99,13 @@ impl<'db> Council<'db> {
             date(2019, 9, 2),
         );
         details.unit = unit;
+        // Registration must be current to progress: everyone starts on the register.
+        details.registration = Some(SweRegistration {
+            number: SweNumber::parse(&format!("SW{}", number.trim_start_matches(|c: char| !c.is_ascii_digit())))
+                .expect("swe number"),
+            status: RegistrationStatus::Registered,
+            renewal_due: None,
+        });
         let timeline = position
             .map(|(level, grade, point, since)| NewTimelineEntry {
                 starts_on: since,
@@ -123,6 +131,37 @@ impl<'db> Council<'db> {
             )
             .await
             .expect("post");
+    }
+
+    /// Change a worker's details with `change`, from what is stored now.
+    pub async fn update(&self, worker: &Worker, change: impl FnOnce(&mut WorkerDetails)) -> Worker {
+        let now = self.store().worker(&self.scope, worker.id).await.expect("worker");
+        let mut details = now.details.clone();
+        change(&mut details);
+        self.store().update_worker(&self.scope, worker.id, now.meta.version, &details).await.expect("update worker")
+    }
+
+    /// `worker` qualified in social work on `on`.
+    pub async fn qualified(&self, worker: &Worker, on: NaiveDate) -> Worker {
+        self.update(worker, |d| {
+            d.qualification = Some(Qualification {
+                title: Name::parse("Degree in Social Work").expect("title"),
+                institution: Name::parse("University of Sheffield").expect("institution"),
+                awarded_on: on,
+            });
+        })
+        .await
+    }
+
+    /// `reviewer` held `worker`'s appraisal (PDR) on `held_on`: ready to apply for progression.
+    pub async fn ready_to_apply(&self, worker: &Worker, reviewer: &Worker, held_on: NaiveDate) {
+        let appraisal = NewAppraisal {
+            held_on,
+            reviewer: Some(reviewer.id),
+            outcome: AppraisalOutcome::ReadyToApply,
+            summary: None,
+        };
+        self.store().add_appraisal(&self.scope, worker.id, &appraisal).await.expect("appraisal");
     }
 
     pub async fn record(&self, worker: &Worker) -> WorkerRecord {

@@ -11,6 +11,7 @@ mod authority;
 mod bexley;
 mod clock;
 mod council;
+mod eligibility_binds;
 mod evidence_makers;
 mod harness;
 mod hostile;

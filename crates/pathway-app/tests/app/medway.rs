@@ -5,7 +5,7 @@
 use pathway_app::progression::StartAsyeInput;
 use pathway_core::progression::application::{Opener, Status};
 use pathway_core::progression::asye::{AsyeResult, CaseloadRecord, ProgrammeStatus, Progress};
-use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChangeReason, UnitKind};
+use pathway_core::workforce::{AsyeOutcome, AsyeStatus, ChangeReason, RegistrationStatus, UnitKind};
 use pathway_store::{AuditTrail, EntityKind};
 
 use crate::council::{Council, acting, at, date};
@@ -151,6 +151,24 @@ async fn medway_asye_pass_moves_the_nqsw_on_its_date_with_run_due_alone(db: &Tes
     );
     assert_eq!(c.record(&mo).await.timeline.entries().len(), 1, "still an NQSW before the date");
     assert_eq!(p.application(app).await.expect("app").application.status(), Status::SignedOff);
+
+    // Registration must be current to progress: while Mo's is suspended the move is not
+    // applied, and run-due says it needs a person and why.
+    let registered = |status| {
+        move |d: &mut pathway_core::workforce::WorkerDetails| {
+            if let Some(r) = d.registration.as_mut() {
+                r.status = status;
+            }
+        }
+    };
+    c.update(&mo, registered(RegistrationStatus::Suspended)).await;
+    let held = p.run_due(Some(date(2025, 10, 8))).await.expect("run due while suspended");
+    assert!(
+        matches!(held.as_slice(), [m] if matches!(&m.outcome, DueOutcome::NeedsAPerson { reason } if reason.contains("is suspended on 2025-10-08") && reason.contains("rule: registration-current"))),
+        "{held:?}"
+    );
+    assert_eq!(c.record(&mo).await.timeline.entries().len(), 1, "nothing applied");
+    c.update(&mo, registered(RegistrationStatus::Registered)).await;
 
     // On the day, run-due alone moves Mo to Social Worker, saying why.
     let due = p.run_due(Some(date(2025, 10, 8))).await.expect("run due");

@@ -11,7 +11,7 @@ use pathway_core::progression::forms::{
     AuditFinding, AuditOutcome, AuditedFile, CaseFileAudit, Interview, Report, StepRecord, audit_checks,
 };
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
-use pathway_core::workforce::{ChangeReason, UnitKind};
+use pathway_core::workforce::{ChangeReason, RegistrationStatus, UnitKind};
 use pathway_store::{AuditTrail, EntityKind, Workforce};
 
 use crate::council::{Council, acting, at, date};
@@ -44,7 +44,9 @@ async fn rotherham(db: &TestDb) -> Council<'_> {
     let locality = c.unit(UnitKind::Locality, "North Locality", Some(service)).await;
     let team = c.unit(UnitKind::Team, "Duty and Assessment", Some(locality)).await;
     let other = c.unit(UnitKind::Service, "Early Help and Family Engagement", None).await;
-    c.person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1)))).await;
+    let sam = c
+        .person("R100", "Sam Patel", Some(team), Some(("level-3", Some("band-i"), Some("37"), date(2023, 6, 1))))
+        .await;
     let tm = c.person("R101", "Dana Reid", Some(team), None).await;
     let lm = c.person("R102", "Chris Moyo", Some(locality), None).await;
     let own = c.person("R103", "Xavier Hale", Some(service), None).await;
@@ -53,6 +55,9 @@ async fn rotherham(db: &TestDb) -> Council<'_> {
     c.post(locality, "locality-manager", &lm).await;
     c.post(service, "head-of-service", &own).await;
     c.post(other, "head-of-service", &independent).await;
+    // Band J asks for three post-qualifying years and a PDR that identifies the application.
+    c.qualified(&sam, date(2019, 7, 15)).await;
+    c.ready_to_apply(&sam, &tm, date(2025, 3, 20)).await;
     c
 }
 
@@ -215,6 +220,23 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
         .expect_err("the locality manager decided");
     assert!(err.to_string().contains("rule: signer-is-decider"), "{err}");
     let own_hos = acting("R103", "head-of-service", at(2025, 5, 22, 11), "signed off; post change form sent");
+    // Registration must be current to progress: a lapse stops the sign-off, changing nothing.
+    let sam = c.store().worker_by_employee_number(&c.scope, &"R100".parse().expect("n")).await.expect("sam");
+    let set = |status| {
+        move |d: &mut pathway_core::workforce::WorkerDetails| {
+            if let Some(r) = d.registration.as_mut() {
+                r.status = status;
+            }
+        }
+    };
+    c.update(&sam, set(RegistrationStatus::Lapsed)).await;
+    let decided = p.application(id).await.expect("read");
+    let err = p.sign_off(&own_hos, id, date(2025, 6, 1), None).await.expect_err("registration lapsed");
+    assert_eq!(err.code(), "not_eligible", "{err}");
+    assert!(err.to_string().contains("Sam Patel's registration with Social Work England is lapsed"), "{err}");
+    assert!(err.to_string().contains("rule: registration-current"), "{err}");
+    assert_eq!(p.application(id).await.expect("read"), decided, "a refusal changes nothing");
+    c.update(&sam, set(RegistrationStatus::Registered)).await;
     p.sign_off(&own_hos, id, date(2025, 6, 1), None).await.expect("sign off");
     let done = p.make_effective(&lm(6, 1, "in payroll"), id).await.expect("effective");
     assert_eq!(done.application.application.status(), Status::Effective);

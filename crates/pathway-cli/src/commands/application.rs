@@ -11,11 +11,12 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
+use pathway_app::model::Change as HistoryChange;
 use pathway_app::model::{
     ApplicationId, AsyeProgrammeId, AuditEvent, Backdated, DecisionOutcome, PanelId, PayPosition, RouteId,
-    StepCompletion, StepOutcome, StepStatus, StoredApplication,
+    StepCompletion, StepOutcome, StepStatus, StoredApplication, StoredException,
 };
-use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication, PayPreview};
+use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication, PayPreview, RecordException};
 use pathway_app::service::Pathway;
 use serde::de::DeserializeOwned;
 
@@ -338,6 +339,37 @@ pub enum ApplicationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Record an exception to a route's eligibility criteria for a worker, with a reason (someone
+    /// holding a post the framework entitles: a head of service unless it names others).
+    Exception {
+        #[command(flatten)]
+        who: Who,
+        /// The worker's employee number.
+        #[arg(long)]
+        worker: String,
+        /// The route id it lets them apply for.
+        #[arg(long)]
+        route: String,
+        /// A criterion to waive, by kind (`post-qualifying-years`); repeat for several. Without
+        /// it, every unmet essential criterion is waived. Registration is never waived.
+        #[arg(long = "criterion", value_name = "KIND")]
+        criteria: Vec<String>,
+        /// Print the exception as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the exceptions to eligibility criteria recorded in an authority, or for one worker.
+    Exceptions {
+        /// The authority.
+        #[arg(long)]
+        authority: String,
+        /// One worker's, by employee number.
+        #[arg(long)]
+        worker: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Everything that happened to an application, with who, when and why.
     History {
         /// The authority.
@@ -500,6 +532,29 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
             }
             return Ok(ExitCode::SUCCESS);
         }
+        A::Exception { who, worker, route, criteria, json } => {
+            let request = RecordException { worker, route: RouteId::from(route.as_str()), criteria };
+            let stored = progression(pathway, &who.authority).await?.record_exception(&who.acting(), &request).await?;
+            if json {
+                output::json(&stored)?;
+            } else {
+                print_exception(&stored);
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        A::Exceptions { authority, worker, json } => {
+            let all = progression(pathway, &authority).await?.exceptions(worker.as_deref()).await?;
+            if json {
+                output::json(&all)?;
+            } else if all.is_empty() {
+                out!("No exceptions.");
+            } else {
+                for x in &all {
+                    print_exception(x);
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         A::History { authority, id, json } => {
             let events = progression(pathway, &authority).await?.history(id).await?;
             if json {
@@ -539,6 +594,12 @@ fn decision(
     })
 }
 
+/// "Opened" from "opened".
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn step_word(s: StepStatus) -> &'static str {
     match s {
         StepStatus::Pending => "waiting for assessors",
@@ -573,11 +634,27 @@ pub fn print_application(a: &StoredApplication) {
             out!("       {}", people.join(", "));
         }
     }
+    for e in app.history() {
+        if let HistoryChange::UnderException { action, exception } = &e.change {
+            out!("  {} under {}", capitalised(action), exception.describe());
+        }
+    }
     if let Some(d) = app.decision() {
         out!("  Decision: {} by {} ({}) on {}: {}", d.outcome.code(), d.by.name, d.by.role, d.at.date_naive(), d.why);
     }
     if let Some(s) = app.sign_off_record() {
         out!("  Signed off by {} on {}, effective from {}", s.by.name, s.at.date_naive(), s.effective_from);
+    }
+}
+
+/// An exception for people: for whom, which route, by whom, when, why, what it waives.
+fn print_exception(x: &StoredException) {
+    let e = &x.exception;
+    out!("Exception {}: {} — \"{}\"", x.id, e.worker_name, e.route_name);
+    out!("  Recorded by {} ({}) on {}: {}", e.recorded.by.name, e.recorded.by.role, e.recorded_on(), e.recorded.why);
+    out!("  Waives {}", e.waived_words());
+    for unmet in &e.unmet_when_recorded {
+        out!("  Unmet when recorded: {unmet}");
     }
 }
 

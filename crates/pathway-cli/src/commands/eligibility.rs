@@ -80,6 +80,10 @@ pub fn run(a: EligibilityArgs) -> anyhow::Result<ExitCode> {
                             let kind = if c.essential { "" } else { " (desirable)" };
                             crate::out!("    [{mark}]{kind} {} — {}", c.text, c.explanation);
                         }
+                        for x in e.exceptions.iter().filter(|x| x.exception.route == r.route) {
+                            let reference = x.exception.reference(x.id);
+                            crate::out!("    Exception: {}", reference.describe());
+                        }
                     }
                 }
             }

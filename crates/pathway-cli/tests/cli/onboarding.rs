@@ -33,24 +33,24 @@ Family Help,service,
 Family Help Team,team,Family Help
 ";
 
-const WORKERS: &str = "employee_number,name,employment_type,start_date,team,qualification_title,qualification_institution,qualified_on,level,level_since,grade,pay_point
-A100,Priya Shah,permanent,2020-09-01,Ashcombe North Team,BA Social Work,University of Kent,2020-07-01,Social Worker,2020-09-01,Grade A5,2
-A200,Tom Reed,permanent,2016-09-01,Ashcombe North Team,MA Social Work,University of Sussex,2016-07-01,Senior Social Worker,2021-04-01,Grade A6,1
-A900,Helen Ward,permanent,2010-01-04,Children's Services,,,,,,,
-A910,Sam Okafor,permanent,2012-03-05,Children's Services,,,,,,,
-A920,Dee Lane,permanent,2015-06-01,Ashcombe North Team,,,,,,,
-A930,Marcus Bell,permanent,2011-02-07,Family Help,,,,,,,
-A940,Joan Pike,permanent,2013-09-02,Family Help Team,,,,,,,
-A950,Ruth Kemp,permanent,2014-01-06,Children's Services,,,,,,,
-A050,Leah Quinn,permanent,2024-10-01,Ashcombe North Team,BA Social Work,University of Brighton,2024-07-01,NQSW,2024-10-01,Grade A4,1
-A110,Ben Carter,permanent,2021-09-01,Ashcombe North Team,BA Social Work,University of Kent,2021-07-01,Social Worker,2021-09-01,Grade A5,3
-A130,Dan Frost,permanent,2022-09-05,Ashcombe North Team,MA Social Work,University of Sussex,2022-07-01,Social Worker,2022-09-05,Grade A5,2
-A140,Ola Banks,permanent,2020-01-06,Ashcombe North Team,BA Social Work,University of Kent,2019-07-01,Social Worker,2020-01-06,Grade A5,3
-A120,Cara Dunn,permanent,2019-09-02,Ashcombe North Team,BA Social Work,University of Brighton,2019-07-01,Experienced Social Worker,2022-04-01,Grade A5E,2
-A210,Eve Marsh,permanent,2015-09-01,Ashcombe North Team,MA Social Work,University of Kent,2015-07-01,Senior Social Worker,2020-04-01,Grade A6,2
-A220,Hana Ito,permanent,2014-09-01,Ashcombe North Team,BA Social Work,University of Sussex,2014-07-01,Senior Social Worker,2019-04-01,Grade A6,2
-A310,Faye Lund,permanent,2010-09-01,Ashcombe North Team,BA Social Work,University of Kent,2010-07-01,Advanced Practitioner,2019-04-01,Grade A7,2
-A400,Gus Hale,permanent,2011-09-05,Ashcombe North Team,MA Social Work,University of Brighton,2011-07-01,Practice Supervisor,2020-04-01,Grade A7,2
+const WORKERS: &str = "employee_number,name,employment_type,start_date,team,qualification_title,qualification_institution,qualified_on,level,level_since,grade,pay_point,swe_number,swe_status
+A100,Priya Shah,permanent,2020-09-01,Ashcombe North Team,BA Social Work,University of Kent,2020-07-01,Social Worker,2020-09-01,Grade A5,2,SW100,registered
+A200,Tom Reed,permanent,2016-09-01,Ashcombe North Team,MA Social Work,University of Sussex,2016-07-01,Senior Social Worker,2021-04-01,Grade A6,1,SW200,registered
+A900,Helen Ward,permanent,2010-01-04,Children's Services,,,,,,,,SW900,registered
+A910,Sam Okafor,permanent,2012-03-05,Children's Services,,,,,,,,SW910,registered
+A920,Dee Lane,permanent,2015-06-01,Ashcombe North Team,,,,,,,,SW920,registered
+A930,Marcus Bell,permanent,2011-02-07,Family Help,,,,,,,,SW930,registered
+A940,Joan Pike,permanent,2013-09-02,Family Help Team,,,,,,,,SW940,registered
+A950,Ruth Kemp,permanent,2014-01-06,Children's Services,,,,,,,,SW950,registered
+A050,Leah Quinn,permanent,2024-10-01,Ashcombe North Team,BA Social Work,University of Brighton,2024-07-01,NQSW,2024-10-01,Grade A4,1,SW050,registered
+A110,Ben Carter,permanent,2021-09-01,Ashcombe North Team,BA Social Work,University of Kent,2021-07-01,Social Worker,2021-09-01,Grade A5,3,SW110,registered
+A130,Dan Frost,permanent,2022-09-05,Ashcombe North Team,MA Social Work,University of Sussex,2022-07-01,Social Worker,2022-09-05,Grade A5,2,SW130,registered
+A140,Ola Banks,permanent,2020-01-06,Ashcombe North Team,BA Social Work,University of Kent,2019-07-01,Social Worker,2020-01-06,Grade A5,3,SW140,registered
+A120,Cara Dunn,permanent,2019-09-02,Ashcombe North Team,BA Social Work,University of Brighton,2019-07-01,Experienced Social Worker,2022-04-01,Grade A5E,2,SW120,registered
+A210,Eve Marsh,permanent,2015-09-01,Ashcombe North Team,MA Social Work,University of Kent,2015-07-01,Senior Social Worker,2020-04-01,Grade A6,2,SW210,registered
+A220,Hana Ito,permanent,2014-09-01,Ashcombe North Team,BA Social Work,University of Sussex,2014-07-01,Senior Social Worker,2019-04-01,Grade A6,2,SW220,registered
+A310,Faye Lund,permanent,2010-09-01,Ashcombe North Team,BA Social Work,University of Kent,2010-07-01,Advanced Practitioner,2019-04-01,Grade A7,2,SW310,registered
+A400,Gus Hale,permanent,2011-09-05,Ashcombe North Team,MA Social Work,University of Brighton,2011-07-01,Practice Supervisor,2020-04-01,Grade A7,2,SW400,registered
 ";
 
 /// The posts: who held them from when, and whom they report to. Marcus Bell was head of

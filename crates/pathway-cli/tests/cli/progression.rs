@@ -7,8 +7,8 @@ use std::process::{Output, Stdio};
 
 use pathway_app::config::{Config, Database};
 use pathway_app::model::{
-    ChangeReason, EmployeeNumber, EmploymentType, Name, NewTimelineEntry, NewWorker, PersonName, UnitKind,
-    WorkerDetails,
+    ChangeReason, EmployeeNumber, EmploymentType, Name, NewTimelineEntry, NewWorker, PersonName, RegistrationStatus,
+    SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 use pathway_app::service::Pathway;
 
@@ -40,6 +40,12 @@ fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)],
                 "2019-09-02".parse().expect("date"),
             );
             details.unit = Some(ids[*unit]);
+            // Registration must be current to progress: everyone is on the register.
+            details.registration = Some(SweRegistration {
+                number: SweNumber::parse(&format!("SW{}", &number[1..])).expect("swe number"),
+                status: RegistrationStatus::Registered,
+                renewal_due: None,
+            });
             let timeline = position
                 .map(|(level, grade, point)| NewTimelineEntry {
                     starts_on: "2024-04-01".parse().expect("date"),
@@ -822,4 +828,87 @@ fn time_comes_from_the_clock_and_entering_late_is_bounded_and_recorded() {
     assert!(stderr(&o).contains("more than the longest window"), "{}", stderr(&o));
     let shown = stdout(&s.run(&["authority", "show", "west-sussex"]));
     assert!(shown.contains("Actions may be entered up to 0 days late"), "{shown}");
+}
+
+/// Eligibility binds from the command line: a Rotherham Band H worker with no qualification
+/// date or PDR on record is refused at open; her team manager cannot record an exception,
+/// her head of service can (`application exception`), after which the same open goes ahead
+/// and `application show`, `application exceptions` and `eligibility --worker` all show it.
+#[test]
+fn an_exception_recorded_by_a_head_of_service_lets_an_unmet_application_open_and_shows_everywhere() {
+    let s = Scratch::new("exception");
+    seed(
+        &s,
+        "rotherham",
+        &[
+            (UnitKind::Service, "Children and Young People's Services", None),
+            (UnitKind::Locality, "South Locality", Some(0)),
+            (UnitKind::Team, "Children in Need", Some(1)),
+        ],
+        &[
+            ("R200", "Mia Ellis", 2, Some(("level-2", Some("band-h"), Some("32"))), None),
+            ("R201", "Dana Reid", 2, None, Some("team-manager")),
+            ("R203", "Xavier Hale", 0, None, Some("head-of-service")),
+        ],
+    );
+    let as_ = |number: &'static str, role: &'static str, why: &'static str, at: &'static str| {
+        vec!["--authority", "rotherham", "--as", number, "--role", role, "--why", why, "--at", at]
+    };
+    let open = with(
+        vec!["application", "open", "--worker", "R200", "--route", "level-2-to-level-3"],
+        &as_("R200", "worker", "applying for Band I", "2025-09-01T09:00:00Z"),
+    );
+    let o = s.run(&open);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.starts_with("error[not_eligible]: Mia Ellis cannot open an application"), "{err}");
+    assert!(err.contains("Post-Qualifying Period 2 years"), "{err}");
+    assert!(err.contains("(rule: eligibility-binds)"), "{err}");
+
+    let exception = |who: Vec<&'static str>| {
+        with(vec!["application", "exception", "--worker", "R200", "--route", "level-2-to-level-3"], &who)
+    };
+    let why = "Experienced family support worker; qualification date being confirmed";
+    let o = s.run(&exception(as_("R201", "team-manager", why, "2025-09-02T10:00:00Z")));
+    assert!(!o.status.success());
+    assert!(stderr(&o).starts_with("error[not_permitted]: Dana Reid is acting as team-manager"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(rule: eligibility-exception)"), "{}", stderr(&o));
+    let o = s.run(&with(
+        exception(as_("R203", "head-of-service", why, "2025-09-02T10:00:00Z")),
+        &["--criterion", "registration"],
+    ));
+    assert!(stderr(&o).contains("cannot waive registration"), "{}", stderr(&o));
+
+    let recorded = s.run(&exception(as_("R203", "head-of-service", why, "2025-09-02T10:00:00Z")));
+    assert!(recorded.status.success(), "{}", stderr(&recorded));
+    let text = stdout(&recorded);
+    assert!(text.starts_with("Exception 1: Mia Ellis — \"Competence based progression"), "{text}");
+    assert!(text.contains(&format!("Recorded by Xavier Hale (head-of-service) on 2025-09-02: {why}")), "{text}");
+    assert!(text.contains("Waives every unmet essential criterion"), "{text}");
+
+    // An exception counts from the day it is recorded: the open of 1 September stays refused.
+    let o = s.run(&open);
+    assert!(stderr(&o).contains("(rule: eligibility-binds)"), "{}", stderr(&o));
+    let open = with(
+        vec!["application", "open", "--worker", "R200", "--route", "level-2-to-level-3", "--json"],
+        &as_("R200", "worker", "applying for Band I", "2025-09-03T09:00:00Z"),
+    );
+    let id = s.json(&open)["id"].as_i64().expect("opened").to_string();
+    let show = s.run(&["application", "show", "--authority", "rotherham", &id]);
+    assert!(
+        stdout(&show).contains(&format!(
+            "Opened under exception 1, recorded by Xavier Hale (head-of-service) on 2025-09-02: {why}"
+        )),
+        "{}",
+        stdout(&show)
+    );
+    let listed = s.json(&["application", "exceptions", "--authority", "rotherham", "--worker", "R200", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["exception"]["recorded"]["by"]["name"], "Xavier Hale", "{listed}");
+    let eligibility = s.run(&["eligibility", "--authority", "rotherham", "--worker", "R200", "--on", "2025-09-03"]);
+    assert!(
+        stdout(&eligibility).contains("Exception: exception 1, recorded by Xavier Hale"),
+        "{}",
+        stdout(&eligibility)
+    );
 }

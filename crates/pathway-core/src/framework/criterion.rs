@@ -260,6 +260,11 @@ impl CriterionKind {
         CriterionKind::Other,
     ];
 
+    /// The kind a framework file writes as `text` (`time-in-level`), if there is one.
+    pub fn parse(text: &str) -> Option<CriterionKind> {
+        CriterionKind::ALL.into_iter().find(|k| k.as_str() == text.trim())
+    }
+
     /// The kind as a framework file writes it: `time-in-level`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,8 +9,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::criterion;
 use super::model::{
-    About, Anomaly, Appraisal, AsyePolicy, CareerGrade, ExternalApplicants, FastTrack, Framework, Grade, LearningOffer,
-    Level, PayPoint, PaySettings, Role, Route,
+    About, Anomaly, Appraisal, AsyePolicy, CareerGrade, EligibilityExceptions, ExternalApplicants, FastTrack,
+    Framework, Grade, LearningOffer, Level, PayPoint, PaySettings, Role, Route,
 };
 use super::validate::validate;
 use crate::diagnostic::{Diagnostic, FieldPath, PathSegment, Position};
@@ -161,6 +161,7 @@ const TOP_LEVEL: &[(&str, &str)] = &[
     ("asye", "[asye]: the ASYE arrangements"),
     ("external_applicants", "[external_applicants]"),
     ("fast_track", "[fast_track]"),
+    ("eligibility_exceptions", "[eligibility_exceptions]: who may let unmet criteria pass"),
     ("appraisal", "[appraisal]"),
     ("learning_offers", "[[learning_offers]]"),
     ("anomalies", "[[anomalies]]: problems in the source kept on purpose"),
@@ -198,6 +199,7 @@ fn check_shape(doc: &DeTable<'_>, source: &str) -> Vec<Diagnostic> {
             "asye" => part(&mut out, check_as::<AsyePolicy>(value, source, &path)),
             "external_applicants" => part(&mut out, check_as::<ExternalApplicants>(value, source, &path)),
             "fast_track" => part(&mut out, check_as::<FastTrack>(value, source, &path)),
+            "eligibility_exceptions" => part(&mut out, check_as::<EligibilityExceptions>(value, source, &path)),
             "appraisal" => part(&mut out, check_as::<Appraisal>(value, source, &path)),
             "roles" => out.extend(check_each::<Role>(value, source, &path)),
             "grades" => out.extend(check_each::<Grade>(value, source, &path)),

@@ -138,6 +138,9 @@ pub struct Framework {
     /// Faster progression for existing staff.
     #[serde(default)]
     pub fast_track: Option<FastTrack>,
+    /// Who may let an application open although essential criteria are unmet.
+    #[serde(default)]
+    pub eligibility_exceptions: Option<EligibilityExceptions>,
     /// Appraisal (PDR) arrangements.
     #[serde(default)]
     pub appraisal: Option<Appraisal>,
@@ -899,6 +902,34 @@ pub struct FastTrack {
     pub how: Option<String>,
     /// Where in the source this comes from.
     pub source: String,
+}
+
+/// Who may record an exception to the eligibility criteria: a reasoned decision that lets
+/// one worker open and submit an application for one route although essential criteria are
+/// unmet. Without this section (or with `granted_by` empty), a head of service.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityExceptions {
+    /// The roles whose post-holders may record one.
+    #[serde(default)]
+    pub granted_by: Vec<RoleId>,
+    /// Where in the source this comes from; absent when the document is silent.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The role that records eligibility exceptions where the framework names none.
+pub const DEFAULT_EXCEPTION_ROLE: &str = "head-of-service";
+
+impl Framework {
+    /// The roles whose post-holders may record an eligibility exception: the framework's
+    /// `[eligibility_exceptions]`, else a head of service.
+    pub fn exception_roles(&self) -> Vec<RoleId> {
+        match &self.eligibility_exceptions {
+            Some(e) if !e.granted_by.is_empty() => e.granted_by.clone(),
+            _ => vec![RoleId::from(DEFAULT_EXCEPTION_ROLE)],
+        }
+    }
 }
 
 /// Appraisal arrangements.

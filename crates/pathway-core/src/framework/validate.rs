@@ -1120,6 +1120,28 @@ impl<'a> Validator<'a> {
 
     fn policies(&mut self) {
         let f = self.f;
+        if let Some(e) = &f.eligibility_exceptions {
+            for (i, by) in e.granted_by.iter().enumerate() {
+                let path = root().key("eligibility_exceptions").key("granted_by").index(i);
+                if by.as_str() == WORKER_ROLE {
+                    self.error(
+                        "exception-role",
+                        path,
+                        "the applicant cannot record an exception to their own criteria".into(),
+                        "name a role people hold a post in, such as `head-of-service`",
+                    );
+                } else if f.roles.iter().any(|r| r.id == *by && r.panel) {
+                    self.error(
+                        "exception-role",
+                        path,
+                        format!("`{by}` is a panel; an exception is recorded by a post-holder"),
+                        "name a role people hold a post in, such as `head-of-service`",
+                    );
+                } else {
+                    self.check_role(path, by.as_str());
+                }
+            }
+        }
         if let Some(a) = &f.asye {
             let path = root().key("asye");
             for (i, m) in a.intake_months.iter().enumerate() {

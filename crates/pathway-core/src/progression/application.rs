@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use super::audit::{Actor, Audit, require_text, require_why};
 use super::decision::{Appeal, Decision, DecisionOutcome, PanelRef};
 use super::error::{AssignmentRule, ProgressionError, authority_short};
+use super::exception::ExceptionRef;
 use super::forms::{DecisionRecord, StepRecord};
 use super::history::{Change, Event};
 use super::pay_preview::{CurrentPosition, PayChangePreview, preview_move};
@@ -1151,6 +1152,14 @@ impl Application {
         let mut next = self.clone();
         next.push(audit, Status::Effective, Change::MadeEffective { record_change });
         Ok(next)
+    }
+
+    /// Note in the history that `action` ("opened", "submitted") went ahead under an
+    /// exception to the eligibility criteria. The status does not change.
+    pub fn under_exception(&self, exception: ExceptionRef, action: &str, audit: &Audit) -> Application {
+        let mut next = self.clone();
+        next.push(audit, self.status, Change::UnderException { action: action.to_owned(), exception });
+        next
     }
 
     /// Withdraw the application before it is decided.

@@ -62,7 +62,8 @@ pub enum ProgressionError {
     /// This person, in this role, may not do this.
     #[error("{message}")]
     NotPermitted {
-        /// The rule: `own-application`, `wrong-role`, `not-applicant`, `same-decision-maker`, `pay-never-falls`.
+        /// The rule: `own-application`, `wrong-role`, `not-applicant`, `same-decision-maker`,
+        /// `pay-never-falls`, `eligibility-exception`, `registration-current`.
         rule: &'static str,
         /// Why, in plain English.
         message: String,
@@ -111,6 +112,18 @@ pub enum ProgressionError {
         /// What is wrong.
         message: String,
     },
+    /// The worker does not meet what the framework makes binding: a route's essential
+    /// criteria (rule `eligibility-binds`), or a current registration with the regulator
+    /// (rule `registration-current`).
+    #[error("{message}")]
+    NotEligible {
+        /// The rule: `eligibility-binds` or `registration-current`.
+        rule: &'static str,
+        /// Every reason, in the eligibility report's own words.
+        reasons: Vec<String>,
+        /// The refusal as a whole, naming the rule and what to do.
+        message: String,
+    },
     /// The framework does not provide what was asked for (a route, fast track, an ASYE
     /// policy), or a decision it leaves to a person has not been made yet.
     #[error("{message}")]
@@ -134,6 +147,7 @@ impl ProgressionError {
             ProgressionError::ReasonRequired { .. } => "reason_required",
             ProgressionError::Invalid { .. } => "invalid_value",
             ProgressionError::Unavailable { .. } => "unavailable",
+            ProgressionError::NotEligible { .. } => "not_eligible",
         }
     }
 

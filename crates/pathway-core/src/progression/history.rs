@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{Actor, Backdated};
 use super::decision::{DecisionOutcome, PanelRef};
+use super::exception::ExceptionRef;
 use super::forms::StepRecord;
 use super::pay_preview::PayChangePreview;
 use super::status::{EvidenceVerdict, Opener, Status};
@@ -102,6 +103,13 @@ pub enum Change {
     },
     /// Reopened as a draft for resubmission after "not yet approved".
     Reopened,
+    /// Opened or submitted although essential criteria were unmet, under an exception.
+    UnderException {
+        /// What went ahead: "opened", "submitted".
+        action: String,
+        /// The exception: which one, by whom, when and why.
+        exception: ExceptionRef,
+    },
 }
 
 /// One entry in an application's history: who, when, why, and what changed.

@@ -70,6 +70,10 @@ const BROKEN: &[Broken] = &[
         "[[roles]]\nid = \"board\"\nname = \"Board\"\npanel = true\nconvened_by = [\"progression-panel\"]\n",
     ),
     add("unknown-role", "[[roles]]\nid = \"board\"\nname = \"Board\"\npanel = true\nconvened_by = [\"nobody\"]\n"),
+    // Exceptions to the eligibility criteria are recorded by a post-holder the file declares.
+    add("exception-role", "[eligibility_exceptions]\ngranted_by = [\"worker\"]\n"),
+    add("exception-role", "[eligibility_exceptions]\ngranted_by = [\"progression-panel\"]\n"),
+    add("unknown-role", "[eligibility_exceptions]\ngranted_by = [\"head-of-service\"]\n"),
     swap("unknown-role", "decided_by = \"progression-panel\"", "decided_by = \"moderation-board\""),
     // Grades and pay.
     swap("duplicate-point", POINT_2, r#"{ point = "1", salary = 35000 }"#),

@@ -13,11 +13,12 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::Clearance;
-use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, PanelId, WorkerId};
+use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, ExceptionId, PanelId, WorkerId};
 use pathway_core::portfolio::EvidenceItem;
 use pathway_core::progression::application::Application;
 use pathway_core::progression::asye::AsyeProgramme;
 use pathway_core::progression::audit::{Actor, Audit, Backdated};
+use pathway_core::progression::exception::EligibilityException;
 use pathway_core::progression::panel::Panel;
 use pathway_core::workforce::{NewTimelineEntry, RecordMeta, TimelineEntry, Version};
 use serde::Serialize;
@@ -69,6 +70,17 @@ pub struct StoredAsye {
     pub meta: RecordMeta,
 }
 
+/// An exception to a route's eligibility criteria, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredException {
+    /// Its number.
+    pub id: ExceptionId,
+    /// The exception, with who recorded it, when and why.
+    pub exception: EligibilityException,
+    /// When storage wrote it.
+    pub stored_at: DateTime<Utc>,
+}
+
 /// What an audit event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -81,6 +93,8 @@ pub enum EntityKind {
     Panel,
     /// An ASYE programme.
     AsyeProgramme,
+    /// An exception to a route's eligibility criteria.
+    EligibilityException,
 }
 
 impl EntityKind {
@@ -91,14 +105,21 @@ impl EntityKind {
             EntityKind::Application => "application",
             EntityKind::Panel => "panel",
             EntityKind::AsyeProgramme => "asye-programme",
+            EntityKind::EligibilityException => "eligibility-exception",
         }
     }
 
     /// The kind with this code.
     pub fn from_code(code: &str) -> Option<EntityKind> {
-        [EntityKind::Evidence, EntityKind::Application, EntityKind::Panel, EntityKind::AsyeProgramme]
-            .into_iter()
-            .find(|k| k.code() == code)
+        [
+            EntityKind::Evidence,
+            EntityKind::Application,
+            EntityKind::Panel,
+            EntityKind::AsyeProgramme,
+            EntityKind::EligibilityException,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
     }
 }
 
@@ -262,6 +283,21 @@ pub trait Progression {
         expected: Version,
         opened: Option<&Application>,
     ) -> impl Future<Output = Result<(StoredAsye, Option<StoredApplication>)>> + Send;
+
+    /// Store an exception to a route's eligibility criteria; its recording goes to the audit
+    /// trail in the same transaction.
+    fn create_exception(
+        &self,
+        scope: &AuthorityScope,
+        exception: &EligibilityException,
+    ) -> impl Future<Output = Result<StoredException>> + Send;
+
+    /// The authority's exceptions (one worker's, if `worker` is given), oldest first.
+    fn exceptions(
+        &self,
+        scope: &AuthorityScope,
+        worker: Option<WorkerId>,
+    ) -> impl Future<Output = Result<Vec<StoredException>>> + Send;
 }
 
 /// The audit trail.

@@ -1,4 +1,4 @@
-//! Migration 6 on a database that already has posts: each holder is kept, as holding the
+//! Migrations that change data already held. Migration 6 on a database that already has posts: each holder is kept, as holding the
 //! post from the day the post was created (SQLite; the PostgreSQL step does the same in its
 //! own dialect, and the schema-parity test compares the results).
 
@@ -14,6 +14,8 @@ const BEFORE: [&str; 5] = [
     include_str!("../../migrations/sqlite/0005_attestations_and_award_levels.sql"),
 ];
 const DATED_POSTS: &str = include_str!("../../migrations/sqlite/0006_dated_posts.sql");
+const BACKDATING: &str = include_str!("../../migrations/sqlite/0007_backdating.sql");
+const EXCEPTIONS: &str = include_str!("../../migrations/sqlite/0008_eligibility_exceptions.sql");
 
 #[tokio::test]
 async fn existing_post_holders_hold_their_posts_from_the_day_the_post_was_created() {
@@ -56,5 +58,58 @@ async fn existing_post_holders_hold_their_posts_from_the_day_the_post_was_create
     let key: String =
         sqlx::query_scalar("SELECT name_key FROM org_units WHERE id = 1").fetch_one(&pool).await.expect("unit");
     assert_eq!(key, "duty team", "existing names get their comparison key, as the application makes it");
+    pool.close().await;
+}
+
+/// Migration 8 rebuilds SQLite's audit trail to accept the new kind of record: every row
+/// already there is kept as it was, and an eligibility exception's row is accepted after.
+#[tokio::test]
+async fn the_audit_trail_keeps_its_rows_when_it_learns_of_eligibility_exceptions() {
+    let dir = TempDir::new();
+    let options = SqliteConnectOptions::new().filename(dir.path().join("v7.db")).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("open");
+    for step in BEFORE.into_iter().chain([DATED_POSTS, BACKDATING]) {
+        sqlx::raw_sql(step).execute(&pool).await.expect("migrate to 7");
+    }
+    let at = "2025-09-02T11:00:00.000000Z";
+    let row = |kind: &str, id: i64| {
+        format!(
+            "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
+                 actor_role, occurred_at, why, what, detail, recorded_at)
+             VALUES ('rotherham', '{kind}', {id}, 1, 1, 3, 'Xavier Hale', 'head-of-service', '{at}', 'why', 'what',
+                 '{{}}', '{at}');"
+        )
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO authorities (id, name, version, created_at, updated_at)
+             VALUES ('rotherham', 'Rotherham', 1, '{at}', '{at}');
+         INSERT INTO workers (id, authority_id, employee_number, name, employment, started_on, version, created_at, updated_at)
+             VALUES (3, 'rotherham', 'R203', 'Xavier Hale', 'permanent', '2019-01-01', 1, '{at}', '{at}');
+         {}",
+        row("application", 41)
+    )))
+    .execute(&pool)
+    .await
+    .expect("a version 7 audit trail");
+    sqlx::raw_sql("UPDATE audit_events SET entered_at = '2025-09-09T10:00:00.000000Z', backdated_because = 'paper'")
+        .execute(&pool)
+        .await
+        .expect("entered late");
+    let refused = sqlx::raw_sql(sqlx::AssertSqlSafe(row("eligibility-exception", 1))).execute(&pool).await;
+    assert!(refused.is_err(), "version 7 does not know the kind");
+
+    sqlx::raw_sql(EXCEPTIONS).execute(&pool).await.expect("migration 8");
+    let kept: Vec<(String, i64, String)> =
+        sqlx::query_as("SELECT entity_kind, entity_id, actor_name FROM audit_events")
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+    assert_eq!(kept, vec![("application".to_owned(), 41, "Xavier Hale".to_owned())]);
+    let late: (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT entered_at, backdated_because FROM audit_events").fetch_one(&pool).await.expect("row");
+    assert_eq!(late, (Some("2025-09-09T10:00:00.000000Z".to_owned()), Some("paper".to_owned())), "late entries kept");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(row("eligibility-exception", 1))).execute(&pool).await.expect("new kind");
+    let again = sqlx::raw_sql(sqlx::AssertSqlSafe(row("application", 41))).execute(&pool).await;
+    assert!(again.is_err(), "each record's trail is still numbered once");
     pool.close().await;
 }

@@ -12,6 +12,7 @@ use pathway_core::portfolio::{EvidenceDetail, EvidenceItem, EvidenceParts, FileR
 use pathway_core::progression::application::{Application, EvidenceVerdict, OpenRequest, Opener, Status};
 use pathway_core::progression::asye::{AsyeProgramme, AsyeResult, ProgrammeStatus, Progress, StartAsye};
 use pathway_core::progression::audit::{Actor, Audit};
+use pathway_core::progression::exception::{EligibilityException, ExceptionRequest};
 use pathway_core::progression::forms::{Report, StepRecord};
 use pathway_core::progression::panel::{Panel, PanelMember, Quorum};
 use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
@@ -29,6 +30,7 @@ crate::stories!(
     panels_and_asye_programmes_round_trip_and_a_pass_opens_the_progression,
     the_audit_trail_says_who_did_what_when_and_why,
     a_worker_has_one_application_under_way_per_route_even_when_two_requests_race,
+    an_eligibility_exception_is_stored_with_its_audit_row_and_stays_in_its_authority,
 );
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -580,4 +582,50 @@ async fn a_worker_has_one_application_under_way_per_route_even_when_two_requests
     let refused = a.err().or(b.err()).expect("one refused");
     assert_eq!(refused.code(), "conflict", "{refused}");
     assert_eq!(store.applications(&r.scope, Some(r.worker.person)).await.expect("list").len(), 2);
+}
+
+async fn an_eligibility_exception_is_stored_with_its_audit_row_and_stays_in_its_authority(store: Store) {
+    let r = rotherham(&store).await;
+    let medway = authority(&store, "medway", "Medway Council").await;
+    let outsider = worker(&store, &medway, "M1", "Mo Khan").await;
+    let f = framework("rotherham");
+    let route = f.route(&"level-3-to-level-4".into()).expect("route").clone();
+    let facts = pathway_core::eligibility::WorkerFacts {
+        level: "level-3".into(),
+        level_since: Some(date("2023-06-01")),
+        qualification: None,
+        qualified_on: None,
+        registration: None,
+        asye_status: None,
+        asye_started: None,
+        asye_outcome: None,
+        awards: vec![],
+        commitments: vec![],
+        latest_appraisal: None,
+        ready_since: None,
+        probation: None,
+        employment: None,
+        attestations: vec![],
+    };
+    let judged = pathway_core::eligibility::evaluate_route(&f, &route, &facts, date("2025-04-01"));
+    let hos = worker(&store, &r.scope, "R4", "Xavier Hale").await;
+    let request = ExceptionRequest { worker: r.worker.person, worker_name: r.worker.name.clone(), criteria: vec![] };
+    let recorded = audit(&actor(&hos, "head-of-service"), at(2025, 4, 1, 11), "an exceptional case");
+    let exception = ok(EligibilityException::record(&f, &judged, &request, &recorded));
+
+    let stored = store.create_exception(&r.scope, &exception).await.expect("stored");
+    assert_eq!(stored.exception, exception, "round trip");
+    assert_eq!(store.exceptions(&r.scope, Some(r.worker.person)).await.expect("list"), vec![stored.clone()]);
+    assert!(store.exceptions(&r.scope, Some(hos.id)).await.expect("list").is_empty());
+    let trail = store.audit_trail(&r.scope, EntityKind::EligibilityException, stored.id.get()).await.expect("trail");
+    assert_eq!(trail.len(), 1);
+    assert_eq!((trail[0].by.person, trail[0].why.as_str()), (hos.id, "an exceptional case"));
+
+    // Another authority sees none of it, and cannot store one for a worker it does not have.
+    assert!(store.exceptions(&medway, None).await.expect("list").is_empty());
+    assert!(store.audit_trail(&medway, EntityKind::EligibilityException, stored.id.get()).await.expect("t").is_empty());
+    let theirs = EligibilityException { worker: outsider.id, ..exception.clone() };
+    let err = store.create_exception(&r.scope, &theirs).await.expect_err("not Rotherham's worker");
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    assert_eq!(store.exceptions(&r.scope, None).await.expect("list").len(), 1, "nothing half-written");
 }
