@@ -21,5 +21,6 @@ pub mod records;
 pub mod reports;
 mod retry;
 pub mod service;
+pub mod subject;
 
 pub use error::AppError;

@@ -55,6 +55,26 @@ pub enum ExportCommand {
     /// An authority's open units and posts (with today's holders), in the organisation
     /// import's columns, so the file can be imported again.
     Organisation(ExportWorkersArgs),
+    /// Everything held about one person (subject access): their records, posts held,
+    /// portfolio with its files, applications, exceptions, panel hearings, ASYE and the
+    /// audit trail of those records, as JSON files in a zip.
+    Subject(ExportSubjectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportSubjectArgs {
+    /// The authority.
+    #[arg(long)]
+    authority: String,
+    /// The person's employee number.
+    #[arg(long)]
+    worker: String,
+    /// The zip to write (must not exist yet).
+    #[arg(long)]
+    out: PathBuf,
+    /// Print what was written as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +181,22 @@ pub fn run_export(command: ExportCommand) -> anyhow::Result<ExitCode> {
             let bytes = p.export_organisation(&a.authority, format).await;
             p.close().await;
             write_out(&bytes?, a.out.as_deref(), format)?;
+            Ok(ExitCode::SUCCESS)
+        }),
+        ExportCommand::Subject(a) => block_on(async move {
+            let p = open().await?;
+            let done = p.export_subject(&a.authority, &a.worker, &a.out).await;
+            p.close().await;
+            let done = done?;
+            if a.json {
+                output::json(&done)?;
+            } else {
+                out!("Wrote everything held about {} to {}:", done.worker, done.path.display());
+                for (name, n) in &done.contents {
+                    out!("  {name}: {n}");
+                }
+                out!("  files/: {} evidence file(s)", done.files);
+            }
             Ok(ExitCode::SUCCESS)
         }),
     }

@@ -20,7 +20,7 @@ type Person<'a> = (&'a str, &'a str, usize, Option<(&'a str, Option<&'a str>, Op
 
 /// Seed an authority on a bundled framework into the scratch database, before the binary
 /// runs: units (kind, name, parent index) and people, through the app's set-up use cases.
-fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)], people: &[Person<'_>]) {
+pub(crate) fn seed(s: &Scratch, framework: &str, units: &[(UnitKind, &str, Option<usize>)], people: &[Person<'_>]) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let config = Config { database: Database::Sqlite { path: s.db().into() }, ..Config::defaults() };
