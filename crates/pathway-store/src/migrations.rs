@@ -60,6 +60,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0007_backdating.sql"),
         postgres: include_str!("../migrations/postgres/0007_backdating.sql"),
     },
+    Step {
+        version: 9,
+        description: "audit chain",
+        sqlite: include_str!("../migrations/sqlite/0009_audit_chain.sql"),
+        postgres: include_str!("../migrations/postgres/0009_audit_chain.sql"),
+    },
 ];
 
 /// The migrator for one database.
