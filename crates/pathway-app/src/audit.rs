@@ -5,7 +5,7 @@
 //! (`pathway_core::audit_chain`); storage writes it. This module walks it in pages, so an
 //! authority with millions of entries is checked in bounded memory.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pathway_core::audit_chain::{Break, ChainWalk};
@@ -208,17 +208,15 @@ pub async fn show(store: &Store, scope: &AuthorityScope, filter: &AuditFilter) -
         before: filter.to.and_then(|d| d.succ_opt()).map(start_of),
     };
     let found = store.audit_search(scope, &query).await?;
+    let actors: BTreeSet<WorkerId> = found.iter().map(|entry| entry.event.by.person).collect();
     let mut numbers: BTreeMap<WorkerId, Option<String>> = BTreeMap::new();
-    for entry in &found {
-        let id = entry.event.by.person;
-        if !numbers.contains_key(&id) {
-            let number = match store.worker(scope, id).await {
-                Ok(worker) => Some(worker.details.employee_number.as_str().to_owned()),
-                Err(pathway_store::StoreError::NotFound { .. }) => None,
-                Err(e) => return Err(e.into()),
-            };
-            numbers.insert(id, number);
-        }
+    for id in actors {
+        let number = match store.worker(scope, id).await {
+            Ok(worker) => Some(worker.details.employee_number.as_str().to_owned()),
+            Err(pathway_store::StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        numbers.insert(id, number);
     }
     Ok(found
         .into_iter()

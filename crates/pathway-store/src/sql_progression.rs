@@ -578,7 +578,7 @@ impl Backend {
                 .map_err(|e| StoreError::from_sqlx(format!("reading {authority}'s audit entries to chain"), e))?;
             for row in &rows {
                 let entry = chained_event_from(row)?;
-                let (chain_seq, prev_hash) = take_chain_place(&mut *tx, &authority).await?;
+                let (chain_seq, prev_hash) = take_chain_place(&mut tx, &authority).await?;
                 let hash = link_hash(&prev_hash, &entry.chain_row());
                 sqlx::query("UPDATE audit_events SET chain_seq = $2, prev_hash = $3, hash = $4 WHERE id = $1")
                     .bind(entry.row_id)
@@ -590,7 +590,7 @@ impl Backend {
                     .map_err(|e| {
                         StoreError::from_sqlx(format!("chaining {authority}'s audit entry {}", entry.row_id), e)
                     })?;
-                set_chain_head(&mut *tx, &authority, &hash).await?;
+                set_chain_head(&mut tx, &authority, &hash).await?;
                 sealed += 1;
             }
         }
