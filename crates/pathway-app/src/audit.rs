@@ -53,7 +53,7 @@ pub struct BrokenEntry {
     /// What the entry says happened.
     pub what: Option<String>,
     /// Stable code: `hash_mismatch`, `prev_hash_mismatch`, `gap`, `missing_hash`,
-    /// `unchained`, `missing_tail`, `head_mismatch`, `missing_head`.
+    /// `unchained`, `missing_tail`, `head_mismatch`, `missing_head`, `beyond_head`.
     pub code: &'static str,
     /// Why, in a sentence.
     pub problem: String,
@@ -113,6 +113,14 @@ pub async fn verify_chain(store: &Store, scope: &AuthorityScope) -> Result<Chain
     }
     if let Err(why) = walk.finish(head.as_ref().map(|h| (h.chain_seq, h.hash.as_str()))) {
         return Ok(report(&walk, Some(BrokenEntry::at_end(&why))));
+    }
+    // An entry past that head is either appended since (its head, read after it, covers it)
+    // or put there with SQL. Reading the entry first and the head second tells them apart.
+    if let Some(entry) = store.audit_chain_entries(scope, until, i64::MAX, 1).await?.first() {
+        let now = store.audit_chain_head(scope).await?.map_or(0, |h| h.chain_seq);
+        if entry.chain_seq.is_some_and(|seq| seq > now) {
+            return Ok(report(&walk, Some(BrokenEntry::at(entry, &Break::BeyondHead { head: now }))));
+        }
     }
     if let Some(entry) = store.audit_unchained(scope, 1).await?.first() {
         return Ok(report(&walk, Some(BrokenEntry::at(entry, &Break::Unchained))));

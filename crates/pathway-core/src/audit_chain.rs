@@ -137,6 +137,8 @@ pub enum Break {
     HeadMismatch { last_hash: String, head_hash: String },
     /// Entries exist but the authority has no chain head.
     MissingHead,
+    /// The entry lies beyond the end the chain head records: added behind Pathway's back.
+    BeyondHead { head: i64 },
 }
 
 impl Break {
@@ -151,6 +153,7 @@ impl Break {
             Break::MissingTail { .. } => "missing_tail",
             Break::HeadMismatch { .. } => "head_mismatch",
             Break::MissingHead => "missing_head",
+            Break::BeyondHead { .. } => "beyond_head",
         }
     }
 }
@@ -192,6 +195,10 @@ impl fmt::Display for Break {
                 write!(f, "head mismatch: the chain head records {head_hash} but the last entry hashes to {last_hash}")
             }
             Break::MissingHead => f.write_str("missing head: entries exist but the chain head was removed"),
+            Break::BeyondHead { head } => write!(
+                f,
+                "beyond the head: the chain head records {head} entries, so this entry was not added by Pathway"
+            ),
         }
     }
 }

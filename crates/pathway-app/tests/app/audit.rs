@@ -139,6 +139,19 @@ async fn a_removed_entry_is_a_gap_and_removing_the_newest_is_noticed_by_the_head
 
     let medway_report = verify_chain(medway.store(), &medway.scope).await.expect("verify medway");
     assert!(medway_report.intact() && medway_report.entries == 1, "{medway_report:?}");
+
+    // An entry forged onto the end, hash and all, without moving the head on, is named.
+    execute_raw(
+        c.store(),
+        "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
+             actor_role, occurred_at, why, what, detail, recorded_at, chain_seq, prev_hash, hash)
+         SELECT authority_id, entity_kind, entity_id, entity_version + 1, seq + 1, actor_id, actor_name, actor_role,
+             occurred_at, 'made up', what, detail, recorded_at, 2, prev_hash, hash
+         FROM audit_events WHERE authority_id = 'medway' AND chain_seq = 1",
+    )
+    .await;
+    let broken = verify_chain(medway.store(), &medway.scope).await.expect("verify").broken.expect("forged");
+    assert_eq!((broken.chain_seq, broken.code), (Some(2), "beyond_head"));
 }
 
 async fn eight_workers_adding_evidence_at_once_leave_one_unbroken_chain(db: &TestDb) {
