@@ -7,7 +7,7 @@
 //!
 //! Each record is one JSON `document` (the core's own serde form) plus indexed columns
 //! written from the same value. Every write runs in one transaction that also appends the
-//! change to `audit_events`.
+//! change to `audit_events`, chained to the authority's previous entry by hash.
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance};

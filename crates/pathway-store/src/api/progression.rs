@@ -7,6 +7,10 @@
 //! entry; for evidence items one row per change, from the [`Audit`] the caller passes.
 //! Updates name the version they read and fail with [`crate::StoreError::Conflict`] (nothing
 //! written) if it has moved on.
+//!
+//! Each authority's audit entries form a hash chain (`pathway_core::audit_chain`): storage
+//! gives every entry its place, the hash before it and its own hash as it writes it, and
+//! [`AuditTrail`] reads the chain back for verification.
 
 use std::fmt;
 use std::future::Future;
@@ -341,7 +345,7 @@ pub trait Progression {
     ) -> impl Future<Output = Result<(StoredAsye, Option<StoredApplication>)>> + Send;
 }
 
-/// The audit trail.
+/// The audit trail, and its hash chain.
 pub trait AuditTrail {
     /// Every audit event for one record, oldest first.
     fn audit_trail(
