@@ -74,6 +74,10 @@ enum Command {
     /// Apply the automatic moves due on a date (an ASYE pass's transfer): no other command
     /// needed, and a second run changes nothing.
     RunDue(commands::due::RunDueArgs),
+    /// The audit trail: verify each authority's hash chain, or show entries by person,
+    /// record and date.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::Asye(c) => commands::asye::run(c),
         Command::Record(c) => commands::record::run(c),
         Command::RunDue(a) => commands::due::run(a),
+        Command::Audit(c) => commands::audit::run(c),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 //! of Pathway's tests live here.
 
 pub mod anonymise;
+pub mod audit_chain;
 pub mod bundled;
 pub mod diagnostic;
 pub mod eligibility;

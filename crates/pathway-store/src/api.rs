@@ -538,6 +538,6 @@ pub struct Index {
 
 pub mod progression;
 pub use progression::{
-    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredException, StoredPanel,
+    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
+    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };

@@ -39,8 +39,8 @@ mod store_progression;
 pub mod testing;
 
 pub use api::{
-    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredException, StoredPanel,
+    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
+    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
 pub use api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,

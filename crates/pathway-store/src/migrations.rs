@@ -66,6 +66,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0008_eligibility_exceptions.sql"),
         postgres: include_str!("../migrations/postgres/0008_eligibility_exceptions.sql"),
     },
+    Step {
+        version: 9,
+        description: "audit chain",
+        sqlite: include_str!("../migrations/sqlite/0009_audit_chain.sql"),
+        postgres: include_str!("../migrations/postgres/0009_audit_chain.sql"),
+    },
 ];
 
 /// The migrator for one database.

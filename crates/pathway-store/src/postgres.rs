@@ -140,7 +140,9 @@ impl PostgresStore {
         Ok(PostgresStore { pool, schema: schema.map(str::to_owned) })
     }
 
-    /// Apply any migrations not yet applied (creating the schema first, if one was named).
+    /// Apply any migrations not yet applied (creating the schema first, if one was named),
+    /// then chain audit entries written before the trail was hash-chained
+    /// ([`crate::Store::seal_audit_chain`]).
     pub async fn migrate(&self) -> Result<()> {
         if let Some(schema) = &self.schema {
             // The name was checked by `connect`, so quoting it is safe.
@@ -149,7 +151,9 @@ impl PostgresStore {
                 .await
                 .map_err(|e| StoreError::from_sqlx(format!("creating schema {schema}"), e))?;
         }
-        migrator(BackendKind::Postgres).run(&self.pool).await.map_err(migrate_error)
+        migrator(BackendKind::Postgres).run(&self.pool).await.map_err(migrate_error)?;
+        self.seal_audit_chain().await?;
+        Ok(())
     }
 
     /// Close every connection; later calls fail.

@@ -7,10 +7,11 @@
 //!
 //! Each record is one JSON `document` (the core's own serde form) plus indexed columns
 //! written from the same value. Every write runs in one transaction that also appends the
-//! change to `audit_events`.
+//! change to `audit_events`, chained to the authority's previous entry by hash.
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::{AnonymisationStatus, Clearance};
+use pathway_core::audit_chain::{GENESIS, link_hash, to_micros};
 use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, ExceptionId, PanelId, WorkerId};
 use pathway_core::portfolio::{EvidenceItem, EvidenceParts};
 use pathway_core::progression::application::Application;
@@ -29,8 +30,8 @@ use super::Backend;
 use super::sql_workforce::{acquire, col, commit, ensure_worker, fetch_row, insert_timeline_entry, meta, now};
 use crate::api::AuthorityScope;
 use crate::api::progression::{
-    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredException, StoredPanel,
+    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
+    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
@@ -163,43 +164,94 @@ struct NewAuditEvent<'a> {
     detail: String,
 }
 
+/// Append one entry to the authority's audit chain: take the next place from the chain head
+/// (the UPDATE locks the head's row until the transaction ends, so on PostgreSQL a second
+/// writer waits here and then reads the head this one left; SQLite's write transactions are
+/// serialised already), hash the entry after the head's hash, write it, move the head on.
 async fn insert_audit(
     conn: &mut Conn,
     scope: &AuthorityScope,
     e: &NewAuditEvent<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let context = || {
+        format!("recording \"{}\" by {} ({}) in the audit trail of {} {}", e.what, e.by.name, e.by.person, e.kind, e.id)
+    };
+    // Both databases keep times to the microsecond; the hash covers the times as stored.
+    let event = AuditEvent {
+        entity_kind: e.kind,
+        entity_id: e.id,
+        entity_version: e.version,
+        seq: e.seq,
+        by: e.by.clone(),
+        at: to_micros(e.at),
+        why: e.why.to_owned(),
+        what: e.what.clone(),
+        detail: e.detail.clone(),
+        recorded_at: to_micros(now),
+        backdated: e.backdated.map(|b| Backdated { entered_at: to_micros(b.entered_at), reason: b.reason.clone() }),
+    };
+    let (chain_seq, prev_hash) = take_chain_place(conn, scope.as_str()).await?;
+    let hash = link_hash(&prev_hash, &event.chain_row(scope.as_str()));
     sqlx::query(
         "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
-             actor_role, occurred_at, why, what, detail, recorded_at, entered_at, backdated_because)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             actor_role, occurred_at, why, what, detail, recorded_at, entered_at, backdated_because,
+             chain_seq, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(scope.as_str())
-    .bind(e.kind.code())
-    .bind(e.id)
-    .bind(e.version.get())
-    .bind(e.seq)
-    .bind(e.by.person.get())
-    .bind(e.by.name.as_str())
-    .bind(e.by.role.as_str())
-    .bind(e.at)
-    .bind(e.why)
-    .bind(e.what.as_str())
-    .bind(e.detail.as_str())
-    .bind(now)
-    .bind(e.backdated.map(|b| b.entered_at))
-    .bind(e.backdated.map(|b| b.reason.as_str()))
+    .bind(event.entity_kind.code())
+    .bind(event.entity_id)
+    .bind(event.entity_version.get())
+    .bind(event.seq)
+    .bind(event.by.person.get())
+    .bind(event.by.name.as_str())
+    .bind(event.by.role.as_str())
+    .bind(event.at)
+    .bind(event.why.as_str())
+    .bind(event.what.as_str())
+    .bind(event.detail.as_str())
+    .bind(event.recorded_at)
+    .bind(event.backdated.as_ref().map(|b| b.entered_at))
+    .bind(event.backdated.as_ref().map(|b| b.reason.as_str()))
+    .bind(chain_seq)
+    .bind(prev_hash.as_str())
+    .bind(hash.as_str())
     .execute(&mut *conn)
     .await
-    .map_err(|err| {
-        StoreError::from_sqlx(
-            format!(
-                "recording \"{}\" by {} ({}) in the audit trail of {} {}",
-                e.what, e.by.name, e.by.person, e.kind, e.id
-            ),
-            err,
-        )
-    })?;
+    .map_err(|err| StoreError::from_sqlx(context(), err))?;
+    set_chain_head(conn, scope.as_str(), &hash).await
+}
+
+/// Take the next place in an authority's chain: its number and the hash before it. Locks
+/// the chain head until the transaction ends.
+async fn take_chain_place(conn: &mut Conn, authority: &str) -> Result<(i64, String)> {
+    sqlx::query(
+        "INSERT INTO audit_chain_heads (authority_id, chain_seq, hash) VALUES ($1, 0, $2)
+         ON CONFLICT (authority_id) DO NOTHING",
+    )
+    .bind(authority)
+    .bind(GENESIS)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx("starting the audit chain", e))?;
+    let row = sqlx::query(
+        "UPDATE audit_chain_heads SET chain_seq = chain_seq + 1 WHERE authority_id = $1 RETURNING chain_seq, hash",
+    )
+    .bind(authority)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx("taking the next place in the audit chain", e))?;
+    Ok((col(&row, "chain_seq")?, col(&row, "hash")?))
+}
+
+async fn set_chain_head(conn: &mut Conn, authority: &str, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE audit_chain_heads SET hash = $2 WHERE authority_id = $1")
+        .bind(authority)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx("moving the audit chain's head on", e))?;
     Ok(())
 }
 
@@ -409,6 +461,145 @@ impl AuditTrail for Backend {
             .await
             .map_err(|e| StoreError::from_sqlx(format!("reading the audit trail of worker {actor}"), e))?;
         rows.iter().map(audit_event_from).collect()
+    }
+
+    async fn audit_chain_head(&self, scope: &AuthorityScope) -> Result<Option<ChainHead>> {
+        let mut conn = acquire(self.pool()).await?;
+        let row = sqlx::query("SELECT chain_seq, hash FROM audit_chain_heads WHERE authority_id = $1")
+            .bind(scope.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx("reading the audit chain's head", e))?;
+        match row {
+            Some(row) => Ok(Some(ChainHead { chain_seq: col(&row, "chain_seq")?, hash: col(&row, "hash")? })),
+            None => Ok(None),
+        }
+    }
+
+    async fn audit_chain_entries(
+        &self,
+        scope: &AuthorityScope,
+        after: i64,
+        until: i64,
+        limit: i64,
+    ) -> Result<Vec<ChainedAuditEvent>> {
+        let mut conn = acquire(self.pool()).await?;
+        let sql = format!(
+            "{CHAINED_COLUMNS} WHERE authority_id = $1 AND chain_seq > $2 AND chain_seq <= $3
+             ORDER BY chain_seq LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(after)
+            .bind(until)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx("reading the audit chain", e))?;
+        rows.iter().map(chained_event_from).collect()
+    }
+
+    async fn audit_unchained(&self, scope: &AuthorityScope, limit: i64) -> Result<Vec<ChainedAuditEvent>> {
+        let mut conn = acquire(self.pool()).await?;
+        let sql = format!("{CHAINED_COLUMNS} WHERE authority_id = $1 AND chain_seq IS NULL ORDER BY id LIMIT $2");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx("reading the audit trail's unchained entries", e))?;
+        rows.iter().map(chained_event_from).collect()
+    }
+
+    async fn audit_search(&self, scope: &AuthorityScope, query: &AuditQuery) -> Result<Vec<ChainedAuditEvent>> {
+        let mut conn = acquire(self.pool()).await?;
+        // Every filter is bound; one left out is a NULL that lets every row through.
+        let sql = format!(
+            "{CHAINED_COLUMNS} WHERE authority_id = $1
+               AND ($2 IS NULL OR actor_id = $2
+                    OR (entity_kind = 'evidence' AND entity_id IN
+                          (SELECT id FROM evidence_items WHERE authority_id = $1 AND worker_id = $2))
+                    OR (entity_kind = 'application' AND entity_id IN
+                          (SELECT id FROM applications WHERE authority_id = $1 AND worker_id = $2))
+                    OR (entity_kind = 'asye-programme' AND entity_id IN
+                          (SELECT id FROM asye_programmes WHERE authority_id = $1 AND worker_id = $2))
+                    OR (entity_kind = 'eligibility-exception' AND entity_id IN
+                          (SELECT id FROM eligibility_exceptions WHERE authority_id = $1 AND worker_id = $2)))
+               AND ($3 IS NULL OR (entity_kind = $3 AND entity_id = $4))
+               AND ($5 IS NULL OR occurred_at >= $5)
+               AND ($6 IS NULL OR occurred_at < $6)
+             ORDER BY id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scope.as_str())
+            .bind(query.person.map(|p| p.get()))
+            .bind(query.record.map(|(kind, _)| kind.code()))
+            .bind(query.record.map(|(_, id)| id))
+            .bind(query.from)
+            .bind(query.before)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(|e| StoreError::from_sqlx("searching the audit trail", e))?;
+        rows.iter().map(chained_event_from).collect()
+    }
+}
+
+const CHAINED_COLUMNS: &str = "SELECT id, authority_id, chain_seq, prev_hash, hash, entity_kind, entity_id,
+        entity_version, seq, actor_id, actor_name, actor_role, occurred_at, why, what, detail, recorded_at,
+        entered_at, backdated_because FROM audit_events";
+
+fn chained_event_from(row: &DbRow) -> Result<ChainedAuditEvent> {
+    Ok(ChainedAuditEvent {
+        authority: col(row, "authority_id")?,
+        row_id: col(row, "id")?,
+        chain_seq: col(row, "chain_seq")?,
+        prev_hash: col(row, "prev_hash")?,
+        hash: col(row, "hash")?,
+        event: audit_event_from(row)?,
+    })
+}
+
+impl Backend {
+    /// Chain the audit entries that have no place in a chain yet (those written before
+    /// migration 9), per authority in the order they were written, after whatever the
+    /// chain holds. One transaction; a second run finds nothing to do. Returns how many
+    /// entries it chained.
+    pub(crate) async fn seal_audit_chain(&self) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let authorities: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT authority_id FROM audit_events WHERE chain_seq IS NULL ORDER BY authority_id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx("finding audit entries to chain", e))?;
+        let mut sealed = 0;
+        for authority in authorities {
+            let sql = format!("{CHAINED_COLUMNS} WHERE authority_id = $1 AND chain_seq IS NULL ORDER BY id");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(authority.as_str())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(format!("reading {authority}'s audit entries to chain"), e))?;
+            for row in &rows {
+                let entry = chained_event_from(row)?;
+                let (chain_seq, prev_hash) = take_chain_place(&mut tx, &authority).await?;
+                let hash = link_hash(&prev_hash, &entry.chain_row());
+                sqlx::query("UPDATE audit_events SET chain_seq = $2, prev_hash = $3, hash = $4 WHERE id = $1")
+                    .bind(entry.row_id)
+                    .bind(chain_seq)
+                    .bind(prev_hash.as_str())
+                    .bind(hash.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        StoreError::from_sqlx(format!("chaining {authority}'s audit entry {}", entry.row_id), e)
+                    })?;
+                set_chain_head(&mut tx, &authority, &hash).await?;
+                sealed += 1;
+            }
+        }
+        commit(tx, || "chaining the audit trail".to_owned()).await?;
+        Ok(sealed)
     }
 }
 

@@ -94,9 +94,12 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Apply any migrations not yet applied.
+    /// Apply any migrations not yet applied, then chain audit entries written before the
+    /// trail was hash-chained ([`crate::Store::seal_audit_chain`]).
     pub async fn migrate(&self) -> Result<()> {
-        migrator(BackendKind::Sqlite).run(&self.pool).await.map_err(migrate_error)
+        migrator(BackendKind::Sqlite).run(&self.pool).await.map_err(migrate_error)?;
+        self.seal_audit_chain().await?;
+        Ok(())
     }
 
     /// Close every connection; later calls fail.

@@ -109,7 +109,8 @@ impl Store {
         }
     }
 
-    /// Apply any migrations not yet applied.
+    /// Apply any migrations not yet applied, then chain any audit entries written before the
+    /// audit trail was hash-chained (SQL cannot hash on SQLite, so that step is Rust's).
     pub async fn migrate(&self) -> Result<()> {
         dispatch!(self, s => s.migrate().await)
     }

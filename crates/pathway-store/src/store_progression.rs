@@ -13,8 +13,8 @@ use pathway_core::workforce::{NewTimelineEntry, TimelineEntry, Version};
 
 use crate::api::AuthorityScope;
 use crate::api::progression::{
-    AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
-    StoredException, StoredPanel,
+    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
+    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
 use crate::error::Result;
 use crate::store::{Store, dispatch};
@@ -126,5 +126,32 @@ impl AuditTrail for Store {
     }
     async fn audit_by_actor(&self, scope: &AuthorityScope, actor: WorkerId) -> Result<Vec<AuditEvent>> {
         dispatch!(self, s => s.audit_by_actor(scope, actor).await)
+    }
+    async fn audit_chain_head(&self, scope: &AuthorityScope) -> Result<Option<ChainHead>> {
+        dispatch!(self, s => s.audit_chain_head(scope).await)
+    }
+    async fn audit_chain_entries(
+        &self,
+        scope: &AuthorityScope,
+        after: i64,
+        until: i64,
+        limit: i64,
+    ) -> Result<Vec<ChainedAuditEvent>> {
+        dispatch!(self, s => s.audit_chain_entries(scope, after, until, limit).await)
+    }
+    async fn audit_unchained(&self, scope: &AuthorityScope, limit: i64) -> Result<Vec<ChainedAuditEvent>> {
+        dispatch!(self, s => s.audit_unchained(scope, limit).await)
+    }
+    async fn audit_search(&self, scope: &AuthorityScope, query: &AuditQuery) -> Result<Vec<ChainedAuditEvent>> {
+        dispatch!(self, s => s.audit_search(scope, query).await)
+    }
+}
+
+impl Store {
+    /// Chain audit entries written before the audit trail was hash-chained (migration 9), in
+    /// the order they were written; idempotent. [`Store::migrate`] runs it, so callers need
+    /// not. Returns how many entries it chained.
+    pub async fn seal_audit_chain(&self) -> Result<u64> {
+        dispatch!(self, s => s.seal_audit_chain().await)
     }
 }

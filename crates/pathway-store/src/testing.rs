@@ -184,3 +184,16 @@ impl Drop for PgSchema {
         }
     }
 }
+
+/// Run SQL straight on the store's database, as someone with database access (not Pathway)
+/// would: how the tamper-evidence tests edit and remove audit rows behind the store's back.
+pub async fn execute_raw(store: &Store, sql: &str) -> u64 {
+    use crate::backend::SqlBackend;
+    let sql = AssertSqlSafe(sql.to_owned());
+    match store {
+        Store::Sqlite(s) => sqlx::raw_sql(sql).execute(s.pool()).await.expect("raw SQL on SQLite").rows_affected(),
+        Store::Postgres(s) => {
+            sqlx::raw_sql(sql).execute(s.pool()).await.expect("raw SQL on PostgreSQL").rows_affected()
+        }
+    }
+}

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod anonymisation;
+mod audit;
 mod authority;
 mod bexley;
 mod clock;

@@ -2,6 +2,7 @@
 
 pub mod application;
 pub mod asye;
+pub mod audit;
 pub mod db;
 pub mod due;
 pub mod eligibility;

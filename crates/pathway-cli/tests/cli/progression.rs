@@ -103,18 +103,18 @@ pub(crate) fn west_sussex() -> Scratch {
 }
 
 /// `--authority west-sussex --as N --role R --why W --at T`.
-fn who<'a>(number: &'a str, role: &'a str, why: &'a str, at: &'a str) -> Vec<&'a str> {
+pub(crate) fn who<'a>(number: &'a str, role: &'a str, why: &'a str, at: &'a str) -> Vec<&'a str> {
     vec!["--authority", "west-sussex", "--as", number, "--role", role, "--why", why, "--at", at]
 }
 
-fn with<'a>(mut head: Vec<&'a str>, tail: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn with<'a>(mut head: Vec<&'a str>, tail: &[&'a str]) -> Vec<&'a str> {
     head.extend_from_slice(tail);
     head
 }
 
 /// Alex Morgan (W100) applies for senior social worker; the July panel hears it and records
 /// `outcome` (a decision as JSON), which the application then takes. Returns its id.
-fn through_the_july_panel(s: &Scratch, outcome: &str) -> String {
+pub(crate) fn through_the_july_panel(s: &Scratch, outcome: &str) -> String {
     let opened = s.json(&with(
         vec!["application", "open"],
         &[

@@ -7,12 +7,17 @@
 //! entry; for evidence items one row per change, from the [`Audit`] the caller passes.
 //! Updates name the version they read and fail with [`crate::StoreError::Conflict`] (nothing
 //! written) if it has moved on.
+//!
+//! Each authority's audit entries form a hash chain (`pathway_core::audit_chain`): storage
+//! gives every entry its place, the hash before it and its own hash as it writes it, and
+//! [`AuditTrail`] reads the chain back for verification.
 
 use std::fmt;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
 use pathway_core::anonymise::Clearance;
+use pathway_core::audit_chain::{ChainRow, Link};
 use pathway_core::ids::{ApplicationId, AsyeProgrammeId, EvidenceId, ExceptionId, PanelId, WorkerId};
 use pathway_core::portfolio::EvidenceItem;
 use pathway_core::progression::application::Application;
@@ -154,6 +159,82 @@ pub struct AuditEvent {
     pub recorded_at: DateTime<Utc>,
     /// When it was entered and why, if it was entered after it took effect (`at`).
     pub backdated: Option<Backdated>,
+}
+
+impl AuditEvent {
+    /// The fields the audit chain's hash covers, for an entry of `authority`.
+    pub fn chain_row<'a>(&'a self, authority: &'a str) -> ChainRow<'a> {
+        ChainRow {
+            authority,
+            entity_kind: self.entity_kind.code(),
+            entity_id: self.entity_id,
+            entity_version: self.entity_version.get(),
+            seq: self.seq,
+            actor_id: self.by.person.get(),
+            actor_name: &self.by.name,
+            actor_role: self.by.role.as_str(),
+            occurred_at: self.at,
+            entered_at: self.backdated.as_ref().map(|b| b.entered_at),
+            backdated_because: self.backdated.as_ref().map(|b| b.reason.as_str()),
+            why: &self.why,
+            what: &self.what,
+            detail: &self.detail,
+            recorded_at: self.recorded_at,
+        }
+    }
+}
+
+/// An audit entry with its place in its authority's hash chain (`pathway_core::audit_chain`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainedAuditEvent {
+    /// The authority whose chain it is in.
+    pub authority: String,
+    /// The row's id in `audit_events`: the order entries were written in.
+    pub row_id: i64,
+    /// Its place in the chain, from 1; None if it was never chained.
+    pub chain_seq: Option<i64>,
+    /// The hash of the entry before it.
+    pub prev_hash: Option<String>,
+    /// Its own hash.
+    pub hash: Option<String>,
+    /// The entry.
+    #[serde(flatten)]
+    pub event: AuditEvent,
+}
+
+impl ChainedAuditEvent {
+    /// Its place in the chain, as stored.
+    pub fn link(&self) -> Link<'_> {
+        Link { chain_seq: self.chain_seq, prev_hash: self.prev_hash.as_deref(), hash: self.hash.as_deref() }
+    }
+
+    /// The fields its hash covers.
+    pub fn chain_row(&self) -> ChainRow<'_> {
+        self.event.chain_row(&self.authority)
+    }
+}
+
+/// The end of an authority's audit chain, as the chain head records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainHead {
+    /// How many entries the chain has.
+    pub chain_seq: i64,
+    /// The last entry's hash.
+    pub hash: String,
+}
+
+/// Which audit entries to list; every filter given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Entries by this worker (acting in any role) or about their records (evidence,
+    /// applications, ASYE programmes).
+    pub person: Option<WorkerId>,
+    /// Entries about this one record.
+    pub record: Option<(EntityKind, i64)>,
+    /// Entries that took effect at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Entries that took effect before this time.
+    pub before: Option<DateTime<Utc>>,
 }
 
 /// Evidence portfolios.
@@ -300,7 +381,7 @@ pub trait Progression {
     ) -> impl Future<Output = Result<Vec<StoredException>>> + Send;
 }
 
-/// The audit trail.
+/// The audit trail, and its hash chain.
 pub trait AuditTrail {
     /// Every audit event for one record, oldest first.
     fn audit_trail(
@@ -316,4 +397,32 @@ pub trait AuditTrail {
         scope: &AuthorityScope,
         actor: WorkerId,
     ) -> impl Future<Output = Result<Vec<AuditEvent>>> + Send;
+
+    /// The end of the authority's audit chain; None if nothing was ever chained.
+    fn audit_chain_head(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Option<ChainHead>>> + Send;
+
+    /// Up to `limit` entries of the authority's chain with `chain_seq` above `after` and at
+    /// most `until`, in chain order.
+    fn audit_chain_entries(
+        &self,
+        scope: &AuthorityScope,
+        after: i64,
+        until: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<ChainedAuditEvent>>> + Send;
+
+    /// Up to `limit` of the authority's entries with no place in the chain, in the order
+    /// written. After sealing there are none, unless someone removed an entry's place.
+    fn audit_unchained(
+        &self,
+        scope: &AuthorityScope,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<ChainedAuditEvent>>> + Send;
+
+    /// The authority's entries matching `query`, in the order written.
+    fn audit_search(
+        &self,
+        scope: &AuthorityScope,
+        query: &AuditQuery,
+    ) -> impl Future<Output = Result<Vec<ChainedAuditEvent>>> + Send;
 }

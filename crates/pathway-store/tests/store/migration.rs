@@ -1,6 +1,9 @@
-//! Migrations that change data already held. Migration 6 on a database that already has posts: each holder is kept, as holding the
+//! Migration 6 on a database that already has posts: each holder is kept, as holding the
 //! post from the day the post was created (SQLite; the PostgreSQL step does the same in its
 //! own dialect, and the schema-parity test compares the results).
+//!
+//! Migration 9 on a database with an audit trail: the store's `migrate` chains the existing
+//! entries, per authority in the order they were written.
 
 use pathway_store::testing::TempDir;
 use sqlx::Row;
@@ -112,4 +115,82 @@ async fn the_audit_trail_keeps_its_rows_when_it_learns_of_eligibility_exceptions
     let again = sqlx::raw_sql(sqlx::AssertSqlSafe(row("application", 41))).execute(&pool).await;
     assert!(again.is_err(), "each record's trail is still numbered once");
     pool.close().await;
+}
+
+/// The migrations as they stood before the audit chain, applied by sqlx's migrator so the
+/// database records them exactly as an older Pathway would have.
+fn before_the_chain() -> sqlx::migrate::Migrator {
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let steps: [(i64, &str, &'static str); 7] = [
+        (1, "workforce", BEFORE[0]),
+        (2, "progression", BEFORE[1]),
+        (3, "one application under way", BEFORE[2]),
+        (4, "probation", BEFORE[3]),
+        (5, "attestations and award levels", BEFORE[4]),
+        (6, "dated posts", DATED_POSTS),
+        (7, "backdating", include_str!("../../migrations/sqlite/0007_backdating.sql")),
+    ];
+    Migrator::with_migrations(
+        steps
+            .into_iter()
+            .map(|(version, description, sql)| {
+                Migration::new(version, description.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn an_audit_trail_written_before_the_chain_is_chained_when_the_database_is_next_migrated() {
+    use pathway_core::audit_chain::ChainWalk;
+    use pathway_store::{AuditTrail, Tenancy};
+
+    let dir = TempDir::new();
+    let file = dir.path().join("v7.db");
+    let options = SqliteConnectOptions::new().filename(&file).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("open");
+    before_the_chain().run(&pool).await.expect("migrate to 7");
+    let at = "2023-02-14T09:30:00.000000Z";
+    let row = |id: i64, authority: &str, entity: i64, why: &str| {
+        format!(
+            "INSERT INTO audit_events (id, authority_id, entity_kind, entity_id, entity_version, seq, actor_id,
+                 actor_name, actor_role, occurred_at, why, what, detail, recorded_at)
+             VALUES ({id}, '{authority}', 'evidence', {entity}, 1, 1, 7, 'Tam Worker', 'worker', '{at}', '{why}',
+                 'added evidence', '{{}}', '{at}');"
+        )
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO authorities (id, name, version, created_at, updated_at)
+             VALUES ('medway', 'Medway', 1, '{at}', '{at}'), ('bexley', 'Bexley', 1, '{at}', '{at}');
+         INSERT INTO workers (id, authority_id, employee_number, name, employment, started_on, version, created_at, updated_at)
+             VALUES (7, 'medway', 'M7', 'Tam Worker', 'permanent', '2019-01-01', 1, '{at}', '{at}'),
+                    (8, 'bexley', 'B7', 'Tam Worker', 'permanent', '2019-01-01', 1, '{at}', '{at}');
+         {}{}{}",
+        // Written out of id order across authorities, as a busy database would be.
+        row(3, "medway", 1, "first"),
+        row(5, "medway", 2, "second"),
+        row(4, "bexley", 1, "bexley''s").replace("7, 'Tam Worker'", "8, 'Tam Worker'"),
+    )))
+    .execute(&pool)
+    .await
+    .expect("a version 7 audit trail");
+    pool.close().await;
+
+    let store = pathway_store::sqlite::SqliteStore::open(&file).await.expect("open");
+    store.migrate().await.expect("migrate to the latest");
+    let store = pathway_store::Store::Sqlite(store);
+    for (authority, whys) in [("medway", vec!["first", "second"]), ("bexley", vec!["bexley's"])] {
+        let scope = store.scope(&authority.parse().expect("id")).await.expect("scope");
+        let head = store.audit_chain_head(&scope).await.expect("head").expect("a head");
+        let entries = store.audit_chain_entries(&scope, 0, head.chain_seq, 100).await.expect("entries");
+        assert_eq!(entries.iter().map(|e| e.event.why.as_str()).collect::<Vec<_>>(), whys, "in id order");
+        let mut walk = ChainWalk::new();
+        for e in &entries {
+            walk.check(e.link(), &e.chain_row()).expect("chained");
+        }
+        walk.finish(Some((head.chain_seq, &head.hash))).expect("ends at the head");
+    }
+    assert_eq!(store.seal_audit_chain().await.expect("seal"), 0, "migrating sealed them all");
+    store.close().await;
 }
