@@ -38,6 +38,7 @@ mod store_progression;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
 pub use api::{
     AuditEvent, AuditTrail, EntityKind, Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence,
     StoredPanel,

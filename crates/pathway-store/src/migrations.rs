@@ -60,6 +60,13 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0007_backdating.sql"),
         postgres: include_str!("../migrations/postgres/0007_backdating.sql"),
     },
+    // 8 (issue 11) and 9 (the audit chain) are being written beside this; they slot in here.
+    Step {
+        version: 10,
+        description: "accounts and sessions",
+        sqlite: include_str!("../migrations/sqlite/0010_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
+    },
 ];
 
 /// The migrator for one database.
