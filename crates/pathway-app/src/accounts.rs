@@ -19,6 +19,8 @@
 //! trail takes them. OpenID Connect and API tokens will sign in through the same
 //! [`Pathway::start_session`] seam.
 
+mod demo;
+
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -37,6 +39,8 @@ use sha2::{Digest, Sha256};
 use crate::AppError;
 use crate::config::ServerSettings;
 use crate::service::Pathway;
+
+pub use demo::DemoAccount;
 
 /// The system roles an account may be granted explicitly.
 pub const SYSTEM_ROLES: &[&str] = &["system-admin", "hr-admin", "framework-admin", "auditor"];
@@ -216,6 +220,22 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| bad("random", format!("the system's random source failed: {e}")))?;
     Ok(bytes)
+}
+
+/// A random password of 20 letters and digits (about 119 bits), for demo accounts.
+pub(crate) fn random_password() -> Result<String, AppError> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    // 256 is a multiple of nothing here, so bytes past the last whole multiple are redrawn.
+    let limit = 256 - (256 % ALPHABET.len());
+    let mut out = String::with_capacity(20);
+    while out.len() < 20 {
+        for byte in random_bytes::<32>()? {
+            if usize::from(byte) < limit && out.len() < 20 {
+                out.push(char::from(ALPHABET[usize::from(byte) % ALPHABET.len()]));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// SHA-256 of a session id, hex: what the database holds.
@@ -582,8 +602,7 @@ impl Pathway {
 
     /// Who is signed in: the person, their authority, the posts they hold today and their
     /// system roles.
-    pub async fn me(&self, session: &Session) -> Result<Me, AppError> {
-        let account = &session.account;
+    pub async fn me(&self, account: &StoredAccount) -> Result<Me, AppError> {
         let scope = self.store().scope(&account.authority).await?;
         let authority = self.store().authority(&scope).await?;
         let worker = self.store().worker(&scope, account.worker).await?;

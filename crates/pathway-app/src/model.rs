@@ -22,4 +22,6 @@ pub use pathway_core::workforce::{
     PersonName, UnitKind, WorkerDetails,
 };
 pub use pathway_core::{Diagnostic, Pence, Severity};
-pub use pathway_store::{AuditEvent, StoredApplication, StoredAsye, StoredPanel, SyncChange, SyncOutcome};
+pub use pathway_store::{
+    AuditEvent, StoredAccount, StoredApplication, StoredAsye, StoredPanel, SyncChange, SyncOutcome,
+};

@@ -74,6 +74,12 @@ enum Command {
     /// Apply the automatic moves due on a date (an ASYE pass's transfer): no other command
     /// needed, and a second run changes nothing.
     RunDue(commands::due::RunDueArgs),
+    /// Run the HTTP server: sign-in, sessions and the JSON API, until SIGINT or SIGTERM.
+    Serve(commands::serve::ServeArgs),
+    /// Accounts for signing in to the server: create, list, disable, enable, set a
+    /// password, unlock, enrol TOTP.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
 }
 
 fn main() -> ExitCode {
@@ -98,6 +104,8 @@ fn main() -> ExitCode {
         Command::Asye(c) => commands::asye::run(c),
         Command::Record(c) => commands::record::run(c),
         Command::RunDue(a) => commands::due::run(a),
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Account(c) => commands::account::run(c),
     };
     match result {
         Ok(code) => code,
