@@ -12,6 +12,7 @@ mod pay;
 mod progression;
 mod records;
 mod route_shapes;
+mod serve;
 
 use std::process::{Command, Output};
 
