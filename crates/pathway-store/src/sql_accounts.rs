@@ -114,6 +114,10 @@ fn account_update<'q>(sql: &'static str, scope: &'q AuthorityScope, username: &'
     sqlx::query(sql).bind(scope.as_str()).bind(username).bind(at)
 }
 
+/// The sign-in event outcomes that are failures, for the rate limit (not sign-outs, expiries
+/// or the rate limit's own refusals, which would keep a window open for ever).
+const FAILURES: &str = "'unknown-user', 'wrong-password', 'wrong-code', 'reused-code', 'locked', 'disabled'";
+
 impl Accounts for Backend {
     async fn ping(&self) -> Result<()> {
         let mut conn = acquire(self.pool()).await?;
@@ -329,10 +333,10 @@ impl Accounts for Backend {
     ) -> Result<(i64, i64)> {
         let mut conn = acquire(self.pool()).await?;
         let context = |e| StoreError::from_sqlx("counting recent sign-in failures", e);
-        let by_user = sqlx::query_scalar::<Db, i64>(
+        let by_user = sqlx::query_scalar::<Db, i64>(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM sign_in_events WHERE username = $1 AND occurred_at >= $2 \
-             AND outcome NOT IN ('signed-in', 'signed-out')",
-        )
+             AND outcome IN ({FAILURES})"
+        )))
         .bind(username)
         .bind(since)
         .fetch_one(&mut *conn)
@@ -340,10 +344,10 @@ impl Accounts for Backend {
         .map_err(context)?;
         let by_addr = match from {
             None => 0,
-            Some(from) => sqlx::query_scalar::<Db, i64>(
+            Some(from) => sqlx::query_scalar::<Db, i64>(sqlx::AssertSqlSafe(format!(
                 "SELECT COUNT(*) FROM sign_in_events WHERE from_addr = $1 AND occurred_at >= $2 \
-                 AND outcome NOT IN ('signed-in', 'signed-out')",
-            )
+                 AND outcome IN ({FAILURES})"
+            )))
             .bind(from)
             .bind(since)
             .fetch_one(&mut *conn)

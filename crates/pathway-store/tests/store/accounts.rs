@@ -82,6 +82,11 @@ async fn sign_ins_take_totp_steps_once_count_failures_and_disabling_ends_session
     assert_eq!((locked.failed_sign_ins, locked.locked_at), (3, Some(at(8))));
     assert_eq!(store.failed_sign_ins_since("dan", Some("127.0.0.1"), at(7)).await.unwrap(), (2, 2));
     assert_eq!(store.failed_sign_ins_since("dan", None, at(0)).await.unwrap(), (3, 0));
+    // Sign-outs, expiries and the rate limit's own refusals are not failures.
+    for outcome in ["signed-out", "expired", "rate-limited"] {
+        store.record_sign_in_event(&event(Some(id), outcome, 8)).await.unwrap();
+    }
+    assert_eq!(store.failed_sign_ins_since("dan", Some("127.0.0.1"), at(7)).await.unwrap(), (2, 2));
     let unlocked = store.unlock(&bexley, "dan", at(9)).await.unwrap();
     assert_eq!((unlocked.failed_sign_ins, unlocked.locked_at), (0, None));
 
