@@ -24,6 +24,7 @@ pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
         .route("/api/v1/session", post(sign_in).delete(sign_out))
         .route("/api/v1/me", get(me))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
         // Method, path and status only: no bodies, no cookies, no names.
         .layer(TraceLayer::new_for_http())
@@ -48,6 +49,10 @@ async fn healthz(State(state): State<AppState>) -> Response {
 
 async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this address")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not answer that method")
 }
 
 #[derive(Debug, Deserialize)]

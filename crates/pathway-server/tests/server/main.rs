@@ -198,6 +198,10 @@ async fn healthz_answers_ok_when_the_database_answers_and_503_when_it_does_not()
     assert_eq!((status, body), (StatusCode::SERVICE_UNAVAILABLE, json!({ "status": "unavailable" })));
     let (status, body) = Client::new().get(&server, "/no/such/page").await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let response = reqwest::Client::new().put(server.url("/api/v1/session")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].clone()), (Some("method_not_allowed"), Value::Null));
 }
 
 #[tokio::test]
