@@ -127,8 +127,9 @@ impl SignInRefused {
     }
 }
 
-/// A session that has just started: the id goes in the cookie and is never stored.
-#[derive(Debug, Clone)]
+/// A session that has just started: the id goes in the cookie and is never stored (nor
+/// printed: `Debug` hides it and the token).
+#[derive(Clone)]
 pub struct SignedIn {
     /// The session id (64 hex characters) for the cookie.
     pub session_id: String,
@@ -138,14 +139,26 @@ pub struct SignedIn {
     pub account: StoredAccount,
 }
 
-/// A live session, checked: not expired, account enabled.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn").field("account", &self.account.id).finish_non_exhaustive()
+    }
+}
+
+/// A live session, checked: not expired, account enabled. `Debug` hides the token.
+#[derive(Clone)]
 pub struct Session {
     /// Who is signed in.
     pub account: StoredAccount,
     /// The synchroniser token.
     pub csrf_token: String,
     id_hash: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("account", &self.account.id).finish_non_exhaustive()
+    }
 }
 
 /// Who is signed in, for `GET /api/v1/me`.
@@ -680,6 +693,29 @@ mod tests {
         assert!(!verify_password("correct horse batterY", &hash));
         assert!(!verify_password("anything", "not a hash"));
         assert!(hash_password("short").unwrap_err().to_string().contains("at least 12"));
+    }
+
+    #[test]
+    fn a_session_id_and_its_token_are_never_printed() {
+        let account = StoredAccount {
+            id: 7,
+            authority: "bexley".parse().unwrap(),
+            worker: pathway_core::ids::WorkerId::new(1),
+            username: "dan".into(),
+            system_roles: vec![],
+            has_password: true,
+            totp_enrolled: false,
+            failed_sign_ins: 0,
+            locked_at: None,
+            disabled_at: None,
+            created_at: Utc::now(),
+        };
+        let signed_in = SignedIn { session_id: "a".repeat(64), csrf_token: "b".repeat(64), account: account.clone() };
+        let session = Session { account, csrf_token: "b".repeat(64), id_hash: "c".repeat(64) };
+        for printed in [format!("{signed_in:?}"), format!("{session:?}")] {
+            assert!(!printed.contains("aaaa") && !printed.contains("bbbb") && !printed.contains("cccc"), "{printed}");
+            assert!(printed.contains("account: 7"), "{printed}");
+        }
     }
 
     #[test]
