@@ -94,6 +94,8 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Where "now" comes from: the system's clock unless fixed for training or tests.
     pub clock: Clock,
+    /// Sign-in, sessions and the server's schedule.
+    pub server: ServerSettings,
     /// Where the settings came from, for `pathway config show`.
     pub sources: Vec<String>,
 }
@@ -105,6 +107,49 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     max_upload_bytes: Option<u64>,
     clock: Option<String>,
+    server: Option<ServerFile>,
+}
+
+/// The `[server]` table of `pathway.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServerFile {
+    session_idle_minutes: Option<u32>,
+    session_absolute_hours: Option<u32>,
+    lock_after_failures: Option<u32>,
+    run_due_every_minutes: Option<u32>,
+    insecure_loopback_cookies: Option<bool>,
+}
+
+/// Sign-in, sessions and the server's schedule (`[server]` in `pathway.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerSettings {
+    /// A session unused this long ends (default 30 minutes).
+    pub session_idle: chrono::Duration,
+    /// A session ends this long after sign-in, used or not (default 12 hours).
+    pub session_absolute: chrono::Duration,
+    /// Consecutive failed sign-ins that lock an account until an administrator unlocks it
+    /// (default 5).
+    pub lock_after_failures: u32,
+    /// How often the server applies the automatic moves due (`run-due`) for every authority
+    /// (default 60 minutes; also once at start).
+    pub run_due_every: std::time::Duration,
+    /// Development only: send the session cookie without `Secure` (named `pathway`, not
+    /// `__Host-pathway`) so a browser keeps it over plain http. Refused unless the server
+    /// listens on a loopback address.
+    pub insecure_loopback_cookies: bool,
+}
+
+impl Default for ServerSettings {
+    fn default() -> ServerSettings {
+        ServerSettings {
+            session_idle: chrono::Duration::minutes(30),
+            session_absolute: chrono::Duration::hours(12),
+            lock_after_failures: 5,
+            run_due_every: std::time::Duration::from_secs(60 * 60),
+            insecure_loopback_cookies: false,
+        }
+    }
 }
 
 impl Config {
@@ -115,6 +160,7 @@ impl Config {
             data_dir: PathBuf::from("pathway-data"),
             max_upload_bytes: 20 * 1024 * 1024,
             clock: Clock::System,
+            server: ServerSettings::default(),
             sources: vec!["defaults".into()],
         }
     }
@@ -152,7 +198,77 @@ impl Config {
                 .map_err(|message| AppError::BadInput { field: "PATHWAY_CLOCK".into(), message })?;
             config.sources.push("PATHWAY_CLOCK".into());
         }
+        config.apply_server_env(env)?;
         Ok(config)
+    }
+
+    /// `PATHWAY_SESSION_IDLE_MINUTES`, `PATHWAY_SESSION_ABSOLUTE_HOURS`,
+    /// `PATHWAY_LOCK_AFTER_FAILURES`, `PATHWAY_RUN_DUE_EVERY_MINUTES` and
+    /// `PATHWAY_INSECURE_LOOPBACK_COOKIES` (`true`/`false`).
+    fn apply_server_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), AppError> {
+        let number = |name: &str| -> Result<Option<u32>, AppError> {
+            env(name)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| {
+                    v.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| AppError::BadInput {
+                        field: name.to_owned(),
+                        message: format!("`{v}` is not a whole number above 0"),
+                    })
+                })
+                .transpose()
+        };
+        let file = ServerFile {
+            session_idle_minutes: number("PATHWAY_SESSION_IDLE_MINUTES")?,
+            session_absolute_hours: number("PATHWAY_SESSION_ABSOLUTE_HOURS")?,
+            lock_after_failures: number("PATHWAY_LOCK_AFTER_FAILURES")?,
+            run_due_every_minutes: number("PATHWAY_RUN_DUE_EVERY_MINUTES")?,
+            insecure_loopback_cookies: match env("PATHWAY_INSECURE_LOOPBACK_COOKIES").as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some("true" | "1") => Some(true),
+                Some("false" | "0") => Some(false),
+                Some(other) => {
+                    return Err(AppError::BadInput {
+                        field: "PATHWAY_INSECURE_LOOPBACK_COOKIES".into(),
+                        message: format!("`{other}` is not true or false"),
+                    });
+                }
+            },
+        };
+        self.apply_server(&file, "PATHWAY_*")
+    }
+
+    fn apply_server(&mut self, file: &ServerFile, source: &str) -> Result<(), AppError> {
+        let server = &mut self.server;
+        let zero =
+            |what: &str| AppError::BadInput { field: format!("{source}: {what}"), message: "must be above 0".into() };
+        if let Some(m) = file.session_idle_minutes {
+            if m == 0 {
+                return Err(zero("session_idle_minutes"));
+            }
+            server.session_idle = chrono::Duration::minutes(i64::from(m));
+        }
+        if let Some(h) = file.session_absolute_hours {
+            if h == 0 {
+                return Err(zero("session_absolute_hours"));
+            }
+            server.session_absolute = chrono::Duration::hours(i64::from(h));
+        }
+        if let Some(n) = file.lock_after_failures {
+            if n == 0 {
+                return Err(zero("lock_after_failures"));
+            }
+            server.lock_after_failures = n;
+        }
+        if let Some(m) = file.run_due_every_minutes {
+            if m == 0 {
+                return Err(zero("run_due_every_minutes"));
+            }
+            server.run_due_every = std::time::Duration::from_secs(u64::from(m) * 60);
+        }
+        if let Some(insecure) = file.insecure_loopback_cookies {
+            server.insecure_loopback_cookies = insecure;
+        }
+        Ok(())
     }
 
     /// Load from the real process environment.
@@ -182,6 +298,9 @@ impl Config {
         if let Some(clock) = settings.clock {
             self.clock = Clock::parse(&clock)
                 .map_err(|message| AppError::BadInput { field: format!("{}: clock", path.display()), message })?;
+        }
+        if let Some(server) = settings.server {
+            self.apply_server(&server, &format!("{}: [server]", path.display()))?;
         }
         self.sources.push(path.display().to_string());
         Ok(())
@@ -214,6 +333,22 @@ max_upload_bytes = 20971520
 # "system" in a live service. A fixed time ("2025-06-12T10:00:00Z") is for training copies
 # and scripted tests, and every command run under it says so.
 clock = "system"
+
+# The server (`pathway serve`): sign-in and sessions. Environment variables
+# PATHWAY_SESSION_IDLE_MINUTES, PATHWAY_SESSION_ABSOLUTE_HOURS, PATHWAY_LOCK_AFTER_FAILURES,
+# PATHWAY_RUN_DUE_EVERY_MINUTES and PATHWAY_INSECURE_LOOPBACK_COOKIES override these.
+[server]
+# A session unused this long ends; and every session ends this long after sign-in.
+session_idle_minutes = 30
+session_absolute_hours = 12
+# Consecutive failed sign-ins that lock an account until an administrator runs
+# `pathway account unlock`.
+lock_after_failures = 5
+# How often the automatic moves due (`pathway run-due`) are applied for every authority.
+run_due_every_minutes = 60
+# Development only: a session cookie without `Secure`, so a browser keeps it over plain
+# http. Refused unless the server listens on a loopback address.
+insecure_loopback_cookies = false
 "#;
 
 #[cfg(test)]
@@ -286,5 +421,17 @@ mod tests {
     #[test]
     fn the_example_file_is_valid() {
         let _: FileSettings = toml::from_str(EXAMPLE).unwrap();
+    }
+
+    #[test]
+    fn server_settings_come_from_the_environment_and_a_bad_one_is_named() {
+        let c = Config::load(&env(&[])).unwrap();
+        assert_eq!(c.server, ServerSettings::default());
+        assert_eq!(c.server.session_idle, chrono::Duration::minutes(30));
+        let c =
+            Config::load(&env(&[("PATHWAY_SESSION_IDLE_MINUTES", "5"), ("PATHWAY_LOCK_AFTER_FAILURES", "3")])).unwrap();
+        assert_eq!((c.server.session_idle, c.server.lock_after_failures), (chrono::Duration::minutes(5), 3));
+        let err = Config::load(&env(&[("PATHWAY_LOCK_AFTER_FAILURES", "0")])).unwrap_err();
+        assert!(err.to_string().starts_with("PATHWAY_LOCK_AFTER_FAILURES: `0` is not"), "{err}");
     }
 }

@@ -2,6 +2,7 @@
 //! call. Reading files, choosing storage, and — in later waves — authorisation and
 //! tenancy checks happen here, never in the interfaces.
 
+pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod clock;

@@ -25,5 +25,5 @@ pub use pathway_core::workforce::{
 };
 pub use pathway_core::{Diagnostic, Pence, Severity};
 pub use pathway_store::{
-    AuditEvent, StoredApplication, StoredAsye, StoredException, StoredPanel, SyncChange, SyncOutcome,
+    AuditEvent, StoredAccount, StoredApplication, StoredAsye, StoredException, StoredPanel, SyncChange, SyncOutcome,
 };

@@ -461,6 +461,21 @@ impl Pathway {
             clock: self.clock(),
         })
     }
+
+    /// Apply the automatic moves due today for every authority (the server's schedule). One
+    /// authority's failure is reported beside the others' results and stops nothing else.
+    pub async fn run_due_everywhere(&self) -> Result<Vec<(String, Result<Vec<DueMove>, AppError>)>, AppError> {
+        let mut results = Vec::new();
+        for authority in self.store().authorities().await? {
+            let id = authority.id.to_string();
+            let done = match self.progression(&id).await {
+                Ok(progression) => progression.run_due(None).await,
+                Err(e) => Err(e),
+            };
+            results.push((id, done));
+        }
+        Ok(results)
+    }
 }
 
 impl<'s> AuthorityProgression<'s> {

@@ -78,6 +78,12 @@ enum Command {
     /// record and date.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    /// Run the HTTP server: sign-in, sessions and the JSON API, until SIGINT or SIGTERM.
+    Serve(commands::serve::ServeArgs),
+    /// Accounts for signing in to the server: create, list, disable, enable, set a
+    /// password, unlock, enrol TOTP.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
 }
 
 fn main() -> ExitCode {
@@ -103,6 +109,8 @@ fn main() -> ExitCode {
         Command::Record(c) => commands::record::run(c),
         Command::RunDue(a) => commands::due::run(a),
         Command::Audit(c) => commands::audit::run(c),
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Account(c) => commands::account::run(c),
     };
     match result {
         Ok(code) => code,

@@ -536,6 +536,7 @@ pub struct Index {
     pub predicate: Option<String>,
 }
 
+pub mod accounts;
 pub mod progression;
 pub use progression::{
     AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,

@@ -38,6 +38,7 @@ mod store_progression;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
 pub use api::{
     AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
     StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,

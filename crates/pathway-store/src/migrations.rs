@@ -72,6 +72,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0009_audit_chain.sql"),
         postgres: include_str!("../migrations/postgres/0009_audit_chain.sql"),
     },
+    Step {
+        version: 10,
+        description: "accounts and sessions",
+        sqlite: include_str!("../migrations/sqlite/0010_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
+    },
 ];
 
 /// The migrator for one database.

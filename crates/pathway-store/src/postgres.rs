@@ -25,6 +25,11 @@ mod sql_workforce;
 #[path = "sql_progression.rs"]
 mod sql_progression;
 
+// Accounts and sessions, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_accounts.rs"]
+mod sql_accounts;
+
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -28,6 +28,11 @@ mod sql_workforce;
 #[path = "sql_progression.rs"]
 mod sql_progression;
 
+// Accounts and sessions, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_accounts.rs"]
+mod sql_accounts;
+
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use pathway_core::framework::FrameworkId;
 use pathway_core::ids::{GoalId, OrgUnitId, PostId, WorkerId};
 use pathway_core::workforce::{
@@ -11,6 +11,7 @@ use pathway_core::workforce::{
     NewWorkerRecord, OrgUnit, Post, TimelineEntry, Version, Worker, WorkerDetails, WorkerRecord,
 };
 
+use crate::api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
 use crate::api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
     Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
@@ -325,5 +326,90 @@ impl FrameworkVersions for Store {
 impl CrossAuthorityReports for Store {
     async fn cross_authority_headcounts(&self) -> Result<Vec<Headcount>> {
         dispatch!(self, s => s.cross_authority_headcounts().await)
+    }
+}
+
+impl Accounts for Store {
+    async fn ping(&self) -> Result<()> {
+        dispatch!(self, s => s.ping().await)
+    }
+    async fn create_account(
+        &self,
+        scope: &AuthorityScope,
+        new: &NewAccount,
+        at: DateTime<Utc>,
+    ) -> Result<StoredAccount> {
+        dispatch!(self, s => s.create_account(scope, new, at).await)
+    }
+    async fn accounts(&self, scope: &AuthorityScope) -> Result<Vec<StoredAccount>> {
+        dispatch!(self, s => s.accounts(scope).await)
+    }
+    async fn account(&self, scope: &AuthorityScope, username: &str) -> Result<StoredAccount> {
+        dispatch!(self, s => s.account(scope, username).await)
+    }
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        dispatch!(self, s => s.credentials(username).await)
+    }
+    async fn set_password_hash(
+        &self,
+        scope: &AuthorityScope,
+        username: &str,
+        hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<StoredAccount> {
+        dispatch!(self, s => s.set_password_hash(scope, username, hash, at).await)
+    }
+    async fn set_totp_secret(
+        &self,
+        scope: &AuthorityScope,
+        username: &str,
+        secret_hex: &str,
+        at: DateTime<Utc>,
+    ) -> Result<StoredAccount> {
+        dispatch!(self, s => s.set_totp_secret(scope, username, secret_hex, at).await)
+    }
+    async fn set_disabled(
+        &self,
+        scope: &AuthorityScope,
+        username: &str,
+        disabled_at: Option<DateTime<Utc>>,
+        at: DateTime<Utc>,
+    ) -> Result<StoredAccount> {
+        dispatch!(self, s => s.set_disabled(scope, username, disabled_at, at).await)
+    }
+    async fn unlock(&self, scope: &AuthorityScope, username: &str, at: DateTime<Utc>) -> Result<StoredAccount> {
+        dispatch!(self, s => s.unlock(scope, username, at).await)
+    }
+    async fn record_failed_sign_in(&self, account: i64, lock_after: i64, event: &SignInEvent) -> Result<bool> {
+        dispatch!(self, s => s.record_failed_sign_in(account, lock_after, event).await)
+    }
+    async fn record_sign_in(
+        &self,
+        account: i64,
+        totp_step: Option<i64>,
+        session: &NewSession,
+        event: &SignInEvent,
+    ) -> Result<bool> {
+        dispatch!(self, s => s.record_sign_in(account, totp_step, session, event).await)
+    }
+    async fn record_sign_in_event(&self, event: &SignInEvent) -> Result<()> {
+        dispatch!(self, s => s.record_sign_in_event(event).await)
+    }
+    async fn failed_sign_ins_since(
+        &self,
+        username: &str,
+        from: Option<&str>,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, i64)> {
+        dispatch!(self, s => s.failed_sign_ins_since(username, from, since).await)
+    }
+    async fn session(&self, id_hash: &str) -> Result<Option<StoredSession>> {
+        dispatch!(self, s => s.session(id_hash).await)
+    }
+    async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        dispatch!(self, s => s.touch_session(id_hash, at).await)
+    }
+    async fn end_session(&self, id_hash: &str, event: Option<&SignInEvent>) -> Result<bool> {
+        dispatch!(self, s => s.end_session(id_hash, event).await)
     }
 }

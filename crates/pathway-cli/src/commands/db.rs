@@ -176,6 +176,20 @@ pub fn run_config(c: ConfigCommand) -> anyhow::Result<ExitCode> {
             crate::out!("database: {}", c.database_description());
             crate::out!("data_dir: {}", c.data_dir.display());
             crate::out!("max_upload_bytes: {}", c.max_upload_bytes);
+            let server = &c.server;
+            crate::out!(
+                "server: sessions end after {} min unused or {} h after sign-in; {} failed sign-ins lock an account; \
+                 run-due every {} min{}",
+                server.session_idle.num_minutes(),
+                server.session_absolute.num_hours(),
+                server.lock_after_failures,
+                server.run_due_every.as_secs() / 60,
+                if server.insecure_loopback_cookies {
+                    "; cookies without Secure (loopback development only)"
+                } else {
+                    ""
+                }
+            );
             crate::out!("from: {}", c.sources.join(" → "));
         }
     }

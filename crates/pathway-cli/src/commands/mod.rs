@@ -1,5 +1,6 @@
 //! One module per command group.
 
+pub mod account;
 pub mod application;
 pub mod asye;
 pub mod audit;
@@ -13,6 +14,7 @@ pub mod panel;
 pub mod pay;
 pub mod portfolio;
 pub mod record;
+pub mod serve;
 
 use chrono::NaiveDate;
 

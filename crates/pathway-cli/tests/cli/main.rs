@@ -13,6 +13,7 @@ mod pay;
 mod progression;
 mod records;
 mod route_shapes;
+mod serve;
 mod subject;
 
 use std::process::{Command, Output};

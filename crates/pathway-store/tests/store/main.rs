@@ -9,6 +9,7 @@
 // A test fails by panicking; helpers outside #[test] functions may too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod backup;
 mod bulk;
 mod fixtures;

@@ -1,0 +1,92 @@
+//! The one error a handler returns, answered as JSON `{ "code", "message", "field" }` with
+//! the status its code implies. Application errors are mapped here once.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pathway_app::AppError;
+use pathway_app::accounts::SignInRefused;
+use serde::Serialize;
+
+/// An error answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    /// An error with this status, code and message, about no one field.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into(), field: None }
+    }
+
+    /// The same error, about this field of the request.
+    pub fn on(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Not signed in, or the session has ended.
+    pub fn not_signed_in() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "not_signed_in",
+            "sign in first (POST /api/v1/session); a session ends after it is unused for a while, and at the end of the day",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body { code: self.code, message: &self.message, field: self.field.as_deref() };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        let code = e.code();
+        let status = match code {
+            "not_found" => StatusCode::NOT_FOUND,
+            "conflict" => StatusCode::CONFLICT,
+            "not_permitted" => StatusCode::FORBIDDEN,
+            "database" | "read_failed" | "write_failed" => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            // Only the code and the driver's own error are logged: the message may name a person.
+            let cause = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default();
+            tracing::error!(code, cause, "request failed");
+            return ApiError::new(status, code, "the server could not complete the request; try again shortly");
+        }
+        let field = match &e {
+            AppError::BadInput { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        ApiError { status, code, message: e.to_string(), field }
+    }
+}
+
+impl From<SignInRefused> for ApiError {
+    fn from(refused: SignInRefused) -> ApiError {
+        let status = match refused {
+            SignInRefused::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            SignInRefused::Failed(_) | SignInRefused::TotpRequired => StatusCode::UNAUTHORIZED,
+        };
+        let error = ApiError::new(status, refused.code(), refused.to_string());
+        match refused {
+            SignInRefused::TotpRequired => error.on("totp"),
+            _ => error,
+        }
+    }
+}

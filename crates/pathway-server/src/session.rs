@@ -1,0 +1,158 @@
+//! The session cookie and CSRF protection.
+//!
+//! Every request's session cookie is resolved once, here (expired sessions and those of
+//! disabled accounts end and count as none), and the result put in the request for the
+//! [`SignedIn`] extractor. Every state-changing request (anything but GET, HEAD, OPTIONS):
+//! - with an `Origin` header, must come from this server's own host (the `Host` header);
+//! - with a live session, must send the session's synchroniser token in `X-CSRF-Token` (the
+//!   API; pages will send it as a form field `csrf_token`).
+//!
+//! The cookie is `__Host-pathway` with `Secure; HttpOnly; SameSite=Lax; Path=/`, or, with
+//! the development setting `insecure_loopback_cookies` (loopback only), `pathway` without
+//! `Secure`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use pathway_app::accounts::Session;
+use pathway_app::service::Pathway;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+
+/// The header a state-changing request sends its CSRF token in.
+pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    pub pathway: Arc<Pathway>,
+}
+
+impl AppState {
+    fn secure(&self) -> bool {
+        !self.pathway.config().server.insecure_loopback_cookies
+    }
+
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure() { "__Host-pathway" } else { "pathway" }
+    }
+
+    /// The `Set-Cookie` value that starts a session.
+    pub fn session_cookie(&self, session_id: &str) -> Option<HeaderValue> {
+        let max_age = self.pathway.config().server.session_absolute.num_seconds();
+        let secure = if self.secure() { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{}={session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+            self.cookie_name()
+        ))
+        .ok()
+    }
+
+    /// The `Set-Cookie` value that removes it.
+    pub fn cleared_cookie(&self) -> Option<HeaderValue> {
+        let secure = if self.secure() { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", self.cookie_name()))
+            .ok()
+    }
+}
+
+/// The session the request's cookie names, if it is live: put in every request.
+#[derive(Debug, Clone)]
+pub(crate) struct CurrentSession(pub Option<Session>);
+
+/// The client's address, where the connection tells it (behind a reverse proxy, the
+/// proxy's: the rate limit then counts per username only in effect).
+#[derive(Debug, Clone)]
+pub(crate) struct ClientAddress(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientAddress, Self::Rejection> {
+        Ok(ClientAddress(
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string()),
+        ))
+    }
+}
+
+fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether an `Origin` header (where present) names this server's host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin.to_str().ok().and_then(|o| o.split_once("://")).map(|(_, rest)| rest);
+    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+/// Equal by content, in time that does not depend on where they differ.
+fn same_token(a: &str, b: &str) -> bool {
+    Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
+}
+
+fn csrf_refused(message: &str) -> Response {
+    ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", message).on(CSRF_HEADER).into_response()
+}
+
+/// The layer: resolve the session, check CSRF and origin, pass the session on.
+pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if changes_state(request.method()) && !same_origin(headers) {
+        return csrf_refused("the request came from another site (its Origin is not this server)");
+    }
+    let session = match cookie_value(headers, state.cookie_name()) {
+        None => None,
+        Some(id) => match state.pathway.session(id).await {
+            Ok(session) => session,
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+    };
+    if changes_state(request.method())
+        && let Some(session) = &session
+    {
+        let sent = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        match sent {
+            None => return csrf_refused("a signed-in request that changes something must send X-CSRF-Token"),
+            Some(token) if !same_token(token, &session.csrf_token) => {
+                return csrf_refused("the X-CSRF-Token is not this session's");
+            }
+            Some(_) => {}
+        }
+    }
+    request.extensions_mut().insert(CurrentSession(session));
+    next.run(request).await
+}
+
+/// A signed-in request: the handler runs only with a live session.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn(pub Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<SignedIn, ApiError> {
+        match parts.extensions.get::<CurrentSession>() {
+            Some(CurrentSession(Some(session))) => Ok(SignedIn(session.clone())),
+            _ => Err(ApiError::not_signed_in()),
+        }
+    }
+}
