@@ -30,8 +30,8 @@ use hmac::{Hmac, Mac};
 use pathway_core::text::hex;
 use pathway_core::workforce::EmployeeNumber;
 use pathway_store::{
-    Accounts, AuthorityScope, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession, Tenancy,
-    Workforce,
+    Accounts, AuthorityScope, Credentials, EntityKind, NewAccount, NewSession, SignInEvent, StoredAccount,
+    StoredSession, Tenancy, Workforce,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -442,11 +442,21 @@ impl Pathway {
         username: &str,
         enabled: bool,
     ) -> Result<AccountView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let username = normalise_username(username)?;
         let now = self.clock().now();
         let disabled_at = if enabled { None } else { Some(now) };
         let account = self.store().set_disabled(&scope, &username, disabled_at, now).await?;
+        let what = if enabled {
+            format!("enabled account {username}")
+        } else {
+            format!("disabled account {username}; its sessions ended")
+        };
+        let detail = serde_json::json!({ "account": username, "enabled": enabled });
+        self.record_setup(&operator, &scope, (EntityKind::Account, account.id), "account enable/disable", what, detail)
+            .await?;
         self.account_view(&scope, &account).await
     }
 
@@ -514,13 +524,15 @@ impl Pathway {
         let lock_after = i64::from(settings.lock_after_failures);
         if account.disabled_at.is_some() || account.locked_at.is_some() {
             let outcome = if account.disabled_at.is_some() { "disabled" } else { "locked" };
-            self.store().record_sign_in_event(&event(Some(account.id), outcome)).await?;
+            let e = event(Some(account.id), outcome);
+            self.store().record_sign_in_event(&e).await?;
+            self.record_sign_in_audit(&account, &e).await?;
             return Ok(Err(failed));
         }
         if !password_ok {
-            self.store()
-                .record_failed_sign_in(account.id, lock_after, &event(Some(account.id), "wrong-password"))
-                .await?;
+            let e = event(Some(account.id), "wrong-password");
+            self.store().record_failed_sign_in(account.id, lock_after, &e).await?;
+            self.record_sign_in_audit(&account, &e).await?;
             return Ok(Err(failed));
         }
         let mut step = None;
@@ -532,9 +544,9 @@ impl Pathway {
             match matching_step(&secret, code, now) {
                 Some(s) => step = Some(s),
                 None => {
-                    self.store()
-                        .record_failed_sign_in(account.id, lock_after, &event(Some(account.id), "wrong-code"))
-                        .await?;
+                    let e = event(Some(account.id), "wrong-code");
+                    self.store().record_failed_sign_in(account.id, lock_after, &e).await?;
+                    self.record_sign_in_audit(&account, &e).await?;
                     return Ok(Err(failed));
                 }
             }
@@ -543,9 +555,9 @@ impl Pathway {
             Some(signed_in) => Ok(Ok(signed_in)),
             None => {
                 // The code was right but already used: a replay, counted as a failure.
-                self.store()
-                    .record_failed_sign_in(account.id, lock_after, &event(Some(account.id), "reused-code"))
-                    .await?;
+                let e = event(Some(account.id), "reused-code");
+                self.store().record_failed_sign_in(account.id, lock_after, &e).await?;
+                self.record_sign_in_audit(&account, &e).await?;
                 Ok(Err(failed))
             }
         }
@@ -565,6 +577,7 @@ impl Pathway {
         if !self.store().record_sign_in(account.id, totp_step, &new, event).await? {
             return Ok(None);
         }
+        self.record_sign_in_audit(account, event).await?;
         Ok(Some(SignedIn { session_id, csrf_token, account: account.clone() }))
     }
 
@@ -586,7 +599,9 @@ impl Pathway {
                 from: None,
                 at: now,
             };
-            self.store().end_session(&hash, Some(&event)).await?;
+            if self.store().end_session(&hash, Some(&event)).await? {
+                self.record_sign_in_audit(&stored.account, &event).await?;
+            }
             return Ok(None);
         }
         self.store().touch_session(&hash, now).await?;
@@ -609,7 +624,9 @@ impl Pathway {
             from,
             at: self.clock().now(),
         };
-        self.store().end_session(&session.id_hash, Some(&event)).await?;
+        if self.store().end_session(&session.id_hash, Some(&event)).await? {
+            self.record_sign_in_audit(&session.account, &event).await?;
+        }
         Ok(())
     }
 

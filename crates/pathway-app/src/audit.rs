@@ -156,6 +156,9 @@ pub struct AuditEntry {
     pub by_employee_number: Option<String>,
     /// The role they acted in.
     pub role: String,
+    /// The account that entered it on their behalf (the CLI's operator acting `--as` them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
     /// When it took effect.
     pub at: DateTime<Utc>,
     /// When it was entered, if later than it took effect (a late entry).
@@ -216,7 +219,7 @@ pub async fn show(store: &Store, scope: &AuthorityScope, filter: &AuditFilter) -
         before: filter.to.and_then(|d| d.succ_opt()).map(start_of),
     };
     let found = store.audit_search(scope, &query).await?;
-    let actors: BTreeSet<WorkerId> = found.iter().map(|entry| entry.event.by.person).collect();
+    let actors: BTreeSet<WorkerId> = found.iter().filter_map(|entry| entry.event.by.person).collect();
     let mut numbers: BTreeMap<WorkerId, Option<String>> = BTreeMap::new();
     for id in actors {
         let number = match store.worker(scope, id).await {
@@ -234,9 +237,10 @@ pub async fn show(store: &Store, scope: &AuthorityScope, filter: &AuditFilter) -
                 chain_seq: entry.chain_seq,
                 record: format!("{}:{}", e.entity_kind, e.entity_id),
                 version: e.entity_version.get(),
-                by_employee_number: numbers.get(&e.by.person).cloned().flatten(),
+                by_employee_number: e.by.person.and_then(|p| numbers.get(&p).cloned().flatten()),
                 by: e.by.name,
-                role: e.by.role.as_str().to_owned(),
+                role: e.by.role,
+                entered_by: e.entered_by,
                 at: e.at,
                 entered_at: e.backdated.as_ref().map(|b| b.entered_at),
                 late_because: e.backdated.map(|b| b.reason),

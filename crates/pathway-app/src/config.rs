@@ -96,6 +96,9 @@ pub struct Config {
     pub clock: Clock,
     /// Sign-in, sessions and the server's schedule.
     pub server: ServerSettings,
+    /// The account the CLI acts as (`operator`, `PATHWAY_OPERATOR`): one holding a system
+    /// role. None: the built-in `system` operator (see `pathway_app::operator`).
+    pub operator: Option<String>,
     /// Where the settings came from, for `pathway config show`.
     pub sources: Vec<String>,
 }
@@ -107,6 +110,7 @@ struct FileSettings {
     data_dir: Option<PathBuf>,
     max_upload_bytes: Option<u64>,
     clock: Option<String>,
+    operator: Option<String>,
     server: Option<ServerFile>,
 }
 
@@ -161,6 +165,7 @@ impl Config {
             max_upload_bytes: 20 * 1024 * 1024,
             clock: Clock::System,
             server: ServerSettings::default(),
+            operator: None,
             sources: vec!["defaults".into()],
         }
     }
@@ -197,6 +202,10 @@ impl Config {
             config.clock = Clock::parse(&clock)
                 .map_err(|message| AppError::BadInput { field: "PATHWAY_CLOCK".into(), message })?;
             config.sources.push("PATHWAY_CLOCK".into());
+        }
+        if let Some(operator) = env("PATHWAY_OPERATOR").filter(|o| !o.trim().is_empty()) {
+            config.operator = Some(operator.trim().to_owned());
+            config.sources.push("PATHWAY_OPERATOR".into());
         }
         config.apply_server_env(env)?;
         Ok(config)
@@ -299,6 +308,9 @@ impl Config {
             self.clock = Clock::parse(&clock)
                 .map_err(|message| AppError::BadInput { field: format!("{}: clock", path.display()), message })?;
         }
+        if let Some(operator) = settings.operator.filter(|o| !o.trim().is_empty()) {
+            self.operator = Some(operator.trim().to_owned());
+        }
         if let Some(server) = settings.server {
             self.apply_server(&server, &format!("{}: [server]", path.display()))?;
         }
@@ -322,6 +334,11 @@ pub const EXAMPLE: &str = r#"# pathway.toml — Pathway's settings. Every settin
 # deployments.
 database_url = "pathway.db"
 # database_url = "postgres://pathway@127.0.0.1:5432/pathway"
+
+# The account the command line acts as (PATHWAY_OPERATOR overrides): an account holding a
+# system role. Everything the CLI records names it ("entered by ops.admin on behalf of ...").
+# Left out, the CLI acts as the built-in operator `system`.
+# operator = "ops.admin"
 
 # Where evidence files (portfolio attachments) are stored, content-addressed.
 data_dir = "pathway-data"

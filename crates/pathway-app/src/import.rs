@@ -1151,10 +1151,28 @@ impl Pathway {
         options: ImportOptions,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<ImportReport, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let framework = self.framework_in_force(&scope, Applies::Authority, chrono::Local::now().date_naive()).await?;
         let sheet = Sheet::open(file)?;
-        import_sheet(self.store(), &scope, &framework, sheet, options, progress).await
+        let report = import_sheet(self.store(), &scope, &framework, sheet, options, progress).await?;
+        if report.imported > 0 {
+            let what = format!("imported {} workers from {}", report.imported, report.file);
+            let detail = serde_json::json!({
+                "file": report.file, "kind": "workers", "imported": report.imported, "new_teams": report.new_teams,
+            });
+            self.record_setup(
+                &operator,
+                &scope,
+                (pathway_store::EntityKind::Import, 0),
+                "import workers",
+                what,
+                detail,
+            )
+            .await?;
+        }
+        Ok(report)
     }
 }
 

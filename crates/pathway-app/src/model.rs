@@ -25,5 +25,6 @@ pub use pathway_core::workforce::{
 };
 pub use pathway_core::{Diagnostic, Pence, Severity};
 pub use pathway_store::{
-    AuditEvent, StoredAccount, StoredApplication, StoredAsye, StoredException, StoredPanel, SyncChange, SyncOutcome,
+    AuditActor, AuditEvent, StoredAccount, StoredApplication, StoredAsye, StoredException, StoredPanel, SyncChange,
+    SyncOutcome,
 };

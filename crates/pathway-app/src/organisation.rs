@@ -17,12 +17,15 @@ use pathway_core::workforce::{
     UnitKind, Worker, parse_role, unit_name_key,
 };
 use pathway_store::{
-    AuthorityScope, FrameworkFile, FrameworkVersions, Organisation, StoreError, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, EntityKind, FrameworkFile, FrameworkVersions, Organisation, StoreError, SyncOutcome, Tenancy,
+    Workforce,
 };
 use serde::Serialize;
+use serde_json::json;
 
 use crate::AppError;
 use crate::frameworks::Applies;
+use crate::operator::Operator;
 use crate::progression::find_worker;
 use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
@@ -272,6 +275,8 @@ impl Pathway {
     /// framework file, stored as `framework sync` stores it. The framework is checked
     /// before the authority is created, so a bad file leaves nothing behind.
     pub async fn onboard_authority(&self, id: &str, name: &str, framework: &str) -> Result<AuthorityCreated, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let new = NewAuthority { id: AuthorityId::parse(id)?, name: Name::parse(name)? };
         let file = match pathway_core::bundled::file(framework) {
             Some(b) => FrameworkFile::parse(b.file, b.text)?,
@@ -294,6 +299,9 @@ impl Pathway {
         self.store().create_authority(&new).await?;
         let scope = self.store().scope(&new.id).await?;
         let frameworks = self.store().sync_frameworks(&scope, &[file]).await?;
+        let what = format!("created authority {} ({}) with framework {framework}", new.id, new.name);
+        let detail = json!({ "authority": new.id.to_string(), "name": new.name.to_string(), "framework": framework });
+        self.record_setup(&operator, &scope, (EntityKind::Authority, 0), "authority create", what, detail).await?;
         Ok(AuthorityCreated { id: new.id.to_string(), frameworks })
     }
 
@@ -318,6 +326,8 @@ impl Pathway {
     /// Set how many days late the authority lets an action be entered, with a reason (0:
     /// never; at most a year). Returns the authority as it now stands.
     pub async fn set_backdating_window(&self, authority: &str, days: u16) -> Result<Authority, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         if days > MAX_BACKDATING_DAYS {
             return Err(AppError::BadInput {
                 field: "backdating-days".into(),
@@ -327,11 +337,15 @@ impl Pathway {
             });
         }
         let scope = self.scope(authority).await?;
-        retry_on_conflict(|| async {
+        let updated = retry_on_conflict(|| async {
             let current = self.store().authority(&scope).await?;
             Ok(self.store().update_authority(&scope, current.meta.version, &current.name, days).await?)
         })
-        .await
+        .await?;
+        let what = format!("set the backdating window to {days} days");
+        let detail = json!({ "backdating_days": days });
+        self.record_setup(&operator, &scope, (EntityKind::Authority, 0), "authority set", what, detail).await?;
+        Ok(updated)
     }
 
     /// An authority's organisation on `on` (default today): units, posts, holders, vacancies.
@@ -408,35 +422,64 @@ impl Pathway {
         name: &str,
         parent: Option<&str>,
     ) -> Result<UnitView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
         let parent = parent.map(|p| find_unit(&units, p).map(|u| u.id)).transpose()?;
         let unit = self.store().create_unit(&scope, &NewOrgUnit { kind, name: Name::parse(name)?, parent }).await?;
-        Ok(bare_unit_view(&unit))
+        let view = bare_unit_view(&unit);
+        self.record_unit(&operator, &scope, "unit add", format!("added {} {}", view.kind, view.name), &view).await?;
+        Ok(view)
     }
 
     /// Rename a unit.
     pub async fn rename_unit(&self, authority: &str, unit: &str, name: &str) -> Result<UnitView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
         let changes = NewOrgUnit { kind: u.kind, name: Name::parse(name)?, parent: u.parent };
-        Ok(bare_unit_view(&self.store().update_unit(&scope, u.id, u.meta.version, &changes).await?))
+        let view = bare_unit_view(&self.store().update_unit(&scope, u.id, u.meta.version, &changes).await?);
+        self.record_unit(
+            &operator,
+            &scope,
+            "unit rename",
+            format!("renamed {} {} to {}", view.kind, u.name, view.name),
+            &view,
+        )
+        .await?;
+        Ok(view)
     }
 
     /// Move a unit under another (`None`: to the top). Refused if it would sit inside
     /// itself, under a team, or under a closed unit.
     pub async fn move_unit(&self, authority: &str, unit: &str, parent: Option<&str>) -> Result<UnitView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
         let parent = parent.map(|p| find_unit(&units, p).map(|p| p.id)).transpose()?;
         let changes = NewOrgUnit { kind: u.kind, name: u.name.clone(), parent };
-        Ok(bare_unit_view(&self.store().update_unit(&scope, u.id, u.meta.version, &changes).await?))
+        let view = bare_unit_view(&self.store().update_unit(&scope, u.id, u.meta.version, &changes).await?);
+        let to = view.parent.map_or_else(|| "the top".to_owned(), |p| format!("unit {p}"));
+        self.record_unit(
+            &operator,
+            &scope,
+            "unit move",
+            format!("moved {} {} under {to}", view.kind, view.name),
+            &view,
+        )
+        .await?;
+        Ok(view)
     }
 
     /// Close a unit on `on` (default today). Its history is kept.
     pub async fn close_unit(&self, authority: &str, unit: &str, on: Option<NaiveDate>) -> Result<UnitView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
         let u = find_unit(&units, unit)?;
@@ -453,7 +496,10 @@ impl Pathway {
                 ),
             });
         }
-        Ok(bare_unit_view(&self.store().close_unit(&scope, u.id, u.meta.version, on).await?))
+        let view = bare_unit_view(&self.store().close_unit(&scope, u.id, u.meta.version, on).await?);
+        self.record_unit(&operator, &scope, "unit close", format!("closed {} {} on {on}", view.kind, view.name), &view)
+            .await?;
+        Ok(view)
     }
 
     // -----------------------------------------------------------------------------------
@@ -477,6 +523,8 @@ impl Pathway {
         from: Option<NaiveDate>,
         reports_to: Option<i64>,
     ) -> Result<PostView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let from = from.unwrap_or_else(|| self.clock().today());
         // A post held since before the framework took effect carries today's roles.
@@ -498,7 +546,16 @@ impl Pathway {
         let post = NewPost { unit: u.id, role, reports_to: reports_to.map(PostId::new), holder };
         let created = self.store().create_post(&scope, &post).await?;
         let workers = self.store().workers(&scope).await?;
-        Ok(post_view(Some(&framework), &units, &workers, &created, from))
+        let view = post_view(Some(&framework), &units, &workers, &created, from);
+        self.record_post(
+            &operator,
+            &scope,
+            "post create",
+            format!("created post {} ({}) on {}", view.id, view.role, view.unit_name),
+            &view,
+        )
+        .await?;
+        Ok(view)
     }
 
     /// Give the worker with this employee number a post with `role` over `unit` (a team
@@ -531,17 +588,53 @@ impl Pathway {
         employee_number: &str,
         from: Option<NaiveDate>,
     ) -> Result<PostView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let worker = find_worker(self.store(), &scope, employee_number).await?;
         let from = from.unwrap_or_else(|| self.clock().today());
         check_holding_dates(&worker, from)?;
-        self.change_holder(&scope, PostId::new(id), Some(worker.id), from).await
+        let view = self.change_holder(&scope, PostId::new(id), Some(worker.id), from).await?;
+        let what = format!("assigned post {id} to {} ({employee_number}) from {from}", worker.details.name);
+        self.record_post(&operator, &scope, "post assign", what, &view).await?;
+        Ok(view)
     }
 
     /// Post `id` is vacant from `on` (default today).
     pub async fn vacate_post(&self, authority: &str, id: i64, on: Option<NaiveDate>) -> Result<PostView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
-        self.change_holder(&scope, PostId::new(id), None, on.unwrap_or_else(|| self.clock().today())).await
+        let on = on.unwrap_or_else(|| self.clock().today());
+        let view = self.change_holder(&scope, PostId::new(id), None, on).await?;
+        self.record_post(&operator, &scope, "post vacate", format!("vacated post {id} from {on}"), &view).await?;
+        Ok(view)
+    }
+
+    /// A unit command in the audit trail, by the operator.
+    async fn record_unit(
+        &self,
+        operator: &Operator,
+        scope: &AuthorityScope,
+        why: &str,
+        what: String,
+        view: &UnitView,
+    ) -> Result<(), AppError> {
+        let detail = serde_json::to_value(view).unwrap_or_default();
+        self.record_setup(operator, scope, (EntityKind::Unit, view.id), why, what, detail).await
+    }
+
+    /// A post command in the audit trail, by the operator.
+    async fn record_post(
+        &self,
+        operator: &Operator,
+        scope: &AuthorityScope,
+        why: &str,
+        what: String,
+        view: &PostView,
+    ) -> Result<(), AppError> {
+        let detail = serde_json::to_value(view).unwrap_or_default();
+        self.record_setup(operator, scope, (EntityKind::Post, view.id), why, what, detail).await
     }
 
     async fn change_holder(

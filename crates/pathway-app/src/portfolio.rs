@@ -19,13 +19,16 @@ use pathway_core::portfolio::{
 };
 use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::{PersonName, RecordMeta};
-use pathway_store::{AuthorityScope, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce};
+use pathway_store::{
+    AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::clock::Clock;
 use crate::files::EvidenceFiles;
 use crate::frameworks::{Applies, FrameworkCache};
+use crate::operator::{Viewer, record_view};
 use crate::progression::{Acting, find_worker, resolve};
 use crate::retry::retry_on_conflict;
 use crate::service::Pathway;
@@ -609,9 +612,12 @@ impl<'s> AuthorityPortfolios<'s> {
 
     /// The panel pack for a stored panel: each listed application's cleared evidence, with
     /// every attached file read back and checked against its digest (a missing or damaged
-    /// file holds its item back, and says so).
-    pub async fn panel_pack(&self, panel: PanelId) -> Result<PanelPack, AppError> {
+    /// file holds its item back, and says so). Reading it is recorded in the audit trail,
+    /// naming `viewer`.
+    pub async fn panel_pack(&self, panel: PanelId, viewer: &Viewer) -> Result<PanelPack, AppError> {
         let stored = self.store.panel(&self.scope, panel).await?;
+        let what = format!("the pack of panel {panel} ({})", stored.panel.name());
+        record_view(self.store, &self.scope, self.clock, viewer, (EntityKind::PanelPack, panel.get()), &what).await?;
         let p = &stored.panel;
         let mut applications = Vec::with_capacity(p.hearings().len());
         for h in p.hearings() {
@@ -661,9 +667,12 @@ impl<'s> AuthorityPortfolios<'s> {
         Ok(self.store.evidence(&self.scope, id).await?.into())
     }
 
-    /// A worker's portfolio (by employee number), oldest first.
-    pub async fn list(&self, worker: &str) -> Result<Vec<EvidenceRecord>, AppError> {
+    /// A worker's portfolio (by employee number), oldest first. Reading it is recorded in
+    /// the audit trail, naming `viewer`.
+    pub async fn list(&self, worker: &str, viewer: &Viewer) -> Result<Vec<EvidenceRecord>, AppError> {
         let w = find_worker(self.store, &self.scope, worker).await?;
+        let what = format!("the portfolio of {} ({})", w.details.name, w.details.employee_number);
+        record_view(self.store, &self.scope, self.clock, viewer, (EntityKind::Portfolio, w.id.get()), &what).await?;
         Ok(self.store.portfolio(&self.scope, w.id).await?.into_iter().map(EvidenceRecord::from).collect())
     }
 

@@ -56,6 +56,9 @@ pub struct Acting {
     pub why: String,
     /// When it took effect, where that was before now (a paper decision entered next week).
     pub backdate: Option<Backdate>,
+    /// The account typing it in on the person's behalf (the CLI's operator), recorded as
+    /// "entered by <account> on behalf of <person>". None when the person enters it.
+    pub entered_by: Option<String>,
     /// Tests only: the clock's reading when this action is entered.
     #[cfg(feature = "testing")]
     clock_reads: Option<DateTime<Utc>>,
@@ -78,6 +81,7 @@ impl Acting {
             role: role.into(),
             why: why.into(),
             backdate: None,
+            entered_by: None,
             #[cfg(feature = "testing")]
             clock_reads: None,
         }
@@ -86,6 +90,12 @@ impl Acting {
     /// The same action, entered now but taking effect at `to` (earlier), because `reason`.
     pub fn backdated(mut self, to: DateTime<Utc>, reason: impl Into<String>) -> Acting {
         self.backdate = Some(Backdate { to, reason: reason.into() });
+        self
+    }
+
+    /// The same action, typed in by the account `operator` on the person's behalf.
+    pub fn entered_by(mut self, operator: impl Into<String>) -> Acting {
+        self.entered_by = Some(operator.into());
         self
     }
 
@@ -244,7 +254,10 @@ pub(crate) async fn resolve(
     }
     let actor = Actor::new(worker.id, worker.details.name.as_str(), role);
     authorise(store, scope, &actor, on).await?;
-    let audit = Audit::new(actor, at, acting.why.trim());
+    let mut audit = Audit::new(actor, at, acting.why.trim());
+    if let Some(operator) = acting.entered_by.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        audit = audit.entered_by(operator);
+    }
     Ok(match backdated {
         Some(b) => audit.backdated(b.entered_at, b.reason),
         None => audit,

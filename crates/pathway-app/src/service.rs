@@ -80,6 +80,14 @@ impl Pathway {
         Ok(Pathway { config, store, frameworks: FrameworkCache::default() })
     }
 
+    /// Tests only: a `Pathway` over a store already open and migrated (a test database on
+    /// either backend), with `config` for everything else. Built only with the `testing`
+    /// feature, never into the binary.
+    #[cfg(feature = "testing")]
+    pub fn on_store(config: Config, store: Store) -> Pathway {
+        Pathway { config, store, frameworks: FrameworkCache::default() }
+    }
+
     /// The settings in use.
     pub fn config(&self) -> &Config {
         &self.config
@@ -141,6 +149,8 @@ impl Pathway {
         authority: &str,
         files: &[(String, String)],
     ) -> Result<Vec<SyncOutcome>, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let files: Vec<FrameworkFile> = if files.is_empty() {
             let Some(b) = bundled::file(authority) else {
@@ -155,7 +165,14 @@ impl Pathway {
         } else {
             files.iter().map(|(name, text)| FrameworkFile::parse(name, text.clone())).collect::<Result<_, _>>()?
         };
-        Ok(self.store.sync_frameworks(&scope, &files).await?)
+        let outcomes = self.store.sync_frameworks(&scope, &files).await?;
+        let names: Vec<String> =
+            outcomes.iter().map(|o| format!("{} {} ({:?})", o.framework, o.framework_version, o.change)).collect();
+        let what = format!("synchronised frameworks: {}", names.join(", "));
+        let detail = serde_json::to_value(&outcomes).unwrap_or_default();
+        self.record_setup(&operator, &scope, (pathway_store::EntityKind::Framework, 0), "framework sync", what, detail)
+            .await?;
+        Ok(outcomes)
     }
 
     /// Store the framework files at `paths` for an authority (see

@@ -9,7 +9,12 @@
 //! `backdated_because`, `why`, `what`, `detail`, `recorded_at` — each written
 //! `name:LENGTH:VALUE\n`, where LENGTH is the value's size in bytes (so a value holding a
 //! newline or a colon cannot be mistaken for the next field), or `name:-\n` for a field with
-//! no value. Integers are decimal; times are UTC to the microsecond,
+//! no value. Then, only when the entry has one, a trailing `entered_by` line: the account
+//! that typed the entry in on the actor's behalf (added in migration 12; an entry without
+//! one has exactly the form it had before, so chains written earlier still check). An entry
+//! with no person behind it (a set-up command by the operator account, a sign-in by an
+//! account) writes `actor_id:-`; entries before migration 12 always had one.
+//! Integers are decimal; times are UTC to the microsecond,
 //! `2025-06-12T09:00:00.000000Z` (storage keeps times to the microsecond on both databases).
 //!
 //! **The hash** of an entry is the lowercase hex SHA-256 of its predecessor's hash (64 hex
@@ -43,7 +48,9 @@ pub struct ChainRow<'a> {
     pub entity_version: i64,
     /// The entry's place in its record's own trail.
     pub seq: i64,
-    pub actor_id: i64,
+    /// The person who acted; None when no person did (the operator account's set-up
+    /// commands, an account's sign-in with no person recorded).
+    pub actor_id: Option<i64>,
     pub actor_name: &'a str,
     pub actor_role: &'a str,
     /// When the action took effect.
@@ -57,6 +64,8 @@ pub struct ChainRow<'a> {
     pub detail: &'a str,
     /// When storage wrote the entry.
     pub recorded_at: DateTime<Utc>,
+    /// The account that typed it in on the actor's behalf; written only when present.
+    pub entered_by: Option<&'a str>,
 }
 
 /// A time as the canonical form writes it: UTC, microseconds, `Z`.
@@ -87,7 +96,7 @@ pub fn canonical(row: &ChainRow<'_>) -> String {
     field(&mut out, "entity_id", Some(&row.entity_id.to_string()));
     field(&mut out, "entity_version", Some(&row.entity_version.to_string()));
     field(&mut out, "seq", Some(&row.seq.to_string()));
-    field(&mut out, "actor_id", Some(&row.actor_id.to_string()));
+    field(&mut out, "actor_id", row.actor_id.map(|id| id.to_string()).as_deref());
     field(&mut out, "actor_name", Some(row.actor_name));
     field(&mut out, "actor_role", Some(row.actor_role));
     field(&mut out, "occurred_at", Some(&timestamp(row.occurred_at)));
@@ -97,6 +106,9 @@ pub fn canonical(row: &ChainRow<'_>) -> String {
     field(&mut out, "what", Some(row.what));
     field(&mut out, "detail", Some(row.detail));
     field(&mut out, "recorded_at", Some(&timestamp(row.recorded_at)));
+    if let Some(entered_by) = row.entered_by {
+        field(&mut out, "entered_by", Some(entered_by));
+    }
     out
 }
 
@@ -286,7 +298,7 @@ mod tests {
             entity_id: 12,
             entity_version: 1,
             seq: 1,
-            actor_id: 7,
+            actor_id: Some(7),
             actor_name: "Priya Shah",
             actor_role: "worker",
             occurred_at: at("2025-06-12T09:00:00Z"),
@@ -296,7 +308,27 @@ mod tests {
             what: "added evidence",
             detail: "{\"title\":\"Direct work\"}",
             recorded_at: at("2025-06-12T09:00:00.123456789Z"),
+            entered_by: None,
         }
+    }
+
+    #[test]
+    fn an_entry_written_before_entered_by_existed_hashes_as_it_always_did() {
+        // The hash of a v1 entry, worked out independently of this code (Python's hashlib
+        // over the form in the module header): chains written before migration 12 must
+        // still check, so an entry with no `entered_by` keeps exactly its old bytes.
+        assert_eq!(
+            link_hash(GENESIS, &row("first visit")),
+            "1c66b0d70914c5e28eeb572d9e135af9aa4954c4b2fc5350681c706058fb6ecd"
+        );
+        let mut on_behalf = row("first visit");
+        on_behalf.entered_by = Some("ops.admin");
+        let form = canonical(&on_behalf);
+        assert!(form.ends_with("recorded_at:27:2025-06-12T09:00:00.123456Z\nentered_by:9:ops.admin\n"), "{form}");
+        assert_ne!(link_hash(GENESIS, &on_behalf), link_hash(GENESIS, &row("first visit")));
+        let mut nobody = row("first visit");
+        nobody.actor_id = None;
+        assert!(canonical(&nobody).contains("\nactor_id:-\n"));
     }
 
     #[test]

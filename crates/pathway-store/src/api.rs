@@ -539,6 +539,6 @@ pub struct Index {
 pub mod accounts;
 pub mod progression;
 pub use progression::{
-    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
-    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
+    AuditActor, AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, NewAuditEntry,
+    Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };

@@ -78,6 +78,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0010_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
     },
+    Step {
+        version: 12,
+        description: "operator account, on behalf of, sign-ins in the audit chain",
+        sqlite: include_str!("../migrations/sqlite/0012_operator_and_sign_ins.sql"),
+        postgres: include_str!("../migrations/postgres/0012_operator_and_sign_ins.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -30,8 +30,8 @@ use super::Backend;
 use super::sql_workforce::{acquire, col, commit, ensure_worker, fetch_row, insert_timeline_entry, meta, now};
 use crate::api::AuthorityScope;
 use crate::api::progression::{
-    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
-    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
+    AuditActor, AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, NewAuditEntry,
+    Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
@@ -156,12 +156,13 @@ struct NewAuditEvent<'a> {
     id: i64,
     version: Version,
     seq: i64,
-    by: &'a Actor,
+    by: AuditActor,
     at: DateTime<Utc>,
     why: &'a str,
     backdated: Option<&'a Backdated>,
     what: String,
     detail: String,
+    entered_by: Option<&'a str>,
 }
 
 /// Append one entry to the authority's audit chain: take the next place from the chain head
@@ -174,9 +175,6 @@ async fn insert_audit(
     e: &NewAuditEvent<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let context = || {
-        format!("recording \"{}\" by {} ({}) in the audit trail of {} {}", e.what, e.by.name, e.by.person, e.kind, e.id)
-    };
     // Both databases keep times to the microsecond; the hash covers the times as stored.
     let event = AuditEvent {
         entity_kind: e.kind,
@@ -190,21 +188,39 @@ async fn insert_audit(
         detail: e.detail.clone(),
         recorded_at: to_micros(now),
         backdated: e.backdated.map(|b| Backdated { entered_at: to_micros(b.entered_at), reason: b.reason.clone() }),
+        entered_by: e.entered_by.map(str::to_owned),
     };
     let (chain_seq, prev_hash) = take_chain_place(conn, scope.as_str()).await?;
-    let hash = link_hash(&prev_hash, &event.chain_row(scope.as_str()));
+    write_audit_row(conn, scope, &event, chain_seq, &prev_hash).await
+}
+
+/// Write `event` at `chain_seq` after `prev_hash`, and move the chain head on to it.
+async fn write_audit_row(
+    conn: &mut Conn,
+    scope: &AuthorityScope,
+    event: &AuditEvent,
+    chain_seq: i64,
+    prev_hash: &str,
+) -> Result<()> {
+    let context = || {
+        format!(
+            "recording \"{}\" by {} in the audit trail of {} {}",
+            event.what, event.by.name, event.entity_kind, event.entity_id
+        )
+    };
+    let hash = link_hash(prev_hash, &event.chain_row(scope.as_str()));
     sqlx::query(
         "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
              actor_role, occurred_at, why, what, detail, recorded_at, entered_at, backdated_because,
-             chain_seq, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+             chain_seq, prev_hash, hash, entered_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(scope.as_str())
     .bind(event.entity_kind.code())
     .bind(event.entity_id)
     .bind(event.entity_version.get())
     .bind(event.seq)
-    .bind(event.by.person.get())
+    .bind(event.by.person.map(WorkerId::get))
     .bind(event.by.name.as_str())
     .bind(event.by.role.as_str())
     .bind(event.at)
@@ -215,8 +231,9 @@ async fn insert_audit(
     .bind(event.backdated.as_ref().map(|b| b.entered_at))
     .bind(event.backdated.as_ref().map(|b| b.reason.as_str()))
     .bind(chain_seq)
-    .bind(prev_hash.as_str())
+    .bind(prev_hash)
     .bind(hash.as_str())
+    .bind(event.entered_by.as_deref())
     .execute(&mut *conn)
     .await
     .map_err(|err| StoreError::from_sqlx(context(), err))?;
@@ -267,6 +284,8 @@ trait AuditedEntry: Serialize {
     fn backdated(&self) -> Option<&Backdated>;
     /// What happened, in a sentence for people reading the trail.
     fn what(&self) -> String;
+    /// The account that entered it on the actor's behalf, if someone else did.
+    fn entered_by(&self) -> Option<&str>;
 }
 
 impl AuditedEntry for Event {
@@ -285,6 +304,9 @@ impl AuditedEntry for Event {
     }
     fn what(&self) -> String {
         describe(self)
+    }
+    fn entered_by(&self) -> Option<&str> {
+        self.entered_by.as_deref()
     }
 }
 
@@ -305,6 +327,9 @@ impl AuditedEntry for PanelEvent {
     fn what(&self) -> String {
         self.what.clone()
     }
+    fn entered_by(&self) -> Option<&str> {
+        self.entered_by.as_deref()
+    }
 }
 
 impl AuditedEntry for AsyeEvent {
@@ -324,6 +349,9 @@ impl AuditedEntry for AsyeEvent {
     fn what(&self) -> String {
         self.what.clone()
     }
+    fn entered_by(&self) -> Option<&str> {
+        self.entered_by.as_deref()
+    }
 }
 
 /// Write the history entries of one record (`kind`, id, version) from position `from` on to
@@ -342,12 +370,13 @@ async fn audit_history<E: AuditedEntry>(
             id,
             version,
             seq: count(i + 1),
-            by: e.by(),
+            by: AuditActor::from(e.by()),
             at: e.at(),
             why: e.why(),
             backdated: e.backdated(),
             what: e.what(),
             detail: to_json(e, E::NAME)?,
+            entered_by: e.entered_by(),
         };
         insert_audit(conn, scope, &event, now).await?;
     }
@@ -420,7 +449,11 @@ fn audit_event_from(row: &DbRow) -> Result<AuditEvent> {
         entity_id: col(row, "entity_id")?,
         entity_version: Version::new(col(row, "entity_version")?),
         seq: col(row, "seq")?,
-        by: Actor::new(WorkerId::new(col(row, "actor_id")?), col::<String>(row, "actor_name")?, role.as_str()),
+        by: AuditActor {
+            person: col::<Option<i64>>(row, "actor_id")?.map(WorkerId::new),
+            name: col(row, "actor_name")?,
+            role,
+        },
         at: col(row, "occurred_at")?,
         why: col(row, "why")?,
         what: col(row, "what")?,
@@ -430,11 +463,12 @@ fn audit_event_from(row: &DbRow) -> Result<AuditEvent> {
             Some(reason) => Some(Backdated { entered_at: col(row, "entered_at")?, reason }),
             None => None,
         },
+        entered_by: col(row, "entered_by")?,
     })
 }
 
 const AUDIT_COLUMNS: &str = "SELECT entity_kind, entity_id, entity_version, seq, actor_id, actor_name, actor_role,
-        occurred_at, why, what, detail, recorded_at, entered_at, backdated_because FROM audit_events";
+        occurred_at, why, what, detail, recorded_at, entered_at, backdated_because, entered_by FROM audit_events";
 
 impl AuditTrail for Backend {
     async fn audit_trail(&self, scope: &AuthorityScope, kind: EntityKind, id: i64) -> Result<Vec<AuditEvent>> {
@@ -461,6 +495,42 @@ impl AuditTrail for Backend {
             .await
             .map_err(|e| StoreError::from_sqlx(format!("reading the audit trail of worker {actor}"), e))?;
         rows.iter().map(audit_event_from).collect()
+    }
+
+    async fn record_audit(&self, scope: &AuthorityScope, entry: &NewAuditEntry) -> Result<AuditEvent> {
+        let what = || format!("recording \"{}\" in the audit trail of {} {}", entry.what, entry.kind, entry.id);
+        let mut tx = self.begin_write().await?;
+        let now = now();
+        // The chain place first: on PostgreSQL it locks the authority's head, so two
+        // writers cannot both take the same next number in the entity's own trail.
+        let (chain_seq, prev_hash) = take_chain_place(&mut tx, scope.as_str()).await?;
+        let seq: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events
+             WHERE authority_id = $1 AND entity_kind = $2 AND entity_id = $3",
+        )
+        .bind(scope.as_str())
+        .bind(entry.kind.code())
+        .bind(entry.id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(what(), e))?;
+        let event = AuditEvent {
+            entity_kind: entry.kind,
+            entity_id: entry.id,
+            entity_version: Version::new(0),
+            seq,
+            by: entry.by.clone(),
+            at: to_micros(entry.at),
+            why: entry.why.clone(),
+            what: entry.what.clone(),
+            detail: entry.detail.clone(),
+            recorded_at: to_micros(now),
+            backdated: None,
+            entered_by: entry.entered_by.clone(),
+        };
+        write_audit_row(&mut tx, scope, &event, chain_seq, &prev_hash).await?;
+        commit(tx, what).await?;
+        Ok(event)
     }
 
     async fn audit_chain_head(&self, scope: &AuthorityScope) -> Result<Option<ChainHead>> {
@@ -546,7 +616,7 @@ impl AuditTrail for Backend {
 
 const CHAINED_COLUMNS: &str = "SELECT id, authority_id, chain_seq, prev_hash, hash, entity_kind, entity_id,
         entity_version, seq, actor_id, actor_name, actor_role, occurred_at, why, what, detail, recorded_at,
-        entered_at, backdated_because FROM audit_events";
+        entered_at, backdated_because, entered_by FROM audit_events";
 
 fn chained_event_from(row: &DbRow) -> Result<ChainedAuditEvent> {
     Ok(ChainedAuditEvent {
@@ -649,7 +719,7 @@ async fn insert_exception(
         id: id.get(),
         version: Version::FIRST,
         seq: 1,
-        by: &recorded.by,
+        by: AuditActor::from(&recorded.by),
         at: recorded.at,
         why: recorded.why.trim(),
         backdated: recorded.backdated.as_ref(),
@@ -660,6 +730,7 @@ async fn insert_exception(
             exception.waived_words()
         ),
         detail: to_json(exception, "the exception")?,
+        entered_by: recorded.entered_by.as_deref(),
     };
     insert_audit(conn, scope, &event, now).await?;
     Ok(id)
@@ -780,12 +851,13 @@ fn evidence_audit<'a>(
         id: id.get(),
         version,
         seq: version.get(),
-        by: &audit.by,
+        by: AuditActor::from(&audit.by),
         at: audit.at,
         why: &audit.why,
         backdated: audit.backdated.as_ref(),
         what,
         detail: to_json(&detail, "an evidence change")?,
+        entered_by: audit.entered_by.as_deref(),
     })
 }
 

@@ -13,8 +13,8 @@ use pathway_core::workforce::{NewTimelineEntry, TimelineEntry, Version};
 
 use crate::api::AuthorityScope;
 use crate::api::progression::{
-    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
-    StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
+    AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, NewAuditEntry, Portfolios,
+    Progression, StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
 use crate::error::Result;
 use crate::store::{Store, dispatch};
@@ -142,6 +142,10 @@ impl AuditTrail for Store {
     async fn audit_unchained(&self, scope: &AuthorityScope, limit: i64) -> Result<Vec<ChainedAuditEvent>> {
         dispatch!(self, s => s.audit_unchained(scope, limit).await)
     }
+    async fn record_audit(&self, scope: &AuthorityScope, entry: &NewAuditEntry) -> Result<AuditEvent> {
+        dispatch!(self, s => s.record_audit(scope, entry).await)
+    }
+
     async fn audit_search(&self, scope: &AuthorityScope, query: &AuditQuery) -> Result<Vec<ChainedAuditEvent>> {
         dispatch!(self, s => s.audit_search(scope, query).await)
     }

@@ -608,6 +608,8 @@ impl Pathway {
         file: &Path,
         dry_run: bool,
     ) -> Result<OrganisationReport, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
+        let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let today = chrono::Local::now().date_naive();
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
@@ -638,6 +640,19 @@ impl Pathway {
         }
         write(self.store(), &scope, &plan.units, &plan.unit_rows, &plan.posts, &plan.post_rows, &report.file).await?;
         report.written = true;
+        let what = format!("imported {} units and {} posts from {}", report.units, report.posts, report.file);
+        let detail = serde_json::json!({
+            "file": report.file, "kind": "organisation", "units": report.units, "posts": report.posts,
+        });
+        self.record_setup(
+            &operator,
+            &scope,
+            (pathway_store::EntityKind::Import, 0),
+            "import organisation",
+            what,
+            detail,
+        )
+        .await?;
         Ok(report)
     }
 

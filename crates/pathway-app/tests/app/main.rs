@@ -20,6 +20,7 @@ mod import;
 mod in_force;
 mod medway;
 mod onboarding;
+mod operator;
 mod records;
 mod restore;
 mod rotherham;

@@ -259,7 +259,7 @@ async fn rotherham_band_i_to_j_with_an_independent_head_of_service(db: &TestDb) 
     for s in done.application.application.steps() {
         let rows: Vec<_> = history.iter().filter(|e| e.what == format!("completed step {}: met", s.id())).collect();
         assert_eq!(rows.len(), 1, "step {} completed once", s.id());
-        assert_eq!(s.completion.as_ref().map(|c| c.by.person), Some(rows[0].by.person));
+        assert_eq!(s.completion.as_ref().map(|c| c.by.person), rows[0].by.person);
         assert!(!rows[0].why.is_empty());
     }
 }

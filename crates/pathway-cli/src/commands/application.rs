@@ -16,6 +16,7 @@ use pathway_app::model::{
     ApplicationId, AsyeProgrammeId, AuditEvent, Backdated, DecisionOutcome, PanelId, PayPosition, RouteId,
     StepCompletion, StepOutcome, StepStatus, StoredApplication, StoredException,
 };
+use pathway_app::operator::Operator;
 use pathway_app::progression::{Acting, AuthorityProgression, OpenApplication, PayPreview, RecordException};
 use pathway_app::service::Pathway;
 use serde::de::DeserializeOwned;
@@ -45,9 +46,10 @@ pub struct Who {
 }
 
 impl Who {
-    /// The acting person, now or (entered late) when it took effect.
-    pub fn acting(&self) -> Acting {
-        self.late.apply(Acting::new(&self.acting_as, &self.role, &self.why))
+    /// The acting person, now or (entered late) when it took effect, entered by the
+    /// operator account the command line acts as.
+    pub fn acting(&self, operator: &Operator) -> Acting {
+        self.late.apply(Acting::new(&self.acting_as, &self.role, &self.why)).entered_by(&operator.username)
     }
 }
 
@@ -423,27 +425,45 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
                 },
             };
             let p = progression(pathway, &who.authority).await?;
-            (p.open(&who.acting(), &request).await?, json)
+            (p.open(&who.acting(&pathway.operator().await?), &request).await?, json)
         }
-        A::Submit(c) => (progression(pathway, &c.who.authority).await?.submit(&c.who.acting(), c.id).await?, c.json),
-        A::BeginAssessment(c) => {
-            (progression(pathway, &c.who.authority).await?.begin_assessment(&c.who.acting(), c.id).await?, c.json)
-        }
+        A::Submit(c) => (
+            progression(pathway, &c.who.authority)
+                .await?
+                .submit(&c.who.acting(&pathway.operator().await?), c.id)
+                .await?,
+            c.json,
+        ),
+        A::BeginAssessment(c) => (
+            progression(pathway, &c.who.authority)
+                .await?
+                .begin_assessment(&c.who.acting(&pathway.operator().await?), c.id)
+                .await?,
+            c.json,
+        ),
         A::Assign { change: c, step, assessor, assessor_role } => {
             let p = progression(pathway, &c.who.authority).await?;
-            (p.assign(&c.who.acting(), c.id, &step, &assessor, &assessor_role).await?, c.json)
+            (p.assign(&c.who.acting(&pathway.operator().await?), c.id, &step, &assessor, &assessor_role).await?, c.json)
         }
-        A::StartStep { change: c, step } => {
-            (progression(pathway, &c.who.authority).await?.start_step(&c.who.acting(), c.id, &step).await?, c.json)
-        }
+        A::StartStep { change: c, step } => (
+            progression(pathway, &c.who.authority)
+                .await?
+                .start_step(&c.who.acting(&pathway.operator().await?), c.id, &step)
+                .await?,
+            c.json,
+        ),
         A::RecordStep { change: c, step, input } => {
             let completion: StepCompletion = required_input(&input, "the step's outcome and form")?;
             let p = progression(pathway, &c.who.authority).await?;
-            (p.complete_step(&c.who.acting(), c.id, &step, &completion).await?, c.json)
+            (p.complete_step(&c.who.acting(&pathway.operator().await?), c.id, &step, &completion).await?, c.json)
         }
-        A::ReferToPanel { change: c, panel } => {
-            (progression(pathway, &c.who.authority).await?.refer_to_panel(&c.who.acting(), c.id, panel).await?, c.json)
-        }
+        A::ReferToPanel { change: c, panel } => (
+            progression(pathway, &c.who.authority)
+                .await?
+                .refer_to_panel(&c.who.acting(&pathway.operator().await?), c.id, panel)
+                .await?,
+            c.json,
+        ),
         A::Decide {
             authority,
             id,
@@ -466,11 +486,13 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
                         Some(path) => read_json(&path)?,
                         None => decision(outcome.as_deref(), feedback, resubmit_from)?,
                     };
-                    let acting = late.apply(Acting::new(
-                        acting_as.unwrap_or_default(),
-                        role.unwrap_or_default(),
-                        why.unwrap_or_default(),
-                    ));
+                    let acting = late
+                        .apply(Acting::new(
+                            acting_as.unwrap_or_default(),
+                            role.unwrap_or_default(),
+                            why.unwrap_or_default(),
+                        ))
+                        .entered_by(pathway.operator().await?.username);
                     p.decide(&acting, id, &outcome).await?
                 }
             };
@@ -487,10 +509,13 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
         }
         A::SignOff { change: c, effective, point } => {
             let p = progression(pathway, &c.who.authority).await?;
-            (p.sign_off(&c.who.acting(), c.id, effective, point.as_deref()).await?, c.json)
+            (p.sign_off(&c.who.acting(&pathway.operator().await?), c.id, effective, point.as_deref()).await?, c.json)
         }
         A::MakeEffective(c) => {
-            let done = progression(pathway, &c.who.authority).await?.make_effective(&c.who.acting(), c.id).await?;
+            let done = progression(pathway, &c.who.authority)
+                .await?
+                .make_effective(&c.who.acting(&pathway.operator().await?), c.id)
+                .await?;
             if c.json {
                 output::json(&done)?;
             } else {
@@ -506,17 +531,37 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
             }
             return Ok(ExitCode::SUCCESS);
         }
-        A::Withdraw(c) => {
-            (progression(pathway, &c.who.authority).await?.withdraw(&c.who.acting(), c.id).await?, c.json)
-        }
-        A::Appeal { who, id, grounds, json } => {
-            (progression(pathway, &who.authority).await?.appeal(&who.acting(), id, &grounds).await?, json)
-        }
+        A::Withdraw(c) => (
+            progression(pathway, &c.who.authority)
+                .await?
+                .withdraw(&c.who.acting(&pathway.operator().await?), c.id)
+                .await?,
+            c.json,
+        ),
+        A::Appeal { who, id, grounds, json } => (
+            progression(pathway, &who.authority)
+                .await?
+                .appeal(&who.acting(&pathway.operator().await?), id, &grounds)
+                .await?,
+            json,
+        ),
         A::DecideAppeal { who, id, outcome, feedback, resubmit_from, json } => {
             let outcome = decision(Some(&outcome), feedback, resubmit_from)?;
-            (progression(pathway, &who.authority).await?.decide_appeal(&who.acting(), id, &outcome).await?, json)
+            (
+                progression(pathway, &who.authority)
+                    .await?
+                    .decide_appeal(&who.acting(&pathway.operator().await?), id, &outcome)
+                    .await?,
+                json,
+            )
         }
-        A::Reopen(c) => (progression(pathway, &c.who.authority).await?.reopen(&c.who.acting(), c.id).await?, c.json),
+        A::Reopen(c) => (
+            progression(pathway, &c.who.authority)
+                .await?
+                .reopen(&c.who.acting(&pathway.operator().await?), c.id)
+                .await?,
+            c.json,
+        ),
         A::Show { authority, id, json } => (progression(pathway, &authority).await?.application(id).await?, json),
         A::List { authority, worker, json } => {
             let all = progression(pathway, &authority).await?.applications(worker.as_deref()).await?;
@@ -534,7 +579,10 @@ async fn run_with(pathway: &Pathway, c: ApplicationCommand) -> anyhow::Result<Ex
         }
         A::Exception { who, worker, route, criteria, json } => {
             let request = RecordException { worker, route: RouteId::from(route.as_str()), criteria };
-            let stored = progression(pathway, &who.authority).await?.record_exception(&who.acting(), &request).await?;
+            let stored = progression(pathway, &who.authority)
+                .await?
+                .record_exception(&who.acting(&pathway.operator().await?), &request)
+                .await?;
             if json {
                 output::json(&stored)?;
             } else {
@@ -661,14 +709,15 @@ fn print_exception(x: &StoredException) {
 fn print_history(events: &[AuditEvent]) {
     for e in events {
         out!(
-            "{:>3}  {}  {} ({}): {} — \"{}\"{}",
+            "{:>3}  {}  {} ({}): {} — \"{}\"{}{}",
             e.seq,
             e.at.format("%Y-%m-%d %H:%M"),
             e.by.name,
             e.by.role,
             e.what,
             e.why,
-            late(e.backdated.as_ref())
+            late(e.backdated.as_ref()),
+            e.entered_by.as_ref().map(|o| format!(" [entered by {o} on behalf of {}]", e.by.name)).unwrap_or_default()
         );
     }
 }

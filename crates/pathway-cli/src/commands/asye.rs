@@ -210,33 +210,55 @@ async fn run_with(pathway: &Pathway, c: AsyeCommand) -> anyhow::Result<ExitCode>
     let (stored, json) = match c {
         AsyeCommand::Start { who, worker, starts_on, nine_month_review, json } => {
             let input = StartAsyeInput { worker, starts_on, nine_month_review };
-            (pathway.progression(&who.authority).await?.start_asye(&who.acting(), &input).await?, json)
+            (
+                pathway
+                    .progression(&who.authority)
+                    .await?
+                    .start_asye(&who.acting(&pathway.operator().await?), &input)
+                    .await?,
+                json,
+            )
         }
         AsyeCommand::Review { who, programme, months, progress, summary, held_on, json } => {
             let p = pathway.progression(&who.authority).await?;
-            (p.record_review(&who.acting(), programme, months, progress.into(), &summary, held_on).await?, json)
+            (
+                p.record_review(
+                    &who.acting(&pathway.operator().await?),
+                    programme,
+                    months,
+                    progress.into(),
+                    &summary,
+                    held_on,
+                )
+                .await?,
+                json,
+            )
         }
         AsyeCommand::Caseload { who, programme, on, cases, unprotected, note, json } => {
             let record = CaseloadRecord { recorded_on: on, cases, protected: !unprotected, note };
             let p = pathway.progression(&who.authority).await?;
-            (p.record_caseload(&who.acting(), programme, &record).await?, json)
+            (p.record_caseload(&who.acting(&pathway.operator().await?), programme, &record).await?, json)
         }
         AsyeCommand::DevelopmentTime { who, programme, on, minutes, activity, json } => {
             let time = DevelopmentTime { on, minutes, activity };
             let p = pathway.progression(&who.authority).await?;
-            (p.record_development_time(&who.acting(), programme, &time).await?, json)
+            (p.record_development_time(&who.acting(&pathway.operator().await?), programme, &time).await?, json)
         }
         AsyeCommand::Extend { who, programme, months, extenuating, json } => {
             let p = pathway.progression(&who.authority).await?;
-            (p.extend_asye(&who.acting(), programme, months, extenuating.as_deref()).await?, json)
+            (
+                p.extend_asye(&who.acting(&pathway.operator().await?), programme, months, extenuating.as_deref())
+                    .await?,
+                json,
+            )
         }
         AsyeCommand::Recommend { who, programme, result, rationale, json } => {
             let p = pathway.progression(&who.authority).await?;
-            (p.recommend(&who.acting(), programme, result.into(), &rationale).await?, json)
+            (p.recommend(&who.acting(&pathway.operator().await?), programme, result.into(), &rationale).await?, json)
         }
         AsyeCommand::Moderate { who, programme, result, json } => {
             let p = pathway.progression(&who.authority).await?;
-            let moderated = p.moderate(&who.acting(), programme, result.into()).await?;
+            let moderated = p.moderate(&who.acting(&pathway.operator().await?), programme, result.into()).await?;
             print_moderated(&moderated, json)?;
             return Ok(ExitCode::SUCCESS);
         }

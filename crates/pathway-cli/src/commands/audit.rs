@@ -109,6 +109,10 @@ fn print_entries(entries: &[AuditEntry]) {
             Some(number) => format!("{} ({number})", e.by),
             None => e.by.clone(),
         };
+        let who = match &e.entered_by {
+            Some(operator) => format!("entered by {operator} on behalf of {who}"),
+            None => who,
+        };
         out!("{seq} {} {} v{}: {who} as {}: {}", e.at.format("%Y-%m-%d %H:%M"), e.record, e.version, e.role, e.what);
         out!("    why: {}", e.why);
         if let (Some(entered), Some(because)) = (e.entered_at, &e.late_because) {

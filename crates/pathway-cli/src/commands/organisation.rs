@@ -395,7 +395,14 @@ pub fn run_appoint(a: AppointArgs) -> anyhow::Result<ExitCode> {
             level: a.level,
             point: a.point,
         };
-        let made = p.appoint(&a.who.authority, &a.who.acting(), &appointee).await;
+        let operator = match p.operator().await {
+            Ok(operator) => operator,
+            Err(e) => {
+                p.close().await;
+                return Err(e.into());
+            }
+        };
+        let made = p.appoint(&a.who.authority, &a.who.acting(&operator), &appointee).await;
         p.close().await;
         let made = made?;
         if a.json {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use pathway_app::model::{ApplicationId, DecisionOutcome, PanelId, StoredPanel};
+use pathway_app::operator::Viewer;
 use pathway_app::portfolio::PanelPack;
 use pathway_app::progression::ConvenePanel;
 use pathway_app::service::Pathway;
@@ -103,6 +104,10 @@ pub enum PanelCommand {
         /// The panel.
         #[arg(value_parser = parse_panel)]
         panel: PanelId,
+        /// Who is viewing it, when the operator views it for someone: their employee number.
+        /// The view is recorded in the audit trail either way.
+        #[arg(long = "as", value_name = "EMPLOYEE_NUMBER")]
+        viewer: Option<String>,
         /// Print as JSON (the evidence in full).
         #[arg(long)]
         json: bool,
@@ -134,27 +139,39 @@ async fn run_with(pathway: &Pathway, c: PanelCommand) -> anyhow::Result<ExitCode
     let (stored, json) = match c {
         PanelCommand::Convene { who, input, json } => {
             let request: ConvenePanel = read_json(&input)?;
-            (pathway.progression(&who.authority).await?.convene(&who.acting(), &request).await?, json)
+            (
+                pathway
+                    .progression(&who.authority)
+                    .await?
+                    .convene(&who.acting(&pathway.operator().await?), &request)
+                    .await?,
+                json,
+            )
         }
         PanelCommand::List { who, panel, application, json } => {
             let p = pathway.progression(&who.authority).await?;
-            (p.list_on_panel(&who.acting(), panel, application).await?, json)
+            (p.list_on_panel(&who.acting(&pathway.operator().await?), panel, application).await?, json)
         }
         PanelCommand::Attendance { who, panel, present, json } => {
             let p = pathway.progression(&who.authority).await?;
-            (p.record_attendance(&who.acting(), panel, &present).await?, json)
+            (p.record_attendance(&who.acting(&pathway.operator().await?), panel, &present).await?, json)
         }
         PanelCommand::Conflict { who, panel, application, member, reason, json } => {
             let p = pathway.progression(&who.authority).await?;
-            (p.declare_conflict(&who.acting(), panel, application, &member, &reason).await?, json)
+            (
+                p.declare_conflict(&who.acting(&pathway.operator().await?), panel, application, &member, &reason)
+                    .await?,
+                json,
+            )
         }
         PanelCommand::Outcome { who, panel, application, input, json } => {
             let outcome: DecisionOutcome = read_json(&input)?;
             let p = pathway.progression(&who.authority).await?;
-            (p.record_outcome(&who.acting(), panel, application, &outcome).await?, json)
+            (p.record_outcome(&who.acting(&pathway.operator().await?), panel, application, &outcome).await?, json)
         }
-        PanelCommand::Pack { authority, panel, json } => {
-            let pack = pathway.portfolios(&authority).await?.panel_pack(panel).await?;
+        PanelCommand::Pack { authority, panel, viewer, json } => {
+            let viewer = Viewer { operator: pathway.operator().await?, person: viewer };
+            let pack = pathway.portfolios(&authority).await?.panel_pack(panel, &viewer).await?;
             if json {
                 output::json(&pack)?;
             } else {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pathway_app::AppError;
 use pathway_app::model::{Coverage, EvidenceId, InvalidValue};
+use pathway_app::operator::Viewer;
 use pathway_app::portfolio::{
     AnonymisationCheck, AuthorityPortfolios, EvidenceEdit, EvidenceRecord, FlagPick, NewEvidence,
 };
@@ -127,6 +128,10 @@ pub enum PortfolioCommand {
         /// Whose portfolio: their employee number.
         #[arg(long)]
         worker: String,
+        /// Who is viewing it, when the operator views it for someone: their employee number.
+        /// The view is recorded in the audit trail either way.
+        #[arg(long = "as", value_name = "EMPLOYEE_NUMBER")]
+        viewer: Option<String>,
         /// Print as JSON.
         #[arg(long)]
         json: bool,
@@ -267,7 +272,10 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                         .map_err(|e| AppError::BadInput { field: "--kind".into(), message: e.to_string() })?
                 }
             };
-            let stored = portfolios(pathway, &who.authority).await?.add(&who.acting(), &new, &files).await?;
+            let stored = portfolios(pathway, &who.authority)
+                .await?
+                .add(&who.acting(&pathway.operator().await?), &new, &files)
+                .await?;
             if json {
                 output::json(&stored)?;
             } else {
@@ -295,7 +303,10 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                 None => text,
             };
             let edit = EvidenceEdit { title, text, pages, pcf, kss };
-            let stored = portfolios(pathway, &who.authority).await?.edit(&who.acting(), id, &edit).await?;
+            let stored = portfolios(pathway, &who.authority)
+                .await?
+                .edit(&who.acting(&pathway.operator().await?), id, &edit)
+                .await?;
             if json {
                 output::json(&stored)?;
             } else {
@@ -307,8 +318,9 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                 }
             }
         }
-        PortfolioCommand::List { authority, worker, json } => {
-            let items = portfolios(pathway, &authority).await?.list(&worker).await?;
+        PortfolioCommand::List { authority, worker, viewer, json } => {
+            let viewer = Viewer { operator: pathway.operator().await?, person: viewer };
+            let items = portfolios(pathway, &authority).await?.list(&worker, &viewer).await?;
             if json {
                 output::json(&items)?;
             } else {
@@ -316,7 +328,10 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
             }
         }
         PortfolioCommand::Authorise { who, id, json } => {
-            let stored = portfolios(pathway, &who.authority).await?.authorise(&who.acting(), id).await?;
+            let stored = portfolios(pathway, &who.authority)
+                .await?
+                .authorise(&who.acting(&pathway.operator().await?), id)
+                .await?;
             if json {
                 output::json(&stored)?;
             } else {
@@ -326,12 +341,15 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
             }
         }
         PortfolioCommand::Check { who, id, json } => {
-            let checked = portfolios(pathway, &who.authority).await?.check(&who.acting(), id).await?;
+            let checked =
+                portfolios(pathway, &who.authority).await?.check(&who.acting(&pathway.operator().await?), id).await?;
             print_check(&checked, json)?;
         }
         PortfolioCommand::Clear { who, id, flags, reason, json } => {
-            let checked =
-                portfolios(pathway, &who.authority).await?.clear_picked(&who.acting(), id, &flags, &reason).await?;
+            let checked = portfolios(pathway, &who.authority)
+                .await?
+                .clear_picked(&who.acting(&pathway.operator().await?), id, &flags, &reason)
+                .await?;
             print_check(&checked, json)?;
         }
         PortfolioCommand::Coverage { authority, worker, route, on, json } => {

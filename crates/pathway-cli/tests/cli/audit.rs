@@ -71,3 +71,76 @@ fn audit_verify_proves_the_chain_until_a_row_is_edited_and_then_names_it() {
     assert_eq!(report[0]["broken"]["chain_seq"], submitted);
     assert_eq!(report[0]["entries"], submitted - 1);
 }
+
+/// The operator account Jo Marsh (W120) uses: the command line acts as it.
+fn as_operator(s: &crate::db::Scratch, args: &[&str]) -> std::process::Output {
+    s.command(args).env("PATHWAY_OPERATOR", "ops.admin").output().expect("pathway runs")
+}
+
+#[test]
+fn what_the_cli_enters_for_a_manager_says_entered_by_the_operator_on_their_behalf_and_views_are_logged() {
+    let s = west_sussex();
+    // Written before any operator was named: every --as entry is the built-in `system`'s.
+    let id = through_the_july_panel(&s, r#"{"outcome": "approved"}"#);
+    let record = format!("application:{id}");
+    let trail = s.json(&["audit", "show", "--authority", "west-sussex", "--record", &record, "--json"]);
+    let trail = trail.as_array().expect("entries");
+    // Every action someone took `--as` is the built-in operator's typing; the decision taken
+    // from the panel's recorded outcome is the panel's, typed in for nobody.
+    for e in trail {
+        let panel = e["what"].as_str().expect("what").starts_with("decided");
+        assert_eq!(e.get("entered_by").cloned(), (!panel).then(|| "system".into()), "{e}");
+    }
+
+    // A named operator: refused until its account exists with a system role.
+    let sign_off = crate::progression::with(
+        vec!["application", "sign-off", &id, "--effective", "2025-09-01", "--json"],
+        &crate::progression::who("W110", "practice-manager", "panel approved", "2025-07-11T09:00:00Z"),
+    );
+    let o = as_operator(&s, &sign_off);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("`ops.admin`, which does not exist"), "{}", stderr(&o));
+    s.json(&[
+        "account",
+        "create",
+        "--authority",
+        "west-sussex",
+        "--worker",
+        "W120",
+        "--username",
+        "ops.admin",
+        "--system-role",
+        "system-admin",
+        "--json",
+    ]);
+
+    // Nina, the practice manager, signs off; the operator types it in for her.
+    let o = as_operator(&s, &sign_off);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let signed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let last = signed["application"]["history"].as_array().expect("history").last().cloned().expect("an entry");
+    assert_eq!((&last["by"]["name"], &last["entered_by"]), (&"Nina Holt".into(), &"ops.admin".into()), "{last}");
+    let o = s.run(&["audit", "show", "--authority", "west-sussex", "--record", &record]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("entered by ops.admin on behalf of Nina Holt (W110) as practice-manager: signed off"),
+        "{text}"
+    );
+    let o = s.run(&["application", "history", "--authority", "west-sussex", &id]);
+    assert!(stdout(&o).contains("[entered by ops.admin on behalf of Nina Holt]"), "{}", stdout(&o));
+
+    // Kim, head of service, reads Alex's portfolio through the operator: logged, by name.
+    let o = as_operator(&s, &["portfolio", "list", "--authority", "west-sussex", "--worker", "W100", "--as", "W130"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = s.run(&["audit", "show", "--authority", "west-sussex", "--person", "W130"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("entered by ops.admin on behalf of Kim Lowe (W130) as viewer: Kim Lowe viewed the portfolio of Alex Morgan (W100)"),
+        "{text}"
+    );
+
+    // The chain still checks over entries written before and after the operator was named.
+    let o = s.run(&["audit", "verify", "--authority", "west-sussex"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("chain intact"), "{}", stdout(&o));
+}

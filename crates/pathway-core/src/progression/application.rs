@@ -431,6 +431,7 @@ impl Application {
             to,
             change,
             backdated: audit.backdated.clone(),
+            entered_by: audit.entered_by.clone(),
         });
         self.status = to;
     }

@@ -192,6 +192,9 @@ pub struct AsyeEvent {
     /// When and why it was entered late, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backdated: Option<Backdated>,
+    /// The account that entered it on the actor's behalf, if someone else did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
 }
 
 /// How to start a programme.
@@ -325,6 +328,7 @@ impl AsyeProgramme {
             what,
             status,
             backdated: audit.backdated.clone(),
+            entered_by: audit.entered_by.clone(),
         });
     }
 

@@ -46,6 +46,11 @@ pub struct Audit {
     /// entered next week. None when it was entered as it happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backdated: Option<Backdated>,
+    /// Set when someone else entered it on the actor's behalf: the account that typed it
+    /// in (the CLI's operator account acting `--as` a person). None when the actor entered
+    /// it themselves. Absent from records written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
 }
 
 /// An action entered later than it took effect: when it was entered, and why it was not
@@ -61,12 +66,18 @@ pub struct Backdated {
 impl Audit {
     /// `by` did something at `at` because `why`, entered as it happened.
     pub fn new(by: Actor, at: DateTime<Utc>, why: impl Into<String>) -> Audit {
-        Audit { by, at, why: why.into(), backdated: None }
+        Audit { by, at, why: why.into(), backdated: None, entered_by: None }
     }
 
     /// The same action, entered at `entered_at` (after `at`) because `reason`.
     pub fn backdated(mut self, entered_at: DateTime<Utc>, reason: impl Into<String>) -> Audit {
         self.backdated = Some(Backdated { entered_at, reason: reason.into() });
+        self
+    }
+
+    /// The same action, typed in by the account `entered_by` on the actor's behalf.
+    pub fn entered_by(mut self, entered_by: impl Into<String>) -> Audit {
+        self.entered_by = Some(entered_by.into());
         self
     }
 

@@ -133,4 +133,7 @@ pub struct Event {
     /// When and why it was entered late, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backdated: Option<Backdated>,
+    /// The account that entered it on the actor's behalf, if someone else did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
 }

@@ -103,6 +103,9 @@ pub struct PanelEvent {
     /// When and why it was entered late, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backdated: Option<Backdated>,
+    /// The account that entered it on the actor's behalf, if someone else did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<String>,
 }
 
 /// A panel sitting.
@@ -181,6 +184,7 @@ impl Panel {
             why: audit.why.trim().to_owned(),
             what,
             backdated: audit.backdated.clone(),
+            entered_by: audit.entered_by.clone(),
         });
     }
 

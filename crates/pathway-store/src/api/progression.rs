@@ -100,6 +100,22 @@ pub enum EntityKind {
     AsyeProgramme,
     /// An exception to a route's eligibility criteria.
     EligibilityException,
+    /// An authority's own settings (`authority create`/`set`); entity id 0.
+    Authority,
+    /// A unit of the organisation.
+    Unit,
+    /// A post.
+    Post,
+    /// A bulk import (organisation or workers); entity id 0.
+    Import,
+    /// The framework in force (`framework sync`); entity id 0.
+    Framework,
+    /// An account: sign-ins, sign-outs, failures, session ends.
+    Account,
+    /// A worker's portfolio, viewed (entity id: the worker).
+    Portfolio,
+    /// A panel's pack, viewed (entity id: the panel).
+    PanelPack,
 }
 
 impl EntityKind {
@@ -111,6 +127,14 @@ impl EntityKind {
             EntityKind::Panel => "panel",
             EntityKind::AsyeProgramme => "asye-programme",
             EntityKind::EligibilityException => "eligibility-exception",
+            EntityKind::Authority => "authority",
+            EntityKind::Unit => "unit",
+            EntityKind::Post => "post",
+            EntityKind::Import => "import",
+            EntityKind::Framework => "framework",
+            EntityKind::Account => "account",
+            EntityKind::Portfolio => "portfolio",
+            EntityKind::PanelPack => "panel-pack",
         }
     }
 
@@ -122,6 +146,14 @@ impl EntityKind {
             EntityKind::Panel,
             EntityKind::AsyeProgramme,
             EntityKind::EligibilityException,
+            EntityKind::Authority,
+            EntityKind::Unit,
+            EntityKind::Post,
+            EntityKind::Import,
+            EntityKind::Framework,
+            EntityKind::Account,
+            EntityKind::Portfolio,
+            EntityKind::PanelPack,
         ]
         .into_iter()
         .find(|k| k.code() == code)
@@ -146,7 +178,7 @@ pub struct AuditEvent {
     /// Position in the record's trail, from 1.
     pub seq: i64,
     /// Who, in which role.
-    pub by: Actor,
+    pub by: AuditActor,
     /// When they did it.
     pub at: DateTime<Utc>,
     /// Why, in their words.
@@ -159,6 +191,43 @@ pub struct AuditEvent {
     pub recorded_at: DateTime<Utc>,
     /// When it was entered and why, if it was entered after it took effect (`at`).
     pub backdated: Option<Backdated>,
+    /// The account that typed it in on the actor's behalf (the CLI's operator acting
+    /// `--as` someone); None when the actor entered it themselves.
+    pub entered_by: Option<String>,
+}
+
+/// Who an audit entry names: a person acting in a role, or an account with no person
+/// behind the entry (the CLI's operator running a set-up command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditActor {
+    /// The person, when there is one.
+    pub person: Option<WorkerId>,
+    /// Their name, or the account's.
+    pub name: String,
+    /// The role they acted in (`operator` for the operator account, `account` for a
+    /// sign-in).
+    pub role: String,
+}
+
+impl From<&Actor> for AuditActor {
+    fn from(actor: &Actor) -> AuditActor {
+        AuditActor { person: Some(actor.person), name: actor.name.clone(), role: actor.role.as_str().to_owned() }
+    }
+}
+
+/// An audit entry about something other than a stored record's history: a set-up command,
+/// a sign-in, a view. Storage numbers it after the entity's last entry and chains it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub kind: EntityKind,
+    pub id: i64,
+    pub by: AuditActor,
+    pub at: DateTime<Utc>,
+    pub why: String,
+    pub what: String,
+    /// Details as JSON (never a password).
+    pub detail: String,
+    pub entered_by: Option<String>,
 }
 
 impl AuditEvent {
@@ -170,9 +239,9 @@ impl AuditEvent {
             entity_id: self.entity_id,
             entity_version: self.entity_version.get(),
             seq: self.seq,
-            actor_id: self.by.person.get(),
+            actor_id: self.by.person.map(WorkerId::get),
             actor_name: &self.by.name,
-            actor_role: self.by.role.as_str(),
+            actor_role: &self.by.role,
             occurred_at: self.at,
             entered_at: self.backdated.as_ref().map(|b| b.entered_at),
             backdated_because: self.backdated.as_ref().map(|b| b.reason.as_str()),
@@ -180,6 +249,7 @@ impl AuditEvent {
             what: &self.what,
             detail: &self.detail,
             recorded_at: self.recorded_at,
+            entered_by: self.entered_by.as_deref(),
         }
     }
 }
@@ -397,6 +467,14 @@ pub trait AuditTrail {
         scope: &AuthorityScope,
         actor: WorkerId,
     ) -> impl Future<Output = Result<Vec<AuditEvent>>> + Send;
+
+    /// Append one entry that is not a record's history (a set-up command, a sign-in, a
+    /// view) to the authority's chain, in its own transaction.
+    fn record_audit(
+        &self,
+        scope: &AuthorityScope,
+        entry: &NewAuditEntry,
+    ) -> impl Future<Output = Result<AuditEvent>> + Send;
 
     /// The end of the authority's audit chain; None if nothing was ever chained.
     fn audit_chain_head(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Option<ChainHead>>> + Send;
