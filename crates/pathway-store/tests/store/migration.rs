@@ -4,6 +4,9 @@
 //!
 //! Migration 9 on a database with an audit trail: the store's `migrate` chains the existing
 //! entries, per authority in the order they were written.
+//!
+//! Migration 12 on a chained trail: the SQLite table is rebuilt (entered_by, actor_id may be
+//! NULL, no CHECK on the kind) and the chain written before still checks, and carries on.
 
 use pathway_store::testing::TempDir;
 use sqlx::Row;
@@ -192,5 +195,120 @@ async fn an_audit_trail_written_before_the_chain_is_chained_when_the_database_is
         walk.finish(Some((head.chain_seq, &head.hash))).expect("ends at the head");
     }
     assert_eq!(store.seal_audit_chain().await.expect("seal"), 0, "migrating sealed them all");
+    store.close().await;
+}
+
+/// The migrations as they stood before migration 12 (the operator and sign-ins).
+fn before_the_operator() -> sqlx::migrate::Migrator {
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    let steps: [(i64, &str, &'static str); 10] = [
+        (1, "workforce", BEFORE[0]),
+        (2, "progression", BEFORE[1]),
+        (3, "one application under way", BEFORE[2]),
+        (4, "probation", BEFORE[3]),
+        (5, "attestations and award levels", BEFORE[4]),
+        (6, "dated posts", DATED_POSTS),
+        (7, "backdating", BACKDATING),
+        (8, "eligibility exceptions", EXCEPTIONS),
+        (9, "audit chain", include_str!("../../migrations/sqlite/0009_audit_chain.sql")),
+        (10, "accounts and sessions", include_str!("../../migrations/sqlite/0010_accounts.sql")),
+    ];
+    Migrator::with_migrations(
+        steps
+            .into_iter()
+            .map(|(version, description, sql)| {
+                Migration::new(version, description.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn a_chain_written_before_migration_12_still_checks_after_it_and_carries_on() {
+    use chrono::{DateTime, Utc};
+    use pathway_core::audit_chain::{ChainRow, ChainWalk, GENESIS, link_hash};
+    use pathway_store::{AuditActor, AuditTrail, EntityKind, NewAuditEntry, Tenancy};
+
+    let dir = TempDir::new();
+    let file = dir.path().join("v10.db");
+    let options = SqliteConnectOptions::new().filename(&file).create_if_missing(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("open");
+    before_the_operator().run(&pool).await.expect("migrate to 10");
+    let at = "2025-06-12T09:30:00.000000Z";
+    let when: DateTime<Utc> = at.parse().expect("time");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO authorities (id, name, version, created_at, updated_at) VALUES ('medway', 'Medway', 1, '{at}', '{at}');
+         INSERT INTO workers (id, authority_id, employee_number, name, employment, started_on, version, created_at, updated_at)
+             VALUES (7, 'medway', 'M7', 'Tam Worker', 'permanent', '2019-01-01', 1, '{at}', '{at}');"
+    )))
+    .execute(&pool)
+    .await
+    .expect("a version 10 authority");
+    // Two entries chained as a version 10 Pathway wrote them: no `entered_by` in their form.
+    let mut prev = GENESIS.to_owned();
+    for (seq, why) in [(1_i64, "first"), (2, "second")] {
+        let row = ChainRow {
+            authority: "medway",
+            entity_kind: "evidence",
+            entity_id: 1,
+            entity_version: seq,
+            seq,
+            actor_id: Some(7),
+            actor_name: "Tam Worker",
+            actor_role: "worker",
+            occurred_at: when,
+            entered_at: None,
+            backdated_because: None,
+            why,
+            what: "added evidence",
+            detail: "{}",
+            recorded_at: when,
+            entered_by: None,
+        };
+        let hash = link_hash(&prev, &row);
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
+                 actor_role, occurred_at, why, what, detail, recorded_at, chain_seq, prev_hash, hash)
+             VALUES ('medway', 'evidence', 1, {seq}, {seq}, 7, 'Tam Worker', 'worker', '{at}', '{why}', 'added evidence',
+                 '{{}}', '{at}', {seq}, '{prev}', '{hash}');
+             INSERT INTO audit_chain_heads (authority_id, chain_seq, hash) VALUES ('medway', {seq}, '{hash}')
+                 ON CONFLICT (authority_id) DO UPDATE SET chain_seq = excluded.chain_seq, hash = excluded.hash;"
+        )))
+        .execute(&pool)
+        .await
+        .expect("a version 10 chained entry");
+        prev = hash;
+    }
+    pool.close().await;
+
+    let store = pathway_store::sqlite::SqliteStore::open(&file).await.expect("open");
+    store.migrate().await.expect("migrate to the latest");
+    let store = pathway_store::Store::Sqlite(store);
+    let scope = store.scope(&"medway".parse().expect("id")).await.expect("scope");
+    // A set-up command by the operator after the upgrade: no person, a kind the old CHECK
+    // did not allow.
+    let entry = NewAuditEntry {
+        kind: EntityKind::Unit,
+        id: 1,
+        by: AuditActor { person: None, name: "ops.admin".into(), role: "operator".into() },
+        at: when,
+        why: "unit add".into(),
+        what: "added team Duty Team".into(),
+        detail: "{}".into(),
+        entered_by: None,
+    };
+    store.record_audit(&scope, &entry).await.expect("an operator's entry");
+
+    let head = store.audit_chain_head(&scope).await.expect("head").expect("a head");
+    let entries = store.audit_chain_entries(&scope, 0, head.chain_seq, 100).await.expect("entries");
+    assert_eq!(entries.iter().map(|e| e.event.why.as_str()).collect::<Vec<_>>(), ["first", "second", "unit add"]);
+    assert_eq!(entries[0].hash.as_deref(), Some(entries[1].prev_hash.as_deref().expect("linked")));
+    assert_eq!(entries[2].event.by.person, None);
+    let mut walk = ChainWalk::new();
+    for e in &entries {
+        walk.check(e.link(), &e.chain_row()).expect("the old entries and the new one check");
+    }
+    walk.finish(Some((head.chain_seq, &head.hash))).expect("ends at the head");
     store.close().await;
 }
