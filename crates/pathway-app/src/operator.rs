@@ -18,8 +18,8 @@
 //! **Views**: reading a portfolio or a panel pack writes an entry naming who viewed it.
 
 use pathway_store::{
-    Accounts, AuditActor, AuditTrail, AuthorityScope, EntityKind, NewAuditEntry, SignInEvent, Store, StoredAccount,
-    Tenancy, Workforce,
+    Accounts, AuditActor, AuditTrail, AuthorityScope, EntityKind, NewAuditEntry, SignInEvent, Store, StoreError,
+    StoredAccount, Tenancy, Workforce,
 };
 use serde::Serialize;
 
@@ -127,7 +127,12 @@ impl Pathway {
         event: &SignInEvent,
     ) -> Result<(), AppError> {
         let scope = self.store().scope(&account.authority).await?;
-        let person = self.store().worker(&scope, account.worker).await.ok();
+        // An account's person is on the records; a storage failure is an error, never "no one".
+        let person = match self.store().worker(&scope, account.worker).await {
+            Ok(worker) => Some(worker),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
         let from = event.from.as_deref().unwrap_or("an address not given");
         let what = match event.outcome {
             "signed-in" => format!("{} signed in from {from}", account.username),
@@ -171,8 +176,12 @@ pub(crate) async fn record_view(
 ) -> Result<(), AppError> {
     let (by, entered_by) = match &viewer.person {
         Some(number) => {
-            let w = find_worker(store, scope, number).await?;
-            let by = AuditActor { person: Some(w.id), name: w.details.name.to_string(), role: "viewer".to_owned() };
+            let worker = find_worker(store, scope, number).await?;
+            let by = AuditActor {
+                person: Some(worker.id),
+                name: worker.details.name.to_string(),
+                role: "viewer".to_owned(),
+            };
             (by, Some(viewer.operator.username.clone()))
         }
         None => (viewer.operator.actor(), None),

@@ -620,7 +620,7 @@ impl Pathway {
         what: String,
         view: &UnitView,
     ) -> Result<(), AppError> {
-        let detail = serde_json::to_value(view).unwrap_or_default();
+        let detail = json!(view);
         self.record_setup(operator, scope, (EntityKind::Unit, view.id), why, what, detail).await
     }
 
@@ -633,7 +633,7 @@ impl Pathway {
         what: String,
         view: &PostView,
     ) -> Result<(), AppError> {
-        let detail = serde_json::to_value(view).unwrap_or_default();
+        let detail = json!(view);
         self.record_setup(operator, scope, (EntityKind::Post, view.id), why, what, detail).await
     }
 

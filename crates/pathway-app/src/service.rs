@@ -166,10 +166,19 @@ impl Pathway {
             files.iter().map(|(name, text)| FrameworkFile::parse(name, text.clone())).collect::<Result<_, _>>()?
         };
         let outcomes = self.store.sync_frameworks(&scope, &files).await?;
-        let names: Vec<String> =
-            outcomes.iter().map(|o| format!("{} {} ({:?})", o.framework, o.framework_version, o.change)).collect();
+        let names: Vec<String> = outcomes
+            .iter()
+            .map(|outcome| {
+                let change = match outcome.change {
+                    pathway_store::SyncChange::Added => "added",
+                    pathway_store::SyncChange::Unchanged => "unchanged",
+                    pathway_store::SyncChange::Updated => "updated",
+                };
+                format!("{} {} ({change})", outcome.framework, outcome.framework_version)
+            })
+            .collect();
         let what = format!("synchronised frameworks: {}", names.join(", "));
-        let detail = serde_json::to_value(&outcomes).unwrap_or_default();
+        let detail = serde_json::json!(outcomes);
         self.record_setup(&operator, &scope, (pathway_store::EntityKind::Framework, 0), "framework sync", what, detail)
             .await?;
         Ok(outcomes)
