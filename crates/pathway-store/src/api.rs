@@ -538,6 +538,7 @@ pub struct Index {
 
 pub mod accounts;
 pub mod progression;
+pub mod tokens;
 pub use progression::{
     AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
     StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,

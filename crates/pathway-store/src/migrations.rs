@@ -78,6 +78,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0010_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
     },
+    Step {
+        version: 11,
+        description: "api tokens",
+        sqlite: include_str!("../migrations/sqlite/0011_api_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0011_api_tokens.sql"),
+    },
 ];
 
 /// The migrator for one database.
