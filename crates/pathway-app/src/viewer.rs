@@ -14,7 +14,8 @@ use pathway_core::ids::{ApplicationId, WorkerId};
 use pathway_core::pay::{self, Located, Salary};
 use pathway_core::workforce::{EmployeeNumber, Worker, WorkerRecord};
 use pathway_store::{
-    Accounts, AuthorityScope, Organisation, SignInEvent, StoreError, StoredAccount, Tenancy, Workforce,
+    Accounts, ApiTokens, AuthorityScope, IdempotentAnswer, Organisation, SignInEvent, StoreError, StoredAccount,
+    Tenancy, Workforce,
 };
 use serde::Serialize;
 
@@ -317,5 +318,88 @@ impl Pathway {
         let scope = self.viewer_scope(viewer, authority).await?;
         let acting = self.acting_as(viewer, &scope, role, why).await?;
         self.progression(authority).await?.submit(&acting, id).await
+    }
+}
+
+/// Refuse anything but a bundled framework's id: the API never reads a file path.
+fn bundled_only(id: &str) -> Result<(), AppError> {
+    if crate::catalog::bundled_ids().contains(&id) {
+        Ok(())
+    } else {
+        Err(AppError::Store(StoreError::NotFound {
+            what: "framework",
+            key: id.to_owned(),
+            authority: "the bundled frameworks".to_owned(),
+        }))
+    }
+}
+
+/// A bundled framework's ladder with pay on `on` (default today): the CLI's
+/// `framework ladder`, for bundled ids only.
+pub fn public_ladder(id: &str, on: Option<NaiveDate>, today: NaiveDate) -> Result<crate::ladder::Ladder, AppError> {
+    bundled_only(id)?;
+    crate::ladder::ladder(id, on, today)
+}
+
+/// Pay on a bundled framework's grade and point: the CLI's `pay`, for bundled ids only.
+pub fn public_pay(question: &crate::pay::PayQuestion) -> Result<crate::pay::PayAnswer, AppError> {
+    bundled_only(&question.framework)?;
+    crate::pay::answer(question)
+}
+
+/// An answer given before to a request with an `Idempotency-Key`.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// The status it had.
+    pub status: u16,
+    /// Its body (JSON).
+    pub body: String,
+}
+
+fn check_key(key: &str) -> Result<(), AppError> {
+    if key.is_empty() || key.len() > 200 || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(AppError::BadInput {
+            field: "Idempotency-Key".into(),
+            message: "an Idempotency-Key is 1 to 200 visible ASCII characters (a UUID is usual)".into(),
+        });
+    }
+    Ok(())
+}
+
+impl Pathway {
+    /// The answer given before to this viewer's request with `key`, if any. The same key
+    /// with another request (`request_hash` differs) is a conflict: a key names one request.
+    pub async fn viewer_replay(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        request_hash: &str,
+    ) -> Result<Option<Replay>, AppError> {
+        check_key(key)?;
+        let Some(answer) = self.store().idempotent_answer(viewer.account.id, key).await? else { return Ok(None) };
+        if answer.request_hash != request_hash {
+            return Err(AppError::Store(StoreError::Duplicate {
+                message: "this Idempotency-Key was used for another request; use a new key for a new request".into(),
+            }));
+        }
+        Ok(Some(Replay { status: u16::try_from(answer.status).unwrap_or(500), body: answer.response }))
+    }
+
+    /// Keep the answer to this viewer's request with `key`, to give again.
+    pub async fn viewer_remember(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        request_hash: &str,
+        answer: &Replay,
+    ) -> Result<(), AppError> {
+        check_key(key)?;
+        let stored = IdempotentAnswer {
+            request_hash: request_hash.to_owned(),
+            status: i64::from(answer.status),
+            response: answer.body.clone(),
+        };
+        self.store().save_idempotent_answer(viewer.account.id, key, &stored, self.clock().now()).await?;
+        Ok(())
     }
 }
