@@ -209,7 +209,7 @@ pub struct HeldPost {
     pub since: chrono::NaiveDate,
 }
 
-fn bad(field: &str, message: impl Into<String>) -> AppError {
+pub(crate) fn bad(field: &str, message: impl Into<String>) -> AppError {
     AppError::BadInput { field: field.to_owned(), message: message.into() }
 }
 
@@ -229,7 +229,7 @@ pub fn normalise_username(text: &str) -> Result<String, AppError> {
     Ok(name)
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
     let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| bad("random", format!("the system's random source failed: {e}")))?;
     Ok(bytes)

@@ -60,6 +60,9 @@ pub enum AppError {
     /// The person may not do this, or may not act in the role they claim.
     #[error("{0}")]
     NotPermitted(String),
+    /// The record changed since the version the request named (`If-Match`).
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// A file could not be written.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -86,6 +89,7 @@ impl AppError {
             AppError::Evidence(_) => "invalid_evidence",
             AppError::File { source, .. } => source.code(),
             AppError::NotPermitted(_) => "not_permitted",
+            AppError::PreconditionFailed(_) => "precondition_failed",
             AppError::Write { .. } => "write_failed",
         }
     }

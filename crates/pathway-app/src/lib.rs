@@ -25,5 +25,7 @@ pub mod reports;
 mod retry;
 pub mod service;
 pub mod subject;
+pub mod tokens;
+pub mod viewer;
 
 pub use error::AppError;

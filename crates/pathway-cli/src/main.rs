@@ -84,6 +84,12 @@ enum Command {
     /// password, unlock, enrol TOTP.
     #[command(subcommand)]
     Account(commands::account::AccountCommand),
+    /// API tokens for integrations: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(commands::token::TokenCommand),
+    /// Print the JSON API's OpenAPI 3.1 document (the one `serve` answers at
+    /// /api/openapi.json and the repository keeps as openapi.json).
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -111,6 +117,11 @@ fn main() -> ExitCode {
         Command::Audit(c) => commands::audit::run(c),
         Command::Serve(a) => commands::serve::run(a),
         Command::Account(c) => commands::account::run(c),
+        Command::Token(c) => commands::token::run(c),
+        Command::Openapi => {
+            out_nonl!("{}", pathway_server::openapi::document_text());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

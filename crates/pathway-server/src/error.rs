@@ -46,10 +46,35 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// An `Authorization: Bearer` token that is unknown, expired or revoked (which one is
+    /// not said).
+    pub fn bad_token() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the API token is not accepted: it may be mistyped, expired or revoked; ask an administrator for a new one",
+        )
+        .on("Authorization")
+    }
+
+    /// The status answered.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl ApiError {
+    /// The JSON body answered.
+    pub(crate) fn body(&self) -> impl Serialize + '_ {
+        Body { code: self.code, message: &self.message, field: self.field.as_deref() }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body { code: self.code, message: &self.message, field: self.field.as_deref() };
-        (self.status, Json(body)).into_response()
+        let status = self.status;
+        (status, Json(self.body())).into_response()
     }
 }
 
@@ -60,6 +85,8 @@ impl From<AppError> for ApiError {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" => StatusCode::CONFLICT,
             "not_permitted" => StatusCode::FORBIDDEN,
+            "precondition_failed" => StatusCode::PRECONDITION_FAILED,
+            "not_eligible" => StatusCode::UNPROCESSABLE_ENTITY,
             "database" | "read_failed" | "write_failed" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };

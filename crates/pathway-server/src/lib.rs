@@ -1,9 +1,11 @@
 //! Pathway over HTTP: `pathway serve`. An axum server on the same application-layer use
 //! cases as the CLI; this crate depends on `pathway-app` alone.
 //!
-//! - `routes.rs`: the endpoints (`/healthz`, `/api/v1/session`, `/api/v1/me`).
-//! - `session.rs`: the session cookie, resolved on every request, and CSRF protection for
-//!   every state-changing request that carries one.
+//! - `routes.rs`: the endpoints (`/healthz`, `/api/v1/session`, `/api/v1/me`); `api.rs`: the
+//!   JSON API's resources (frameworks, pay, workers, eligibility, applications);
+//!   `openapi.rs`: the OpenAPI 3.1 document of them all.
+//! - `session.rs`: the session cookie or API token, resolved on every request, and CSRF
+//!   protection for every state-changing request that carries a cookie.
 //! - `error.rs`: the one error type, answered as JSON `{ "code", "message", "field" }`.
 //! - `schedule.rs`: the automatic moves due (`run-due`), applied for every authority at
 //!   start and then on an interval.
@@ -11,7 +13,9 @@
 //! Nothing another server needs is kept in this process: sessions, failure counts and
 //! lock-outs are in the database, so any number of servers can share one PostgreSQL.
 
+mod api;
 mod error;
+pub mod openapi;
 mod routes;
 mod schedule;
 mod session;

@@ -23,6 +23,7 @@ pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/v1/session", post(sign_in).delete(sign_out))
         .route("/api/v1/me", get(me))
+        .merge(crate::api::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))

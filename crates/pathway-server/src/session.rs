@@ -1,4 +1,4 @@
-//! The session cookie and CSRF protection.
+//! The session cookie, API tokens and CSRF protection.
 //!
 //! Every request's session cookie is resolved once, here (expired sessions and those of
 //! disabled accounts end and count as none), and the result put in the request for the
@@ -21,6 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use pathway_app::accounts::Session;
 use pathway_app::service::Pathway;
+use pathway_app::viewer::Viewer;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
@@ -113,11 +114,36 @@ fn csrf_refused(message: &str) -> Response {
     ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", message).on(CSRF_HEADER).into_response()
 }
 
-/// The layer: resolve the session, check CSRF and origin, pass the session on.
+/// Who is calling, by session or API token: put in every request for [`Caller`].
+#[derive(Debug, Clone)]
+pub(crate) struct CurrentCaller(pub Option<Viewer>);
+
+/// The token of an `Authorization: Bearer` header, if the request has one.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The layer: resolve the session (or the API token), check CSRF and origin, pass the
+/// caller on. A request with `Authorization: Bearer` is the token's alone: its cookie is
+/// not read, and it needs no CSRF token (a browser never adds that header by itself).
 pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let headers = request.headers();
     if changes_state(request.method()) && !same_origin(headers) {
         return csrf_refused("the request came from another site (its Origin is not this server)");
+    }
+    let from = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
+    if let Some(token) = bearer(headers) {
+        let caller = match state.pathway.token_caller(token).await {
+            Ok(Some(caller)) => caller,
+            Ok(None) => return ApiError::bad_token().into_response(),
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        let viewer = Viewer { account: caller.account, may_write: caller.may_write, from };
+        request.extensions_mut().insert(CurrentSession(None));
+        request.extensions_mut().insert(CurrentCaller(Some(viewer)));
+        return next.run(request).await;
     }
     let session = match cookie_value(headers, state.cookie_name()) {
         None => None,
@@ -138,8 +164,25 @@ pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request,
             Some(_) => {}
         }
     }
+    let viewer = session.as_ref().map(|s| Viewer { account: s.account.clone(), may_write: true, from });
+    request.extensions_mut().insert(CurrentCaller(viewer));
     request.extensions_mut().insert(CurrentSession(session));
     next.run(request).await
+}
+
+/// A request by someone signed in, by session or API token.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller(pub Viewer);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Caller, ApiError> {
+        match parts.extensions.get::<CurrentCaller>() {
+            Some(CurrentCaller(Some(viewer))) => Ok(Caller(viewer.clone())),
+            _ => Err(ApiError::not_signed_in()),
+        }
+    }
 }
 
 /// A signed-in request: the handler runs only with a live session.

@@ -538,6 +538,7 @@ pub struct Index {
 
 pub mod accounts;
 pub mod progression;
+pub mod tokens;
 pub use progression::{
     AuditActor, AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, NewAuditEntry,
     Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,

@@ -79,6 +79,12 @@ const STEPS: &[Step] = &[
         postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
     },
     Step {
+        version: 11,
+        description: "api tokens",
+        sqlite: include_str!("../migrations/sqlite/0011_api_tokens.sql"),
+        postgres: include_str!("../migrations/postgres/0011_api_tokens.sql"),
+    },
+    Step {
         version: 12,
         description: "operator account, on behalf of, sign-ins in the audit chain",
         sqlite: include_str!("../migrations/sqlite/0012_operator_and_sign_ins.sql"),

@@ -30,6 +30,11 @@ mod sql_progression;
 #[path = "sql_accounts.rs"]
 mod sql_accounts;
 
+// API tokens and idempotent answers, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_tokens.rs"]
+mod sql_tokens;
+
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -16,7 +16,7 @@ type Db = <Backend as SqlBackend>::Db;
 type DbRow = <Db as Database>::Row;
 type Conn = <Db as Database>::Connection;
 
-const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.authority_id, a.worker_id, a.username, a.password_hash, a.totp_secret, \
+pub(super) const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.authority_id, a.worker_id, a.username, a.password_hash, a.totp_secret, \
      a.totp_last_step, a.failed_sign_ins, a.locked_at, a.disabled_at, a.created_at FROM accounts a";
 
 fn account_from(row: &DbRow, system_roles: Vec<String>) -> Result<StoredAccount> {
@@ -46,7 +46,7 @@ async fn roles_of(conn: &mut Conn, account: i64) -> Result<Vec<String>> {
         .map_err(|e| StoreError::from_sqlx("reading an account's system roles", e))
 }
 
-async fn load_account(conn: &mut Conn, row: &DbRow) -> Result<StoredAccount> {
+pub(super) async fn load_account(conn: &mut Conn, row: &DbRow) -> Result<StoredAccount> {
     let id: i64 = col(row, "id")?;
     let roles = roles_of(conn, id).await?;
     account_from(row, roles)

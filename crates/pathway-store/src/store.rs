@@ -12,6 +12,7 @@ use pathway_core::workforce::{
 };
 
 use crate::api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
+use crate::api::tokens::{ApiTokens, IdempotentAnswer, NewApiToken, StoredApiToken};
 use crate::api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
     Headcount, ImportOutcome, ImportedWorker, Organisation, Schema, StoredFramework, SyncOutcome, Tenancy, Workforce,
@@ -411,5 +412,40 @@ impl Accounts for Store {
     }
     async fn end_session(&self, id_hash: &str, event: Option<&SignInEvent>) -> Result<bool> {
         dispatch!(self, s => s.end_session(id_hash, event).await)
+    }
+}
+
+impl ApiTokens for Store {
+    async fn create_api_token(
+        &self,
+        scope: &AuthorityScope,
+        new: &NewApiToken,
+        at: DateTime<Utc>,
+    ) -> Result<StoredApiToken> {
+        dispatch!(self, s => s.create_api_token(scope, new, at).await)
+    }
+    async fn api_tokens(&self, scope: &AuthorityScope) -> Result<Vec<StoredApiToken>> {
+        dispatch!(self, s => s.api_tokens(scope).await)
+    }
+    async fn revoke_api_token(&self, scope: &AuthorityScope, id: i64, at: DateTime<Utc>) -> Result<StoredApiToken> {
+        dispatch!(self, s => s.revoke_api_token(scope, id, at).await)
+    }
+    async fn api_token(&self, token_hash: &str) -> Result<Option<(StoredApiToken, StoredAccount)>> {
+        dispatch!(self, s => s.api_token(token_hash).await)
+    }
+    async fn touch_api_token(&self, id: i64, at: DateTime<Utc>) -> Result<()> {
+        dispatch!(self, s => s.touch_api_token(id, at).await)
+    }
+    async fn idempotent_answer(&self, account: i64, key: &str) -> Result<Option<IdempotentAnswer>> {
+        dispatch!(self, s => s.idempotent_answer(account, key).await)
+    }
+    async fn save_idempotent_answer(
+        &self,
+        account: i64,
+        key: &str,
+        answer: &IdempotentAnswer,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        dispatch!(self, s => s.save_idempotent_answer(account, key, answer, at).await)
     }
 }

@@ -15,6 +15,7 @@ pub mod pay;
 pub mod portfolio;
 pub mod record;
 pub mod serve;
+pub mod token;
 
 use chrono::NaiveDate;
 

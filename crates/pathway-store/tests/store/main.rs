@@ -19,3 +19,4 @@ mod opening;
 mod progression;
 mod schema_parity;
 mod stories;
+mod tokens;
