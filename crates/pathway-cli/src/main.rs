@@ -84,6 +84,10 @@ enum Command {
     /// password, unlock, enrol TOTP.
     #[command(subcommand)]
     Account(commands::account::AccountCommand),
+    /// Sign-in with OpenID Connect (Entra ID or another provider): set an authority's
+    /// provider, list the people waiting to be linked to accounts, approve them.
+    #[command(subcommand)]
+    Oidc(commands::oidc::OidcCommand),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Command::Audit(c) => commands::audit::run(c),
         Command::Serve(a) => commands::serve::run(a),
         Command::Account(c) => commands::account::run(c),
+        Command::Oidc(c) => commands::oidc::run(c),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,8 @@
 //! cases as the CLI; this crate depends on `pathway-app` alone.
 //!
 //! - `routes.rs`: the endpoints (`/healthz`, `/api/v1/session`, `/api/v1/me`).
+//! - `oidc.rs`: signing in with an authority's OpenID provider (`/auth/oidc/{authority}/start`
+//!   and `/callback`).
 //! - `session.rs`: the session cookie, resolved on every request, and CSRF protection for
 //!   every state-changing request that carries one.
 //! - `error.rs`: the one error type, answered as JSON `{ "code", "message", "field" }`.
@@ -12,6 +14,7 @@
 //! lock-outs are in the database, so any number of servers can share one PostgreSQL.
 
 mod error;
+mod oidc;
 mod routes;
 mod schedule;
 mod session;

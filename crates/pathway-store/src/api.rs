@@ -542,3 +542,4 @@ pub use progression::{
     AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
     StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
+pub mod oidc;

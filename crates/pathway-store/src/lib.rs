@@ -39,6 +39,7 @@ mod store_progression;
 pub mod testing;
 
 pub use api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
+pub use api::oidc::{NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, StoredOidcIdentity};
 pub use api::{
     AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, Portfolios, Progression,
     StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,

@@ -78,6 +78,13 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0010_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0010_accounts.sql"),
     },
+    // 11 and 12 are taken by work on API tokens and the CLI's system account.
+    Step {
+        version: 13,
+        description: "openid connect",
+        sqlite: include_str!("../migrations/sqlite/0013_oidc.sql"),
+        postgres: include_str!("../migrations/postgres/0013_oidc.sql"),
+    },
 ];
 
 /// The migrator for one database.

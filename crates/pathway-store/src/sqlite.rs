@@ -33,6 +33,11 @@ mod sql_progression;
 #[path = "sql_accounts.rs"]
 mod sql_accounts;
 
+// OpenID Connect providers, sign-ins under way and identities, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_oidc.rs"]
+mod sql_oidc;
+
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);

@@ -17,6 +17,7 @@ use pathway_app::service::Pathway;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+mod oidc;
 mod postgres;
 
 const PASSWORD: &str = "a long enough password";
