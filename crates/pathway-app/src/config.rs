@@ -20,6 +20,11 @@ pub const DEFAULT_FILE: &str = "pathway.toml";
 pub struct Secret(String);
 
 impl Secret {
+    /// Hold a value as a secret.
+    pub fn new(value: String) -> Secret {
+        Secret(value)
+    }
+
     /// The value, for the one place that needs it.
     pub fn expose(&self) -> &str {
         &self.0

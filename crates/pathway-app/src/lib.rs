@@ -15,6 +15,7 @@ pub mod frameworks;
 pub mod import;
 pub mod ladder;
 pub mod model;
+pub mod oidc;
 pub mod operator;
 pub mod organisation;
 pub mod pay;

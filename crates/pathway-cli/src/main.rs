@@ -90,6 +90,10 @@ enum Command {
     /// Print the JSON API's OpenAPI 3.1 document (the one `serve` answers at
     /// /api/openapi.json and the repository keeps as openapi.json).
     Openapi,
+    /// Sign-in with OpenID Connect (Entra ID or another provider): set an authority's
+    /// provider, list the people waiting to be linked to accounts, approve them.
+    #[command(subcommand)]
+    Oidc(commands::oidc::OidcCommand),
 }
 
 fn main() -> ExitCode {
@@ -122,6 +126,7 @@ fn main() -> ExitCode {
             out_nonl!("{}", pathway_server::openapi::document_text());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Oidc(c) => commands::oidc::run(c),
     };
     match result {
         Ok(code) => code,

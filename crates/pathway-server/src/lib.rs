@@ -6,6 +6,8 @@
 //!   `openapi.rs`: the OpenAPI 3.1 document of them all.
 //! - `session.rs`: the session cookie or API token, resolved on every request, and CSRF
 //!   protection for every state-changing request that carries a cookie.
+//! - `oidc.rs`: signing in with an authority's OpenID provider (`/auth/oidc/{authority}/start`
+//!   and `/callback`).
 //! - `error.rs`: the one error type, answered as JSON `{ "code", "message", "field" }`.
 //! - `schedule.rs`: the automatic moves due (`run-due`), applied for every authority at
 //!   start and then on an interval.
@@ -15,6 +17,7 @@
 
 mod api;
 mod error;
+mod oidc;
 pub mod openapi;
 mod routes;
 mod schedule;

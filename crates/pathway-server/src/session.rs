@@ -36,7 +36,7 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
-    fn secure(&self) -> bool {
+    pub(crate) fn secure(&self) -> bool {
         !self.pathway.config().server.insecure_loopback_cookies
     }
 
@@ -82,7 +82,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
-fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+pub(crate) fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -39,6 +39,7 @@ mod store_progression;
 pub mod testing;
 
 pub use api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
+pub use api::oidc::{NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, StoredOidcIdentity};
 pub use api::tokens::{ApiTokens, IdempotentAnswer, NewApiToken, StoredApiToken};
 pub use api::{
     AuditActor, AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, NewAuditEntry,

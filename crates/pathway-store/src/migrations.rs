@@ -90,6 +90,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0012_operator_and_sign_ins.sql"),
         postgres: include_str!("../migrations/postgres/0012_operator_and_sign_ins.sql"),
     },
+    Step {
+        version: 13,
+        description: "openid connect",
+        sqlite: include_str!("../migrations/sqlite/0013_oidc.sql"),
+        postgres: include_str!("../migrations/postgres/0013_oidc.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -34,6 +34,10 @@ mod sql_accounts;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql_tokens.rs"]
 mod sql_tokens;
+// OpenID Connect providers, sign-ins under way and identities, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_oidc.rs"]
+mod sql_oidc;
 
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

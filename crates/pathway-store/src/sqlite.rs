@@ -37,6 +37,10 @@ mod sql_accounts;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql_tokens.rs"]
 mod sql_tokens;
+// OpenID Connect providers, sign-ins under way and identities, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_oidc.rs"]
+mod sql_oidc;
 
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.

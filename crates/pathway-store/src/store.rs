@@ -12,6 +12,7 @@ use pathway_core::workforce::{
 };
 
 use crate::api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
+use crate::api::oidc::{NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, StoredOidcIdentity};
 use crate::api::tokens::{ApiTokens, IdempotentAnswer, NewApiToken, StoredApiToken};
 use crate::api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
@@ -447,5 +448,40 @@ impl ApiTokens for Store {
         at: DateTime<Utc>,
     ) -> Result<bool> {
         dispatch!(self, s => s.save_idempotent_answer(account, key, answer, at).await)
+    }
+}
+
+impl OpenIdConnect for Store {
+    async fn set_oidc_provider(
+        &self,
+        scope: &AuthorityScope,
+        provider: &OidcProvider,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self, s => s.set_oidc_provider(scope, provider, at).await)
+    }
+    async fn oidc_provider(&self, scope: &AuthorityScope) -> Result<Option<OidcProvider>> {
+        dispatch!(self, s => s.oidc_provider(scope).await)
+    }
+    async fn begin_oidc_sign_in(&self, pending: &PendingOidcSignIn) -> Result<()> {
+        dispatch!(self, s => s.begin_oidc_sign_in(pending).await)
+    }
+    async fn take_oidc_sign_in(&self, state_hash: &str) -> Result<Option<PendingOidcSignIn>> {
+        dispatch!(self, s => s.take_oidc_sign_in(state_hash).await)
+    }
+    async fn oidc_identity(&self, scope: &AuthorityScope, identity: &NewOidcIdentity) -> Result<StoredOidcIdentity> {
+        dispatch!(self, s => s.oidc_identity(scope, identity).await)
+    }
+    async fn oidc_identities(&self, scope: &AuthorityScope, pending: bool) -> Result<Vec<StoredOidcIdentity>> {
+        dispatch!(self, s => s.oidc_identities(scope, pending).await)
+    }
+    async fn link_oidc_identity(
+        &self,
+        scope: &AuthorityScope,
+        identity: i64,
+        account: i64,
+        at: DateTime<Utc>,
+    ) -> Result<StoredOidcIdentity> {
+        dispatch!(self, s => s.link_oidc_identity(scope, identity, account, at).await)
     }
 }

@@ -18,6 +18,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod api;
+mod oidc;
 mod postgres;
 
 const PASSWORD: &str = "a long enough password";

@@ -12,13 +12,13 @@ use super::*;
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 /// A database made for one test, dropped (with any connections left) on drop.
-struct FreshDatabase {
+pub(crate) struct FreshDatabase {
     admin_url: String,
     name: String,
 }
 
 impl FreshDatabase {
-    async fn create() -> Option<FreshDatabase> {
+    pub(crate) async fn create() -> Option<FreshDatabase> {
         let (admin_url, explicit) = match std::env::var("PATHWAY_TEST_POSTGRES_URL") {
             Ok(url) if !url.trim().is_empty() => (url, true),
             _ => (DEFAULT_URL.to_owned(), false),
@@ -49,7 +49,7 @@ impl FreshDatabase {
     }
 
     /// The URL of this database: the admin URL with its database name replaced.
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         let base = self.admin_url.split('?').next().unwrap_or(&self.admin_url);
         let (server, _) = base.rsplit_once('/').unwrap();
         format!("{server}/{}", self.name)

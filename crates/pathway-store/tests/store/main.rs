@@ -15,6 +15,7 @@ mod bulk;
 mod fixtures;
 mod harness;
 mod migration;
+mod oidc;
 mod opening;
 mod progression;
 mod schema_parity;
