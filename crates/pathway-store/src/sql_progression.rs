@@ -288,71 +288,37 @@ trait AuditedEntry: Serialize {
     fn entered_by(&self) -> Option<&str>;
 }
 
-impl AuditedEntry for Event {
-    const NAME: &'static str = "an application history entry";
-    fn by(&self) -> &Actor {
-        &self.by
-    }
-    fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
-    fn why(&self) -> &str {
-        &self.why
-    }
-    fn backdated(&self) -> Option<&Backdated> {
-        self.backdated.as_ref()
-    }
-    fn what(&self) -> String {
-        describe(self)
-    }
-    fn entered_by(&self) -> Option<&str> {
-        self.entered_by.as_deref()
-    }
+/// The three history entries carry the same fields; only their name and how `what` reads
+/// differ.
+macro_rules! audited_entry {
+    ($entry:ty, $name:literal, $what:expr) => {
+        impl AuditedEntry for $entry {
+            const NAME: &'static str = $name;
+            fn by(&self) -> &Actor {
+                &self.by
+            }
+            fn at(&self) -> DateTime<Utc> {
+                self.at
+            }
+            fn why(&self) -> &str {
+                &self.why
+            }
+            fn backdated(&self) -> Option<&Backdated> {
+                self.backdated.as_ref()
+            }
+            fn what(&self) -> String {
+                $what(self)
+            }
+            fn entered_by(&self) -> Option<&str> {
+                self.entered_by.as_deref()
+            }
+        }
+    };
 }
 
-impl AuditedEntry for PanelEvent {
-    const NAME: &'static str = "a panel history entry";
-    fn by(&self) -> &Actor {
-        &self.by
-    }
-    fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
-    fn why(&self) -> &str {
-        &self.why
-    }
-    fn backdated(&self) -> Option<&Backdated> {
-        self.backdated.as_ref()
-    }
-    fn what(&self) -> String {
-        self.what.clone()
-    }
-    fn entered_by(&self) -> Option<&str> {
-        self.entered_by.as_deref()
-    }
-}
-
-impl AuditedEntry for AsyeEvent {
-    const NAME: &'static str = "an ASYE history entry";
-    fn by(&self) -> &Actor {
-        &self.by
-    }
-    fn at(&self) -> DateTime<Utc> {
-        self.at
-    }
-    fn why(&self) -> &str {
-        &self.why
-    }
-    fn backdated(&self) -> Option<&Backdated> {
-        self.backdated.as_ref()
-    }
-    fn what(&self) -> String {
-        self.what.clone()
-    }
-    fn entered_by(&self) -> Option<&str> {
-        self.entered_by.as_deref()
-    }
-}
+audited_entry!(Event, "an application history entry", describe);
+audited_entry!(PanelEvent, "a panel history entry", |e: &PanelEvent| e.what.clone());
+audited_entry!(AsyeEvent, "an ASYE history entry", |e: &AsyeEvent| e.what.clone());
 
 /// Write the history entries of one record (`kind`, id, version) from position `from` on to
 /// the audit trail, numbered by their place in the history.
