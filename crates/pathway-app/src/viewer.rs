@@ -123,7 +123,12 @@ impl Pathway {
     }
 
     /// Why the viewer may see `worker` today, or not permitted.
-    pub(crate) async fn sight(&self, viewer: &Viewer, scope: &AuthorityScope, worker: &Worker) -> Result<Sight, AppError> {
+    pub(crate) async fn sight(
+        &self,
+        viewer: &Viewer,
+        scope: &AuthorityScope,
+        worker: &Worker,
+    ) -> Result<Sight, AppError> {
         if worker.id == viewer.account.worker {
             return Ok(Sight::Own);
         }

@@ -25,9 +25,7 @@ use serde::Serialize;
 use crate::AppError;
 use crate::operator::{Operator, Viewer as Reader};
 use crate::portfolio::PanelPack;
-use crate::progression::{
-    Acting, ConvenePanel, Effective, Moderated, PayPreview, RecordException, StartAsyeInput,
-};
+use crate::progression::{Acting, ConvenePanel, Effective, Moderated, PayPreview, RecordException, StartAsyeInput};
 use crate::service::Pathway;
 use crate::viewer::{MAX_PAGE, Page, SEE_ALL_ROLES, Sight, Viewer};
 

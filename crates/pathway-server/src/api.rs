@@ -28,7 +28,7 @@ use crate::session::{AppState, Caller};
 pub(crate) const REPLAYED: &str = "idempotent-replayed";
 
 /// The default and largest page of a list.
-const DEFAULT_LIMIT: usize = 50;
+pub(crate) const DEFAULT_LIMIT: usize = 50;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -44,7 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi))
 }
 
-fn bad_query(rejection: &QueryRejection) -> ApiError {
+pub(crate) fn bad_query(rejection: &QueryRejection) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "bad_request",
@@ -53,7 +53,7 @@ fn bad_query(rejection: &QueryRejection) -> ApiError {
     .on("query")
 }
 
-fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     text.map(|t| {
         parse_iso_date(t).map_err(|reason| {
             ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("`{t}` {reason}")).on(field)
@@ -67,11 +67,11 @@ fn today(state: &AppState) -> NaiveDate {
 }
 
 /// A strong ETag for a record version.
-fn etag(version: i64) -> HeaderValue {
+pub(crate) fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
+pub(crate) fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::ETAG, etag(version));
     response
@@ -168,7 +168,7 @@ async fn eligibility(
     Ok(Json(state.pathway.viewer_eligibility(&viewer, &authority, &number).await?).into_response())
 }
 
-fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
+pub(crate) fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
     text.parse::<ApplicationId>().map_err(|e| ApiError::from(AppError::from(e)).on("id"))
 }
 
@@ -184,7 +184,7 @@ async fn application(
     Ok(with_etag(stored, version))
 }
 
-fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("the request body is not what was expected: {e}"))
             .on("body")
@@ -226,9 +226,63 @@ fn replayed(replay: Replay) -> Response {
     response
 }
 
-/// `POST /api/v1/authorities/{authority}/applications`: open an application. With an
-/// `Idempotency-Key`, the same key and body answer the same again (stored in the database,
-/// so any server answers it); the same key with another body is a conflict.
+/// What a creating POST made: its JSON and its version (the ETag), if it has one.
+pub(crate) struct Created {
+    body: String,
+    version: Option<i64>,
+}
+
+impl Created {
+    /// `record` as created, at `version`.
+    pub(crate) fn of(record: &impl serde::Serialize, version: Option<i64>) -> Created {
+        Created { body: serde_json::to_string(record).unwrap_or_default(), version }
+    }
+}
+
+/// Answer a creating POST to `path` once per `Idempotency-Key`: the same key and body
+/// answer the same again (stored in the database, so any server answers it), marked with
+/// [`REPLAYED`]; the same key with another body is a conflict. Without a key, `create` runs
+/// every time. A server error is not remembered, so it can be tried again with the key.
+pub(crate) async fn idempotent<F, Fut>(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    path: &str,
+    body: &Bytes,
+    create: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Created, ApiError>>,
+{
+    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
+    let hash = request_hash(&Method::POST, path, body);
+    if let Some(key) = &key
+        && let Some(replay) = state.pathway.viewer_replay(viewer, key, &hash).await?
+    {
+        return Ok(replayed(replay));
+    }
+    let answer = create().await;
+    let (status, text) = match &answer {
+        Ok(created) => (StatusCode::CREATED, created.body.clone()),
+        Err(e) => (e.status(), serde_json::to_string(&e.body()).unwrap_or_default()),
+    };
+    if let Some(key) = &key
+        && !status.is_server_error()
+    {
+        let replay = Replay { status: status.as_u16(), body: text.clone() };
+        state.pathway.viewer_remember(viewer, key, &hash, &replay).await?;
+    }
+    let mut response = (status, text).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(Created { version: Some(version), .. }) = &answer {
+        response.headers_mut().insert(header::ETAG, etag(*version));
+    }
+    Ok(response)
+}
+
+/// `POST /api/v1/authorities/{authority}/applications`: open an application, once per
+/// `Idempotency-Key` (see [`idempotent`]).
 async fn open_application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -237,53 +291,28 @@ async fn open_application(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let path = format!("/api/v1/authorities/{authority}/applications");
-    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
-    let hash = request_hash(&Method::POST, &path, &body);
-    if let Some(key) = &key
-        && let Some(replay) = state.pathway.viewer_replay(&viewer, key, &hash).await?
-    {
-        return Ok(replayed(replay));
-    }
-    let answer = open_once(&state, &viewer, &authority, &body).await;
-    let (status, text) = match &answer {
-        Ok(stored) => (StatusCode::CREATED, serde_json::to_string(stored).unwrap_or_default()),
-        Err(e) => (e.status(), serde_json::to_string(&e.body()).unwrap_or_default()),
-    };
-    if let Some(key) = &key
-        && !status.is_server_error()
-    {
-        let replay = Replay { status: status.as_u16(), body: text.clone() };
-        state.pathway.viewer_remember(&viewer, key, &hash, &replay).await?;
-    }
-    let mut response = (status, text).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Ok(stored) = &answer {
-        response.headers_mut().insert(header::ETAG, etag(stored.meta.version.get()));
-    }
-    Ok(response)
-}
-
-async fn open_once(
-    state: &AppState,
-    viewer: &Viewer,
-    authority: &str,
-    body: &Bytes,
-) -> Result<pathway_app::model::StoredApplication, ApiError> {
-    let body: OpenBody = parse_body(body)?;
-    let input =
-        OpenApplication { worker: body.worker, route: RouteId::from(body.route.as_str()), fast_track: body.fast_track };
-    Ok(state.pathway.viewer_open(viewer, authority, &input, body.role.as_deref(), &body.why).await?)
+    idempotent(&state, &viewer, &headers, &path, &body, || async {
+        let body: OpenBody = parse_body(&body)?;
+        let input = OpenApplication {
+            worker: body.worker,
+            route: RouteId::from(body.route.as_str()),
+            fast_track: body.fast_track,
+        };
+        let stored = state.pathway.viewer_open(&viewer, &authority, &input, body.role.as_deref(), &body.why).await?;
+        Ok(Created::of(&stored, Some(stored.meta.version.get())))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ActBody {
-    role: Option<String>,
-    why: String,
+pub(crate) struct ActBody {
+    pub(crate) role: Option<String>,
+    pub(crate) why: String,
 }
 
 /// The version an `If-Match` header names: `"3"`, `W/"3"` or `*` (any).
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let text = value.to_str().unwrap_or_default().trim();
     if text == "*" {

@@ -2,7 +2,8 @@
 //! cases as the CLI; this crate depends on `pathway-app` alone.
 //!
 //! - `routes.rs`: the endpoints (`/healthz`, `/api/v1/session`, `/api/v1/me`); `api.rs`: the
-//!   JSON API's resources (frameworks, pay, workers, eligibility, applications);
+//!   JSON API's resources (frameworks, pay, workers, eligibility, applications); `workflow.rs`:
+//!   the progression workflow (application steps and decisions, exceptions, panels, ASYE);
 //!   `openapi.rs`: the OpenAPI 3.1 document of them all.
 //! - `session.rs`: the session cookie or API token, resolved on every request, and CSRF
 //!   protection for every state-changing request that carries a cookie.
@@ -22,6 +23,7 @@ pub mod openapi;
 mod routes;
 mod schedule;
 mod session;
+mod workflow;
 
 use std::future::Future;
 use std::net::SocketAddr;
