@@ -21,7 +21,7 @@ pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStat
 pub use pathway_core::text::parse_iso_date;
 pub use pathway_core::workforce::{
     AttestationKind, ChangeReason, EmployeeNumber, EmploymentType, InvalidValue, Name, NewTimelineEntry, NewWorker,
-    PersonName, RegistrationStatus, SweNumber, SweRegistration, UnitKind, WorkerDetails,
+    PersonName, Qualification, RegistrationStatus, SweNumber, SweRegistration, UnitKind, WorkerDetails,
 };
 pub use pathway_core::{Diagnostic, Pence, Severity};
 pub use pathway_store::{

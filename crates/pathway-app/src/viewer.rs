@@ -262,14 +262,15 @@ impl Pathway {
         Ok(stored)
     }
 
-    /// One application, for someone who may see its worker.
+    /// One application, for someone who may see it (its worker, an assessor on one of its
+    /// steps, a member of a panel it is listed on: see [`crate::viewer_progression`]).
     pub async fn viewer_application(
         &self,
         viewer: &Viewer,
         authority: &str,
         id: ApplicationId,
     ) -> Result<StoredApplication, AppError> {
-        self.visible_application(viewer, authority, id).await
+        Ok(self.seen_application(viewer, authority, id).await?.1)
     }
 
     /// The viewer's person acting in `role` (`worker`, their own), if they may change things.

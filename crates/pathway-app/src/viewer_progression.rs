@@ -246,7 +246,7 @@ impl Pathway {
     }
 
     /// The application, if the viewer may see it; with its scope.
-    async fn seen_application(
+    pub(crate) async fn seen_application(
         &self,
         viewer: &Viewer,
         authority: &str,

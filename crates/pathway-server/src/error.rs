@@ -84,7 +84,8 @@ impl From<AppError> for ApiError {
         let status = match code {
             "not_found" => StatusCode::NOT_FOUND,
             "conflict" => StatusCode::CONFLICT,
-            "not_permitted" => StatusCode::FORBIDDEN,
+            // An assignment the framework's independence rules forbid is a refusal of authority too.
+            "not_permitted" | "assignment_blocked" => StatusCode::FORBIDDEN,
             "precondition_failed" => StatusCode::PRECONDITION_FAILED,
             "not_eligible" => StatusCode::UNPROCESSABLE_ENTITY,
             "database" | "read_failed" | "write_failed" => StatusCode::INTERNAL_SERVER_ERROR,

@@ -85,7 +85,7 @@ fn programme_id(text: &str) -> Result<AsyeProgrammeId, ApiError> {
 /// A changing request's body: who acts (`role`, `worker` by default) and why (`why`),
 /// with the fields of what they ask for. Unknown fields are refused.
 macro_rules! acting_body {
-    ($name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty,)* }) => {
+    ($name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? }) => {
         #[derive(Debug, Deserialize)]
         #[serde(deny_unknown_fields)]
         struct $name {

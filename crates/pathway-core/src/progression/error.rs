@@ -68,8 +68,9 @@ pub enum ProgressionError {
         /// Why, in plain English.
         message: String,
     },
-    /// An assessor assignment broke one of the framework's rules.
-    #[error("{message}")]
+    /// An assessor assignment broke one of the framework's rules (named after the message,
+    /// as every refusal names its rule).
+    #[error("{message} (rule: {})", rule.code())]
     AssignmentBlocked {
         /// Which rule.
         rule: AssignmentRule,

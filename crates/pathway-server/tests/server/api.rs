@@ -67,7 +67,7 @@ async fn two_teams(p: &Pathway) {
     }
 }
 
-async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) -> String {
+pub(crate) async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) -> String {
     let new = NewToken {
         authority: authority.into(),
         username: username.into(),
@@ -78,7 +78,7 @@ async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) ->
     p.create_api_token(&new).await.expect("token").token
 }
 
-async fn call(
+pub(crate) async fn call(
     server: &Server,
     method: reqwest::Method,
     path: &str,
@@ -102,7 +102,7 @@ async fn call(
     (status, headers, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
+pub(crate) async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
     let (status, _, body) = call(server, reqwest::Method::GET, path, bearer, &[], None).await;
     (status, body)
 }
@@ -437,7 +437,12 @@ async fn the_checked_in_openapi_document_is_the_served_one_and_every_operation_i
     // Every documented operation reaches a handler (never the 404 for unknown addresses),
     // and a method not documented for a path answers 405.
     for op in pathway_server::openapi::OPERATIONS {
-        let path = op.path.replace("{authority}", "bexley").replace("{number}", "E1").replace("{id}", "1");
+        let path = op
+            .path
+            .replace("{authority}", "bexley")
+            .replace("{number}", "E1")
+            .replace("{id}", "1")
+            .replace("{step}", "interview");
         let method = reqwest::Method::from_bytes(op.method.to_ascii_uppercase().as_bytes()).unwrap();
         let (status, _, body) = call(&server, method, &path, None, &[], None).await;
         assert!(

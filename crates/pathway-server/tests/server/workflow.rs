@@ -1,0 +1,369 @@
+//! The progression workflow through the JSON API, over real HTTP, each person with their own
+//! API token: Rotherham's Band I → Band J walked from opening to the record change by the
+//! people entitled, with every refusal of someone acting beyond their posts answered 403 and
+//! the rule named; a stale `If-Match` answered 412 and a replayed `Idempotency-Key` answered
+//! the same. West Sussex's progression panel: convened, its business done by its members,
+//! the anonymised pack seen by a member (and the view in the audit trail), refused to
+//! someone with no seat. Another authority's ids answer 404, and the probe is recorded.
+
+use pathway_app::model::{
+    ChangeReason, Name, NewTimelineEntry, OrgUnitId, Qualification, RegistrationStatus, SweNumber, SweRegistration,
+};
+use pathway_app::records::RecordAppraisal;
+use reqwest::Method;
+
+use super::api::{call, get, token};
+use super::*;
+
+/// Someone on the council's books: employee number, name, unit, position (level, grade,
+/// point, since) and username.
+struct Staff<'a> {
+    number: &'a str,
+    name: &'a str,
+    unit: Option<OrgUnitId>,
+    position: Option<(&'a str, &'a str, &'a str)>,
+    username: &'a str,
+}
+
+async fn add_staff(p: &Pathway, authority: &str, framework: &str, staff: &[Staff<'_>]) {
+    for s in staff {
+        let mut details = WorkerDetails::new(
+            EmployeeNumber::parse(s.number).unwrap(),
+            PersonName::parse(s.name).unwrap(),
+            EmploymentType::Permanent,
+            date(2019, 9, 2),
+        );
+        details.unit = s.unit;
+        details.registration = Some(SweRegistration {
+            number: SweNumber::parse(&format!("SW{}", &s.number[1..])).unwrap(),
+            status: RegistrationStatus::Registered,
+            renewal_due: None,
+        });
+        details.qualification = Some(Qualification {
+            title: Name::parse("Degree in Social Work").unwrap(),
+            institution: Name::parse("University of Sheffield").unwrap(),
+            awarded_on: date(2019, 7, 15),
+        });
+        let timeline = s
+            .position
+            .map(|(level, grade, point)| NewTimelineEntry {
+                starts_on: date(2023, 6, 1),
+                framework: framework.into(),
+                level: level.into(),
+                grade: Some(grade.into()),
+                point: Some(Name::parse(point).unwrap()),
+                reason: ChangeReason::Appointed,
+                note: None,
+            })
+            .into_iter()
+            .collect();
+        p.add_worker(authority, &NewWorker { details, timeline }).await.expect("worker");
+        p.create_account(authority, s.number, s.username, &[]).await.expect("account");
+    }
+}
+
+/// Rotherham as its framework describes it: Sam Patel (R100, Band I SCP 37) in Duty and
+/// Assessment under Dana Reid (R101, team manager), in the North Locality under Chris Moyo
+/// (R102, locality manager), in Children and Young People's Services under Xavier Hale
+/// (R103, Sam's own head of service); Ruth Adeyemi (R104) heads another service, so she is
+/// independent; Owen Blake (R110) manages another team. Medway's Mina Shah (M100) beside it.
+async fn rotherham(p: &Pathway) {
+    p.onboard_authority("rotherham", "Rotherham Metropolitan Borough Council", "rotherham").await.expect("rotherham");
+    p.onboard_authority("medway", "Medway Council", "medway").await.expect("medway");
+    let service =
+        p.create_unit("rotherham", UnitKind::Service, "Children and Young People's Services", None).await.unwrap();
+    let locality = p.create_unit("rotherham", UnitKind::Locality, "North Locality", Some(service)).await.unwrap();
+    let team = p.create_unit("rotherham", UnitKind::Team, "Duty and Assessment", Some(locality)).await.unwrap();
+    let care = p.create_unit("rotherham", UnitKind::Team, "Children in Care", Some(locality)).await.unwrap();
+    let other = p.create_unit("rotherham", UnitKind::Service, "Early Help and Family Engagement", None).await.unwrap();
+    let staff = [
+        Staff {
+            number: "R100",
+            name: "Sam Patel",
+            unit: Some(team),
+            position: Some(("level-3", "band-i", "37")),
+            username: "sam",
+        },
+        Staff { number: "R101", name: "Dana Reid", unit: Some(team), position: None, username: "dana" },
+        Staff { number: "R102", name: "Chris Moyo", unit: Some(locality), position: None, username: "chris" },
+        Staff { number: "R103", name: "Xavier Hale", unit: Some(service), position: None, username: "xavier" },
+        Staff { number: "R104", name: "Ruth Adeyemi", unit: Some(other), position: None, username: "ruth" },
+        Staff { number: "R110", name: "Owen Blake", unit: Some(care), position: None, username: "owen" },
+    ];
+    add_staff(p, "rotherham", "rotherham", &staff).await;
+    add_staff(
+        p,
+        "medway",
+        "medway",
+        &[Staff { number: "M100", name: "Mina Shah", unit: None, position: None, username: "mina" }],
+    )
+    .await;
+    for (unit, role, holder) in [
+        ("Duty and Assessment", "team-manager", "R101"),
+        ("Children in Care", "team-manager", "R110"),
+        ("North Locality", "locality-manager", "R102"),
+        ("Children and Young People's Services", "head-of-service", "R103"),
+        ("Early Help and Family Engagement", "head-of-service", "R104"),
+    ] {
+        p.create_post("rotherham", unit, role, Some(holder), Some(date(2019, 9, 2)), None).await.expect("post");
+    }
+    // Band J asks for a PDR that identifies the application.
+    let pdr = RecordAppraisal {
+        worker: "R100".into(),
+        held_on: date(2025, 3, 20),
+        outcome: "ready-to-apply-for-progression".into(),
+        by: "R101".into(),
+        summary: None,
+    };
+    p.record_appraisal("rotherham", &pdr).await.expect("appraisal");
+}
+
+/// A caller with a token that may change things.
+struct Person<'s> {
+    server: &'s Server,
+    token: String,
+}
+
+impl Person<'_> {
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        get(self.server, path, Some(&self.token)).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let (status, _, body) = call(self.server, Method::POST, path, Some(&self.token), &[], Some(body)).await;
+        (status, body)
+    }
+
+    async fn post_with(&self, path: &str, headers: &[(&str, &str)], body: Value) -> (StatusCode, HeaderMap, Value) {
+        call(self.server, Method::POST, path, Some(&self.token), headers, Some(body)).await
+    }
+}
+
+use reqwest::header::HeaderMap;
+
+async fn person<'s>(server: &'s Server, authority: &str, username: &str) -> Person<'s> {
+    Person { server, token: token(&server.pathway, authority, username, &["write"]).await }
+}
+
+/// The person (their worker id) holding the slot for `role` on `step`, from an application's JSON.
+fn holder(application: &Value, step: &str, role: &str) -> Value {
+    let steps = application["application"]["steps"].as_array().unwrap();
+    let step = steps.iter().find(|s| s["definition"]["id"] == step).unwrap();
+    let slot = step["slots"].as_array().unwrap().iter().find(|s| s["role"] == role).unwrap();
+    slot["holder"]["person"].clone()
+}
+
+fn report(form: &str, summary: &str) -> Value {
+    json!({ "outcome": "met", "record": { "type": "report", "form": form, "summary": summary } })
+}
+
+fn refused_with_rule(status: StatusCode, body: &Value, rule: &str) {
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["message"].as_str().unwrap().contains(&format!("rule: {rule}")), "{body}");
+}
+
+#[tokio::test]
+async fn rotherham_band_i_to_j_through_the_api_by_the_people_entitled() {
+    let dir = Scratch::new();
+    let server = Server::start(config(dir.sqlite(), start_time(), &dir)).await;
+    rotherham(&server.pathway).await;
+    let [sam, dana, chris, xavier, ruth, owen] = {
+        let mut v = Vec::new();
+        for who in ["sam", "dana", "chris", "xavier", "ruth", "owen"] {
+            v.push(person(&server, "rotherham", who).await);
+        }
+        <[Person<'_>; 6]>::try_from(v).ok().unwrap()
+    };
+    let mina = person(&server, "medway", "mina").await;
+    let base = "/api/v1/authorities/rotherham";
+
+    // Dana opens it for Sam (the route lets his manager open it); the same request with the
+    // same Idempotency-Key is answered the same, and opens nothing more.
+    let open = json!({
+        "worker": "R100", "route": "level-3-to-level-4", "role": "team-manager",
+        "why": "PDR: progression appropriate"
+    });
+    let key = [("idempotency-key", "rotherham-open-R100-2025-06")];
+    let (status, _, opened) = dana.post_with(&format!("{base}/applications"), &key, open.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let (again, headers, replayed) = dana.post_with(&format!("{base}/applications"), &key, open).await;
+    assert_eq!((again, &replayed), (StatusCode::CREATED, &opened));
+    assert_eq!(headers["idempotent-replayed"], "true");
+    let app = format!("{base}/applications/{}", opened["id"]);
+    let (_, listed) = dana.get(&format!("{base}/applications?worker=R100")).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "one application, not two: {listed}");
+
+    let act = |role: &str, why: &str| json!({ "role": role, "why": why });
+    let (status, body) = dana.post(&format!("{app}/submit"), act("team-manager", "PDR: progression appropriate")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Dana holds no head of service post: claiming one is refused, naming the rule.
+    let (status, body) = dana.post(&format!("{app}/begin-assessment"), act("head-of-service", "starting")).await;
+    refused_with_rule(status, &body, "posts-held");
+    let (status, begun) = chris.post(&format!("{app}/begin-assessment"), act("locality-manager", "assessment")).await;
+    assert_eq!(status, StatusCode::OK, "{begun}");
+
+    // An assignment made on a version read before it moved on is refused with 412.
+    let stale = opened["meta"]["version"].to_string();
+    let assign = |assessor: &str, role: &str| json!({ "assessor": assessor, "assessor_role": role, "role": "locality-manager", "why": "allocated" });
+    let (status, _, body) = chris
+        .post_with(&format!("{app}/steps/interview/assign"), &[("if-match", &stale)], assign("R101", "team-manager"))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::PRECONDITION_FAILED, Some("precondition_failed")));
+    for (step, assessor, role) in [
+        ("locality-manager-assessment", "R102", "locality-manager"),
+        ("part-2", "R101", "team-manager"),
+        ("interview", "R101", "team-manager"),
+        ("interview", "R102", "locality-manager"),
+    ] {
+        let (status, body) = chris.post(&format!("{app}/steps/{step}/assign"), assign(assessor, role)).await;
+        assert_eq!(status, StatusCode::OK, "{step} {assessor}: {body}");
+    }
+    // Sam's own head of service is not independent: refused, naming the rule.
+    let (status, body) = chris.post(&format!("{app}/steps/interview/assign"), assign("R103", "head-of-service")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("assignment_blocked")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("needs an independent Head of Service"), "{body}");
+    assert!(body["message"].as_str().unwrap().ends_with("(rule: must-be-independent)"), "{body}");
+    let mut assigned = Value::Null;
+    for step in ["interview", "case-file-audit", "head-of-service-form"] {
+        let (status, body) = chris.post(&format!("{app}/steps/{step}/assign"), assign("R104", "head-of-service")).await;
+        assert_eq!(status, StatusCode::OK, "{step}: {body}");
+        assigned = body;
+    }
+
+    // Who may see it: the applicant, his managers, the assessor from another service; not
+    // another team's manager, and another authority not at all.
+    assert_eq!(sam.get(&app).await.0, StatusCode::OK);
+    let (status, body) = ruth.get(&app).await;
+    assert_eq!(status, StatusCode::OK, "assigned to its interview: {body}");
+    let (status, body) = owen.get(&app).await;
+    refused_with_rule(status, &body, "record-access");
+    let (status, body) = owen
+        .post(
+            &format!("{app}/steps/part-2/complete"),
+            json!({ "role": "team-manager", "why": "x", "completion": report("Part 2", "x") }),
+        )
+        .await;
+    refused_with_rule(status, &body, "record-access");
+    let (_, owens) = owen.get(&format!("{base}/applications")).await;
+    assert_eq!(owens["items"], json!([]), "another team's applications are not listed");
+    let (status, body) = mina.get(&app).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (status, _) = mina.post(&format!("{app}/withdraw"), act("worker", "probing")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let db = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.0.join("pathway.db").display())).await.unwrap();
+    let probes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_events WHERE outcome = 'other-authority-refused'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(probes, 2, "each probe of another authority is recorded");
+
+    // The steps, each by the person assigned.
+    let complete =
+        |role: &str, why: &str, completion: Value| json!({ "role": role, "why": why, "completion": completion });
+    let (status, body) = chris
+        .post(&format!("{app}/steps/locality-manager-assessment/start"), act("locality-manager", "starting"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (who, step, role, completion) in [
+        (
+            &chris,
+            "locality-manager-assessment",
+            "locality-manager",
+            report("Assessment", "Consistently manages complex child protection work."),
+        ),
+        (&sam, "part-1", "worker", report("Part 1", "My practice over the last year.")),
+        (&dana, "part-2", "team-manager", report("Part 2", "Sam leads on complex cases.")),
+    ] {
+        let (status, body) =
+            who.post(&format!("{app}/steps/{step}/complete"), complete(role, "written", completion)).await;
+        assert_eq!(status, StatusCode::OK, "{step}: {body}");
+    }
+    let (status, body) = chris.post(&format!("{app}/refer"), act("locality-manager", "interview booked")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let present: Vec<Value> =
+        [("interview", "team-manager"), ("interview", "locality-manager"), ("interview", "head-of-service")]
+            .iter()
+            .map(|(step, role)| holder(&assigned, step, role))
+            .collect();
+    let interview = json!({ "outcome": "met", "record": {
+        "type": "interview", "held_on": "2025-06-12", "present": present,
+        "summary": "Reflective, evidence-informed answers on risk and on developing others."
+    }});
+    let (status, body) = chris
+        .post(&format!("{app}/steps/interview/complete"), complete("locality-manager", "interview held", interview))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let steps = assigned["application"]["steps"].as_array().unwrap();
+    let audit_step = steps.iter().find(|s| s["definition"]["id"] == "case-file-audit").unwrap();
+    let checks = match audit_step["definition"]["checks"].as_array() {
+        Some(c) if !c.is_empty() => c.clone(),
+        _ => vec![json!("complexity"), json!("timeliness")],
+    };
+    let files: Vec<Value> = (1..=4)
+        .map(|n| {
+            json!({
+                "case_reference": format!("CF-2025-{n:03}"),
+                "findings": checks.iter().map(|c| json!({ "check": c, "outcome": "met" })).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let audit = json!({ "outcome": "met", "record": { "type": "case-file-audit", "files": files } });
+    let (status, body) = ruth
+        .post(
+            &format!("{app}/steps/case-file-audit/complete"),
+            complete("head-of-service", "four files audited", audit),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = ruth
+        .post(
+            &format!("{app}/steps/head-of-service-form/complete"),
+            complete("head-of-service", "final form", report("Part 2", "Audit tools show consistently good work.")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Sam cannot decide his own application.
+    let decide = |role: &str| json!({ "role": role, "why": "all steps met", "decision": { "outcome": "approved" } });
+    let (status, body) = sam.post(&format!("{app}/decide"), decide("worker")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, decided) = chris.post(&format!("{app}/decide"), decide("locality-manager")).await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+
+    // The pay change, before anyone signs it.
+    let (status, preview) = sam.get(&format!("{app}/pay-preview?effective=2025-06-12")).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!((preview["new"]["grade"].as_str(), preview["new"]["point"].as_str()), (Some("band-j"), Some("38")));
+
+    // Whoever decided does not sign off the pay change: Sam's own head of service does.
+    let sign = |role: &str| json!({ "role": role, "why": "signed off; post change form sent", "effective_from": "2025-06-12" });
+    let (status, body) = chris.post(&format!("{app}/sign-off"), sign("locality-manager")).await;
+    refused_with_rule(status, &body, "signer-is-decider");
+    let (status, body) = xavier.post(&format!("{app}/sign-off"), sign("head-of-service")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, done) = chris.post(&format!("{app}/make-effective"), act("locality-manager", "in payroll")).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["application"]["application"]["status"], "effective", "{done}");
+    let entry = &done["timeline_entry"];
+    assert_eq!(
+        (entry["level"].as_str(), entry["grade"].as_str(), entry["point"].as_str()),
+        (Some("level-4"), Some("band-j"), Some("38"))
+    );
+    let (_, worker) = sam.get(&format!("{base}/workers/R100")).await;
+    assert_eq!((worker["level"].as_str(), worker["grade"].as_str()), (Some("level-4"), Some("band-j")), "{worker}");
+
+    // The history, with who did each thing.
+    let (status, history) = sam.get(&format!("{app}/history")).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let events = history.as_array().unwrap();
+    let part_1 = events.iter().find(|e| e["what"] == "completed step part-1: met").expect("part 1 in the history");
+    assert_eq!(part_1["by"]["name"], "Sam Patel");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["what"].as_str().unwrap().starts_with("made effective") && e["by"]["name"] == "Chris Moyo")
+    );
+    server.stop().await;
+}
