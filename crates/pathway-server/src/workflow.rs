@@ -263,9 +263,7 @@ async fn complete_step(
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(ReferBody {
-    panel: Option<String>,
-});
+acting_body!(ReferBody { panel: Option<PanelId> });
 
 /// `POST …/applications/{id}/refer`: send it to its panel or interview (`panel`, if convened).
 async fn refer(
@@ -276,7 +274,7 @@ async fn refer(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body: ReferBody = parse_body(&body)?;
-    let panel = body.panel.as_deref().map(|p| record_id::<PanelId>(p, "panel")).transpose()?;
+    let panel = body.panel;
     change_application(
         &state,
         &viewer,
@@ -288,10 +286,7 @@ async fn refer(
     .await
 }
 
-acting_body!(DecideBody {
-    decision: Option<DecisionOutcome>,
-    panel: Option<String>,
-});
+acting_body!(DecideBody { decision: Option<DecisionOutcome>, panel: Option<PanelId> });
 
 /// `POST …/applications/{id}/decide`: decide it (`decision`), or make the decision a stored
 /// panel recorded for it (`panel`).
@@ -305,7 +300,7 @@ async fn decide(
     let body: DecideBody = parse_body(&body)?;
     let change = match (&body.decision, &body.panel) {
         (Some(outcome), None) => ApplicationChange::Decide(outcome.clone()),
-        (None, Some(panel)) => ApplicationChange::DecideFromPanel(record_id(panel, "panel")?),
+        (None, Some(panel)) => ApplicationChange::DecideFromPanel(*panel),
         _ => {
             return Err(ApiError::from(AppError::BadInput {
                 field: "decision".into(),
@@ -490,7 +485,7 @@ async fn change_panel(
     Ok(with_etag(stored, version))
 }
 
-acting_body!(ListBody { application: String });
+acting_body!(ListBody { application: ApplicationId });
 
 /// `POST …/panels/{id}/applications`: put an application on the panel's list.
 async fn list_on_panel(
@@ -501,7 +496,7 @@ async fn list_on_panel(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body: ListBody = parse_body(&body)?;
-    let change = PanelChange::List(record_id(&body.application, "application")?);
+    let change = PanelChange::List(body.application);
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
@@ -522,7 +517,7 @@ async fn attendance(
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(ConflictBody { application: String, member: String, reason: String });
+acting_body!(ConflictBody { application: ApplicationId, member: String, reason: String });
 
 /// `POST …/panels/{id}/conflicts`: a member's conflict of interest for one application.
 async fn conflict(
@@ -534,14 +529,14 @@ async fn conflict(
 ) -> Result<Response, ApiError> {
     let body: ConflictBody = parse_body(&body)?;
     let change = PanelChange::Conflict {
-        application: record_id(&body.application, "application")?,
+        application: body.application,
         member: body.member.clone(),
         reason: body.reason.clone(),
     };
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(OutcomeBody { application: String, decision: DecisionOutcome });
+acting_body!(OutcomeBody { application: ApplicationId, decision: DecisionOutcome });
 
 /// `POST …/panels/{id}/outcomes`: the panel's outcome for an application (the chair).
 async fn outcome(
@@ -552,10 +547,7 @@ async fn outcome(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body: OutcomeBody = parse_body(&body)?;
-    let change = PanelChange::Outcome {
-        application: record_id(&body.application, "application")?,
-        outcome: body.decision.clone(),
-    };
+    let change = PanelChange::Outcome { application: body.application, outcome: body.decision.clone() };
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 

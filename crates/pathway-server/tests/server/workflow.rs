@@ -10,6 +10,8 @@ use pathway_app::model::{
     ChangeReason, Name, NewTimelineEntry, OrgUnitId, Qualification, RegistrationStatus, SweNumber, SweRegistration,
 };
 use pathway_app::records::RecordAppraisal;
+use pathway_core::workforce::NewPost;
+use pathway_store::{Organisation, Workforce};
 use reqwest::Method;
 
 use super::api::{call, get, token};
@@ -365,5 +367,179 @@ async fn rotherham_band_i_to_j_through_the_api_by_the_people_entitled() {
             .iter()
             .any(|e| e["what"].as_str().unwrap().starts_with("made effective") && e["by"]["name"] == "Chris Moyo")
     );
+    server.stop().await;
+}
+
+/// West Sussex: Alex Morgan (W100, Grade 10 SCP 39) in the Crawley team under Nina Holt
+/// (W110, practice manager); Jo Marsh (W120) is group manager and head of the service;
+/// Ravi Nair (W121) manages the Worthing team, where Lee Carr (W130) works.
+async fn west_sussex(p: &Pathway) {
+    p.onboard_authority("west-sussex", "West Sussex County Council", "west-sussex").await.expect("west sussex");
+    let service = p.create_unit("west-sussex", UnitKind::Service, "Children and Family Services", None).await.unwrap();
+    let crawley =
+        p.create_unit("west-sussex", UnitKind::Team, "Family Safeguarding Team Crawley", Some(service)).await.unwrap();
+    let worthing =
+        p.create_unit("west-sussex", UnitKind::Team, "Family Safeguarding Team Worthing", Some(service)).await.unwrap();
+    let staff = [
+        Staff {
+            number: "W100",
+            name: "Alex Morgan",
+            unit: Some(crawley),
+            position: Some(("social-worker-grade-10", "grade-10", "39")),
+            username: "alex",
+        },
+        Staff { number: "W110", name: "Nina Holt", unit: Some(crawley), position: None, username: "nina" },
+        Staff { number: "W120", name: "Jo Marsh", unit: Some(service), position: None, username: "jomarsh" },
+        Staff { number: "W121", name: "Ravi Nair", unit: Some(worthing), position: None, username: "ravi" },
+        Staff { number: "W130", name: "Lee Carr", unit: Some(worthing), position: None, username: "lee" },
+    ];
+    add_staff(p, "west-sussex", "west-sussex", &staff).await;
+    // The document names no managers' roles, so the posts go into storage as the council's
+    // structure chart has them (as the app's West Sussex story does).
+    let scope = p.scope("west-sussex").await.unwrap();
+    for (unit, role, holder) in [
+        (crawley, "practice-manager", "W110"),
+        (service, "group-manager", "W120"),
+        (service, "head-of-service", "W120"),
+        (worthing, "practice-manager", "W121"),
+    ] {
+        let holder = p.store().worker_by_employee_number(&scope, &holder.parse().unwrap()).await.unwrap();
+        let post = NewPost { unit, role: role.into(), reports_to: None, holder: Some((holder.id, date(2019, 9, 2))) };
+        p.store().create_post(&scope, &post).await.expect("post");
+    }
+}
+
+#[tokio::test]
+async fn a_west_sussex_panel_through_the_api_and_its_pack_seen_by_a_member() {
+    let dir = Scratch::new();
+    let server = Server::start(config(dir.sqlite(), start_time(), &dir)).await;
+    west_sussex(&server.pathway).await;
+    let [alex, nina, jo, ravi, lee] = {
+        let mut v = Vec::new();
+        for who in ["alex", "nina", "jomarsh", "ravi", "lee"] {
+            v.push(person(&server, "west-sussex", who).await);
+        }
+        <[Person<'_>; 5]>::try_from(v).ok().unwrap()
+    };
+    let base = "/api/v1/authorities/west-sussex";
+    let act = |role: &str, why: &str| json!({ "role": role, "why": why });
+
+    let open = json!({ "worker": "W100", "route": "social-worker-grade-10-to-senior-social-worker", "why": "applying to the panel" });
+    let (status, opened) = alex.post(&format!("{base}/applications"), open).await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let id = opened["id"].clone();
+    let app = format!("{base}/applications/{id}");
+    assert_eq!(alex.post(&format!("{app}/submit"), act("worker", "ready")).await.0, StatusCode::OK);
+    assert_eq!(
+        nina.post(&format!("{app}/begin-assessment"), act("practice-manager", "received")).await.0,
+        StatusCode::OK
+    );
+
+    // Panels are convened by a head of service or principal social worker: not by a
+    // practice manager. Jo convenes it, once however often the request is sent.
+    let convene = |role: &str| {
+        json!({ "role": role, "why": "June progression panel", "panel": {
+            "role": "progression-panel", "held_on": "2025-06-12",
+            "members": [
+                { "employee_number": "W120", "role": "group-manager", "chair": true },
+                { "employee_number": "W121", "role": "practice-manager" },
+                { "employee_number": "W110", "role": "practice-manager" }
+            ],
+            "quorum": { "members": 2, "chair": true, "roles": [] }
+        }})
+    };
+    let (status, body) = nina.post(&format!("{base}/panels"), convene("practice-manager")).await;
+    refused_with_rule(status, &body, "panel-convener");
+    let key = [("idempotency-key", "west-sussex-june-panel")];
+    let (status, _, panel) = jo.post_with(&format!("{base}/panels"), &key, convene("head-of-service")).await;
+    assert_eq!(status, StatusCode::CREATED, "{panel}");
+    let (status, headers, again) = jo.post_with(&format!("{base}/panels"), &key, convene("head-of-service")).await;
+    assert_eq!(
+        (status, &again, &headers["idempotent-replayed"]),
+        (StatusCode::CREATED, &panel, &"true".parse().unwrap())
+    );
+    let panel_path = format!("{base}/panels/{}", panel["id"]);
+
+    let chair = |why: &str| json!({ "role": "group-manager", "why": why });
+    let with = |mut body: Value, extra: Value| {
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let (status, body) =
+        jo.post(&format!("{panel_path}/applications"), with(chair("listed"), json!({ "application": id }))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = nina
+        .post(
+            &format!("{app}/refer"),
+            json!({ "role": "practice-manager", "why": "listed for June", "panel": panel["id"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The pack: a member sees it, anonymised, and the view is in the audit trail; someone
+    // with no seat is refused, naming the rule.
+    let (status, body) = lee.get(&format!("{panel_path}/pack")).await;
+    refused_with_rule(status, &body, "panel-seat");
+    let (status, pack) = ravi.get(&format!("{panel_path}/pack")).await;
+    assert_eq!(status, StatusCode::OK, "{pack}");
+    assert_eq!(pack["applications"][0]["application"], id);
+    assert_eq!(pack["applications"][0]["worker"], "Alex Morgan");
+    let db = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.0.join("pathway.db").display())).await.unwrap();
+    let views: Vec<String> = sqlx::query_scalar("SELECT what FROM audit_events WHERE what LIKE '%viewed the pack%'")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        views,
+        [format!("Ravi Nair viewed the pack of panel {} (Panel (the 'agreed panel process'))", panel["id"])]
+    );
+    // Lee cannot read the application either: he neither manages Alex nor sits on the panel.
+    let (status, body) = lee.get(&app).await;
+    refused_with_rule(status, &body, "record-access");
+    assert_eq!(ravi.get(&app).await.0, StatusCode::OK, "a member of the panel it is listed on");
+
+    // The panel's business, by its members: attendance, a conflict, the chair's outcome.
+    let (status, body) = jo
+        .post(
+            &format!("{panel_path}/attendance"),
+            with(chair("attendance"), json!({ "present": ["W120", "W121", "W110"] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let conflict = json!({ "application": id, "member": "W110", "reason": "Alex's line manager wrote the support" });
+    let (status, body) = jo.post(&format!("{panel_path}/conflicts"), with(chair("line manager"), conflict)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let approve = json!({ "application": id, "decision": { "outcome": "approved" } });
+    let (status, _) = ravi
+        .post(
+            &format!("{panel_path}/outcomes"),
+            with(json!({ "role": "practice-manager", "why": "ok" }), approve.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only the chair records the outcome");
+    let (status, body) =
+        jo.post(&format!("{panel_path}/outcomes"), with(chair("meets the role description"), approve)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, shown) = ravi.get(&panel_path).await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["panel"]["hearings"][0]["outcome"]["outcome"]["outcome"], "approved", "{shown}");
+
+    // The decision the panel recorded, then the pay change and the record.
+    let (status, decided) = nina
+        .post(
+            &format!("{app}/decide"),
+            json!({ "role": "practice-manager", "why": "panel approved", "panel": panel["id"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{decided}");
+    assert_eq!(decided["application"]["status"], "decided");
+    let sign = json!({ "role": "practice-manager", "why": "panel approved", "effective_from": "2025-06-12" });
+    assert_eq!(nina.post(&format!("{app}/sign-off"), sign).await.0, StatusCode::OK);
+    let (status, done) =
+        nina.post(&format!("{app}/make-effective"), act("practice-manager", "post change form processed")).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["timeline_entry"]["level"], "senior-social-worker");
     server.stop().await;
 }
