@@ -117,6 +117,7 @@ impl Pathway {
                 at: self.clock().now(),
             };
             self.store().record_sign_in_event(&event).await?;
+            self.record_probe_audit(&viewer.account, authority, viewer.from.as_deref()).await?;
             return Err(not_found_authority(authority));
         }
         Ok(self.store().scope(&viewer.account.authority).await?)

@@ -11,10 +11,11 @@ use super::*;
 /// Bexley's two teams and Medway beside it:
 /// - Assessment Team A: Daniel Hussain (E100, team manager, `dan`), Amara Okafor (E200,
 ///   Level 2 at the top of the grade since April 2023, `amara`);
-/// - Assessment Team B: Owen Blake (E300, team manager, `owen`), Ben Carter (E250);
+/// - Assessment Team B: Owen Blake (E300, team manager, `owen`), Ben Carter (E250, Level 2
+///   like Amara, `ben`);
 /// - Hana Ito (E400, HR, account `hana` with the hr-admin system role), in no team;
 /// - Medway: Ruth Mensah (M100, `ruth`).
-async fn two_teams(p: &Pathway) {
+pub(crate) async fn two_teams(p: &Pathway) {
     p.onboard_authority("bexley", "London Borough of Bexley", "bexley").await.expect("bexley");
     p.onboard_authority("medway", "Medway Council", "medway").await.expect("medway");
     let level_2 = NewTimelineEntry {
@@ -30,8 +31,8 @@ async fn two_teams(p: &Pathway) {
     let team_b = p.create_unit("bexley", UnitKind::Team, "Assessment Team B", None).await.expect("team b");
     for (authority, number, name, unit, timeline) in [
         ("bexley", "E100", "Daniel Hussain", Some(team_a), vec![]),
-        ("bexley", "E200", "Amara Okafor", Some(team_a), vec![level_2]),
-        ("bexley", "E250", "Ben Carter", Some(team_b), vec![]),
+        ("bexley", "E200", "Amara Okafor", Some(team_a), vec![level_2.clone()]),
+        ("bexley", "E250", "Ben Carter", Some(team_b), vec![level_2.clone()]),
         ("bexley", "E300", "Owen Blake", Some(team_b), vec![]),
         ("bexley", "E400", "Hana Ito", None, vec![]),
         ("medway", "M100", "Ruth Mensah", None, vec![]),
@@ -59,6 +60,7 @@ async fn two_teams(p: &Pathway) {
     for (authority, number, username, roles) in [
         ("bexley", "E100", "dan", vec![]),
         ("bexley", "E200", "amara", vec![]),
+        ("bexley", "E250", "ben", vec![]),
         ("bexley", "E300", "owen", vec![]),
         ("bexley", "E400", "hana", vec!["hr-admin".to_owned()]),
         ("medway", "M100", "ruth", vec![]),
@@ -67,7 +69,7 @@ async fn two_teams(p: &Pathway) {
     }
 }
 
-async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) -> String {
+pub(crate) async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) -> String {
     let new = NewToken {
         authority: authority.into(),
         username: username.into(),
@@ -78,7 +80,7 @@ async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) ->
     p.create_api_token(&new).await.expect("token").token
 }
 
-async fn call(
+pub(crate) async fn call(
     server: &Server,
     method: reqwest::Method,
     path: &str,
@@ -107,7 +109,7 @@ async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, 
     (status, body)
 }
 
-async fn two_teams_server(dir: &Scratch) -> Server {
+pub(crate) async fn two_teams_server(dir: &Scratch) -> Server {
     let server = Server::start(config(dir.sqlite(), start_time(), dir)).await;
     two_teams(&server.pathway).await;
     server
