@@ -15,7 +15,7 @@ use super::*;
 ///   like Amara, `ben`);
 /// - Hana Ito (E400, HR, account `hana` with the hr-admin system role), in no team;
 /// - Medway: Ruth Mensah (M100, `ruth`).
-pub(crate) async fn two_teams(p: &Pathway) {
+async fn two_teams(p: &Pathway) {
     p.onboard_authority("bexley", "London Borough of Bexley", "bexley").await.expect("bexley");
     p.onboard_authority("medway", "Medway Council", "medway").await.expect("medway");
     let level_2 = NewTimelineEntry {

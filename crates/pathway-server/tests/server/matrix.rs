@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::api::{call, token, two_teams};
+use super::api::{call, token};
 use super::*;
 
 /// Who asks.
