@@ -280,7 +280,9 @@ impl Pathway {
             return Err(AppError::NotPermitted("this API token may read only; it cannot change anything".into()));
         }
         let me = self.store().worker(scope, viewer.account.worker).await?;
-        Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why))
+        // The trail names the person and the account they acted through.
+        Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why)
+            .entered_by(viewer.account.username.clone()))
     }
 
     /// Open an application as the viewer's person, in `role` (`worker` for their own).

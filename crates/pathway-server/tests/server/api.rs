@@ -310,6 +310,13 @@ async fn opening_is_idempotent_by_key_and_submit_honours_if_match() {
         call(&server, reqwest::Method::POST, path, Some(&write), &key, Some(open.clone())).await;
     assert_eq!(first_status, StatusCode::CREATED, "{first}");
     assert!(first_headers.get("idempotent-replayed").is_none());
+    // The trail names the person and the account she acted through.
+    let opened = &first["application"]["history"][0];
+    assert_eq!(
+        (opened["by"]["name"].as_str(), opened["entered_by"].as_str()),
+        (Some("Amara Okafor"), Some("amara")),
+        "{first}"
+    );
     // The same key and body: the same answer, not a second application (nor a refusal
     // because one is already under way).
     let (again_status, again_headers, again) =
