@@ -117,6 +117,7 @@ impl Pathway {
                 at: self.clock().now(),
             };
             self.store().record_sign_in_event(&event).await?;
+            self.record_probe_audit(&viewer.account, authority, viewer.from.as_deref()).await?;
             return Err(not_found_authority(authority));
         }
         Ok(self.store().scope(&viewer.account.authority).await?)
@@ -285,7 +286,9 @@ impl Pathway {
             return Err(AppError::NotPermitted("this API token may read only; it cannot change anything".into()));
         }
         let me = self.store().worker(scope, viewer.account.worker).await?;
-        Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why))
+        // The trail names the person and the account they acted through.
+        Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why)
+            .entered_by(viewer.account.username.clone()))
     }
 
     /// Open an application as the viewer's person, in `role` (`worker` for their own).

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
-use crate::session::{self, AppState, ClientAddress, CurrentSession, SignedIn};
+use crate::session::{self, AppState, Caller, ClientAddress, CurrentSession, SignedIn};
 
 pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
@@ -130,8 +130,8 @@ async fn sign_out(
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), state.cleared_cookie()))
 }
 
-/// `GET /api/v1/me`: the person signed in, their authority, the posts they hold today and
-/// their system roles.
-async fn me(State(state): State<AppState>, SignedIn(session): SignedIn) -> Result<Json<Me>, ApiError> {
-    Ok(Json(state.pathway.me(&session.account).await?))
+/// `GET /api/v1/me`: the person signed in (by session or API token), their authority, the
+/// posts they hold today and their system roles.
+async fn me(State(state): State<AppState>, Caller(viewer): Caller) -> Result<Json<Me>, ApiError> {
+    Ok(Json(state.pathway.me(&viewer.account).await?))
 }

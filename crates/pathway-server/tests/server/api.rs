@@ -11,7 +11,8 @@ use super::*;
 /// Bexley's two teams and Medway beside it:
 /// - Assessment Team A: Daniel Hussain (E100, team manager, `dan`), Amara Okafor (E200,
 ///   Level 2 at the top of the grade since April 2023, `amara`);
-/// - Assessment Team B: Owen Blake (E300, team manager, `owen`), Ben Carter (E250);
+/// - Assessment Team B: Owen Blake (E300, team manager, `owen`), Ben Carter (E250, Level 2
+///   like Amara, `ben`);
 /// - Hana Ito (E400, HR, account `hana` with the hr-admin system role), in no team;
 /// - Medway: Ruth Mensah (M100, `ruth`).
 async fn two_teams(p: &Pathway) {
@@ -30,8 +31,8 @@ async fn two_teams(p: &Pathway) {
     let team_b = p.create_unit("bexley", UnitKind::Team, "Assessment Team B", None).await.expect("team b");
     for (authority, number, name, unit, timeline) in [
         ("bexley", "E100", "Daniel Hussain", Some(team_a), vec![]),
-        ("bexley", "E200", "Amara Okafor", Some(team_a), vec![level_2]),
-        ("bexley", "E250", "Ben Carter", Some(team_b), vec![]),
+        ("bexley", "E200", "Amara Okafor", Some(team_a), vec![level_2.clone()]),
+        ("bexley", "E250", "Ben Carter", Some(team_b), vec![level_2.clone()]),
         ("bexley", "E300", "Owen Blake", Some(team_b), vec![]),
         ("bexley", "E400", "Hana Ito", None, vec![]),
         ("medway", "M100", "Ruth Mensah", None, vec![]),
@@ -59,6 +60,7 @@ async fn two_teams(p: &Pathway) {
     for (authority, number, username, roles) in [
         ("bexley", "E100", "dan", vec![]),
         ("bexley", "E200", "amara", vec![]),
+        ("bexley", "E250", "ben", vec![]),
         ("bexley", "E300", "owen", vec![]),
         ("bexley", "E400", "hana", vec!["hr-admin".to_owned()]),
         ("medway", "M100", "ruth", vec![]),
@@ -107,7 +109,7 @@ pub(crate) async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (S
     (status, body)
 }
 
-async fn two_teams_server(dir: &Scratch) -> Server {
+pub(crate) async fn two_teams_server(dir: &Scratch) -> Server {
     let server = Server::start(config(dir.sqlite(), start_time(), dir)).await;
     two_teams(&server.pathway).await;
     server
@@ -308,6 +310,13 @@ async fn opening_is_idempotent_by_key_and_submit_honours_if_match() {
         call(&server, reqwest::Method::POST, path, Some(&write), &key, Some(open.clone())).await;
     assert_eq!(first_status, StatusCode::CREATED, "{first}");
     assert!(first_headers.get("idempotent-replayed").is_none());
+    // The trail names the person and the account she acted through.
+    let opened = &first["application"]["history"][0];
+    assert_eq!(
+        (opened["by"]["name"].as_str(), opened["entered_by"].as_str()),
+        (Some("Amara Okafor"), Some("amara")),
+        "{first}"
+    );
     // The same key and body: the same answer, not a second application (nor a refusal
     // because one is already under way).
     let (again_status, again_headers, again) =
