@@ -63,6 +63,238 @@ fn act_body() -> Value {
     })
 }
 
+/// A changing request's body: `role` and `why`, with `required` and `properties` of its own.
+fn acting_schema(required: &[&str], properties: Value) -> Value {
+    let mut all = json!({
+        "role": {"type": ["string", "null"], "description": "the role the caller acts in; `worker` (their own record) by default"},
+        "why": {"type": "string", "description": "why, for the record"}
+    });
+    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), properties) {
+        all.extend(more);
+    }
+    let mut names = vec!["why"];
+    names.extend_from_slice(required);
+    json!({"type": "object", "additionalProperties": false, "required": names, "properties": all})
+}
+
+fn date_schema(description: &str) -> Value {
+    json!({"type": "string", "format": "date", "description": description})
+}
+
+fn decision_schema() -> Value {
+    json!({
+        "type": "object", "required": ["outcome"],
+        "description": "`{\"outcome\": \"approved\"}`, `{\"outcome\": \"not-yet-approved\", \"feedback\": ..., \"resubmit_from\": \"YYYY-MM-DD\"}` or `{\"outcome\": \"rejected\", \"feedback\": ...}`",
+        "properties": {
+            "outcome": {"type": "string", "enum": ["approved", "not-yet-approved", "rejected"]},
+            "feedback": {"type": ["string", "null"]},
+            "resubmit_from": {"type": ["string", "null"], "format": "date"}
+        }
+    })
+}
+
+fn assign_body() -> Value {
+    acting_schema(
+        &["assessor", "assessor_role"],
+        json!({
+            "assessor": {"type": "string", "description": "the assessor's employee number"},
+            "assessor_role": {"type": "string", "description": "the role they take on the step (one they hold)"}
+        }),
+    )
+}
+
+fn complete_body() -> Value {
+    acting_schema(
+        &["completion"],
+        json!({
+            "completion": {
+                "type": "object", "required": ["outcome", "record"],
+                "description": "the outcome and the step's form: `{\"outcome\": \"met\", \"record\": {\"type\": \"report\", \"summary\": ...}}`",
+                "properties": {
+                    "outcome": {"type": "string", "enum": ["met", "met-with-notes", "not-met"]},
+                    "notes": {"type": ["string", "null"]},
+                    "record": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": [
+                        "report", "practice-observation", "case-file-audit", "interview", "recommendation", "decision"
+                    ]}}}
+                }
+            }
+        }),
+    )
+}
+
+fn refer_body() -> Value {
+    acting_schema(&[], json!({"panel": {"type": ["integer", "null"], "description": "the convened panel it goes to"}}))
+}
+
+fn decide_body() -> Value {
+    let mut decision = decision_schema();
+    decision["type"] = json!(["object", "null"]);
+    acting_schema(
+        &[],
+        json!({
+            "decision": decision,
+            "panel": {"type": ["integer", "null"], "description": "instead of `decision`: the panel whose recorded outcome decides it"}
+        }),
+    )
+}
+
+fn sign_off_body() -> Value {
+    acting_schema(
+        &["effective_from"],
+        json!({
+            "effective_from": date_schema("the day the new level, grade and point take effect"),
+            "point": {"type": ["string", "null"], "description": "the pay point, where a person must choose it"}
+        }),
+    )
+}
+
+fn appeal_body() -> Value {
+    acting_schema(&["grounds"], json!({"grounds": {"type": "string"}}))
+}
+
+fn decision_body() -> Value {
+    acting_schema(&["decision"], json!({"decision": decision_schema()}))
+}
+
+fn exception_body() -> Value {
+    acting_schema(
+        &["worker", "route"],
+        json!({
+            "worker": {"type": "string", "description": "the worker's employee number"},
+            "route": {"type": "string"},
+            "criteria": {"type": "array", "items": {"type": "string"}, "description": "kinds of criterion waived; none waives every unmet essential criterion (never registration)"}
+        }),
+    )
+}
+
+fn convene_body() -> Value {
+    acting_schema(
+        &["panel"],
+        json!({
+            "panel": {
+                "type": "object", "required": ["role", "held_on", "members"],
+                "properties": {
+                    "role": {"type": "string", "description": "the framework role it decides as"},
+                    "held_on": {"type": "string", "format": "date"},
+                    "members": {"type": "array", "items": {
+                        "type": "object", "required": ["employee_number", "role"],
+                        "properties": {
+                            "employee_number": {"type": "string"}, "role": {"type": "string"}, "chair": {"type": "boolean"}
+                        }
+                    }},
+                    "quorum": {"type": ["object", "null"], "required": ["members", "chair"], "properties": {
+                        "members": {"type": "integer"}, "chair": {"type": "boolean"},
+                        "roles": {"type": "array", "items": {"type": "string"}}
+                    }}
+                }
+            }
+        }),
+    )
+}
+
+fn list_body() -> Value {
+    acting_schema(&["application"], json!({"application": {"type": "integer"}}))
+}
+
+fn attendance_body() -> Value {
+    acting_schema(
+        &["present"],
+        json!({"present": {"type": "array", "items": {"type": "string"}, "description": "employee numbers"}}),
+    )
+}
+
+fn conflict_body() -> Value {
+    acting_schema(
+        &["application", "member", "reason"],
+        json!({
+            "application": {"type": "integer"},
+            "member": {"type": "string", "description": "the member's employee number"},
+            "reason": {"type": "string"}
+        }),
+    )
+}
+
+fn outcome_body() -> Value {
+    acting_schema(
+        &["application", "decision"],
+        json!({"application": {"type": "integer"}, "decision": decision_schema()}),
+    )
+}
+
+fn start_asye_body() -> Value {
+    acting_schema(
+        &["worker", "starts_on"],
+        json!({
+            "worker": {"type": "string", "description": "the newly qualified social worker's employee number"},
+            "starts_on": date_schema("the first day; its month must be one of the framework's intakes"),
+            "nine_month_review": {"type": "boolean", "default": false}
+        }),
+    )
+}
+
+fn review_body() -> Value {
+    acting_schema(
+        &["months", "progress", "summary", "held_on"],
+        json!({
+            "months": {"type": "integer", "description": "the review point, in months from the start"},
+            "progress": {"type": "string", "enum": ["on-track", "concerns"]},
+            "summary": {"type": "string"},
+            "held_on": date_schema("when it was held")
+        }),
+    )
+}
+
+fn caseload_body() -> Value {
+    acting_schema(
+        &["caseload"],
+        json!({"caseload": {
+            "type": "object", "required": ["recorded_on", "cases", "protected"],
+            "properties": {
+                "recorded_on": {"type": "string", "format": "date"}, "cases": {"type": "integer"},
+                "protected": {"type": "boolean"}, "note": {"type": ["string", "null"]}
+            }
+        }}),
+    )
+}
+
+fn development_time_body() -> Value {
+    acting_schema(
+        &["development_time"],
+        json!({"development_time": {
+            "type": "object", "required": ["on", "minutes", "activity"],
+            "properties": {"on": {"type": "string", "format": "date"}, "minutes": {"type": "integer"}, "activity": {"type": "string"}}
+        }}),
+    )
+}
+
+fn extend_body() -> Value {
+    acting_schema(
+        &["months"],
+        json!({
+            "months": {"type": "integer", "description": "by how many months (1 to 12)"},
+            "extenuating": {"type": ["string", "null"], "description": "the extenuating circumstances, where the framework demands them"}
+        }),
+    )
+}
+
+fn recommend_body() -> Value {
+    acting_schema(
+        &["result", "rationale"],
+        json!({"result": {"type": "string", "enum": ["pass", "fail"]}, "rationale": {"type": "string"}}),
+    )
+}
+
+fn moderate_body() -> Value {
+    acting_schema(&["result"], json!({"result": {"type": "string", "enum": ["pass", "fail"]}}))
+}
+
+const IF_MATCH: &[(&str, &str)] =
+    &[("If-Match", "the ETag read; 412 precondition_failed when the record is at another version")];
+const IDEMPOTENT: &[(&str, &str)] = &[(
+    "Idempotency-Key",
+    "the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409",
+)];
+
 /// Every operation served.
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -202,6 +434,333 @@ pub const OPERATIONS: &[Operation] = &[
         body: Some(act_body),
         ok: ("200", "the application submitted; ETag is its new version"),
         headers: &[("If-Match", "the ETag read; 412 precondition_failed when the application is at another version")],
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/applications",
+        summary: "The applications the caller may see (theirs, their team's, ones they assess or hear on a panel), by id, a page at a time",
+        signed_in: true,
+        query: &[
+            ("worker", false, "one worker's, by employee number"),
+            ("cursor", false, "the next_cursor of the page before"),
+            ("limit", false, "1 to 200; default 50"),
+        ],
+        body: None,
+        ok: ("200", "a page: items and next_cursor (absent on the last page)"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/applications/{id}/history",
+        summary: "Everything that happened to an application: who, when, why, from the audit trail",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the events, oldest first"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/applications/{id}/pay-preview",
+        summary: "The pay change signing off would bring (changes nothing)",
+        signed_in: true,
+        query: &[
+            ("effective", true, "the day the change would take effect (YYYY-MM-DD)"),
+            ("point", false, "the pay point, where a person must choose it"),
+        ],
+        body: None,
+        ok: ("200", "old and new pay, placement and next increment"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/begin-assessment",
+        summary: "Begin assessing a submitted application",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/steps/{step}/assign",
+        summary: "Assign someone to a step, under the framework's independence rules",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(assign_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/steps/{step}/start",
+        summary: "Mark a step in progress",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/steps/{step}/complete",
+        summary: "Complete a step with its outcome and form",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(complete_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/refer",
+        summary: "Send an application to its panel or interview",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(refer_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/decide",
+        summary: "Decide an application, or make the decision its panel recorded",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(decide_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/sign-off",
+        summary: "Sign off an approved application's pay change from a date",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(sign_off_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/make-effective",
+        summary: "Make a signed-off application effective: the worker's record changes with it",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the application and the new timeline entry"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/withdraw",
+        summary: "Withdraw an application before a decision",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/appeal",
+        summary: "Appeal a decision that did not approve",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(appeal_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/decide-appeal",
+        summary: "Decide an appeal (not whoever made the original decision)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(decision_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/applications/{id}/reopen",
+        summary: "Reopen a \"not yet approved\" application for resubmission",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the application; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/exceptions",
+        summary: "Exceptions to eligibility criteria recorded for workers the caller may see",
+        signed_in: true,
+        query: &[("worker", false, "one worker's, by employee number")],
+        body: None,
+        ok: ("200", "the exceptions"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/exceptions",
+        summary: "Record an exception to a route's eligibility criteria (Idempotency-Key honoured)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(exception_body),
+        ok: ("201", "the exception recorded"),
+        headers: IDEMPOTENT,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/panels",
+        summary: "Convene a panel (Idempotency-Key honoured)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(convene_body),
+        ok: ("201", "the panel; ETag is its version"),
+        headers: IDEMPOTENT,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/panels/{id}",
+        summary: "A panel: members, hearings, outcomes (its members, its convener, the whole-authority roles)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the panel; ETag is its version"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/panels/{id}/applications",
+        summary: "Put an application on a panel's list",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(list_body),
+        ok: ("200", "the panel; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/panels/{id}/attendance",
+        summary: "Record who attended a panel",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(attendance_body),
+        ok: ("200", "the panel; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/panels/{id}/conflicts",
+        summary: "Record a member's conflict of interest for one application",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(conflict_body),
+        ok: ("200", "the panel; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/panels/{id}/outcomes",
+        summary: "Record the panel's outcome for an application (the chair, when quorate)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(outcome_body),
+        ok: ("200", "the panel; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/panels/{id}/pack",
+        summary: "The anonymised panel pack (the view is recorded in the audit trail)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "each listed application's cleared evidence, and what is held back and why"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye",
+        summary: "Start a newly qualified social worker's ASYE (Idempotency-Key honoured)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(start_asye_body),
+        ok: ("201", "the programme; ETag is its version"),
+        headers: IDEMPOTENT,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/asye/{id}",
+        summary: "An ASYE programme: reviews, caseload, development time, outcome, history",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the programme; ETag is its version"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye/{id}/reviews",
+        summary: "Record an ASYE review held at one of its review points",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(review_body),
+        ok: ("200", "the programme; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye/{id}/caseload",
+        summary: "Record an ASYE worker's caseload on a date",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(caseload_body),
+        ok: ("200", "the programme; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye/{id}/development-time",
+        summary: "Record ASYE development time taken",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(development_time_body),
+        ok: ("200", "the programme; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye/{id}/extend",
+        summary: "Extend an ASYE programme where the framework allows it",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(extend_body),
+        ok: ("200", "the programme; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye/{id}/recommend",
+        summary: "The ASYE assessor's recommendation after the final review",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(recommend_body),
+        ok: ("200", "the programme; ETag is its new version"),
+        headers: IF_MATCH,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/asye/{id}/moderate",
+        summary: "Moderation's ASYE decision; a pass opens the framework's automatic route",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(moderate_body),
+        ok: ("200", "the programme and the application a pass opened"),
+        headers: IF_MATCH,
     },
     Operation {
         method: "get",
