@@ -18,6 +18,7 @@ use pathway_store::{
     Tenancy, Workforce,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppError;
 use crate::frameworks::Applies;
@@ -44,7 +45,7 @@ pub struct Viewer {
 }
 
 /// Why the viewer may see a worker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sight {
     /// It is their own record.
@@ -56,7 +57,7 @@ pub enum Sight {
 }
 
 /// A worker as the API shows them: who, where on the ladder today, and their pay.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkerDetail {
     /// Employee number.
     pub employee_number: String,
@@ -71,13 +72,14 @@ pub struct WorkerDetail {
     /// The point today, if recorded.
     pub point: Option<String>,
     /// Their salary today, where the grade and point are recorded.
+    #[schema(value_type = Option<Object>)]
     pub salary: Option<Salary>,
     /// The record's version (the ETag of this resource).
     pub version: i64,
 }
 
 /// A worker in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkerLine {
     /// Employee number.
     pub employee_number: String,
@@ -88,7 +90,7 @@ pub struct WorkerLine {
 }
 
 /// A page of a list, and the cursor of the next page if there is one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Page<T> {
     /// This page.
     pub items: Vec<T>,

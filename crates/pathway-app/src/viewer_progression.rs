@@ -30,7 +30,7 @@ use crate::service::Pathway;
 use crate::viewer::{MAX_PAGE, Page, SEE_ALL_ROLES, Sight, Viewer};
 
 /// Why the viewer may see an application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ApplicationSight {
     /// As they may see its worker.
@@ -42,9 +42,10 @@ pub enum ApplicationSight {
 }
 
 /// An application in a list: where it is, for whom.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApplicationLine {
     /// Its id.
+    #[schema(value_type = i64, minimum = 1)]
     pub id: ApplicationId,
     /// The worker's employee number.
     pub worker: String,

@@ -8,65 +8,66 @@
 
 use std::str::FromStr;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::NaiveDate;
 use pathway_app::AppError;
 use pathway_app::model::{
     ApplicationId, AsyeProgrammeId, AsyeResult, CaseloadRecord, DecisionOutcome, DevelopmentTime, InvalidValue,
     PanelId, Progress, RouteId, StepCompletion,
 };
+use pathway_app::model::{StoredApplication, StoredAsye, StoredException, StoredPanel};
 use pathway_app::progression::{ConvenePanel, RecordException, StartAsyeInput};
-use pathway_app::viewer_progression::{ActingIn, ApplicationChange, AsyeChange, PanelChange};
+use pathway_app::viewer::Page;
+use pathway_app::viewer_progression::{ActingIn, ApplicationChange, ApplicationLine, AsyeChange, PanelChange};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::{
-    ActBody, Created, DEFAULT_LIMIT, application_id, bad_query, date, idempotent, if_match, parse_body, with_etag,
+    ActBody, ApplicationPath, AuthorityPath, Created, DEFAULT_LIMIT, application_id, bad_query, date, idempotent,
+    if_match, parse_body, with_etag,
 };
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::session::{AppState, Caller};
 
-const AUTHORITY: &str = "/api/v1/authorities/{authority}";
-
-pub(crate) fn routes() -> Router<AppState> {
-    let at = |path: &str| format!("{AUTHORITY}{path}");
-    Router::new()
-        .route(&at("/applications"), get(applications))
-        .route(&at("/applications/{id}/history"), get(history))
-        .route(&at("/applications/{id}/pay-preview"), get(pay_preview))
-        .route(&at("/applications/{id}/begin-assessment"), post(begin_assessment))
-        .route(&at("/applications/{id}/steps/{step}/assign"), post(assign))
-        .route(&at("/applications/{id}/steps/{step}/start"), post(start_step))
-        .route(&at("/applications/{id}/steps/{step}/complete"), post(complete_step))
-        .route(&at("/applications/{id}/refer"), post(refer))
-        .route(&at("/applications/{id}/decide"), post(decide))
-        .route(&at("/applications/{id}/sign-off"), post(sign_off))
-        .route(&at("/applications/{id}/make-effective"), post(make_effective))
-        .route(&at("/applications/{id}/withdraw"), post(withdraw))
-        .route(&at("/applications/{id}/appeal"), post(appeal))
-        .route(&at("/applications/{id}/decide-appeal"), post(decide_appeal))
-        .route(&at("/applications/{id}/reopen"), post(reopen))
-        .route(&at("/exceptions"), get(exceptions).post(record_exception))
-        .route(&at("/panels"), post(convene))
-        .route(&at("/panels/{id}"), get(panel))
-        .route(&at("/panels/{id}/applications"), post(list_on_panel))
-        .route(&at("/panels/{id}/attendance"), post(attendance))
-        .route(&at("/panels/{id}/conflicts"), post(conflict))
-        .route(&at("/panels/{id}/outcomes"), post(outcome))
-        .route(&at("/panels/{id}/pack"), get(pack))
-        .route(&at("/asye"), post(start_asye))
-        .route(&at("/asye/{id}"), get(asye))
-        .route(&at("/asye/{id}/reviews"), post(review))
-        .route(&at("/asye/{id}/caseload"), post(caseload))
-        .route(&at("/asye/{id}/development-time"), post(development_time))
-        .route(&at("/asye/{id}/extend"), post(extend))
-        .route(&at("/asye/{id}/recommend"), post(recommend))
-        .route(&at("/asye/{id}/moderate"), post(moderate))
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(applications))
+        .routes(routes!(history))
+        .routes(routes!(pay_preview))
+        .routes(routes!(begin_assessment))
+        .routes(routes!(assign))
+        .routes(routes!(start_step))
+        .routes(routes!(complete_step))
+        .routes(routes!(refer))
+        .routes(routes!(decide))
+        .routes(routes!(sign_off))
+        .routes(routes!(make_effective))
+        .routes(routes!(withdraw))
+        .routes(routes!(appeal))
+        .routes(routes!(decide_appeal))
+        .routes(routes!(reopen))
+        .routes(routes!(exceptions, record_exception))
+        .routes(routes!(convene))
+        .routes(routes!(panel))
+        .routes(routes!(list_on_panel))
+        .routes(routes!(attendance))
+        .routes(routes!(conflict))
+        .routes(routes!(outcome))
+        .routes(routes!(pack))
+        .routes(routes!(start_asye))
+        .routes(routes!(asye))
+        .routes(routes!(review))
+        .routes(routes!(caseload))
+        .routes(routes!(development_time))
+        .routes(routes!(extend))
+        .routes(routes!(recommend))
+        .routes(routes!(moderate))
 }
 
 /// A record id from the path or the body, named by `field` when it is not one.
@@ -86,10 +87,12 @@ fn programme_id(text: &str) -> Result<AsyeProgrammeId, ApiError> {
 /// with the fields of what they ask for. Unknown fields are refused.
 macro_rules! acting_body {
     ($name:ident { $($(#[$field_meta:meta])* $field:ident: $ty:ty),* $(,)? }) => {
-        #[derive(Debug, Deserialize)]
+        #[derive(Debug, Deserialize, ToSchema)]
         #[serde(deny_unknown_fields)]
         struct $name {
+            /// The role the caller acts in; `worker` (their own record) by default.
             role: Option<String>,
+            /// Why, for the record.
             why: String,
             $($(#[$field_meta])* $field: $ty,)*
         }
@@ -108,7 +111,8 @@ fn acting(body: &ActBody) -> ActingIn<'_> {
 
 // ----- applications -----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ApplicationsQuery {
     worker: Option<String>,
@@ -117,6 +121,23 @@ struct ApplicationsQuery {
 }
 
 /// `GET …/applications?worker=&cursor=&limit=`: the applications the caller may see, by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/applications",
+    summary = "The applications the caller may see (theirs, their team's, ones they assess or hear on a panel), by id, a page at a time",
+    params(
+        AuthorityPath,
+        ApplicationsQuery,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "a page: items and next_cursor (absent on the last page)", body = Page<ApplicationLine>),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn applications(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -131,6 +152,22 @@ async fn applications(
 }
 
 /// `GET …/applications/{id}/history`: who did what, when and why, from the audit trail.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/applications/{id}/history",
+    summary = "Everything that happened to an application: who, when, why, from the audit trail",
+    params(
+        ApplicationPath,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the events, oldest first", body = [Object]),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn history(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -140,7 +177,8 @@ async fn history(
     Ok(axum::Json(events).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PreviewQuery {
     effective: String,
@@ -149,6 +187,23 @@ struct PreviewQuery {
 
 /// `GET …/applications/{id}/pay-preview?effective=&point=`: the pay change signing off
 /// would bring. Changes nothing.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/applications/{id}/pay-preview",
+    summary = "The pay change signing off would bring (changes nothing)",
+    params(
+        ApplicationPath,
+        PreviewQuery,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "old and new pay, placement and next increment", body = Object),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn pay_preview(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -200,20 +255,108 @@ macro_rules! plain_change {
 
 plain_change!(
     /// `POST …/applications/{id}/begin-assessment`: begin assessing a submitted application.
+    #[utoipa::path(
+        post,
+        path = "/api/v1/authorities/{authority}/applications/{id}/begin-assessment",
+        summary = "Begin assessing a submitted application",
+        params(
+            ApplicationPath,
+            ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ),
+        request_body = ActBody,
+        security(("bearer" = []), ("session" = [])),
+        responses(
+            (status = 200, description = "the application", body = StoredApplication,
+                headers(("ETag" = String, description = "the record's version"))),
+            (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+            (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+            (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+            (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+            (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+            (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+            (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+        ),
+    )]
     begin_assessment => ApplicationChange::BeginAssessment
 );
 plain_change!(
     /// `POST …/applications/{id}/withdraw`: withdraw before a decision.
+    #[utoipa::path(
+        post,
+        path = "/api/v1/authorities/{authority}/applications/{id}/withdraw",
+        summary = "Withdraw an application before a decision",
+        params(
+            ApplicationPath,
+            ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ),
+        request_body = ActBody,
+        security(("bearer" = []), ("session" = [])),
+        responses(
+            (status = 200, description = "the application", body = StoredApplication,
+                headers(("ETag" = String, description = "the record's version"))),
+            (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+            (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+            (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+            (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+            (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+            (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+            (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+        ),
+    )]
     withdraw => ApplicationChange::Withdraw
 );
 plain_change!(
     /// `POST …/applications/{id}/reopen`: reopen a "not yet approved" application.
+    #[utoipa::path(
+        post,
+        path = "/api/v1/authorities/{authority}/applications/{id}/reopen",
+        summary = "Reopen a \"not yet approved\" application for resubmission",
+        params(
+            ApplicationPath,
+            ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ),
+        request_body = ActBody,
+        security(("bearer" = []), ("session" = [])),
+        responses(
+            (status = 200, description = "the application", body = StoredApplication,
+                headers(("ETag" = String, description = "the record's version"))),
+            (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+            (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+            (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+            (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+            (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+            (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+            (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+        ),
+    )]
     reopen => ApplicationChange::Reopen
 );
 
 acting_body!(AssignBody { assessor: String, assessor_role: String });
 
 /// `POST …/applications/{id}/steps/{step}/assign`: assign someone to a step.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/steps/{step}/assign",
+    summary = "Assign someone to a step, under the framework's independence rules",
+    params(
+        StepPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = AssignBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn assign(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -228,6 +371,28 @@ async fn assign(
 }
 
 /// `POST …/applications/{id}/steps/{step}/start`: mark a step in progress.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/steps/{step}/start",
+    summary = "Mark a step in progress",
+    params(
+        StepPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ActBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn start_step(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -247,10 +412,36 @@ async fn start_step(
     .await
 }
 
-acting_body!(CompleteBody { completion: StepCompletion });
+acting_body!(CompleteBody {
+    /// The outcome and the step's form: `{"outcome": "met", "record": {"type": "report", ...}}`.
+    #[schema(value_type = Object)]
+    completion: StepCompletion,
+});
 
 /// `POST …/applications/{id}/steps/{step}/complete`: complete a step with its outcome and
 /// form (`completion`: `{"outcome": "met", "record": {"type": "report", ...}}`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/steps/{step}/complete",
+    summary = "Complete a step with its outcome and form",
+    params(
+        StepPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = CompleteBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn complete_step(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -263,9 +454,35 @@ async fn complete_step(
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(ReferBody { panel: Option<PanelId> });
+acting_body!(ReferBody {
+    /// The convened panel it goes to, if any.
+    #[schema(value_type = Option<i64>)]
+    panel: Option<PanelId>,
+});
 
 /// `POST …/applications/{id}/refer`: send it to its panel or interview (`panel`, if convened).
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/refer",
+    summary = "Send an application to its panel or interview",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ReferBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn refer(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -286,10 +503,39 @@ async fn refer(
     .await
 }
 
-acting_body!(DecideBody { decision: Option<DecisionOutcome>, panel: Option<PanelId> });
+acting_body!(DecideBody {
+    /// The decision: `{"outcome": "approved"}`, `not-yet-approved` (feedback, resubmit_from) or `rejected` (feedback).
+    #[schema(value_type = Option<Object>)]
+    decision: Option<DecisionOutcome>,
+    /// Instead of `decision`: the panel whose recorded outcome decides it.
+    #[schema(value_type = Option<i64>)]
+    panel: Option<PanelId>,
+});
 
 /// `POST …/applications/{id}/decide`: decide it (`decision`), or make the decision a stored
 /// panel recorded for it (`panel`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/decide",
+    summary = "Decide an application, or make the decision its panel recorded",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = DecideBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn decide(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -319,6 +565,28 @@ acting_body!(SignOffBody {
 });
 
 /// `POST …/applications/{id}/sign-off`: sign off the pay change from `effective_from`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/sign-off",
+    summary = "Sign off an approved application's pay change from a date",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = SignOffBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn sign_off(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -333,6 +601,28 @@ async fn sign_off(
 
 /// `POST …/applications/{id}/make-effective`: the worker's record changes with it; answers
 /// the application and the new timeline entry.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/make-effective",
+    summary = "Make a signed-off application effective: the worker's record changes with it",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ActBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application and the new timeline entry", body = Object,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn make_effective(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -351,6 +641,28 @@ async fn make_effective(
 acting_body!(AppealBody { grounds: String });
 
 /// `POST …/applications/{id}/appeal`: appeal a decision that did not approve.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/appeal",
+    summary = "Appeal a decision that did not approve",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = AppealBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn appeal(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -363,9 +675,35 @@ async fn appeal(
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(DecisionBody { decision: DecisionOutcome });
+acting_body!(DecisionBody {
+    /// The decision: `{"outcome": "approved"}`, `not-yet-approved` (feedback, resubmit_from) or `rejected` (feedback).
+    #[schema(value_type = Object)]
+    decision: DecisionOutcome,
+});
 
 /// `POST …/applications/{id}/decide-appeal`: decide an appeal.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/decide-appeal",
+    summary = "Decide an appeal (not whoever made the original decision)",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = DecisionBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn decide_appeal(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -380,13 +718,31 @@ async fn decide_appeal(
 
 // ----- exceptions -----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct WorkerQuery {
     worker: Option<String>,
 }
 
 /// `GET …/exceptions?worker=`: exceptions recorded for workers the caller may see.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/exceptions",
+    summary = "Exceptions to eligibility criteria recorded for workers the caller may see",
+    params(
+        AuthorityPath,
+        WorkerQuery,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the exceptions", body = Vec<StoredException>),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn exceptions(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -400,6 +756,26 @@ async fn exceptions(
 
 /// `POST …/exceptions`: record an exception to a route's criteria, once per
 /// `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/exceptions",
+    summary = "Record an exception to a route's eligibility criteria (Idempotency-Key honoured)",
+    params(
+        AuthorityPath,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+    ),
+    request_body = RecordExceptionBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 201, description = "the exception recorded", body = StoredException),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn record_exception(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -430,9 +806,34 @@ acting_body!(RecordExceptionBody {
 
 // ----- panels -----
 
-acting_body!(ConveneBody { panel: ConvenePanel });
+acting_body!(ConveneBody {
+    /// The panel: `{role, held_on, members: [{employee_number, role, chair}], quorum}`.
+    #[schema(value_type = Object)]
+    panel: ConvenePanel,
+});
 
 /// `POST …/panels`: convene a panel, once per `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/panels",
+    summary = "Convene a panel (Idempotency-Key honoured)",
+    params(
+        AuthorityPath,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+    ),
+    request_body = ConveneBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 201, description = "the panel", body = StoredPanel,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn convene(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -450,6 +851,23 @@ async fn convene(
 }
 
 /// `GET …/panels/{id}`: a panel's members, hearings and outcomes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/panels/{id}",
+    summary = "A panel: members, hearings, outcomes (its members, its convener, the whole-authority roles)",
+    params(
+        PanelPath,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the panel", body = StoredPanel,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn panel(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -462,6 +880,22 @@ async fn panel(
 
 /// `GET …/panels/{id}/pack`: the anonymised panel pack; the view is recorded in the audit
 /// trail.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/panels/{id}/pack",
+    summary = "The anonymised panel pack (the view is recorded in the audit trail)",
+    params(
+        PanelPath,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "each listed application's cleared evidence, and what is held back and why", body = Object),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn pack(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -485,9 +919,34 @@ async fn change_panel(
     Ok(with_etag(stored, version))
 }
 
-acting_body!(ListBody { application: ApplicationId });
+acting_body!(ListBody {
+    #[schema(value_type = i64)]
+    application: ApplicationId,
+});
 
 /// `POST …/panels/{id}/applications`: put an application on the panel's list.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/panels/{id}/applications",
+    summary = "Put an application on a panel's list",
+    params(
+        PanelPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ListBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the panel", body = StoredPanel,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn list_on_panel(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -505,6 +964,28 @@ acting_body!(AttendanceBody {
 });
 
 /// `POST …/panels/{id}/attendance`: who attended, by employee number.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/panels/{id}/attendance",
+    summary = "Record who attended a panel",
+    params(
+        PanelPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = AttendanceBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the panel", body = StoredPanel,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn attendance(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -517,9 +998,37 @@ async fn attendance(
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(ConflictBody { application: ApplicationId, member: String, reason: String });
+acting_body!(ConflictBody {
+    #[schema(value_type = i64)]
+    application: ApplicationId,
+    /// The member's employee number.
+    member: String,
+    reason: String,
+});
 
 /// `POST …/panels/{id}/conflicts`: a member's conflict of interest for one application.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/panels/{id}/conflicts",
+    summary = "Record a member's conflict of interest for one application",
+    params(
+        PanelPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ConflictBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the panel", body = StoredPanel,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn conflict(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -536,9 +1045,36 @@ async fn conflict(
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(OutcomeBody { application: ApplicationId, decision: DecisionOutcome });
+acting_body!(OutcomeBody {
+    #[schema(value_type = i64)]
+    application: ApplicationId,
+    #[schema(value_type = Object)]
+    decision: DecisionOutcome,
+});
 
 /// `POST …/panels/{id}/outcomes`: the panel's outcome for an application (the chair).
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/panels/{id}/outcomes",
+    summary = "Record the panel's outcome for an application (the chair, when quorate)",
+    params(
+        PanelPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = OutcomeBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the panel", body = StoredPanel,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn outcome(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -561,6 +1097,27 @@ acting_body!(StartAsyeBody {
 });
 
 /// `POST …/asye`: start a newly qualified social worker's ASYE, once per `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye",
+    summary = "Start a newly qualified social worker's ASYE (Idempotency-Key honoured)",
+    params(
+        AuthorityPath,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+    ),
+    request_body = StartAsyeBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 201, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn start_asye(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -583,6 +1140,23 @@ async fn start_asye(
 }
 
 /// `GET …/asye/{id}`: a programme: reviews, caseload, development time, outcome, history.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/asye/{id}",
+    summary = "An ASYE programme: reviews, caseload, development time, outcome, history",
+    params(
+        ProgrammePath,
+    ),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+    ),
+)]
 async fn asye(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -608,9 +1182,39 @@ async fn change_asye(
     Ok(with_etag(stored, version))
 }
 
-acting_body!(ReviewBody { months: u32, progress: Progress, summary: String, held_on: NaiveDate });
+acting_body!(ReviewBody {
+    /// The review point, in months from the start.
+    months: u32,
+    /// `on-track` or `concerns`.
+    #[schema(value_type = String)]
+    progress: Progress,
+    summary: String,
+    held_on: NaiveDate,
+});
 
 /// `POST …/asye/{id}/reviews`: a review held at one of the programme's review points.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye/{id}/reviews",
+    summary = "Record an ASYE review held at one of its review points",
+    params(
+        ProgrammePath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ReviewBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn review(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -625,9 +1229,35 @@ async fn review(
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(CaseloadBody { caseload: CaseloadRecord });
+acting_body!(CaseloadBody {
+    /// `{recorded_on, cases, protected, note}`.
+    #[schema(value_type = Object)]
+    caseload: CaseloadRecord,
+});
 
 /// `POST …/asye/{id}/caseload`: the worker's caseload on a date.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye/{id}/caseload",
+    summary = "Record an ASYE worker's caseload on a date",
+    params(
+        ProgrammePath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = CaseloadBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn caseload(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -640,9 +1270,35 @@ async fn caseload(
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(DevelopmentTimeBody { development_time: DevelopmentTime });
+acting_body!(DevelopmentTimeBody {
+    /// `{on, minutes, activity}`.
+    #[schema(value_type = Object)]
+    development_time: DevelopmentTime,
+});
 
 /// `POST …/asye/{id}/development-time`: development time taken.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye/{id}/development-time",
+    summary = "Record ASYE development time taken",
+    params(
+        ProgrammePath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = DevelopmentTimeBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn development_time(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -661,6 +1317,28 @@ acting_body!(ExtendBody {
 });
 
 /// `POST …/asye/{id}/extend`: extend the programme where the framework allows it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye/{id}/extend",
+    summary = "Extend an ASYE programme where the framework allows it",
+    params(
+        ProgrammePath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ExtendBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn extend(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -673,9 +1351,36 @@ async fn extend(
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(RecommendBody { result: AsyeResult, rationale: String });
+acting_body!(RecommendBody {
+    /// `pass` or `fail`.
+    #[schema(value_type = String)]
+    result: AsyeResult,
+    rationale: String,
+});
 
 /// `POST …/asye/{id}/recommend`: the assessor's recommendation after the final review.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye/{id}/recommend",
+    summary = "The ASYE assessor's recommendation after the final review",
+    params(
+        ProgrammePath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = RecommendBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme", body = StoredAsye,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn recommend(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -688,10 +1393,36 @@ async fn recommend(
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
 }
 
-acting_body!(ModerateBody { result: AsyeResult });
+acting_body!(ModerateBody {
+    /// `pass` or `fail`.
+    #[schema(value_type = String)]
+    result: AsyeResult,
+});
 
 /// `POST …/asye/{id}/moderate`: moderation's decision; a pass opens the automatic route,
 /// answered with the programme as `opened`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/asye/{id}/moderate",
+    summary = "Moderation's ASYE decision; a pass opens the framework's automatic route",
+    params(
+        ProgrammePath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+    ),
+    request_body = ModerateBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the programme and the application a pass opened", body = Object,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the path, query, body or a header is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted: the rule is named (another team's record, a role not held that day, a panel seat), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "not found in the caller's authority (and any other authority's records)", body = ErrorBody),
+        (status = 409, description = "a conflict: the record changed meanwhile, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 412, description = "the record is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn moderate(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -705,4 +1436,42 @@ async fn moderate(
     let done = state.pathway.viewer_moderate(&viewer, &authority, id, expected, body.result, body.acting()).await?;
     let version = done.programme.meta.version.get();
     Ok(with_etag(done, version))
+}
+
+/// An application's step in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct StepPath {
+    /// The caller's authority's id (any other answers 404).
+    authority: String,
+    /// The application's id.
+    #[param(minimum = 1, format = Int64)]
+    id: i64,
+    /// The step's id in the route (`interview`, `part-1`...).
+    step: String,
+}
+
+/// A panel in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct PanelPath {
+    /// The caller's authority's id (any other answers 404).
+    authority: String,
+    /// The panel's id.
+    #[param(minimum = 1, format = Int64)]
+    id: i64,
+}
+
+/// An ASYE programme in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct ProgrammePath {
+    /// The caller's authority's id (any other answers 404).
+    authority: String,
+    /// The programme's id.
+    #[param(minimum = 1, format = Int64)]
+    id: i64,
 }

@@ -203,6 +203,10 @@ fn kinds() -> BTreeMap<&'static str, Kind> {
         ("POST /api/v1/session", Kind::SignIn),
         ("DELETE /api/v1/session", Kind::Yourself),
         ("GET /api/v1/me", Kind::Yourself),
+        // Single sign-on: anyone may start or return; the answer never depends on who asks
+        // (here 400: no authority of the fixture has set it up).
+        ("GET /auth/oidc/{authority}/start", Kind::Public),
+        ("GET /auth/oidc/{authority}/callback", Kind::Public),
         ("GET /api/v1/authorities/{authority}/workers", Kind::AuthorityList),
         ("GET /api/v1/authorities/{authority}/workers/{number}", Kind::ReadRecord),
         ("GET /api/v1/authorities/{authority}/workers/{number}/eligibility", Kind::ReadRecord),

@@ -566,7 +566,13 @@ async fn medway(p: &Pathway) {
     let team = p.create_unit("medway", UnitKind::Team, "Assessment Team", Some(service)).await.unwrap();
     let fostering = p.create_unit("medway", UnitKind::Team, "Fostering Team", Some(service)).await.unwrap();
     let staff = [
-        Staff { number: "M100", name: "Mo Khan", unit: Some(team), position: Some(("nqsw", "", "")), username: "mokhan" },
+        Staff {
+            number: "M100",
+            name: "Mo Khan",
+            unit: Some(team),
+            position: Some(("nqsw", "", "")),
+            username: "mokhan",
+        },
         Staff { number: "M200", name: "Pat Osei", unit: Some(service), position: None, username: "pat" },
         Staff { number: "M210", name: "Sue Hart", unit: Some(team), position: None, username: "sue" },
         Staff { number: "M220", name: "Lee Ward", unit: Some(fostering), position: None, username: "leeward" },
