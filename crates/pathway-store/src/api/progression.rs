@@ -116,6 +116,10 @@ pub enum EntityKind {
     Portfolio,
     /// A panel's pack, viewed (entity id: the panel).
     PanelPack,
+    /// A legal hold on a worker's records (entity id: the hold).
+    LegalHold,
+    /// A leaver's records erased under the retention rule (entity id: the worker).
+    Erasure,
 }
 
 impl EntityKind {
@@ -135,6 +139,8 @@ impl EntityKind {
             EntityKind::Account => "account",
             EntityKind::Portfolio => "portfolio",
             EntityKind::PanelPack => "panel-pack",
+            EntityKind::LegalHold => "legal-hold",
+            EntityKind::Erasure => "erasure",
         }
     }
 
@@ -154,6 +160,8 @@ impl EntityKind {
             EntityKind::Account,
             EntityKind::Portfolio,
             EntityKind::PanelPack,
+            EntityKind::LegalHold,
+            EntityKind::Erasure,
         ]
         .into_iter()
         .find(|k| k.code() == code)
