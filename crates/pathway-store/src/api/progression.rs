@@ -120,6 +120,9 @@ pub enum EntityKind {
     LegalHold,
     /// A leaver's records erased under the retention rule (entity id: the worker).
     Erasure,
+    /// An identity from an OpenID provider, not yet linked to an account (entity id: the
+    /// identity).
+    OidcIdentity,
 }
 
 impl EntityKind {
@@ -141,6 +144,7 @@ impl EntityKind {
             EntityKind::PanelPack => "panel-pack",
             EntityKind::LegalHold => "legal-hold",
             EntityKind::Erasure => "erasure",
+            EntityKind::OidcIdentity => "oidc-identity",
         }
     }
 
@@ -162,6 +166,7 @@ impl EntityKind {
             EntityKind::PanelPack,
             EntityKind::LegalHold,
             EntityKind::Erasure,
+            EntityKind::OidcIdentity,
         ]
         .into_iter()
         .find(|k| k.code() == code)
