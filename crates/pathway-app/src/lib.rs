@@ -23,6 +23,7 @@ pub mod portfolio;
 pub mod progression;
 pub mod records;
 pub mod reports;
+pub mod retention;
 mod retry;
 pub mod service;
 pub mod subject;

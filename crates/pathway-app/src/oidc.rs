@@ -133,9 +133,9 @@ pub enum OidcRefused {
          approve the link (request {0}) before you can sign in"
     )]
     AwaitingApproval(i64),
-    /// The linked account is disabled.
+    /// The linked account (this id) is disabled.
     #[error("this account is disabled; ask an administrator")]
-    Disabled,
+    Disabled(i64),
 }
 
 impl OidcRefused {
@@ -147,7 +147,7 @@ impl OidcRefused {
             OidcRefused::Provider(_) => "oidc_provider_refused",
             OidcRefused::BadToken(_) => "oidc_bad_token",
             OidcRefused::AwaitingApproval(_) => "oidc_awaiting_approval",
-            OidcRefused::Disabled => "oidc_account_disabled",
+            OidcRefused::Disabled(_) => "oidc_account_disabled",
         }
     }
 
@@ -158,7 +158,7 @@ impl OidcRefused {
             OidcRefused::Provider(_) => "oidc-provider-refused",
             OidcRefused::BadToken(_) => "oidc-bad-token",
             OidcRefused::AwaitingApproval(_) => "oidc-awaiting-approval",
-            OidcRefused::Disabled => "disabled",
+            OidcRefused::Disabled(_) => "disabled",
         }
     }
 }
@@ -334,14 +334,29 @@ impl Pathway {
         let username = format!("oidc:{}", scope.id().as_str());
         match outcome {
             Err(refused) => {
+                let account = match refused {
+                    OidcRefused::Disabled(id) => self.store().accounts(&scope).await?.into_iter().find(|a| a.id == id),
+                    _ => None,
+                };
                 let event = SignInEvent {
-                    account: None,
-                    username,
+                    account: account.as_ref().map(|a| a.id),
+                    username: account.as_ref().map_or(username, |a| a.username.clone()),
                     outcome: refused.outcome(),
                     from: callback.from.clone(),
                     at: now,
                 };
                 self.store().record_sign_in_event(&event).await?;
+                // Into the authority's audit chain when the provider vouched for who it was:
+                // a known account, or an identity awaiting approval. A callback with a bad
+                // state or token proves no one, and anyone can send one, so like a failure
+                // naming no account it stays in `sign_in_events` only.
+                match (&refused, &account) {
+                    (_, Some(account)) => self.record_sign_in_audit(account, &event).await?,
+                    (OidcRefused::AwaitingApproval(identity), None) => {
+                        self.record_oidc_identity_audit(&scope, *identity, &event).await?;
+                    }
+                    _ => {}
+                }
                 Ok(Err(refused))
             }
             Ok(account) => {
@@ -433,7 +448,7 @@ impl Pathway {
             return Ok(Err(OidcRefused::AwaitingApproval(identity.id)));
         };
         if account.disabled_at.is_some() {
-            return Ok(Err(OidcRefused::Disabled));
+            return Ok(Err(OidcRefused::Disabled(account.id)));
         }
         Ok(Ok(account))
     }

@@ -119,6 +119,8 @@ pub struct OrganisationView {
     pub units: Vec<UnitView>,
     /// Posts vacant on the day.
     pub vacancies: usize,
+    /// Retention periods and the legal holds in force.
+    pub retention: crate::retention::RetentionView,
 }
 
 /// A newly created authority and its stored framework.
@@ -395,6 +397,7 @@ impl Pathway {
             on,
             units: views,
             vacancies,
+            retention: self.retention(authority).await?,
         })
     }
 

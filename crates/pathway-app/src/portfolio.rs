@@ -20,7 +20,7 @@ use pathway_core::portfolio::{
 use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::{PersonName, RecordMeta};
 use pathway_store::{
-    AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce,
+    AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Retention, Store, StoredEvidence, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
@@ -510,6 +510,32 @@ impl<'s> AuthorityPortfolios<'s> {
         let mut record = EvidenceRecord::from(stored);
         record.voided = voided.into_inner().unwrap_or_default();
         Ok(record)
+    }
+
+    /// Withdraw an item (who may: as for editing it), with why. It is kept for the
+    /// authority's withdrawn-evidence period, then deleted with its files by `run-due`.
+    pub async fn withdraw(&self, acting: &Acting, id: EvidenceId, reason: &str) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::BadInput {
+                field: "reason".into(),
+                message: "say why the evidence is withdrawn".into(),
+            });
+        }
+        let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
+        let current = self.store.evidence(&self.scope, id).await?;
+        self.may_edit(&audit, current.item.owner()).await?;
+        let entry = pathway_store::NewAuditEntry {
+            kind: EntityKind::Evidence,
+            id: id.get(),
+            by: pathway_store::AuditActor::from(&audit.by),
+            at: audit.at,
+            why: reason.to_owned(),
+            what: format!("withdrew evidence item {id}"),
+            detail: serde_json::json!({ "withdrawn_on": audit.date() }).to_string(),
+            entered_by: audit.entered_by.clone(),
+        };
+        Ok(self.store.withdraw_evidence(&self.scope, id, audit.date(), reason, &entry).await?)
     }
 
     /// The scanner for an item's owner: the framework's names and the owner's own name are

@@ -79,7 +79,7 @@ pub(crate) struct CallbackQuery {
 
 fn refused(refused: &OidcRefused) -> ApiError {
     let status = match refused {
-        OidcRefused::AwaitingApproval(_) | OidcRefused::Disabled => StatusCode::FORBIDDEN,
+        OidcRefused::AwaitingApproval(_) | OidcRefused::Disabled(_) => StatusCode::FORBIDDEN,
         OidcRefused::BadToken(_) | OidcRefused::Provider(_) => StatusCode::UNAUTHORIZED,
         OidcRefused::UnknownState | OidcRefused::Expired => StatusCode::BAD_REQUEST,
     };

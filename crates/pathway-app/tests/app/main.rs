@@ -23,6 +23,7 @@ mod onboarding;
 mod operator;
 mod records;
 mod restore;
+mod retention;
 mod rotherham;
 mod route_shapes;
 mod west_sussex;

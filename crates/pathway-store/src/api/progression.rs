@@ -142,6 +142,13 @@ pub enum EntityKind {
     Portfolio,
     /// A panel's pack, viewed (entity id: the panel).
     PanelPack,
+    /// A legal hold on a worker's records (entity id: the hold).
+    LegalHold,
+    /// A leaver's records erased under the retention rule (entity id: the worker).
+    Erasure,
+    /// An identity from an OpenID provider, not yet linked to an account (entity id: the
+    /// identity).
+    OidcIdentity,
 }
 
 impl EntityKind {
@@ -161,6 +168,9 @@ impl EntityKind {
             EntityKind::Account => "account",
             EntityKind::Portfolio => "portfolio",
             EntityKind::PanelPack => "panel-pack",
+            EntityKind::LegalHold => "legal-hold",
+            EntityKind::Erasure => "erasure",
+            EntityKind::OidcIdentity => "oidc-identity",
         }
     }
 
@@ -180,6 +190,9 @@ impl EntityKind {
             EntityKind::Account,
             EntityKind::Portfolio,
             EntityKind::PanelPack,
+            EntityKind::LegalHold,
+            EntityKind::Erasure,
+            EntityKind::OidcIdentity,
         ]
         .into_iter()
         .find(|k| k.code() == code)
