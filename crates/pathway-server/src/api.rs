@@ -149,8 +149,9 @@ struct PayQuery {
     params(PayQuery),
     responses(
         (status = 200, description = "the pay answer: the salary, with its allowances and sources", body = PayAnswer),
-        (status = 400, description = "the query is malformed, or the grade or point is not the framework's", body = ErrorBody),
-        (status = 404, description = "no bundled framework has this id", body = ErrorBody),
+        (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
+        (status = 404, description = "no bundled framework has this id, or it has no such grade or point \
+            (unknown_grade, unknown_point)", body = ErrorBody),
     ),
 )]
 async fn pay(
@@ -302,6 +303,7 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
 #[serde(deny_unknown_fields)]
 struct OpenBody {
     /// The worker's employee number.
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     worker: String,
     /// The route's id in the worker's framework.
     route: String,
@@ -310,7 +312,8 @@ struct OpenBody {
     fast_track: bool,
     /// The role the caller acts in (`worker`, their own application, by default).
     role: Option<String>,
-    /// Why, for the record.
+    /// Why, for the record: not blank.
+    #[schema(pattern = "\\S")]
     why: String,
 }
 
@@ -343,7 +346,7 @@ fn replayed(replay: Replay) -> Response {
     summary = "Open an application (Idempotency-Key honoured)",
     params(
         AuthorityPath,
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body \
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "1 to 200 visible ASCII characters: the same key and body \
             answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
     ),
     request_body = OpenBody,
@@ -411,19 +414,27 @@ async fn open_once(
 struct ActBody {
     /// The role the caller acts in; `worker` (their own) by default.
     role: Option<String>,
-    /// Why, for the record.
+    /// Why, for the record: not blank.
+    #[schema(pattern = "\\S")]
     why: String,
 }
 
-/// The version an `If-Match` header names: `"3"`, `W/"3"` or `*` (any).
+/// The version an `If-Match` header names: `"3"`, `W/"3"`, the bare `3`, or `*` (any).
+/// Anything else is refused, as the document declares.
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let text = value.to_str().unwrap_or_default().trim();
     if text == "*" {
         return Ok(None);
     }
-    let bare = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    bare.parse::<i64>().map(Some).map_err(|_| {
+    let quoted = text.strip_prefix("W/").unwrap_or(text);
+    let digits = match quoted.strip_prefix('"') {
+        Some(open) => open.strip_suffix('"').unwrap_or_default(),
+        None if quoted.len() == text.len() => quoted,
+        None => "",
+    };
+    let well_formed = (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then(|| digits.parse::<i64>().ok()).flatten().map(Some).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -441,7 +452,8 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     summary = "Submit a draft application (If-Match: 412 when it changed)",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *)"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#,
+            description = "the ETag read (\"3\", W/\"3\" or *; the bare version 3 is read too)"),
     ),
     request_body = ActBody,
     security(("bearer" = []), ("session" = [])),
@@ -488,8 +500,9 @@ async fn openapi() -> Response {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
-struct AuthorityPath {
-    /// The caller's authority's id (any other answers 404).
+pub(crate) struct AuthorityPath {
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
 }
 
@@ -498,9 +511,11 @@ struct AuthorityPath {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 struct WorkerPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
     /// The worker's employee number.
+    #[param(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     number: String,
 }
 
@@ -509,7 +524,8 @@ struct WorkerPath {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 struct ApplicationPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
     /// The application's id.
     #[param(minimum = 1, format = Int64)]

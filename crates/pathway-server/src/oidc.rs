@@ -16,6 +16,7 @@ use pathway_app::oidc::{OidcCallback, OidcRefused, PENDING_MINUTES};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::AuthorityPath;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::SignedInBody;
 use crate::session::{AppState, ClientAddress, CurrentSession, cookie_value};
@@ -40,7 +41,7 @@ impl AppState {
     get,
     path = "/auth/oidc/{authority}/start",
     summary = "Start signing in with the authority's OpenID provider (for a browser)",
-    params(("authority" = String, Path, description = "the authority's id")),
+    params(AuthorityPath),
     responses(
         (status = 303, description = "to the provider; the state is kept in a short-lived cookie",
             headers(("Location" = String, description = "the provider's authorization endpoint"))),
@@ -91,7 +92,7 @@ fn refused(refused: &OidcRefused) -> ApiError {
     get,
     path = "/auth/oidc/{authority}/callback",
     summary = "The OpenID provider's answer (for a browser): signs in, as POST /api/v1/session does",
-    params(("authority" = String, Path, description = "the authority's id"), CallbackQuery),
+    params(AuthorityPath, CallbackQuery),
     responses(
         (status = 200, description = "signed in: the CSRF token and who signed in; the session cookie is set",
             body = SignedInBody),

@@ -17,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ErrorBody};
-use crate::session::{self, AppState, ClientAddress, CurrentSession, SignedIn};
+use crate::session::{self, AppState, Caller, ClientAddress, CurrentSession, SignedIn};
 
 /// The documented endpoints: each added with `routes!` from its handler, whose
 /// `#[utoipa::path]` is its entry in the OpenAPI document (`openapi.rs`).
@@ -184,13 +184,13 @@ pub(crate) async fn sign_out(
 #[utoipa::path(
     get,
     path = "/api/v1/me",
-    summary = "Who is signed in: person, authority, posts held today, system roles",
-    security(("session" = [])),
+    summary = "Who is signed in (by session or API token): person, authority, posts held today, system roles",
+    security(("bearer" = []), ("session" = [])),
     responses(
-        (status = 200, description = "the signed-in person", body = Me),
-        (status = 401, description = "not signed in with a session", body = ErrorBody),
+        (status = 200, description = "the signed-in person (for a token, the account it acts as)", body = Me),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
     ),
 )]
-pub(crate) async fn me(State(state): State<AppState>, SignedIn(session): SignedIn) -> Result<Json<Me>, ApiError> {
-    Ok(Json(state.pathway.me(&session.account).await?))
+pub(crate) async fn me(State(state): State<AppState>, Caller(viewer): Caller) -> Result<Json<Me>, ApiError> {
+    Ok(Json(state.pathway.me(&viewer.account).await?))
 }
