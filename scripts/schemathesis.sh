@@ -42,6 +42,7 @@ stop_server() {
     kill -KILL "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
+  [ -n "${PATHWAY_SCHEMATHESIS_KEEP:-}" ] && cp "$scratch/serve.log" "$PATHWAY_SCHEMATHESIS_KEEP"
   rm -rf "$scratch"
 }
 trap stop_server EXIT INT TERM
@@ -106,6 +107,8 @@ timeout 480 "$venv/bin/schemathesis" --config-file "$scratch/schemathesis.toml" 
   --no-color || status=$?
 
 requests=$(grep -c 'finished processing request' "$scratch/serve.log" || true)
+echo "answers by status:"
+grep -o 'finished processing request.*status=[0-9]*' "$scratch/serve.log" | grep -o 'status=[0-9]*' | sort | uniq -c || true
 echo "schemathesis: $requests requests reached the server (at least $min_requests wanted)"
 if [ "$status" -ne 0 ]; then
   echo "schemathesis failed (exit $status)"

@@ -307,6 +307,9 @@ async fn opening_is_idempotent_by_key_and_submit_honours_if_match() {
     let (first_status, first_headers, first) =
         call(&server, reqwest::Method::POST, path, Some(&write), &key, Some(open.clone())).await;
     assert_eq!(first_status, StatusCode::CREATED, "{first}");
+    // schemathesis never sees an application opened (no demo worker is eligible): the body
+    // is checked against the document here.
+    assert_matches_schema(&first, "StoredApplication");
     assert!(first_headers.get("idempotent-replayed").is_none());
     // The same key and body: the same answer, not a second application (nor a refusal
     // because one is already under way).
@@ -339,6 +342,38 @@ async fn opening_is_idempotent_by_key_and_submit_honours_if_match() {
         "{body}"
     );
     server.stop().await;
+}
+
+/// `body` has every property the named schema requires, and each property it has is of the
+/// type the schema gives (one level deep, nested objects by their own schema when named).
+fn assert_matches_schema(body: &Value, name: &str) {
+    let document = serde_json::to_value(pathway_server::openapi::document()).unwrap();
+    let schema = &document["components"]["schemas"][name];
+    let properties = schema["properties"].as_object().unwrap_or_else(|| panic!("{name} has no properties"));
+    for required in schema["required"].as_array().unwrap() {
+        assert!(body.get(required.as_str().unwrap()).is_some(), "{name}: {required} missing from {body}");
+    }
+    let kind = |value: &Value| match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    for (key, value) in body.as_object().unwrap() {
+        let declared = properties.get(key).unwrap_or_else(|| panic!("{name}: {key} is not in the document"));
+        let types: Vec<&str> = match &declared["type"] {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => continue,
+        };
+        assert!(types.contains(&kind(value)), "{name}.{key}: {value} is not {types:?}");
+        for required in declared["required"].as_array().into_iter().flatten() {
+            assert!(value.get(required.as_str().unwrap()).is_some(), "{name}.{key}: {required} missing");
+        }
+    }
 }
 
 // Found by schemathesis (scripts/schemathesis.sh) against the checked-in document.
