@@ -5,8 +5,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -58,6 +59,36 @@ pub(crate) fn bad_query(rejection: &QueryRejection) -> ApiError {
         format!("the query string is not what was expected: {rejection}"),
     )
     .on("query")
+}
+
+/// Path parameters, with a malformed one (not UTF-8 once decoded) answered as JSON like any
+/// other bad input, not as axum's plain text.
+pub(crate) struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiPath<T>, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiError::new(
+                rejection.status(),
+                "bad_request",
+                format!("the address is not what was expected: {}", rejection.body_text()),
+            )
+            .on("path")),
+        }
+    }
+}
+
+/// A body that could not be read (larger than the limit, or the connection failed).
+fn bad_body(rejection: &BytesRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        format!("the request body is not what was expected: {}", rejection.body_text()),
+    )
+    .on("body")
 }
 
 fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
@@ -118,7 +149,7 @@ struct OnQuery {
 )]
 async fn framework(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     query: Result<Query<OnQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -201,7 +232,7 @@ struct PageQuery {
 async fn workers(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -229,7 +260,7 @@ async fn workers(
 async fn worker(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, number)): Path<(String, String)>,
+    ApiPath((authority, number)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let detail = state.pathway.viewer_worker(&viewer, &authority, &number).await?;
     let version = detail.version;
@@ -255,7 +286,7 @@ async fn worker(
 async fn eligibility(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, number)): Path<(String, String)>,
+    ApiPath((authority, number)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     Ok(Json(state.pathway.viewer_eligibility(&viewer, &authority, &number).await?).into_response())
 }
@@ -284,7 +315,7 @@ fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
 async fn application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let stored = state.pathway.viewer_application(&viewer, &authority, application_id(&id)?).await?;
     let version = stored.meta.version.get();
@@ -365,10 +396,11 @@ fn replayed(replay: Replay) -> Response {
 async fn open_application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/applications");
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
     let hash = request_hash(&Method::POST, &path, &body);
@@ -472,11 +504,12 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 async fn submit(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let id = application_id(&id)?;
+    let body = body.map_err(|e| bad_body(&e))?;
     let expected = if_match(&headers)?;
     let body: ActBody = parse_body(&body)?;
     let stored =

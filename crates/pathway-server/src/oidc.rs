@@ -9,14 +9,14 @@
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pathway_app::oidc::{OidcCallback, OidcRefused, PENDING_MINUTES};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::AuthorityPath;
+use crate::api::{ApiPath, AuthorityPath};
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::SignedInBody;
 use crate::session::{AppState, ClientAddress, CurrentSession, cookie_value};
@@ -50,7 +50,10 @@ impl AppState {
         (status = 502, description = "the provider could not be reached or answered something unusable", body = ErrorBody),
     ),
 )]
-pub(crate) async fn start(State(state): State<AppState>, Path(authority): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn start(
+    State(state): State<AppState>,
+    ApiPath(authority): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let (url, oidc_state) = state.pathway.oidc_start(&authority).await?;
     let location = HeaderValue::from_str(&url)
         .map_err(|_| ApiError::new(StatusCode::BAD_GATEWAY, "oidc_provider", "the provider's address is not usable"))?;
@@ -105,7 +108,7 @@ fn refused(refused: &OidcRefused) -> ApiError {
 )]
 pub(crate) async fn callback(
     State(state): State<AppState>,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     Extension(current): Extension<CurrentSession>,
     ClientAddress(from): ClientAddress,
     headers: HeaderMap,

@@ -450,6 +450,33 @@ async fn pay_at_a_grade_or_point_the_framework_does_not_have_is_not_found() {
     server.stop().await;
 }
 
+/// An address whose parameter is not UTF-8 once decoded, and a body over the limit, were
+/// answered by axum in plain text, not as the `{code, message, field}` the document declares.
+#[tokio::test]
+async fn a_malformed_address_or_an_oversized_body_is_answered_as_json() {
+    let dir = Scratch::new();
+    let server = two_teams_server(&dir).await;
+    let write = token(&server.pathway, "bexley", "amara", &["write"]).await;
+    for path in ["/api/v1/frameworks/%FF", "/auth/oidc/%FF/start", "/api/v1/authorities/bexley/workers/%C3%28"] {
+        let (status, headers, body) = call(&server, reqwest::Method::GET, path, Some(&write), &[], None).await;
+        assert_eq!(headers["content-type"], "application/json", "{path}");
+        assert_eq!((status, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("path")), "{path}: {body}");
+    }
+    let huge = reqwest::Client::new()
+        .post(server.url("/api/v1/authorities/bexley/applications"))
+        .bearer_auth(&write)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(huge.headers()["content-type"], "application/json");
+    let body: Value = huge.json().await.unwrap();
+    assert_eq!(body["field"], "body", "{body}");
+    server.stop().await;
+}
+
 /// `GET /api/v1/me` answered only sessions: an integration could not ask whom its token
 /// acts as.
 #[tokio::test]
