@@ -120,7 +120,10 @@ fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
     get,
     path = "/api/v1/frameworks",
     summary = "The bundled frameworks, summarised",
-    responses((status = 200, description = "the frameworks", body = Vec<FrameworkSummary>)),
+    responses(
+        (status = 200, description = "the frameworks", body = Vec<FrameworkSummary>),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+    ),
 )]
 async fn frameworks() -> Response {
     Json(catalog::list()).into_response()
@@ -143,6 +146,7 @@ struct OnQuery {
     params(("id" = String, Path, description = "a bundled framework's id"), OnQuery),
     responses(
         (status = 200, description = "the ladder", body = Ladder),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
         (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
         (status = 404, description = "no bundled framework has this id", body = ErrorBody),
     ),
@@ -180,6 +184,7 @@ struct PayQuery {
     params(PayQuery),
     responses(
         (status = 200, description = "the pay answer: the salary, with its allowances and sources", body = PayAnswer),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
         (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
         (status = 404, description = "no bundled framework has this id, or it has no such grade or point \
             (unknown_grade, unknown_point)", body = ErrorBody),
@@ -523,7 +528,10 @@ async fn submit(
     get,
     path = "/api/openapi.json",
     summary = "This document",
-    responses((status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+    responses(
+        (status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+    ),
 )]
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::openapi::served_text()).into_response()

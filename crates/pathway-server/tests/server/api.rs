@@ -477,6 +477,29 @@ async fn a_malformed_address_or_an_oversized_body_is_answered_as_json() {
     server.stop().await;
 }
 
+/// A token that is not accepted is refused on every address, public ones too: each
+/// operation's description says so (the document left it out of the public ones).
+#[tokio::test]
+async fn every_operation_declares_the_401_a_bad_token_gets() {
+    let dir = Scratch::new();
+    let server = two_teams_server(&dir).await;
+    let document = serde_json::to_value(pathway_server::openapi::document()).unwrap();
+    for (template, operations) in document["paths"].as_object().unwrap() {
+        let path = template.replace("{authority}", "bexley").replace("{number}", "E200").replace("{id}", "1");
+        for (method, operation) in operations.as_object().unwrap() {
+            let verb = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
+            let (status, _, body) = call(&server, verb, &path, Some("pwt_not_a_token"), &[], None).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (StatusCode::UNAUTHORIZED, Some("invalid_token")),
+                "{method} {path}"
+            );
+            assert!(operation["responses"].get("401").is_some(), "{method} {template} does not declare 401");
+        }
+    }
+    server.stop().await;
+}
+
 /// `GET /api/v1/me` answered only sessions: an integration could not ask whom its token
 /// acts as.
 #[tokio::test]
