@@ -73,6 +73,10 @@ numbers=$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/authorities/be
 frameworks=$(curl -sf "$url/api/v1/frameworks" |
   "$venv/bin/python" -c 'import json,sys; print(json.dumps([f["id"] for f in json.load(sys.stdin)]))')
 cat >"$scratch/schemathesis.toml" <<TOML
+# No crash cache: each run stands alone and writes nothing into the checkout.
+[cache]
+enabled = false
+
 [dictionaries.authorities]
 values = ["bexley"]
 
