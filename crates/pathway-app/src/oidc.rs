@@ -31,9 +31,10 @@ use openidconnect::{
     EndpointSet, IdToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use pathway_core::text::hex;
+use pathway_core::workforce::AuthorityId;
 use pathway_store::{
-    Accounts, AuthorityScope, NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, SignInEvent,
-    StoredOidcIdentity,
+    Accounts, AuthorityScope, NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, SignInEvent, StoreError,
+    StoredOidcIdentity, Tenancy,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -294,10 +295,34 @@ impl Pathway {
         .set_redirect_uri(redirect))
     }
 
+    /// The authority a browser sign-in names, when it has a provider. An authority that does
+    /// not exist and one without a provider are both not found, and neither answer lists the
+    /// authorities there are (as `scope` does for an operator): an anonymous visitor learns
+    /// nothing about who else uses this server.
+    async fn sign_in_scope(&self, authority: &str) -> Result<AuthorityScope, AppError> {
+        let not_found = || {
+            AppError::Store(StoreError::NotFound {
+                what: "OpenID provider",
+                key: "for sign-in".to_owned(),
+                authority: authority.to_owned(),
+            })
+        };
+        let id = AuthorityId::parse(authority).map_err(|_| not_found())?;
+        let scope = match self.store().scope(&id).await {
+            Ok(scope) => scope,
+            Err(StoreError::NotFound { .. }) => return Err(not_found()),
+            Err(e) => return Err(e.into()),
+        };
+        match self.store().oidc_provider(&scope).await? {
+            Some(_) => Ok(scope),
+            None => Err(not_found()),
+        }
+    }
+
     /// Start signing in with the authority's provider: the address to send the browser to,
     /// and the `state` for the browser's cookie.
     pub async fn oidc_start(&self, authority: &str) -> Result<(String, String), AppError> {
-        let scope = self.scope(authority).await?;
+        let scope = self.sign_in_scope(authority).await?;
         let provider = self.provider(&scope).await?;
         let http = http_client()?;
         let client = self.oidc_client(&provider, &http).await?;
@@ -328,7 +353,7 @@ impl Pathway {
         authority: &str,
         callback: &OidcCallback,
     ) -> Result<Result<SignedIn, OidcRefused>, AppError> {
-        let scope = self.scope(authority).await?;
+        let scope = self.sign_in_scope(authority).await?;
         let outcome = self.oidc_check(&scope, callback).await?;
         let now = self.clock().now();
         let username = format!("oidc:{}", scope.id().as_str());

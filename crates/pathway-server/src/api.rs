@@ -5,8 +5,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -60,6 +61,36 @@ pub(crate) fn bad_query(rejection: &QueryRejection) -> ApiError {
     .on("query")
 }
 
+/// Path parameters, with a malformed one (not UTF-8 once decoded) answered as JSON like any
+/// other bad input, not as axum's plain text.
+pub(crate) struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiPath<T>, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiError::new(
+                rejection.status(),
+                "bad_request",
+                format!("the address is not what was expected: {}", rejection.body_text()),
+            )
+            .on("path")),
+        }
+    }
+}
+
+/// A body that could not be read (larger than the limit, or the connection failed).
+fn bad_body(rejection: &BytesRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        format!("the request body is not what was expected: {}", rejection.body_text()),
+    )
+    .on("body")
+}
+
 fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     text.map(|t| {
         parse_iso_date(t).map_err(|reason| {
@@ -89,7 +120,10 @@ fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
     get,
     path = "/api/v1/frameworks",
     summary = "The bundled frameworks, summarised",
-    responses((status = 200, description = "the frameworks", body = Vec<FrameworkSummary>)),
+    responses(
+        (status = 200, description = "the frameworks", body = Vec<FrameworkSummary>),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+    ),
 )]
 async fn frameworks() -> Response {
     Json(catalog::list()).into_response()
@@ -112,13 +146,14 @@ struct OnQuery {
     params(("id" = String, Path, description = "a bundled framework's id"), OnQuery),
     responses(
         (status = 200, description = "the ladder", body = Ladder),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
         (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
         (status = 404, description = "no bundled framework has this id", body = ErrorBody),
     ),
 )]
 async fn framework(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     query: Result<Query<OnQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -149,8 +184,10 @@ struct PayQuery {
     params(PayQuery),
     responses(
         (status = 200, description = "the pay answer: the salary, with its allowances and sources", body = PayAnswer),
-        (status = 400, description = "the query is malformed, or the grade or point is not the framework's", body = ErrorBody),
-        (status = 404, description = "no bundled framework has this id", body = ErrorBody),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+        (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
+        (status = 404, description = "no bundled framework has this id, or it has no such grade or point \
+            (unknown_grade, unknown_point)", body = ErrorBody),
     ),
 )]
 async fn pay(
@@ -200,7 +237,7 @@ struct PageQuery {
 async fn workers(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -228,7 +265,7 @@ async fn workers(
 async fn worker(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, number)): Path<(String, String)>,
+    ApiPath((authority, number)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let detail = state.pathway.viewer_worker(&viewer, &authority, &number).await?;
     let version = detail.version;
@@ -254,7 +291,7 @@ async fn worker(
 async fn eligibility(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, number)): Path<(String, String)>,
+    ApiPath((authority, number)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     Ok(Json(state.pathway.viewer_eligibility(&viewer, &authority, &number).await?).into_response())
 }
@@ -283,7 +320,7 @@ fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
 async fn application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let stored = state.pathway.viewer_application(&viewer, &authority, application_id(&id)?).await?;
     let version = stored.meta.version.get();
@@ -302,6 +339,7 @@ fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
 #[serde(deny_unknown_fields)]
 struct OpenBody {
     /// The worker's employee number.
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     worker: String,
     /// The route's id in the worker's framework.
     route: String,
@@ -310,7 +348,8 @@ struct OpenBody {
     fast_track: bool,
     /// The role the caller acts in (`worker`, their own application, by default).
     role: Option<String>,
-    /// Why, for the record.
+    /// Why, for the record: not blank.
+    #[schema(pattern = "\\S")]
     why: String,
 }
 
@@ -343,7 +382,7 @@ fn replayed(replay: Replay) -> Response {
     summary = "Open an application (Idempotency-Key honoured)",
     params(
         AuthorityPath,
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body \
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "1 to 200 visible ASCII characters: the same key and body \
             answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
     ),
     request_body = OpenBody,
@@ -362,10 +401,11 @@ fn replayed(replay: Replay) -> Response {
 async fn open_application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/applications");
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
     let hash = request_hash(&Method::POST, &path, &body);
@@ -411,19 +451,27 @@ async fn open_once(
 struct ActBody {
     /// The role the caller acts in; `worker` (their own) by default.
     role: Option<String>,
-    /// Why, for the record.
+    /// Why, for the record: not blank.
+    #[schema(pattern = "\\S")]
     why: String,
 }
 
-/// The version an `If-Match` header names: `"3"`, `W/"3"` or `*` (any).
+/// The version an `If-Match` header names: `"3"`, `W/"3"`, the bare `3`, or `*` (any).
+/// Anything else is refused, as the document declares.
 fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let text = value.to_str().unwrap_or_default().trim();
     if text == "*" {
         return Ok(None);
     }
-    let bare = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    bare.parse::<i64>().map(Some).map_err(|_| {
+    let quoted = text.strip_prefix("W/").unwrap_or(text);
+    let digits = match quoted.strip_prefix('"') {
+        Some(open) => open.strip_suffix('"').unwrap_or_default(),
+        None if quoted.len() == text.len() => quoted,
+        None => "",
+    };
+    let well_formed = (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then(|| digits.parse::<i64>().ok()).flatten().map(Some).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -441,7 +489,8 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     summary = "Submit a draft application (If-Match: 412 when it changed)",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *)"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#,
+            description = "the ETag read (\"3\", W/\"3\" or *; the bare version 3 is read too)"),
     ),
     request_body = ActBody,
     security(("bearer" = []), ("session" = [])),
@@ -460,11 +509,12 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 async fn submit(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let id = application_id(&id)?;
+    let body = body.map_err(|e| bad_body(&e))?;
     let expected = if_match(&headers)?;
     let body: ActBody = parse_body(&body)?;
     let stored =
@@ -478,7 +528,10 @@ async fn submit(
     get,
     path = "/api/openapi.json",
     summary = "This document",
-    responses((status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+    responses(
+        (status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+    ),
 )]
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::openapi::served_text()).into_response()
@@ -488,8 +541,9 @@ async fn openapi() -> Response {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
-struct AuthorityPath {
-    /// The caller's authority's id (any other answers 404).
+pub(crate) struct AuthorityPath {
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
 }
 
@@ -498,9 +552,11 @@ struct AuthorityPath {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 struct WorkerPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
     /// The worker's employee number.
+    #[param(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     number: String,
 }
 
@@ -509,7 +565,8 @@ struct WorkerPath {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 struct ApplicationPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
     /// The application's id.
     #[param(minimum = 1, format = Int64)]
