@@ -43,6 +43,18 @@ impl Pathway {
         today: NaiveDate,
         within_months: u32,
     ) -> Result<WorkforceReport, AppError> {
+        self.workforce_eligibility_of(authority, today, within_months, None).await
+    }
+
+    /// The same report over only the workers in `only` (when given): a manager's team, say.
+    /// Counts and teams are of those workers alone.
+    pub async fn workforce_eligibility_of(
+        &self,
+        authority: &str,
+        today: NaiveDate,
+        within_months: u32,
+        only: Option<&HashSet<WorkerId>>,
+    ) -> Result<WorkforceReport, AppError> {
         let scope = self.scope(authority).await?;
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
         let store = self.store();
@@ -50,6 +62,7 @@ impl Pathway {
         let records = store.worker_records(&scope).await?;
         let people: Vec<(WorkerSummary, WorkerFacts)> = records
             .iter()
+            .filter(|record| only.is_none_or(|only| only.contains(&record.worker.id)))
             .filter(|record| record.worker.details.left_on.is_none_or(|left| left > today))
             .filter(|record| record.timeline.on(today).is_some_and(|e| e.entry.framework == framework.framework.id))
             .filter_map(|record| WorkerFacts::from_record(record, today).map(|facts| (summary(record, &units), facts)))

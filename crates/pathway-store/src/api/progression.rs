@@ -116,6 +116,8 @@ pub enum EntityKind {
     Portfolio,
     /// A panel's pack, viewed (entity id: the panel).
     PanelPack,
+    /// Everything held about a person, exported for subject access (entity id: the worker).
+    SubjectExport,
 }
 
 impl EntityKind {
@@ -135,6 +137,7 @@ impl EntityKind {
             EntityKind::Account => "account",
             EntityKind::Portfolio => "portfolio",
             EntityKind::PanelPack => "panel-pack",
+            EntityKind::SubjectExport => "subject-export",
         }
     }
 
@@ -154,6 +157,7 @@ impl EntityKind {
             EntityKind::Account,
             EntityKind::Portfolio,
             EntityKind::PanelPack,
+            EntityKind::SubjectExport,
         ]
         .into_iter()
         .find(|k| k.code() == code)
