@@ -137,7 +137,7 @@ pub struct RawRow {
     pub broken: Vec<(usize, String)>,
 }
 
-type Rows = Box<dyn Iterator<Item = Result<RawRow, AppError>>>;
+type Rows = Box<dyn Iterator<Item = Result<RawRow, AppError>> + Send>;
 
 /// A worker file opened for reading: its name, header and rows.
 pub struct Sheet {

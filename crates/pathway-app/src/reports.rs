@@ -133,3 +133,53 @@ fn summary(record: &WorkerRecord, units: &[OrgUnit]) -> WorkerSummary {
         locality,
     }
 }
+
+/// The report as CSV, one line per worker and route in report order (eligible now, upcoming,
+/// later, needs judgement, when advertised, blocked), cells a spreadsheet would run as a
+/// formula guarded with `'`.
+pub fn report_csv(report: &WorkforceReport) -> Result<String, AppError> {
+    let failed = |e: &dyn std::fmt::Display| AppError::BadInput {
+        field: "report".into(),
+        message: format!("the report could not be written as CSV: {e}"),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "group",
+        "employee_number",
+        "name",
+        "team",
+        "level",
+        "route",
+        "to_level",
+        "eligible_from",
+        "stuck",
+        "summary",
+    ])
+    .map_err(|e| failed(&e))?;
+    let groups = [
+        &report.eligible_now,
+        &report.upcoming,
+        &report.later,
+        &report.needs_judgement,
+        &report.when_advertised,
+        &report.blocked,
+    ];
+    for line in groups.into_iter().flatten() {
+        let group = serde_json::to_value(line.group).ok().and_then(|v| v.as_str().map(str::to_owned));
+        let cells = [
+            group.unwrap_or_default(),
+            line.worker.employee_number.clone(),
+            line.worker.name.clone(),
+            line.worker.team.clone().unwrap_or_default(),
+            line.level.clone(),
+            line.route.to_string(),
+            line.to_level.clone(),
+            line.eligible_from.map(|d| d.to_string()).unwrap_or_default(),
+            line.stuck.to_string(),
+            line.summary.clone(),
+        ];
+        out.write_record(cells.iter().map(|c| crate::import::guard_formula(c))).map_err(|e| failed(&e))?;
+    }
+    let bytes = out.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
+}

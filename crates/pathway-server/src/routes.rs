@@ -24,6 +24,7 @@ pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
         .route("/api/v1/session", post(sign_in).delete(sign_out))
         .route("/api/v1/me", get(me))
         .merge(crate::api::routes())
+        .merge(crate::api_records::routes(state.pathway.config().max_upload_bytes))
         .route("/auth/oidc/{authority}/start", get(crate::oidc::start))
         .route("/auth/oidc/{authority}/callback", get(crate::oidc::callback))
         .fallback(not_found)
