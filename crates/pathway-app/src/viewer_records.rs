@@ -91,6 +91,13 @@ pub struct PostInput {
     pub reports_to: Option<i64>,
 }
 
+/// The owner of an item as a view entry names them: "Amara Okafor (E200)". A view is
+/// recorded against the owner's portfolio (the item's own trail is its history).
+async fn owner_name(scope: &AuthorityScope, pathway: &Pathway, record: &EvidenceRecord) -> Result<String, AppError> {
+    let owner = pathway.store().worker(scope, record.item.owner()).await?;
+    Ok(format!("{} ({})", owner.details.name, owner.details.employee_number))
+}
+
 /// The account as the actor of set-up entries in the audit trail.
 fn account_operator(account: &StoredAccount) -> Operator {
     Operator { username: account.username.clone(), account: Some(account.id) }
@@ -179,8 +186,10 @@ impl Pathway {
     ) -> Result<EvidenceRecord, AppError> {
         let (scope, record) = self.visible_evidence(viewer, authority, id).await?;
         let reader = self.reader(viewer, &scope).await?;
-        let what = format!("evidence item {id} (\"{}\")", record.item.title());
-        record_view(self.store(), &scope, self.clock(), &reader, (EntityKind::Evidence, id.get()), &what).await?;
+        let what =
+            format!("evidence item {id} (\"{}\") of {}", record.item.title(), owner_name(&scope, self, &record).await?);
+        let portfolio = (EntityKind::Portfolio, record.item.owner().get());
+        record_view(self.store(), &scope, self.clock(), &reader, portfolio, &what).await?;
         Ok(record)
     }
 
@@ -192,11 +201,16 @@ impl Pathway {
         id: EvidenceId,
         sha256: &str,
     ) -> Result<(FileRef, Vec<u8>), AppError> {
-        let (scope, _) = self.visible_evidence(viewer, authority, id).await?;
+        let (scope, record) = self.visible_evidence(viewer, authority, id).await?;
         let (file, bytes) = self.portfolios(authority).await?.file(id, sha256).await?;
         let reader = self.reader(viewer, &scope).await?;
-        let what = format!("the file {} of evidence item {id}", file.original_name());
-        record_view(self.store(), &scope, self.clock(), &reader, (EntityKind::Evidence, id.get()), &what).await?;
+        let what = format!(
+            "the file {} of evidence item {id} of {}",
+            file.original_name(),
+            owner_name(&scope, self, &record).await?
+        );
+        let portfolio = (EntityKind::Portfolio, record.item.owner().get());
+        record_view(self.store(), &scope, self.clock(), &reader, portfolio, &what).await?;
         Ok((file, bytes))
     }
 

@@ -63,6 +63,143 @@ fn act_body() -> Value {
     })
 }
 
+fn post_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["unit", "role"],
+        "properties": {
+            "unit": {"type": "string", "description": "the unit's id or name"},
+            "role": {"type": "string", "description": "a role of the framework in force (team-manager...)"},
+            "holder": {"type": ["string", "null"], "description": "the holder's employee number; vacant if absent"},
+            "from": {"type": ["string", "null"], "description": "held from (YYYY-MM-DD); default today"},
+            "reports_to": {"type": ["integer", "null"]}
+        }
+    })
+}
+
+fn assign_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["worker"],
+        "properties": {
+            "worker": {"type": "string", "description": "the employee number"},
+            "from": {"type": ["string", "null"], "description": "YYYY-MM-DD; default today"}
+        }
+    })
+}
+
+fn vacate_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "properties": {"on": {"type": ["string", "null"], "description": "YYYY-MM-DD; default today"}}
+    })
+}
+
+fn unit_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["kind", "name"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["service", "locality", "team"]},
+            "name": {"type": "string"},
+            "parent": {"type": ["string", "null"], "description": "the parent unit's id or name"}
+        }
+    })
+}
+
+/// A multipart form's schema, marked so [`operation`] documents it as `multipart/form-data`.
+fn multipart(required: &[&str], properties: Value) -> Value {
+    json!({"x-multipart": true, "type": "object", "required": required, "properties": properties})
+}
+
+fn evidence_form() -> Value {
+    multipart(
+        &["evidence"],
+        json!({
+            "evidence": {"type": "string", "description": "the item as JSON: kind, date, title, text, pages, pcf, kss, pcf_level and what its kind needs (observer, written_by, from, award); the worker is the one in the path"},
+            "role": {"type": "string", "description": "the role the caller acts in; `worker` by default"},
+            "why": {"type": "string"},
+            "file": {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "PDF, Word, Excel, PNG, JPEG or text, judged by the bytes; at most 10, each within the server's limit"}
+        }),
+    )
+}
+
+fn workers_import_form() -> Value {
+    multipart(
+        &["file"],
+        json!({
+            "file": {"type": "string", "format": "binary", "description": "a .csv or .xlsx sheet (by its name)"},
+            "dry_run": {"type": "boolean"}, "skip_invalid": {"type": "boolean"}, "create_teams": {"type": "boolean"}
+        }),
+    )
+}
+
+fn organisation_import_form() -> Value {
+    multipart(
+        &["file"],
+        json!({
+            "file": {"type": "string", "format": "binary", "description": "a .csv or .xlsx sheet (by its name)"},
+            "dry_run": {"type": "boolean"}
+        }),
+    )
+}
+
+fn edit_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "properties": {
+            "title": {"type": ["string", "null"]}, "text": {"type": ["string", "null"]},
+            "pages": {"type": ["integer", "null"], "minimum": 0},
+            "pcf": {"type": ["array", "null"], "items": {"type": "string"}},
+            "kss": {"type": ["array", "null"], "items": {"type": "string"}},
+            "role": {"type": ["string", "null"]}, "why": {"type": ["string", "null"]}
+        }
+    })
+}
+
+fn clear_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["flags", "reason"],
+        "properties": {
+            "flags": {"type": "array", "minItems": 1, "items": {
+                "type": "object", "required": ["number"],
+                "properties": {"number": {"type": "integer", "minimum": 1}, "text": {"type": ["string", "null"], "description": "the flagged text as read; refused if it now reads differently"}}
+            }},
+            "reason": {"type": "string"},
+            "role": {"type": ["string", "null"]}, "why": {"type": ["string", "null"]}
+        }
+    })
+}
+
+fn attestation_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["kind", "on"],
+        "properties": {
+            "kind": {"type": "string", "description": "endorsement, supervision-intent, assessment or accreditation"},
+            "what": {"type": ["string", "null"]}, "on": {"type": "string", "description": "YYYY-MM-DD"},
+            "note": {"type": ["string", "null"]}
+        }
+    })
+}
+
+fn award_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["kind", "title", "completed_on"],
+        "properties": {
+            "kind": {"type": "string"}, "title": {"type": "string"}, "provider": {"type": ["string", "null"]},
+            "completed_on": {"type": "string", "description": "YYYY-MM-DD"},
+            "academic_level": {"type": ["string", "null"]}, "credits": {"type": ["integer", "null"], "minimum": 1}
+        }
+    })
+}
+
+fn appraisal_body() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["held_on", "outcome"],
+        "properties": {
+            "held_on": {"type": "string", "description": "YYYY-MM-DD"}, "outcome": {"type": "string"},
+            "summary": {"type": ["string", "null"]}
+        }
+    })
+}
+
 /// Every operation served.
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -213,6 +350,266 @@ pub const OPERATIONS: &[Operation] = &[
         ok: ("200", "the OpenAPI 3.1 document"),
         headers: NO_HEADERS,
     },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}",
+        summary: "The caller's authority, summarised: frameworks, units, posts, workers",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the authority"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/organisation",
+        summary: "The units, posts and holders on a date (system-admin, hr-admin, auditor)",
+        signed_in: true,
+        query: &[("on", false, "the date (YYYY-MM-DD); default today")],
+        body: None,
+        ok: ("200", "the organisation tree"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/posts",
+        summary: "Every post and who holds it on a date (system-admin, hr-admin, auditor)",
+        signed_in: true,
+        query: &[("on", false, "the date (YYYY-MM-DD); default today")],
+        body: None,
+        ok: ("200", "the posts"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/posts",
+        summary: "Create a post, held or vacant (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(post_body),
+        ok: ("201", "the post"),
+        headers: &[("Idempotency-Key", "the same key and request answer the same again")],
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/posts/{post}/assign",
+        summary: "A worker holds the post from a date; whoever held it stops (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(assign_body),
+        ok: ("200", "the post"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/posts/{post}/vacate",
+        summary: "The post is vacant from a date (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(vacate_body),
+        ok: ("200", "the post"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/units",
+        summary: "Add a service, locality or team (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(unit_body),
+        ok: ("201", "the unit"),
+        headers: &[("Idempotency-Key", "the same key and request answer the same again")],
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/workers/{number}/evidence",
+        summary: "A worker's portfolio, oldest first; the viewing is in the audit trail",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the evidence items"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/workers/{number}/evidence",
+        summary: "Add an evidence item with its files (multipart/form-data)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(evidence_form),
+        ok: ("201", "the item, its version the ETag"),
+        headers: &[("Idempotency-Key", "the same key and request answer the same again")],
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/workers/{number}/coverage",
+        summary: "A worker's portfolio against a route: what it asks for, what counts, ready or not",
+        signed_in: true,
+        query: &[("route", true, "the route id"), ("on", false, "as on this date (YYYY-MM-DD); default today")],
+        body: None,
+        ok: ("200", "the coverage matrix and verdict"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/workers/{number}/attestations",
+        summary: "Endorsements, supervision intents, assessments and accreditations about a worker",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the attestations"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/workers/{number}/attestations",
+        summary: "Record an attestation, by the caller's person",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(attestation_body),
+        ok: ("201", "the attestation"),
+        headers: &[("Idempotency-Key", "the same key and request answer the same again")],
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/workers/{number}/awards",
+        summary: "A worker's awards and courses",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the awards"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/workers/{number}/awards",
+        summary: "Record an award or course (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(award_body),
+        ok: ("201", "the award"),
+        headers: &[("Idempotency-Key", "the same key and request answer the same again")],
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/workers/{number}/appraisals",
+        summary: "A worker's appraisals (PDR)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the appraisals"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/workers/{number}/appraisals",
+        summary: "Record an appraisal the caller's person held",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(appraisal_body),
+        ok: ("201", "the appraisal"),
+        headers: &[("Idempotency-Key", "the same key and request answer the same again")],
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/workers/{number}/subject-export",
+        summary: "Everything held about a worker, as a zip (hr-admin); the export is in the audit trail",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the zip"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/evidence/{id}",
+        summary: "One evidence item, its version the ETag; the viewing is in the audit trail",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the item"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "patch",
+        path: "/api/v1/authorities/{authority}/evidence/{id}",
+        summary: "Edit an item's title, text, pages or tags",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(edit_body),
+        ok: ("200", "the item"),
+        headers: &[("If-Match", "the ETag read; 412 if the item has changed since")],
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/evidence/{id}/authorise",
+        summary: "Authorise an item in a role the caller holds (never their own)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the item"),
+        headers: &[("If-Match", "the ETag read; 412 if the item has changed since")],
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/evidence/{id}/check",
+        summary: "Run the anonymisation check and record where the item stands",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(act_body),
+        ok: ("200", "the check"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/evidence/{id}/clear",
+        summary: "Clear flagged details that identify nobody, with the reason",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(clear_body),
+        ok: ("200", "the check"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/evidence/{id}/files/{sha256}",
+        summary: "One of an item's files, as an attachment",
+        signed_in: true,
+        query: NO_QUERY,
+        body: None,
+        ok: ("200", "the file"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "get",
+        path: "/api/v1/authorities/{authority}/reports/eligibility",
+        summary: "The workforce eligibility report over the workers the caller may see (CSV with Accept: text/csv)",
+        signed_in: true,
+        query: &[("within_months", false, "the look-ahead window; default 6")],
+        body: None,
+        ok: ("200", "the report"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/imports/workers",
+        summary: "Import workers from a CSV or XLSX sheet (multipart), one transaction (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(workers_import_form),
+        ok: ("200", "the row report; 422 when rows are refused and nothing was written"),
+        headers: NO_HEADERS,
+    },
+    Operation {
+        method: "post",
+        path: "/api/v1/authorities/{authority}/imports/organisation",
+        summary: "Import units and posts from a CSV or XLSX sheet (multipart), one transaction (system-admin, hr-admin)",
+        signed_in: true,
+        query: NO_QUERY,
+        body: Some(organisation_import_form),
+        ok: ("200", "the row report; 422 when rows are refused and nothing was written"),
+        headers: NO_HEADERS,
+    },
 ];
 
 fn error_response(description: &str) -> Value {
@@ -245,7 +642,7 @@ fn operation(op: &Operation) -> Value {
     let ok = if op.ok.0 == "204" {
         json!({"description": op.ok.1})
     } else {
-        json!({"description": op.ok.1, "content": {"application/json": {"schema": {"type": "object"}}}})
+        json!({"description": op.ok.1, "content": ok_content(op.method, op.path)})
     };
     let mut responses = Map::new();
     responses.insert(op.ok.0.to_owned(), ok);
@@ -271,10 +668,30 @@ fn operation(op: &Operation) -> Value {
         value["parameters"] = Value::Array(parameters);
     }
     if let Some(body) = op.body {
-        value["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": body()}}});
+        let mut schema = body();
+        let multipart = schema.as_object_mut().and_then(|o| o.remove("x-multipart")).is_some();
+        let media = if multipart { "multipart/form-data" } else { "application/json" };
+        value["requestBody"] = json!({"required": true, "content": {media: {"schema": schema}}});
     }
     value["security"] = if op.signed_in { json!([{"bearer": []}, {"session": []}]) } else { json!([]) };
     value
+}
+
+/// What a successful answer holds: a JSON object (an array for the lists of a worker's
+/// records and of posts), a file for downloads, and the report as CSV too.
+fn ok_content(method: &str, path: &str) -> Value {
+    const LISTS: &[&str] = &["/evidence", "/attestations", "/awards", "/appraisals", "/posts"];
+    if path.ends_with("/subject-export") {
+        json!({"application/zip": {"schema": {"type": "string", "format": "binary"}}})
+    } else if path.contains("/files/") {
+        json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}})
+    } else if path.ends_with("/reports/eligibility") {
+        json!({"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}})
+    } else if method == "get" && LISTS.iter().any(|list| path.ends_with(list)) {
+        json!({"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}})
+    } else {
+        json!({"application/json": {"schema": {"type": "object"}}})
+    }
 }
 
 /// The OpenAPI 3.1 document.

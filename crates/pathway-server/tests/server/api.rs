@@ -14,7 +14,7 @@ use super::*;
 /// - Assessment Team B: Owen Blake (E300, team manager, `owen`), Ben Carter (E250);
 /// - Hana Ito (E400, HR, account `hana` with the hr-admin system role), in no team;
 /// - Medway: Ruth Mensah (M100, `ruth`).
-async fn two_teams(p: &Pathway) {
+pub(super) async fn two_teams(p: &Pathway) {
     p.onboard_authority("bexley", "London Borough of Bexley", "bexley").await.expect("bexley");
     p.onboard_authority("medway", "Medway Council", "medway").await.expect("medway");
     let level_2 = NewTimelineEntry {
@@ -67,7 +67,7 @@ async fn two_teams(p: &Pathway) {
     }
 }
 
-async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) -> String {
+pub(super) async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) -> String {
     let new = NewToken {
         authority: authority.into(),
         username: username.into(),
@@ -78,7 +78,7 @@ async fn token(p: &Pathway, authority: &str, username: &str, scopes: &[&str]) ->
     p.create_api_token(&new).await.expect("token").token
 }
 
-async fn call(
+pub(super) async fn call(
     server: &Server,
     method: reqwest::Method,
     path: &str,
@@ -102,12 +102,12 @@ async fn call(
     (status, headers, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
+pub(super) async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
     let (status, _, body) = call(server, reqwest::Method::GET, path, bearer, &[], None).await;
     (status, body)
 }
 
-async fn two_teams_server(dir: &Scratch) -> Server {
+pub(super) async fn two_teams_server(dir: &Scratch) -> Server {
     let server = Server::start(config(dir.sqlite(), start_time(), dir)).await;
     two_teams(&server.pathway).await;
     server

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 mod api;
 mod oidc;
 mod postgres;
+mod records;
 
 const PASSWORD: &str = "a long enough password";
 
