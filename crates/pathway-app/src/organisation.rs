@@ -50,6 +50,21 @@ pub struct AuthoritySummary {
     pub workers: usize,
 }
 
+/// A new post, as a front end gathers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostInput {
+    /// The unit (id or name).
+    pub unit: String,
+    /// A role of the framework in force.
+    pub role: String,
+    /// Who holds it (employee number); vacant if `None`.
+    pub holder: Option<String>,
+    /// Held from (default today).
+    pub from: Option<NaiveDate>,
+    /// The post it reports to.
+    pub reports_to: Option<i64>,
+}
+
 /// Who holds a post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HolderView {
@@ -423,6 +438,7 @@ impl Pathway {
         name: &str,
         parent: Option<&str>,
     ) -> Result<UnitView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
         self.add_unit_by(&operator, authority, kind, name, parent).await
     }
@@ -536,8 +552,16 @@ impl Pathway {
         from: Option<NaiveDate>,
         reports_to: Option<i64>,
     ) -> Result<PostView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
-        self.create_post_by(&operator, authority, unit, role, holder, from, reports_to).await
+        let post = PostInput {
+            unit: unit.to_owned(),
+            role: role.to_owned(),
+            holder: holder.map(str::to_owned),
+            from,
+            reports_to,
+        };
+        self.create_post_by(&operator, authority, &post).await
     }
 
     /// The same, recorded as done by `operator`.
@@ -545,12 +569,11 @@ impl Pathway {
         &self,
         operator: &Operator,
         authority: &str,
-        unit: &str,
-        role: &str,
-        holder: Option<&str>,
-        from: Option<NaiveDate>,
-        reports_to: Option<i64>,
+        post: &PostInput,
     ) -> Result<PostView, AppError> {
+        let PostInput { unit, role, holder, from, reports_to } = post;
+        let (unit, role, holder, from, reports_to) =
+            (unit.as_str(), role.as_str(), holder.as_deref(), *from, *reports_to);
         let scope = self.scope(authority).await?;
         let from = from.unwrap_or_else(|| self.clock().today());
         // A post held since before the framework took effect carries today's roles.
@@ -615,6 +638,7 @@ impl Pathway {
         employee_number: &str,
         from: Option<NaiveDate>,
     ) -> Result<PostView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
         self.assign_post_by(&operator, authority, id, employee_number, from).await
     }
@@ -641,6 +665,7 @@ impl Pathway {
     /// Post `id` is vacant from `on` (default today).
     /// As [`Pathway::vacate_post_by`], by the command line's operator (checked first).
     pub async fn vacate_post(&self, authority: &str, id: i64, on: Option<NaiveDate>) -> Result<PostView, AppError> {
+        // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
         self.vacate_post_by(&operator, authority, id, on).await
     }

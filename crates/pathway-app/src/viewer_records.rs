@@ -28,7 +28,7 @@ use crate::AppError;
 use crate::import::organisation::{ORGANISATION_SHEET, OrganisationReport};
 use crate::import::{ImportOptions, ImportReport, Sheet, WORKERS_SHEET};
 use crate::operator::{Operator, Viewer as OperatorViewer, record_view};
-use crate::organisation::{AuthoritySummary, OrganisationView, PostView, UnitView};
+use crate::organisation::{AuthoritySummary, OrganisationView, PostInput, PostView, UnitView};
 use crate::portfolio::{AnonymisationCheck, EvidenceEdit, EvidenceRecord, FlagPick, NewEvidence, Upload};
 use crate::records::{AppraisalLine, AttestationLine, AwardLine, RecordAppraisal, RecordAttestation, RecordAward};
 use crate::service::Pathway;
@@ -74,21 +74,6 @@ pub struct AppraisalInput {
     pub outcome: String,
     /// A summary.
     pub summary: Option<String>,
-}
-
-/// A new post as the API takes it.
-#[derive(Debug, Clone)]
-pub struct PostInput {
-    /// The unit (id or name).
-    pub unit: String,
-    /// A role of the framework in force.
-    pub role: String,
-    /// Who holds it (employee number), if anyone.
-    pub holder: Option<String>,
-    /// Held from (default today).
-    pub from: Option<NaiveDate>,
-    /// The post it reports to.
-    pub reports_to: Option<i64>,
 }
 
 /// The owner of an item as a view entry names them: "Amara Okafor (E200)". A view is
@@ -360,16 +345,7 @@ impl Pathway {
         post: &PostInput,
     ) -> Result<PostView, AppError> {
         let operator = self.setting_up(viewer, authority, "changing the organisation").await?;
-        self.create_post_by(
-            &operator,
-            authority,
-            &post.unit,
-            &post.role,
-            post.holder.as_deref(),
-            post.from,
-            post.reports_to,
-        )
-        .await
+        self.create_post_by(&operator, authority, post).await
     }
 
     /// Assign a post to a worker from `from` (default today), as `hr-admin` or `system-admin`.

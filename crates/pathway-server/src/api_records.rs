@@ -20,10 +20,11 @@ use axum::{Json, Router};
 use pathway_app::AppError;
 use pathway_app::import::ImportOptions;
 use pathway_app::model::{EvidenceId, RouteId};
+use pathway_app::organisation::PostInput;
 use pathway_app::portfolio::{EvidenceEdit, FlagPick, NewEvidence, Upload};
 use pathway_app::records::RecordAward;
 use pathway_app::reports::report_csv;
-use pathway_app::viewer_records::{AppraisalInput, AsRole, AttestationInput, PostInput};
+use pathway_app::viewer_records::{AppraisalInput, AsRole, AttestationInput};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
