@@ -25,4 +25,5 @@ mod records;
 mod restore;
 mod rotherham;
 mod route_shapes;
+mod viewer_records;
 mod west_sussex;
