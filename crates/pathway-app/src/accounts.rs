@@ -35,6 +35,7 @@ use pathway_store::{
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use crate::AppError;
 use crate::config::ServerSettings;
@@ -162,7 +163,7 @@ impl std::fmt::Debug for Session {
 }
 
 /// Who is signed in, for `GET /api/v1/me`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Me {
     /// The account's username.
     pub username: String,
@@ -177,7 +178,7 @@ pub struct Me {
 }
 
 /// The person an account belongs to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Person {
     /// Employee number.
     pub employee_number: String,
@@ -186,7 +187,7 @@ pub struct Person {
 }
 
 /// An authority, by id and name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuthorityRef {
     /// Its id.
     pub id: String,
@@ -195,7 +196,7 @@ pub struct AuthorityRef {
 }
 
 /// A post held today.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HeldPost {
     /// The post's id.
     pub id: i64,

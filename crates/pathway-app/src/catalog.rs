@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use pathway_core::framework::{Framework, Loaded, load, load_bytes};
 use pathway_core::{Diagnostic, Severity, bundled};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppError;
 
@@ -98,7 +99,7 @@ pub fn validate(paths: &[String]) -> Result<Vec<ValidationReport>, AppError> {
 }
 
 /// A bundled framework in a list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FrameworkSummary {
     /// Its id.
     pub id: String,

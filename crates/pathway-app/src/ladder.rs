@@ -10,13 +10,14 @@ use pathway_core::framework::{
 use pathway_core::pay::{self, Amount};
 use pathway_core::standards::Standards;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppError;
 use crate::catalog;
 use crate::pay::{PayDate, PayRange, pay_date, pay_range};
 
 /// A framework's career ladder with pay on a date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Ladder {
     /// The framework's id, for commands that take it.
     pub id: String,
@@ -50,13 +51,14 @@ pub struct Ladder {
     pub grades: Vec<GradePay>,
     /// Allowances: the name, and "£N a year" as printed (with the dates it is paid
     /// between, for one that is time-limited).
+    #[schema(value_type = Vec<Vec<String>>)]
     pub allowances: Vec<(String, String)>,
     /// Anomalies the document's figures carry, as the file describes them.
     pub anomalies: Vec<String>,
 }
 
 /// One rung of the ladder.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct LadderLevel {
     /// The level's printed name.
     pub name: String,
@@ -81,7 +83,7 @@ pub struct LadderLevel {
 }
 
 /// How the authority runs the ASYE, every role by its printed name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AsyeSummary {
     /// Months cohorts start in, by name ("September"); empty when not stated.
     pub intake_months: Vec<String>,
@@ -104,7 +106,7 @@ pub struct AsyeSummary {
 }
 
 /// A learning and development offer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LearningOfferSummary {
     /// Its name.
     pub name: String,
@@ -115,7 +117,7 @@ pub struct LearningOfferSummary {
 }
 
 /// A requirement or criterion, essential or desirable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Requirement {
     /// As the document words it.
     pub text: String,
@@ -124,7 +126,7 @@ pub struct Requirement {
 }
 
 /// A route out of a level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct RouteSummary {
     /// The printed name of the level it leads to.
     pub to_level: String,
@@ -145,7 +147,7 @@ pub struct RouteSummary {
 }
 
 /// Evidence a route asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct EvidenceAsked {
     /// How many items at least.
     pub min: u32,
@@ -156,7 +158,7 @@ pub struct EvidenceAsked {
 }
 
 /// One step of a route's assessment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct StepSummary {
     /// Its title.
     pub title: String,
@@ -165,11 +167,13 @@ pub struct StepSummary {
     /// How many case files it looks at.
     pub case_files: Option<u32>,
     /// Who assesses: the role's name and how they must stand to the worker.
+    /// (`any`, `own` or `independent`).
+    #[schema(value_type = Vec<Vec<String>>)]
     pub assessors: Vec<(String, Relation)>,
 }
 
 /// A grade's points with their pay on the date.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct GradePay {
     /// The grade's printed name.
     pub name: String,
@@ -180,11 +184,12 @@ pub struct GradePay {
 }
 
 /// One pay point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PointPay {
     /// "SCP 37" for a spine point, else the point as printed.
     pub label: String,
-    /// Basic pay on the date.
+    /// Basic pay on the date: `{"status": "known", "pence"}` or `{"status": "unknown", "reason"}`.
+    #[schema(value_type = Object)]
     pub basic: Amount,
     /// The file marks the figure as an anomaly in the source.
     pub anomaly: bool,

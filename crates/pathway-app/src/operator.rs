@@ -126,13 +126,6 @@ impl Pathway {
         account: &StoredAccount,
         event: &SignInEvent,
     ) -> Result<(), AppError> {
-        let scope = self.store().scope(&account.authority).await?;
-        // An account's person is on the records; a storage failure is an error, never "no one".
-        let person = match self.store().worker(&scope, account.worker).await {
-            Ok(worker) => Some(worker),
-            Err(StoreError::NotFound { .. }) => None,
-            Err(e) => return Err(e.into()),
-        };
         let from = event.from.as_deref().unwrap_or("an address not given");
         let what = match event.outcome {
             "signed-in" => format!("{} signed in from {from}", account.username),
@@ -140,6 +133,43 @@ impl Pathway {
             "expired" => format!("{}'s session expired", account.username),
             "ended-disabled" => format!("{}'s session ended: the account is disabled", account.username),
             outcome => format!("failed sign-in as {} from {from} ({outcome})", account.username),
+        };
+        let detail = serde_json::json!({ "account": account.username, "outcome": event.outcome, "from": event.from });
+        self.record_account_audit(account, event.at, format!("sign-in: {}", event.outcome), what, detail).await
+    }
+
+    /// Record in the chain of the account's own authority that it asked for another
+    /// authority's records (`asked`, as typed) and was answered "not found".
+    pub(crate) async fn record_probe_audit(
+        &self,
+        account: &StoredAccount,
+        asked: &str,
+        from: Option<&str>,
+    ) -> Result<(), AppError> {
+        let what = format!(
+            "{} asked for records of another authority (`{asked}`) from {}: answered not found",
+            account.username,
+            from.unwrap_or("an address not given")
+        );
+        let detail = serde_json::json!({ "account": account.username, "asked_authority": asked, "from": from });
+        let why = "access: other-authority-refused".to_owned();
+        self.record_account_audit(account, self.clock().now(), why, what, detail).await
+    }
+
+    async fn record_account_audit(
+        &self,
+        account: &StoredAccount,
+        at: chrono::DateTime<chrono::Utc>,
+        why: String,
+        what: String,
+        detail: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let scope = self.store().scope(&account.authority).await?;
+        // An account's person is on the records; a storage failure is an error, never "no one".
+        let person = match self.store().worker(&scope, account.worker).await {
+            Ok(worker) => Some(worker),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e.into()),
         };
         let entry = NewAuditEntry {
             kind: EntityKind::Account,
@@ -149,15 +179,10 @@ impl Pathway {
                 name: person.map_or_else(|| account.username.clone(), |w| w.details.name.to_string()),
                 role: "account".to_owned(),
             },
-            at: event.at,
-            why: format!("sign-in: {}", event.outcome),
+            at,
+            why,
             what,
-            detail: serde_json::json!({
-                "account": account.username,
-                "outcome": event.outcome,
-                "from": event.from,
-            })
-            .to_string(),
+            detail: detail.to_string(),
             entered_by: None,
         };
         self.store().record_audit(&scope, &entry).await?;

@@ -10,6 +10,7 @@ use pathway_core::framework::{Basis, Framework, Grade, GradeId, Level, Spine};
 use pathway_core::pay::{self, Amount, Located, NextIncrement, PlacementResult, PlannedMove, ProjectionRow, Salary};
 use pathway_core::standards::Standards;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppError;
 use crate::catalog;
@@ -33,28 +34,32 @@ pub struct PayQuestion {
 }
 
 /// The answer: the salary with its allowances and sources, and what was asked besides.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PayAnswer {
     /// The salary on the date.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub salary: Salary,
     /// The printed name of the grade's top point.
     pub top_point: Option<String>,
     /// Basic pay at the top point on the date.
+    #[schema(value_type = Option<Object>)]
     pub top_basic: Option<Amount>,
     /// The next increment, when the start on the grade was given.
+    #[schema(value_type = Option<Object>)]
     pub next_increment: Option<NextIncrement>,
     /// Where promotion would place them, when a grade was given.
     pub promotion: Option<PromotionAnswer>,
 }
 
 /// Where a promotion to a grade would place someone.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PromotionAnswer {
     /// The grade's printed name.
     pub grade: String,
     /// The point, its pay and the rule that chose it.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub placement: PlacementResult,
 }
 
@@ -189,16 +194,19 @@ pub fn project(question: &ProjectionQuestion) -> Result<Projection, AppError> {
 
 /// The pay range of a level on a date: lowest and highest known basic, and whether any
 /// point's figure is missing.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct PayRange {
     /// The printed names of the grades the level is paid on.
     pub grades: Vec<String>,
     /// The lowest known basic.
+    #[schema(value_type = Option<i64>)]
     pub min_pence: Option<Pence>,
     /// The highest known basic.
+    #[schema(value_type = Option<i64>)]
     pub max_pence: Option<Pence>,
     /// Allowances paid on top, a year (those of the level's first grade); none when the
     /// file's figures are too large to add up.
+    #[schema(value_type = Option<i64>)]
     pub allowances_pence: Option<Pence>,
     /// Every point's figure is known for the date.
     pub complete: bool,
@@ -244,7 +252,7 @@ pub fn pay_range(framework: &Framework, level: &Level, on: NaiveDate) -> PayRang
 }
 
 /// The date pay is shown on, and why, when it is not the date asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PayDate {
     /// The date.
     pub on: NaiveDate,

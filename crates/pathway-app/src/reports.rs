@@ -13,6 +13,7 @@ use pathway_core::ids::WorkerId;
 use pathway_core::workforce::{EmployeeNumber, OrgUnit, UnitKind, WorkerRecord};
 use pathway_store::{Organisation, Progression, StoredException, Workforce};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppError;
 use crate::frameworks::Applies;
@@ -20,16 +21,19 @@ use crate::progression::is_under_way;
 use crate::service::Pathway;
 
 /// One worker's eligibility.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkerEligibility {
     /// Who.
+    #[schema(value_type = Object)]
     pub worker: WorkerSummary,
     /// The name of their level now.
     pub level: String,
     /// Every route out of it.
+    #[schema(value_type = Vec<Object>)]
     pub routes: Vec<RouteEligibility>,
     /// Exceptions to the eligibility criteria recorded for them, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
     pub exceptions: Vec<StoredException>,
 }
 

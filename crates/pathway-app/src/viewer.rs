@@ -18,6 +18,7 @@ use pathway_store::{
     Tenancy, Workforce,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::AppError;
 use crate::frameworks::Applies;
@@ -44,7 +45,7 @@ pub struct Viewer {
 }
 
 /// Why the viewer may see a worker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sight {
     /// It is their own record.
@@ -56,7 +57,7 @@ pub enum Sight {
 }
 
 /// A worker as the API shows them: who, where on the ladder today, and their pay.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkerDetail {
     /// Employee number.
     pub employee_number: String,
@@ -71,13 +72,14 @@ pub struct WorkerDetail {
     /// The point today, if recorded.
     pub point: Option<String>,
     /// Their salary today, where the grade and point are recorded.
+    #[schema(value_type = Option<Object>)]
     pub salary: Option<Salary>,
     /// The record's version (the ETag of this resource).
     pub version: i64,
 }
 
 /// A worker in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkerLine {
     /// Employee number.
     pub employee_number: String,
@@ -88,7 +90,7 @@ pub struct WorkerLine {
 }
 
 /// A page of a list, and the cursor of the next page if there is one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Page<T> {
     /// This page.
     pub items: Vec<T>,
@@ -117,6 +119,7 @@ impl Pathway {
                 at: self.clock().now(),
             };
             self.store().record_sign_in_event(&event).await?;
+            self.record_probe_audit(&viewer.account, authority, viewer.from.as_deref()).await?;
             return Err(not_found_authority(authority));
         }
         Ok(self.store().scope(&viewer.account.authority).await?)
@@ -284,7 +287,9 @@ impl Pathway {
             return Err(AppError::NotPermitted("this API token may read only; it cannot change anything".into()));
         }
         let me = self.store().worker(scope, viewer.account.worker).await?;
-        Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why))
+        // The trail names the person and the account they acted through.
+        Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why)
+            .entered_by(viewer.account.username.clone()))
     }
 
     /// Open an application as the viewer's person, in `role` (`worker` for their own).

@@ -3,25 +3,32 @@
 //! see what is `pathway_app::viewer`'s, never decided here. What is HTTP's own is here:
 //! `Idempotency-Key` replay, `ETag` / `If-Match`, and query and body parsing.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use pathway_app::AppError;
-use pathway_app::catalog;
+use pathway_app::catalog::{self, FrameworkSummary};
+use pathway_app::ladder::Ladder;
+use pathway_app::model::StoredApplication;
 use pathway_app::model::{ApplicationId, RouteId, parse_iso_date};
+use pathway_app::pay::PayAnswer;
 use pathway_app::pay::PayQuestion;
 use pathway_app::progression::OpenApplication;
+use pathway_app::reports::WorkerEligibility;
 use pathway_app::viewer::{self, Replay, Viewer};
+use pathway_app::viewer::{Page, WorkerDetail, WorkerLine};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::session::{AppState, Caller};
 
 /// The header that marks an answer given again for a repeated `Idempotency-Key`.
@@ -30,18 +37,18 @@ pub(crate) const REPLAYED: &str = "idempotent-replayed";
 /// The default and largest page of a list.
 pub(crate) const DEFAULT_LIMIT: usize = 50;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/frameworks", get(frameworks))
-        .route("/api/v1/frameworks/{id}", get(framework))
-        .route("/api/v1/pay", get(pay))
-        .route("/api/v1/authorities/{authority}/workers", get(workers))
-        .route("/api/v1/authorities/{authority}/workers/{number}", get(worker))
-        .route("/api/v1/authorities/{authority}/workers/{number}/eligibility", get(eligibility))
-        .route("/api/v1/authorities/{authority}/applications", post(open_application))
-        .route("/api/v1/authorities/{authority}/applications/{id}", get(application))
-        .route("/api/v1/authorities/{authority}/applications/{id}/submit", post(submit))
-        .route("/api/openapi.json", get(openapi))
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(frameworks))
+        .routes(routes!(framework))
+        .routes(routes!(pay))
+        .routes(routes!(workers))
+        .routes(routes!(worker))
+        .routes(routes!(eligibility))
+        .routes(routes!(open_application))
+        .routes(routes!(application))
+        .routes(routes!(submit))
+        .routes(routes!(openapi))
 }
 
 pub(crate) fn bad_query(rejection: &QueryRejection) -> ApiError {
@@ -78,17 +85,37 @@ pub(crate) fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
 }
 
 /// `GET /api/v1/frameworks`: the bundled frameworks, summarised.
+#[utoipa::path(
+    get,
+    path = "/api/v1/frameworks",
+    summary = "The bundled frameworks, summarised",
+    responses((status = 200, description = "the frameworks", body = Vec<FrameworkSummary>)),
+)]
 async fn frameworks() -> Response {
     Json(catalog::list()).into_response()
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct OnQuery {
+    /// The date pay is shown for (YYYY-MM-DD); default today.
+    #[param(format = Date, nullable = false)]
     on: Option<String>,
 }
 
 /// `GET /api/v1/frameworks/{id}?on=`: a bundled framework's ladder with pay on a date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/frameworks/{id}",
+    summary = "A bundled framework's ladder, with pay on a date",
+    params(("id" = String, Path, description = "a bundled framework's id"), OnQuery),
+    responses(
+        (status = 200, description = "the ladder", body = Ladder),
+        (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
+        (status = 404, description = "no bundled framework has this id", body = ErrorBody),
+    ),
+)]
 async fn framework(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -99,16 +126,33 @@ async fn framework(
     Ok(Json(viewer::public_ladder(&id, on, today(&state))?).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct PayQuery {
+    /// A bundled framework's id.
     framework: String,
+    /// The grade as the document prints it.
     grade: String,
+    /// The point as the document prints it.
     point: String,
+    /// The date (YYYY-MM-DD); default today.
+    #[param(format = Date, nullable = false)]
     on: Option<String>,
 }
 
 /// `GET /api/v1/pay?framework&grade&point&on`: the salary at a grade and point on a date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pay",
+    summary = "The salary at a grade and point of a bundled framework on a date",
+    params(PayQuery),
+    responses(
+        (status = 200, description = "the pay answer: the salary, with its allowances and sources", body = PayAnswer),
+        (status = 400, description = "the query is malformed, or the grade or point is not the framework's", body = ErrorBody),
+        (status = 404, description = "no bundled framework has this id", body = ErrorBody),
+    ),
+)]
 async fn pay(
     State(state): State<AppState>,
     query: Result<Query<PayQuery>, QueryRejection>,
@@ -126,15 +170,33 @@ async fn pay(
     Ok(Json(viewer::public_pay(&question)?).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
+    /// The next_cursor of the page before.
+    #[param(nullable = false)]
     cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     limit: Option<usize>,
 }
 
 /// `GET /api/v1/authorities/{authority}/workers?cursor=&limit=`: the workers the caller
 /// may see, by employee number, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/workers",
+    summary = "The workers the caller may see, by employee number, a page at a time",
+    params(AuthorityPath, PageQuery),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "a page: items and next_cursor (null on the last page)", body = Page<WorkerLine>),
+        (status = 400, description = "the query is malformed, or limit is outside 1 to 200", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 404, description = "not the caller's authority (answered as for one that does not exist)", body = ErrorBody),
+    ),
+)]
 async fn workers(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -148,6 +210,21 @@ async fn workers(
 }
 
 /// `GET /api/v1/authorities/{authority}/workers/{number}`: level, grade, point and salary.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/workers/{number}",
+    summary = "A worker's level, grade, point and salary today (own record, own team, or a system role)",
+    params(WorkerPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the worker", body = WorkerDetail,
+            headers(("ETag" = String, description = "the record's version"))),
+        (status = 400, description = "the employee number is malformed", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not the caller's own record, nor someone they hold a post over", body = ErrorBody),
+        (status = 404, description = "no such worker in the caller's authority (any other authority answers this too)", body = ErrorBody),
+    ),
+)]
 async fn worker(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -160,6 +237,20 @@ async fn worker(
 
 /// `GET /api/v1/authorities/{authority}/workers/{number}/eligibility`: every route out of
 /// their level today.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/workers/{number}/eligibility",
+    summary = "Every route out of a worker's level today, met or not and why",
+    params(WorkerPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the worker's eligibility", body = WorkerEligibility),
+        (status = 400, description = "the employee number is malformed, or the record cannot be assessed", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not the caller's own record, nor someone they hold a post over", body = ErrorBody),
+        (status = 404, description = "no such worker in the caller's authority (any other authority answers this too)", body = ErrorBody),
+    ),
+)]
 async fn eligibility(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -174,6 +265,21 @@ fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
 
 /// `GET /api/v1/authorities/{authority}/applications/{id}`: one application, with its
 /// version as the ETag.
+#[utoipa::path(
+    get,
+    path = "/api/v1/authorities/{authority}/applications/{id}",
+    summary = "One application, with its steps and history",
+    params(ApplicationPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application", body = StoredApplication,
+            headers(("ETag" = String, description = "the application's version"))),
+        (status = 400, description = "the id is not a positive whole number", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "the application's worker is not the caller, nor someone they hold a post over", body = ErrorBody),
+        (status = 404, description = "no such application in the caller's authority", body = ErrorBody),
+    ),
+)]
 async fn application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -191,13 +297,15 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
     })
 }
 
-#[derive(Debug, Deserialize)]
+/// An application to open.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenBody {
     /// The worker's employee number.
     worker: String,
-    /// The route.
+    /// The route's id in the worker's framework.
     route: String,
+    /// Whether the route's fast track applies.
     #[serde(default)]
     fast_track: bool,
     /// The role the caller acts in (`worker`, their own application, by default).
@@ -229,6 +337,28 @@ fn replayed(replay: Replay) -> Response {
 /// `POST /api/v1/authorities/{authority}/applications`: open an application. With an
 /// `Idempotency-Key`, the same key and body answer the same again (stored in the database,
 /// so any server answers it); the same key with another body is a conflict.
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications",
+    summary = "Open an application (Idempotency-Key honoured)",
+    params(
+        AuthorityPath,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body \
+            answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+    ),
+    request_body = OpenBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 201, description = "the application opened", body = StoredApplication,
+            headers(("ETag" = String, description = "the application's version"))),
+        (status = 400, description = "the body or the Idempotency-Key is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted (the rule is named), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "no such worker or route in the caller's authority", body = ErrorBody),
+        (status = 409, description = "a conflict, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 422, description = "refused by a rule (not_eligible...)", body = ErrorBody),
+    ),
+)]
 async fn open_application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -292,10 +422,13 @@ async fn open_once(
     Ok(state.pathway.viewer_open(viewer, authority, &input, body.role.as_deref(), &body.why).await?)
 }
 
-#[derive(Debug, Deserialize)]
+/// Who acts, and why.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ActBody {
+    /// The role the caller acts in; `worker` (their own) by default.
     role: Option<String>,
+    /// Why, for the record.
     why: String,
 }
 
@@ -319,6 +452,28 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 
 /// `POST /api/v1/authorities/{authority}/applications/{id}/submit`: submit a draft. With
 /// `If-Match`, only if the application is still at that version (412 otherwise).
+#[utoipa::path(
+    post,
+    path = "/api/v1/authorities/{authority}/applications/{id}/submit",
+    summary = "Submit a draft application (If-Match: 412 when it changed)",
+    params(
+        ApplicationPath,
+        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *)"),
+    ),
+    request_body = ActBody,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the application submitted", body = StoredApplication,
+            headers(("ETag" = String, description = "the application's new version"))),
+        (status = 400, description = "the id, the body or If-Match is malformed (field names which)", body = ErrorBody),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
+        (status = 403, description = "not permitted (the rule is named), a read-only token, or CSRF refused", body = ErrorBody),
+        (status = 404, description = "no such application in the caller's authority", body = ErrorBody),
+        (status = 409, description = "the application is not a draft, or changed meanwhile", body = ErrorBody),
+        (status = 412, description = "the application is not at the version If-Match names", body = ErrorBody),
+        (status = 422, description = "refused by a rule", body = ErrorBody),
+    ),
+)]
 async fn submit(
     State(state): State<AppState>,
     Caller(viewer): Caller,
@@ -336,6 +491,44 @@ async fn submit(
 }
 
 /// `GET /api/openapi.json`: the API described in OpenAPI 3.1.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    summary = "This document",
+    responses((status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+)]
 async fn openapi() -> Response {
-    Json(crate::openapi::document()).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], crate::openapi::served_text()).into_response()
+}
+
+/// An authority in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct AuthorityPath {
+    /// The caller's authority's id (any other answers 404).
+    authority: String,
+}
+
+/// A worker in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct WorkerPath {
+    /// The caller's authority's id (any other answers 404).
+    authority: String,
+    /// The worker's employee number.
+    number: String,
+}
+
+/// An application in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct ApplicationPath {
+    /// The caller's authority's id (any other answers 404).
+    authority: String,
+    /// The application's id.
+    #[param(minimum = 1, format = Int64)]
+    id: i64,
 }

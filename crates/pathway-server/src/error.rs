@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use pathway_app::AppError;
 use pathway_app::accounts::SignInRefused;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,10 +18,15 @@ pub struct ApiError {
     field: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// What every error answers.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub(crate) struct ErrorBody<'a> {
+    /// Stable, snake_case.
     code: &'a str,
+    /// What went wrong and what to do, in a sentence.
     message: &'a str,
+    /// The input at fault, where one is (a body or query field, or a header).
     field: Option<&'a str>,
 }
 
@@ -67,7 +73,7 @@ impl ApiError {
 impl ApiError {
     /// The JSON body answered.
     pub(crate) fn body(&self) -> impl Serialize + '_ {
-        Body { code: self.code, message: &self.message, field: self.field.as_deref() }
+        ErrorBody { code: self.code, message: &self.message, field: self.field.as_deref() }
     }
 }
 

@@ -18,6 +18,7 @@
 mod api;
 mod api_records;
 mod error;
+mod headers;
 mod oidc;
 pub mod openapi;
 mod routes;
@@ -59,7 +60,8 @@ impl std::error::Error for ServeError {}
 
 /// The router, for a server or a test: every route with its session layer.
 pub fn router(pathway: Arc<Pathway>) -> axum::Router {
-    routes::router(pathway)
+    let https = headers::Https(!pathway.config().server.insecure_loopback_cookies);
+    routes::router(pathway).layer(axum::middleware::from_fn_with_state(https, headers::secure))
 }
 
 /// Check the settings suit the address the server listens on: cookies without `Secure` are

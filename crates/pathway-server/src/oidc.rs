@@ -8,14 +8,16 @@
 //!   administrator's approval: 403 `oidc_awaiting_approval`; anything else refused: 400/401.
 
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use pathway_app::accounts::Me;
 use pathway_app::oidc::{OidcCallback, OidcRefused, PENDING_MINUTES};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
+use crate::routes::SignedInBody;
 use crate::session::{AppState, ClientAddress, CurrentSession, cookie_value};
 
 impl AppState {
@@ -34,6 +36,19 @@ impl AppState {
 }
 
 /// `GET /auth/oidc/{authority}/start`.
+#[utoipa::path(
+    get,
+    path = "/auth/oidc/{authority}/start",
+    summary = "Start signing in with the authority's OpenID provider (for a browser)",
+    params(("authority" = String, Path, description = "the authority's id")),
+    responses(
+        (status = 303, description = "to the provider; the state is kept in a short-lived cookie",
+            headers(("Location" = String, description = "the provider's authorization endpoint"))),
+        (status = 400, description = "the request is malformed", body = ErrorBody),
+        (status = 404, description = "no such authority, or it has no OpenID provider", body = ErrorBody),
+        (status = 502, description = "the provider could not be reached or answered something unusable", body = ErrorBody),
+    ),
+)]
 pub(crate) async fn start(State(state): State<AppState>, Path(authority): Path<String>) -> Result<Response, ApiError> {
     let (url, oidc_state) = state.pathway.oidc_start(&authority).await?;
     let location = HeaderValue::from_str(&url)
@@ -47,17 +62,19 @@ pub(crate) async fn start(State(state): State<AppState>, Path(authority): Path<S
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
+/// What the provider sends the browser back with.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CallbackQuery {
+    /// The authorization code.
+    #[param(nullable = false)]
     code: Option<String>,
+    /// The state sent at the start.
+    #[param(nullable = false)]
     state: Option<String>,
+    /// The provider's error code, when it refused.
+    #[param(nullable = false)]
     error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct SignedInBody {
-    csrf_token: String,
-    me: Me,
 }
 
 fn refused(refused: &OidcRefused) -> ApiError {
@@ -70,14 +87,30 @@ fn refused(refused: &OidcRefused) -> ApiError {
 }
 
 /// `GET /auth/oidc/{authority}/callback`.
+#[utoipa::path(
+    get,
+    path = "/auth/oidc/{authority}/callback",
+    summary = "The OpenID provider's answer (for a browser): signs in, as POST /api/v1/session does",
+    params(("authority" = String, Path, description = "the authority's id"), CallbackQuery),
+    responses(
+        (status = 200, description = "signed in: the CSRF token and who signed in; the session cookie is set",
+            body = SignedInBody),
+        (status = 400, description = "the state is unknown or expired, or the request is malformed", body = ErrorBody),
+        (status = 401, description = "the provider refused, or its ID token is not accepted", body = ErrorBody),
+        (status = 403, description = "the identity awaits an administrator's approval, or the account is disabled", body = ErrorBody),
+        (status = 404, description = "no such authority, or it has no OpenID provider", body = ErrorBody),
+        (status = 502, description = "the provider could not be reached", body = ErrorBody),
+    ),
+)]
 pub(crate) async fn callback(
     State(state): State<AppState>,
     Path(authority): Path<String>,
     Extension(current): Extension<CurrentSession>,
     ClientAddress(from): ClientAddress,
     headers: HeaderMap,
-    Query(query): Query<CallbackQuery>,
+    query: Result<Query<CallbackQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| crate::api::bad_query(&e))?;
     let callback = OidcCallback {
         code: query.code,
         state: query.state,

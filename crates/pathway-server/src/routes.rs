@@ -7,26 +7,37 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
 use pathway_app::accounts::{Me, SignInAttempt};
 use pathway_app::service::Pathway;
 use serde::{Deserialize, Serialize};
 use tower_http::trace::TraceLayer;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::ApiError;
-use crate::session::{self, AppState, ClientAddress, CurrentSession, SignedIn};
+use crate::error::{ApiError, ErrorBody};
+use crate::session::{self, AppState, Caller, ClientAddress, CurrentSession, SignedIn};
+
+/// The documented endpoints: each added with `routes!` from its handler, whose
+/// `#[utoipa::path]` is its entry in the OpenAPI document (`openapi.rs`).
+pub(crate) fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(healthz))
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(me))
+        .merge(crate::api::routes())
+        .routes(routes!(crate::oidc::start))
+        .routes(routes!(crate::oidc::callback))
+}
 
 pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/session", post(sign_in).delete(sign_out))
-        .route("/api/v1/me", get(me))
-        .merge(crate::api::routes())
-        .merge(crate::api_records::routes(state.pathway.config().max_upload_bytes))
-        .route("/auth/oidc/{authority}/start", get(crate::oidc::start))
-        .route("/auth/oidc/{authority}/callback", get(crate::oidc::callback))
+    let (routes, _) = documented().split_for_parts();
+    let max_upload_bytes = state.pathway.config().max_upload_bytes;
+    routes
+        // Not yet in the generated document: see `api_records.rs`.
+        .merge(crate::api_records::routes(max_upload_bytes))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
@@ -35,13 +46,24 @@ pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
         .with_state(state)
 }
 
-#[derive(Serialize)]
+/// Whether the server and its database answer.
+#[derive(Serialize, ToSchema)]
 struct Health {
+    /// `ok` or `unavailable`.
     status: &'static str,
 }
 
 /// 200 when the database answers a real query, 503 otherwise.
-async fn healthz(State(state): State<AppState>) -> Response {
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    summary = "200 when the database answers, 503 otherwise",
+    responses(
+        (status = 200, description = "the server and its database answer", body = Health),
+        (status = 503, description = "the database does not answer", body = Health),
+    ),
+)]
+pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
     match state.pathway.database_answers().await {
         Ok(()) => (StatusCode::OK, Json(Health { status: "ok" })).into_response(),
         Err(e) => {
@@ -59,19 +81,23 @@ async fn method_not_allowed() -> ApiError {
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not answer that method")
 }
 
-#[derive(Debug, Deserialize)]
+/// A sign-in.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SignInBody {
+pub(crate) struct SignInBody {
     username: String,
     password: String,
+    /// The authenticator app's code, when the account has one enrolled.
     #[serde(default)]
     totp: Option<String>,
 }
 
-#[derive(Serialize)]
-struct SignedInBody {
-    csrf_token: String,
-    me: Me,
+/// Signed in: the CSRF token to send as `X-CSRF-Token` on every change, and who.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SignedIn)]
+pub(crate) struct SignedInBody {
+    pub csrf_token: String,
+    pub me: Me,
 }
 
 fn bad_body(rejection: &JsonRejection) -> ApiError {
@@ -94,7 +120,21 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
 /// `POST /api/v1/session`: sign in with `{ "username", "password", "totp"? }`. A new session
 /// id every time (any session the request came with ends); answers the CSRF token and who
 /// signed in, and sets the cookie.
-async fn sign_in(
+#[utoipa::path(
+    post,
+    path = "/api/v1/session",
+    summary = "Sign in with a username, password and (when enrolled) a TOTP code",
+    request_body = SignInBody,
+    responses(
+        (status = 200, description = "signed in: the CSRF token and who signed in; the session cookie is set",
+            body = SignedInBody, headers(("Set-Cookie" = String, description = "the session cookie"))),
+        (status = 400, description = "the request is malformed", body = ErrorBody),
+        (status = 401, description = "the username, password or TOTP code is not accepted (`totp_required` names the field)", body = ErrorBody),
+        (status = 403, description = "CSRF refused: the request came from another site, or a signed-in request without its X-CSRF-Token", body = ErrorBody),
+        (status = 429, description = "too many failed sign-ins: the account is locked for a while", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn sign_in(
     State(state): State<AppState>,
     Extension(current): Extension<CurrentSession>,
     ClientAddress(from): ClientAddress,
@@ -120,7 +160,19 @@ async fn sign_in(
 }
 
 /// `DELETE /api/v1/session`: sign out (CSRF token required, like every change).
-async fn sign_out(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/session",
+    summary = "Sign out (X-CSRF-Token required)",
+    params(("X-CSRF-Token" = Option<String>, Header, nullable = false, description = "the csrf_token answered at sign-in")),
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "signed out; the session cookie is cleared"),
+        (status = 401, description = "not signed in with a session", body = ErrorBody),
+        (status = 403, description = "CSRF refused", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn sign_out(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     ClientAddress(from): ClientAddress,
@@ -130,8 +182,18 @@ async fn sign_out(
     Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), state.cleared_cookie()))
 }
 
-/// `GET /api/v1/me`: the person signed in, their authority, the posts they hold today and
-/// their system roles.
-async fn me(State(state): State<AppState>, SignedIn(session): SignedIn) -> Result<Json<Me>, ApiError> {
-    Ok(Json(state.pathway.me(&session.account).await?))
+/// `GET /api/v1/me`: the person signed in (by session or API token), their authority, the
+/// posts they hold today and their system roles.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    summary = "Who is signed in (session or API token): person, authority, posts held today, system roles",
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "the signed-in person", body = Me),
+        (status = 401, description = "not signed in", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn me(State(state): State<AppState>, Caller(viewer): Caller) -> Result<Json<Me>, ApiError> {
+    Ok(Json(state.pathway.me(&viewer.account).await?))
 }

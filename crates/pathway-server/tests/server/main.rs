@@ -18,6 +18,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod api;
+mod matrix;
 mod oidc;
 mod postgres;
 mod records;
@@ -461,4 +462,49 @@ async fn twenty_failures_from_one_address_are_answered_429_for_fifteen_minutes()
     let later = Server::start(config(dir.sqlite(), start_time() + Duration::minutes(16), &dir)).await;
     assert_eq!(Client::new().sign_in(&later, "dan", PASSWORD, None).await.0, StatusCode::OK);
     later.stop().await;
+}
+
+#[tokio::test]
+async fn every_answer_tells_the_browser_not_to_sniff_frame_cache_or_leak_it() {
+    let dir = Scratch::new();
+    let mut config = config(dir.sqlite(), start_time(), &dir);
+    config.server.insecure_loopback_cookies = false;
+    let server = Server::start(config).await;
+    bexley(&server.pathway).await;
+    let http = reqwest::Client::new();
+    // A public answer, a refusal, an address that does not exist, and a failed sign-in.
+    let answers = [
+        http.get(server.url("/healthz")).send().await.unwrap(),
+        http.get(server.url("/api/v1/me")).send().await.unwrap(),
+        http.get(server.url("/no/such/page")).send().await.unwrap(),
+        http.post(server.url("/api/v1/session"))
+            .json(&json!({ "username": "dan", "password": "not the password" }))
+            .send()
+            .await
+            .unwrap(),
+    ];
+    for response in answers {
+        let headers = response.headers();
+        let status = response.status();
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+            ("cache-control", "no-store"),
+            ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+        ] {
+            assert_eq!(headers.get(name).map(|v| v.to_str().unwrap()), Some(value), "{name} on a {status}");
+        }
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"), "{policy}");
+    }
+    server.stop().await;
+
+    // Over plain http on loopback (development), HSTS is not sent: it would pin nothing.
+    let dir = Scratch::new();
+    let server = bexley_server(&dir).await;
+    let response = reqwest::Client::new().get(server.url("/healthz")).send().await.unwrap();
+    assert!(response.headers().get("strict-transport-security").is_none());
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    server.stop().await;
 }

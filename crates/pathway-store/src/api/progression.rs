@@ -43,14 +43,40 @@ pub struct StoredEvidence {
 }
 
 /// An application as stored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredApplication {
     /// Its id.
+    #[schema(value_type = i64, minimum = 1)]
     pub id: ApplicationId,
     /// The application, with its steps and history.
+    #[schema(value_type = Object)]
     pub application: Application,
     /// Created, updated, version.
+    #[schema(schema_with = record_meta_schema)]
     pub meta: RecordMeta,
+}
+
+/// The OpenAPI schema of a [`RecordMeta`], as serde writes it.
+pub fn record_meta_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let date_time = || {
+        ObjectBuilder::new().schema_type(Type::String).format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+    };
+    ObjectBuilder::new()
+        .property(
+            "version",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .description(Some("the version an update must name (the ETag)")),
+        )
+        .required("version")
+        .property("created_at", date_time())
+        .required("created_at")
+        .property("updated_at", date_time())
+        .required("updated_at")
+        .description(Some("Created, updated, version."))
+        .build()
 }
 
 /// A panel as stored (the panel carries its id).

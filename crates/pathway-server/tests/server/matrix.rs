@@ -1,0 +1,387 @@
+//! The access matrix, generated: every operation the served OpenAPI document lists is asked by
+//! every kind of person — nobody signed in, a social worker, their team manager, another
+//! team's manager, HR (`hr-admin`), an auditor, a system administrator, and someone of another
+//! authority — about their own record, their own team's, another team's and another
+//! authority's. What each should get follows from one rule per kind of operation (below), not
+//! from a list of answers, and an operation the matrix cannot classify, or a path parameter it
+//! cannot fill, fails the test: a new endpoint cannot be added without saying who may use it.
+//!
+//! Outcomes: `Allowed` is anything but 401, 403, 404 and 5xx (a write may still be refused
+//! for a business reason, 409 or 422, after access was granted); `Denied` is 403; `Hidden` is
+//! 404 `not_found` (another authority's records, worded as for one that does not exist, and
+//! recorded); `SignIn` is 401.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::api::{call, token};
+use super::*;
+
+/// Who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Nobody,
+    /// Amara Okafor, E200, a Level 2 social worker in Assessment Team A.
+    Worker,
+    /// Daniel Hussain, E100, Team A's manager (Amara's line manager).
+    Manager,
+    /// Owen Blake, E300, Team B's manager.
+    OtherManager,
+    /// Hana Ito, E400, HR with the `hr-admin` system role.
+    Hr,
+    /// Ivy Shah, E500, the `auditor` system role.
+    Auditor,
+    /// Sam Reid, E600, the `system-admin` system role.
+    Admin,
+    /// Ruth Mensah, M100, a Medway social worker.
+    Medway,
+}
+
+const EVERYONE: &[Who] =
+    &[Who::Nobody, Who::Worker, Who::Manager, Who::OtherManager, Who::Hr, Who::Auditor, Who::Admin, Who::Medway];
+
+impl Who {
+    fn username(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Who::Nobody => None,
+            Who::Worker => Some(("bexley", "amara")),
+            Who::Manager => Some(("bexley", "dan")),
+            Who::OtherManager => Some(("bexley", "owen")),
+            Who::Hr => Some(("bexley", "hana")),
+            Who::Auditor => Some(("bexley", "ivy")),
+            Who::Admin => Some(("bexley", "sam")),
+            Who::Medway => Some(("medway", "ruth")),
+        }
+    }
+
+    fn sees_whole_authority(self) -> bool {
+        matches!(self, Who::Hr | Who::Auditor | Who::Admin)
+    }
+}
+
+/// Whose record an operation is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Whose {
+    /// Amara's (E200, Team A).
+    TeamA,
+    /// Ben Carter's (E250, Team B).
+    TeamB,
+    /// Ruth's (M100, Medway).
+    Medway,
+}
+
+const TARGETS: &[Whose] = &[Whose::TeamA, Whose::TeamB, Whose::Medway];
+
+/// How the asker stands to the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    Own,
+    OwnTeam,
+    OtherTeam,
+    OtherAuthority,
+}
+
+fn relation(who: Who, whose: Whose) -> Relation {
+    match (who, whose) {
+        (Who::Medway, Whose::Medway) => Relation::Own,
+        (_, Whose::Medway) | (Who::Medway, _) => Relation::OtherAuthority,
+        (Who::Worker, Whose::TeamA) => Relation::Own,
+        (Who::Manager, Whose::TeamA) | (Who::OtherManager, Whose::TeamB) => Relation::OwnTeam,
+        _ => Relation::OtherTeam,
+    }
+}
+
+/// What the asker should get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Allowed,
+    Denied,
+    Hidden,
+    SignIn,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "403",
+            Outcome::Hidden => "404",
+            Outcome::SignIn => "401",
+        })
+    }
+}
+
+fn outcome_of(status: StatusCode, body: &Value) -> Result<Outcome, String> {
+    match status.as_u16() {
+        401 => Ok(Outcome::SignIn),
+        403 => Ok(Outcome::Denied),
+        404 if body["code"] == "not_found" => Ok(Outcome::Hidden),
+        s if s >= 500 => Err(format!("{status} {body}")),
+        404 => Err(format!("404 with code {}", body["code"])),
+        _ => Ok(Outcome::Allowed),
+    }
+}
+
+/// The kinds of operation, each with its rule.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// Anyone, signed in or not, about no one in particular.
+    Public,
+    /// Signing in: anyone may try (the matrix tries a wrong password: 401 for everyone).
+    SignIn,
+    /// About the signed-in person only (`/me`, signing out).
+    Yourself,
+    /// A list within an authority: anyone signed in to it (the list holds what they may see);
+    /// another authority's is hidden.
+    AuthorityList,
+    /// Reading a worker's records: their own, their line managers', and the whole-authority
+    /// system roles; another team's is denied; another authority's hidden.
+    ReadRecord,
+    /// What only the worker does on their own record (opening and submitting their own
+    /// application): anyone else in the authority is denied — their manager by the route's
+    /// rule, HR and the system roles because a system role sees but never acts for someone;
+    /// another authority's is hidden.
+    WorkerActs,
+}
+
+fn expected(kind: Kind, who: Who, whose: Option<Whose>) -> Outcome {
+    if who == Who::Nobody {
+        return match kind {
+            Kind::Public => Outcome::Allowed,
+            Kind::SignIn => Outcome::SignIn,
+            _ => Outcome::SignIn,
+        };
+    }
+    if let Kind::SignIn = kind {
+        return Outcome::SignIn;
+    }
+    let Some(whose) = whose else {
+        return Outcome::Allowed;
+    };
+    match (kind, relation(who, whose)) {
+        (Kind::Public | Kind::SignIn | Kind::Yourself, _) => Outcome::Allowed,
+        (_, Relation::OtherAuthority) => Outcome::Hidden,
+        (Kind::AuthorityList, _) => Outcome::Allowed,
+        (Kind::ReadRecord, Relation::Own | Relation::OwnTeam) => Outcome::Allowed,
+        (Kind::ReadRecord, Relation::OtherTeam) if who.sees_whole_authority() => Outcome::Allowed,
+        (Kind::ReadRecord, Relation::OtherTeam) => Outcome::Denied,
+        (Kind::WorkerActs, Relation::Own) => Outcome::Allowed,
+        (Kind::WorkerActs, Relation::OwnTeam | Relation::OtherTeam) => Outcome::Denied,
+    }
+}
+
+/// Every operation, by `METHOD path`, with its kind. An operation served but missing here
+/// fails the test.
+fn kinds() -> BTreeMap<&'static str, Kind> {
+    BTreeMap::from([
+        ("GET /healthz", Kind::Public),
+        ("GET /api/openapi.json", Kind::Public),
+        ("GET /api/v1/frameworks", Kind::Public),
+        ("GET /api/v1/frameworks/{id}", Kind::Public),
+        ("GET /api/v1/pay", Kind::Public),
+        ("POST /api/v1/session", Kind::SignIn),
+        ("DELETE /api/v1/session", Kind::Yourself),
+        ("GET /api/v1/me", Kind::Yourself),
+        // Single sign-on: anyone may start or return; the answer never depends on who asks
+        // (here 400: no authority of the fixture has set it up).
+        ("GET /auth/oidc/{authority}/start", Kind::Public),
+        ("GET /auth/oidc/{authority}/callback", Kind::Public),
+        ("GET /api/v1/authorities/{authority}/workers", Kind::AuthorityList),
+        ("GET /api/v1/authorities/{authority}/workers/{number}", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/eligibility", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/applications/{id}", Kind::ReadRecord),
+        ("POST /api/v1/authorities/{authority}/applications", Kind::WorkerActs),
+        ("POST /api/v1/authorities/{authority}/applications/{id}/submit", Kind::WorkerActs),
+    ])
+}
+
+/// The records the matrix asks about.
+struct Fixture {
+    /// Employee numbers by target.
+    numbers: BTreeMap<Whose, &'static str>,
+    /// An application of each target. Medway's, asked by Bexley's people, is one of Bexley's
+    /// ids under Medway's address; Ruth has none (Medway's routes need facts this fixture
+    /// does not record), so her own-application cases are not asked.
+    applications: BTreeMap<Whose, String>,
+}
+
+impl Fixture {
+    fn authority(whose: Whose) -> &'static str {
+        if whose == Whose::Medway { "medway" } else { "bexley" }
+    }
+
+    /// The path with its parameters filled for `whose`; panics naming a parameter it cannot fill.
+    fn path(&self, template: &str, whose: Option<Whose>) -> String {
+        let mut path = template.to_owned();
+        let fill = |name: &str| -> String {
+            let whose = whose.unwrap_or(Whose::TeamA);
+            match name {
+                "authority" => Self::authority(whose).to_owned(),
+                "number" => self.numbers[&whose].to_owned(),
+                "id" if template.contains("/applications/") => self.applications[&whose].clone(),
+                "id" if template.starts_with("/api/v1/frameworks/") => "bexley".to_owned(),
+                other => panic!("the access matrix does not know how to fill {{{other}}} in {template}: teach it"),
+            }
+        };
+        while let Some(start) = path.find('{') {
+            let end = path[start..].find('}').map(|e| start + e).unwrap();
+            let value = fill(&path[start + 1..end]);
+            path.replace_range(start..=end, &value);
+        }
+        path
+    }
+
+    /// A body the operation accepts, asked about `whose`, in the role `who` would act in.
+    fn body(&self, key: &str, who: Who, whose: Option<Whose>) -> Option<Value> {
+        let whose = whose.unwrap_or(Whose::TeamA);
+        let role = if matches!(who, Who::Manager | Who::OtherManager) { "team-manager" } else { "worker" };
+        match key {
+            "POST /api/v1/session" => Some(json!({ "username": "nobody", "password": "not a password at all" })),
+            "POST /api/v1/authorities/{authority}/applications" => Some(json!({
+                "worker": self.numbers[&whose], "route": "level-2-to-level-3", "role": role,
+                "why": "the access matrix asks"
+            })),
+            k if k.starts_with("POST ") || k.starts_with("PUT ") || k.starts_with("PATCH ") => {
+                Some(json!({ "role": role, "why": "the access matrix asks" }))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the operation is about a worker (so it is asked about each target).
+    fn about_someone(template: &str) -> bool {
+        template.contains("{authority}")
+    }
+}
+
+fn query(key: &str) -> &'static str {
+    match key {
+        "GET /api/v1/pay" => "?framework=bexley&grade=level-2&point=top",
+        _ => "",
+    }
+}
+
+/// The operations the served document lists, as `METHOD path`.
+async fn served_operations(server: &Server) -> Vec<(String, String, String)> {
+    let (status, _, document) = call(server, reqwest::Method::GET, "/api/openapi.json", None, &[], None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                let method = method.to_uppercase();
+                operations.push((format!("{method} {path}"), method, path.clone()));
+            }
+        }
+    }
+    operations.sort();
+    operations
+}
+
+#[tokio::test]
+async fn every_role_every_operation_own_record_own_team_another_team_another_authority() {
+    let dir = Scratch::new();
+    let server = super::api::two_teams_server(&dir).await;
+    let p = &server.pathway;
+    for (number, name, username, role) in
+        [("E500", "Ivy Shah", "ivy", "auditor"), ("E600", "Sam Reid", "sam", "system-admin")]
+    {
+        let details = WorkerDetails::new(
+            EmployeeNumber::parse(number).unwrap(),
+            PersonName::parse(name).unwrap(),
+            EmploymentType::Permanent,
+            date(2019, 4, 1),
+        );
+        p.add_worker("bexley", &NewWorker { details, timeline: vec![] }).await.expect("worker");
+        p.create_account("bexley", number, username, &[role.to_owned()]).await.expect("account");
+    }
+    let mut tokens = BTreeMap::new();
+    for who in EVERYONE {
+        if let Some((authority, username)) = who.username() {
+            tokens.insert(*who, token(p, authority, username, &["write"]).await);
+        }
+    }
+    // An application of Amara's and one of Ben's, each opened by them, as drafts.
+    let mut applications = BTreeMap::new();
+    for (whose, number, username) in [(Whose::TeamA, "E200", "amara"), (Whose::TeamB, "E250", "ben")] {
+        let own = token(p, "bexley", username, &["write"]).await;
+        let open = json!({ "worker": number, "route": "level-2-to-level-3", "why": "ready" });
+        let (status, _, opened) = call(
+            &server,
+            reqwest::Method::POST,
+            "/api/v1/authorities/bexley/applications",
+            Some(&own),
+            &[],
+            Some(open),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{username} opens an application: {opened}");
+        applications.insert(whose, opened["id"].to_string());
+    }
+    applications.insert(Whose::Medway, applications[&Whose::TeamA].clone());
+    let fixture = Fixture {
+        numbers: BTreeMap::from([(Whose::TeamA, "E200"), (Whose::TeamB, "E250"), (Whose::Medway, "M100")]),
+        applications,
+    };
+
+    let kinds = kinds();
+    let operations = served_operations(&server).await;
+    let unclassified: Vec<_> = operations.iter().filter(|(key, _, _)| !kinds.contains_key(key.as_str())).collect();
+    assert!(unclassified.is_empty(), "operations the access matrix does not classify: {unclassified:?}");
+
+    let mut wrong = Vec::new();
+    let mut cases = 0;
+    for (key, method, template) in &operations {
+        let kind = kinds[key.as_str()];
+        let targets: Vec<Option<Whose>> =
+            if Fixture::about_someone(template) { TARGETS.iter().copied().map(Some).collect() } else { vec![None] };
+        // Denials first, so an allowed change does not alter what a later case asks about.
+        let mut plan: Vec<(Who, Option<Whose>, Outcome)> = Vec::new();
+        for who in EVERYONE {
+            for whose in &targets {
+                plan.push((*who, *whose, expected(kind, *who, *whose)));
+            }
+        }
+        plan.sort_by_key(|(_, _, outcome)| *outcome == Outcome::Allowed);
+        for (who, whose, want) in plan {
+            if key == "DELETE /api/v1/session" && who != Who::Nobody {
+                continue; // a bearer token has no session to end; signing out is tested with sessions
+            }
+            if who == Who::Medway && whose == Some(Whose::Medway) && template.contains("/applications/{id}") {
+                continue; // Ruth has no application (see Fixture)
+            }
+            let path = format!("{}{}", fixture.path(template, whose), query(key));
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let bearer = tokens.get(&who).map(String::as_str);
+            let (status, _, body) = call(&server, method, &path, bearer, &[], fixture.body(key, who, whose)).await;
+            cases += 1;
+            match outcome_of(status, &body) {
+                Ok(got) if got == want => {}
+                Ok(got) => {
+                    wrong.push(format!("{key} by {who:?} about {whose:?}: {got} ({status}), expected {want}: {body}"))
+                }
+                Err(e) => wrong.push(format!("{key} by {who:?} about {whose:?}: server error {e}")),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {cases} cases wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(cases >= 100, "the matrix asked {cases} questions");
+
+    // Every question about another authority was recorded as a probe.
+    let db = sqlx::SqlitePool::connect(&format!("sqlite:{}", dir.0.join("pathway.db").display())).await.unwrap();
+    let probes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_events WHERE outcome = 'other-authority-refused'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(probes >= 10, "probes of another authority are recorded: {probes}");
+    // ...and each is an entry in the asker's own authority's audit trail.
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE why = 'access: other-authority-refused'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(audited, probes, "every probe of another authority is in the asker's audit trail");
+    db.close().await;
+    server.stop().await;
+}
