@@ -29,5 +29,6 @@ pub mod service;
 pub mod subject;
 pub mod tokens;
 pub mod viewer;
+pub mod viewer_records;
 
 pub use error::AppError;

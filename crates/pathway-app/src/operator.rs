@@ -46,7 +46,7 @@ pub struct Operator {
 
 impl Operator {
     /// The operator as the actor of its own entries.
-    fn actor(&self) -> AuditActor {
+    pub fn actor(&self) -> AuditActor {
         AuditActor { person: None, name: self.username.clone(), role: OPERATOR_ROLE.to_owned() }
     }
 }

@@ -126,7 +126,12 @@ impl Pathway {
     }
 
     /// Why the viewer may see `worker` today, or not permitted.
-    async fn sight(&self, viewer: &Viewer, scope: &AuthorityScope, worker: &Worker) -> Result<Sight, AppError> {
+    pub(crate) async fn sight(
+        &self,
+        viewer: &Viewer,
+        scope: &AuthorityScope,
+        worker: &Worker,
+    ) -> Result<Sight, AppError> {
         if worker.id == viewer.account.worker {
             return Ok(Sight::Own);
         }
@@ -143,7 +148,7 @@ impl Pathway {
         )))
     }
 
-    async fn visible_worker(
+    pub(crate) async fn visible_worker(
         &self,
         viewer: &Viewer,
         authority: &str,
@@ -271,7 +276,7 @@ impl Pathway {
     }
 
     /// The viewer's person acting in `role` (`worker`, their own), if they may change things.
-    async fn acting_as(
+    pub(crate) async fn acting_as(
         &self,
         viewer: &Viewer,
         scope: &AuthorityScope,

@@ -36,7 +36,7 @@ use crate::session::{AppState, Caller};
 pub(crate) const REPLAYED: &str = "idempotent-replayed";
 
 /// The default and largest page of a list.
-const DEFAULT_LIMIT: usize = 50;
+pub(crate) const DEFAULT_LIMIT: usize = 50;
 
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -91,7 +91,7 @@ fn bad_body(rejection: &BytesRejection) -> ApiError {
     .on("body")
 }
 
-fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
+pub(crate) fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     text.map(|t| {
         parse_iso_date(t).map_err(|reason| {
             ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("`{t}` {reason}")).on(field)
@@ -105,11 +105,11 @@ fn today(state: &AppState) -> NaiveDate {
 }
 
 /// A strong ETag for a record version.
-fn etag(version: i64) -> HeaderValue {
+pub(crate) fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
+pub(crate) fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::ETAG, etag(version));
     response
@@ -327,7 +327,7 @@ async fn application(
     Ok(with_etag(stored, version))
 }
 
-fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("the request body is not what was expected: {e}"))
             .on("body")
@@ -354,7 +354,7 @@ struct OpenBody {
 }
 
 /// The SHA-256 of what makes a request the same request: method, path and body.
-fn request_hash(method: &Method, path: &str, body: &[u8]) -> String {
+pub(crate) fn request_hash(method: &Method, path: &str, body: &[u8]) -> String {
     let mut hash = Sha256::new();
     hash.update(method.as_str().as_bytes());
     hash.update(b" ");
@@ -407,28 +407,45 @@ async fn open_application(
 ) -> Result<Response, ApiError> {
     let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/applications");
-    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
     let hash = request_hash(&Method::POST, &path, &body);
+    let open = open_once(&state, &viewer, &authority, &body);
+    create_once(&state, &viewer, &headers, &hash, open, |stored| Some(stored.meta.version.get())).await
+}
+
+/// Answer a creating POST: 201 with what `create` made (and its version, where it has one,
+/// as the ETag). With an `Idempotency-Key`, an answer given before to the same key and
+/// request (`request_hash`) is given again, marked replayed, and `create` is not run; the
+/// same key with another request is a conflict. Refusals are remembered too (a retried
+/// refusal is refused the same), server errors are not (a retry may succeed).
+pub(crate) async fn create_once<T: serde::Serialize>(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    request_hash: &str,
+    create: impl Future<Output = Result<T, ApiError>>,
+    version: impl Fn(&T) -> Option<i64>,
+) -> Result<Response, ApiError> {
+    let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
     if let Some(key) = &key
-        && let Some(replay) = state.pathway.viewer_replay(&viewer, key, &hash).await?
+        && let Some(replay) = state.pathway.viewer_replay(viewer, key, request_hash).await?
     {
         return Ok(replayed(replay));
     }
-    let answer = open_once(&state, &viewer, &authority, &body).await;
+    let answer = create.await;
     let (status, text) = match &answer {
-        Ok(stored) => (StatusCode::CREATED, serde_json::to_string(stored).unwrap_or_default()),
+        Ok(made) => (StatusCode::CREATED, serde_json::to_string(made).unwrap_or_default()),
         Err(e) => (e.status(), serde_json::to_string(&e.body()).unwrap_or_default()),
     };
     if let Some(key) = &key
         && !status.is_server_error()
     {
         let replay = Replay { status: status.as_u16(), body: text.clone() };
-        state.pathway.viewer_remember(&viewer, key, &hash, &replay).await?;
+        state.pathway.viewer_remember(viewer, key, request_hash, &replay).await?;
     }
     let mut response = (status, text).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Ok(stored) = &answer {
-        response.headers_mut().insert(header::ETAG, etag(stored.meta.version.get()));
+    if let Some(version) = answer.as_ref().ok().and_then(version) {
+        response.headers_mut().insert(header::ETAG, etag(version));
     }
     Ok(response)
 }
@@ -458,7 +475,7 @@ struct ActBody {
 
 /// The version an `If-Match` header names: `"3"`, `W/"3"`, the bare `3`, or `*` (any).
 /// Anything else is refused, as the document declares.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let text = value.to_str().unwrap_or_default().trim();
     if text == "*" {

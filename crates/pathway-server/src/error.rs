@@ -109,6 +109,8 @@ impl From<AppError> for ApiError {
         }
         let field = match &e {
             AppError::BadInput { field, .. } => Some(field.clone()),
+            // A refused evidence file or sheet: the form's `file` part.
+            AppError::File { .. } => Some("file".to_owned()),
             _ => None,
         };
         ApiError { status, code, message: e.to_string(), field }

@@ -34,7 +34,10 @@ pub(crate) fn documented() -> OpenApiRouter<AppState> {
 pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
     let (routes, _) = documented().split_for_parts();
+    let max_upload_bytes = state.pathway.config().max_upload_bytes;
     routes
+        // Not yet in the generated document: see `api_records.rs`.
+        .merge(crate::api_records::routes(max_upload_bytes))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))

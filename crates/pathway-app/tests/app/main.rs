@@ -26,4 +26,5 @@ mod restore;
 mod retention;
 mod rotherham;
 mod route_shapes;
+mod viewer_records;
 mod west_sussex;

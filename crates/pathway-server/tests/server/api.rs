@@ -15,7 +15,7 @@ use super::*;
 ///   like Amara, `ben`);
 /// - Hana Ito (E400, HR, account `hana` with the hr-admin system role), in no team;
 /// - Medway: Ruth Mensah (M100, `ruth`).
-async fn two_teams(p: &Pathway) {
+pub(super) async fn two_teams(p: &Pathway) {
     p.onboard_authority("bexley", "London Borough of Bexley", "bexley").await.expect("bexley");
     p.onboard_authority("medway", "Medway Council", "medway").await.expect("medway");
     let level_2 = NewTimelineEntry {
@@ -104,7 +104,7 @@ pub(crate) async fn call(
     (status, headers, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
+pub(super) async fn get(server: &Server, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
     let (status, _, body) = call(server, reqwest::Method::GET, path, bearer, &[], None).await;
     (status, body)
 }

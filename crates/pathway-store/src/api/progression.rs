@@ -149,6 +149,8 @@ pub enum EntityKind {
     /// An identity from an OpenID provider, not yet linked to an account (entity id: the
     /// identity).
     OidcIdentity,
+    /// Everything held about a person, exported for subject access (entity id: the worker).
+    SubjectExport,
 }
 
 impl EntityKind {
@@ -171,6 +173,7 @@ impl EntityKind {
             EntityKind::LegalHold => "legal-hold",
             EntityKind::Erasure => "erasure",
             EntityKind::OidcIdentity => "oidc-identity",
+            EntityKind::SubjectExport => "subject-export",
         }
     }
 
@@ -193,6 +196,7 @@ impl EntityKind {
             EntityKind::LegalHold,
             EntityKind::Erasure,
             EntityKind::OidcIdentity,
+            EntityKind::SubjectExport,
         ]
         .into_iter()
         .find(|k| k.code() == code)
