@@ -183,7 +183,9 @@ fn parse_record(text: &str) -> Result<(EntityKind, i64), AppError> {
         .ok_or_else(|| bad(format!("`{text}` is not KIND:ID, e.g. application:3 or evidence:12")))?;
     let kind = EntityKind::from_code(kind.trim()).ok_or_else(|| {
         bad(format!(
-            "`{kind}` is not a kind of record in the audit trail: evidence, application, panel, asye-programme"
+            "`{kind}` is not a kind of record in the audit trail: evidence, application, panel, asye-programme, eligibility-exception, \
+             unit, post, account, portfolio, panel-pack, authority, import, framework, legal-hold, erasure, \
+             oidc-identity"
         ))
     })?;
     let id = id.trim().parse::<i64>().map_err(|_| bad(format!("`{id}` is not a record id (a number)")))?;

@@ -63,11 +63,7 @@ impl EvidenceFiles {
 
     /// Check and keep `bytes`, uploaded as `original_name`; what to record about them.
     pub fn store_bytes(&self, bytes: &[u8], original_name: &str) -> Result<FileRef, AppError> {
-        let refused = |source| AppError::File { name: original_name.to_owned(), source };
-        let media_type = check_file(bytes, self.limit).map_err(refused)?;
-        if matches!(media_type, MediaType::Docx | MediaType::Xlsx) {
-            unpacks_within(bytes, MAX_UNPACKED_BYTES).map_err(refused)?;
-        }
+        let media_type = self.check_bytes(bytes, original_name)?;
         let digest = hex(&Sha256::digest(bytes));
         let sha256 = Sha256Hex::parse(&digest)?;
         let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
@@ -77,6 +73,17 @@ impl EvidenceFiles {
             write_atomically(&path, bytes)?;
         }
         Ok(file)
+    }
+
+    /// Check `bytes` as [`EvidenceFiles::store_bytes`] would, keeping nothing: their type
+    /// (by the bytes), their size, and for Word and Excel documents what they unpack to.
+    pub fn check_bytes(&self, bytes: &[u8], original_name: &str) -> Result<MediaType, AppError> {
+        let refused = |source| AppError::File { name: original_name.to_owned(), source };
+        let media_type = check_file(bytes, self.limit).map_err(refused)?;
+        if matches!(media_type, MediaType::Docx | MediaType::Xlsx) {
+            unpacks_within(bytes, MAX_UNPACKED_BYTES).map_err(refused)?;
+        }
+        Ok(media_type)
     }
 
     /// Check and keep the file at `path` (named after its last path component). The path

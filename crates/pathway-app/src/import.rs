@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::AppError;
 use crate::frameworks::Applies;
+use crate::operator::Operator;
 use crate::service::Pathway;
 
 // ---------------------------------------------------------------------------------------
@@ -136,7 +137,7 @@ pub struct RawRow {
     pub broken: Vec<(usize, String)>,
 }
 
-type Rows = Box<dyn Iterator<Item = Result<RawRow, AppError>>>;
+type Rows = Box<dyn Iterator<Item = Result<RawRow, AppError>> + Send>;
 
 /// A worker file opened for reading: its name, header and rows.
 pub struct Sheet {
@@ -197,6 +198,29 @@ impl Sheet {
                 format!("`.{ext}` files are not read; save the sheet as .xlsx or .csv (CSV UTF-8)"),
             )),
             _ => Err(bad_file(&file, "give a .csv or .xlsx file")),
+        }
+    }
+
+    /// A file sent over the network, by the extension of the name it was sent with (`.csv`
+    /// or `.xlsx`); of a workbook, the sheet named `wanted` (any case), or the first. The
+    /// report names the file by that name's last part, never a path of ours or theirs.
+    pub fn from_upload(name: &str, bytes: Vec<u8>, wanted: &str) -> Result<Sheet, AppError> {
+        let shown = name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned();
+        let ext = shown.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+        match ext.as_str() {
+            "csv" => Sheet::from_csv(shown, Cursor::new(bytes)),
+            "xlsx" | "xlsm" => {
+                // The workbook reader reads from a file: a private one, removed when read.
+                static UPLOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                let n = UPLOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let temp = std::env::temp_dir().join(format!("pathway-upload-{}-{n}.xlsx", std::process::id()));
+                std::fs::write(&temp, &bytes).map_err(|source| AppError::Write { path: temp.clone(), source })?;
+                let read = workbook::read_sheet(&temp, &shown, wanted);
+                let _ = std::fs::remove_file(&temp);
+                let (header, rows) = read?;
+                Ok(Sheet { file: shown, headers: header.cells, rows: Box::new(rows.into_iter().map(Ok)) })
+            }
+            _ => Err(bad_file(&shown, "give a .csv or .xlsx file (by its name's extension)")),
         }
     }
 
@@ -1153,24 +1177,30 @@ impl Pathway {
     ) -> Result<ImportReport, AppError> {
         // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
+        let sheet = Sheet::open(file)?;
+        self.import_workers_by(&operator, authority, sheet, options, progress).await
+    }
+
+    /// Import the workers of a sheet already opened (an upload, say), recorded as done by
+    /// `operator`.
+    pub async fn import_workers_by(
+        &self,
+        operator: &Operator,
+        authority: &str,
+        sheet: Sheet,
+        options: ImportOptions,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<ImportReport, AppError> {
         let scope = self.scope(authority).await?;
         let framework = self.framework_in_force(&scope, Applies::Authority, chrono::Local::now().date_naive()).await?;
-        let sheet = Sheet::open(file)?;
         let report = import_sheet(self.store(), &scope, &framework, sheet, options, progress).await?;
         if report.imported > 0 {
             let what = format!("imported {} workers from {}", report.imported, report.file);
             let detail = serde_json::json!({
                 "file": report.file, "kind": "workers", "imported": report.imported, "new_teams": report.new_teams,
             });
-            self.record_setup(
-                &operator,
-                &scope,
-                (pathway_store::EntityKind::Import, 0),
-                "import workers",
-                what,
-                detail,
-            )
-            .await?;
+            self.record_setup(operator, &scope, (pathway_store::EntityKind::Import, 0), "import workers", what, detail)
+                .await?;
         }
         Ok(report)
     }

@@ -23,11 +23,13 @@ pub mod portfolio;
 pub mod progression;
 pub mod records;
 pub mod reports;
+pub mod retention;
 mod retry;
 pub mod service;
 pub mod subject;
 pub mod tokens;
 pub mod viewer;
 pub mod viewer_progression;
+pub mod viewer_records;
 
 pub use error::AppError;

@@ -31,9 +31,10 @@ use openidconnect::{
     EndpointSet, IdToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use pathway_core::text::hex;
+use pathway_core::workforce::AuthorityId;
 use pathway_store::{
-    Accounts, AuthorityScope, NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, SignInEvent,
-    StoredOidcIdentity,
+    Accounts, AuthorityScope, NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, SignInEvent, StoreError,
+    StoredOidcIdentity, Tenancy,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -133,9 +134,9 @@ pub enum OidcRefused {
          approve the link (request {0}) before you can sign in"
     )]
     AwaitingApproval(i64),
-    /// The linked account is disabled.
+    /// The linked account (this id) is disabled.
     #[error("this account is disabled; ask an administrator")]
-    Disabled,
+    Disabled(i64),
 }
 
 impl OidcRefused {
@@ -147,7 +148,7 @@ impl OidcRefused {
             OidcRefused::Provider(_) => "oidc_provider_refused",
             OidcRefused::BadToken(_) => "oidc_bad_token",
             OidcRefused::AwaitingApproval(_) => "oidc_awaiting_approval",
-            OidcRefused::Disabled => "oidc_account_disabled",
+            OidcRefused::Disabled(_) => "oidc_account_disabled",
         }
     }
 
@@ -158,7 +159,7 @@ impl OidcRefused {
             OidcRefused::Provider(_) => "oidc-provider-refused",
             OidcRefused::BadToken(_) => "oidc-bad-token",
             OidcRefused::AwaitingApproval(_) => "oidc-awaiting-approval",
-            OidcRefused::Disabled => "disabled",
+            OidcRefused::Disabled(_) => "disabled",
         }
     }
 }
@@ -294,10 +295,34 @@ impl Pathway {
         .set_redirect_uri(redirect))
     }
 
+    /// The authority a browser sign-in names, when it has a provider. An authority that does
+    /// not exist and one without a provider are both not found, and neither answer lists the
+    /// authorities there are (as `scope` does for an operator): an anonymous visitor learns
+    /// nothing about who else uses this server.
+    async fn sign_in_scope(&self, authority: &str) -> Result<AuthorityScope, AppError> {
+        let not_found = || {
+            AppError::Store(StoreError::NotFound {
+                what: "OpenID provider",
+                key: "for sign-in".to_owned(),
+                authority: authority.to_owned(),
+            })
+        };
+        let id = AuthorityId::parse(authority).map_err(|_| not_found())?;
+        let scope = match self.store().scope(&id).await {
+            Ok(scope) => scope,
+            Err(StoreError::NotFound { .. }) => return Err(not_found()),
+            Err(e) => return Err(e.into()),
+        };
+        match self.store().oidc_provider(&scope).await? {
+            Some(_) => Ok(scope),
+            None => Err(not_found()),
+        }
+    }
+
     /// Start signing in with the authority's provider: the address to send the browser to,
     /// and the `state` for the browser's cookie.
     pub async fn oidc_start(&self, authority: &str) -> Result<(String, String), AppError> {
-        let scope = self.scope(authority).await?;
+        let scope = self.sign_in_scope(authority).await?;
         let provider = self.provider(&scope).await?;
         let http = http_client()?;
         let client = self.oidc_client(&provider, &http).await?;
@@ -328,20 +353,35 @@ impl Pathway {
         authority: &str,
         callback: &OidcCallback,
     ) -> Result<Result<SignedIn, OidcRefused>, AppError> {
-        let scope = self.scope(authority).await?;
+        let scope = self.sign_in_scope(authority).await?;
         let outcome = self.oidc_check(&scope, callback).await?;
         let now = self.clock().now();
         let username = format!("oidc:{}", scope.id().as_str());
         match outcome {
             Err(refused) => {
+                let account = match refused {
+                    OidcRefused::Disabled(id) => self.store().accounts(&scope).await?.into_iter().find(|a| a.id == id),
+                    _ => None,
+                };
                 let event = SignInEvent {
-                    account: None,
-                    username,
+                    account: account.as_ref().map(|a| a.id),
+                    username: account.as_ref().map_or(username, |a| a.username.clone()),
                     outcome: refused.outcome(),
                     from: callback.from.clone(),
                     at: now,
                 };
                 self.store().record_sign_in_event(&event).await?;
+                // Into the authority's audit chain when the provider vouched for who it was:
+                // a known account, or an identity awaiting approval. A callback with a bad
+                // state or token proves no one, and anyone can send one, so like a failure
+                // naming no account it stays in `sign_in_events` only.
+                match (&refused, &account) {
+                    (_, Some(account)) => self.record_sign_in_audit(account, &event).await?,
+                    (OidcRefused::AwaitingApproval(identity), None) => {
+                        self.record_oidc_identity_audit(&scope, *identity, &event).await?;
+                    }
+                    _ => {}
+                }
                 Ok(Err(refused))
             }
             Ok(account) => {
@@ -433,7 +473,7 @@ impl Pathway {
             return Ok(Err(OidcRefused::AwaitingApproval(identity.id)));
         };
         if account.disabled_at.is_some() {
-            return Ok(Err(OidcRefused::Disabled));
+            return Ok(Err(OidcRefused::Disabled(account.id)));
         }
         Ok(Ok(account))
     }

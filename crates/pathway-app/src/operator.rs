@@ -46,7 +46,7 @@ pub struct Operator {
 
 impl Operator {
     /// The operator as the actor of its own entries.
-    fn actor(&self) -> AuditActor {
+    pub fn actor(&self) -> AuditActor {
         AuditActor { person: None, name: self.username.clone(), role: OPERATOR_ROLE.to_owned() }
     }
 }
@@ -129,6 +129,7 @@ impl Pathway {
         let from = event.from.as_deref().unwrap_or("an address not given");
         let what = match event.outcome {
             "signed-in" => format!("{} signed in from {from}", account.username),
+            "signed-in-oidc" => format!("{} signed in with OpenID Connect from {from}", account.username),
             "signed-out" => format!("{} signed out from {from}", account.username),
             "expired" => format!("{}'s session expired", account.username),
             "ended-disabled" => format!("{}'s session ended: the account is disabled", account.username),
@@ -186,6 +187,34 @@ impl Pathway {
             entered_by: None,
         };
         self.store().record_audit(&scope, &entry).await?;
+        Ok(())
+    }
+}
+
+impl Pathway {
+    /// Record a sign-in with OpenID Connect by an identity the provider vouched for but no
+    /// account is linked to yet, in the chain of the authority it signed in to.
+    pub(crate) async fn record_oidc_identity_audit(
+        &self,
+        scope: &AuthorityScope,
+        identity: i64,
+        event: &SignInEvent,
+    ) -> Result<(), AppError> {
+        let from = event.from.as_deref().unwrap_or("an address not given");
+        let entry = NewAuditEntry {
+            kind: EntityKind::OidcIdentity,
+            id: identity,
+            by: AuditActor { person: None, name: format!("OpenID identity {identity}"), role: "account".to_owned() },
+            at: event.at,
+            why: format!("sign-in: {}", event.outcome),
+            what: format!(
+                "failed sign-in with OpenID Connect from {from}: identity {identity} is not linked to an account yet"
+            ),
+            detail: serde_json::json!({ "identity": identity, "outcome": event.outcome, "from": event.from })
+                .to_string(),
+            entered_by: None,
+        };
+        self.store().record_audit(scope, &entry).await?;
         Ok(())
     }
 }

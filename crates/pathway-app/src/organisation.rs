@@ -50,6 +50,21 @@ pub struct AuthoritySummary {
     pub workers: usize,
 }
 
+/// A new post, as a front end gathers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostInput {
+    /// The unit (id or name).
+    pub unit: String,
+    /// A role of the framework in force.
+    pub role: String,
+    /// Who holds it (employee number); vacant if `None`.
+    pub holder: Option<String>,
+    /// Held from (default today).
+    pub from: Option<NaiveDate>,
+    /// The post it reports to.
+    pub reports_to: Option<i64>,
+}
+
 /// Who holds a post.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HolderView {
@@ -119,6 +134,8 @@ pub struct OrganisationView {
     pub units: Vec<UnitView>,
     /// Posts vacant on the day.
     pub vacancies: usize,
+    /// Retention periods and the legal holds in force.
+    pub retention: crate::retention::RetentionView,
 }
 
 /// A newly created authority and its stored framework.
@@ -395,6 +412,7 @@ impl Pathway {
             on,
             units: views,
             vacancies,
+            retention: self.retention(authority).await?,
         })
     }
 
@@ -415,6 +433,7 @@ impl Pathway {
     }
 
     /// Add a unit inside the unit `parent` names (by id or name).
+    /// As [`Pathway::add_unit_by`], by the command line's operator (checked first).
     pub async fn add_unit(
         &self,
         authority: &str,
@@ -424,12 +443,24 @@ impl Pathway {
     ) -> Result<UnitView, AppError> {
         // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
+        self.add_unit_by(&operator, authority, kind, name, parent).await
+    }
+
+    /// The same, recorded as done by `operator`.
+    pub async fn add_unit_by(
+        &self,
+        operator: &Operator,
+        authority: &str,
+        kind: UnitKind,
+        name: &str,
+        parent: Option<&str>,
+    ) -> Result<UnitView, AppError> {
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
         let parent = parent.map(|p| find_unit(&units, p).map(|u| u.id)).transpose()?;
         let unit = self.store().create_unit(&scope, &NewOrgUnit { kind, name: Name::parse(name)?, parent }).await?;
         let view = bare_unit_view(&unit);
-        self.record_unit(&operator, &scope, "unit add", format!("added {} {}", view.kind, view.name), &view).await?;
+        self.record_unit(operator, &scope, "unit add", format!("added {} {}", view.kind, view.name), &view).await?;
         Ok(view)
     }
 
@@ -514,6 +545,7 @@ impl Pathway {
     /// Create a post with `role` (a role of the framework in force) on `unit` (id or name),
     /// held by the worker with `holder`'s employee number from `from` (default today), or
     /// vacant; reporting to post `reports_to` if given.
+    /// As [`Pathway::create_post_by`], by the command line's operator (checked first).
     pub async fn create_post(
         &self,
         authority: &str,
@@ -525,6 +557,26 @@ impl Pathway {
     ) -> Result<PostView, AppError> {
         // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
+        let post = PostInput {
+            unit: unit.to_owned(),
+            role: role.to_owned(),
+            holder: holder.map(str::to_owned),
+            from,
+            reports_to,
+        };
+        self.create_post_by(&operator, authority, &post).await
+    }
+
+    /// The same, recorded as done by `operator`.
+    pub async fn create_post_by(
+        &self,
+        operator: &Operator,
+        authority: &str,
+        post: &PostInput,
+    ) -> Result<PostView, AppError> {
+        let PostInput { unit, role, holder, from, reports_to } = post;
+        let (unit, role, holder, from, reports_to) =
+            (unit.as_str(), role.as_str(), holder.as_deref(), *from, *reports_to);
         let scope = self.scope(authority).await?;
         let from = from.unwrap_or_else(|| self.clock().today());
         // A post held since before the framework took effect carries today's roles.
@@ -548,7 +600,7 @@ impl Pathway {
         let workers = self.store().workers(&scope).await?;
         let view = post_view(Some(&framework), &units, &workers, &created, from);
         self.record_post(
-            &operator,
+            operator,
             &scope,
             "post create",
             format!("created post {} ({}) on {}", view.id, view.role, view.unit_name),
@@ -581,6 +633,7 @@ impl Pathway {
 
     /// The worker with this employee number holds post `id` from `from` (default today);
     /// whoever held it before stops that day.
+    /// As [`Pathway::assign_post_by`], by the command line's operator (checked first).
     pub async fn assign_post(
         &self,
         authority: &str,
@@ -590,24 +643,48 @@ impl Pathway {
     ) -> Result<PostView, AppError> {
         // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
+        self.assign_post_by(&operator, authority, id, employee_number, from).await
+    }
+
+    /// The same, recorded as done by `operator`.
+    pub async fn assign_post_by(
+        &self,
+        operator: &Operator,
+        authority: &str,
+        id: i64,
+        employee_number: &str,
+        from: Option<NaiveDate>,
+    ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
         let worker = find_worker(self.store(), &scope, employee_number).await?;
         let from = from.unwrap_or_else(|| self.clock().today());
         check_holding_dates(&worker, from)?;
         let view = self.change_holder(&scope, PostId::new(id), Some(worker.id), from).await?;
         let what = format!("assigned post {id} to {} ({employee_number}) from {from}", worker.details.name);
-        self.record_post(&operator, &scope, "post assign", what, &view).await?;
+        self.record_post(operator, &scope, "post assign", what, &view).await?;
         Ok(view)
     }
 
     /// Post `id` is vacant from `on` (default today).
+    /// As [`Pathway::vacate_post_by`], by the command line's operator (checked first).
     pub async fn vacate_post(&self, authority: &str, id: i64, on: Option<NaiveDate>) -> Result<PostView, AppError> {
         // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
+        self.vacate_post_by(&operator, authority, id, on).await
+    }
+
+    /// The same, recorded as done by `operator`.
+    pub async fn vacate_post_by(
+        &self,
+        operator: &Operator,
+        authority: &str,
+        id: i64,
+        on: Option<NaiveDate>,
+    ) -> Result<PostView, AppError> {
         let scope = self.scope(authority).await?;
         let on = on.unwrap_or_else(|| self.clock().today());
         let view = self.change_holder(&scope, PostId::new(id), None, on).await?;
-        self.record_post(&operator, &scope, "post vacate", format!("vacated post {id} from {on}"), &view).await?;
+        self.record_post(operator, &scope, "post vacate", format!("vacated post {id} from {on}"), &view).await?;
         Ok(view)
     }
 

@@ -20,7 +20,7 @@ use pathway_core::portfolio::{
 use pathway_core::progression::audit::Audit;
 use pathway_core::workforce::{PersonName, RecordMeta};
 use pathway_store::{
-    AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Store, StoredEvidence, Workforce,
+    AuthorityScope, EntityKind, Organisation, Portfolios, Progression, Retention, Store, StoredEvidence, Workforce,
 };
 use serde::{Deserialize, Serialize};
 
@@ -210,6 +210,35 @@ pub struct Withheld {
     pub reason: String,
 }
 
+/// A file sent with a new evidence item: the name it was sent with and its bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Upload {
+    /// The name as sent; only its last part (after any `/` or `\\`) is kept.
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    /// The name to keep: the last part of the one sent, never a path.
+    pub fn name(&self) -> &str {
+        self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name)
+    }
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload").field("name", &self.name).field("bytes", &self.bytes.len()).finish()
+    }
+}
+
+/// Where a new item's files come from: the operator's disk, or a request.
+#[derive(Debug)]
+enum EvidenceFileSources<'a> {
+    Paths(&'a [PathBuf]),
+    Uploads(&'a [Upload]),
+}
+
 /// Evidence portfolio use cases for one authority.
 #[derive(Debug, Clone)]
 pub struct AuthorityPortfolios<'s> {
@@ -343,23 +372,65 @@ impl<'s> AuthorityPortfolios<'s> {
         Ok(detail)
     }
 
-    /// Keep each file (checked by its bytes and size) and say what was kept.
-    async fn keep_files(&self, paths: &[PathBuf]) -> Result<Vec<FileRef>, AppError> {
-        let mut kept = Vec::with_capacity(paths.len());
-        for path in paths {
-            let (files, path) = (self.files.clone(), path.clone());
-            let shown = path.clone();
-            let stored = tokio::task::spawn_blocking(move || files.store_path(&path))
+    /// Keep each file (checked by its bytes and size) and say what was kept. Uploads are
+    /// all checked before any is kept, so one refused file keeps none.
+    async fn keep_files(&self, sources: &EvidenceFileSources<'_>) -> Result<Vec<FileRef>, AppError> {
+        let blocking_failed = |e: tokio::task::JoinError, path: PathBuf| AppError::Write {
+            path,
+            source: std::io::Error::other(e.to_string()),
+        };
+        match sources {
+            EvidenceFileSources::Paths(paths) => {
+                let mut kept = Vec::with_capacity(paths.len());
+                for path in paths.iter() {
+                    let (files, path) = (self.files.clone(), path.clone());
+                    let shown = path.clone();
+                    let stored = tokio::task::spawn_blocking(move || files.store_path(&path))
+                        .await
+                        .map_err(|e| blocking_failed(e, shown))?;
+                    kept.push(stored?);
+                }
+                Ok(kept)
+            }
+            EvidenceFileSources::Uploads(uploads) => {
+                let (files, uploads) = (self.files.clone(), uploads.to_vec());
+                let root = files.root().to_owned();
+                tokio::task::spawn_blocking(move || {
+                    for upload in &uploads {
+                        files.check_bytes(&upload.bytes, upload.name())?;
+                    }
+                    uploads.iter().map(|upload| files.store_bytes(&upload.bytes, upload.name())).collect()
+                })
                 .await
-                .map_err(|e| AppError::Write { path: shown, source: std::io::Error::other(e.to_string()) })?;
-            kept.push(stored?);
+                .map_err(|e| blocking_failed(e, root))?
+            }
         }
-        Ok(kept)
     }
 
     /// Add an item to a worker's portfolio, with files read from `files` (kept on disk,
     /// content-addressed, before the item is stored).
     pub async fn add(&self, acting: &Acting, new: &NewEvidence, files: &[PathBuf]) -> Result<EvidenceRecord, AppError> {
+        self.add_with(acting, new, &EvidenceFileSources::Paths(files)).await
+    }
+
+    /// Add an item to a worker's portfolio with files sent over the network: only the last
+    /// part of each name is kept (a client's path is never used), and the bytes are checked
+    /// as a file from disk is.
+    pub async fn add_uploaded(
+        &self,
+        acting: &Acting,
+        new: &NewEvidence,
+        uploads: &[Upload],
+    ) -> Result<EvidenceRecord, AppError> {
+        self.add_with(acting, new, &EvidenceFileSources::Uploads(uploads)).await
+    }
+
+    async fn add_with(
+        &self,
+        acting: &Acting,
+        new: &NewEvidence,
+        files: &EvidenceFileSources<'_>,
+    ) -> Result<EvidenceRecord, AppError> {
         let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
         let owner = find_worker(self.store, &self.scope, &new.worker).await?;
         let detail = self.made_by(&audit, owner.id, new).await?;
@@ -510,6 +581,32 @@ impl<'s> AuthorityPortfolios<'s> {
         let mut record = EvidenceRecord::from(stored);
         record.voided = voided.into_inner().unwrap_or_default();
         Ok(record)
+    }
+
+    /// Withdraw an item (who may: as for editing it), with why. It is kept for the
+    /// authority's withdrawn-evidence period, then deleted with its files by `run-due`.
+    pub async fn withdraw(&self, acting: &Acting, id: EvidenceId, reason: &str) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::BadInput {
+                field: "reason".into(),
+                message: "say why the evidence is withdrawn".into(),
+            });
+        }
+        let audit = resolve(self.store, &self.scope, acting, &self.clock).await?;
+        let current = self.store.evidence(&self.scope, id).await?;
+        self.may_edit(&audit, current.item.owner()).await?;
+        let entry = pathway_store::NewAuditEntry {
+            kind: EntityKind::Evidence,
+            id: id.get(),
+            by: pathway_store::AuditActor::from(&audit.by),
+            at: audit.at,
+            why: reason.to_owned(),
+            what: format!("withdrew evidence item {id}"),
+            detail: serde_json::json!({ "withdrawn_on": audit.date() }).to_string(),
+            entered_by: audit.entered_by.clone(),
+        };
+        Ok(self.store.withdraw_evidence(&self.scope, id, audit.date(), reason, &entry).await?)
     }
 
     /// The scanner for an item's owner: the framework's names and the owner's own name are
@@ -665,6 +762,24 @@ impl<'s> AuthorityPortfolios<'s> {
     /// One item.
     pub async fn evidence(&self, id: EvidenceId) -> Result<EvidenceRecord, AppError> {
         Ok(self.store.evidence(&self.scope, id).await?.into())
+    }
+
+    /// One of an item's files (by its SHA-256) and its bytes, checked against the digest.
+    pub async fn file(&self, id: EvidenceId, sha256: &str) -> Result<(FileRef, Vec<u8>), AppError> {
+        let stored = self.store.evidence(&self.scope, id).await?;
+        let file = stored.item.files().iter().find(|f| f.sha256().as_str() == sha256).cloned().ok_or_else(|| {
+            AppError::Store(pathway_store::StoreError::NotFound {
+                what: "evidence file",
+                key: sha256.to_owned(),
+                authority: self.scope.id().to_string(),
+            })
+        })?;
+        let (files, wanted) = (self.files.clone(), file.clone());
+        let root = self.files.root().to_owned();
+        let bytes = tokio::task::spawn_blocking(move || files.read(&wanted))
+            .await
+            .map_err(|e| AppError::Read { path: root, source: std::io::Error::other(e.to_string()) })??;
+        Ok((file, bytes))
     }
 
     /// A worker's portfolio (by employee number), oldest first. Reading it is recorded in

@@ -475,16 +475,16 @@ impl Pathway {
         })
     }
 
-    /// Apply the automatic moves due today for every authority (the server's schedule). One
-    /// authority's failure is reported beside the others' results and stops nothing else.
-    pub async fn run_due_everywhere(&self) -> Result<Vec<(String, Result<Vec<DueMove>, AppError>)>, AppError> {
+    /// Apply what is due today for every authority, automatic moves and retention (the
+    /// server's schedule). One authority's failure is reported beside the others' results
+    /// and stops nothing else.
+    pub async fn run_due_everywhere(
+        &self,
+    ) -> Result<Vec<(String, Result<crate::retention::DueRun, AppError>)>, AppError> {
         let mut results = Vec::new();
         for authority in self.store().authorities().await? {
             let id = authority.id.to_string();
-            let done = match self.progression(&id).await {
-                Ok(progression) => progression.run_due(None).await,
-                Err(e) => Err(e),
-            };
+            let done = self.run_due(&id, None).await;
             results.push((id, done));
         }
         Ok(results)

@@ -47,6 +47,18 @@ impl Pathway {
         today: NaiveDate,
         within_months: u32,
     ) -> Result<WorkforceReport, AppError> {
+        self.workforce_eligibility_of(authority, today, within_months, None).await
+    }
+
+    /// The same report over only the workers in `only` (when given): a manager's team, say.
+    /// Counts and teams are of those workers alone.
+    pub async fn workforce_eligibility_of(
+        &self,
+        authority: &str,
+        today: NaiveDate,
+        within_months: u32,
+        only: Option<&HashSet<WorkerId>>,
+    ) -> Result<WorkforceReport, AppError> {
         let scope = self.scope(authority).await?;
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
         let store = self.store();
@@ -54,6 +66,7 @@ impl Pathway {
         let records = store.worker_records(&scope).await?;
         let people: Vec<(WorkerSummary, WorkerFacts)> = records
             .iter()
+            .filter(|record| only.is_none_or(|only| only.contains(&record.worker.id)))
             .filter(|record| record.worker.details.left_on.is_none_or(|left| left > today))
             .filter(|record| record.timeline.on(today).is_some_and(|e| e.entry.framework == framework.framework.id))
             .filter_map(|record| WorkerFacts::from_record(record, today).map(|facts| (summary(record, &units), facts)))
@@ -123,4 +136,54 @@ fn summary(record: &WorkerRecord, units: &[OrgUnit]) -> WorkerSummary {
         team,
         locality,
     }
+}
+
+/// The report as CSV, one line per worker and route in report order (eligible now, upcoming,
+/// later, needs judgement, when advertised, blocked), cells a spreadsheet would run as a
+/// formula guarded with `'`.
+pub fn report_csv(report: &WorkforceReport) -> Result<String, AppError> {
+    let failed = |e: &dyn std::fmt::Display| AppError::BadInput {
+        field: "report".into(),
+        message: format!("the report could not be written as CSV: {e}"),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "group",
+        "employee_number",
+        "name",
+        "team",
+        "level",
+        "route",
+        "to_level",
+        "eligible_from",
+        "stuck",
+        "summary",
+    ])
+    .map_err(|e| failed(&e))?;
+    let groups = [
+        &report.eligible_now,
+        &report.upcoming,
+        &report.later,
+        &report.needs_judgement,
+        &report.when_advertised,
+        &report.blocked,
+    ];
+    for line in groups.into_iter().flatten() {
+        let group = serde_json::to_value(line.group).ok().and_then(|v| v.as_str().map(str::to_owned));
+        let cells = [
+            group.unwrap_or_default(),
+            line.worker.employee_number.clone(),
+            line.worker.name.clone(),
+            line.worker.team.clone().unwrap_or_default(),
+            line.level.clone(),
+            line.route.to_string(),
+            line.to_level.clone(),
+            line.eligible_from.map(|d| d.to_string()).unwrap_or_default(),
+            line.stuck.to_string(),
+            line.summary.clone(),
+        ];
+        out.write_record(cells.iter().map(|c| crate::import::guard_formula(c))).map_err(|e| failed(&e))?;
+    }
+    let bytes = out.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
 }

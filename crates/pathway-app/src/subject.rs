@@ -18,8 +18,8 @@ use chrono::{DateTime, Utc};
 use pathway_core::ids::ApplicationId;
 use pathway_core::progression::panel::{Hearing, PanelMember};
 use pathway_store::{
-    AuditEvent, AuditTrail, EntityKind, Organisation, Portfolios, Progression, StoredApplication, StoredAsye,
-    StoredEvidence, StoredException, Workforce,
+    AuditActor, AuditEvent, AuditTrail, EntityKind, NewAuditEntry, Organisation, Portfolios, Progression,
+    StoredApplication, StoredAsye, StoredEvidence, StoredException, Workforce,
 };
 use serde::Serialize;
 
@@ -31,10 +31,13 @@ use crate::service::Pathway;
 /// What a subject access export wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct SubjectExport {
-    /// The zip written.
+    /// The zip written (empty when the zip was answered as bytes).
     pub path: PathBuf,
     /// The person's employee number.
     pub worker: String,
+    /// The person's record id (the audit entry's subject).
+    #[serde(skip)]
+    pub person: i64,
     /// Records of each kind in it, by file name.
     pub contents: Vec<(String, usize)>,
     /// Evidence files included.
@@ -78,6 +81,7 @@ struct ActionTaken {
 impl Pathway {
     /// Write everything held about the worker with employee number `worker` in `authority`
     /// to the zip `out` (see the module's documentation). Refuses to overwrite a file.
+    /// The export is recorded in the authority's audit trail, by the operator.
     pub async fn export_subject(&self, authority: &str, worker: &str, out: &Path) -> Result<SubjectExport, AppError> {
         if out.exists() {
             return Err(AppError::BadInput {
@@ -85,6 +89,60 @@ impl Pathway {
                 message: format!("{} already exists; name a new file", out.display()),
             });
         }
+        let operator = self.operator().await?;
+        let (mut export, entries) = self.subject_entries(authority, worker).await?;
+        write_zip(out, &entries)?;
+        export.path = out.to_owned();
+        self.record_subject_export(authority, &export, operator.actor(), None).await?;
+        Ok(export)
+    }
+
+    /// The same export as [`Pathway::export_subject`], as the bytes of the zip, recorded in
+    /// the audit trail as made by `by` (with `entered_by`, the account, where it is not the
+    /// person).
+    pub async fn export_subject_zip(
+        &self,
+        authority: &str,
+        worker: &str,
+        by: AuditActor,
+        entered_by: Option<String>,
+    ) -> Result<(SubjectExport, Vec<u8>), AppError> {
+        let (export, entries) = self.subject_entries(authority, worker).await?;
+        let bytes = zip_bytes(&entries)
+            .map_err(|source| AppError::Write { path: PathBuf::from("subject-export.zip"), source })?;
+        self.record_subject_export(authority, &export, by, entered_by).await?;
+        Ok((export, bytes))
+    }
+
+    async fn record_subject_export(
+        &self,
+        authority: &str,
+        export: &SubjectExport,
+        by: AuditActor,
+        entered_by: Option<String>,
+    ) -> Result<(), AppError> {
+        let scope = self.scope(authority).await?;
+        let entry = NewAuditEntry {
+            kind: EntityKind::SubjectExport,
+            id: export.person,
+            what: format!("{} exported everything held about {} (subject access)", by.name, export.worker),
+            by,
+            at: self.clock().now(),
+            why: "subject access export".to_owned(),
+            detail: serde_json::json!({ "worker": export.worker, "contents": export.contents, "files": export.files })
+                .to_string(),
+            entered_by,
+        };
+        self.store().record_audit(&scope, &entry).await?;
+        Ok(())
+    }
+
+    /// Everything held about the worker, as the zip's entries (README first).
+    async fn subject_entries(
+        &self,
+        authority: &str,
+        worker: &str,
+    ) -> Result<(SubjectExport, Vec<(String, Vec<u8>)>), AppError> {
         let scope = self.scope(authority).await?;
         let store = self.store();
         let person = find_worker(store, &scope, worker).await?;
@@ -187,14 +245,15 @@ impl Pathway {
             contents.iter().map(|(name, n)| format!("{name}: {n} record(s)\n")).collect::<String>()
         );
         entries.insert(0, ("README.txt".to_owned(), readme.into_bytes()));
-        write_zip(out, &entries)?;
-        Ok(SubjectExport {
-            path: out.to_owned(),
+        let export = SubjectExport {
+            path: PathBuf::new(),
             worker: person.details.employee_number.to_string(),
+            person: person.id.get(),
             contents,
             files: file_count,
             made_at,
-        })
+        };
+        Ok((export, entries))
     }
 }
 
@@ -207,19 +266,29 @@ fn safe_name(name: &str) -> String {
     if trimmed.is_empty() { "file".to_owned() } else { trimmed.to_owned() }
 }
 
+/// Write the entries as a zip to `sink`, answering the sink.
+fn zip_into<W: Write + std::io::Seek>(sink: W, entries: &[(String, Vec<u8>)]) -> std::io::Result<W> {
+    let mut zip = zip::ZipWriter::new(sink);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), options).map_err(std::io::Error::other)?;
+        zip.write_all(bytes)?;
+    }
+    zip.finish().map_err(std::io::Error::other)
+}
+
+/// The zip's bytes.
+fn zip_bytes(entries: &[(String, Vec<u8>)]) -> std::io::Result<Vec<u8>> {
+    Ok(zip_into(std::io::Cursor::new(Vec::new()), entries)?.into_inner())
+}
+
 /// Write the zip to a temporary file beside `out`, then rename it into place.
 fn write_zip(out: &Path, entries: &[(String, Vec<u8>)]) -> Result<(), AppError> {
     let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let temp = folder.join(format!(".subject-export-{}.tmp", std::process::id()));
     let written = (|| -> std::io::Result<()> {
         let file = fs::File::create_new(&temp)?;
-        let mut zip = zip::ZipWriter::new(file);
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-        for (name, bytes) in entries {
-            zip.start_file(name.as_str(), options).map_err(std::io::Error::other)?;
-            zip.write_all(bytes)?;
-        }
-        zip.finish().map_err(std::io::Error::other)?.sync_all()?;
+        zip_into(file, entries)?.sync_all()?;
         fs::rename(&temp, out)
     })();
     if let Err(source) = written {

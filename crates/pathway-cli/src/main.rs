@@ -71,9 +71,13 @@ enum Command {
     /// level and credits; list the endorsements, intents, assessments and accreditations.
     #[command(subcommand)]
     Record(commands::record::RecordCommand),
-    /// Apply the automatic moves due on a date (an ASYE pass's transfer): no other command
-    /// needed, and a second run changes nothing.
+    /// Apply what is due on a date: the automatic moves (an ASYE pass's transfer), then the
+    /// retention periods (leavers' records and withdrawn evidence past them are erased,
+    /// unless held). No other command needed, and a second run changes nothing.
     RunDue(commands::due::RunDueArgs),
+    /// Legal holds: place, lift, list. A hold stops retention erasing a worker's records.
+    #[command(subcommand)]
+    LegalHold(commands::legal_hold::LegalHoldCommand),
     /// The audit trail: verify each authority's hash chain, or show entries by person,
     /// record and date.
     #[command(subcommand)]
@@ -118,6 +122,7 @@ fn main() -> ExitCode {
         Command::Asye(c) => commands::asye::run(c),
         Command::Record(c) => commands::record::run(c),
         Command::RunDue(a) => commands::due::run(a),
+        Command::LegalHold(c) => commands::legal_hold::run(c),
         Command::Audit(c) => commands::audit::run(c),
         Command::Serve(a) => commands::serve::run(a),
         Command::Account(c) => commands::account::run(c),

@@ -5,8 +5,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -60,6 +61,36 @@ pub(crate) fn bad_query(rejection: &QueryRejection) -> ApiError {
     .on("query")
 }
 
+/// Path parameters, with a malformed one (not UTF-8 once decoded) answered as JSON like any
+/// other bad input, not as axum's plain text.
+pub(crate) struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiPath<T>, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(rejection) => Err(ApiError::new(
+                rejection.status(),
+                "bad_request",
+                format!("the address is not what was expected: {}", rejection.body_text()),
+            )
+            .on("path")),
+        }
+    }
+}
+
+/// A body that could not be read (larger than the limit, or the connection failed).
+pub(crate) fn bad_body(rejection: &BytesRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        format!("the request body is not what was expected: {}", rejection.body_text()),
+    )
+    .on("body")
+}
+
 pub(crate) fn date(text: Option<&str>, field: &str) -> Result<Option<NaiveDate>, ApiError> {
     text.map(|t| {
         parse_iso_date(t).map_err(|reason| {
@@ -89,7 +120,10 @@ pub(crate) fn with_etag(body: impl serde::Serialize, version: i64) -> Response {
     get,
     path = "/api/v1/frameworks",
     summary = "The bundled frameworks, summarised",
-    responses((status = 200, description = "the frameworks", body = Vec<FrameworkSummary>)),
+    responses(
+        (status = 200, description = "the frameworks", body = Vec<FrameworkSummary>),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+    ),
 )]
 async fn frameworks() -> Response {
     Json(catalog::list()).into_response()
@@ -112,13 +146,14 @@ struct OnQuery {
     params(("id" = String, Path, description = "a bundled framework's id"), OnQuery),
     responses(
         (status = 200, description = "the ladder", body = Ladder),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
         (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
         (status = 404, description = "no bundled framework has this id", body = ErrorBody),
     ),
 )]
 async fn framework(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     query: Result<Query<OnQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -149,8 +184,10 @@ struct PayQuery {
     params(PayQuery),
     responses(
         (status = 200, description = "the pay answer: the salary, with its allowances and sources", body = PayAnswer),
-        (status = 400, description = "the query is malformed, or the grade or point is not the framework's", body = ErrorBody),
-        (status = 404, description = "no bundled framework has this id", body = ErrorBody),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+        (status = 400, description = "the query is malformed (field names it)", body = ErrorBody),
+        (status = 404, description = "no bundled framework has this id, or it has no such grade or point \
+            (unknown_grade, unknown_point)", body = ErrorBody),
     ),
 )]
 async fn pay(
@@ -200,7 +237,7 @@ struct PageQuery {
 async fn workers(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -228,7 +265,7 @@ async fn workers(
 async fn worker(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, number)): Path<(String, String)>,
+    ApiPath((authority, number)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let detail = state.pathway.viewer_worker(&viewer, &authority, &number).await?;
     let version = detail.version;
@@ -254,7 +291,7 @@ async fn worker(
 async fn eligibility(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, number)): Path<(String, String)>,
+    ApiPath((authority, number)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     Ok(Json(state.pathway.viewer_eligibility(&viewer, &authority, &number).await?).into_response())
 }
@@ -283,7 +320,7 @@ pub(crate) fn application_id(text: &str) -> Result<ApplicationId, ApiError> {
 async fn application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let stored = state.pathway.viewer_application(&viewer, &authority, application_id(&id)?).await?;
     let version = stored.meta.version.get();
@@ -302,6 +339,7 @@ pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiErro
 #[serde(deny_unknown_fields)]
 struct OpenBody {
     /// The worker's employee number.
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     worker: String,
     /// The route's id in the worker's framework.
     route: String,
@@ -310,12 +348,13 @@ struct OpenBody {
     fast_track: bool,
     /// The role the caller acts in (`worker`, their own application, by default).
     role: Option<String>,
-    /// Why, for the record.
+    /// Why, for the record: not blank.
+    #[schema(pattern = "\\S")]
     why: String,
 }
 
 /// The SHA-256 of what makes a request the same request: method, path and body.
-fn request_hash(method: &Method, path: &str, body: &[u8]) -> String {
+pub(crate) fn request_hash(method: &Method, path: &str, body: &[u8]) -> String {
     let mut hash = Sha256::new();
     hash.update(method.as_str().as_bytes());
     hash.update(b" ");
@@ -343,7 +382,7 @@ fn replayed(replay: Replay) -> Response {
     summary = "Open an application (Idempotency-Key honoured)",
     params(
         AuthorityPath,
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body \
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "1 to 200 visible ASCII characters: the same key and body \
             answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
     ),
     request_body = OpenBody,
@@ -362,77 +401,65 @@ fn replayed(replay: Replay) -> Response {
 async fn open_application(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/applications");
-    idempotent(&state, &viewer, &headers, &path, &body, || async {
-        let body: OpenBody = parse_body(&body)?;
-        let input = OpenApplication {
-            worker: body.worker,
-            route: RouteId::from(body.route.as_str()),
-            fast_track: body.fast_track,
-        };
-        let stored = state.pathway.viewer_open(&viewer, &authority, &input, body.role.as_deref(), &body.why).await?;
-        Ok(Created::of(&stored, Some(stored.meta.version.get())))
-    })
-    .await
+    let hash = request_hash(&Method::POST, &path, &body);
+    let open = open_once(&state, &viewer, &authority, &body);
+    create_once(&state, &viewer, &headers, &hash, open, |stored| Some(stored.meta.version.get())).await
 }
 
-/// What a creating POST made: its JSON and its version (the ETag), if it has one.
-pub(crate) struct Created {
-    body: String,
-    version: Option<i64>,
-}
-
-impl Created {
-    /// `record` as created, at `version`.
-    pub(crate) fn of(record: &impl serde::Serialize, version: Option<i64>) -> Created {
-        Created { body: serde_json::to_string(record).unwrap_or_default(), version }
-    }
-}
-
-/// Answer a creating POST to `path` once per `Idempotency-Key`: the same key and body
-/// answer the same again (stored in the database, so any server answers it), marked with
-/// [`REPLAYED`]; the same key with another body is a conflict. Without a key, `create` runs
-/// every time. A server error is not remembered, so it can be tried again with the key.
-pub(crate) async fn idempotent<F, Fut>(
+/// Answer a creating POST: 201 with what `create` made (and its version, where it has one,
+/// as the ETag). With an `Idempotency-Key`, an answer given before to the same key and
+/// request (`request_hash`) is given again, marked replayed, and `create` is not run; the
+/// same key with another request is a conflict. Refusals are remembered too (a retried
+/// refusal is refused the same), server errors are not (a retry may succeed).
+pub(crate) async fn create_once<T: serde::Serialize>(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
-    path: &str,
-    body: &Bytes,
-    create: F,
-) -> Result<Response, ApiError>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Created, ApiError>>,
-{
+    request_hash: &str,
+    create: impl Future<Output = Result<T, ApiError>>,
+    version: impl Fn(&T) -> Option<i64>,
+) -> Result<Response, ApiError> {
     let key = headers.get("idempotency-key").map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
-    let hash = request_hash(&Method::POST, path, body);
     if let Some(key) = &key
-        && let Some(replay) = state.pathway.viewer_replay(viewer, key, &hash).await?
+        && let Some(replay) = state.pathway.viewer_replay(viewer, key, request_hash).await?
     {
         return Ok(replayed(replay));
     }
-    let answer = create().await;
+    let answer = create.await;
     let (status, text) = match &answer {
-        Ok(created) => (StatusCode::CREATED, created.body.clone()),
+        Ok(made) => (StatusCode::CREATED, serde_json::to_string(made).unwrap_or_default()),
         Err(e) => (e.status(), serde_json::to_string(&e.body()).unwrap_or_default()),
     };
     if let Some(key) = &key
         && !status.is_server_error()
     {
         let replay = Replay { status: status.as_u16(), body: text.clone() };
-        state.pathway.viewer_remember(viewer, key, &hash, &replay).await?;
+        state.pathway.viewer_remember(viewer, key, request_hash, &replay).await?;
     }
     let mut response = (status, text).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Ok(Created { version: Some(version), .. }) = &answer {
-        response.headers_mut().insert(header::ETAG, etag(*version));
+    if let Some(version) = answer.as_ref().ok().and_then(version) {
+        response.headers_mut().insert(header::ETAG, etag(version));
     }
     Ok(response)
+}
+
+async fn open_once(
+    state: &AppState,
+    viewer: &Viewer,
+    authority: &str,
+    body: &Bytes,
+) -> Result<pathway_app::model::StoredApplication, ApiError> {
+    let body: OpenBody = parse_body(body)?;
+    let input =
+        OpenApplication { worker: body.worker, route: RouteId::from(body.route.as_str()), fast_track: body.fast_track };
+    Ok(state.pathway.viewer_open(viewer, authority, &input, body.role.as_deref(), &body.why).await?)
 }
 
 /// Who acts, and why.
@@ -441,19 +468,27 @@ where
 pub(crate) struct ActBody {
     /// The role the caller acts in; `worker` (their own) by default.
     pub(crate) role: Option<String>,
-    /// Why, for the record.
+    /// Why, for the record: not blank.
+    #[schema(pattern = "\\S")]
     pub(crate) why: String,
 }
 
-/// The version an `If-Match` header names: `"3"`, `W/"3"` or `*` (any).
+/// The version an `If-Match` header names: `"3"`, `W/"3"`, the bare `3`, or `*` (any).
+/// Anything else is refused, as the document declares.
 pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let text = value.to_str().unwrap_or_default().trim();
     if text == "*" {
         return Ok(None);
     }
-    let bare = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
-    bare.parse::<i64>().map(Some).map_err(|_| {
+    let quoted = text.strip_prefix("W/").unwrap_or(text);
+    let digits = match quoted.strip_prefix('"') {
+        Some(open) => open.strip_suffix('"').unwrap_or_default(),
+        None if quoted.len() == text.len() => quoted,
+        None => "",
+    };
+    let well_formed = (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then(|| digits.parse::<i64>().ok()).flatten().map(Some).ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -471,7 +506,8 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     summary = "Submit a draft application (If-Match: 412 when it changed)",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *)"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#,
+            description = "the ETag read (\"3\", W/\"3\" or *; the bare version 3 is read too)"),
     ),
     request_body = ActBody,
     security(("bearer" = []), ("session" = [])),
@@ -490,11 +526,12 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 async fn submit(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let id = application_id(&id)?;
+    let body = body.map_err(|e| bad_body(&e))?;
     let expected = if_match(&headers)?;
     let body: ActBody = parse_body(&body)?;
     let stored =
@@ -508,7 +545,10 @@ async fn submit(
     get,
     path = "/api/openapi.json",
     summary = "This document",
-    responses((status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+    responses(
+        (status = 200, description = "the OpenAPI 3.1 document", content_type = "application/json", body = Object),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
+    ),
 )]
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::openapi::served_text()).into_response()
@@ -519,7 +559,8 @@ async fn openapi() -> Response {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 pub(crate) struct AuthorityPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
 }
 
@@ -528,9 +569,11 @@ pub(crate) struct AuthorityPath {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 struct WorkerPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
     /// The worker's employee number.
+    #[param(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     number: String,
 }
 
@@ -539,7 +582,8 @@ struct WorkerPath {
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
 pub(crate) struct ApplicationPath {
-    /// The caller's authority's id (any other answers 404).
+    /// The authority's id; signed in, the caller's own (any other answers 404).
+    #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,
     /// The application's id.
     #[param(minimum = 1, format = Int64)]

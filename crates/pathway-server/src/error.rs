@@ -88,12 +88,16 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         let code = e.code();
         let status = match code {
-            "not_found" => StatusCode::NOT_FOUND,
-            "conflict" => StatusCode::CONFLICT,
-            // An assignment the framework's independence rules forbid is a refusal of authority too.
-            "not_permitted" | "assignment_blocked" => StatusCode::FORBIDDEN,
+            // A grade or point a framework does not have is as missing as a record.
+            "not_found" | "unknown_framework" | "unknown_grade" | "unknown_point" => StatusCode::NOT_FOUND,
+            // The record is not in a state that allows it (submitting what was submitted).
+            "conflict" | "invalid_transition" => StatusCode::CONFLICT,
+            "not_permitted" => StatusCode::FORBIDDEN,
             "precondition_failed" => StatusCode::PRECONDITION_FAILED,
-            "not_eligible" => StatusCode::UNPROCESSABLE_ENTITY,
+            // A well-formed request the rules refuse: 400 is kept for input that is malformed.
+            "not_eligible" | "evidence_incomplete" | "steps_outstanding" | "unavailable" | "assignment_blocked" => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             "database" | "read_failed" | "write_failed" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
@@ -105,6 +109,8 @@ impl From<AppError> for ApiError {
         }
         let field = match &e {
             AppError::BadInput { field, .. } => Some(field.clone()),
+            // A refused evidence file or sheet: the form's `file` part.
+            AppError::File { .. } => Some("file".to_owned()),
             _ => None,
         };
         ApiError { status, code, message: e.to_string(), field }

@@ -9,13 +9,14 @@
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pathway_app::oidc::{OidcCallback, OidcRefused, PENDING_MINUTES};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::api::{ApiPath, AuthorityPath};
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::SignedInBody;
 use crate::session::{AppState, ClientAddress, CurrentSession, cookie_value};
@@ -40,16 +41,20 @@ impl AppState {
     get,
     path = "/auth/oidc/{authority}/start",
     summary = "Start signing in with the authority's OpenID provider (for a browser)",
-    params(("authority" = String, Path, description = "the authority's id")),
+    params(AuthorityPath),
     responses(
         (status = 303, description = "to the provider; the state is kept in a short-lived cookie",
             headers(("Location" = String, description = "the provider's authorization endpoint"))),
         (status = 400, description = "the request is malformed", body = ErrorBody),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
         (status = 404, description = "no such authority, or it has no OpenID provider", body = ErrorBody),
         (status = 502, description = "the provider could not be reached or answered something unusable", body = ErrorBody),
     ),
 )]
-pub(crate) async fn start(State(state): State<AppState>, Path(authority): Path<String>) -> Result<Response, ApiError> {
+pub(crate) async fn start(
+    State(state): State<AppState>,
+    ApiPath(authority): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let (url, oidc_state) = state.pathway.oidc_start(&authority).await?;
     let location = HeaderValue::from_str(&url)
         .map_err(|_| ApiError::new(StatusCode::BAD_GATEWAY, "oidc_provider", "the provider's address is not usable"))?;
@@ -79,7 +84,7 @@ pub(crate) struct CallbackQuery {
 
 fn refused(refused: &OidcRefused) -> ApiError {
     let status = match refused {
-        OidcRefused::AwaitingApproval(_) | OidcRefused::Disabled => StatusCode::FORBIDDEN,
+        OidcRefused::AwaitingApproval(_) | OidcRefused::Disabled(_) => StatusCode::FORBIDDEN,
         OidcRefused::BadToken(_) | OidcRefused::Provider(_) => StatusCode::UNAUTHORIZED,
         OidcRefused::UnknownState | OidcRefused::Expired => StatusCode::BAD_REQUEST,
     };
@@ -91,12 +96,12 @@ fn refused(refused: &OidcRefused) -> ApiError {
     get,
     path = "/auth/oidc/{authority}/callback",
     summary = "The OpenID provider's answer (for a browser): signs in, as POST /api/v1/session does",
-    params(("authority" = String, Path, description = "the authority's id"), CallbackQuery),
+    params(AuthorityPath, CallbackQuery),
     responses(
         (status = 200, description = "signed in: the CSRF token and who signed in; the session cookie is set",
             body = SignedInBody),
         (status = 400, description = "the state is unknown or expired, or the request is malformed", body = ErrorBody),
-        (status = 401, description = "the provider refused, or its ID token is not accepted", body = ErrorBody),
+        (status = 401, description = "the provider refused, or its ID token is not accepted (or an API token sent is not)", body = ErrorBody),
         (status = 403, description = "the identity awaits an administrator's approval, or the account is disabled", body = ErrorBody),
         (status = 404, description = "no such authority, or it has no OpenID provider", body = ErrorBody),
         (status = 502, description = "the provider could not be reached", body = ErrorBody),
@@ -104,7 +109,7 @@ fn refused(refused: &OidcRefused) -> ApiError {
 )]
 pub(crate) async fn callback(
     State(state): State<AppState>,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     Extension(current): Extension<CurrentSession>,
     ClientAddress(from): ClientAddress,
     headers: HeaderMap,

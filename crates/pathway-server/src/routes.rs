@@ -35,7 +35,10 @@ pub(crate) fn documented() -> OpenApiRouter<AppState> {
 pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
     let (routes, _) = documented().split_for_parts();
+    let max_upload_bytes = state.pathway.config().max_upload_bytes;
     routes
+        // Not yet in the generated document: see `api_records.rs`.
+        .merge(crate::api_records::routes(max_upload_bytes))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
@@ -58,6 +61,7 @@ struct Health {
     summary = "200 when the database answers, 503 otherwise",
     responses(
         (status = 200, description = "the server and its database answer", body = Health),
+        (status = 401, description = "an Authorization header whose API token is not accepted: refused even where no sign-in is needed", body = ErrorBody),
         (status = 503, description = "the database does not answer", body = Health),
     ),
 )]
@@ -127,7 +131,8 @@ fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -> Response 
         (status = 200, description = "signed in: the CSRF token and who signed in; the session cookie is set",
             body = SignedInBody, headers(("Set-Cookie" = String, description = "the session cookie"))),
         (status = 400, description = "the request is malformed", body = ErrorBody),
-        (status = 401, description = "the username, password or TOTP code is not accepted (`totp_required` names the field)", body = ErrorBody),
+        (status = 401, description = "the username, password or TOTP code is not accepted (`totp_required` names the field), \
+            or an Authorization header whose API token is not", body = ErrorBody),
         (status = 403, description = "CSRF refused: the request came from another site, or a signed-in request without its X-CSRF-Token", body = ErrorBody),
         (status = 429, description = "too many failed sign-ins: the account is locked for a while", body = ErrorBody),
     ),
@@ -185,11 +190,11 @@ pub(crate) async fn sign_out(
 #[utoipa::path(
     get,
     path = "/api/v1/me",
-    summary = "Who is signed in (session or API token): person, authority, posts held today, system roles",
+    summary = "Who is signed in (by session or API token): person, authority, posts held today, system roles",
     security(("bearer" = []), ("session" = [])),
     responses(
-        (status = 200, description = "the signed-in person", body = Me),
-        (status = 401, description = "not signed in", body = ErrorBody),
+        (status = 200, description = "the signed-in person (for a token, the account it acts as)", body = Me),
+        (status = 401, description = "not signed in, or the API token is not accepted", body = ErrorBody),
     ),
 )]
 pub(crate) async fn me(State(state): State<AppState>, Caller(viewer): Caller) -> Result<Json<Me>, ApiError> {

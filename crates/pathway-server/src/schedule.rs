@@ -1,6 +1,7 @@
-//! The automatic moves due (`pathway run-due`), applied for every authority when the server
-//! starts and then every `run_due_every`. Failures are logged and the schedule goes on; the
-//! moves are idempotent, so several servers running them at once change nothing twice.
+//! What is due (`pathway run-due`: the automatic moves, then retention), applied for every
+//! authority when the server starts and then every `run_due_every`. Failures are logged and
+//! the schedule goes on; both are idempotent, so several servers running them at once
+//! change nothing twice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +28,14 @@ async fn run_once(pathway: &Pathway) {
         Ok(results) => {
             for (authority, result) in results {
                 match result {
-                    Ok(moves) => tracing::info!(authority, moves = moves.len(), "run-due"),
+                    Ok(run) => tracing::info!(
+                        authority,
+                        moves = run.moves.len(),
+                        leavers_erased = run.retention.leavers_erased.len(),
+                        evidence_erased = run.retention.evidence_erased.len(),
+                        held = run.retention.held.len(),
+                        "run-due"
+                    ),
                     Err(e) => tracing::warn!(authority, code = e.code(), "run-due failed for an authority"),
                 }
             }

@@ -9,9 +9,10 @@
 use std::str::FromStr;
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use pathway_app::AppError;
@@ -29,8 +30,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::{
-    ActBody, ApplicationPath, AuthorityPath, Created, DEFAULT_LIMIT, application_id, bad_query, date, idempotent,
-    if_match, parse_body, with_etag,
+    ActBody, ApiPath, ApplicationPath, AuthorityPath, DEFAULT_LIMIT, application_id, bad_body, bad_query, create_once,
+    date, if_match, parse_body, request_hash, with_etag,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::session::{AppState, Caller};
@@ -92,7 +93,8 @@ macro_rules! acting_body {
         struct $name {
             /// The role the caller acts in; `worker` (their own record) by default.
             role: Option<String>,
-            /// Why, for the record.
+            /// Why, for the record: not blank.
+            #[schema(pattern = "\\S")]
             why: String,
             $($(#[$field_meta])* $field: $ty,)*
         }
@@ -141,7 +143,7 @@ struct ApplicationsQuery {
 async fn applications(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     query: Result<Query<ApplicationsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -171,7 +173,7 @@ async fn applications(
 async fn history(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let events = state.pathway.viewer_application_history(&viewer, &authority, application_id(&id)?).await?;
     Ok(axum::Json(events).into_response())
@@ -207,7 +209,7 @@ struct PreviewQuery {
 async fn pay_preview(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     query: Result<Query<PreviewQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -243,10 +245,11 @@ macro_rules! plain_change {
         async fn $name(
             State(state): State<AppState>,
             Caller(viewer): Caller,
-            Path((authority, id)): Path<(String, String)>,
+            ApiPath((authority, id)): ApiPath<(String, String)>,
             headers: HeaderMap,
-            body: Bytes,
+            body: Result<Bytes, BytesRejection>,
         ) -> Result<Response, ApiError> {
+            let body = body.map_err(|e| bad_body(&e))?;
             let body: ActBody = parse_body(&body)?;
             change_application(&state, &viewer, (&authority, &id), &headers, $change, acting(&body)).await
         }
@@ -360,10 +363,11 @@ acting_body!(AssignBody { assessor: String, assessor_role: String });
 async fn assign(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id, step)): Path<(String, String, String)>,
+    ApiPath((authority, id, step)): ApiPath<(String, String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: AssignBody = parse_body(&body)?;
     let change =
         ApplicationChange::Assign { step, assessor: body.assessor.clone(), assessor_role: body.assessor_role.clone() };
@@ -396,10 +400,11 @@ async fn assign(
 async fn start_step(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id, step)): Path<(String, String, String)>,
+    ApiPath((authority, id, step)): ApiPath<(String, String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: ActBody = parse_body(&body)?;
     change_application(
         &state,
@@ -445,10 +450,11 @@ acting_body!(CompleteBody {
 async fn complete_step(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id, step)): Path<(String, String, String)>,
+    ApiPath((authority, id, step)): ApiPath<(String, String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: CompleteBody = parse_body(&body)?;
     let change = ApplicationChange::CompleteStep { step, completion: body.completion.clone() };
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -486,10 +492,11 @@ acting_body!(ReferBody {
 async fn refer(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: ReferBody = parse_body(&body)?;
     let panel = body.panel;
     change_application(
@@ -539,10 +546,11 @@ acting_body!(DecideBody {
 async fn decide(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: DecideBody = parse_body(&body)?;
     let change = match (&body.decision, &body.panel) {
         (Some(outcome), None) => ApplicationChange::Decide(outcome.clone()),
@@ -590,10 +598,11 @@ acting_body!(SignOffBody {
 async fn sign_off(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: SignOffBody = parse_body(&body)?;
     let change = ApplicationChange::SignOff { effective_from: body.effective_from, point: body.point.clone() };
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -626,10 +635,11 @@ async fn sign_off(
 async fn make_effective(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let id = application_id(&id)?;
     let expected = if_match(&headers)?;
     let body: ActBody = parse_body(&body)?;
@@ -666,10 +676,11 @@ acting_body!(AppealBody { grounds: String });
 async fn appeal(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: AppealBody = parse_body(&body)?;
     let change = ApplicationChange::Appeal { grounds: body.grounds.clone() };
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -707,10 +718,11 @@ acting_body!(DecisionBody {
 async fn decide_appeal(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: DecisionBody = parse_body(&body)?;
     let change = ApplicationChange::DecideAppeal(body.decision.clone());
     change_application(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -746,7 +758,7 @@ struct WorkerQuery {
 async fn exceptions(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     query: Result<Query<WorkerQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
@@ -779,12 +791,14 @@ async fn exceptions(
 async fn record_exception(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/exceptions");
-    idempotent(&state, &viewer, &headers, &path, &body, || async {
+    let hash = request_hash(&Method::POST, &path, &body);
+    let create = async {
         let body: RecordExceptionBody = parse_body(&body)?;
         let input = RecordException {
             worker: body.worker.clone(),
@@ -792,9 +806,9 @@ async fn record_exception(
             criteria: body.criteria.clone(),
         };
         let stored = state.pathway.viewer_record_exception(&viewer, &authority, &input, body.acting()).await?;
-        Ok(Created::of(&stored, None))
-    })
-    .await
+        Ok::<_, ApiError>(stored)
+    };
+    create_once(&state, &viewer, &headers, &hash, create, |_| None).await
 }
 
 acting_body!(RecordExceptionBody {
@@ -837,17 +851,19 @@ acting_body!(ConveneBody {
 async fn convene(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/panels");
-    idempotent(&state, &viewer, &headers, &path, &body, || async {
+    let hash = request_hash(&Method::POST, &path, &body);
+    let create = async {
         let body: ConveneBody = parse_body(&body)?;
         let stored = state.pathway.viewer_convene(&viewer, &authority, &body.panel, body.acting()).await?;
-        Ok(Created::of(&stored, Some(stored.meta.version.get())))
-    })
-    .await
+        Ok::<_, ApiError>(stored)
+    };
+    create_once(&state, &viewer, &headers, &hash, create, |stored| Some(stored.meta.version.get())).await
 }
 
 /// `GET …/panels/{id}`: a panel's members, hearings and outcomes.
@@ -871,7 +887,7 @@ async fn convene(
 async fn panel(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let stored = state.pathway.viewer_panel(&viewer, &authority, panel_id(&id)?).await?;
     let version = stored.meta.version.get();
@@ -899,7 +915,7 @@ async fn panel(
 async fn pack(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     Ok(axum::Json(state.pathway.viewer_panel_pack(&viewer, &authority, panel_id(&id)?).await?).into_response())
 }
@@ -950,10 +966,11 @@ acting_body!(ListBody {
 async fn list_on_panel(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: ListBody = parse_body(&body)?;
     let change = PanelChange::List(body.application);
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -989,10 +1006,11 @@ acting_body!(AttendanceBody {
 async fn attendance(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: AttendanceBody = parse_body(&body)?;
     let change = PanelChange::Attendance(body.present.clone());
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -1032,10 +1050,11 @@ acting_body!(ConflictBody {
 async fn conflict(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: ConflictBody = parse_body(&body)?;
     let change = PanelChange::Conflict {
         application: body.application,
@@ -1078,10 +1097,11 @@ acting_body!(OutcomeBody {
 async fn outcome(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: OutcomeBody = parse_body(&body)?;
     let change = PanelChange::Outcome { application: body.application, outcome: body.decision.clone() };
     change_panel(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -1121,12 +1141,14 @@ acting_body!(StartAsyeBody {
 async fn start_asye(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path(authority): Path<String>,
+    ApiPath(authority): ApiPath<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let path = format!("/api/v1/authorities/{authority}/asye");
-    idempotent(&state, &viewer, &headers, &path, &body, || async {
+    let hash = request_hash(&Method::POST, &path, &body);
+    let create = async {
         let body: StartAsyeBody = parse_body(&body)?;
         let input = StartAsyeInput {
             worker: body.worker.clone(),
@@ -1134,9 +1156,9 @@ async fn start_asye(
             nine_month_review: body.nine_month_review,
         };
         let stored = state.pathway.viewer_start_asye(&viewer, &authority, &input, body.acting()).await?;
-        Ok(Created::of(&stored, Some(stored.meta.version.get())))
-    })
-    .await
+        Ok::<_, ApiError>(stored)
+    };
+    create_once(&state, &viewer, &headers, &hash, create, |stored| Some(stored.meta.version.get())).await
 }
 
 /// `GET …/asye/{id}`: a programme: reviews, caseload, development time, outcome, history.
@@ -1160,7 +1182,7 @@ async fn start_asye(
 async fn asye(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let stored = state.pathway.viewer_asye(&viewer, &authority, programme_id(&id)?).await?;
     let version = stored.meta.version.get();
@@ -1218,10 +1240,11 @@ acting_body!(ReviewBody {
 async fn review(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: ReviewBody = parse_body(&body)?;
     let r = &body;
     let change =
@@ -1261,10 +1284,11 @@ acting_body!(CaseloadBody {
 async fn caseload(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: CaseloadBody = parse_body(&body)?;
     let change = AsyeChange::Caseload(body.caseload.clone());
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -1302,10 +1326,11 @@ acting_body!(DevelopmentTimeBody {
 async fn development_time(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: DevelopmentTimeBody = parse_body(&body)?;
     let change = AsyeChange::DevelopmentTime(body.development_time.clone());
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -1342,10 +1367,11 @@ acting_body!(ExtendBody {
 async fn extend(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: ExtendBody = parse_body(&body)?;
     let change = AsyeChange::Extend { months: body.months, extenuating: body.extenuating.clone() };
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -1384,10 +1410,11 @@ acting_body!(RecommendBody {
 async fn recommend(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let body: RecommendBody = parse_body(&body)?;
     let change = AsyeChange::Recommend { result: body.result, rationale: body.rationale.clone() };
     change_asye(&state, &viewer, (&authority, &id), &headers, change, body.acting()).await
@@ -1426,10 +1453,11 @@ acting_body!(ModerateBody {
 async fn moderate(
     State(state): State<AppState>,
     Caller(viewer): Caller,
-    Path((authority, id)): Path<(String, String)>,
+    ApiPath((authority, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let body = body.map_err(|e| bad_body(&e))?;
     let id = programme_id(&id)?;
     let expected = if_match(&headers)?;
     let body: ModerateBody = parse_body(&body)?;

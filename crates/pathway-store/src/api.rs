@@ -544,3 +544,4 @@ pub use progression::{
     Portfolios, Progression, StoredApplication, StoredAsye, StoredEvidence, StoredException, StoredPanel,
 };
 pub mod oidc;
+pub mod retention;

@@ -40,6 +40,10 @@ pub mod testing;
 
 pub use api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
 pub use api::oidc::{NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, StoredOidcIdentity};
+pub use api::retention::{
+    Erased, LegalHold, Lifted, MAX_RETENTION_DAYS, NewLegalHold, NotErased, Retention, RetentionPeriods,
+    UnerasedLeaver, WithdrawnEvidence,
+};
 pub use api::tokens::{ApiTokens, IdempotentAnswer, NewApiToken, StoredApiToken};
 pub use api::{
     AuditActor, AuditEvent, AuditQuery, AuditTrail, ChainHead, ChainedAuditEvent, EntityKind, NewAuditEntry,

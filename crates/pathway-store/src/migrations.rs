@@ -96,6 +96,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0013_oidc.sql"),
         postgres: include_str!("../migrations/postgres/0013_oidc.sql"),
     },
+    Step {
+        version: 14,
+        description: "retention and legal hold",
+        sqlite: include_str!("../migrations/sqlite/0014_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0014_retention.sql"),
+    },
 ];
 
 /// The migrator for one database.

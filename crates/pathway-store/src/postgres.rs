@@ -38,6 +38,10 @@ mod sql_tokens;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql_oidc.rs"]
 mod sql_oidc;
+// Retention periods, legal holds and erasure, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_retention.rs"]
+mod sql_retention;
 
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

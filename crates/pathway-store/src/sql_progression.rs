@@ -242,6 +242,42 @@ async fn write_audit_row(
 
 /// Take the next place in an authority's chain: its number and the hash before it. Locks
 /// the chain head until the transaction ends.
+/// Append `entry` to the authority's audit chain inside the caller's transaction, so a
+/// change and its entry commit together.
+pub(super) async fn append_audit(conn: &mut Conn, scope: &AuthorityScope, entry: &NewAuditEntry) -> Result<AuditEvent> {
+    let what = || format!("recording \"{}\" in the audit trail of {} {}", entry.what, entry.kind, entry.id);
+    let now = now();
+    // The chain place first: on PostgreSQL it locks the authority's head, so two
+    // writers cannot both take the same next number in the entity's own trail.
+    let (chain_seq, prev_hash) = take_chain_place(&mut *conn, scope.as_str()).await?;
+    let seq: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events
+             WHERE authority_id = $1 AND entity_kind = $2 AND entity_id = $3",
+    )
+    .bind(scope.as_str())
+    .bind(entry.kind.code())
+    .bind(entry.id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(what(), e))?;
+    let event = AuditEvent {
+        entity_kind: entry.kind,
+        entity_id: entry.id,
+        entity_version: Version::new(0),
+        seq,
+        by: entry.by.clone(),
+        at: to_micros(entry.at),
+        why: entry.why.clone(),
+        what: entry.what.clone(),
+        detail: entry.detail.clone(),
+        recorded_at: to_micros(now),
+        backdated: None,
+        entered_by: entry.entered_by.clone(),
+    };
+    write_audit_row(&mut *conn, scope, &event, chain_seq, &prev_hash).await?;
+    Ok(event)
+}
+
 async fn take_chain_place(conn: &mut Conn, authority: &str) -> Result<(i64, String)> {
     sqlx::query(
         "INSERT INTO audit_chain_heads (authority_id, chain_seq, hash) VALUES ($1, 0, $2)
@@ -466,35 +502,7 @@ impl AuditTrail for Backend {
     async fn record_audit(&self, scope: &AuthorityScope, entry: &NewAuditEntry) -> Result<AuditEvent> {
         let what = || format!("recording \"{}\" in the audit trail of {} {}", entry.what, entry.kind, entry.id);
         let mut tx = self.begin_write().await?;
-        let now = now();
-        // The chain place first: on PostgreSQL it locks the authority's head, so two
-        // writers cannot both take the same next number in the entity's own trail.
-        let (chain_seq, prev_hash) = take_chain_place(&mut tx, scope.as_str()).await?;
-        let seq: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_events
-             WHERE authority_id = $1 AND entity_kind = $2 AND entity_id = $3",
-        )
-        .bind(scope.as_str())
-        .bind(entry.kind.code())
-        .bind(entry.id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(what(), e))?;
-        let event = AuditEvent {
-            entity_kind: entry.kind,
-            entity_id: entry.id,
-            entity_version: Version::new(0),
-            seq,
-            by: entry.by.clone(),
-            at: to_micros(entry.at),
-            why: entry.why.clone(),
-            what: entry.what.clone(),
-            detail: entry.detail.clone(),
-            recorded_at: to_micros(now),
-            backdated: None,
-            entered_by: entry.entered_by.clone(),
-        };
-        write_audit_row(&mut tx, scope, &event, chain_seq, &prev_hash).await?;
+        let event = append_audit(&mut tx, scope, entry).await?;
         commit(tx, what).await?;
         Ok(event)
     }

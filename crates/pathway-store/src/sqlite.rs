@@ -41,6 +41,10 @@ mod sql_tokens;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql_oidc.rs"]
 mod sql_oidc;
+// Retention periods, legal holds and erasure, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_retention.rs"]
+mod sql_retention;
 
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.

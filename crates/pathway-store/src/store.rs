@@ -13,6 +13,10 @@ use pathway_core::workforce::{
 
 use crate::api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
 use crate::api::oidc::{NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, StoredOidcIdentity};
+use crate::api::retention::{
+    Erased, ErasureEntry, LegalHold, Lifted, NewLegalHold, NotErased, Retention, RetentionPeriods, UnerasedLeaver,
+    WithdrawnEvidence,
+};
 use crate::api::tokens::{ApiTokens, IdempotentAnswer, NewApiToken, StoredApiToken};
 use crate::api::{
     AuthorityScope, BackendKind, BulkImport, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions,
@@ -483,5 +487,79 @@ impl OpenIdConnect for Store {
         at: DateTime<Utc>,
     ) -> Result<StoredOidcIdentity> {
         dispatch!(self, s => s.link_oidc_identity(scope, identity, account, at).await)
+    }
+}
+
+impl Retention for Store {
+    async fn retention_periods(&self, scope: &AuthorityScope) -> Result<RetentionPeriods> {
+        dispatch!(self, s => s.retention_periods(scope).await)
+    }
+    async fn set_retention_periods(
+        &self,
+        scope: &AuthorityScope,
+        periods: RetentionPeriods,
+        entry: &crate::api::NewAuditEntry,
+    ) -> Result<RetentionPeriods> {
+        dispatch!(self, s => s.set_retention_periods(scope, periods, entry).await)
+    }
+    async fn place_legal_hold(
+        &self,
+        scope: &AuthorityScope,
+        hold: &NewLegalHold,
+        entry: &(dyn Fn(i64) -> crate::api::NewAuditEntry + Sync),
+    ) -> Result<LegalHold> {
+        dispatch!(self, s => s.place_legal_hold(scope, hold, entry).await)
+    }
+    async fn lift_legal_hold(
+        &self,
+        scope: &AuthorityScope,
+        id: i64,
+        lifted: &Lifted,
+        entry: &crate::api::NewAuditEntry,
+    ) -> Result<LegalHold> {
+        dispatch!(self, s => s.lift_legal_hold(scope, id, lifted, entry).await)
+    }
+    async fn legal_holds(&self, scope: &AuthorityScope, all: bool) -> Result<Vec<LegalHold>> {
+        dispatch!(self, s => s.legal_holds(scope, all).await)
+    }
+    async fn withdraw_evidence(
+        &self,
+        scope: &AuthorityScope,
+        id: pathway_core::ids::EvidenceId,
+        on: NaiveDate,
+        because: &str,
+        entry: &crate::api::NewAuditEntry,
+    ) -> Result<()> {
+        dispatch!(self, s => s.withdraw_evidence(scope, id, on, because, entry).await)
+    }
+    async fn unerased_leavers(&self, scope: &AuthorityScope, left_by: NaiveDate) -> Result<Vec<UnerasedLeaver>> {
+        dispatch!(self, s => s.unerased_leavers(scope, left_by).await)
+    }
+    async fn withdrawn_evidence(
+        &self,
+        scope: &AuthorityScope,
+        withdrawn_by: NaiveDate,
+    ) -> Result<Vec<WithdrawnEvidence>> {
+        dispatch!(self, s => s.withdrawn_evidence(scope, withdrawn_by).await)
+    }
+    async fn erase_leaver(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        at: DateTime<Utc>,
+        entry: ErasureEntry<'_>,
+    ) -> Result<std::result::Result<Erased, NotErased>> {
+        dispatch!(self, s => s.erase_leaver(scope, worker, at, entry).await)
+    }
+    async fn erase_withdrawn_evidence(
+        &self,
+        scope: &AuthorityScope,
+        id: pathway_core::ids::EvidenceId,
+        entry: ErasureEntry<'_>,
+    ) -> Result<std::result::Result<Erased, NotErased>> {
+        dispatch!(self, s => s.erase_withdrawn_evidence(scope, id, entry).await)
+    }
+    async fn held_files(&self) -> Result<std::collections::BTreeSet<String>> {
+        dispatch!(self, s => s.held_files().await)
     }
 }

@@ -26,6 +26,7 @@ use super::{RawRow, RowProblem, Sheet, bad_file, guard_formula, normalise_header
 use crate::AppError;
 use crate::export::SheetFormat;
 use crate::frameworks::Applies;
+use crate::operator::Operator;
 use crate::organisation::{post_role, tree};
 use crate::service::Pathway;
 
@@ -610,10 +611,22 @@ impl Pathway {
     ) -> Result<OrganisationReport, AppError> {
         // The operator is checked before anything changes, so a refusal leaves nothing half done.
         let operator = self.operator().await?;
+        let sheet = Sheet::open_sheet(file, ORGANISATION_SHEET)?;
+        self.import_organisation_by(&operator, authority, sheet, dry_run).await
+    }
+
+    /// Import the units and posts of a sheet already opened (an upload, say), recorded as
+    /// done by `operator`.
+    pub async fn import_organisation_by(
+        &self,
+        operator: &Operator,
+        authority: &str,
+        sheet: Sheet,
+        dry_run: bool,
+    ) -> Result<OrganisationReport, AppError> {
         let scope = self.scope(authority).await?;
         let today = chrono::Local::now().date_naive();
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
-        let sheet = Sheet::open_sheet(file, ORGANISATION_SHEET)?;
         let Sheet { file, headers, rows } = sheet;
         let rows: Vec<RawRow> = rows.collect::<Result<_, _>>()?;
         let units = self.store().units(&scope).await?;
@@ -645,7 +658,7 @@ impl Pathway {
             "file": report.file, "kind": "organisation", "units": report.units, "posts": report.posts,
         });
         self.record_setup(
-            &operator,
+            operator,
             &scope,
             (pathway_store::EntityKind::Import, 0),
             "import organisation",

@@ -23,6 +23,8 @@ mod onboarding;
 mod operator;
 mod records;
 mod restore;
+mod retention;
 mod rotherham;
 mod route_shapes;
+mod viewer_records;
 mod west_sussex;

@@ -9,6 +9,7 @@ pub mod due;
 pub mod eligibility;
 pub mod framework;
 pub mod import;
+pub mod legal_hold;
 pub mod oidc;
 pub mod organisation;
 pub mod panel;

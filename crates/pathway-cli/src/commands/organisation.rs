@@ -41,8 +41,16 @@ pub enum AuthorityCommand {
         id: String,
         /// How many days late an action may be entered with `--at` and a reason (0: never;
         /// at most 366). New authorities allow 30.
+        #[arg(long, required_unless_present_any = ["leaver_retention_days", "withdrawn_evidence_retention_days"])]
+        backdating_days: Option<u16>,
+        /// How many days after their leaving date a leaver's records are kept before
+        /// `run-due` erases them (default 2192, six years).
         #[arg(long)]
-        backdating_days: u16,
+        leaver_retention_days: Option<u32>,
+        /// How many days after its withdrawal withdrawn evidence is kept before `run-due`
+        /// deletes it and its files (default 365).
+        #[arg(long)]
+        withdrawn_evidence_retention_days: Option<u32>,
     },
     /// An authority's units as a tree, its posts and who holds them, and its vacancies.
     Show {
@@ -207,18 +215,31 @@ pub fn run_authority(command: AuthorityCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(())
             }),
-            AuthorityCommand::Set { id, backdating_days } => {
-                p.set_backdating_window(&id, backdating_days).await.map(|a| {
-                    match a.backdating_days {
-                        0 => out!("{} ({}) allows no action to be entered late.", a.name, a.id),
-                        n => out!(
-                            "{} ({}) allows actions to be entered up to {n} days late, with a reason.",
-                            a.name,
-                            a.id
-                        ),
+            AuthorityCommand::Set { id, backdating_days, leaver_retention_days, withdrawn_evidence_retention_days } => {
+                async {
+                    if let Some(days) = backdating_days {
+                        let a = p.set_backdating_window(&id, days).await?;
+                        match a.backdating_days {
+                            0 => out!("{} ({}) allows no action to be entered late.", a.name, a.id),
+                            n => out!(
+                                "{} ({}) allows actions to be entered up to {n} days late, with a reason.",
+                                a.name,
+                                a.id
+                            ),
+                        }
                     }
-                    Ok(())
-                })
+                    if leaver_retention_days.is_some() || withdrawn_evidence_retention_days.is_some() {
+                        let r = p.set_retention(&id, leaver_retention_days, withdrawn_evidence_retention_days).await?;
+                        out!(
+                            "{id} keeps leavers' records {} days after leaving and withdrawn evidence {} days after \
+                             withdrawal; `run-due` erases what is older.",
+                            r.leaver_days,
+                            r.withdrawn_evidence_days
+                        );
+                    }
+                    Ok::<_, pathway_app::AppError>(Ok(()))
+                }
+                .await
             }
             AuthorityCommand::Show { id, on, json } => p.organisation(&id, on).await.map(|view| {
                 if json {
@@ -254,6 +275,23 @@ fn print_organisation(view: &OrganisationView) {
         None => out!("Framework: none in force on {}", view.on),
     }
     out!("Actions may be entered up to {} days late, with a reason.", view.backdating_days);
+    let periods = &view.retention.periods;
+    out!(
+        "Retention: leavers' records {} days after leaving, withdrawn evidence {} days after withdrawal.",
+        periods.leaver_days,
+        periods.withdrawn_evidence_days
+    );
+    for hold in &view.retention.holds {
+        out!(
+            "Legal hold {} on {} {} since {} (placed by {}): {}",
+            hold.id,
+            hold.employee_number,
+            hold.worker_name,
+            hold.placed_at.date_naive(),
+            hold.placed_by,
+            hold.reason
+        );
+    }
     if view.units.is_empty() {
         out!("No units yet: `pathway unit create` or `pathway import organisation`.");
     }

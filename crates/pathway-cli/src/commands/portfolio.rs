@@ -120,6 +120,18 @@ pub enum PortfolioCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Withdraw an item (who may: as for editing it). It is kept for the authority's
+    /// withdrawn-evidence period, then `run-due` deletes it and its files.
+    Withdraw {
+        #[command(flatten)]
+        who: Who,
+        /// The evidence item.
+        #[arg(value_parser = parse_evidence)]
+        id: EvidenceId,
+        /// Why it is withdrawn: required.
+        #[arg(long)]
+        reason: String,
+    },
     /// List a worker's portfolio.
     List {
         /// The authority.
@@ -294,6 +306,13 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
                     stored.item.id()
                 );
             }
+        }
+        PortfolioCommand::Withdraw { who, id, reason } => {
+            portfolios(pathway, &who.authority)
+                .await?
+                .withdraw(&who.acting(&pathway.operator().await?), id, &reason)
+                .await?;
+            out!("Evidence item {id} withdrawn: {reason}");
         }
         PortfolioCommand::Edit { who, id, title, text, text_file, pcf, kss, pages, json } => {
             let text = match text_file {

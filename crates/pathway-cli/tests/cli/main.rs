@@ -12,6 +12,7 @@ mod onboarding;
 mod pay;
 mod progression;
 mod records;
+mod retention;
 mod route_shapes;
 mod serve;
 mod subject;

@@ -21,6 +21,7 @@ mod api;
 mod matrix;
 mod oidc;
 mod postgres;
+mod records;
 mod workflow;
 
 const PASSWORD: &str = "a long enough password";

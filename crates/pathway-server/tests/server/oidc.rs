@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+use pathway_app::audit::AuditFilter;
 use pathway_app::config::Secret;
 use pathway_app::oidc::OidcSettings;
 
@@ -239,6 +240,31 @@ async fn first_sign_in_is_held_until_approved_then_signs_in(server: &Server, log
     // The same callback again (a replay): refused, and the session it made is the only one.
     let (status, body) = browser.callback(&callback).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("oidc_unknown_state")), "{body}");
+
+    // Disabled, Daniel's next sign-in is refused.
+    server.pathway.set_account_enabled("bexley", "dan", false).await.expect("disable dan");
+    let mut browser = Browser::new();
+    let callback = browser.through_provider(server, "bexley", login).await;
+    let (status, body) = browser.callback(&callback).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("oidc_account_disabled")), "{body}");
+
+    // Each sign-in the provider vouched for is in Bexley's audit chain, as a local one is: the
+    // one held for approval, the one that signed in, the one refused; and the chain checks.
+    let trail: Vec<String> = server
+        .pathway
+        .audit_show("bexley", &AuditFilter::default())
+        .await
+        .expect("audit show")
+        .into_iter()
+        .map(|e| e.what)
+        .collect();
+    let held = "failed sign-in with OpenID Connect from 127.0.0.1: identity ";
+    assert!(trail.iter().any(|w| w.starts_with(held) && w.ends_with("is not linked to an account yet")), "{trail:?}");
+    assert!(trail.iter().any(|w| w == "dan signed in with OpenID Connect from 127.0.0.1"), "{trail:?}");
+    assert!(trail.iter().any(|w| w == "failed sign-in as dan from 127.0.0.1 (disabled)"), "{trail:?}");
+    assert!(!trail.iter().any(|w| w.contains("(signed-in-oidc)")), "a sign-in is not a failure: {trail:?}");
+    let reports = server.pathway.verify_audit(Some("bexley")).await.expect("verify");
+    assert!(reports[0].intact(), "{reports:?}");
 }
 
 #[tokio::test]

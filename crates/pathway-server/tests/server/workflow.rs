@@ -224,7 +224,12 @@ async fn rotherham_band_i_to_j_through_the_api_by_the_people_entitled() {
     }
     // Sam's own head of service is not independent: refused, naming the rule.
     let (status, body) = chris.post(&format!("{app}/steps/interview/assign"), assign("R103", "head-of-service")).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("assignment_blocked")), "{body}");
+    // Refused by the framework's rule (422), naming it.
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("assignment_blocked")),
+        "{body}"
+    );
     assert!(body["message"].as_str().unwrap().contains("needs an independent Head of Service"), "{body}");
     assert!(body["message"].as_str().unwrap().ends_with("(rule: must-be-independent)"), "{body}");
     let mut assigned = Value::Null;

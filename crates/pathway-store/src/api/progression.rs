@@ -150,6 +150,15 @@ pub enum EntityKind {
     Portfolio,
     /// A panel's pack, viewed (entity id: the panel).
     PanelPack,
+    /// A legal hold on a worker's records (entity id: the hold).
+    LegalHold,
+    /// A leaver's records erased under the retention rule (entity id: the worker).
+    Erasure,
+    /// An identity from an OpenID provider, not yet linked to an account (entity id: the
+    /// identity).
+    OidcIdentity,
+    /// Everything held about a person, exported for subject access (entity id: the worker).
+    SubjectExport,
 }
 
 impl EntityKind {
@@ -169,6 +178,10 @@ impl EntityKind {
             EntityKind::Account => "account",
             EntityKind::Portfolio => "portfolio",
             EntityKind::PanelPack => "panel-pack",
+            EntityKind::LegalHold => "legal-hold",
+            EntityKind::Erasure => "erasure",
+            EntityKind::OidcIdentity => "oidc-identity",
+            EntityKind::SubjectExport => "subject-export",
         }
     }
 
@@ -188,6 +201,10 @@ impl EntityKind {
             EntityKind::Account,
             EntityKind::Portfolio,
             EntityKind::PanelPack,
+            EntityKind::LegalHold,
+            EntityKind::Erasure,
+            EntityKind::OidcIdentity,
+            EntityKind::SubjectExport,
         ]
         .into_iter()
         .find(|k| k.code() == code)
