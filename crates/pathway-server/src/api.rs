@@ -328,10 +328,37 @@ async fn application(
 }
 
 pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| {
+    let bad = |e: serde_json::Error| {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("the request body is not what was expected: {e}"))
             .on("body")
-    })
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(bad)?;
+    whole_numbers(&mut value);
+    serde_json::from_value(value).map_err(bad)
+}
+
+/// JSON has one kind of number: `12.0` and `12` are the same value, and a client may write
+/// either for a whole number. Read every whole number as an integer, so a field that holds
+/// a count or an id takes `12.0`; a fraction (`12.5`) stays one and is refused where a whole
+/// number is wanted.
+fn whole_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            if let Some(f) = n.as_f64()
+                && !n.is_i64()
+                && !n.is_u64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = f as i64;
+                *n = serde_json::Number::from(whole);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// An application to open.

@@ -23,6 +23,7 @@ mod headers;
 mod oidc;
 pub mod openapi;
 mod routes;
+mod schemas;
 mod schedule;
 mod session;
 mod workflow;

@@ -92,6 +92,7 @@ macro_rules! acting_body {
         #[serde(deny_unknown_fields)]
         struct $name {
             /// The role the caller acts in; `worker` (their own record) by default.
+            #[schema(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
             role: Option<String>,
             /// Why, for the record: not blank.
             #[schema(pattern = "\\S")]
@@ -117,8 +118,14 @@ fn acting(body: &ActBody) -> ActingIn<'_> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ApplicationsQuery {
+    /// Only this worker's (employee number).
+    #[param(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$", nullable = false)]
     worker: Option<String>,
+    /// The next_cursor of the page before.
+    #[param(pattern = "^[1-9][0-9]{0,17}$", nullable = false)]
     cursor: Option<String>,
+    /// 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200, nullable = false)]
     limit: Option<usize>,
 }
 
@@ -183,6 +190,8 @@ async fn history(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PreviewQuery {
+    /// The day the change would take effect (YYYY-MM-DD).
+    #[param(format = Date)]
     effective: String,
     point: Option<String>,
 }
@@ -264,7 +273,7 @@ plain_change!(
         summary = "Begin assessing a submitted application",
         params(
             ApplicationPath,
-            ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
         ),
         request_body = ActBody,
         security(("bearer" = []), ("session" = [])),
@@ -290,7 +299,7 @@ plain_change!(
         summary = "Withdraw an application before a decision",
         params(
             ApplicationPath,
-            ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
         ),
         request_body = ActBody,
         security(("bearer" = []), ("session" = [])),
@@ -316,7 +325,7 @@ plain_change!(
         summary = "Reopen a \"not yet approved\" application for resubmission",
         params(
             ApplicationPath,
-            ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+            ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
         ),
         request_body = ActBody,
         security(("bearer" = []), ("session" = [])),
@@ -335,7 +344,14 @@ plain_change!(
     reopen => ApplicationChange::Reopen
 );
 
-acting_body!(AssignBody { assessor: String, assessor_role: String });
+acting_body!(AssignBody {
+    /// The assessor's employee number.
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
+    assessor: String,
+    /// The role they assess in.
+    #[schema(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    assessor_role: String,
+});
 
 /// `POST …/applications/{id}/steps/{step}/assign`: assign someone to a step.
 #[utoipa::path(
@@ -344,7 +360,7 @@ acting_body!(AssignBody { assessor: String, assessor_role: String });
     summary = "Assign someone to a step, under the framework's independence rules",
     params(
         StepPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = AssignBody,
     security(("bearer" = []), ("session" = [])),
@@ -381,7 +397,7 @@ async fn assign(
     summary = "Mark a step in progress",
     params(
         StepPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ActBody,
     security(("bearer" = []), ("session" = [])),
@@ -431,7 +447,7 @@ acting_body!(CompleteBody {
     summary = "Complete a step with its outcome and form",
     params(
         StepPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = CompleteBody,
     security(("bearer" = []), ("session" = [])),
@@ -473,7 +489,7 @@ acting_body!(ReferBody {
     summary = "Send an application to its panel or interview",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ReferBody,
     security(("bearer" = []), ("session" = [])),
@@ -527,7 +543,7 @@ acting_body!(DecideBody {
     summary = "Decide an application, or make the decision its panel recorded",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = DecideBody,
     security(("bearer" = []), ("session" = [])),
@@ -579,7 +595,7 @@ acting_body!(SignOffBody {
     summary = "Sign off an approved application's pay change from a date",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = SignOffBody,
     security(("bearer" = []), ("session" = [])),
@@ -616,7 +632,7 @@ async fn sign_off(
     summary = "Make a signed-off application effective: the worker's record changes with it",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ActBody,
     security(("bearer" = []), ("session" = [])),
@@ -657,7 +673,7 @@ acting_body!(AppealBody { grounds: String });
     summary = "Appeal a decision that did not approve",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = AppealBody,
     security(("bearer" = []), ("session" = [])),
@@ -688,7 +704,7 @@ async fn appeal(
 
 acting_body!(DecisionBody {
     /// The decision: `{"outcome": "approved"}`, `not-yet-approved` (feedback, resubmit_from) or `rejected` (feedback).
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::schemas::decision)]
     decision: DecisionOutcome,
 });
 
@@ -699,7 +715,7 @@ acting_body!(DecisionBody {
     summary = "Decide an appeal (not whoever made the original decision)",
     params(
         ApplicationPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = DecisionBody,
     security(("bearer" = []), ("session" = [])),
@@ -734,6 +750,7 @@ async fn decide_appeal(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct WorkerQuery {
+    #[param(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$", nullable = false)]
     worker: Option<String>,
 }
 
@@ -774,7 +791,7 @@ async fn exceptions(
     summary = "Record an exception to a route's eligibility criteria (Idempotency-Key honoured)",
     params(
         AuthorityPath,
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
     ),
     request_body = RecordExceptionBody,
     security(("bearer" = []), ("session" = [])),
@@ -812,6 +829,7 @@ async fn record_exception(
 }
 
 acting_body!(RecordExceptionBody {
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     worker: String,
     route: String,
     #[serde(default)]
@@ -822,7 +840,7 @@ acting_body!(RecordExceptionBody {
 
 acting_body!(ConveneBody {
     /// The panel: `{role, held_on, members: [{employee_number, role, chair}], quorum}`.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::schemas::convene_panel)]
     panel: ConvenePanel,
 });
 
@@ -833,7 +851,7 @@ acting_body!(ConveneBody {
     summary = "Convene a panel (Idempotency-Key honoured)",
     params(
         AuthorityPath,
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
     ),
     request_body = ConveneBody,
     security(("bearer" = []), ("session" = [])),
@@ -936,7 +954,7 @@ async fn change_panel(
 }
 
 acting_body!(ListBody {
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 1)]
     application: ApplicationId,
 });
 
@@ -947,7 +965,7 @@ acting_body!(ListBody {
     summary = "Put an application on a panel's list",
     params(
         PanelPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ListBody,
     security(("bearer" = []), ("session" = [])),
@@ -987,7 +1005,7 @@ acting_body!(AttendanceBody {
     summary = "Record who attended a panel",
     params(
         PanelPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = AttendanceBody,
     security(("bearer" = []), ("session" = [])),
@@ -1017,9 +1035,10 @@ async fn attendance(
 }
 
 acting_body!(ConflictBody {
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 1)]
     application: ApplicationId,
     /// The member's employee number.
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     member: String,
     reason: String,
 });
@@ -1031,7 +1050,7 @@ acting_body!(ConflictBody {
     summary = "Record a member's conflict of interest for one application",
     params(
         PanelPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ConflictBody,
     security(("bearer" = []), ("session" = [])),
@@ -1065,9 +1084,9 @@ async fn conflict(
 }
 
 acting_body!(OutcomeBody {
-    #[schema(value_type = i64)]
+    #[schema(value_type = i64, minimum = 1)]
     application: ApplicationId,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::schemas::decision)]
     decision: DecisionOutcome,
 });
 
@@ -1078,7 +1097,7 @@ acting_body!(OutcomeBody {
     summary = "Record the panel's outcome for an application (the chair, when quorate)",
     params(
         PanelPath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = OutcomeBody,
     security(("bearer" = []), ("session" = [])),
@@ -1110,6 +1129,7 @@ async fn outcome(
 // ----- ASYE -----
 
 acting_body!(StartAsyeBody {
+    #[schema(min_length = 1, max_length = 20, pattern = "^[A-Za-z0-9][A-Za-z0-9/-]*$")]
     worker: String,
     starts_on: NaiveDate,
     #[serde(default)]
@@ -1123,7 +1143,7 @@ acting_body!(StartAsyeBody {
     summary = "Start a newly qualified social worker's ASYE (Idempotency-Key honoured)",
     params(
         AuthorityPath,
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, pattern = "^[!-~]+$", description = "1 to 200 visible ASCII characters: the same key and body answer the same again (Idempotent-Replayed: true); the same key with another body is 409"),
     ),
     request_body = StartAsyeBody,
     security(("bearer" = []), ("session" = [])),
@@ -1206,9 +1226,10 @@ async fn change_asye(
 
 acting_body!(ReviewBody {
     /// The review point, in months from the start.
+    #[schema(minimum = 0, maximum = 4_294_967_295_u64)]
     months: u32,
     /// `on-track` or `concerns`.
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::schemas::progress)]
     progress: Progress,
     summary: String,
     held_on: NaiveDate,
@@ -1221,7 +1242,7 @@ acting_body!(ReviewBody {
     summary = "Record an ASYE review held at one of its review points",
     params(
         ProgrammePath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ReviewBody,
     security(("bearer" = []), ("session" = [])),
@@ -1254,7 +1275,7 @@ async fn review(
 
 acting_body!(CaseloadBody {
     /// `{recorded_on, cases, protected, note}`.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::schemas::caseload)]
     caseload: CaseloadRecord,
 });
 
@@ -1265,7 +1286,7 @@ acting_body!(CaseloadBody {
     summary = "Record an ASYE worker's caseload on a date",
     params(
         ProgrammePath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = CaseloadBody,
     security(("bearer" = []), ("session" = [])),
@@ -1296,7 +1317,7 @@ async fn caseload(
 
 acting_body!(DevelopmentTimeBody {
     /// `{on, minutes, activity}`.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::schemas::development_time)]
     development_time: DevelopmentTime,
 });
 
@@ -1307,7 +1328,7 @@ acting_body!(DevelopmentTimeBody {
     summary = "Record ASYE development time taken",
     params(
         ProgrammePath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = DevelopmentTimeBody,
     security(("bearer" = []), ("session" = [])),
@@ -1348,7 +1369,7 @@ acting_body!(ExtendBody {
     summary = "Extend an ASYE programme where the framework allows it",
     params(
         ProgrammePath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ExtendBody,
     security(("bearer" = []), ("session" = [])),
@@ -1379,7 +1400,7 @@ async fn extend(
 
 acting_body!(RecommendBody {
     /// `pass` or `fail`.
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::schemas::asye_result)]
     result: AsyeResult,
     rationale: String,
 });
@@ -1391,7 +1412,7 @@ acting_body!(RecommendBody {
     summary = "The ASYE assessor's recommendation after the final review",
     params(
         ProgrammePath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = RecommendBody,
     security(("bearer" = []), ("session" = [])),
@@ -1422,7 +1443,7 @@ async fn recommend(
 
 acting_body!(ModerateBody {
     /// `pass` or `fail`.
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::schemas::asye_result)]
     result: AsyeResult,
 });
 
@@ -1434,7 +1455,7 @@ acting_body!(ModerateBody {
     summary = "Moderation's ASYE decision; a pass opens the framework's automatic route",
     params(
         ProgrammePath,
-        ("If-Match" = Option<String>, Header, nullable = false, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
+        ("If-Match" = Option<String>, Header, nullable = false, pattern = r#"^(\*|[0-9]{1,18}|(W/)?"[0-9]{1,18}")$"#, description = "the ETag read (\"3\", W/\"3\" or *); 412 when the record is at another version"),
     ),
     request_body = ModerateBody,
     security(("bearer" = []), ("session" = [])),
