@@ -15,7 +15,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -42,6 +42,9 @@ use crate::api::{
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::session::{AppState, Caller};
+
+/// The furthest the eligibility report looks ahead, in months.
+const MAX_WITHIN_MONTHS: u32 = 120;
 
 /// The most files one evidence item takes in one request.
 pub(crate) const MAX_FILES: usize = 10;
@@ -204,6 +207,16 @@ fn bad_form(e: &MultipartError) -> ApiError {
         .on("body");
     }
     ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("the form is not what was expected: {e}")).on("body")
+}
+
+/// A request that is not `multipart/form-data` (or has no boundary), answered as JSON.
+fn not_a_form(rejection: &MultipartRejection) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        format!("the request is not the multipart/form-data this takes: {}", rejection.body_text()),
+    )
+    .on("body")
 }
 
 /// A form's text part, within a size that text has.
@@ -412,9 +425,9 @@ async fn add_evidence(
     Caller(viewer): Caller,
     ApiPath((authority, number)): ApiPath<(String, String)>,
     headers: HeaderMap,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let form = evidence_form(&state, &number, form).await?;
+    let form = evidence_form(&state, &number, form.map_err(|e| not_a_form(&e))?).await?;
     let path = format!("/api/v1/authorities/{authority}/workers/{number}/evidence");
     let hash = request_hash(&Method::POST, &path, &form.digest);
     let act = AsRole { role: form.role.as_deref(), why: &form.why };
@@ -547,7 +560,7 @@ async fn authorise_evidence(
     path = "/api/v1/authorities/{authority}/evidence/{id}/check",
     summary = "Run the anonymisation check on an evidence item and record where it stands",
     params(EvidencePath),
-    request_body(content = Option<RoleBody>, description = "the role and why; may be empty"),
+    request_body(content = Option<RoleBody>, description = "the role and why; may be empty or null"),
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "the check: flags outstanding and cleared, and where the item stands", body = AnonymisationCheck),
@@ -566,7 +579,8 @@ async fn check_evidence(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let id = evidence_id(&id)?;
-    let body: RoleBody = if body.is_empty() { RoleBody { role: None, why: None } } else { parse_body(&body)? };
+    let body: Option<RoleBody> = if body.is_empty() { None } else { parse_body(&body)? };
+    let body = body.unwrap_or(RoleBody { role: None, why: None });
     let why = body.why.unwrap_or_else(|| "anonymisation check through the API".to_owned());
     let act = AsRole { role: body.role.as_deref(), why: &why };
     Ok(Json(state.pathway.viewer_check_evidence(&viewer, &authority, id, &[], "", act).await?).into_response())
@@ -575,7 +589,10 @@ async fn check_evidence(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ClearBody {
+    /// The flags to clear, as the check numbered them.
+    #[schema(min_items = 1)]
     flags: Vec<FlagPick>,
+    /// Why they identify nobody.
     reason: String,
     role: Option<String>,
     why: Option<String>,
@@ -678,7 +695,10 @@ async fn evidence_file(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct CoverageQuery {
+    /// A route's id in the worker's framework (`level-2-to-level-3`).
     route: String,
+    /// The day (YYYY-MM-DD); default today.
+    #[param(format = Date, nullable = false)]
     on: Option<String>,
 }
 
@@ -739,6 +759,8 @@ async fn authority(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct OnQuery {
+    /// The day (YYYY-MM-DD); default today.
+    #[param(format = Date, nullable = false)]
     on: Option<String>,
 }
 
@@ -797,8 +819,13 @@ async fn posts(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UnitBody {
+    /// `service`, `locality` or `team`.
+    #[schema(pattern = "^(service|locality|team)$")]
     kind: String,
+    /// Its name.
+    #[schema(pattern = "\\S")]
     name: String,
+    /// The unit it sits in (its id or name); the top when left out.
     parent: Option<String>,
 }
 
@@ -838,10 +865,19 @@ async fn add_unit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PostBody {
+    /// The unit (its id or name).
+    #[schema(pattern = "\\S")]
     unit: String,
+    /// A role of the framework in force.
+    #[schema(pattern = "\\S")]
     role: String,
+    /// Who holds it (employee number); vacant when left out.
     holder: Option<String>,
+    /// Held from (YYYY-MM-DD); default today.
+    #[schema(format = Date)]
     from: Option<String>,
+    /// The post it reports to.
+    #[schema(minimum = 1)]
     reports_to: Option<i64>,
 }
 
@@ -894,7 +930,10 @@ fn post_id(text: &str) -> Result<i64, ApiError> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AssignBody {
+    /// The worker's employee number.
     worker: String,
+    /// From (YYYY-MM-DD); default today.
+    #[schema(format = Date)]
     from: Option<String>,
 }
 
@@ -931,6 +970,8 @@ async fn assign_post(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct VacateBody {
+    /// Vacant from (YYYY-MM-DD); default today.
+    #[schema(format = Date)]
     on: Option<String>,
 }
 
@@ -959,7 +1000,8 @@ async fn vacate_post(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let post = post_id(&post)?;
-    let body: VacateBody = if body.is_empty() { VacateBody { on: None } } else { parse_body(&body)? };
+    let body: Option<VacateBody> = if body.is_empty() { None } else { parse_body(&body)? };
+    let body = body.unwrap_or(VacateBody { on: None });
     let on = date(body.on.as_deref(), "on")?;
     Ok(Json(state.pathway.viewer_vacate_post(&viewer, &authority, post, on).await?).into_response())
 }
@@ -993,8 +1035,14 @@ async fn attestations(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AttestationBody {
+    /// What it records.
+    #[schema(pattern = "^(endorsement|supervision-intent|assessment|accreditation)$")]
     kind: String,
+    /// The standard set (`kss.ps`, `pcf.advanced`), the accreditation's name, or what was
+    /// endorsed or raised.
     what: Option<String>,
+    /// The day it happened (YYYY-MM-DD), not after today.
+    #[schema(format = Date)]
     on: String,
     note: Option<String>,
 }
@@ -1065,11 +1113,24 @@ async fn awards(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AwardBody {
+    /// What kind of award.
+    #[schema(
+        pattern = "^(pq-award|peps-stage-1|peps-stage-2|postgraduate-certificate|postgraduate-diploma|masters|course)$"
+    )]
     kind: String,
+    /// Its title.
+    #[schema(pattern = "\\S")]
     title: String,
+    /// Who awarded it.
     provider: Option<String>,
+    /// The day it was completed (YYYY-MM-DD), not after today.
+    #[schema(format = Date)]
     completed_on: String,
+    /// Its FHEQ level, 3 to 8 (7 is Master's level).
+    #[schema(pattern = "^[3-8]$")]
     academic_level: Option<String>,
+    /// The credits it carries, above 0.
+    #[schema(minimum = 1)]
     credits: Option<u32>,
 }
 
@@ -1142,7 +1203,11 @@ async fn appraisals(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct AppraisalBody {
+    /// The day it was held (YYYY-MM-DD), not after today.
+    #[schema(format = Date)]
     held_on: String,
+    /// What it concluded about progression.
+    #[schema(pattern = "^(ready-to-apply-for-progression|meeting-expectations|not-yet-ready|performance-concerns)$")]
     outcome: String,
     summary: Option<String>,
 }
@@ -1193,6 +1258,8 @@ async fn record_appraisal(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct ReportQuery {
+    /// How far ahead "upcoming" looks, in months: 0 to 120; default 6.
+    #[param(nullable = false, minimum = 0, maximum = 120)]
     within_months: Option<u32>,
 }
 
@@ -1221,6 +1288,14 @@ async fn eligibility_report(
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| bad_query(&e))?;
     let within = query.within_months.unwrap_or(6);
+    if within > MAX_WITHIN_MONTHS {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("within_months is at most {MAX_WITHIN_MONTHS} (ten years)"),
+        )
+        .on("within_months"));
+    }
     let report = state.pathway.viewer_workforce_report(&viewer, &authority, within).await?;
     let wants_csv = headers
         .get(header::ACCEPT)
@@ -1298,9 +1373,9 @@ async fn import_workers(
     State(state): State<AppState>,
     Caller(viewer): Caller,
     ApiPath(authority): ApiPath<String>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let sheet = sheet_form(&state, form, true).await?;
+    let sheet = sheet_form(&state, form.map_err(|e| not_a_form(&e))?, true).await?;
     let options =
         ImportOptions { dry_run: sheet.dry_run, skip_invalid: sheet.skip_invalid, create_teams: sheet.create_teams };
     let report = state.pathway.viewer_import_workers(&viewer, &authority, &sheet.name, sheet.bytes, options).await?;
@@ -1331,9 +1406,9 @@ async fn import_organisation(
     State(state): State<AppState>,
     Caller(viewer): Caller,
     ApiPath(authority): ApiPath<String>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let sheet = sheet_form(&state, form, false).await?;
+    let sheet = sheet_form(&state, form.map_err(|e| not_a_form(&e))?, false).await?;
     let report =
         state.pathway.viewer_import_organisation(&viewer, &authority, &sheet.name, sheet.bytes, sheet.dry_run).await?;
     let status = if report.is_clean() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
