@@ -374,7 +374,7 @@ fn csv_text(
 // Problems and the report
 
 /// One thing wrong with one row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowProblem {
     /// The row number as the spreadsheet shows it.
     pub row: usize,
@@ -397,7 +397,7 @@ impl std::fmt::Display for RowProblem {
 }
 
 /// What an import found and did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// The file.
     pub file: String,

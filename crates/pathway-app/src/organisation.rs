@@ -34,7 +34,7 @@ use crate::service::Pathway;
 // What front ends show
 
 /// An authority in the list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuthoritySummary {
     /// Its id.
     pub id: String,
@@ -66,7 +66,7 @@ pub struct PostInput {
 }
 
 /// Who holds a post.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HolderView {
     /// Their employee number.
     pub employee_number: String,
@@ -77,7 +77,7 @@ pub struct HolderView {
 }
 
 /// A post as shown: its unit, role and who holds it on the day asked about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PostView {
     /// Its id.
     pub id: i64,
@@ -96,7 +96,7 @@ pub struct PostView {
 }
 
 /// A unit as shown, with its posts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct UnitView {
     /// Its id.
     pub id: i64,
@@ -118,7 +118,7 @@ pub struct UnitView {
 
 /// An authority's organisation on a day: its units as a tree (parents before children) and
 /// who holds each post.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OrganisationView {
     /// The authority's id.
     pub authority: String,
@@ -135,6 +135,7 @@ pub struct OrganisationView {
     /// Posts vacant on the day.
     pub vacancies: usize,
     /// Retention periods and the legal holds in force.
+    #[schema(value_type = Object)]
     pub retention: crate::retention::RetentionView,
 }
 

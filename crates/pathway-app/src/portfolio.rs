@@ -67,18 +67,23 @@ pub struct NewEvidence {
 /// An evidence item as a front end shows it: the stored item with its id at the top, as
 /// every created record is returned (an application, a panel, a programme), so a script
 /// reads `id` the same way whatever it made.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct EvidenceRecord {
     /// The item's id.
+    #[schema(value_type = i64, minimum = 1)]
     pub id: EvidenceId,
     /// The item.
+    #[schema(value_type = Object)]
     pub item: EvidenceItem,
     /// Flags the author cleared, with their reasons (void ones too, marked so).
+    #[schema(value_type = Vec<Object>)]
     pub clearances: Vec<Clearance>,
     /// Clearances the change just made voided (an edit changed the words they cleared).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
     pub voided: Vec<Clearance>,
     /// Created, updated, version.
+    #[schema(schema_with = pathway_store::api::progression::record_meta_schema)]
     pub meta: RecordMeta,
 }
 
@@ -97,7 +102,7 @@ impl From<StoredEvidence> for EvidenceRecord {
 /// One flag to clear: its number as the check listed it and, to be sure it is the same
 /// detail, the flagged text as the author saw it (refused if the flag there now reads
 /// differently, as after an edit).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FlagPick {
     /// The flag's number, from 1.
     pub number: usize,
@@ -150,18 +155,22 @@ pub struct EvidenceEdit {
 
 /// The anonymisation check of one item: what is flagged, what the author cleared, and where
 /// the item stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AnonymisationCheck {
     /// The item.
+    #[schema(value_type = i64, minimum = 1)]
     pub evidence: EvidenceId,
     /// Its title.
     pub title: String,
     /// Where it stands now (recorded on the item).
+    #[schema(value_type = Object)]
     pub status: AnonymisationStatus,
     /// Flags to clear or fix, numbered from 1 in this order; positions are line:col in the
     /// checked text (the title is line 1, the text starts on line 3).
+    #[schema(value_type = Vec<Object>)]
     pub outstanding: Vec<Flag>,
     /// Flags the author cleared, with their reasons.
+    #[schema(value_type = Vec<Object>)]
     pub cleared: Vec<ClearedFlag>,
     /// In plain English.
     pub summary: String,

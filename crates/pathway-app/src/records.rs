@@ -40,15 +40,17 @@ pub struct RecordAttestation {
 }
 
 /// A recorded attestation, with the people named.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttestationLine {
     /// Its id.
+    #[schema(value_type = i64, minimum = 1)]
     pub id: AttestationId,
     /// The worker's employee number.
     pub worker: String,
     /// The worker's name.
     pub worker_name: String,
     /// What it records.
+    #[schema(value_type = String)]
     pub kind: AttestationKind,
     /// What it is about, where named.
     pub what: Option<String>,
@@ -227,9 +229,10 @@ pub struct RecordAward {
 }
 
 /// A recorded award, with the worker named.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AwardLine {
     /// Its id.
+    #[schema(value_type = i64, minimum = 1)]
     pub id: AwardId,
     /// The worker's employee number.
     pub worker: String,
@@ -237,6 +240,7 @@ pub struct AwardLine {
     pub worker_name: String,
     /// The award as recorded.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub award: NewAward,
 }
 
@@ -292,9 +296,10 @@ pub struct RecordAppraisal {
 }
 
 /// A recorded appraisal, with the people named.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AppraisalLine {
     /// Its id.
+    #[schema(value_type = i64, minimum = 1)]
     pub id: AppraisalId,
     /// The worker's employee number.
     pub worker: String,
@@ -303,6 +308,7 @@ pub struct AppraisalLine {
     /// The day it was held.
     pub held_on: NaiveDate,
     /// What it concluded about progression.
+    #[schema(value_type = String)]
     pub outcome: AppraisalOutcome,
     /// Who held it: employee number, where recorded (an import may not say).
     pub by: Option<String>,

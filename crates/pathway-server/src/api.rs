@@ -595,7 +595,7 @@ pub(crate) struct AuthorityPath {
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
 #[allow(dead_code)]
-struct WorkerPath {
+pub(crate) struct WorkerPath {
     /// The authority's id; signed in, the caller's own (any other answers 404).
     #[param(min_length = 2, max_length = 63, pattern = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
     authority: String,

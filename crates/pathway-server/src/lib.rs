@@ -23,8 +23,8 @@ mod headers;
 mod oidc;
 pub mod openapi;
 mod routes;
-mod schemas;
 mod schedule;
+mod schemas;
 mod session;
 mod workflow;
 

@@ -21,24 +21,23 @@ use crate::session::{self, AppState, Caller, ClientAddress, CurrentSession, Sign
 
 /// The documented endpoints: each added with `routes!` from its handler, whose
 /// `#[utoipa::path]` is its entry in the OpenAPI document (`openapi.rs`).
-pub(crate) fn documented() -> OpenApiRouter<AppState> {
+/// `max_upload_bytes` bounds the forms that carry files (it is no part of the document).
+pub(crate) fn documented(max_upload_bytes: u64) -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(crate::openapi::base())
         .routes(routes!(healthz))
         .routes(routes!(sign_in, sign_out))
         .routes(routes!(me))
         .merge(crate::api::routes())
         .merge(crate::workflow::routes())
+        .merge(crate::api_records::routes(max_upload_bytes))
         .routes(routes!(crate::oidc::start))
         .routes(routes!(crate::oidc::callback))
 }
 
 pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
-    let (routes, _) = documented().split_for_parts();
-    let max_upload_bytes = state.pathway.config().max_upload_bytes;
+    let (routes, _) = documented(state.pathway.config().max_upload_bytes).split_for_parts();
     routes
-        // Not yet in the generated document: see `api_records.rs`.
-        .merge(crate::api_records::routes(max_upload_bytes))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))

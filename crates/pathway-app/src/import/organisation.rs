@@ -56,7 +56,7 @@ fn column(header: &str) -> Option<usize> {
 }
 
 /// What an organisation import found and did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OrganisationReport {
     /// The file.
     pub file: String,

@@ -16,8 +16,40 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use reqwest::multipart::{Form, Part};
+
 use super::api::{call, token};
 use super::*;
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+fn evidence_item() -> String {
+    json!({
+        "kind": "reflective-summary",
+        "date": "2025-06-02",
+        "title": "Reflective summary: direct work with a family",
+        "text": "I planned direct work after the strategy meeting and reflected on it in supervision.",
+        "pcf": ["pcf.6"]
+    })
+    .to_string()
+}
+
+/// Send a form as `bearer`, as `call` sends JSON.
+async fn send_form(
+    server: &Server,
+    method: reqwest::Method,
+    path: &str,
+    bearer: Option<&str>,
+    form: Form,
+) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new().request(method, server.url(path)).multipart(form);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
 
 /// Who asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,6 +90,11 @@ impl Who {
 
     fn sees_whole_authority(self) -> bool {
         matches!(self, Who::Hr | Who::Auditor | Who::Admin)
+    }
+
+    /// `hr-admin` or `system-admin`: the system roles that set an authority up.
+    fn sets_up(self) -> bool {
+        matches!(self, Who::Hr | Who::Admin)
     }
 }
 
@@ -161,6 +198,25 @@ enum Kind {
     /// found, and another authority's is hidden alike. Who may see and change them is told
     /// in the workflow stories (`workflow.rs`).
     NoneHeld,
+    /// Adding to or changing a portfolio (adding, editing, checking evidence): the worker and
+    /// their line manager; another team's manager is denied, and so are the system roles,
+    /// which see a portfolio but never write in one; another authority's is hidden.
+    PortfolioChange,
+    /// Authorising evidence: someone over the worker, in a role they hold there; the worker
+    /// (their own item), another team's manager and the system roles are denied.
+    Authorise,
+    /// What the line manager records about the worker (an attestation, an appraisal they
+    /// held): everyone else in the authority is denied.
+    LineManagerRecords,
+    /// Recording a worker's award or course: `hr-admin` and `system-admin`.
+    HrRecords,
+    /// Reading the organisation and its posts: the whole-authority system roles.
+    SystemRead,
+    /// Changing the organisation (units, posts, who holds them, imports): `hr-admin` and
+    /// `system-admin`.
+    SettingUp,
+    /// Subject access (everything held about a worker): `hr-admin` alone.
+    SubjectAccess,
 }
 
 fn expected(kind: Kind, who: Who, whose: Option<Whose>) -> Outcome {
@@ -194,6 +250,14 @@ fn expected(kind: Kind, who: Who, whose: Option<Whose>) -> Outcome {
         (Kind::ChangeRecord, Relation::OtherTeam) => Outcome::Denied,
         (Kind::AuthorityChange, _) => Outcome::Reached,
         (Kind::NoneHeld, _) => Outcome::Hidden,
+        (Kind::PortfolioChange, Relation::Own | Relation::OwnTeam) => Outcome::Allowed,
+        (Kind::PortfolioChange, Relation::OtherTeam) => Outcome::Denied,
+        (Kind::Authorise | Kind::LineManagerRecords, Relation::OwnTeam) => Outcome::Allowed,
+        (Kind::Authorise | Kind::LineManagerRecords, Relation::Own | Relation::OtherTeam) => Outcome::Denied,
+        (Kind::HrRecords | Kind::SettingUp, _) if who.sets_up() => Outcome::Allowed,
+        (Kind::SystemRead, _) if who.sees_whole_authority() => Outcome::Allowed,
+        (Kind::SubjectAccess, _) if who == Who::Hr => Outcome::Allowed,
+        (Kind::HrRecords | Kind::SettingUp | Kind::SystemRead | Kind::SubjectAccess, _) => Outcome::Denied,
     }
 }
 
@@ -249,6 +313,32 @@ fn kinds() -> BTreeMap<&'static str, Kind> {
         ("POST /api/v1/authorities/{authority}/asye/{id}/extend", Kind::NoneHeld),
         ("POST /api/v1/authorities/{authority}/asye/{id}/recommend", Kind::NoneHeld),
         ("POST /api/v1/authorities/{authority}/asye/{id}/moderate", Kind::NoneHeld),
+        ("GET /api/v1/authorities/{authority}", Kind::AuthorityList),
+        ("GET /api/v1/authorities/{authority}/reports/eligibility", Kind::AuthorityList),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/evidence", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/coverage", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/attestations", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/awards", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/appraisals", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/evidence/{id}", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/evidence/{id}/files/{sha256}", Kind::ReadRecord),
+        ("POST /api/v1/authorities/{authority}/workers/{number}/evidence", Kind::PortfolioChange),
+        ("PATCH /api/v1/authorities/{authority}/evidence/{id}", Kind::PortfolioChange),
+        ("POST /api/v1/authorities/{authority}/evidence/{id}/check", Kind::PortfolioChange),
+        ("POST /api/v1/authorities/{authority}/evidence/{id}/clear", Kind::PortfolioChange),
+        ("POST /api/v1/authorities/{authority}/evidence/{id}/authorise", Kind::Authorise),
+        ("POST /api/v1/authorities/{authority}/workers/{number}/attestations", Kind::LineManagerRecords),
+        ("POST /api/v1/authorities/{authority}/workers/{number}/appraisals", Kind::LineManagerRecords),
+        ("POST /api/v1/authorities/{authority}/workers/{number}/awards", Kind::HrRecords),
+        ("GET /api/v1/authorities/{authority}/organisation", Kind::SystemRead),
+        ("GET /api/v1/authorities/{authority}/posts", Kind::SystemRead),
+        ("POST /api/v1/authorities/{authority}/posts", Kind::SettingUp),
+        ("POST /api/v1/authorities/{authority}/posts/{post}/assign", Kind::SettingUp),
+        ("POST /api/v1/authorities/{authority}/posts/{post}/vacate", Kind::SettingUp),
+        ("POST /api/v1/authorities/{authority}/units", Kind::SettingUp),
+        ("POST /api/v1/authorities/{authority}/imports/workers", Kind::SettingUp),
+        ("POST /api/v1/authorities/{authority}/imports/organisation", Kind::SettingUp),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/subject-export", Kind::SubjectAccess),
     ])
 }
 
@@ -260,6 +350,11 @@ struct Fixture {
     /// ids under Medway's address; Ruth has none (Medway's routes need facts this fixture
     /// does not record), so her own-application cases are not asked.
     applications: BTreeMap<Whose, String>,
+    /// An evidence item of each target, with one file (its SHA-256); as for applications,
+    /// Medway's is one of Bexley's under Medway's address, and Ruth has none.
+    evidence: BTreeMap<Whose, (String, String)>,
+    /// A post of Bexley's, vacant at the start (Medway's address, as above).
+    post: String,
 }
 
 impl Fixture {
@@ -276,6 +371,9 @@ impl Fixture {
                 "authority" => Self::authority(whose).to_owned(),
                 "number" => self.numbers[&whose].to_owned(),
                 "id" if template.contains("/applications/") => self.applications[&whose].clone(),
+                "id" if template.contains("/evidence/") => self.evidence[&whose].0.clone(),
+                "sha256" => self.evidence[&whose].1.clone(),
+                "post" => self.post.clone(),
                 "id" if template.starts_with("/api/v1/frameworks/") => "bexley".to_owned(),
                 // None is held (see Kind::NoneHeld).
                 "id" if template.contains("/panels/") || template.contains("/asye/") => "9999".to_owned(),
@@ -301,6 +399,31 @@ impl Fixture {
                 "worker": self.numbers[&whose], "route": "level-2-to-level-3", "role": role,
                 "why": "the access matrix asks"
             })),
+            "PATCH /api/v1/authorities/{authority}/evidence/{id}" => Some(json!({
+                "title": "Reflective summary: direct work with a family (revised)", "role": role,
+                "why": "the access matrix asks"
+            })),
+            "POST /api/v1/authorities/{authority}/evidence/{id}/clear" => Some(json!({
+                "flags": [{ "number": 1 }], "reason": "the access matrix asks", "role": role
+            })),
+            "POST /api/v1/authorities/{authority}/workers/{number}/attestations" => Some(json!({
+                "kind": "endorsement", "what": "ready for Level 3", "on": "2025-06-02"
+            })),
+            "POST /api/v1/authorities/{authority}/workers/{number}/appraisals" => {
+                Some(json!({ "held_on": "2025-06-02", "outcome": "meeting-expectations" }))
+            }
+            "POST /api/v1/authorities/{authority}/workers/{number}/awards" => Some(json!({
+                "kind": "postgraduate-certificate", "title": "PG Cert in Practice Education",
+                "completed_on": "2025-05-30"
+            })),
+            "POST /api/v1/authorities/{authority}/units" => {
+                Some(json!({ "kind": "team", "name": "Assessment Team C" }))
+            }
+            "POST /api/v1/authorities/{authority}/posts" => {
+                Some(json!({ "unit": "Assessment Team A", "role": "team-manager" }))
+            }
+            "POST /api/v1/authorities/{authority}/posts/{post}/assign" => Some(json!({ "worker": "E250" })),
+            "POST /api/v1/authorities/{authority}/posts/{post}/vacate" => Some(json!({})),
             k if k.starts_with("POST ") || k.starts_with("PUT ") || k.starts_with("PATCH ") => {
                 let mut body = json!({ "role": role, "why": "the access matrix asks" });
                 for (field, value) in Self::fields(k, self.numbers[&whose]) {
@@ -354,6 +477,33 @@ impl Fixture {
         }
     }
 
+    /// A `multipart/form-data` body, for the operations that take one: the form is read before
+    /// access is decided (a JSON body would be a 400 for everyone), so each is asked with a
+    /// small form it takes — a sheet only checked (`dry_run`), never written.
+    fn form(key: &str, who: Who) -> Option<Form> {
+        let role = if matches!(who, Who::Manager | Who::OtherManager) { "team-manager" } else { "worker" };
+        match key {
+            "POST /api/v1/authorities/{authority}/workers/{number}/evidence" => Some(
+                Form::new()
+                    .text("evidence", evidence_item())
+                    .text("role", role)
+                    .text("why", "the access matrix asks")
+                    .part("file", Part::bytes(PDF.to_vec()).file_name("reflection.pdf")),
+            ),
+            "POST /api/v1/authorities/{authority}/imports/workers" => Some(
+                Form::new()
+                    .part("file", Part::bytes(b"employee_number,name,employment_type,start_date\nE900,Grace Mensah,permanent,2024-09-02\n".to_vec()).file_name("new-starters.csv"))
+                    .text("dry_run", "true"),
+            ),
+            "POST /api/v1/authorities/{authority}/imports/organisation" => Some(
+                Form::new()
+                    .part("file", Part::bytes(b"unit,unit_kind,parent_unit,role,post_ref,holder,held_from,reports_to\nAssessment Team D,team,,,,,,\n".to_vec()).file_name("organisation.csv"))
+                    .text("dry_run", "true"),
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether the operation is about a worker (so it is asked about each target).
     fn about_someone(template: &str) -> bool {
         template.contains("{authority}")
@@ -364,6 +514,7 @@ fn query(key: &str) -> &'static str {
     match key {
         "GET /api/v1/pay" => "?framework=bexley&grade=level-2&point=top",
         "GET /api/v1/authorities/{authority}/applications/{id}/pay-preview" => "?effective=2025-06-12",
+        "GET /api/v1/authorities/{authority}/workers/{number}/coverage" => "?route=level-2-to-level-3",
         _ => "",
     }
 }
@@ -426,9 +577,28 @@ async fn every_role_every_operation_own_record_own_team_another_team_another_aut
         applications.insert(whose, opened["id"].to_string());
     }
     applications.insert(Whose::Medway, applications[&Whose::TeamA].clone());
+    // An evidence item of Amara's and one of Ben's, each with its file, added by them.
+    let mut evidence = BTreeMap::new();
+    for (whose, number, username) in [(Whose::TeamA, "E200", "amara"), (Whose::TeamB, "E250", "ben")] {
+        let own = token(p, "bexley", username, &["write"]).await;
+        let form =
+            Fixture::form("POST /api/v1/authorities/{authority}/workers/{number}/evidence", Who::Worker).unwrap();
+        let path = format!("/api/v1/authorities/bexley/workers/{number}/evidence");
+        let (status, added) = send_form(&server, reqwest::Method::POST, &path, Some(&own), form).await;
+        assert_eq!(status, StatusCode::CREATED, "{username} adds evidence: {added}");
+        let sha256 = added["item"]["files"][0]["sha256"].as_str().unwrap().to_owned();
+        evidence.insert(whose, (added["id"].to_string(), sha256));
+    }
+    evidence.insert(Whose::Medway, evidence[&Whose::TeamA].clone());
+    let vacant = p
+        .create_post("bexley", "Assessment Team A", "team-manager", None, Some(date(2024, 4, 1)), None)
+        .await
+        .expect("a vacant post");
     let fixture = Fixture {
         numbers: BTreeMap::from([(Whose::TeamA, "E200"), (Whose::TeamB, "E250"), (Whose::Medway, "M100")]),
         applications,
+        evidence,
+        post: vacant.id.to_string(),
     };
 
     let kinds = kinds();
@@ -454,13 +624,23 @@ async fn every_role_every_operation_own_record_own_team_another_team_another_aut
             if key == "DELETE /api/v1/session" && who != Who::Nobody {
                 continue; // a bearer token has no session to end; signing out is tested with sessions
             }
-            if who == Who::Medway && whose == Some(Whose::Medway) && template.contains("/applications/{id}") {
-                continue; // Ruth has no application (see Fixture)
+            if who == Who::Medway
+                && whose == Some(Whose::Medway)
+                && (template.contains("/applications/{id}") || template.contains("/evidence/{id}"))
+            {
+                continue; // Ruth has no application nor evidence item (see Fixture)
             }
             let path = format!("{}{}", fixture.path(template, whose), query(key));
             let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
             let bearer = tokens.get(&who).map(String::as_str);
-            let (status, _, body) = call(&server, method, &path, bearer, &[], fixture.body(key, who, whose)).await;
+            let (status, body) = match Fixture::form(key, who) {
+                Some(form) => send_form(&server, method, &path, bearer, form).await,
+                None => {
+                    let (status, _, body) =
+                        call(&server, method, &path, bearer, &[], fixture.body(key, who, whose)).await;
+                    (status, body)
+                }
+            };
             cases += 1;
             match outcome_of(status, &body) {
                 Ok(got) if got == want => {}
