@@ -105,6 +105,7 @@ impl From<StoredEvidence> for EvidenceRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FlagPick {
     /// The flag's number, from 1.
+    #[schema(minimum = 1, maximum = 100_000)]
     pub number: usize,
     /// The flagged text the author means to clear.
     #[serde(default)]

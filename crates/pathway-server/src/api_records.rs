@@ -929,7 +929,7 @@ fn post_id(text: &str) -> Result<i64, ApiError> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AssignBody {
+struct AssignPostBody {
     /// The worker's employee number.
     worker: String,
     /// From (YYYY-MM-DD); default today.
@@ -943,7 +943,7 @@ struct AssignBody {
     path = "/api/v1/authorities/{authority}/posts/{post}/assign",
     summary = "The worker holds the post from a date, default today (hr-admin, system-admin)",
     params(PostPath),
-    request_body = AssignBody,
+    request_body = AssignPostBody,
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "the post, held", body = PostView),
@@ -962,7 +962,7 @@ async fn assign_post(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let post = post_id(&post)?;
-    let body: AssignBody = parse_body(&body)?;
+    let body: AssignPostBody = parse_body(&body)?;
     let from = date(body.from.as_deref(), "from")?;
     Ok(Json(state.pathway.viewer_assign_post(&viewer, &authority, post, &body.worker, from).await?).into_response())
 }
