@@ -140,11 +140,11 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401",
 include-path = "/api/v1/authorities/{authority}/posts"
 include-method = "POST"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "422", "429"]
-# /posts/{post}/assign: a post already held is 400 invalid (409 would be truer)
+# /posts/{post}/assign: a holding starting on or after the day asked is 400 invalid (409 would be truer)
 [[operations]]
 include-path = "/api/v1/authorities/{authority}/posts/{post}/assign"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "422", "429"]
-# /posts/{post}/vacate: a post already vacant is 400 invalid (409 would be truer)
+# /posts/{post}/vacate: a holding starting on or after the day asked is 400 invalid (409 would be truer)
 [[operations]]
 include-path = "/api/v1/authorities/{authority}/posts/{post}/vacate"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "422", "429"]

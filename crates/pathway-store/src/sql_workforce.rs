@@ -703,13 +703,16 @@ impl Organisation for Backend {
         match holder {
             Some(worker) => {
                 if post.holder_on(on) == Some(worker) {
-                    return Err(StoreError::invalid(format!("worker {worker} already holds post {id} on {on}")));
+                    // Asking for what is already so: a conflict with the record, not a malformed request.
+                    return Err(StoreError::Duplicate {
+                        message: format!("worker {worker} already holds post {id} on {on}"),
+                    });
                 }
                 check_new_holding(&post, on)?;
             }
             None => {
                 if post.holder_on(on).is_none() {
-                    return Err(StoreError::invalid(format!("post {id} is already vacant on {on}")));
+                    return Err(StoreError::Duplicate { message: format!("post {id} is already vacant on {on}") });
                 }
                 if post.holdings.iter().any(|h| h.held_from >= on) {
                     return Err(StoreError::invalid(format!(

@@ -297,6 +297,8 @@ async fn a_post_is_held_only_by_the_authoritys_own_worker_while_employed_and_nev
     p.vacate_post("rotherham", hos.id, Some(date(2025, 3, 31))).await.expect("vacated");
     let err = p.vacate_post("rotherham", hos.id, Some(date(2025, 4, 30))).await.expect_err("twice");
     assert!(err.to_string().contains("already vacant"), "{err}");
+    // Asking for what is already so is a conflict with the record (409 over the API).
+    assert_eq!(err.code(), "conflict", "{err}");
     let kept = p.post_list("rotherham", Some(date(2023, 6, 1))).await.expect("list");
     assert_eq!(holder(&kept), "R1", "earlier holdings are kept");
 }
