@@ -466,6 +466,7 @@ async fn evidence(
 struct EditBody {
     title: Option<String>,
     text: Option<String>,
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 4_294_967_295_u64)]
     pages: Option<u32>,
     pcf: Option<Vec<String>>,
     kss: Option<Vec<String>>,
@@ -1130,7 +1131,7 @@ struct AwardBody {
     #[schema(pattern = "^[3-8]$")]
     academic_level: Option<String>,
     /// The credits it carries, above 0.
-    #[schema(minimum = 1)]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 4_294_967_295_u64)]
     credits: Option<u32>,
 }
 

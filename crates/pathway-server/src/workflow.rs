@@ -1226,7 +1226,7 @@ async fn change_asye(
 
 acting_body!(ReviewBody {
     /// The review point, in months from the start.
-    #[schema(minimum = 0, maximum = 4_294_967_295_u64)]
+    #[schema(value_type = i64, minimum = 0, maximum = 4_294_967_295_u64)]
     months: u32,
     /// `on-track` or `concerns`.
     #[schema(schema_with = crate::schemas::progress)]
@@ -1358,6 +1358,7 @@ async fn development_time(
 }
 
 acting_body!(ExtendBody {
+    #[schema(value_type = i64, minimum = 0, maximum = 4_294_967_295_u64)]
     months: u32,
     extenuating: Option<String>,
 });
