@@ -318,17 +318,21 @@ impl Pathway {
         why: &str,
     ) -> Result<StoredApplication, AppError> {
         let stored = self.visible_application(viewer, authority, id).await?;
-        if let Some(expected) = expected_version
-            && stored.meta.version.get() != expected
-        {
-            return Err(AppError::PreconditionFailed(format!(
-                "application {id} is at version {}, not {expected}: read it again and decide on what it says now",
-                stored.meta.version
-            )));
-        }
+        check_version(&format!("application {id}"), stored.meta.version.get(), expected_version)?;
         let scope = self.viewer_scope(viewer, authority).await?;
         let acting = self.acting_as(viewer, &scope, role, why).await?;
         self.progression(authority).await?.submit(&acting, id).await
+    }
+}
+
+/// Refuse a change to a record that has moved on from the version the caller read (`what`
+/// names it: "application 3"); `None` asks for no check.
+pub(crate) fn check_version(what: &str, current: i64, expected: Option<i64>) -> Result<(), AppError> {
+    match expected {
+        Some(expected) if expected != current => Err(AppError::PreconditionFailed(format!(
+            "{what} is at version {current}, not {expected}: read it again and decide on what it says now"
+        ))),
+        _ => Ok(()),
     }
 }
 

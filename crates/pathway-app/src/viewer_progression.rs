@@ -27,7 +27,7 @@ use crate::operator::{Operator, Viewer as Reader};
 use crate::portfolio::PanelPack;
 use crate::progression::{Acting, ConvenePanel, Effective, Moderated, PayPreview, RecordException, StartAsyeInput};
 use crate::service::Pathway;
-use crate::viewer::{MAX_PAGE, Page, SEE_ALL_ROLES, Sight, Viewer};
+use crate::viewer::{MAX_PAGE, Page, SEE_ALL_ROLES, Sight, Viewer, check_version};
 
 /// Why the viewer may see an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -187,15 +187,6 @@ pub struct ActingIn<'a> {
     pub why: &'a str,
 }
 
-fn check_version(what: &str, id: i64, version: i64, expected: Option<i64>) -> Result<(), AppError> {
-    match expected {
-        Some(expected) if expected != version => Err(AppError::PreconditionFailed(format!(
-            "{what} {id} is at version {version}, not {expected}: read it again and decide on what it says now"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 fn check_limit(limit: usize) -> Result<(), AppError> {
     if (1..=MAX_PAGE).contains(&limit) {
         Ok(())
@@ -342,7 +333,7 @@ impl Pathway {
         acting: ActingIn<'_>,
     ) -> Result<Acting, AppError> {
         let (scope, stored) = self.seen_application(viewer, authority, id).await?;
-        check_version("application", id.get(), stored.meta.version.get(), expected_version)?;
+        check_version(&format!("application {id}"), stored.meta.version.get(), expected_version)?;
         self.acting_as(viewer, &scope, acting.role, acting.why).await
     }
 
@@ -479,7 +470,7 @@ impl Pathway {
         let scope = self.viewer_scope(viewer, authority).await?;
         let p = self.progression(authority).await?;
         let current = p.panel(id).await?;
-        check_version("panel", id.get(), current.meta.version.get(), expected_version)?;
+        check_version(&format!("panel {id}"), current.meta.version.get(), expected_version)?;
         let by = self.acting_as(viewer, &scope, acting.role, acting.why).await?;
         match change {
             PanelChange::List(application) => p.list_on_panel(&by, id, *application).await,
@@ -571,7 +562,7 @@ impl Pathway {
         acting: ActingIn<'_>,
     ) -> Result<Acting, AppError> {
         let (scope, stored) = self.seen_asye(viewer, authority, id).await?;
-        check_version("ASYE programme", id.get(), stored.meta.version.get(), expected_version)?;
+        check_version(&format!("ASYE programme {id}"), stored.meta.version.get(), expected_version)?;
         self.acting_as(viewer, &scope, acting.role, acting.why).await
     }
 

@@ -33,7 +33,7 @@ use crate::portfolio::{AnonymisationCheck, EvidenceEdit, EvidenceRecord, FlagPic
 use crate::records::{AppraisalLine, AttestationLine, AwardLine, RecordAppraisal, RecordAttestation, RecordAward};
 use crate::service::Pathway;
 use crate::subject::SubjectExport;
-use crate::viewer::{SEE_ALL_ROLES, Viewer};
+use crate::viewer::{SEE_ALL_ROLES, Viewer, check_version};
 use pathway_core::eligibility::report::WorkforceReport;
 
 /// System roles that change the organisation, import, and record awards.
@@ -138,15 +138,6 @@ impl Pathway {
         Ok((scope, record))
     }
 
-    fn check_version(what: &str, current: i64, expected: Option<i64>) -> Result<(), AppError> {
-        match expected {
-            Some(expected) if expected != current => Err(AppError::PreconditionFailed(format!(
-                "{what} is at version {current}, not {expected}: read it again and decide on what it says now"
-            ))),
-            _ => Ok(()),
-        }
-    }
-
     // -----------------------------------------------------------------------------------
     // Evidence
 
@@ -225,7 +216,7 @@ impl Pathway {
         act: AsRole<'_>,
     ) -> Result<EvidenceRecord, AppError> {
         let (scope, current) = self.visible_evidence(viewer, authority, id).await?;
-        Self::check_version(&format!("evidence item {id}"), current.meta.version.get(), expected_version)?;
+        check_version(&format!("evidence item {id}"), current.meta.version.get(), expected_version)?;
         let acting = self.acting_as(viewer, &scope, act.role, act.why).await?;
         self.portfolios(authority).await?.edit(&acting, id, edit).await
     }
@@ -240,7 +231,7 @@ impl Pathway {
         act: AsRole<'_>,
     ) -> Result<EvidenceRecord, AppError> {
         let (scope, current) = self.visible_evidence(viewer, authority, id).await?;
-        Self::check_version(&format!("evidence item {id}"), current.meta.version.get(), expected_version)?;
+        check_version(&format!("evidence item {id}"), current.meta.version.get(), expected_version)?;
         let acting = self.acting_as(viewer, &scope, act.role, act.why).await?;
         self.portfolios(authority).await?.authorise(&acting, id).await
     }
