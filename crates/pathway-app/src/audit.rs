@@ -159,6 +159,9 @@ pub struct AuditEntry {
     /// The account that entered it on their behalf (the CLI's operator acting `--as` them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
+    /// The address it was entered from, for a change made over HTTP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entered_from: Option<String>,
     /// When it took effect.
     pub at: DateTime<Utc>,
     /// When it was entered, if later than it took effect (a late entry).
@@ -243,6 +246,7 @@ pub async fn show(store: &Store, scope: &AuthorityScope, filter: &AuditFilter) -
                 by: e.by.name,
                 role: e.by.role,
                 entered_by: e.entered_by,
+                entered_from: e.entered_from,
                 at: e.at,
                 entered_at: e.backdated.as_ref().map(|b| b.entered_at),
                 late_because: e.backdated.map(|b| b.reason),

@@ -58,6 +58,8 @@ pub struct Viewer {
     pub operator: Operator,
     /// The employee number of the person viewing, when the operator views for someone.
     pub person: Option<String>,
+    /// The address the request came from (over HTTP); None on the command line.
+    pub from: Option<String>,
 }
 
 impl Pathway {
@@ -114,6 +116,7 @@ impl Pathway {
             what,
             detail: detail.to_string(),
             entered_by: None,
+            entered_from: None,
         };
         self.store().record_audit(scope, &entry).await?;
         Ok(())
@@ -136,7 +139,8 @@ impl Pathway {
             outcome => format!("failed sign-in as {} from {from} ({outcome})", account.username),
         };
         let detail = serde_json::json!({ "account": account.username, "outcome": event.outcome, "from": event.from });
-        self.record_account_audit(account, event.at, format!("sign-in: {}", event.outcome), what, detail).await
+        let why = format!("sign-in: {}", event.outcome);
+        self.record_account_audit(account, (event.at, event.from.as_deref()), why, what, detail).await
     }
 
     /// Record in the chain of the account's own authority that it asked for another
@@ -154,13 +158,13 @@ impl Pathway {
         );
         let detail = serde_json::json!({ "account": account.username, "asked_authority": asked, "from": from });
         let why = "access: other-authority-refused".to_owned();
-        self.record_account_audit(account, self.clock().now(), why, what, detail).await
+        self.record_account_audit(account, (self.clock().now(), from), why, what, detail).await
     }
 
     async fn record_account_audit(
         &self,
         account: &StoredAccount,
-        at: chrono::DateTime<chrono::Utc>,
+        (at, from): (chrono::DateTime<chrono::Utc>, Option<&str>),
         why: String,
         what: String,
         detail: serde_json::Value,
@@ -185,6 +189,7 @@ impl Pathway {
             what,
             detail: detail.to_string(),
             entered_by: None,
+            entered_from: from.map(str::to_owned),
         };
         self.store().record_audit(&scope, &entry).await?;
         Ok(())
@@ -213,6 +218,7 @@ impl Pathway {
             detail: serde_json::json!({ "identity": identity, "outcome": event.outcome, "from": event.from })
                 .to_string(),
             entered_by: None,
+            entered_from: event.from.clone(),
         };
         self.store().record_audit(scope, &entry).await?;
         Ok(())
@@ -249,6 +255,7 @@ pub(crate) async fn record_view(
         why: "viewed".to_owned(),
         detail: serde_json::json!({ "viewed": kind.code(), "id": id }).to_string(),
         entered_by,
+        entered_from: viewer.from.clone(),
     };
     store.record_audit(scope, &entry).await?;
     Ok(())

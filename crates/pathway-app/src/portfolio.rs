@@ -615,6 +615,7 @@ impl<'s> AuthorityPortfolios<'s> {
             what: format!("withdrew evidence item {id}"),
             detail: serde_json::json!({ "withdrawn_on": audit.date() }).to_string(),
             entered_by: audit.entered_by.clone(),
+            entered_from: audit.entered_from.clone(),
         };
         Ok(self.store.withdraw_evidence(&self.scope, id, audit.date(), reason, &entry).await?)
     }

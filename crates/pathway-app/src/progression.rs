@@ -59,6 +59,9 @@ pub struct Acting {
     /// The account typing it in on the person's behalf (the CLI's operator), recorded as
     /// "entered by <account> on behalf of <person>". None when the person enters it.
     pub entered_by: Option<String>,
+    /// The address the request came from, for an action made over HTTP (kept in the audit
+    /// trail only). None on the command line.
+    pub entered_from: Option<String>,
     /// Tests only: the clock's reading when this action is entered.
     #[cfg(feature = "testing")]
     clock_reads: Option<DateTime<Utc>>,
@@ -82,6 +85,7 @@ impl Acting {
             why: why.into(),
             backdate: None,
             entered_by: None,
+            entered_from: None,
             #[cfg(feature = "testing")]
             clock_reads: None,
         }
@@ -96,6 +100,12 @@ impl Acting {
     /// The same action, typed in by the account `operator` on the person's behalf.
     pub fn entered_by(mut self, operator: impl Into<String>) -> Acting {
         self.entered_by = Some(operator.into());
+        self
+    }
+
+    /// The same action, made over HTTP from the address `from`.
+    pub fn entered_from(mut self, from: Option<String>) -> Acting {
+        self.entered_from = from;
         self
     }
 
@@ -257,6 +267,9 @@ pub(crate) async fn resolve(
     let mut audit = Audit::new(actor, at, acting.why.trim());
     if let Some(operator) = acting.entered_by.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         audit = audit.entered_by(operator);
+    }
+    if let Some(from) = acting.entered_from.as_deref() {
+        audit = audit.entered_from(from);
     }
     Ok(match backdated {
         Some(b) => audit.backdated(b.entered_at, b.reason),

@@ -181,6 +181,7 @@ impl Pathway {
             })
             .to_string(),
             entered_by: None,
+            entered_from: None,
         };
         Ok(self.store().set_retention_periods(&scope, periods, &entry).await?)
     }
@@ -226,6 +227,7 @@ impl Pathway {
             what: format!("placed legal hold {id} on worker {}", person.details.employee_number),
             detail: json!({ "worker": person.id.get(), "hold": id }).to_string(),
             entered_by: None,
+            entered_from: None,
         };
         Ok(self.store().place_legal_hold(&scope, &hold, &entry).await?)
     }
@@ -263,6 +265,7 @@ impl Pathway {
                 what: format!("lifted legal hold {} on worker {}", hold.id, person.details.employee_number),
                 detail: json!({ "worker": person.id.get(), "hold": hold.id }).to_string(),
                 entered_by: None,
+                entered_from: None,
             };
             out.push(self.store().lift_legal_hold(&scope, hold.id, &lifted, &entry).await?);
         }
@@ -328,6 +331,7 @@ impl Pathway {
                 })
                 .to_string(),
                 entered_by: None,
+                entered_from: None,
             };
             match self.store().erase_leaver(&scope, leaver.worker, at, &entry).await? {
                 Ok(erased) => {
@@ -373,6 +377,7 @@ impl Pathway {
                 })
                 .to_string(),
                 entered_by: None,
+                entered_from: None,
             };
             match self.store().erase_withdrawn_evidence(&scope, item.id, &entry).await? {
                 Ok(erased) => {

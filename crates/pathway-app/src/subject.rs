@@ -93,24 +93,24 @@ impl Pathway {
         let (mut export, entries) = self.subject_entries(authority, worker).await?;
         write_zip(out, &entries)?;
         export.path = out.to_owned();
-        self.record_subject_export(authority, &export, operator.actor(), None).await?;
+        self.record_subject_export(authority, &export, operator.actor(), (None, None)).await?;
         Ok(export)
     }
 
     /// The same export as [`Pathway::export_subject`], as the bytes of the zip, recorded in
     /// the audit trail as made by `by` (with `entered_by`, the account, where it is not the
-    /// person).
+    /// person, and the address it came from).
     pub async fn export_subject_zip(
         &self,
         authority: &str,
         worker: &str,
         by: AuditActor,
-        entered_by: Option<String>,
+        (entered_by, entered_from): (Option<String>, Option<String>),
     ) -> Result<(SubjectExport, Vec<u8>), AppError> {
         let (export, entries) = self.subject_entries(authority, worker).await?;
         let bytes = zip_bytes(&entries)
             .map_err(|source| AppError::Write { path: PathBuf::from("subject-export.zip"), source })?;
-        self.record_subject_export(authority, &export, by, entered_by).await?;
+        self.record_subject_export(authority, &export, by, (entered_by, entered_from)).await?;
         Ok((export, bytes))
     }
 
@@ -119,7 +119,7 @@ impl Pathway {
         authority: &str,
         export: &SubjectExport,
         by: AuditActor,
-        entered_by: Option<String>,
+        (entered_by, entered_from): (Option<String>, Option<String>),
     ) -> Result<(), AppError> {
         let scope = self.scope(authority).await?;
         let entry = NewAuditEntry {
@@ -132,6 +132,7 @@ impl Pathway {
             detail: serde_json::json!({ "worker": export.worker, "contents": export.contents, "files": export.files })
                 .to_string(),
             entered_by,
+            entered_from,
         };
         self.store().record_audit(&scope, &entry).await?;
         Ok(())

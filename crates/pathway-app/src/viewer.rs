@@ -290,7 +290,8 @@ impl Pathway {
         let me = self.store().worker(scope, viewer.account.worker).await?;
         // The trail names the person and the account they acted through.
         Ok(Acting::new(me.details.employee_number.to_string(), role.unwrap_or("worker"), why)
-            .entered_by(viewer.account.username.clone()))
+            .entered_by(viewer.account.username.clone())
+            .entered_from(viewer.from.clone()))
     }
 
     /// Open an application as the viewer's person, in `role` (`worker` for their own).

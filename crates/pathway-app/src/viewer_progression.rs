@@ -23,7 +23,6 @@ use pathway_store::{
 use serde::Serialize;
 
 use crate::AppError;
-use crate::operator::{Operator, Viewer as Reader};
 use crate::portfolio::PanelPack;
 use crate::progression::{Acting, ConvenePanel, Effective, Moderated, PayPreview, RecordException, StartAsyeInput};
 use crate::service::Pathway;
@@ -493,11 +492,7 @@ impl Pathway {
     ) -> Result<PanelPack, AppError> {
         let scope = self.viewer_scope(viewer, authority).await?;
         self.seen_panel(viewer, authority, id).await?;
-        let me = self.store().worker(&scope, viewer.account.worker).await?;
-        let reader = Reader {
-            operator: Operator { username: viewer.account.username.clone(), account: Some(viewer.account.id) },
-            person: Some(me.details.employee_number.to_string()),
-        };
+        let reader = self.reader(viewer, &scope).await?;
         self.portfolios(authority).await?.panel_pack(id, &reader).await
     }
 

@@ -115,12 +115,14 @@ fn require_write(viewer: &Viewer) -> Result<(), AppError> {
 }
 
 impl Pathway {
-    /// The caller as the reader of a record: their person, through their account.
-    async fn reader(&self, viewer: &Viewer, scope: &AuthorityScope) -> Result<OperatorViewer, AppError> {
+    /// The viewer as a reader whose views the audit trail records: their person, through
+    /// their account, from the request's address.
+    pub(crate) async fn reader(&self, viewer: &Viewer, scope: &AuthorityScope) -> Result<OperatorViewer, AppError> {
         let me = self.store().worker(scope, viewer.account.worker).await?;
         Ok(OperatorViewer {
             operator: account_operator(&viewer.account),
             person: Some(me.details.employee_number.to_string()),
+            from: viewer.from.clone(),
         })
     }
 
@@ -540,6 +542,7 @@ impl Pathway {
         let me = self.store().worker(&scope, viewer.account.worker).await?;
         let by =
             AuditActor { person: Some(me.id), name: me.details.name.to_string(), role: SUBJECT_ACCESS_ROLE.to_owned() };
-        self.export_subject_zip(authority, employee_number, by, Some(viewer.account.username.clone())).await
+        let through = (Some(viewer.account.username.clone()), viewer.from.clone());
+        self.export_subject_zip(authority, employee_number, by, through).await
     }
 }

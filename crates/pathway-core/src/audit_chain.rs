@@ -12,6 +12,8 @@
 //! no value. Then, only when the entry has one, a trailing `entered_by` line: the account
 //! that typed the entry in on the actor's behalf (added in migration 12; an entry without
 //! one has exactly the form it had before, so chains written earlier still check). An entry
+//! After it, again only when present, a trailing `entered_from` line: the address the
+//! request came from (added in migration 15, for changes made over HTTP). An entry
 //! with no person behind it (a set-up command by the operator account, a sign-in by an
 //! account) writes `actor_id:-`; entries before migration 12 always had one.
 //! Integers are decimal; times are UTC to the microsecond,
@@ -66,6 +68,8 @@ pub struct ChainRow<'a> {
     pub recorded_at: DateTime<Utc>,
     /// The account that typed it in on the actor's behalf; written only when present.
     pub entered_by: Option<&'a str>,
+    /// The address the change came from (a request over HTTP); written only when present.
+    pub entered_from: Option<&'a str>,
 }
 
 /// A time as the canonical form writes it: UTC, microseconds, `Z`.
@@ -108,6 +112,9 @@ pub fn canonical(row: &ChainRow<'_>) -> String {
     field(&mut out, "recorded_at", Some(&timestamp(row.recorded_at)));
     if let Some(entered_by) = row.entered_by {
         field(&mut out, "entered_by", Some(entered_by));
+    }
+    if let Some(entered_from) = row.entered_from {
+        field(&mut out, "entered_from", Some(entered_from));
     }
     out
 }
@@ -309,6 +316,7 @@ mod tests {
             detail: "{\"title\":\"Direct work\"}",
             recorded_at: at("2025-06-12T09:00:00.123456789Z"),
             entered_by: None,
+            entered_from: None,
         }
     }
 
@@ -329,6 +337,25 @@ mod tests {
         let mut nobody = row("first visit");
         nobody.actor_id = None;
         assert!(canonical(&nobody).contains("\nactor_id:-\n"));
+    }
+
+    #[test]
+    fn the_address_a_change_came_from_is_hashed_after_the_account_and_only_when_known() {
+        let mut over_http = row("first visit");
+        over_http.entered_by = Some("priya.shah");
+        over_http.entered_from = Some("192.0.2.17");
+        let form = canonical(&over_http);
+        assert!(form.ends_with("entered_by:10:priya.shah\nentered_from:10:192.0.2.17\n"), "{form}");
+        let mut elsewhere = over_http.clone();
+        elsewhere.entered_from = Some("198.51.100.4");
+        assert_ne!(
+            link_hash(GENESIS, &over_http),
+            link_hash(GENESIS, &elsewhere),
+            "the address is covered by the hash"
+        );
+        let mut unknown = over_http.clone();
+        unknown.entered_from = None;
+        assert!(!canonical(&unknown).contains("entered_from"));
     }
 
     #[test]

@@ -102,6 +102,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0014_retention.sql"),
         postgres: include_str!("../migrations/postgres/0014_retention.sql"),
     },
+    Step {
+        version: 15,
+        description: "the address each audited change came from",
+        sqlite: include_str!("../migrations/sqlite/0015_entered_from.sql"),
+        postgres: include_str!("../migrations/postgres/0015_entered_from.sql"),
+    },
 ];
 
 /// The migrator for one database.

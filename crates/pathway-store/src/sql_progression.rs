@@ -163,6 +163,7 @@ struct NewAuditEvent<'a> {
     what: String,
     detail: String,
     entered_by: Option<&'a str>,
+    entered_from: Option<&'a str>,
 }
 
 /// Append one entry to the authority's audit chain: take the next place from the chain head
@@ -189,6 +190,7 @@ async fn insert_audit(
         recorded_at: to_micros(now),
         backdated: e.backdated.map(|b| Backdated { entered_at: to_micros(b.entered_at), reason: b.reason.clone() }),
         entered_by: e.entered_by.map(str::to_owned),
+        entered_from: e.entered_from.map(str::to_owned),
     };
     let (chain_seq, prev_hash) = take_chain_place(conn, scope.as_str()).await?;
     write_audit_row(conn, scope, &event, chain_seq, &prev_hash).await
@@ -212,8 +214,8 @@ async fn write_audit_row(
     sqlx::query(
         "INSERT INTO audit_events (authority_id, entity_kind, entity_id, entity_version, seq, actor_id, actor_name,
              actor_role, occurred_at, why, what, detail, recorded_at, entered_at, backdated_because,
-             chain_seq, prev_hash, hash, entered_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+             chain_seq, prev_hash, hash, entered_by, entered_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     )
     .bind(scope.as_str())
     .bind(event.entity_kind.code())
@@ -234,6 +236,7 @@ async fn write_audit_row(
     .bind(prev_hash)
     .bind(hash.as_str())
     .bind(event.entered_by.as_deref())
+    .bind(event.entered_from.as_deref())
     .execute(&mut *conn)
     .await
     .map_err(|err| StoreError::from_sqlx(context(), err))?;
@@ -273,6 +276,7 @@ pub(super) async fn append_audit(conn: &mut Conn, scope: &AuthorityScope, entry:
         recorded_at: to_micros(now),
         backdated: None,
         entered_by: entry.entered_by.clone(),
+        entered_from: entry.entered_from.clone(),
     };
     write_audit_row(&mut *conn, scope, &event, chain_seq, &prev_hash).await?;
     Ok(event)
@@ -322,6 +326,8 @@ trait AuditedEntry: Serialize {
     fn what(&self) -> String;
     /// The account that entered it on the actor's behalf, if someone else did.
     fn entered_by(&self) -> Option<&str>;
+    /// The address it was entered from, for an entry made over HTTP.
+    fn entered_from(&self) -> Option<&str>;
 }
 
 /// The three history entries carry the same fields; only their name and how `what` reads
@@ -347,6 +353,9 @@ macro_rules! audited_entry {
             }
             fn entered_by(&self) -> Option<&str> {
                 self.entered_by.as_deref()
+            }
+            fn entered_from(&self) -> Option<&str> {
+                self.entered_from.as_deref()
             }
         }
     };
@@ -379,6 +388,7 @@ async fn audit_history<E: AuditedEntry>(
             what: e.what(),
             detail: to_json(e, E::NAME)?,
             entered_by: e.entered_by(),
+            entered_from: e.entered_from(),
         };
         insert_audit(conn, scope, &event, now).await?;
     }
@@ -466,11 +476,12 @@ fn audit_event_from(row: &DbRow) -> Result<AuditEvent> {
             None => None,
         },
         entered_by: col(row, "entered_by")?,
+        entered_from: col(row, "entered_from")?,
     })
 }
 
 const AUDIT_COLUMNS: &str = "SELECT entity_kind, entity_id, entity_version, seq, actor_id, actor_name, actor_role,
-        occurred_at, why, what, detail, recorded_at, entered_at, backdated_because, entered_by FROM audit_events";
+        occurred_at, why, what, detail, recorded_at, entered_at, backdated_because, entered_by, entered_from FROM audit_events";
 
 impl AuditTrail for Backend {
     async fn audit_trail(&self, scope: &AuthorityScope, kind: EntityKind, id: i64) -> Result<Vec<AuditEvent>> {
@@ -590,7 +601,7 @@ impl AuditTrail for Backend {
 
 const CHAINED_COLUMNS: &str = "SELECT id, authority_id, chain_seq, prev_hash, hash, entity_kind, entity_id,
         entity_version, seq, actor_id, actor_name, actor_role, occurred_at, why, what, detail, recorded_at,
-        entered_at, backdated_because, entered_by FROM audit_events";
+        entered_at, backdated_because, entered_by, entered_from FROM audit_events";
 
 fn chained_event_from(row: &DbRow) -> Result<ChainedAuditEvent> {
     Ok(ChainedAuditEvent {
@@ -705,6 +716,7 @@ async fn insert_exception(
         ),
         detail: to_json(exception, "the exception")?,
         entered_by: recorded.entered_by.as_deref(),
+        entered_from: recorded.entered_from.as_deref(),
     };
     insert_audit(conn, scope, &event, now).await?;
     Ok(id)
@@ -832,6 +844,7 @@ fn evidence_audit<'a>(
         what,
         detail: to_json(&detail, "an evidence change")?,
         entered_by: audit.entered_by.as_deref(),
+        entered_from: audit.entered_from.as_deref(),
     })
 }
 

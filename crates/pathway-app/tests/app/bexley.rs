@@ -438,5 +438,5 @@ async fn bexley_level_2_to_level_3_via_the_career_progression_panel(db: &TestDb)
 
 /// The built-in operator reading for itself, as `pathway panel pack` without `--as` does.
 fn operator_viewing() -> Viewer {
-    Viewer { operator: Operator { username: BUILT_IN_OPERATOR.to_owned(), account: None }, person: None }
+    Viewer { operator: Operator { username: BUILT_IN_OPERATOR.to_owned(), account: None }, person: None, from: None }
 }

@@ -148,9 +148,9 @@ async fn reading_a_portfolio_is_logged_naming_who_read_it(db: &TestDb) {
     let (c, p) = bexley(db).await;
     let operator = p.operator().await.expect("operator");
     let portfolios = p.portfolios("bexley").await.expect("portfolios");
-    let for_tom = Viewer { operator: operator.clone(), person: Some("B200".into()) };
+    let for_tom = Viewer { operator: operator.clone(), person: Some("B200".into()), from: None };
     portfolios.list("B100", &for_tom).await.expect("Tom reads Amira's portfolio");
-    portfolios.list("B100", &Viewer { operator, person: None }).await.expect("the operator reads it");
+    portfolios.list("B100", &Viewer { operator, person: None, from: None }).await.expect("the operator reads it");
 
     let amira = c.store().worker_by_employee_number(&c.scope, &"B100".parse().expect("number")).await.expect("Amira");
     let views = c.store().audit_trail(&c.scope, EntityKind::Portfolio, amira.id.get()).await.expect("views");
@@ -168,7 +168,10 @@ async fn reading_a_portfolio_is_logged_naming_who_read_it(db: &TestDb) {
 
     // Someone not on the records cannot be named as the reader, and nothing is logged.
     let err = portfolios
-        .list("B100", &Viewer { operator: p.operator().await.expect("operator"), person: Some("B999".into()) })
+        .list(
+            "B100",
+            &Viewer { operator: p.operator().await.expect("operator"), person: Some("B999".into()), from: None },
+        )
         .await
         .expect_err("no such person");
     assert!(err.to_string().contains("B999"), "{err}");

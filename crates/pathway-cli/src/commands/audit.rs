@@ -115,6 +115,9 @@ fn print_entries(entries: &[AuditEntry]) {
         };
         out!("{seq} {} {} v{}: {who} as {}: {}", e.at.format("%Y-%m-%d %H:%M"), e.record, e.version, e.role, e.what);
         out!("    why: {}", e.why);
+        if let Some(from) = &e.entered_from {
+            out!("    from: {from}");
+        }
         if let (Some(entered), Some(because)) = (e.entered_at, &e.late_because) {
             out!("    entered late on {}: {because}", entered.format("%Y-%m-%d %H:%M"));
         }

@@ -170,7 +170,7 @@ async fn run_with(pathway: &Pathway, c: PanelCommand) -> anyhow::Result<ExitCode
             (p.record_outcome(&who.acting(&pathway.operator().await?), panel, application, &outcome).await?, json)
         }
         PanelCommand::Pack { authority, panel, viewer, json } => {
-            let viewer = Viewer { operator: pathway.operator().await?, person: viewer };
+            let viewer = Viewer { operator: pathway.operator().await?, person: viewer, from: None };
             let pack = pathway.portfolios(&authority).await?.panel_pack(panel, &viewer).await?;
             if json {
                 output::json(&pack)?;

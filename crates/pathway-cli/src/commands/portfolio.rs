@@ -338,7 +338,7 @@ async fn run_with(pathway: &Pathway, c: PortfolioCommand) -> anyhow::Result<Exit
             }
         }
         PortfolioCommand::List { authority, worker, viewer, json } => {
-            let viewer = Viewer { operator: pathway.operator().await?, person: viewer };
+            let viewer = Viewer { operator: pathway.operator().await?, person: viewer, from: None };
             let items = portfolios(pathway, &authority).await?.list(&worker, &viewer).await?;
             if json {
                 output::json(&items)?;

@@ -432,6 +432,7 @@ impl Application {
             change,
             backdated: audit.backdated.clone(),
             entered_by: audit.entered_by.clone(),
+            entered_from: audit.entered_from.clone(),
         });
         self.status = to;
     }

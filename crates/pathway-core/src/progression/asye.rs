@@ -195,6 +195,10 @@ pub struct AsyeEvent {
     /// The account that entered it on the actor's behalf, if someone else did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
+    /// The address it was entered from, while it is being written to the audit trail
+    /// (which keeps it); never stored in the record.
+    #[serde(skip)]
+    pub entered_from: Option<String>,
 }
 
 /// How to start a programme.
@@ -329,6 +333,7 @@ impl AsyeProgramme {
             status,
             backdated: audit.backdated.clone(),
             entered_by: audit.entered_by.clone(),
+            entered_from: audit.entered_from.clone(),
         });
     }
 

@@ -51,6 +51,11 @@ pub struct Audit {
     /// it themselves. Absent from records written before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
+    /// Where it was entered from: the client's address, for an action made over HTTP;
+    /// None for the command line on the server. Kept in the audit trail only, never in the
+    /// record itself (so never in a history its readers see), hence not serialised.
+    #[serde(skip)]
+    pub entered_from: Option<String>,
 }
 
 /// An action entered later than it took effect: when it was entered, and why it was not
@@ -66,7 +71,7 @@ pub struct Backdated {
 impl Audit {
     /// `by` did something at `at` because `why`, entered as it happened.
     pub fn new(by: Actor, at: DateTime<Utc>, why: impl Into<String>) -> Audit {
-        Audit { by, at, why: why.into(), backdated: None, entered_by: None }
+        Audit { by, at, why: why.into(), backdated: None, entered_by: None, entered_from: None }
     }
 
     /// The same action, entered at `entered_at` (after `at`) because `reason`.
@@ -78,6 +83,12 @@ impl Audit {
     /// The same action, typed in by the account `entered_by` on the actor's behalf.
     pub fn entered_by(mut self, entered_by: impl Into<String>) -> Audit {
         self.entered_by = Some(entered_by.into());
+        self
+    }
+
+    /// The same action, entered from the address `from` (a request over HTTP).
+    pub fn entered_from(mut self, from: impl Into<String>) -> Audit {
+        self.entered_from = Some(from.into());
         self
     }
 

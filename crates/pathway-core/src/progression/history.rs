@@ -136,4 +136,8 @@ pub struct Event {
     /// The account that entered it on the actor's behalf, if someone else did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entered_by: Option<String>,
+    /// The address it was entered from, while it is being written to the audit trail
+    /// (which keeps it); never stored in the record.
+    #[serde(skip)]
+    pub entered_from: Option<String>,
 }

@@ -4,6 +4,7 @@
 
 use pathway_app::model::{ChangeReason, Name, NewTimelineEntry, RegistrationStatus, SweNumber, SweRegistration};
 use pathway_app::tokens::NewToken;
+use pathway_store::{AuditTrail, EntityKind};
 use reqwest::header::HeaderMap;
 
 use super::*;
@@ -319,6 +320,16 @@ async fn opening_is_idempotent_by_key_and_submit_honours_if_match() {
         (opened["by"]["name"].as_str(), opened["entered_by"].as_str()),
         (Some("Amara Okafor"), Some("amara")),
         "{first}"
+    );
+    // The audit trail also keeps where the request came from; the history people read
+    // does not carry the address.
+    assert!(opened.get("entered_from").is_none(), "{opened}");
+    let scope = server.pathway.scope("bexley").await.unwrap();
+    let id = first["id"].as_i64().unwrap();
+    let trail = server.pathway.store().audit_trail(&scope, EntityKind::Application, id).await.unwrap();
+    assert_eq!(
+        trail.iter().map(|e| (e.entered_by.as_deref(), e.entered_from.as_deref())).collect::<Vec<_>>(),
+        [(Some("amara"), Some("127.0.0.1"))]
     );
     // The same key and body: the same answer, not a second application (nor a refusal
     // because one is already under way).

@@ -508,9 +508,14 @@ async fn west_sussex_panel(database: Database, dir: &Scratch) {
     let scope = server.pathway.scope("west-sussex").await.unwrap();
     let trail =
         server.pathway.store().audit_trail(&scope, EntityKind::PanelPack, panel["id"].as_i64().unwrap()).await.unwrap();
-    let views: Vec<(&str, Option<&str>)> = trail.iter().map(|e| (e.what.as_str(), e.entered_by.as_deref())).collect();
+    let views: Vec<(&str, Option<&str>, Option<&str>)> =
+        trail.iter().map(|e| (e.what.as_str(), e.entered_by.as_deref(), e.entered_from.as_deref())).collect();
     let what = format!("Ravi Nair viewed the pack of panel {} (Panel (the 'agreed panel process'))", panel["id"]);
-    assert_eq!(views, [(what.as_str(), Some("ravi"))], "the view, by the person, through their account");
+    assert_eq!(
+        views,
+        [(what.as_str(), Some("ravi"), Some("127.0.0.1"))],
+        "the view, by the person, through their account, from where"
+    );
     // Lee cannot read the application either: he neither manages Alex nor sits on the panel.
     let (status, body) = lee.get(&app).await;
     refused_with_rule(status, &body, "record-access");

@@ -245,6 +245,9 @@ pub struct AuditEvent {
     /// The account that typed it in on the actor's behalf (the CLI's operator acting
     /// `--as` someone); None when the actor entered it themselves.
     pub entered_by: Option<String>,
+    /// The address the change came from, for one made over HTTP; None from the command
+    /// line on the server, and for entries written before migration 15.
+    pub entered_from: Option<String>,
 }
 
 /// Who an audit entry names: a person acting in a role, or an account with no person
@@ -279,6 +282,8 @@ pub struct NewAuditEntry {
     /// Details as JSON (never a password).
     pub detail: String,
     pub entered_by: Option<String>,
+    /// The address it came from, where the entry is about a request over HTTP.
+    pub entered_from: Option<String>,
 }
 
 impl AuditEvent {
@@ -301,6 +306,7 @@ impl AuditEvent {
             detail: &self.detail,
             recorded_at: self.recorded_at,
             entered_by: self.entered_by.as_deref(),
+            entered_from: self.entered_from.as_deref(),
         }
     }
 }

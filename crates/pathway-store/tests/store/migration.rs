@@ -265,6 +265,7 @@ async fn a_chain_written_before_migration_12_still_checks_after_it_and_carries_o
             detail: "{}",
             recorded_at: when,
             entered_by: None,
+            entered_from: None,
         };
         let hash = link_hash(&prev, &row);
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
@@ -297,14 +298,28 @@ async fn a_chain_written_before_migration_12_still_checks_after_it_and_carries_o
         what: "added team Duty Team".into(),
         detail: "{}".into(),
         entered_by: None,
+        entered_from: None,
     };
     store.record_audit(&scope, &entry).await.expect("an operator's entry");
+    // And one made over HTTP since migration 15, with the address it came from.
+    let over_http = NewAuditEntry {
+        why: "unit rename".into(),
+        what: "renamed team Duty Team".into(),
+        entered_by: Some("ops.admin".into()),
+        entered_from: Some("192.0.2.44".into()),
+        ..entry
+    };
+    store.record_audit(&scope, &over_http).await.expect("an entry from an address");
 
     let head = store.audit_chain_head(&scope).await.expect("head").expect("a head");
     let entries = store.audit_chain_entries(&scope, 0, head.chain_seq, 100).await.expect("entries");
-    assert_eq!(entries.iter().map(|e| e.event.why.as_str()).collect::<Vec<_>>(), ["first", "second", "unit add"]);
+    assert_eq!(
+        entries.iter().map(|e| e.event.why.as_str()).collect::<Vec<_>>(),
+        ["first", "second", "unit add", "unit rename"]
+    );
     assert_eq!(entries[0].hash.as_deref(), Some(entries[1].prev_hash.as_deref().expect("linked")));
     assert_eq!(entries[2].event.by.person, None);
+    assert_eq!(entries[3].event.entered_from.as_deref(), Some("192.0.2.44"), "the address is kept");
     let mut walk = ChainWalk::new();
     for e in &entries {
         walk.check(e.link(), &e.chain_row()).expect("the old entries and the new one check");
