@@ -34,6 +34,16 @@ pub enum AppError {
         /// What is wrong.
         message: String,
     },
+    /// A well-formed request that does not fit what the records hold: a route that does
+    /// not leave the worker's level, a flag the item does not have, a name that fits more
+    /// than one unit. Answered 422 over the API (400 is for malformed input).
+    #[error("{field}: {message}")]
+    NotOnRecord {
+        /// The field or argument.
+        field: String,
+        /// What does not fit, and what the records hold instead.
+        message: String,
+    },
     /// A pay question that cannot be answered.
     #[error(transparent)]
     Pay(#[from] pathway_core::pay::PayError),
@@ -81,6 +91,7 @@ impl AppError {
             AppError::Read { .. } => "read_failed",
             AppError::InvalidFramework { .. } => "invalid_framework",
             AppError::BadInput { .. } => "bad_input",
+            AppError::NotOnRecord { .. } => "not_on_record",
             AppError::Pay(pathway_core::pay::PayError::UnknownGrade { .. }) => "unknown_grade",
             AppError::Pay(pathway_core::pay::PayError::UnknownPoint { .. }) => "unknown_point",
             AppError::Store(e) => e.code(),

@@ -151,11 +151,12 @@ pub struct AuthorityCreated {
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-/// A unit named by its id or its name (any case, spaces collapsed; open units first).
-pub(crate) fn find_unit<'a>(units: &'a [OrgUnit], text: &str) -> Result<&'a OrgUnit, AppError> {
-    let bad = |message: String| AppError::BadInput { field: "unit".into(), message };
+/// A unit of `scope` named by its id or its name (any case, spaces collapsed; open units
+/// first). None by that id or name is not found; a name several units share does not fit.
+pub(crate) fn find_unit<'a>(scope: &AuthorityScope, units: &'a [OrgUnit], text: &str) -> Result<&'a OrgUnit, AppError> {
+    let missing = |key: String| AppError::Store(scope.not_found("unit", key));
     if let Ok(id) = text.trim().parse::<i64>() {
-        return units.iter().find(|u| u.id.get() == id).ok_or_else(|| bad(format!("no unit {id}")));
+        return units.iter().find(|u| u.id.get() == id).ok_or_else(|| missing(id.to_string()));
     }
     let name = Name::parse(text)?;
     let key = unit_name_key(&name);
@@ -164,10 +165,13 @@ pub(crate) fn find_unit<'a>(units: &'a [OrgUnit], text: &str) -> Result<&'a OrgU
     match (open.as_slice(), named.as_slice()) {
         ([one], _) => Ok(one),
         ([], [one]) => Ok(one),
-        ([], []) => Err(bad(format!("no unit named `{}`", text.trim()))),
+        ([], []) => Err(missing(format!("named `{}`", text.trim()))),
         _ => {
             let ids: Vec<String> = named.iter().map(|u| format!("{} ({} {})", u.id, u.kind, u.name)).collect();
-            Err(bad(format!("`{}` names more than one unit; give its id: {}", text.trim(), ids.join(", "))))
+            Err(AppError::NotOnRecord {
+                field: "unit".into(),
+                message: format!("`{}` names more than one unit; give its id: {}", text.trim(), ids.join(", ")),
+            })
         }
     }
 }
@@ -458,7 +462,7 @@ impl Pathway {
     ) -> Result<UnitView, AppError> {
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
-        let parent = parent.map(|p| find_unit(&units, p).map(|u| u.id)).transpose()?;
+        let parent = parent.map(|p| find_unit(&scope, &units, p).map(|u| u.id)).transpose()?;
         let unit = self.store().create_unit(&scope, &NewOrgUnit { kind, name: Name::parse(name)?, parent }).await?;
         let view = bare_unit_view(&unit);
         self.record_unit(operator, &scope, "unit add", format!("added {} {}", view.kind, view.name), &view).await?;
@@ -471,7 +475,7 @@ impl Pathway {
         let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
-        let u = find_unit(&units, unit)?;
+        let u = find_unit(&scope, &units, unit)?;
         let changes = NewOrgUnit { kind: u.kind, name: Name::parse(name)?, parent: u.parent };
         let view = bare_unit_view(&self.store().update_unit(&scope, u.id, u.meta.version, &changes).await?);
         self.record_unit(
@@ -492,8 +496,8 @@ impl Pathway {
         let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
-        let u = find_unit(&units, unit)?;
-        let parent = parent.map(|p| find_unit(&units, p).map(|p| p.id)).transpose()?;
+        let u = find_unit(&scope, &units, unit)?;
+        let parent = parent.map(|p| find_unit(&scope, &units, p).map(|p| p.id)).transpose()?;
         let changes = NewOrgUnit { kind: u.kind, name: u.name.clone(), parent };
         let view = bare_unit_view(&self.store().update_unit(&scope, u.id, u.meta.version, &changes).await?);
         let to = view.parent.map_or_else(|| "the top".to_owned(), |p| format!("unit {p}"));
@@ -514,7 +518,7 @@ impl Pathway {
         let operator = self.operator().await?;
         let scope = self.scope(authority).await?;
         let units = self.store().units(&scope).await?;
-        let u = find_unit(&units, unit)?;
+        let u = find_unit(&scope, &units, unit)?;
         let on = on.unwrap_or_else(|| self.clock().today());
         // A closed unit takes nothing new from the moment it is recorded closed, so a
         // closure is recorded on or after the day, never ahead of it.
@@ -586,7 +590,7 @@ impl Pathway {
             None => self.framework_in_force(&scope, Applies::Authority, self.clock().today()).await?,
         };
         let units = self.store().units(&scope).await?;
-        let u = find_unit(&units, unit)?;
+        let u = find_unit(&scope, &units, unit)?;
         let role = post_role(&framework, role)?;
         let holder = match holder {
             Some(number) => {
@@ -912,7 +916,7 @@ impl Pathway {
         );
         if let Some(unit) = &appointee.unit {
             let units = self.store().units(&scope).await?;
-            details.unit = Some(find_unit(&units, unit)?.id);
+            details.unit = Some(find_unit(&scope, &units, unit)?.id);
         }
         details.qualification =
             match (&appointee.qualification_title, &appointee.qualification_institution, appointee.qualified_on) {

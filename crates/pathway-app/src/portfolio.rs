@@ -673,7 +673,7 @@ impl<'s> AuthorityPortfolios<'s> {
                 let outstanding = review(&found, &clearances).outstanding;
                 for pick in flags {
                     let n = pick.number;
-                    let flag = n.checked_sub(1).and_then(|i| outstanding.get(i)).ok_or_else(|| AppError::BadInput {
+                    let flag = n.checked_sub(1).and_then(|i| outstanding.get(i)).ok_or_else(|| AppError::NotOnRecord {
                         field: "flag".into(),
                         message: format!(
                             "there is no outstanding flag {n} on evidence item {id}; it has {} (run the check to list them)",
@@ -683,7 +683,7 @@ impl<'s> AuthorityPortfolios<'s> {
                     if let Some(seen) = &pick.text
                         && seen.trim() != flag.text
                     {
-                        return Err(AppError::BadInput {
+                        return Err(AppError::NotOnRecord {
                             field: "flag".into(),
                             message: format!(
                             "flag {n} on evidence item {id} is now `{}` ({}), not `{}`: a clearance names the exact \
@@ -815,7 +815,7 @@ impl<'s> AuthorityPortfolios<'s> {
                 Some(level) => f.routes_from(level).map(|r| r.id.as_str()).collect(),
                 None => f.routes.iter().map(|r| r.id.as_str()).collect(),
             };
-            return Err(AppError::BadInput {
+            return Err(AppError::NotOnRecord {
                 field: "route".into(),
                 message: format!(
                     "{} has no route `{route}`; routes from {}'s level: {}",

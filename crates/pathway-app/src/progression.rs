@@ -707,7 +707,7 @@ impl<'s> AuthorityProgression<'s> {
         let route = framework.route(&input.route).filter(|r| r.leaves(&facts.level)).ok_or_else(|| {
             let from: Vec<&str> =
                 framework.routes.iter().filter(|r| r.leaves(&facts.level)).map(|r| r.id.as_str()).collect();
-            AppError::BadInput {
+            AppError::NotOnRecord {
                 field: "route".into(),
                 message: format!(
                     "\"{}\" is not a route out of {}'s level ({}) in {}; routes from it: {}",

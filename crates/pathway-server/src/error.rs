@@ -95,9 +95,12 @@ impl From<AppError> for ApiError {
             "not_permitted" => StatusCode::FORBIDDEN,
             "precondition_failed" => StatusCode::PRECONDITION_FAILED,
             // A well-formed request the rules refuse: 400 is kept for input that is malformed.
-            "not_eligible" | "evidence_incomplete" | "steps_outstanding" | "unavailable" | "assignment_blocked" => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            "not_eligible"
+            | "evidence_incomplete"
+            | "steps_outstanding"
+            | "unavailable"
+            | "assignment_blocked"
+            | "not_on_record" => StatusCode::UNPROCESSABLE_ENTITY,
             "database" | "read_failed" | "write_failed" => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
@@ -108,7 +111,7 @@ impl From<AppError> for ApiError {
             return ApiError::new(status, code, "the server could not complete the request; try again shortly");
         }
         let field = match &e {
-            AppError::BadInput { field, .. } => Some(field.clone()),
+            AppError::BadInput { field, .. } | AppError::NotOnRecord { field, .. } => Some(field.clone()),
             // A refused evidence file or sheet: the form's `file` part.
             AppError::File { .. } => Some("file".to_owned()),
             _ => None,

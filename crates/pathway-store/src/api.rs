@@ -42,7 +42,8 @@ impl AuthorityScope {
         self.id.as_str()
     }
 
-    pub(crate) fn not_found(&self, what: &'static str, key: impl ToString) -> StoreError {
+    /// `what` asked for as `key` is not among this authority's records.
+    pub fn not_found(&self, what: &'static str, key: impl ToString) -> StoreError {
         StoreError::NotFound { what, key: key.to_string(), authority: self.id.to_string() }
     }
 }

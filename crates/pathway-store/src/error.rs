@@ -40,6 +40,16 @@ pub enum StoreError {
         message: String,
     },
 
+    /// The change clashes with what the records hold about the same thing (a post held
+    /// from a later day than the one asked): not malformed, and not a version race.
+    #[error("{message}")]
+    Clash {
+        /// The field at fault, where there is one.
+        field: Option<&'static str>,
+        /// What clashes, and with what.
+        message: String,
+    },
+
     /// The request is not valid: a bad value, or a reference to a record that is not in this
     /// authority.
     #[error("{message}")]
@@ -76,7 +86,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::NotFound { .. } => "not_found",
-            StoreError::Conflict { .. } | StoreError::Duplicate { .. } => "conflict",
+            StoreError::Conflict { .. } | StoreError::Duplicate { .. } | StoreError::Clash { .. } => "conflict",
             StoreError::Invalid { .. } => "invalid",
             StoreError::Batch { source, .. } => source.code(),
             StoreError::Database { .. } => "database",

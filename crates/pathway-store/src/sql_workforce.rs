@@ -477,7 +477,7 @@ fn check_new_holding(post: &Post, from: NaiveDate) -> Result<()> {
         .filter(|h| !(h.held_to.is_none() && h.held_from < from));
     match later {
         None => Ok(()),
-        Some(h) => Err(StoreError::Invalid {
+        Some(h) => Err(StoreError::Clash {
             field: Some("from"),
             message: format!(
                 "post {} was held by worker {} from {}{}; a new holder can start only after the last recorded holding",
@@ -715,9 +715,12 @@ impl Organisation for Backend {
                     return Err(StoreError::Duplicate { message: format!("post {id} is already vacant on {on}") });
                 }
                 if post.holdings.iter().any(|h| h.held_from >= on) {
-                    return Err(StoreError::invalid(format!(
-                        "post {id} has a holding starting on or after {on}; vacate it from a later day"
-                    )));
+                    return Err(StoreError::Clash {
+                        field: Some("on"),
+                        message: format!(
+                            "post {id} has a holding starting on or after {on}; vacate it from a later day"
+                        ),
+                    });
                 }
             }
         }

@@ -203,6 +203,16 @@ async fn another_teams_manager_cannot_read_the_portfolio_and_her_own_managers_re
         get(&server, "/api/v1/authorities/bexley/workers/E200/coverage?route=level-2-to-level-3", Some(&dan)).await;
     assert_eq!(status, StatusCode::OK, "{coverage}");
     assert!(coverage["verdict"]["ready"].is_boolean(), "{coverage}");
+    // A well-formed question the records cannot answer: Bexley's framework has no such route.
+    // Refused as not fitting the record (422), naming the routes from her level.
+    let (status, refused) =
+        get(&server, "/api/v1/authorities/bexley/workers/E200/coverage?route=level-9-to-level-10", Some(&dan)).await;
+    assert_eq!(
+        (status, refused["code"].as_str(), refused["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("not_on_record"), Some("route")),
+        "{refused}"
+    );
+    assert!(refused["message"].as_str().unwrap().contains("level-2-to-level-3"), "{refused}");
     let views = audit_rows(&dir, "portfolio").await;
     assert_eq!(
         views,
@@ -362,5 +372,9 @@ async fn the_workforce_report_covers_the_callers_team_and_the_organisation_is_fo
     let (_, tree) = get(&server, organisation, Some(&hana)).await;
     let teams: Vec<&str> = tree["units"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert_eq!(teams.iter().filter(|t| **t == "Assessment Team C").count(), 1, "{teams:?}");
+    // A team under a parent the records do not have: not found, as an id from elsewhere would be.
+    let orphan = json!({ "kind": "team", "name": "Assessment Team D", "parent": "No Such Service" });
+    let (status, _, refused) = call(&server, reqwest::Method::POST, units, Some(&hana), &[], Some(orphan)).await;
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{refused}");
     server.stop().await;
 }
