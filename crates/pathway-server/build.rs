@@ -4,7 +4,8 @@
 //!    by `web/package-lock.json`);
 //! 2. `web/app.scss` compiled with sass (`--no-source-map --no-error-css`: a stylesheet that
 //!    fails to compile fails the build, instead of becoming a page of error text);
-//! 3. `OUT_DIR/assets.rs` written: every file served under `/assets/{VERSION}/`, each with
+//! 3. `OUT_DIR/assets.rs` written: every file served under `/assets/{VERSION}/` (the
+//!    stylesheet, govuk-frontend's script and images, our scripts), each with
 //!    its content type, `include_bytes!`-ed from where it was built or installed.
 //!
 //! `VERSION` is a hash of the inputs (the lock file, the stylesheet and the scripts), so a
@@ -63,7 +64,9 @@ fn build() -> Result<(), String> {
         let served = name.trim_start_matches("assets/");
         files.push((served.to_owned(), govuk.join(name)));
     }
-    for folder in ["fonts", "images"] {
+    // Images only: the stylesheet uses Arial (GDS Transport is for GOV.UK services), so
+    // govuk-frontend's font files are not served.
+    for folder in ["images"] {
         for path in list(&govuk.join("assets").join(folder))? {
             let name = path.file_name().and_then(|n| n.to_str()).ok_or("a file name is not UTF-8")?;
             files.push((format!("{folder}/{name}"), path.clone()));
@@ -180,8 +183,6 @@ fn content_type(name: &str) -> Result<&'static str, String> {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/manifest+json",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "ico" => "image/x-icon",

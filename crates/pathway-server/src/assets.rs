@@ -18,7 +18,7 @@ pub(crate) fn base() -> String {
     format!("/assets/{VERSION}/")
 }
 
-/// An embedded asset by its name under the version (`app.css`, `fonts/bold-….woff2`).
+/// An embedded asset by its name under the version (`app.css`, `images/favicon.svg`).
 pub(crate) fn find(name: &str) -> Option<(&'static str, &'static [u8])> {
     built::FILES.iter().find(|(served, ..)| *served == name).map(|(_, kind, bytes)| (*kind, *bytes))
 }

@@ -111,11 +111,15 @@ fn next_increment_text(next: &NextIncrement) -> String {
     }
 }
 
-fn today_rows(worker: &WorkerDetail) -> (SummaryList, Vec<String>) {
+/// Level, grade and point by the names the framework prints (the record holds their ids),
+/// the salary and the next increment.
+fn today_rows(worker: &WorkerDetail, level_name: Option<&str>) -> (SummaryList, Vec<String>) {
     let unrecorded = || "Not recorded".to_owned();
+    let level = level_name.map(str::to_owned).or_else(|| worker.level.clone());
+    let grade = worker.salary.as_ref().map(|salary| salary.grade.clone()).or_else(|| worker.grade.clone());
     let mut rows = vec![
-        ("Level".to_owned(), worker.level.clone().unwrap_or_else(unrecorded)),
-        ("Grade".to_owned(), worker.grade.clone().unwrap_or_else(unrecorded)),
+        ("Level".to_owned(), level.unwrap_or_else(unrecorded)),
+        ("Grade".to_owned(), grade.unwrap_or_else(unrecorded)),
         ("Point".to_owned(), worker.point.clone().unwrap_or_else(unrecorded)),
     ];
     let mut notes = Vec::new();
@@ -154,7 +158,7 @@ pub(crate) async fn home(
         Some(_) => Some(state.pathway.viewer_eligibility(&viewer, &me.authority.id, own).await?),
         None => None,
     };
-    let (today, pay_notes) = today_rows(&worker);
+    let (today, pay_notes) = today_rows(&worker, eligibility.as_ref().map(|e| e.level.as_str()));
     let page = HomePage {
         layout: Layout::new("/home", Some(&session)),
         name: me.person.name,

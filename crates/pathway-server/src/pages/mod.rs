@@ -124,7 +124,12 @@ pub(crate) fn render(page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => {
             let mut response = axum::response::Html(html).into_response();
-            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
+            // Not `no-referrer` (the API's): with it a browser sends `Origin: null` on a
+            // form's POST, which the same-origin check must refuse. Other sites still get
+            // no referrer.
+            headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
             response
         }
         Err(e) => {

@@ -62,6 +62,12 @@ trait Words {
     fn sentence(&self, text: &str) -> String {
         super::sentence(text)
     }
+
+    /// The note on the date pay is shown for, without the command line's advice (a page
+    /// reader has no `--on`; the address takes `?on=YYYY-MM-DD`).
+    fn pay_date_note(&self, note: &str) -> String {
+        super::sentence(note.replace(" (use --on to choose another date)", "").as_str())
+    }
 }
 
 #[derive(Debug, Template)]
