@@ -158,7 +158,8 @@ pub(crate) struct Tag<'a> {
 }
 
 /// The footer: support links and a line of text. No crown and no Open Government Licence:
-/// Pathway is a council's service, not a Crown one (the design system keeps both for GOV.UK).
+/// Pathway is a council's service, not a Crown one (the design system's footer always
+/// draws the crown, so no fixture matches it; its other markup is the component's).
 #[derive(Debug, Template)]
 #[template(path = "components/footer.html")]
 pub(crate) struct Footer<'a> {
@@ -332,6 +333,11 @@ mod tests {
             &ServiceNavigation { service: Some(("Apply for a juggling license", "#/")), items: items(false) },
         );
         same("skip-link", "default", &SkipLink { href: "#test-target-element", text: "Skip to main content" });
+        same(
+            "phase-banner",
+            "text",
+            &PhaseBanner { tag: "", text: "This is a new service – your feedback will help us to improve it" },
+        );
         same("tag", "default", &Tag { text: "Alpha", colour: None });
     }
 }
