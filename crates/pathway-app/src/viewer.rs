@@ -11,7 +11,7 @@
 
 use chrono::NaiveDate;
 use pathway_core::ids::{ApplicationId, WorkerId};
-use pathway_core::pay::{self, Located, Salary};
+use pathway_core::pay::{self, Located, NextIncrement, Salary};
 use pathway_core::workforce::{EmployeeNumber, Worker, WorkerRecord};
 use pathway_store::{
     Accounts, ApiTokens, AuthorityScope, IdempotentAnswer, Organisation, SignInEvent, StoreError, StoredAccount,
@@ -74,6 +74,11 @@ pub struct WorkerDetail {
     /// Their salary today, where the grade and point are recorded.
     #[schema(value_type = Option<Object>)]
     pub salary: Option<Salary>,
+    /// The next increment on the grade, counted from the day the point in force began:
+    /// `{"status": "due", "date", "to_point", "assumed", ...}`, or `at_top`, `held`, `no_rule`,
+    /// `not_published`.
+    #[schema(value_type = Option<Object>)]
+    pub next_increment: Option<NextIncrement>,
     /// The record's version (the ETag of this resource).
     pub version: i64,
 }
@@ -171,7 +176,10 @@ impl Pathway {
         let (scope, worker, sight) = self.visible_worker(viewer, authority, employee_number).await?;
         let record = self.store().worker_record(&scope, worker.id).await?;
         let today = self.clock().today();
-        let salary = self.salary_today(&scope, &record, today).await?;
+        let (salary, next_increment) = match self.salary_today(&scope, &record, today).await? {
+            Some((salary, next)) => (Some(salary), Some(next)),
+            None => (None, None),
+        };
         let entry = record.timeline.on(today).map(|e| &e.entry);
         Ok(WorkerDetail {
             employee_number: worker.details.employee_number.to_string(),
@@ -181,25 +189,31 @@ impl Pathway {
             grade: entry.and_then(|e| e.grade.as_ref()).map(ToString::to_string),
             point: entry.and_then(|e| e.point.as_ref()).map(ToString::to_string),
             salary,
+            next_increment,
             version: worker.meta.version.get(),
         })
     }
 
+    /// The salary today and the next increment, where the grade and point are recorded.
     async fn salary_today(
         &self,
         scope: &AuthorityScope,
         record: &WorkerRecord,
         today: NaiveDate,
-    ) -> Result<Option<Salary>, AppError> {
+    ) -> Result<Option<(Salary, NextIncrement)>, AppError> {
         let Some(entry) = record.timeline.on(today).map(|e| &e.entry) else { return Ok(None) };
         let (Some(grade), Some(point)) = (&entry.grade, &entry.point) else { return Ok(None) };
         let framework = self.framework_in_force(scope, Applies::Worker(record), today).await?;
         let Some(grade) = framework.grade(grade) else { return Ok(None) };
         Ok(Some(match pay::locate(&framework, grade, point.as_str())? {
-            Located::At(index) => pay::salary_at(&framework, grade, index, today),
-            Located::NotPublished { reason } => {
-                pay::salary_not_published(&framework, grade, point.as_str(), today, &reason)
-            }
+            Located::At(index) => (
+                pay::salary_at(&framework, grade, index, today),
+                pay::next_increment(&framework, grade, index, entry.starts_on, today),
+            ),
+            Located::NotPublished { reason } => (
+                pay::salary_not_published(&framework, grade, point.as_str(), today, &reason),
+                NextIncrement::NotPublished { reason },
+            ),
         }))
     }
 

@@ -10,6 +10,9 @@
 //! - `oidc.rs`: signing in with an authority's OpenID provider (`/auth/oidc/{authority}/start`
 //!   and `/callback`).
 //! - `error.rs`: the one error type, answered as JSON `{ "code", "message", "field" }`.
+//! - `pages/`: the web pages (askama templates in `templates/`, GOV.UK Frontend), with
+//!   HTML error pages; `assets.rs`: the stylesheet, scripts, fonts and images `build.rs`
+//!   built from `web/`, embedded and served under `/assets/{version}/`.
 //! - `schedule.rs`: the automatic moves due (`run-due`), applied for every authority at
 //!   start and then on an interval.
 //!
@@ -18,10 +21,12 @@
 
 mod api;
 mod api_records;
+mod assets;
 mod error;
 mod headers;
 mod oidc;
 pub mod openapi;
+mod pages;
 mod routes;
 mod schedule;
 mod schemas;

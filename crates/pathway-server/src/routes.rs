@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, middleware};
 use pathway_app::accounts::{Me, SignInAttempt};
@@ -38,6 +38,7 @@ pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
     let (routes, _) = documented(state.pathway.config().max_upload_bytes).split_for_parts();
     routes
+        .merge(crate::pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))
@@ -74,12 +75,20 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this address")
+/// Nothing here: the API's JSON error under `/api`, a page elsewhere.
+async fn not_found(uri: Uri) -> Response {
+    if !crate::pages::is_api_path(uri.path()) {
+        return crate::pages::not_found_page();
+    }
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "there is nothing at this address").into_response()
 }
 
-async fn method_not_allowed() -> ApiError {
+async fn method_not_allowed(uri: Uri) -> Response {
+    if !crate::pages::is_api_path(uri.path()) {
+        return crate::pages::error_page(StatusCode::METHOD_NOT_ALLOWED);
+    }
     ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not answer that method")
+        .into_response()
 }
 
 /// A sign-in.

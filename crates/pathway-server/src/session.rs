@@ -5,7 +5,8 @@
 //! [`SignedIn`] extractor. Every state-changing request (anything but GET, HEAD, OPTIONS):
 //! - with an `Origin` header, must come from this server's own host (the `Host` header);
 //! - with a live session, must send the session's synchroniser token in `X-CSRF-Token` (the
-//!   API; pages will send it as a form field `csrf_token`).
+//!   API), or, for a page's form (`application/x-www-form-urlencoded`), as its field
+//!   `csrf_token`.
 //!
 //! The cookie is `__Host-pathway` with `Secure; HttpOnly; SameSite=Lax; Path=/`, or, with
 //! the development setting `insecure_loopback_cookies` (loopback only), `pathway` without
@@ -110,7 +111,12 @@ fn same_token(a: &str, b: &str) -> bool {
     Sha256::digest(a.as_bytes()) == Sha256::digest(b.as_bytes())
 }
 
-fn csrf_refused(message: &str) -> Response {
+/// A refused change: the API's JSON error, or for a page the 403 page (a form posted from
+/// a page left open after signing in again has an old token; the page says to go back).
+fn csrf_refused(path: &str, message: &str) -> Response {
+    if !crate::pages::is_api_path(path) {
+        return crate::pages::error_page(StatusCode::FORBIDDEN);
+    }
     ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", message).on(CSRF_HEADER).into_response()
 }
 
@@ -129,9 +135,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// caller on. A request with `Authorization: Bearer` is the token's alone: its cookie is
 /// not read, and it needs no CSRF token (a browser never adds that header by itself).
 pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
     let headers = request.headers();
     if changes_state(request.method()) && !same_origin(headers) {
-        return csrf_refused("the request came from another site (its Origin is not this server)");
+        return csrf_refused(&path, "the request came from another site (its Origin is not this server)");
     }
     let from = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
     if let Some(token) = bearer(headers) {
@@ -155,11 +162,28 @@ pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request,
     if changes_state(request.method())
         && let Some(session) = &session
     {
-        let sent = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        let header = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let sent = match header {
+            Some(token) => Some(token),
+            None if is_form(request.headers()) => {
+                let (token, rebuilt) = match form_token(request).await {
+                    Ok(read) => read,
+                    Err(refusal) => return refusal,
+                };
+                request = rebuilt;
+                token
+            }
+            None => None,
+        };
         match sent {
-            None => return csrf_refused("a signed-in request that changes something must send X-CSRF-Token"),
-            Some(token) if !same_token(token, &session.csrf_token) => {
-                return csrf_refused("the X-CSRF-Token is not this session's");
+            None => {
+                return csrf_refused(
+                    &path,
+                    "a signed-in request that changes something must send X-CSRF-Token (a form: the field csrf_token)",
+                );
+            }
+            Some(token) if !same_token(&token, &session.csrf_token) => {
+                return csrf_refused(&path, "the CSRF token is not this session's");
             }
             Some(_) => {}
         }
@@ -168,6 +192,61 @@ pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request,
     request.extensions_mut().insert(CurrentCaller(viewer));
     request.extensions_mut().insert(CurrentSession(session));
     next.run(request).await
+}
+
+/// The most of a form the CSRF check reads into memory; page forms are small (files go
+/// through the API's multipart endpoints).
+const FORM_LIMIT: usize = 256 * 1024;
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+}
+
+/// A page form's `csrf_token` field, and the request rebuilt with the body read.
+async fn form_token(request: Request) -> Result<(Option<String>, Request), Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "bad_request",
+                "the form is larger than a page form can be",
+            )
+            .on("body")
+            .into_response());
+        }
+    };
+    let token = form_field(&bytes, "csrf_token");
+    Ok((token, Request::from_parts(parts, axum::body::Body::from(bytes))))
+}
+
+/// The first value of `name` in an `application/x-www-form-urlencoded` body, decoded.
+pub(crate) fn form_field(body: &[u8], name: &str) -> Option<String> {
+    body.split(|b| *b == b'&').find_map(|pair| {
+        let mut halves = pair.splitn(2, |b| *b == b'=');
+        let key = percent_decode(halves.next()?)?;
+        (key == name).then(|| percent_decode(halves.next().unwrap_or_default())).flatten()
+    })
+}
+
+fn percent_decode(text: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut bytes = text.iter();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = [*bytes.next()?, *bytes.next()?];
+                out.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+            }
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A request by someone signed in, by session or API token.

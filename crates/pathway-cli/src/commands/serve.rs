@@ -9,8 +9,6 @@ use std::sync::Arc;
 use clap::Args;
 use pathway_app::demo::Scale;
 
-use super::db::open;
-
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Where to listen, ADDRESS:PORT; port 0 picks a free port (the URL printed shows it).
@@ -34,7 +32,18 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let pathway = Arc::new(open().await?);
+        let mut config = pathway_app::config::Config::from_env()?;
+        if let Some(warning) = config.clock.warning() {
+            eprintln!("warning: {warning}");
+        }
+        // The demo is for trying Pathway in a browser at http://127.0.0.1:PORT, where a
+        // `Secure` cookie would never be sent back: on a loopback address it uses the
+        // development cookie setting, and says so. Anywhere else the setting is as configured.
+        let demo_cookies = a.demo && a.bind.ip().is_loopback() && !config.server.insecure_loopback_cookies;
+        if demo_cookies {
+            config.server.insecure_loopback_cookies = true;
+        }
+        let pathway = Arc::new(pathway_app::service::Pathway::open(config).await?);
         pathway_server::check_settings(&pathway, a.bind)?;
         if a.demo {
             let today = pathway.clock().today();
@@ -46,6 +55,15 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", a.bind))?;
         let addr = listener.local_addr()?;
         crate::out!("Pathway is listening on http://{addr} ({})", pathway.config().database_description());
+        if demo_cookies {
+            crate::out!(
+                "Demo on a loopback address: the session cookie is sent without Secure so a browser keeps it over \
+                 plain http (the development setting insecure_loopback_cookies)"
+            );
+        }
+        if a.demo {
+            crate::out!("Open http://{addr}/ in a browser; sign in at http://{addr}/sign-in with a demo account above");
+        }
         // Scripts (and the tests) read the URL from this line: make sure it is out.
         let _ = std::io::stdout().flush();
         let served = pathway_server::serve(Arc::clone(&pathway), listener, pathway_server::shutdown_signal()).await;
@@ -56,7 +74,9 @@ pub fn run(a: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_demo_accounts(accounts: &[pathway_app::accounts::DemoAccount]) {
-    crate::out!("Demo accounts (new passwords every start; sign in with POST /api/v1/session):");
+    crate::out!(
+        "Demo accounts (new passwords every start; sign in at /sign-in in a browser, or with POST /api/v1/session):"
+    );
     for account in accounts {
         crate::out!(
             "  {:<58} {:<22} {}  ({}, {})",

@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 mod api;
 mod matrix;
 mod oidc;
+mod pages;
 mod postgres;
 mod records;
 mod workflow;
@@ -201,7 +202,7 @@ async fn healthz_answers_ok_when_the_database_answers_and_503_when_it_does_not()
     server.pathway.close().await;
     let (status, body) = Client::new().get(&server, "/healthz").await;
     assert_eq!((status, body), (StatusCode::SERVICE_UNAVAILABLE, json!({ "status": "unavailable" })));
-    let (status, body) = Client::new().get(&server, "/no/such/page").await;
+    let (status, body) = Client::new().get(&server, "/api/no/such/page").await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     let response = reqwest::Client::new().put(server.url("/api/v1/session")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -477,7 +478,7 @@ async fn every_answer_tells_the_browser_not_to_sniff_frame_cache_or_leak_it() {
     let answers = [
         http.get(server.url("/healthz")).send().await.unwrap(),
         http.get(server.url("/api/v1/me")).send().await.unwrap(),
-        http.get(server.url("/no/such/page")).send().await.unwrap(),
+        http.get(server.url("/api/v1/no/such/thing")).send().await.unwrap(),
         http.post(server.url("/api/v1/session"))
             .json(&json!({ "username": "dan", "password": "not the password" }))
             .send()
@@ -499,6 +500,22 @@ async fn every_answer_tells_the_browser_not_to_sniff_frame_cache_or_leak_it() {
         let policy = headers["content-security-policy"].to_str().unwrap();
         assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"), "{policy}");
     }
+    // A page (here the 404 page) is the same, but for its referrer policy: `same-origin`, so
+    // a browser posting its forms sends their real Origin (with `no-referrer` it sends
+    // `Origin: null`), while other sites still get no referrer.
+    let page = http.get(server.url("/no/such/page")).send().await.unwrap();
+    let headers = page.headers();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        ("cache-control", "no-store"),
+        ("strict-transport-security", "max-age=31536000; includeSubDomains"),
+    ] {
+        assert_eq!(headers.get(name).map(|v| v.to_str().unwrap()), Some(value), "{name} on a page");
+    }
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"), "{policy}");
     server.stop().await;
 
     // Over plain http on loopback (development), HSTS is not sent: it would pin nothing.

@@ -12,6 +12,10 @@
 //! recorded); `SignIn` is 401. `Reached` is for a change whose access rule let the asker through
 //! to the use case: anything but 401, 404 and 5xx — a 403 there is the use case's own rule
 //! (a role not held that day, a step not theirs), which the workflow stories test one by one.
+//!
+//! The web pages are outside `/api` and not in the document, so not here: `pages.rs` checks
+//! them (a signed-out visit to a signed-in page is sent to `/sign-in`; a signed-in page takes
+//! no id and shows the signed-in person's own record, through the same viewer use cases).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,0 +1,218 @@
+//! The web pages over real HTTP. Pages are outside `/api`, so the access matrix
+//! (`matrix.rs`) does not list them; page access is checked here instead: a signed-out visit
+//! to a signed-in page is sent to `/sign-in`, and a signed-in page shows the signed-in
+//! person's own record only (it takes no id to ask for anyone else's). The same pages are
+//! walked in Chromium, with axe-core, by `scripts/browser-tests.sh`.
+
+use pathway_app::accounts::DemoAccount;
+use pathway_app::demo::Scale;
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+use super::{Scratch, Server, config, start_time};
+
+/// A server holding the demo authorities, and its demo accounts.
+async fn demo_server(dir: &Scratch) -> (Server, Vec<DemoAccount>) {
+    let server = Server::start(config(dir.sqlite(), start_time(), dir)).await;
+    let today = server.pathway.clock().today();
+    server.pathway.load_demo(Scale::Seeds, today, 2026, &|_, _| {}).await.unwrap();
+    let accounts = server.pathway.demo_accounts().await.unwrap();
+    (server, accounts)
+}
+
+fn account<'a>(accounts: &'a [DemoAccount], kind: &str) -> &'a DemoAccount {
+    accounts.iter().find(|a| a.kind == kind).unwrap()
+}
+
+/// A browser that does not follow redirects, so each answer can be read.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+/// What a sign-in form posts; answers the status, the `Location` and the session cookie.
+async fn sign_in_form(
+    server: &Server,
+    username: &str,
+    password: &str,
+) -> (StatusCode, Option<String>, Option<String>, String) {
+    let response = browser()
+        .post(server.url("/sign-in"))
+        .form(&[("username", username), ("password", password), ("totp", "")])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+    let cookie =
+        response.headers().get("set-cookie").map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
+    (status, location, cookie, response.text().await.unwrap())
+}
+
+async fn page(server: &Server, path: &str, cookie: Option<&str>) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let mut request = browser().get(server.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+/// The hidden `csrf_token` field of a page's form.
+fn csrf_field(html: &str) -> String {
+    let at = html.find("name=\"csrf_token\" value=\"").unwrap() + "name=\"csrf_token\" value=\"".len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_public_pages_are_html_under_the_page_policy_and_their_assets_are_kept_a_year() {
+    let dir = Scratch::new();
+    let server = Server::start(config(dir.sqlite(), start_time(), &dir)).await;
+    for path in ["/", "/authorities", "/authorities/rotherham", "/compare", "/accessibility", "/sign-in"] {
+        let (status, headers, html) = page(&server, path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("style-src 'self'") && !policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(html.contains("<html lang=\"en-GB\""), "{path}");
+        assert!(html.contains("Skip to main content"), "{path}");
+    }
+    // Rotherham's pathway: its levels, its pay on the NJC spine and the chart's table.
+    let (_, _, html) = page(&server, "/authorities/rotherham?on=2025-06-12", None).await;
+    assert!(html.contains("SCP "), "pay points by SCP");
+    assert!(html.contains("Basic pay by level, as in the chart"));
+    assert!(html.contains("role=\"img\""), "the chart is an image with a text alternative");
+
+    // The stylesheet the page links is served, with a year's cache.
+    let (_, _, html) = page(&server, "/", None).await;
+    let marker = "<link rel=\"stylesheet\" href=\"";
+    let start = html.find(marker).unwrap() + marker.len();
+    let stylesheet = html[start..].split('"').next().unwrap().to_owned();
+    let (status, headers, css) = page(&server, &stylesheet, None).await;
+    assert_eq!(status, StatusCode::OK, "{stylesheet}");
+    assert_eq!(headers["content-type"], "text/css; charset=utf-8");
+    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    assert!(css.contains(".govuk-button"), "GOV.UK Frontend compiled in");
+    assert!(!css.contains("GDS Transport"), "the GOV.UK typeface is for GOV.UK services only");
+    let crest = stylesheet.replace("app.css", "images/govuk-crest.svg");
+    assert!(css.contains(&crest), "images are served beside the stylesheet: {crest}");
+    let (status, headers, _) = page(&server, &crest, None).await;
+    assert_eq!((status, headers["content-type"].to_str().unwrap()), (StatusCode::OK, "image/svg+xml"));
+    // Another version's address is not this server's to answer.
+    assert_eq!(page(&server, "/assets/0000000000000000/app.css", None).await.0, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_address_nothing_answers_is_an_html_page_and_the_api_keeps_its_json() {
+    let dir = Scratch::new();
+    let server = Server::start(config(dir.sqlite(), start_time(), &dir)).await;
+    let (status, headers, html) = page(&server, "/no/such/page", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(html.contains("Page not found"));
+    let (status, _, html) = page(&server, "/authorities/no-such-council", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+    let (status, _, html) = page(&server, "/authorities/rotherham?on=not-a-date", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("There is a problem with the request"));
+
+    let (status, headers, body) = page(&server, "/api/v1/no/such/thing", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(body.contains("\"code\":\"not_found\""), "{body}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_signed_out_visit_to_a_signed_in_page_is_sent_to_sign_in() {
+    let dir = Scratch::new();
+    let server = Server::start(config(dir.sqlite(), start_time(), &dir)).await;
+    let (status, headers, _) = page(&server, "/home", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers["location"], "/sign-in");
+    // A cookie naming no live session is no session.
+    let (status, headers, _) = page(&server, "/home", Some("pathway=0123456789abcdef")).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_says_what_is_wrong_and_keeps_the_username_but_never_the_password() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+
+    let (status, _, cookie, html) = sign_in_form(&server, "", "").await;
+    assert_eq!((status, cookie), (StatusCode::UNPROCESSABLE_ENTITY, None));
+    assert!(html.contains("govuk-error-summary") && html.contains("<title>Error: Sign in"), "{html}");
+    assert!(
+        html.contains("href=\"#username\">Enter your username")
+            && html.contains("href=\"#password\">Enter your password")
+    );
+    assert!(html.contains("id=\"username-error\""), "the error beside its field too");
+
+    let (status, _, cookie, html) = sign_in_form(&server, &worker.username, "not the password").await;
+    assert_eq!((status, cookie), (StatusCode::UNPROCESSABLE_ENTITY, None));
+    assert!(html.contains("Enter a correct username and password"), "{html}");
+    assert!(html.contains(&format!("value=\"{}\"", worker.username)), "the username is kept");
+    assert!(!html.contains("not the password"), "the password is never sent back");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn each_person_signs_in_with_the_form_sees_their_own_record_only_and_signs_out() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+    let manager = account(&accounts, "team manager");
+
+    let (status, location, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some("/home")));
+    let worker_cookie = cookie.unwrap();
+    let (status, _, worker_home) = page(&server, "/home", Some(&worker_cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(worker_home.contains("My routes") && worker_home.contains("Grade"), "{worker_home}");
+    assert!(worker_home.contains(&format!("Signed in as {}", worker.username)));
+
+    let (_, _, cookie, _) = sign_in_form(&server, &manager.username, &manager.password).await;
+    let manager_cookie = cookie.unwrap();
+    let (status, _, manager_home) = page(&server, "/home", Some(&manager_cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Each page names its own person, never the other (the page takes no id to ask with).
+    let name_on = |html: &str| {
+        let start = html.find("<h1 class=\"govuk-heading-l\">").unwrap() + "<h1 class=\"govuk-heading-l\">".len();
+        html[start..].split('<').next().unwrap().to_owned()
+    };
+    let (worker_name, manager_name) = (name_on(&worker_home), name_on(&manager_home));
+    assert_ne!(worker_name, manager_name);
+    assert!(!worker_home.contains(&manager_name) && !manager_home.contains(&worker_name));
+
+    // Signing out needs the form's CSRF token: without it nothing happens.
+    let refused = browser()
+        .post(server.url("/sign-out"))
+        .header("cookie", &worker_cookie)
+        .form(&[("csrf_token", "not the token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("You cannot do this"), "an HTML page, not JSON");
+    assert_eq!(page(&server, "/home", Some(&worker_cookie)).await.0, StatusCode::OK, "still signed in");
+
+    let signed_out = browser()
+        .post(server.url("/sign-out"))
+        .header("cookie", &worker_cookie)
+        .form(&[("csrf_token", csrf_field(&worker_home))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    assert!(signed_out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(page(&server, "/home", Some(&worker_cookie)).await.0, StatusCode::SEE_OTHER, "the session has ended");
+    assert_eq!(page(&server, "/home", Some(&manager_cookie)).await.0, StatusCode::OK, "the other session goes on");
+    server.stop().await;
+}
