@@ -102,6 +102,13 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0014_retention.sql"),
         postgres: include_str!("../migrations/postgres/0014_retention.sql"),
     },
+    // 15 is the lead's (main); this branch leaves the number free.
+    Step {
+        version: 16,
+        description: "registration, CPD and the appraisal cycle",
+        sqlite: include_str!("../migrations/sqlite/0016_registration_cpd_appraisal_cycle.sql"),
+        postgres: include_str!("../migrations/postgres/0016_registration_cpd_appraisal_cycle.sql"),
+    },
 ];
 
 /// The migrator for one database.
