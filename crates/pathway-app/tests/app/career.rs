@@ -295,6 +295,12 @@ async fn cpd_is_counted_against_swes_minimum_for_the_registration_year(db: &Test
     let trail = c.store().audit_trail(&c.scope, EntityKind::CpdRecord, line.id.get()).await.expect("trail");
     assert_eq!((trail[0].by.name.as_str(), trail[0].by.role.as_str()), ("Amira Okafor", "worker"));
     assert_eq!(c.store().cpd_records(&c.scope, Some(ben.id)).await.expect("Ben's").len(), 1);
+
+    // Her subject access export carries her CPD and its audit entries.
+    let (export, _zip) = p.viewer_subject_export(&hana, "bexley", "B100").await.expect("HR exports");
+    assert!(export.contents.contains(&("cpd-records.json".to_owned(), 2)), "{:?}", export.contents);
+    let audit = export.contents.iter().find(|(name, _)| name == "audit-trail.json").expect("audit trail");
+    assert!(audit.1 >= 3, "two CPD records and her evidence: {:?}", export.contents);
     assert!(verify_chain(c.store(), &c.scope).await.expect("verify").intact());
 }
 
