@@ -616,7 +616,14 @@ fn worker(
         } else {
             AppraisalOutcome::MeetingExpectations
         };
-        appraisals.push(NewAppraisal { held_on: held, reviewer: None, outcome, summary: None });
+        appraisals.push(NewAppraisal {
+            held_on: held,
+            reviewer: None,
+            outcome,
+            summary: None,
+            objectives: None,
+            development_plan: None,
+        });
         held = held.checked_add_months(Months::new(12)).unwrap_or(today + chrono::Duration::days(1));
     }
     let mut goals = Vec::new();

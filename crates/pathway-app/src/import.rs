@@ -924,7 +924,14 @@ impl Checker<'_> {
             probation,
         };
         let appraisals = match (appraisal_on, appraisal_outcome) {
-            (Some(held_on), Some(outcome)) => vec![NewAppraisal { held_on, reviewer: None, outcome, summary: None }],
+            (Some(held_on), Some(outcome)) => vec![NewAppraisal {
+                held_on,
+                reviewer: None,
+                outcome,
+                summary: None,
+                objectives: None,
+                development_plan: None,
+            }],
             _ => Vec::new(),
         };
         Ok(Candidate {

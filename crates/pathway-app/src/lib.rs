@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod career;
 pub mod catalog;
 pub mod clock;
 pub mod config;

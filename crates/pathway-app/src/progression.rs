@@ -656,7 +656,8 @@ impl<'s> AuthorityProgression<'s> {
         action: &str,
     ) -> Result<Option<ExceptionRef>, AppError> {
         let name = record.worker.details.name.as_str();
-        check_registration(name, record.worker.details.registration.as_ref(), on, &format!("{action} an application"))?;
+        let standing = record.registration_on(on).map(|s| s.registration);
+        check_registration(name, standing.as_ref(), on, &format!("{action} an application"))?;
         let facts = WorkerFacts::from_record(record, on).ok_or_else(|| AppError::BadInput {
             field: "worker".into(),
             message: format!("{name} has no level on record on {on}; record their current level first"),
@@ -679,8 +680,9 @@ impl<'s> AuthorityProgression<'s> {
 
     /// Refuse `action` when the worker's registration is not current on `on`.
     async fn registration_current(&self, worker: WorkerId, on: NaiveDate, action: &str) -> Result<(), AppError> {
-        let details = self.store.worker(&self.scope, worker).await?.details;
-        Ok(check_registration(details.name.as_str(), details.registration.as_ref(), on, action)?)
+        let record = self.store.worker_record(&self.scope, worker).await?;
+        let standing = record.registration_on(on).map(|s| s.registration);
+        Ok(check_registration(record.worker.details.name.as_str(), standing.as_ref(), on, action)?)
     }
 
     /// Record an exception to a route's eligibility criteria for a worker, with a reason: by

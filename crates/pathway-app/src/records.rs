@@ -3,18 +3,19 @@
 //! meets a named standard set, an accreditation from outside (NAAS); who may record each is
 //! decided from records (the posts people hold over the worker), never from what is claimed.
 //! Awards: a qualification or course completed, with its FHEQ level and credits. Appraisals
-//! (PDR): what the appraisal concluded about progression, recorded by someone who held a post
-//! over the worker on the day it was held.
+//! (PDR): what the appraisal concluded about progression, the objectives and development plan
+//! agreed, held by the worker's line manager on the day; every appraisal is kept, with its
+//! entry in the audit trail.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use pathway_core::ids::{AppraisalId, AttestationId, AwardId, WorkerId};
 use pathway_core::workforce::{
     AcademicLevel, AppraisalOutcome, AttestationKind, AwardKind, InvalidValue, Name, NewAppraisal, NewAttestation,
     NewAward, Note, Worker, WorkerRecord,
 };
-use pathway_store::{AuthorityScope, Organisation, Store, Workforce};
+use pathway_store::{AuditActor, AuthorityScope, Careers, EntityKind, NewAuditEntry, Organisation, Store, Workforce};
 use serde::Serialize;
 
 use crate::AppError;
@@ -293,6 +294,20 @@ pub struct RecordAppraisal {
     pub by: String,
     /// A summary.
     pub summary: Option<String>,
+    /// The objectives agreed for the next cycle.
+    pub objectives: Option<String>,
+    /// The development plan agreed.
+    pub development_plan: Option<String>,
+}
+
+/// When an appraisal is entered and by which account (when another account typed it in
+/// for the appraiser), for its audit entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entered {
+    /// When it was entered.
+    pub at: DateTime<Utc>,
+    /// The account that typed it in, if not the appraiser's own.
+    pub by: Option<String>,
 }
 
 /// A recorded appraisal, with the people named.
@@ -316,14 +331,30 @@ pub struct AppraisalLine {
     pub by_name: Option<String>,
     /// The summary, if any.
     pub summary: Option<String>,
+    /// The objectives agreed, if recorded.
+    pub objectives: Option<String>,
+    /// The development plan agreed, if recorded.
+    pub development_plan: Option<String>,
 }
 
 impl Pathway {
-    /// Record an appraisal of a worker of `authority`: see [`record_appraisal`].
+    /// Record an appraisal of a worker of `authority`, entered by the command line's
+    /// operator: see [`record_appraisal`].
     pub async fn record_appraisal(&self, authority: &str, input: &RecordAppraisal) -> Result<AppraisalLine, AppError> {
+        let operator = self.operator().await?;
+        self.record_appraisal_entered(authority, input, Some(operator.username)).await
+    }
+
+    /// Record an appraisal, entered by the account `entered_by` (None: the appraiser's own).
+    pub async fn record_appraisal_entered(
+        &self,
+        authority: &str,
+        input: &RecordAppraisal,
+        entered_by: Option<String>,
+    ) -> Result<AppraisalLine, AppError> {
         not_ahead(input.held_on, self.clock().today(), "held_on", "an appraisal")?;
         let scope = self.scope(authority).await?;
-        record_appraisal(self.store(), &scope, input).await
+        record_appraisal(self.store(), &scope, input, &Entered { at: self.clock().now(), by: entered_by }).await
     }
 
     /// The appraisals recorded in `authority`: see [`appraisals`].
@@ -333,37 +364,57 @@ impl Pathway {
     }
 }
 
-/// Record an appraisal (PDR). Whoever held it must have held a post over the worker on the
-/// day it was held (their line manager or further up); nobody appraises themselves. Refused
-/// with the reason otherwise, and nothing is stored.
+/// The role an appraiser acts in, in the audit trail.
+pub const APPRAISER_ROLE: &str = "line-manager";
+
+/// Record an appraisal (PDR), with its audit entry. It is held by the worker's line manager
+/// on the day (the nearest holder of a post over them); nobody appraises themselves. Refused
+/// with the reason otherwise, and nothing is stored. The full history is kept: each
+/// appraisal is a record of its own.
 pub async fn record_appraisal(
     store: &Store,
     scope: &AuthorityScope,
     input: &RecordAppraisal,
+    entered: &Entered,
 ) -> Result<AppraisalLine, AppError> {
     let worker = find_worker(store, scope, &input.worker).await?;
     let by = find_worker(store, scope, &input.by).await?;
     let outcome: AppraisalOutcome = input.outcome.parse()?;
-    let summary = input.summary.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Note::parse).transpose()?;
+    let note = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(Note::parse).transpose();
+    let summary = note(&input.summary)?;
+    let objectives = note(&input.objectives)?;
+    let development_plan = note(&input.development_plan)?;
     let who = |w: &Worker| format!("{} ({})", w.details.name, w.details.employee_number);
     if by.id == worker.id {
         return Err(AppError::NotPermitted(format!("{} cannot record their own appraisal.", who(&worker))));
     }
     let chain = store.line_management(scope, worker.id, input.held_on).await?;
-    if !chain.contains(by.id) {
+    if chain.line_manager() != Some(by.id) {
         let manager = match chain.line_manager() {
             Some(id) => format!("their line manager then was {}", who(&store.worker(scope, id).await?)),
             None => "no line manager is recorded for them then".into(),
         };
         return Err(AppError::NotPermitted(format!(
-            "an appraisal of {} on {} must be recorded by someone who held a post over them that day; {} did not ({manager}).",
+            "an appraisal of {} on {} is held by their line manager that day; {} was not ({manager}).",
             who(&worker),
             input.held_on,
             who(&by)
         )));
     }
-    let appraisal = NewAppraisal { held_on: input.held_on, reviewer: Some(by.id), outcome, summary };
-    let stored = store.add_appraisal(scope, worker.id, &appraisal).await?;
+    let appraisal =
+        NewAppraisal { held_on: input.held_on, reviewer: Some(by.id), outcome, summary, objectives, development_plan };
+    let detail = serde_json::json!({ "worker": worker.id.get(), "appraisal": appraisal }).to_string();
+    let entry = |id: i64| NewAuditEntry {
+        kind: EntityKind::Appraisal,
+        id,
+        by: AuditActor { person: Some(by.id), name: by.details.name.to_string(), role: APPRAISER_ROLE.to_owned() },
+        at: entered.at,
+        why: String::new(),
+        what: format!("recorded appraisal {id} of {} held on {}: {outcome}", who(&worker), input.held_on),
+        detail: detail.clone(),
+        entered_by: entered.by.clone(),
+    };
+    let stored = store.add_audited_appraisal(scope, worker.id, &appraisal, &entry).await?;
     Ok(appraisal_line(&stored.appraisal, stored.id, &worker, Some(&by)))
 }
 
@@ -395,5 +446,7 @@ fn appraisal_line(a: &NewAppraisal, id: AppraisalId, worker: &Worker, by: Option
         by: by.map(|b| b.details.employee_number.to_string()),
         by_name: by.map(|b| b.details.name.to_string()),
         summary: a.summary.as_ref().map(|n| n.to_string()),
+        objectives: a.objectives.as_ref().map(|n| n.to_string()),
+        development_plan: a.development_plan.as_ref().map(|n| n.to_string()),
     }
 }

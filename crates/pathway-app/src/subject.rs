@@ -1,6 +1,6 @@
 //! Subject access: everything Pathway holds about one person, as a zip an HR team can hand
-//! over. JSON files for the records (their details, timeline, qualifications, registration,
-//! ASYE, awards, appraisals, attestations, posts held), their portfolio with its files, their
+//! over. JSON files for the records (their details, timeline, qualifications, registration
+//! and its history, ASYE, awards, appraisals, attestations, posts held), their CPD records, their portfolio with its files, their
 //! applications with every history entry, the exceptions recorded for them, the panel
 //! hearings of their applications, their ASYE programmes, and the audit trail of those
 //! records. Other people's records are left out: of the actions the person took on other
@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use pathway_core::ids::ApplicationId;
 use pathway_core::progression::panel::{Hearing, PanelMember};
 use pathway_store::{
-    AuditActor, AuditEvent, AuditTrail, EntityKind, NewAuditEntry, Organisation, Portfolios, Progression,
+    AuditActor, AuditEvent, AuditTrail, Careers, EntityKind, NewAuditEntry, Organisation, Portfolios, Progression,
     StoredApplication, StoredAsye, StoredEvidence, StoredException, Workforce,
 };
 use serde::Serialize;
@@ -166,6 +166,7 @@ impl Pathway {
         let applications: Vec<StoredApplication> = store.applications(&scope, Some(person.id)).await?;
         let exceptions: Vec<StoredException> = store.exceptions(&scope, Some(person.id)).await?;
         let programmes: Vec<StoredAsye> = store.asye_programmes(&scope, Some(person.id)).await?;
+        let cpd = store.cpd_records(&scope, Some(person.id)).await?;
         let theirs: BTreeSet<ApplicationId> = applications.iter().map(|a| a.id).collect();
         let panels = store.panels(&scope).await?;
         let hearings: Vec<PanelHearing<'_>> = panels
@@ -189,6 +190,9 @@ impl Pathway {
         about.extend(applications.iter().map(|a| (EntityKind::Application, a.id.get())));
         about.extend(programmes.iter().map(|p| (EntityKind::AsyeProgramme, p.id.get())));
         about.extend(exceptions.iter().map(|e| (EntityKind::EligibilityException, e.id.get())));
+        about.extend(record.registrations.iter().map(|r| (EntityKind::Registration, r.id.get())));
+        about.extend(record.appraisals.iter().map(|a| (EntityKind::Appraisal, a.id.get())));
+        about.extend(cpd.iter().map(|c| (EntityKind::CpdRecord, c.id.get())));
         let mut trail: Vec<AuditEvent> = Vec::new();
         for (kind, id) in &about {
             trail.extend(store.audit_trail(&scope, *kind, *id).await?);
@@ -224,6 +228,7 @@ impl Pathway {
         add("eligibility-exceptions.json", exceptions.len(), &exceptions)?;
         add("panel-hearings.json", hearings.len(), &hearings)?;
         add("asye-programmes.json", programmes.len(), &programmes)?;
+        add("cpd-records.json", cpd.len(), &cpd)?;
         add("audit-trail.json", trail.len(), &trail)?;
         add("actions-on-other-records.json", taken.len(), &taken)?;
         let mut file_count = 0;

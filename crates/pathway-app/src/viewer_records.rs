@@ -74,6 +74,10 @@ pub struct AppraisalInput {
     pub outcome: String,
     /// A summary.
     pub summary: Option<String>,
+    /// The objectives agreed.
+    pub objectives: Option<String>,
+    /// The development plan agreed.
+    pub development_plan: Option<String>,
 }
 
 /// The owner of an item as a view entry names them: "Amara Okafor (E200)". A view is
@@ -451,8 +455,8 @@ impl Pathway {
         self.appraisals(authority, Some(worker.details.employee_number.as_str())).await
     }
 
-    /// Record an appraisal the caller's person held (they must have held a post over the
-    /// worker that day: [`crate::records`]' rule).
+    /// Record an appraisal the caller's person held (they must have been the worker's line
+    /// manager that day: [`crate::records`]' rule).
     pub async fn viewer_record_appraisal(
         &self,
         viewer: &Viewer,
@@ -469,8 +473,10 @@ impl Pathway {
             outcome: input.outcome.clone(),
             by: me.details.employee_number.to_string(),
             summary: input.summary.clone(),
+            objectives: input.objectives.clone(),
+            development_plan: input.development_plan.clone(),
         };
-        self.record_appraisal(authority, &record).await
+        self.record_appraisal_entered(authority, &record, Some(viewer.account.username.clone())).await
     }
 
     // -----------------------------------------------------------------------------------

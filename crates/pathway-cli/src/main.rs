@@ -71,6 +71,17 @@ enum Command {
     /// level and credits; list the endorsements, intents, assessments and accreditations.
     #[command(subcommand)]
     Record(commands::record::RecordCommand),
+    /// Registration with Social Work England: record what the register says (HR), list the
+    /// history, and who is lapsing.
+    #[command(subcommand)]
+    Registration(commands::career::RegistrationCommand),
+    /// CPD for Social Work England: add a record with its reflection, list, and a
+    /// registration year's summary against SWE's minimum.
+    #[command(subcommand)]
+    Cpd(commands::career::CpdCommand),
+    /// Appraisals (PDR): the full history, and whose next one is due.
+    #[command(subcommand)]
+    Appraisal(commands::career::AppraisalCommand),
     /// Apply what is due on a date: the automatic moves (an ASYE pass's transfer), then the
     /// retention periods (leavers' records and withdrawn evidence past them are erased,
     /// unless held). No other command needed, and a second run changes nothing.
@@ -121,6 +132,9 @@ fn main() -> ExitCode {
         Command::Panel(c) => commands::panel::run(c),
         Command::Asye(c) => commands::asye::run(c),
         Command::Record(c) => commands::record::run(c),
+        Command::Registration(c) => commands::career::run_registration(c),
+        Command::Cpd(c) => commands::career::run_cpd(c),
+        Command::Appraisal(c) => commands::career::run_appraisal(c),
         Command::RunDue(a) => commands::due::run(a),
         Command::LegalHold(c) => commands::legal_hold::run(c),
         Command::Audit(c) => commands::audit::run(c),

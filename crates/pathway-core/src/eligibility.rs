@@ -66,7 +66,7 @@ impl WorkerFacts {
             level_since: record.timeline.level_since(today),
             qualification: details.qualification.as_ref().map(|q| q.title.as_str().to_owned()),
             qualified_on: details.qualification.as_ref().map(|q| q.awarded_on),
-            registration: details.registration.as_ref().map(|r| r.status),
+            registration: record.registration_on(today).map(|s| s.registration.status),
             asye_status: asye.map(|a| a.status()),
             asye_started: asye.and_then(|a| a.started_on()),
             asye_outcome: asye.and_then(|a| a.outcome().map(|o| (o, a.outcome_on()))),

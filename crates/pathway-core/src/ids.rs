@@ -107,6 +107,17 @@ record_id!(
     "attestation id"
 );
 
+record_id!(
+    /// A record of a worker's registration with Social Work England, in force from a date.
+    RegistrationId,
+    "registration record id"
+);
+record_id!(
+    /// A piece of continuing professional development a worker recorded.
+    CpdRecordId,
+    "CPD record id"
+);
+
 // Portfolios and progression.
 record_id!(
     /// An evidence item, unique across the deployment.

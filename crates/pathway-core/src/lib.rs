@@ -7,6 +7,7 @@
 pub mod anonymise;
 pub mod audit_chain;
 pub mod bundled;
+pub mod career;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod framework;

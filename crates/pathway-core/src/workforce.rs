@@ -1178,6 +1178,10 @@ pub struct NewAppraisal {
     pub outcome: AppraisalOutcome,
     /// A summary.
     pub summary: Option<Note>,
+    /// The objectives agreed for the next cycle.
+    pub objectives: Option<Note>,
+    /// The development plan agreed: learning, support, what progression needs next.
+    pub development_plan: Option<Note>,
 }
 
 /// A stored appraisal.
@@ -1334,9 +1338,18 @@ pub struct WorkerRecord {
     pub goals: Vec<DevelopmentGoal>,
     /// Endorsements, supervision intents, assessments and accreditations, earliest first.
     pub attestations: Vec<Attestation>,
+    /// Registration with Social Work England as recorded over time, earliest first.
+    pub registrations: Vec<crate::career::RegistrationRecord>,
 }
 
 impl WorkerRecord {
+    /// Where the worker stands with the regulator on `date`: the registration history, or
+    /// the registration imported with them when none is recorded (see
+    /// [`crate::career::standing_on`]).
+    pub fn registration_on(&self, date: NaiveDate) -> Option<crate::career::Standing> {
+        crate::career::standing_on(&self.registrations, self.worker.details.registration.as_ref(), date)
+    }
+
     /// The most recent appraisal on or before `date`.
     pub fn latest_appraisal(&self, date: NaiveDate) -> Option<&AppraisalRecord> {
         self.appraisals.iter().filter(|a| a.appraisal.held_on <= date).max_by_key(|a| (a.appraisal.held_on, a.id))

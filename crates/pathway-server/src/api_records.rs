@@ -1211,6 +1211,10 @@ struct AppraisalBody {
     #[schema(pattern = "^(ready-to-apply-for-progression|meeting-expectations|not-yet-ready|performance-concerns)$")]
     outcome: String,
     summary: Option<String>,
+    /// The objectives agreed for the next cycle.
+    objectives: Option<String>,
+    /// The development plan agreed.
+    development_plan: Option<String>,
 }
 
 /// `POST .../workers/{number}/appraisals`: an appraisal the caller's person held.
@@ -1246,6 +1250,8 @@ async fn record_appraisal(
             held_on: date(Some(&body.held_on), "held_on")?.unwrap_or_else(|| today(&state)),
             outcome: body.outcome,
             summary: body.summary,
+            objectives: body.objectives,
+            development_plan: body.development_plan,
         };
         Ok(state.pathway.viewer_record_appraisal(&viewer, &authority, &number, &input).await?)
     };

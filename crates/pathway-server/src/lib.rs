@@ -20,6 +20,7 @@
 //! lock-outs are in the database, so any number of servers can share one PostgreSQL.
 
 mod api;
+mod api_career;
 mod api_records;
 mod assets;
 mod error;

@@ -30,6 +30,7 @@ pub(crate) fn documented(max_upload_bytes: u64) -> OpenApiRouter<AppState> {
         .merge(crate::api::routes())
         .merge(crate::workflow::routes())
         .merge(crate::api_records::routes(max_upload_bytes))
+        .merge(crate::api_career::routes())
         .routes(routes!(crate::oidc::start))
         .routes(routes!(crate::oidc::callback))
 }

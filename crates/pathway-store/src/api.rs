@@ -538,6 +538,7 @@ pub struct Index {
 }
 
 pub mod accounts;
+pub mod career;
 pub mod progression;
 pub mod tokens;
 pub use progression::{

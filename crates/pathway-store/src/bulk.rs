@@ -323,7 +323,7 @@ async fn insert_chunk<W: Arriving>(
             history_columns!(appraisals),
             ", version, created_at, updated_at) "
         ),
-        9,
+        11,
         &appraisals,
         |row, (worker, record)| {
             bind_history!(row.push_bind(scope.as_str()).push_bind(worker.get()), push_bind, appraisals, record)

@@ -39,6 +39,7 @@ mod store_progression;
 pub mod testing;
 
 pub use api::accounts::{Accounts, Credentials, NewAccount, NewSession, SignInEvent, StoredAccount, StoredSession};
+pub use api::career::{Careers, EntryFor};
 pub use api::oidc::{NewOidcIdentity, OidcProvider, OpenIdConnect, PendingOidcSignIn, StoredOidcIdentity};
 pub use api::retention::{
     Erased, LegalHold, Lifted, MAX_RETENTION_DAYS, NewLegalHold, NotErased, Retention, RetentionPeriods,

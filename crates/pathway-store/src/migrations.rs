@@ -108,6 +108,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0015_entered_from.sql"),
         postgres: include_str!("../migrations/postgres/0015_entered_from.sql"),
     },
+    Step {
+        version: 16,
+        description: "registration, CPD and the appraisal cycle",
+        sqlite: include_str!("../migrations/sqlite/0016_registration_cpd_appraisal_cycle.sql"),
+        postgres: include_str!("../migrations/postgres/0016_registration_cpd_appraisal_cycle.sql"),
+    },
 ];
 
 /// The migrator for one database.

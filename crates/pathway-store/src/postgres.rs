@@ -42,6 +42,10 @@ mod sql_oidc;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql_retention.rs"]
 mod sql_retention;
+// Registration, CPD and audited appraisals, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_career.rs"]
+mod sql_career;
 
 /// How long to wait for PostgreSQL to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

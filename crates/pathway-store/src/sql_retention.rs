@@ -407,7 +407,10 @@ impl Retention for Backend {
             id,
         )
         .await?;
-        let steps: [(&'static str, &'static str); 13] = [
+        let steps: [(&'static str, &'static str); 15] = [
+            // A CPD record's evidence links go with the record (ON DELETE CASCADE).
+            ("CPD records", "DELETE FROM cpd_records WHERE authority_id = $1 AND worker_id = $2"),
+            ("registrations", "DELETE FROM registrations WHERE authority_id = $1 AND worker_id = $2"),
             ("evidence", "DELETE FROM evidence_items WHERE authority_id = $1 AND worker_id = $2"),
             (
                 "panel hearings",

@@ -23,6 +23,7 @@ use pathway_core::workforce::{
 use sqlx::{Database, Row};
 
 use super::Backend;
+use super::sql_career::{REGISTRATIONS_OF, REGISTRATIONS_OF_AUTHORITY, registration_from};
 use crate::api::{
     AuthorityScope, CrossAuthorityReports, FrameworkFile, FrameworkSource, FrameworkVersions, Headcount, ImportedPost,
     ImportedUnit, Organisation, OrganisationOutcome, PostRef, StoredFramework, SyncChange, SyncOutcome, Tenancy,
@@ -30,6 +31,7 @@ use crate::api::{
 };
 use crate::backend::SqlBackend;
 use crate::error::{Result, StoreError};
+use pathway_core::career::RegistrationRecord;
 
 /// The driver the parent backend compiles this file against.
 type Db = <Backend as SqlBackend>::Db;
@@ -55,12 +57,12 @@ fn unreadable(column: &str, e: InvalidValue) -> StoreError {
     StoreError::database(format!("reading column `{column}`, which holds a value Pathway does not accept"), e)
 }
 
-fn parsed<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result<T> {
+pub(super) fn parsed<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result<T> {
     let text: String = col(row, name)?;
     text.parse().map_err(|e| unreadable(name, e))
 }
 
-fn parsed_opt<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result<Option<T>> {
+pub(super) fn parsed_opt<T: FromStr<Err = InvalidValue>>(row: &DbRow, name: &str) -> Result<Option<T>> {
     let text: Option<String> = col(row, name)?;
     text.map(|t| t.parse().map_err(|e| unreadable(name, e))).transpose()
 }
@@ -101,12 +103,12 @@ async fn missing_or_conflict(
 }
 
 const UNIT_VERSION: &str = "SELECT version FROM org_units WHERE authority_id = $1 AND id = $2";
-const WORKER_VERSION: &str = "SELECT version FROM workers WHERE authority_id = $1 AND id = $2";
+pub(super) const WORKER_VERSION: &str = "SELECT version FROM workers WHERE authority_id = $1 AND id = $2";
 const POST_VERSION: &str = "SELECT version FROM posts WHERE authority_id = $1 AND id = $2";
 const GOAL_VERSION: &str = "SELECT version FROM development_goals WHERE authority_id = $1 AND id = $2";
 
 /// A reference from the record being written to another record, which must be in the scope.
-async fn ensure_reference(
+pub(super) async fn ensure_reference(
     conn: &mut Conn,
     sql: &'static str,
     scope: &AuthorityScope,
@@ -336,7 +338,7 @@ async fn with_holdings(conn: &mut Conn, scope: &AuthorityScope, mut posts: Vec<P
 }
 
 /// Rows read for a whole authority, grouped by the worker each belongs to, in the order read.
-fn by_worker<T>(
+pub(super) fn by_worker<T>(
     rows: &[DbRow],
     from: fn(&DbRow) -> Result<T>,
     worker: fn(&T) -> WorkerId,
@@ -997,7 +999,7 @@ macro_rules! history_columns {
         "kind, title, provider, completed_on, academic_level, credits"
     };
     (appraisals) => {
-        "held_on, reviewer_id, outcome, summary"
+        "held_on, reviewer_id, outcome, summary, objectives, development_plan"
     };
     (development_goals) => {
         "goal, set_on, due_on, status, closed_on"
@@ -1035,6 +1037,8 @@ macro_rules! bind_history {
             .$bind(a.reviewer.map(WorkerId::get))
             .$bind(a.outcome.code())
             .$bind(a.summary.as_ref().map(|s| s.as_str()))
+            .$bind(a.objectives.as_ref().map(|s| s.as_str()))
+            .$bind(a.development_plan.as_ref().map(|s| s.as_str()))
     }};
     ($target:expr, $bind:ident, development_goals, $record:expr) => {{
         let g: &NewGoal = $record;
@@ -1113,7 +1117,7 @@ async fn insert_award(
         .map_err(|e| StoreError::from_sqlx(format!("recording {} for worker {worker}", award.title), e))
 }
 
-async fn insert_appraisal(
+pub(super) async fn insert_appraisal(
     conn: &mut Conn,
     scope: &AuthorityScope,
     worker: WorkerId,
@@ -1123,7 +1127,7 @@ async fn insert_appraisal(
     let q = sqlx::query_scalar(concat!(
         "INSERT INTO appraisals (authority_id, worker_id, ",
         history_columns!(appraisals),
-        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id"
+        ", version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id"
     ));
     bind_history!(q.bind(scope.as_str()).bind(worker.get()), bind, appraisals, appraisal)
         .bind(Version::FIRST.get())
@@ -1288,7 +1292,7 @@ async fn insert_attestation(
     .map_err(|e| StoreError::from_sqlx(format!("recording the {} of worker {worker}", attestation.kind), e))
 }
 
-fn appraisal_from(row: &DbRow) -> Result<AppraisalRecord> {
+pub(super) fn appraisal_from(row: &DbRow) -> Result<AppraisalRecord> {
     Ok(AppraisalRecord {
         id: AppraisalId::new(col(row, "id")?),
         worker: WorkerId::new(col(row, "worker_id")?),
@@ -1297,6 +1301,8 @@ fn appraisal_from(row: &DbRow) -> Result<AppraisalRecord> {
             reviewer: col::<Option<i64>>(row, "reviewer_id")?.map(WorkerId::new),
             outcome: parsed(row, "outcome")?,
             summary: parsed_opt(row, "summary")?,
+            objectives: parsed_opt(row, "objectives")?,
+            development_plan: parsed_opt(row, "development_plan")?,
         },
         meta: meta(row)?,
     })
@@ -1317,7 +1323,7 @@ fn goal_from(row: &DbRow) -> Result<DevelopmentGoal> {
     })
 }
 
-async fn fetch_rows(
+pub(super) async fn fetch_rows(
     conn: &mut Conn,
     sql: &'static str,
     scope: &AuthorityScope,
@@ -1347,10 +1353,10 @@ const ATTESTATION_BY_ID: &str =
     "SELECT id, worker_id, kind, what, attested_on, recorded_by_id, note, version, created_at, updated_at
      FROM attestations WHERE authority_id = $1 AND id = $2";
 const APPRAISALS_OF: &str =
-    "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+    "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, objectives, development_plan, version, created_at, updated_at
      FROM appraisals WHERE authority_id = $1 AND worker_id = $2 ORDER BY held_on, id";
-const APPRAISAL_BY_ID: &str =
-    "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+pub(super) const APPRAISAL_BY_ID: &str =
+    "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, objectives, development_plan, version, created_at, updated_at
      FROM appraisals WHERE authority_id = $1 AND id = $2";
 const GOALS_OF: &str = "SELECT id, worker_id, goal, set_on, due_on, status, closed_on, version, created_at, updated_at
      FROM development_goals WHERE authority_id = $1 AND worker_id = $2 ORDER BY set_on, id";
@@ -1362,7 +1368,7 @@ const TIMELINE_ENTRY_BY_ID: &str = "SELECT id, worker_id, starts_on, framework_i
      FROM timeline_entries WHERE authority_id = $1 AND id = $2";
 
 /// The one row `sql` selects by `authority_id = $1 AND id = $2`, decoded by `from`.
-async fn fetch_by_id<T>(
+pub(super) async fn fetch_by_id<T>(
     conn: &mut Conn,
     sql: &'static str,
     scope: &AuthorityScope,
@@ -1500,8 +1506,13 @@ impl Workforce for Backend {
             .iter()
             .map(attestation_from)
             .collect::<Result<Vec<_>>>()?;
+        let registrations = fetch_rows(&mut tx, REGISTRATIONS_OF, scope, id.get(), "registrations")
+            .await?
+            .iter()
+            .map(registration_from)
+            .collect::<Result<Vec<_>>>()?;
         commit(tx, || format!("reading worker {id}")).await?;
-        Ok(WorkerRecord { worker, timeline, awards, appraisals, goals, attestations })
+        Ok(WorkerRecord { worker, timeline, awards, appraisals, goals, attestations, registrations })
     }
 
     async fn worker_records(&self, scope: &AuthorityScope) -> Result<Vec<WorkerRecord>> {
@@ -1549,7 +1560,7 @@ impl Workforce for Backend {
         let mut appraisals = by_worker(
             &read(
                 &mut tx,
-                "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, version, created_at, updated_at
+                "SELECT id, worker_id, held_on, reviewer_id, outcome, summary, objectives, development_plan, version, created_at, updated_at
                  FROM appraisals WHERE authority_id = $1 ORDER BY worker_id, held_on, id",
                 "appraisals",
             )
@@ -1579,6 +1590,11 @@ impl Workforce for Backend {
             attestation_from,
             |a: &Attestation| a.worker,
         )?;
+        let mut registrations = by_worker(
+            &read(&mut tx, REGISTRATIONS_OF_AUTHORITY, "registrations").await?,
+            registration_from,
+            |r: &RegistrationRecord| r.worker,
+        )?;
         commit(tx, || format!("reading the workforce of {}", scope.id())).await?;
         Ok(workers
             .into_iter()
@@ -1591,6 +1607,7 @@ impl Workforce for Backend {
                     appraisals: appraisals.remove(&id).unwrap_or_default(),
                     goals: goals.remove(&id).unwrap_or_default(),
                     attestations: attestations.remove(&id).unwrap_or_default(),
+                    registrations: registrations.remove(&id).unwrap_or_default(),
                 }
             })
             .collect())

@@ -45,6 +45,10 @@ mod sql_oidc;
 #[allow(clippy::duplicate_mod)]
 #[path = "sql_retention.rs"]
 mod sql_retention;
+// Registration, CPD and audited appraisals, compiled the same way.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql_career.rs"]
+mod sql_career;
 
 /// How long a writer waits for another writer to finish before giving up. Long, because
 /// an import holds the write lock for the whole import.

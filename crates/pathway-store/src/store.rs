@@ -563,3 +563,49 @@ impl Retention for Store {
         dispatch!(self, s => s.held_files().await)
     }
 }
+
+impl crate::api::career::Careers for Store {
+    async fn add_registration(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        registration: &pathway_core::career::NewRegistration,
+        recorded_by: &str,
+        entry: crate::api::career::EntryFor<'_>,
+    ) -> Result<pathway_core::career::RegistrationRecord> {
+        dispatch!(self, s => s.add_registration(scope, worker, registration, recorded_by, entry).await)
+    }
+    async fn registrations(
+        &self,
+        scope: &AuthorityScope,
+        worker: Option<WorkerId>,
+    ) -> Result<Vec<pathway_core::career::RegistrationRecord>> {
+        dispatch!(self, s => s.registrations(scope, worker).await)
+    }
+    async fn add_cpd(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        record: &pathway_core::career::NewCpdRecord,
+        recorded_by: &str,
+        entry: crate::api::career::EntryFor<'_>,
+    ) -> Result<pathway_core::career::CpdRecord> {
+        dispatch!(self, s => s.add_cpd(scope, worker, record, recorded_by, entry).await)
+    }
+    async fn cpd_records(
+        &self,
+        scope: &AuthorityScope,
+        worker: Option<WorkerId>,
+    ) -> Result<Vec<pathway_core::career::CpdRecord>> {
+        dispatch!(self, s => s.cpd_records(scope, worker).await)
+    }
+    async fn add_audited_appraisal(
+        &self,
+        scope: &AuthorityScope,
+        worker: WorkerId,
+        appraisal: &NewAppraisal,
+        entry: crate::api::career::EntryFor<'_>,
+    ) -> Result<AppraisalRecord> {
+        dispatch!(self, s => s.add_audited_appraisal(scope, worker, appraisal, entry).await)
+    }
+}

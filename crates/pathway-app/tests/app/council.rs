@@ -160,6 +160,8 @@ impl<'db> Council<'db> {
             reviewer: Some(reviewer.id),
             outcome: AppraisalOutcome::ReadyToApply,
             summary: None,
+            objectives: None,
+            development_plan: None,
         };
         self.store().add_appraisal(&self.scope, worker.id, &appraisal).await.expect("appraisal");
     }

@@ -10,6 +10,7 @@ mod anonymisation;
 mod audit;
 mod authority;
 mod bexley;
+mod career;
 mod clock;
 mod council;
 mod eligibility_binds;

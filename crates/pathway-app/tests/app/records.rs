@@ -4,7 +4,7 @@
 
 use pathway_app::AppError;
 use pathway_app::records::{
-    RecordAppraisal, RecordAttestation, appraisals, attestations, record_appraisal, record_attestation,
+    Entered, RecordAppraisal, RecordAttestation, appraisals, attestations, record_appraisal, record_attestation,
 };
 use pathway_core::eligibility::WorkerFacts;
 use pathway_core::workforce::{AppraisalOutcome, AttestationKind, UnitKind};
@@ -113,19 +113,23 @@ async fn an_appraisal_is_recorded_only_by_someone_over_the_worker_and_reaches_el
         outcome: outcome.into(),
         by: by.into(),
         summary: Some("  ".into()),
+        objectives: Some("Lead a core group".into()),
+        development_plan: None,
     };
+    let entered = Entered { at: crate::council::at(2026, 3, 2, 15), by: Some("system".into()) };
 
-    let colleague = record_appraisal(store, scope, &appraisal("M101", "ready-to-apply-for-progression"))
+    let colleague = record_appraisal(store, scope, &appraisal("M101", "ready-to-apply-for-progression"), &entered)
         .await
         .expect_err("a colleague holds no post over him");
     assert!(matches!(colleague, AppError::NotPermitted(_)), "{colleague:?}");
-    assert!(colleague.to_string().contains("Cal Reed (M101) did not (their line manager then was Sue Hart (M210))"));
-    let own = record_appraisal(store, scope, &appraisal("M100", "ready-to-apply-for-progression")).await;
+    assert!(colleague.to_string().contains("Cal Reed (M101) was not (their line manager then was Sue Hart (M210))"));
+    let own = record_appraisal(store, scope, &appraisal("M100", "ready-to-apply-for-progression"), &entered).await;
     assert!(own.expect_err("own appraisal").to_string().contains("cannot record their own appraisal"));
-    let unknown = record_appraisal(store, scope, &appraisal("M210", "superb")).await.expect_err("unknown outcome");
+    let unknown =
+        record_appraisal(store, scope, &appraisal("M210", "superb"), &entered).await.expect_err("unknown outcome");
     assert!(unknown.to_string().contains("superb"), "{unknown}");
 
-    let line = record_appraisal(store, scope, &appraisal("M210", "Ready to apply for progression"))
+    let line = record_appraisal(store, scope, &appraisal("M210", "Ready to apply for progression"), &entered)
         .await
         .expect("his team manager appraises him");
     assert_eq!(

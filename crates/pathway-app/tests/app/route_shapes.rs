@@ -32,7 +32,14 @@ async fn fenbridge_moves_up_the_career_grade_on_appraisal_then_applies_from_any_
     let p = c.progression();
     let tm = |m, d, why: &str| acting("F110", "team-manager", at(2025, m, d, 10), why);
     let hos = |m, d, why: &str| acting("F120", "head-of-service", at(2025, m, d, 10), why);
-    let appraisal = |held_on, outcome| NewAppraisal { held_on, reviewer: Some(tom.id), outcome, summary: None };
+    let appraisal = |held_on, outcome| NewAppraisal {
+        held_on,
+        reviewer: Some(tom.id),
+        outcome,
+        summary: None,
+        objectives: None,
+        development_plan: None,
+    };
     let point2 = OpenApplication { worker: "F100".into(), route: "social-worker-1-to-2".into(), fast_track: false };
 
     // The June appraisal finds her meeting expectations: the move does not open.

@@ -74,6 +74,8 @@ async fn a_team_manager_sees_his_team_and_records_its_appraisals_and_another_tea
         held_on: date(2025, 5, 20),
         outcome: "ready-to-apply-for-progression".into(),
         summary: Some("Ready for Level 3".into()),
+        objectives: None,
+        development_plan: None,
     };
     let refused = p.viewer_record_appraisal(&owen, "bexley", "B100", &appraisal).await.expect_err("Owen");
     assert_eq!(refused.code(), "not_permitted");

@@ -4,6 +4,7 @@ pub mod account;
 pub mod application;
 pub mod asye;
 pub mod audit;
+pub mod career;
 pub mod db;
 pub mod due;
 pub mod eligibility;

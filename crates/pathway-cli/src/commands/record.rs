@@ -104,8 +104,8 @@ pub enum RecordCommand {
         #[arg(long)]
         json: bool,
     },
-    /// An appraisal (PDR) of the worker and what it concluded about progression, recorded by
-    /// someone who held a post over them that day.
+    /// An appraisal (PDR) of the worker: what it concluded about progression, the objectives
+    /// and development plan agreed; held by their line manager that day.
     Appraisal {
         /// The authority.
         #[arg(long)]
@@ -120,12 +120,18 @@ pub enum RecordCommand {
         /// not-yet-ready, performance-concerns.
         #[arg(long)]
         outcome: String,
-        /// Who held it, by employee number (someone who held a post over the worker that day).
+        /// Who held it, by employee number (the worker's line manager that day).
         #[arg(long = "by", value_name = "EMPLOYEE_NUMBER")]
         by: String,
         /// A summary.
         #[arg(long)]
         summary: Option<String>,
+        /// The objectives agreed for the next cycle.
+        #[arg(long)]
+        objectives: Option<String>,
+        /// The development plan agreed.
+        #[arg(long)]
+        development_plan: Option<String>,
         /// Print the appraisal as JSON.
         #[arg(long)]
         json: bool,
@@ -152,8 +158,18 @@ pub fn run(c: RecordCommand) -> anyhow::Result<ExitCode> {
             let input = RecordAward { worker, kind, title, provider, completed_on: on, academic_level: level, credits };
             return award(&authority, &input, json);
         }
-        RecordCommand::Appraisal { authority, worker, on, outcome, by, summary, json } => {
-            let input = RecordAppraisal { worker, held_on: on, outcome, by, summary };
+        RecordCommand::Appraisal {
+            authority,
+            worker,
+            on,
+            outcome,
+            by,
+            summary,
+            objectives,
+            development_plan,
+            json,
+        } => {
+            let input = RecordAppraisal { worker, held_on: on, outcome, by, summary, objectives, development_plan };
             return appraisal(&authority, &input, json);
         }
         RecordCommand::Endorsement { recorded, what } => (AttestationKind::Endorsement, recorded, what),

@@ -541,7 +541,11 @@ fn appraisal(s: &Scratch) {
     };
     let o = record("A930");
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("Marcus Bell (A930) did not"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Marcus Bell (A930) was not (their line manager then was Dee Lane (A920))"),
+        "{}",
+        stderr(&o)
+    );
     let o = record("A920");
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(route_status(s, "A110", ROUTE, "2025-03-20"), "eligible");

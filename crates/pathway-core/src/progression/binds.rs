@@ -83,7 +83,15 @@ pub fn check_registration(
     let regulator = Regulator::on(on).name();
     let reason = match registration {
         Some(r) if r.status.may_practise() => return Ok(()),
-        Some(r) => format!("{worker_name}'s registration with {regulator} is {} on {on}", r.status),
+        Some(r) => {
+            let missed = match r.renewal_due {
+                Some(due) if due < on && r.status == crate::workforce::RegistrationStatus::Lapsed => {
+                    format!(" (its renewal was due by {due})")
+                }
+                _ => String::new(),
+            };
+            format!("{worker_name}'s registration with {regulator} is {} on {on}{missed}", r.status)
+        }
         None => format!("no registration with {regulator} is recorded for {worker_name}; record its number and status"),
     };
     let message = format!(

@@ -18,6 +18,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 mod api;
+mod career;
 mod matrix;
 mod oidc;
 mod pages;

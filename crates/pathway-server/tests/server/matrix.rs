@@ -214,6 +214,9 @@ enum Kind {
     LineManagerRecords,
     /// Recording a worker's award or course: `hr-admin` and `system-admin`.
     HrRecords,
+    /// A worker's own record for the regulator (CPD): the worker, or `hr-admin` and
+    /// `system-admin` for them; their manager and everyone else are denied.
+    OwnOrHrRecords,
     /// Reading the organisation and its posts: the whole-authority system roles.
     SystemRead,
     /// Changing the organisation (units, posts, who holds them, imports): `hr-admin` and
@@ -258,10 +261,13 @@ fn expected(kind: Kind, who: Who, whose: Option<Whose>) -> Outcome {
         (Kind::PortfolioChange, Relation::OtherTeam) => Outcome::Denied,
         (Kind::Authorise | Kind::LineManagerRecords, Relation::OwnTeam) => Outcome::Allowed,
         (Kind::Authorise | Kind::LineManagerRecords, Relation::Own | Relation::OtherTeam) => Outcome::Denied,
-        (Kind::HrRecords | Kind::SettingUp, _) if who.sets_up() => Outcome::Allowed,
+        (Kind::OwnOrHrRecords, Relation::Own) => Outcome::Allowed,
+        (Kind::HrRecords | Kind::SettingUp | Kind::OwnOrHrRecords, _) if who.sets_up() => Outcome::Allowed,
         (Kind::SystemRead, _) if who.sees_whole_authority() => Outcome::Allowed,
         (Kind::SubjectAccess, _) if who == Who::Hr => Outcome::Allowed,
-        (Kind::HrRecords | Kind::SettingUp | Kind::SystemRead | Kind::SubjectAccess, _) => Outcome::Denied,
+        (Kind::HrRecords | Kind::OwnOrHrRecords | Kind::SettingUp | Kind::SystemRead | Kind::SubjectAccess, _) => {
+            Outcome::Denied
+        }
     }
 }
 
@@ -334,6 +340,13 @@ fn kinds() -> BTreeMap<&'static str, Kind> {
         ("POST /api/v1/authorities/{authority}/workers/{number}/attestations", Kind::LineManagerRecords),
         ("POST /api/v1/authorities/{authority}/workers/{number}/appraisals", Kind::LineManagerRecords),
         ("POST /api/v1/authorities/{authority}/workers/{number}/awards", Kind::HrRecords),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/registrations", Kind::ReadRecord),
+        ("POST /api/v1/authorities/{authority}/workers/{number}/registrations", Kind::HrRecords),
+        ("GET /api/v1/authorities/{authority}/reports/registrations-lapsing", Kind::AuthorityList),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/cpd", Kind::ReadRecord),
+        ("POST /api/v1/authorities/{authority}/workers/{number}/cpd", Kind::OwnOrHrRecords),
+        ("GET /api/v1/authorities/{authority}/workers/{number}/cpd/summary", Kind::ReadRecord),
+        ("GET /api/v1/authorities/{authority}/reports/appraisals-due", Kind::AuthorityList),
         ("GET /api/v1/authorities/{authority}/organisation", Kind::SystemRead),
         ("GET /api/v1/authorities/{authority}/posts", Kind::SystemRead),
         ("POST /api/v1/authorities/{authority}/posts", Kind::SettingUp),
@@ -419,6 +432,14 @@ impl Fixture {
             "POST /api/v1/authorities/{authority}/workers/{number}/awards" => Some(json!({
                 "kind": "postgraduate-certificate", "title": "PG Cert in Practice Education",
                 "completed_on": "2025-05-30"
+            })),
+            "POST /api/v1/authorities/{authority}/workers/{number}/registrations" => Some(json!({
+                "number": "SW123456", "status": "registered", "renewal_due": "2025-11-30",
+                "effective_on": "2025-06-02"
+            })),
+            "POST /api/v1/authorities/{authority}/workers/{number}/cpd" => Some(json!({
+                "on": "2025-06-02", "title": "Working with neglect: a practice workshop",
+                "reflection": "I now begin with the family's daily routine.", "peer_name": "Dee Lane"
             })),
             "POST /api/v1/authorities/{authority}/units" => {
                 Some(json!({ "kind": "team", "name": "Assessment Team C" }))

@@ -117,6 +117,8 @@ async fn rotherham(p: &Pathway) {
         outcome: "ready-to-apply-for-progression".into(),
         by: "R101".into(),
         summary: None,
+        objectives: None,
+        development_plan: None,
     };
     p.record_appraisal("rotherham", &pdr).await.expect("appraisal");
 }

@@ -159,6 +159,12 @@ pub enum EntityKind {
     OidcIdentity,
     /// Everything held about a person, exported for subject access (entity id: the worker).
     SubjectExport,
+    /// A record of a worker's registration with Social Work England.
+    Registration,
+    /// A CPD record.
+    CpdRecord,
+    /// An appraisal (PDR).
+    Appraisal,
 }
 
 impl EntityKind {
@@ -182,6 +188,9 @@ impl EntityKind {
             EntityKind::Erasure => "erasure",
             EntityKind::OidcIdentity => "oidc-identity",
             EntityKind::SubjectExport => "subject-export",
+            EntityKind::Registration => "registration",
+            EntityKind::CpdRecord => "cpd-record",
+            EntityKind::Appraisal => "appraisal",
         }
     }
 
@@ -205,6 +214,9 @@ impl EntityKind {
             EntityKind::Erasure,
             EntityKind::OidcIdentity,
             EntityKind::SubjectExport,
+            EntityKind::Registration,
+            EntityKind::CpdRecord,
+            EntityKind::Appraisal,
         ]
         .into_iter()
         .find(|k| k.code() == code)

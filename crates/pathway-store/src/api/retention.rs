@@ -5,8 +5,8 @@
 //! **What erasing a leaver removes** (one transaction, with its audit entry): their evidence
 //! (rows and file rows; the bytes are removed by the caller after the commit, when no other
 //! item holds the same file), applications (and their panel hearings), ASYE programmes,
-//! eligibility exceptions, attestations, awards, appraisals and development goals about
-//! them, and their accounts (with sessions, tokens, stored idempotent answers and linked
+//! eligibility exceptions, attestations, awards, appraisals, development goals, CPD records
+//! (with their evidence links) and registration records about them, and their accounts (with sessions, tokens, stored idempotent answers and linked
 //! OpenID identities; their sign-in events keep only the outcome and time). The worker row
 //! stays, for workforce statistics and for records that name them as someone else's
 //! reviewer or assessor, holding only: employment terms, start and leaving dates, unit, and

@@ -32,6 +32,8 @@ fn imported(number: &str, new_team: Option<usize>) -> ImportedWorker {
                 reviewer: None,
                 outcome: AppraisalOutcome::ReadyToApply,
                 summary: None,
+                objectives: None,
+                development_plan: None,
             }],
             goals: vec![],
         },

@@ -12,6 +12,7 @@
 mod accounts;
 mod backup;
 mod bulk;
+mod career;
 mod fixtures;
 mod harness;
 mod migration;

@@ -35,7 +35,7 @@ crate::stories!(
     an_eligibility_exception_is_stored_with_its_audit_row_and_stays_in_its_authority,
 );
 
-fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+pub(crate) fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("time")
 }
 
@@ -43,11 +43,11 @@ fn framework(id: &str) -> Framework {
     pathway_core::bundled::framework(id).expect("bundled framework")
 }
 
-fn actor(w: &Worker, role: &str) -> Actor {
+pub(crate) fn actor(w: &Worker, role: &str) -> Actor {
     Actor::new(w.id, w.details.name.as_str(), role)
 }
 
-fn audit(by: &Actor, when: DateTime<Utc>, why: &str) -> Audit {
+pub(crate) fn audit(by: &Actor, when: DateTime<Utc>, why: &str) -> Audit {
     Audit::new(by.clone(), when, why)
 }
 
@@ -59,7 +59,7 @@ fn ok<T>(r: Result<T, pathway_core::progression::error::ProgressionError>) -> T 
     r.unwrap_or_else(|e| panic!("refused ({}): {e}", e.code()))
 }
 
-fn reflective_summary(owner: WorkerId, text: &str) -> EvidenceItem {
+pub(crate) fn reflective_summary(owner: WorkerId, text: &str) -> EvidenceItem {
     EvidenceItem::new(EvidenceParts {
         id: EvidenceId::new(0),
         owner,

@@ -132,6 +132,8 @@ async fn one_authority_cannot_reach_another_authoritys_records(store: Store) {
         reviewer: None,
         outcome: AppraisalOutcome::ReadyToApply,
         summary: None,
+        objectives: None,
+        development_plan: None,
     };
     assert_eq!(store.add_appraisal(&bexley, theirs.id, &appraisal).await.expect_err("appraisal").code(), "not_found");
     assert_eq!(
@@ -663,6 +665,8 @@ async fn awards_appraisals_and_goals_make_up_the_record(store: Store) {
             reviewer: Some(manager.id),
             outcome,
             summary: Some(Note::parse("Discussed progression.\nAgreed next steps.").expect("note")),
+            objectives: None,
+            development_plan: None,
         };
         store.add_appraisal(&bexley, worker.id, &appraisal).await.expect("appraisal");
     }
@@ -671,6 +675,8 @@ async fn awards_appraisals_and_goals_make_up_the_record(store: Store) {
         reviewer: Some(WorkerId::new(123_456)),
         outcome: AppraisalOutcome::MeetingExpectations,
         summary: None,
+        objectives: None,
+        development_plan: None,
     };
     assert_eq!(
         store.add_appraisal(&bexley, worker.id, &missing_reviewer).await.expect_err("reviewer").code(),
@@ -733,6 +739,8 @@ async fn whole_records_are_created_together_and_read_back_in_bulk(store: Store) 
             reviewer: None,
             outcome: if ready { AppraisalOutcome::ReadyToApply } else { AppraisalOutcome::MeetingExpectations },
             summary: None,
+            objectives: None,
+            development_plan: None,
         }],
         goals: vec![NewGoal {
             goal: "Complete PEPS stage 1".parse().expect("goal"),
