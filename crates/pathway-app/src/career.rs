@@ -47,12 +47,14 @@ pub struct Recorder {
     pub actor: AuditActor,
     /// The account that typed it in on the actor's behalf, if another did.
     pub entered_by: Option<String>,
+    /// The address it came from, when entered over HTTP.
+    pub entered_from: Option<String>,
 }
 
 impl Recorder {
     /// The command line's operator acting for itself.
     pub fn operator(operator: &Operator) -> Recorder {
-        Recorder { actor: operator.actor(), entered_by: None }
+        Recorder { actor: operator.actor(), entered_by: None, entered_from: None }
     }
 
     fn entry(&self, kind: EntityKind, id: i64, at: DateTime<Utc>, what: String, detail: String) -> NewAuditEntry {
@@ -65,6 +67,7 @@ impl Recorder {
             what,
             detail,
             entered_by: self.entered_by.clone(),
+            entered_from: self.entered_from.clone(),
         }
     }
 }
@@ -711,6 +714,7 @@ impl Pathway {
         Ok(Recorder {
             actor: AuditActor { person: Some(me.id), name: me.details.name.to_string(), role: role.to_owned() },
             entered_by: Some(viewer.account.username.clone()),
+            entered_from: viewer.from.clone(),
         })
     }
 

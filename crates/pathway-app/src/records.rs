@@ -308,6 +308,8 @@ pub struct Entered {
     pub at: DateTime<Utc>,
     /// The account that typed it in, if not the appraiser's own.
     pub by: Option<String>,
+    /// The address it came from, when entered over HTTP.
+    pub from: Option<String>,
 }
 
 /// A recorded appraisal, with the people named.
@@ -342,19 +344,20 @@ impl Pathway {
     /// operator: see [`record_appraisal`].
     pub async fn record_appraisal(&self, authority: &str, input: &RecordAppraisal) -> Result<AppraisalLine, AppError> {
         let operator = self.operator().await?;
-        self.record_appraisal_entered(authority, input, Some(operator.username)).await
+        self.record_appraisal_entered(authority, input, (Some(operator.username), None)).await
     }
 
-    /// Record an appraisal, entered by the account `entered_by` (None: the appraiser's own).
+    /// Record an appraisal, entered by the account `entered_by` (None: the appraiser's own)
+    /// from the address `from` (None: the command line).
     pub async fn record_appraisal_entered(
         &self,
         authority: &str,
         input: &RecordAppraisal,
-        entered_by: Option<String>,
+        (entered_by, from): (Option<String>, Option<String>),
     ) -> Result<AppraisalLine, AppError> {
         not_ahead(input.held_on, self.clock().today(), "held_on", "an appraisal")?;
         let scope = self.scope(authority).await?;
-        record_appraisal(self.store(), &scope, input, &Entered { at: self.clock().now(), by: entered_by }).await
+        record_appraisal(self.store(), &scope, input, &Entered { at: self.clock().now(), by: entered_by, from }).await
     }
 
     /// The appraisals recorded in `authority`: see [`appraisals`].
@@ -413,6 +416,7 @@ pub async fn record_appraisal(
         what: format!("recorded appraisal {id} of {} held on {}: {outcome}", who(&worker), input.held_on),
         detail: detail.clone(),
         entered_by: entered.by.clone(),
+        entered_from: entered.from.clone(),
     };
     let stored = store.add_audited_appraisal(scope, worker.id, &appraisal, &entry).await?;
     Ok(appraisal_line(&stored.appraisal, stored.id, &worker, Some(&by)))

@@ -476,7 +476,8 @@ impl Pathway {
             objectives: input.objectives.clone(),
             development_plan: input.development_plan.clone(),
         };
-        self.record_appraisal_entered(authority, &record, Some(viewer.account.username.clone())).await
+        let through = (Some(viewer.account.username.clone()), viewer.from.clone());
+        self.record_appraisal_entered(authority, &record, through).await
     }
 
     // -----------------------------------------------------------------------------------

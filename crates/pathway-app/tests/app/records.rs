@@ -116,7 +116,7 @@ async fn an_appraisal_is_recorded_only_by_someone_over_the_worker_and_reaches_el
         objectives: Some("Lead a core group".into()),
         development_plan: None,
     };
-    let entered = Entered { at: crate::council::at(2026, 3, 2, 15), by: Some("system".into()) };
+    let entered = Entered { at: crate::council::at(2026, 3, 2, 15), by: Some("system".into()), from: None };
 
     let colleague = record_appraisal(store, scope, &appraisal("M101", "ready-to-apply-for-progression"), &entered)
         .await

@@ -30,6 +30,7 @@ fn entry(kind: EntityKind, what: &'static str) -> impl Fn(i64) -> NewAuditEntry 
         what: format!("{what} {id}"),
         detail: "{}".into(),
         entered_by: None,
+        entered_from: None,
     }
 }
 
@@ -161,6 +162,7 @@ async fn registration_cpd_and_appraisals_are_kept_with_their_audit_entries(store
             what: "erased".into(),
             detail: "{}".into(),
             entered_by: None,
+            entered_from: None,
         })
         .await
         .expect("erase")
