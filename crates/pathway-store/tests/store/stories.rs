@@ -461,7 +461,7 @@ async fn who_held_a_post_is_answered_on_a_date(store: Store) {
         .assign_post(&rotherham, hos.id, handed_on.meta.version, Some(second.id), date("2025-03-01"))
         .await
         .expect_err("a holding before the last one");
-    assert_eq!(earlier.code(), "invalid");
+    assert_eq!(earlier.code(), "conflict", "it clashes with the record; the request itself is well formed");
     assert!(earlier.to_string().contains("after the last recorded holding"), "{earlier}");
 }
 
