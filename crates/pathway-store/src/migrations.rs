@@ -102,6 +102,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0014_retention.sql"),
         postgres: include_str!("../migrations/postgres/0014_retention.sql"),
     },
+    Step {
+        version: 17,
+        description: "role check indexes",
+        sqlite: include_str!("../migrations/sqlite/0017_role_check_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0017_role_check_indexes.sql"),
+    },
 ];
 
 /// The migrator for one database.
