@@ -30,7 +30,8 @@
 # Loopback only; every process it starts is stopped by it, whatever happens; each load run
 # is bounded by time. Settings (environment): PATHWAY_BENCH_POSTGRES (a PostgreSQL URL whose
 # user may create databases; default postgres://postgres@127.0.0.1:5432/postgres),
-# PATHWAY_BENCH_SECONDS (length of each load run; default 10, quick 3), OHA (the oha to use).
+# PATHWAY_BENCH_SECONDS (length of each load run; default 10, quick 3), OHA (the oha to use),
+# PATHWAY_BENCH_KEEP (a folder to keep the national SQLite database in, for a closer look).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -63,6 +64,9 @@ cleanup() {
     fi
     wait "$pid" 2>/dev/null || true
   done
+  if [ -n "${PATHWAY_BENCH_KEEP:-}" ] && [ -f "$scratch/national.db" ]; then
+    mkdir -p "$PATHWAY_BENCH_KEEP" && mv "$scratch/national.db" "$PATHWAY_BENCH_KEEP/" || true
+  fi
   if [ "$pg_created" = true ]; then
     psql -q "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
   fi
