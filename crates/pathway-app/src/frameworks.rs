@@ -71,15 +71,24 @@ impl FrameworkCache {
             },
             Applies::Authority => authority_framework(store, scope).await?,
         };
+        // The version's hash first: a version parsed before is not read again.
+        let stored = store.framework_version_in_force(scope, &id, on).await?;
+        if let Some(framework) = self.cached(&stored.sha256) {
+            return Ok(framework);
+        }
         let source = store.framework_in_force(scope, &id, on).await?;
         self.parsed(&source)
+    }
+
+    fn cached(&self, sha256: &str) -> Option<Arc<Framework>> {
+        self.parsed.read().unwrap_or_else(PoisonError::into_inner).get(sha256).map(Arc::clone)
     }
 
     /// The parsed framework for a stored version, parsing it only the first time.
     fn parsed(&self, source: &FrameworkSource) -> Result<Arc<Framework>, AppError> {
         let key = &source.stored.sha256;
-        if let Some(framework) = self.parsed.read().unwrap_or_else(PoisonError::into_inner).get(key) {
-            return Ok(Arc::clone(framework));
+        if let Some(framework) = self.cached(key) {
+            return Ok(framework);
         }
         let loaded = load(&source.text);
         let framework = match loaded.framework {

@@ -155,7 +155,7 @@ pub(crate) async fn authorise(
     if actor.role.as_str() == WORKER_ROLE {
         return Ok(());
     }
-    let posts = store.posts(scope).await?;
+    let posts = store.posts_held_by(scope, actor.person).await?;
     if posts.iter().any(|p| p.holder_on(on) == Some(actor.person) && p.role == actor.role) {
         return Ok(());
     }

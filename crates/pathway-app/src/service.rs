@@ -12,7 +12,8 @@ use pathway_core::framework::{Framework, utf8_text};
 use pathway_core::ids::{OrgUnitId, WorkerId};
 use pathway_core::workforce::{AuthorityId, NewTimelineEntry, NewWorker, NewWorkerRecord, WorkerDetails};
 use pathway_store::{
-    AuthorityScope, FrameworkFile, FrameworkVersions, Store, StoreError, SyncOutcome, Tenancy, Workforce,
+    AuthorityScope, EntityKind, FrameworkFile, FrameworkVersions, ImportedPost, ImportedUnit, Organisation, Store,
+    StoreError, SyncOutcome, Tenancy, UnitRef, Workforce,
 };
 use serde::Serialize;
 
@@ -21,6 +22,7 @@ use crate::clock::Clock;
 use crate::config::{Config, Database};
 use crate::demo::{DemoAuthority, Scale};
 use crate::frameworks::{Applies, FrameworkCache};
+use crate::operator::Operator;
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -240,26 +242,37 @@ impl Pathway {
                 ),
             });
         }
+        // The operator is checked before anything is written.
+        let operator = self.operator().await?;
         let mut summary = DemoSummary { authorities: 0, units: 0, workers: 0, already_loaded: false };
         let total: usize = demo.iter().map(|a| a.workers.len()).sum();
         for a in &demo {
-            self.load_demo_authority(a, &mut summary).await?;
+            self.load_demo_authority(&operator, a, &mut summary).await?;
             progress(summary.workers, total);
         }
         Ok(summary)
     }
 
-    /// One demo authority, built through the same onboarding use cases a council uses
-    /// (authority and framework, units, posts); the workers go in as one batch.
-    async fn load_demo_authority(&self, a: &DemoAuthority, summary: &mut DemoSummary) -> Result<(), AppError> {
+    /// One demo authority: the authority and its framework through the onboarding use case a
+    /// council goes through; then its units, its workers and its managers' posts each as one
+    /// batch (an organisation import's store path and the import's bulk writer), so a
+    /// national load is a few transactions per authority rather than one per unit and post.
+    /// The operator's audit entry names what the batch created, as an organisation import's does.
+    async fn load_demo_authority(
+        &self,
+        operator: &Operator,
+        a: &DemoAuthority,
+        summary: &mut DemoSummary,
+    ) -> Result<(), AppError> {
         let authority = a.authority.id.as_str();
         self.onboard_authority(authority, a.authority.name.as_str(), a.framework.as_str()).await?;
         let scope = self.store.scope(&a.authority.id).await?;
-        let mut unit_ids: Vec<OrgUnitId> = Vec::with_capacity(a.units.len());
-        for u in &a.units {
-            let parent = u.parent.and_then(|p| unit_ids.get(p).copied());
-            unit_ids.push(self.create_unit(authority, u.kind, u.name.as_str(), parent).await?);
-        }
+        let units: Vec<ImportedUnit> = a
+            .units
+            .iter()
+            .map(|u| ImportedUnit { kind: u.kind, name: u.name.clone(), parent: u.parent.map(UnitRef::New) })
+            .collect();
+        let unit_ids: Vec<OrgUnitId> = self.store.import_organisation(&scope, &units, &[]).await?.units;
         let records: Vec<NewWorkerRecord> = a
             .workers
             .iter()
@@ -280,20 +293,31 @@ impl Pathway {
             })
             .collect();
         let ids = self.store.create_worker_records(&scope, &records).await?;
-        // Managers hold posts in the roles their framework names; a framework that names
-        // no such role (Medway's names none) has no posts to hold.
+        // Managers hold posts in the roles their framework names, since they started; a
+        // framework that names no such role (Medway's names none) has no posts to hold.
         let today = self.clock().today();
         let framework = self.framework_in_force(&scope, Applies::Authority, today).await?;
-        for w in &a.workers {
-            if let Some((unit, role)) = &w.manages
-                && let Some(unit) = unit_ids.get(*unit)
-                && framework.roles.iter().any(|r| r.id == *role)
-            {
-                let unit = unit.get().to_string();
-                let holder = w.employee_number.as_str();
-                self.create_post(authority, &unit, role.as_str(), Some(holder), Some(w.started_on), None).await?;
-            }
+        let posts: Vec<ImportedPost> = a
+            .workers
+            .iter()
+            .zip(&ids)
+            .filter_map(|(w, id)| {
+                let (unit, role) = w.manages.as_ref()?;
+                let unit = unit_ids.get(*unit).copied()?;
+                framework.roles.iter().any(|r| r.id == *role).then(|| ImportedPost {
+                    unit: UnitRef::Existing(unit),
+                    role: role.clone(),
+                    reports_to: None,
+                    holder: Some((*id, w.started_on)),
+                })
+            })
+            .collect();
+        if !posts.is_empty() {
+            self.store.import_organisation(&scope, &[], &posts).await?;
         }
+        let what = format!("loaded the demo organisation: {} units and {} posts", unit_ids.len(), posts.len());
+        let detail = serde_json::json!({ "kind": "demo", "units": unit_ids.len(), "posts": posts.len() });
+        self.record_setup(operator, &scope, (EntityKind::Import, 0), "demo", what, detail).await?;
         summary.authorities += 1;
         summary.units += unit_ids.len();
         summary.workers += ids.len();

@@ -22,6 +22,9 @@ pub const TOKEN_PREFIX: &str = "pwt_";
 /// The longest a token may live: a year and a day.
 pub const LONGEST_DAYS: i64 = 366;
 
+/// How stale a token's "last used" may be before a request writes it again.
+const LAST_USED_GRAIN: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -232,7 +235,11 @@ impl Pathway {
         if status(&stored, now) != "active" || account.disabled_at.is_some() {
             return Ok(None);
         }
-        self.store().touch_api_token(stored.id, now).await?;
+        // "Last used" is kept to the minute: writing it on every request made each read a
+        // write, which serialised an integration's reads behind the database's write lock.
+        if stored.last_used_at.is_none_or(|last| now - last >= LAST_USED_GRAIN) {
+            self.store().touch_api_token(stored.id, now).await?;
+        }
         let may_write = stored.scopes.iter().any(|s| s == TokenScope::Write.as_str());
         Ok(Some(TokenCaller { account, may_write, token: stored.id }))
     }

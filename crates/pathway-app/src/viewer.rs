@@ -9,6 +9,8 @@
 //!
 //! Changes go through the same use cases as the CLI, acting as the account's person.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use pathway_core::ids::{ApplicationId, WorkerId};
 use pathway_core::pay::{self, Located, NextIncrement, Salary};
@@ -103,6 +105,29 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Why a viewer may see each worker, worked out once for a list (see [`Pathway::sights`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Sights {
+    own: WorkerId,
+    all: bool,
+    team: HashSet<WorkerId>,
+}
+
+impl Sights {
+    /// As [`Pathway::sight`] answers for `worker`; `None` where it refuses.
+    pub(crate) fn of(&self, worker: WorkerId) -> Option<Sight> {
+        if worker == self.own {
+            Some(Sight::Own)
+        } else if self.all {
+            Some(Sight::Authority)
+        } else if self.team.contains(&worker) {
+            Some(Sight::Team)
+        } else {
+            None
+        }
+    }
+}
+
 fn not_found_authority(authority: &str) -> AppError {
     AppError::Store(StoreError::NotFound {
         what: "authority",
@@ -151,6 +176,20 @@ impl Pathway {
             "you may see your own record and those of people you hold a post over; {} is neither",
             worker.details.employee_number
         )))
+    }
+
+    /// Why the viewer may see each worker of `scope` today, from one read of the
+    /// organisation: [`Pathway::sight`] for a whole list, without reading a chain per worker.
+    pub(crate) async fn sights(&self, viewer: &Viewer, scope: &AuthorityScope) -> Result<Sights, AppError> {
+        let all = viewer.account.system_roles.iter().any(|r| SEE_ALL_ROLES.contains(&r.as_str()));
+        let team = if all {
+            HashSet::new()
+        } else {
+            let me = viewer.account.worker;
+            let chains = self.store().line_managements(scope, self.clock().today()).await?;
+            chains.into_iter().filter(|(_, line)| line.contains(me)).map(|(worker, _)| worker).collect()
+        };
+        Ok(Sights { own: viewer.account.worker, all, team })
     }
 
     pub(crate) async fn visible_worker(
@@ -247,10 +286,11 @@ impl Pathway {
         let scope = self.viewer_scope(viewer, authority).await?;
         let mut workers = self.store().workers(&scope).await?;
         workers.sort_by(|a, b| a.details.employee_number.as_str().cmp(b.details.employee_number.as_str()));
+        let sights = self.sights(viewer, &scope).await?;
         let mut items = Vec::new();
         let mut more = false;
         for worker in workers.iter().filter(|w| cursor.is_none_or(|c| w.details.employee_number.as_str() > c)) {
-            let Ok(sight) = self.sight(viewer, &scope, worker).await else { continue };
+            let Some(sight) = sights.of(worker.id) else { continue };
             if items.len() == limit {
                 more = true;
                 break;

@@ -496,12 +496,15 @@ impl Pathway {
         if holds_any(viewer, SEE_ALL_ROLES) {
             return self.workforce_eligibility(authority, today, within_months).await;
         }
-        let mut visible: HashSet<WorkerId> = HashSet::new();
-        for worker in self.store().workers(&scope).await? {
-            if self.sight(viewer, &scope, &worker).await.is_ok() {
-                visible.insert(worker.id);
-            }
-        }
+        let sights = self.sights(viewer, &scope).await?;
+        let visible: HashSet<WorkerId> = self
+            .store()
+            .workers(&scope)
+            .await?
+            .into_iter()
+            .map(|w| w.id)
+            .filter(|&id| sights.of(id).is_some())
+            .collect();
         self.workforce_eligibility_of(authority, today, within_months, Some(&visible)).await
     }
 

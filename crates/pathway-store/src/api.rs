@@ -131,6 +131,12 @@ pub trait Organisation {
     /// Every post of the authority, by id.
     fn posts(&self, scope: &AuthorityScope) -> impl Future<Output = Result<Vec<Post>>> + Send;
 
+    /// The posts `worker` has held on any day, by id, each with all its holdings (so who
+    /// held it on any day can be read): what a check of the roles someone acts in needs,
+    /// without reading every post of the authority.
+    fn posts_held_by(&self, scope: &AuthorityScope, worker: WorkerId)
+    -> impl Future<Output = Result<Vec<Post>>> + Send;
+
     /// The people above a worker on `on` (who held each post that day): team manager,
     /// locality manager, head of service...
     fn line_management(
@@ -139,6 +145,15 @@ pub trait Organisation {
         worker: WorkerId,
         on: NaiveDate,
     ) -> impl Future<Output = Result<LineManagement>> + Send;
+
+    /// Every worker's line management on `on` (as [`Organisation::line_management`] gives
+    /// each), from one read of the organisation: for a list of whom someone manages, which
+    /// would otherwise read the organisation once per worker.
+    fn line_managements(
+        &self,
+        scope: &AuthorityScope,
+        on: NaiveDate,
+    ) -> impl Future<Output = Result<Vec<(WorkerId, LineManagement)>>> + Send;
 }
 
 /// Workers and their history.
@@ -352,6 +367,16 @@ pub trait FrameworkVersions {
         framework: &FrameworkId,
         on: NaiveDate,
     ) -> impl Future<Output = Result<FrameworkSource>> + Send;
+
+    /// The same version as [`FrameworkVersions::framework_in_force`] names, without its file
+    /// text: enough to find it among frameworks already parsed (by `sha256`), which saves
+    /// reading the whole file on every request.
+    fn framework_version_in_force(
+        &self,
+        scope: &AuthorityScope,
+        framework: &FrameworkId,
+        on: NaiveDate,
+    ) -> impl Future<Output = Result<StoredFramework>> + Send;
 }
 
 /// Reports that deliberately read across authorities, for a regional or national shared

@@ -114,6 +114,12 @@ const STEPS: &[Step] = &[
         sqlite: include_str!("../migrations/sqlite/0016_registration_cpd_appraisal_cycle.sql"),
         postgres: include_str!("../migrations/postgres/0016_registration_cpd_appraisal_cycle.sql"),
     },
+    Step {
+        version: 17,
+        description: "role check indexes",
+        sqlite: include_str!("../migrations/sqlite/0017_role_check_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0017_role_check_indexes.sql"),
+    },
 ];
 
 /// The migrator for one database.

@@ -314,7 +314,7 @@ async fn fetch_unit(conn: &mut Conn, scope: &AuthorityScope, id: OrgUnitId) -> R
 }
 
 /// Attach each post's holdings, earliest first.
-async fn with_holdings(conn: &mut Conn, scope: &AuthorityScope, mut posts: Vec<Post>) -> Result<Vec<Post>> {
+async fn with_holdings(conn: &mut Conn, scope: &AuthorityScope, posts: Vec<Post>) -> Result<Vec<Post>> {
     let rows = sqlx::query(
         "SELECT post_id, worker_id, held_from, held_to FROM post_holdings
          WHERE authority_id = $1 ORDER BY post_id, held_from, id",
@@ -323,14 +323,21 @@ async fn with_holdings(conn: &mut Conn, scope: &AuthorityScope, mut posts: Vec<P
     .fetch_all(&mut *conn)
     .await
     .map_err(|e| StoreError::from_sqlx(format!("listing who held the posts of {}", scope.id()), e))?;
-    for row in &rows {
+    attach_holdings(posts, &rows)
+}
+
+/// Attach holding rows (`post_id, worker_id, held_from, held_to`, in order) to their posts;
+/// rows of posts not among `posts` are passed over.
+fn attach_holdings(mut posts: Vec<Post>, rows: &[DbRow]) -> Result<Vec<Post>> {
+    let at: HashMap<PostId, usize> = posts.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    for row in rows {
         let post = PostId::new(col(row, "post_id")?);
         let holding = PostHolding {
             worker: WorkerId::new(col(row, "worker_id")?),
             held_from: col(row, "held_from")?,
             held_to: col(row, "held_to")?,
         };
-        if let Some(p) = posts.iter_mut().find(|p| p.id == post) {
+        if let Some(p) = at.get(&post).and_then(|&i| posts.get_mut(i)) {
             p.holdings.push(holding);
         }
     }
@@ -854,16 +861,118 @@ impl Organisation for Backend {
         fetch_posts(&mut conn, scope).await
     }
 
-    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId, on: NaiveDate) -> Result<LineManagement> {
+    async fn posts_held_by(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<Vec<Post>> {
+        let mut conn = acquire(self.pool()).await?;
+        let held = "id IN (SELECT post_id FROM post_holdings WHERE authority_id = $1 AND worker_id = $2)";
+        let context = || format!("listing the posts worker {worker} held in {}", scope.id());
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{POST_COLUMNS} WHERE authority_id = $1 AND {held} ORDER BY id")))
+                .bind(scope.as_str())
+                .bind(worker.get())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let posts = rows.iter().map(post_from).collect::<Result<Vec<_>>>()?;
+        let holdings = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT post_id, worker_id, held_from, held_to FROM post_holdings
+             WHERE authority_id = $1 AND post_id IN (SELECT id FROM posts WHERE authority_id = $1 AND {held})
+             ORDER BY post_id, held_from, id"
+        )))
+        .bind(scope.as_str())
+        .bind(worker.get())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        attach_holdings(posts, &holdings)
+    }
+
+    async fn line_managements(&self, scope: &AuthorityScope, on: NaiveDate) -> Result<Vec<(WorkerId, LineManagement)>> {
+        let context = || format!("reading the line management of {}", scope.id());
         let mut tx = self.begin_read().await?;
-        let w = fetch_worker(&mut tx, scope, worker).await?;
-        let units = fetch_units(&mut tx, scope).await?;
-        let posts = fetch_posts(&mut tx, scope).await?;
-        let leavers = sqlx::query("SELECT id, left_on FROM workers WHERE authority_id = $1 AND left_on IS NOT NULL")
+        let workers = sqlx::query("SELECT id, unit_id, left_on FROM workers WHERE authority_id = $1 ORDER BY id")
             .bind(scope.as_str())
             .fetch_all(&mut *tx)
             .await
-            .map_err(|e| StoreError::from_sqlx(format!("reading the leavers of {}", scope.id()), e))?;
+            .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let units = fetch_units(&mut tx, scope).await?;
+        let posts = fetch_posts(&mut tx, scope).await?;
+        commit(tx, context).await?;
+        let mut people = Vec::with_capacity(workers.len());
+        let mut gone = std::collections::HashSet::new();
+        for row in &workers {
+            let id = WorkerId::new(col(row, "id")?);
+            let unit: Option<i64> = col(row, "unit_id")?;
+            let left: Option<NaiveDate> = col(row, "left_on")?;
+            if left.is_some_and(|left| left <= on) {
+                gone.insert(id);
+            }
+            people.push((id, unit.map(OrgUnitId::new)));
+        }
+        // As `line_management`: a leaver holds nothing over anyone from their leaving date.
+        Ok(people
+            .into_iter()
+            .map(|(id, unit)| {
+                let mut chain = LineManagement::of(id, unit, &units, &posts, on);
+                chain.chain.retain(|link| !gone.contains(&link.holder));
+                (id, chain)
+            })
+            .collect())
+    }
+
+    async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId, on: NaiveDate) -> Result<LineManagement> {
+        // Only what the chain can name is read: the units from the worker's up to the top,
+        // the posts on them, the posts the worker has held and the posts those report to —
+        // not every unit and post of the authority, which made each role check cost the
+        // size of the organisation.
+        let context = || format!("reading line management of worker {worker}");
+        let mut tx = self.begin_read().await?;
+        let w = fetch_worker(&mut tx, scope, worker).await?;
+        let unit = w.details.unit.map(OrgUnitId::get);
+        let units = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{UNITS_ABOVE} {UNIT_COLUMNS} WHERE authority_id = $1 AND id IN (SELECT id FROM above) ORDER BY id"
+        )))
+        .bind(scope.as_str())
+        .bind(unit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?
+        .iter()
+        .map(unit_from)
+        .collect::<Result<Vec<_>>>()?;
+        let posts =
+            sqlx::query(sqlx::AssertSqlSafe(format!("{UNITS_ABOVE} {POST_COLUMNS} WHERE {CHAIN_POSTS} ORDER BY id")))
+                .bind(scope.as_str())
+                .bind(unit)
+                .bind(worker.get())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(context(), e))?
+                .iter()
+                .map(post_from)
+                .collect::<Result<Vec<_>>>()?;
+        let holdings = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{UNITS_ABOVE} SELECT post_id, worker_id, held_from, held_to FROM post_holdings
+             WHERE authority_id = $1 AND post_id IN (SELECT id FROM posts WHERE {CHAIN_POSTS})
+             ORDER BY post_id, held_from, id"
+        )))
+        .bind(scope.as_str())
+        .bind(unit)
+        .bind(worker.get())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(context(), e))?;
+        let posts = attach_holdings(posts, &holdings)?;
+        let leavers = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{UNITS_ABOVE} SELECT id, left_on FROM workers WHERE authority_id = $1 AND left_on IS NOT NULL
+             AND id IN (SELECT worker_id FROM post_holdings WHERE authority_id = $1
+                        AND post_id IN (SELECT id FROM posts WHERE {CHAIN_POSTS}))"
+        )))
+        .bind(scope.as_str())
+        .bind(unit)
+        .bind(worker.get())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(format!("reading the leavers of {}", scope.id()), e))?;
         let mut gone = Vec::new();
         for row in &leavers {
             let left: Option<NaiveDate> = col(row, "left_on")?;
@@ -871,7 +980,7 @@ impl Organisation for Backend {
                 gone.push(WorkerId::new(col(row, "id")?));
             }
         }
-        commit(tx, || format!("reading line management of worker {worker}")).await?;
+        commit(tx, context).await?;
         // Someone who has left holds nothing over anyone from their leaving date, even when
         // their post has not yet been vacated.
         let mut chain = LineManagement::of(worker, w.details.unit, &units, &posts, on);
@@ -879,6 +988,22 @@ impl Organisation for Backend {
         Ok(chain)
     }
 }
+
+/// `above`: the unit bound as `$2` and every unit over it, in the authority bound as `$1`
+/// (`UNION`, not `UNION ALL`, so a loop in the parents, which writes refuse, still ends).
+const UNITS_ABOVE: &str = "WITH RECURSIVE above(id) AS (
+        SELECT id FROM org_units WHERE authority_id = $1 AND id = $2
+        UNION
+        SELECT u.parent_id FROM org_units u JOIN above a ON u.id = a.id
+        WHERE u.authority_id = $1 AND u.parent_id IS NOT NULL)";
+
+/// The posts a line-management chain can name, for the worker bound as `$3`: those on the
+/// units `above`, those the worker has held, and those they report to.
+const CHAIN_POSTS: &str = "authority_id = $1 AND (
+        unit_id IN (SELECT id FROM above)
+        OR id IN (SELECT post_id FROM post_holdings WHERE authority_id = $1 AND worker_id = $3)
+        OR id IN (SELECT p.reports_to_id FROM posts p JOIN post_holdings h ON h.post_id = p.id
+                  WHERE h.authority_id = $1 AND h.worker_id = $3))";
 
 // ---------------------------------------------------------------------------------------
 // Workers
@@ -1825,26 +1950,44 @@ impl FrameworkVersions for Backend {
         framework: &FrameworkId,
         on: NaiveDate,
     ) -> Result<FrameworkSource> {
-        let mut conn = acquire(self.pool()).await?;
-        let row = sqlx::query(
-            "SELECT framework_id, framework_version, title, effective_from, effective_to, sha256, source_text,
-                    version, created_at, updated_at
-             FROM framework_versions
-             WHERE authority_id = $1 AND framework_id = $2 AND effective_from <= $3
-               AND (effective_to IS NULL OR effective_to > $3)
-             ORDER BY effective_from DESC, updated_at DESC LIMIT 1",
-        )
-        .bind(scope.as_str())
-        .bind(framework.as_str())
-        .bind(on)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| StoreError::from_sqlx(format!("reading framework {framework}"), e))?;
-        match row {
-            Some(row) => Ok(FrameworkSource { stored: stored_framework_from(&row)?, text: col(&row, "source_text")? }),
-            None => Err(scope.not_found("framework", format!("{framework} in force on {on}"))),
-        }
+        let row = version_in_force(self, scope, framework, on, ", source_text").await?;
+        Ok(FrameworkSource { stored: stored_framework_from(&row)?, text: col(&row, "source_text")? })
     }
+
+    async fn framework_version_in_force(
+        &self,
+        scope: &AuthorityScope,
+        framework: &FrameworkId,
+        on: NaiveDate,
+    ) -> Result<StoredFramework> {
+        stored_framework_from(&version_in_force(self, scope, framework, on, "").await?)
+    }
+}
+
+/// The row of the version of `framework` in force on `on`, with the `extra` columns.
+async fn version_in_force(
+    backend: &Backend,
+    scope: &AuthorityScope,
+    framework: &FrameworkId,
+    on: NaiveDate,
+    extra: &str,
+) -> Result<DbRow> {
+    let mut conn = acquire(backend.pool()).await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT framework_id, framework_version, title, effective_from, effective_to, sha256{extra},
+                version, created_at, updated_at
+         FROM framework_versions
+         WHERE authority_id = $1 AND framework_id = $2 AND effective_from <= $3
+           AND (effective_to IS NULL OR effective_to > $3)
+         ORDER BY effective_from DESC, updated_at DESC LIMIT 1"
+    )))
+    .bind(scope.as_str())
+    .bind(framework.as_str())
+    .bind(on)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(|e| StoreError::from_sqlx(format!("reading framework {framework}"), e))?;
+    row.ok_or_else(|| scope.not_found("framework", format!("{framework} in force on {on}")))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -220,8 +220,14 @@ impl Organisation for Store {
     async fn posts(&self, scope: &AuthorityScope) -> Result<Vec<Post>> {
         dispatch!(self, s => s.posts(scope).await)
     }
+    async fn posts_held_by(&self, scope: &AuthorityScope, worker: WorkerId) -> Result<Vec<Post>> {
+        dispatch!(self, s => s.posts_held_by(scope, worker).await)
+    }
     async fn line_management(&self, scope: &AuthorityScope, worker: WorkerId, on: NaiveDate) -> Result<LineManagement> {
         dispatch!(self, s => s.line_management(scope, worker, on).await)
+    }
+    async fn line_managements(&self, scope: &AuthorityScope, on: NaiveDate) -> Result<Vec<(WorkerId, LineManagement)>> {
+        dispatch!(self, s => s.line_managements(scope, on).await)
     }
 }
 
@@ -326,6 +332,14 @@ impl FrameworkVersions for Store {
         on: NaiveDate,
     ) -> Result<FrameworkSource> {
         dispatch!(self, s => s.framework_in_force(scope, framework, on).await)
+    }
+    async fn framework_version_in_force(
+        &self,
+        scope: &AuthorityScope,
+        framework: &FrameworkId,
+        on: NaiveDate,
+    ) -> Result<StoredFramework> {
+        dispatch!(self, s => s.framework_version_in_force(scope, framework, on).await)
     }
 }
 
