@@ -96,6 +96,11 @@ impl Who {
         matches!(self, Who::Hr | Who::Auditor | Who::Admin)
     }
 
+    /// Owen sits on the fixture's panel (Grace, who convened it, is not one of the askers).
+    fn sits_on_panel(self) -> bool {
+        self == Who::OtherManager
+    }
+
     /// `hr-admin` or `system-admin`: the system roles that set an authority up.
     fn sets_up(self) -> bool {
         matches!(self, Who::Hr | Who::Admin)
@@ -198,10 +203,11 @@ enum Kind {
     /// A change within an authority about no one worker (convening a panel): it reaches the
     /// use case for anyone in the authority; another authority's is hidden.
     AuthorityChange,
-    /// A panel or ASYE programme: this fixture holds none, so in the authority the id is not
-    /// found, and another authority's is hidden alike. Who may see and change them is told
-    /// in the workflow stories (`workflow.rs`).
-    NoneHeld,
+    /// A panel's business: its members and whoever convened it, and the whole-authority
+    /// system roles (which see it); anyone else in the authority is denied; another
+    /// authority's is hidden. (The fixture's panel: convened by Grace, head of service, with
+    /// Owen sitting; a change reaches the panel's own rules, which the workflow stories test.)
+    PanelSeat,
     /// Adding to or changing a portfolio (adding, editing, checking evidence): the worker and
     /// their line manager; another team's manager is denied, and so are the system roles,
     /// which see a portfolio but never write in one; another authority's is hidden.
@@ -256,7 +262,8 @@ fn expected(kind: Kind, who: Who, whose: Option<Whose>) -> Outcome {
         (Kind::ChangeRecord, Relation::OtherTeam) if who.sees_whole_authority() => Outcome::Reached,
         (Kind::ChangeRecord, Relation::OtherTeam) => Outcome::Denied,
         (Kind::AuthorityChange, _) => Outcome::Reached,
-        (Kind::NoneHeld, _) => Outcome::Hidden,
+        (Kind::PanelSeat, _) if who.sits_on_panel() || who.sees_whole_authority() => Outcome::Reached,
+        (Kind::PanelSeat, _) => Outcome::Denied,
         (Kind::PortfolioChange, Relation::Own | Relation::OwnTeam) => Outcome::Allowed,
         (Kind::PortfolioChange, Relation::OtherTeam) => Outcome::Denied,
         (Kind::Authorise | Kind::LineManagerRecords, Relation::OwnTeam) => Outcome::Allowed,
@@ -309,20 +316,20 @@ fn kinds() -> BTreeMap<&'static str, Kind> {
         ("GET /api/v1/authorities/{authority}/exceptions", Kind::AuthorityList),
         ("POST /api/v1/authorities/{authority}/exceptions", Kind::ChangeRecord),
         ("POST /api/v1/authorities/{authority}/panels", Kind::AuthorityChange),
-        ("GET /api/v1/authorities/{authority}/panels/{id}", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/panels/{id}/applications", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/panels/{id}/attendance", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/panels/{id}/conflicts", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/panels/{id}/outcomes", Kind::NoneHeld),
-        ("GET /api/v1/authorities/{authority}/panels/{id}/pack", Kind::NoneHeld),
+        ("GET /api/v1/authorities/{authority}/panels/{id}", Kind::PanelSeat),
+        ("POST /api/v1/authorities/{authority}/panels/{id}/applications", Kind::PanelSeat),
+        ("POST /api/v1/authorities/{authority}/panels/{id}/attendance", Kind::PanelSeat),
+        ("POST /api/v1/authorities/{authority}/panels/{id}/conflicts", Kind::PanelSeat),
+        ("POST /api/v1/authorities/{authority}/panels/{id}/outcomes", Kind::PanelSeat),
+        ("GET /api/v1/authorities/{authority}/panels/{id}/pack", Kind::PanelSeat),
         ("POST /api/v1/authorities/{authority}/asye", Kind::ChangeRecord),
-        ("GET /api/v1/authorities/{authority}/asye/{id}", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/asye/{id}/reviews", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/asye/{id}/caseload", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/asye/{id}/development-time", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/asye/{id}/extend", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/asye/{id}/recommend", Kind::NoneHeld),
-        ("POST /api/v1/authorities/{authority}/asye/{id}/moderate", Kind::NoneHeld),
+        ("GET /api/v1/authorities/{authority}/asye/{id}", Kind::ReadRecord),
+        ("POST /api/v1/authorities/{authority}/asye/{id}/reviews", Kind::ChangeRecord),
+        ("POST /api/v1/authorities/{authority}/asye/{id}/caseload", Kind::ChangeRecord),
+        ("POST /api/v1/authorities/{authority}/asye/{id}/development-time", Kind::ChangeRecord),
+        ("POST /api/v1/authorities/{authority}/asye/{id}/extend", Kind::ChangeRecord),
+        ("POST /api/v1/authorities/{authority}/asye/{id}/recommend", Kind::ChangeRecord),
+        ("POST /api/v1/authorities/{authority}/asye/{id}/moderate", Kind::ChangeRecord),
         ("GET /api/v1/authorities/{authority}", Kind::AuthorityList),
         ("GET /api/v1/authorities/{authority}/reports/eligibility", Kind::AuthorityList),
         ("GET /api/v1/authorities/{authority}/workers/{number}/evidence", Kind::ReadRecord),
@@ -370,6 +377,11 @@ struct Fixture {
     /// An evidence item of each target, with one file (its SHA-256); as for applications,
     /// Medway's is one of Bexley's under Medway's address, and Ruth has none.
     evidence: BTreeMap<Whose, (String, String)>,
+    /// An ASYE programme of each target, started by their team manager; as for
+    /// applications, Medway's is one of Bexley's under Medway's address, and Ruth has none.
+    asye: BTreeMap<Whose, String>,
+    /// A panel of Bexley's (asked about under Medway's address too, as above).
+    panel: String,
     /// A post of Bexley's, vacant at the start (Medway's address, as above).
     post: String,
 }
@@ -392,8 +404,8 @@ impl Fixture {
                 "sha256" => self.evidence[&whose].1.clone(),
                 "post" => self.post.clone(),
                 "id" if template.starts_with("/api/v1/frameworks/") => "bexley".to_owned(),
-                // None is held (see Kind::NoneHeld).
-                "id" if template.contains("/panels/") || template.contains("/asye/") => "9999".to_owned(),
+                "id" if template.contains("/asye/") => self.asye[&whose].clone(),
+                "id" if template.contains("/panels/") => self.panel.clone(),
                 "step" => "panel".to_owned(),
                 other => panic!("the access matrix does not know how to fill {{{other}}} in {template}: teach it"),
             }
@@ -615,6 +627,42 @@ async fn every_role_every_operation_own_record_own_team_another_team_another_aut
         evidence.insert(whose, (added["id"].to_string(), sha256));
     }
     evidence.insert(Whose::Medway, evidence[&Whose::TeamA].clone());
+    // An ASYE programme of Amara's, started by Daniel, and one of Ben's, started by Owen.
+    let mut asye = BTreeMap::new();
+    for (whose, number, manager) in [(Whose::TeamA, "E200", Who::Manager), (Whose::TeamB, "E250", Who::OtherManager)] {
+        let start = json!({
+            "worker": number, "starts_on": "2025-06-02", "role": "team-manager", "why": "newly qualified"
+        });
+        let path = "/api/v1/authorities/bexley/asye";
+        let (status, _, started) =
+            call(&server, reqwest::Method::POST, path, Some(&tokens[&manager]), &[], Some(start)).await;
+        assert_eq!(status, StatusCode::CREATED, "{manager:?} starts an ASYE programme: {started}");
+        asye.insert(whose, started["id"].to_string());
+    }
+    asye.insert(Whose::Medway, asye[&Whose::TeamA].clone());
+    // A career progression panel, convened by Grace Lee (head of service), with Owen on it.
+    let details = WorkerDetails::new(
+        EmployeeNumber::parse("E700").unwrap(),
+        PersonName::parse("Grace Lee").unwrap(),
+        EmploymentType::Permanent,
+        date(2019, 4, 1),
+    );
+    p.add_worker("bexley", &NewWorker { details, timeline: vec![] }).await.expect("worker");
+    p.create_account("bexley", "E700", "grace", &[]).await.expect("account");
+    p.create_unit("bexley", UnitKind::Service, "Children's Social Care", None).await.expect("service");
+    p.create_post("bexley", "Children's Social Care", "head-of-service", Some("E700"), Some(date(2023, 4, 18)), None)
+        .await
+        .expect("head of service");
+    let grace = token(p, "bexley", "grace", &["write"]).await;
+    let convene = json!({
+        "panel": { "role": "career-progression-panel", "held_on": "2025-06-30",
+            "members": [{ "employee_number": "E300", "role": "team-manager", "chair": true }] },
+        "role": "head-of-service", "why": "the quarter's panel"
+    });
+    let (status, _, panel) =
+        call(&server, reqwest::Method::POST, "/api/v1/authorities/bexley/panels", Some(&grace), &[], Some(convene))
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "Grace convenes a panel: {panel}");
     let vacant = p
         .create_post("bexley", "Assessment Team A", "team-manager", None, Some(date(2024, 4, 1)), None)
         .await
@@ -623,6 +671,8 @@ async fn every_role_every_operation_own_record_own_team_another_team_another_aut
         numbers: BTreeMap::from([(Whose::TeamA, "E200"), (Whose::TeamB, "E250"), (Whose::Medway, "M100")]),
         applications,
         evidence,
+        asye,
+        panel: panel["id"].to_string(),
         post: vacant.id.to_string(),
     };
 
@@ -651,9 +701,11 @@ async fn every_role_every_operation_own_record_own_team_another_team_another_aut
             }
             if who == Who::Medway
                 && whose == Some(Whose::Medway)
-                && (template.contains("/applications/{id}") || template.contains("/evidence/{id}"))
+                && ["/applications/{id}", "/evidence/{id}", "/asye/{id}", "/panels/{id}"]
+                    .iter()
+                    .any(|held| template.contains(held))
             {
-                continue; // Ruth has no application nor evidence item (see Fixture)
+                continue; // Ruth has no application, evidence item, ASYE programme or panel (see Fixture)
             }
             let path = format!("{}{}", fixture.path(template, whose), query(key));
             let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
