@@ -216,3 +216,137 @@ async fn each_person_signs_in_with_the_form_sees_their_own_record_only_and_signs
     assert_eq!(page(&server, "/home", Some(&manager_cookie)).await.0, StatusCode::OK, "the other session goes on");
     server.stop().await;
 }
+
+/// The add-evidence form as a browser sends it (`multipart/form-data`), with the CSRF token
+/// when given.
+async fn add_evidence_form(
+    server: &Server,
+    cookie: &str,
+    csrf: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> (StatusCode, Option<String>, String) {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(csrf) = csrf {
+        form = form.text("csrf_token", csrf.to_owned());
+    }
+    for (name, value) in fields {
+        form = form.text((*name).to_owned(), (*value).to_owned());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+    }
+    let response =
+        browser().post(server.url("/portfolio/add")).header("cookie", cookie).multipart(form).send().await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+    (status, location, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+    for path in ["/portfolio", "/portfolio/add", "/portfolio/evidence/1"] {
+        let (status, headers, _) = page(&server, path, None).await;
+        assert_eq!((status, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"), "{path}");
+    }
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, portfolio) = page(&server, "/portfolio", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(portfolio.contains("My portfolio") && portfolio.contains("What my evidence covers"), "{portfolio}");
+    assert!(portfolio.contains("You have not added any evidence yet"), "{portfolio}");
+    assert_eq!(page(&server, "/portfolio?route=no-such-route", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+
+    let (_, _, form) = page(&server, "/portfolio/add", Some(&cookie)).await;
+    assert!(form.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_field(&form);
+    let reflection = [
+        ("kind", "reflective-summary"),
+        ("title", "Reflecting on a child protection conference"),
+        ("date-day", "3"),
+        ("date-month", "2"),
+        ("date-year", "2026"),
+        ("text", "What I learned about presenting analysis to a conference chaired by another agency."),
+        ("pcf", "critical-reflection-and-analysis"),
+        ("kss", "cfp.7"),
+    ];
+
+    // A form with files is checked for the session's CSRF token like any other page form.
+    let (status, _, html) = add_evidence_form(&server, &cookie, None, &reflection, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("You cannot do this"));
+    let (status, _, _) = add_evidence_form(&server, &cookie, Some("not the token"), &reflection, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, _, portfolio) = page(&server, "/portfolio", Some(&cookie)).await;
+    assert!(portfolio.contains("You have not added any evidence yet"), "nothing was added");
+
+    // Missing a kind and a date and with nothing written: every problem, what was typed kept.
+    let typed = [("title", "Reflecting on a child protection conference"), ("date-day", "31"), ("date-month", "2")];
+    let (status, _, html) = add_evidence_form(&server, &cookie, Some(&csrf), &typed, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: Add evidence"), "{html}");
+    assert!(html.contains("href=\"#kind\">Select what kind of evidence this is"), "{html}");
+    assert!(html.contains("href=\"#date-day\">The date the evidence is from must include a year"), "{html}");
+    assert!(html.contains("value=\"Reflecting on a child protection conference\""), "the title is kept");
+    assert!(html.contains("value=\"31\"") && html.contains("value=\"2\""), "the date typed is kept");
+    // With a kind and a real date, the use case's own check: no text and no file.
+    let typed = [
+        ("kind", "case-study"),
+        ("title", "A case study"),
+        ("date-day", "1"),
+        ("date-month", "2"),
+        ("date-year", "2026"),
+        ("pcf", "knowledge"),
+    ];
+    let (status, _, html) = add_evidence_form(&server, &cookie, Some(&csrf), &typed, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#text\">Write the evidence or attach a file"), "{html}");
+    assert!(html.contains("value=\"knowledge\" checked"), "the PCF tag chosen is kept");
+
+    let (status, location, _) =
+        add_evidence_form(&server, &cookie, Some(&csrf), &reflection, Some(("conference-notes.txt", b"notes"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(location.starts_with("/portfolio/evidence/") && location.ends_with("?added=1"), "{location}");
+    let (status, _, item) = page(&server, &location, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(item.contains("Evidence added to your portfolio") && item.contains("conference-notes.txt"), "{item}");
+    assert!(item.contains("3 February 2026") && item.contains("Reflective summary"), "{item}");
+    let (_, _, portfolio) = page(&server, "/portfolio", Some(&cookie)).await;
+    assert!(portfolio.contains("Reflecting on a child protection conference"), "{portfolio}");
+    assert!(portfolio.contains("Not checked yet"), "a new item waits for its anonymisation check");
+    assert!(
+        portfolio.contains("waiting for the anonymisation check: Reflecting on a child protection conference"),
+        "the coverage names what the item would cover once checked: {portfolio}"
+    );
+
+    // Someone the worker is nothing to is refused the item by the use case, as over the API.
+    let item_path = location.trim_end_matches("?added=1");
+    let id = item_path.rsplit('/').next().unwrap();
+    for other in accounts.iter().filter(|a| a.username != worker.username) {
+        let (_, _, other_cookie, _) = sign_in_form(&server, &other.username, &other.password).await;
+        let other_cookie = other_cookie.unwrap();
+        let (page_status, _, html) = page(&server, item_path, Some(&other_cookie)).await;
+        let api = browser()
+            .get(server.url(&format!("/api/v1/authorities/{}/evidence/{id}", other.authority)))
+            .header("cookie", &other_cookie)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(page_status.as_u16(), api.as_u16(), "{}: the page answers as the API does", other.kind);
+        if page_status != StatusCode::OK {
+            assert!(!html.contains("Reflecting on a child protection conference"), "{}", other.kind);
+        }
+        // Their own portfolio never lists the worker's item.
+        let (_, _, theirs) = page(&server, "/portfolio", Some(&other_cookie)).await;
+        assert!(!theirs.contains("Reflecting on a child protection conference"), "{}", other.kind);
+    }
+    let panel = account(&accounts, "panel member (a seat is given when a panel is convened)");
+    let (_, _, panel_cookie, _) = sign_in_form(&server, &panel.username, &panel.password).await;
+    assert_eq!(page(&server, item_path, Some(&panel_cookie.unwrap())).await.0, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
