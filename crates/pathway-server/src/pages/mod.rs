@@ -65,6 +65,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
             get(portfolio::add_form).post(portfolio::add).layer(DefaultBodyLimit::max(upload_limit(max_upload_bytes))),
         )
         .route("/portfolio/evidence/{id}", get(portfolio::item))
+        .route("/portfolio/evidence/{id}/check", get(portfolio::check_form).post(portfolio::check))
         .route("/assets/{version}/{*name}", get(crate::assets::serve))
 }
 

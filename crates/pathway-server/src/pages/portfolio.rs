@@ -19,8 +19,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use pathway_app::AppError;
-use pathway_app::model::{Coverage, EvidenceDetail, EvidenceId, EvidenceKind, RouteId, Standards};
-use pathway_app::portfolio::{EvidenceRecord, NewEvidence, Upload};
+use pathway_app::model::{AnonymisationStatus, Coverage, EvidenceDetail, EvidenceId, EvidenceKind, RouteId, Standards};
+use pathway_app::portfolio::{AnonymisationCheck, EvidenceRecord, FlagPick, NewEvidence, Upload};
 use pathway_app::viewer::Viewer;
 use pathway_app::viewer_records::AsRole;
 use serde::Deserialize;
@@ -192,7 +192,6 @@ fn coverage_view(coverage: &Coverage, titles: &dyn Fn(EvidenceId) -> String) -> 
 }
 
 fn anonymisation_text(record: &EvidenceRecord) -> String {
-    use pathway_app::model::AnonymisationStatus;
     match record.item.anonymisation() {
         AnonymisationStatus::NotChecked => "Not checked yet".to_owned(),
         AnonymisationStatus::FlagsOutstanding { count } => {
@@ -286,6 +285,8 @@ struct EvidencePage {
     details: SummaryList,
     text: Option<String>,
     files: Vec<String>,
+    /// The anonymisation check's page.
+    check: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -322,6 +323,7 @@ pub(crate) async fn item(
         details,
         text: item.text().map(str::to_owned),
         files: item.files().iter().map(|file| file.original_name().to_owned()).collect(),
+        check: format!("/portfolio/evidence/{id}/check"),
     };
     Ok(render(&page))
 }
@@ -655,4 +657,177 @@ impl CoverageView {
     fn tag(&self) -> String {
         verdict_tag(self.ready)
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The anonymisation check, and clearing its flags
+
+/// An outstanding flag as the page lists it: the checkbox's value names its number and the
+/// exact text, so a clearance lands only on the detail the author read.
+#[derive(Debug)]
+struct FlagChoice {
+    id: String,
+    value: String,
+    text: String,
+    place: String,
+    why: String,
+    checked: bool,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "pages/anonymisation-check.html")]
+struct CheckPage<'a> {
+    layout: Layout,
+    action: String,
+    back: String,
+    title: String,
+    /// None before the check has run on this visit.
+    result: Option<CheckResult>,
+    error_summary: Option<ErrorSummary<'a>>,
+    flag_error: Option<&'a str>,
+    reason_error: Option<&'a str>,
+    reason: &'a str,
+}
+
+#[derive(Debug)]
+struct CheckResult {
+    status: String,
+    summary: String,
+    flags: Vec<FlagChoice>,
+    cleared: Vec<String>,
+}
+
+fn check_result(check: &AnonymisationCheck, picked: &BTreeSet<String>) -> CheckResult {
+    CheckResult {
+        status: match check.status {
+            AnonymisationStatus::NotChecked => "Not checked yet".to_owned(),
+            AnonymisationStatus::FlagsOutstanding { count } => {
+                format!("{count} flag{} to clear or fix", if count == 1 { "" } else { "s" })
+            }
+            AnonymisationStatus::Cleared { on } => format!("Cleared on {}: a panel may read it", long_date(on)),
+        },
+        summary: sentence(&check.summary),
+        flags: check
+            .outstanding
+            .iter()
+            .enumerate()
+            .map(|(n, flag)| {
+                let value = format!("{}={}", n + 1, flag.text);
+                FlagChoice {
+                    id: if n == 0 { "flag".to_owned() } else { format!("flag-{}", n + 1) },
+                    checked: picked.contains(&value),
+                    value,
+                    text: flag.text.clone(),
+                    place: format!("line {}, column {}", flag.position.line, flag.position.column),
+                    why: sentence(&flag.reason),
+                }
+            })
+            .collect(),
+        cleared: check
+            .cleared
+            .iter()
+            .map(|cleared| format!("“{}”: {}", cleared.flag.text, sentence(&cleared.clearance.reason.to_string())))
+            .collect(),
+    }
+}
+
+fn check_page<'a>(
+    layout: Layout,
+    record: (EvidenceId, String),
+    result: Option<CheckResult>,
+    errors: &'a [(&'static str, String)],
+    reason: &'a str,
+) -> CheckPage<'a> {
+    let error = |field: &str| errors.iter().find(|(id, _)| *id == field).map(|(_, message)| message.as_str());
+    CheckPage {
+        layout,
+        action: format!("/portfolio/evidence/{}/check", record.0),
+        back: format!("/portfolio/evidence/{}", record.0),
+        title: record.1,
+        result,
+        error_summary: (!errors.is_empty()).then(|| ErrorSummary {
+            title: "There is a problem",
+            errors: errors.iter().map(|(id, message)| (format!("#{id}"), message.clone())).collect(),
+        }),
+        flag_error: error("flag"),
+        reason_error: error("reason"),
+        reason,
+    }
+}
+
+/// `GET /portfolio/evidence/{id}/check`: what the check does, and the button that runs it.
+pub(crate) async fn check_form(
+    State(state): State<AppState>,
+    SignedInPage(session): SignedInPage,
+    ClientAddress(from): ClientAddress,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: EvidenceId = id.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND))?;
+    let me = me(&state, &session, from).await?;
+    let record = state.pathway.viewer_evidence(&me.viewer, &me.authority, id).await?;
+    let layout = Layout::new("/portfolio", Some(&session));
+    Ok(render(&check_page(layout, (id, record.item.title().to_owned()), None, &[], "")))
+}
+
+/// `POST /portfolio/evidence/{id}/check`: run the check, clearing the flags ticked (each
+/// named by number and text) for the reason given; the page shows where the item stands.
+/// Running the check records its result, so the answer is this page rather than a redirect;
+/// sending it again runs the check again, which changes nothing more.
+pub(crate) async fn check(
+    State(state): State<AppState>,
+    SignedInPage(session): SignedInPage,
+    ClientAddress(from): ClientAddress,
+    Path(id): Path<String>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let id: EvidenceId = id.parse().map_err(|_| PageError::Status(StatusCode::NOT_FOUND))?;
+    let me = me(&state, &session, from).await?;
+    let picked: BTreeSet<String> = fields.iter().filter(|(name, _)| name == "flag").map(|(_, v)| v.clone()).collect();
+    let reason = fields.iter().find(|(name, _)| name == "reason").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
+    let clearing = fields.iter().any(|(name, _)| name == "clear");
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    if clearing && picked.is_empty() {
+        errors.push(("flag", "Select the details that do not identify anyone".to_owned()));
+    }
+    if !picked.is_empty() && reason.is_empty() {
+        errors.push(("reason", "Enter why the details you selected do not identify anyone".to_owned()));
+    }
+    let mut picks = Vec::new();
+    for value in &picked {
+        match value.parse::<FlagPick>() {
+            Ok(pick) => picks.push(pick),
+            Err(_) => return Err(PageError::Status(StatusCode::BAD_REQUEST)),
+        }
+    }
+    let act = AsRole { role: None, why: "the anonymisation check on the portfolio page" };
+    let outcome = if errors.is_empty() {
+        state.pathway.viewer_check_evidence(&me.viewer, &me.authority, id, &picks, &reason, act).await
+    } else {
+        // The check alone, so the flags can be listed again beside what is wrong.
+        let act = AsRole { role: None, why: "the anonymisation check on the portfolio page" };
+        state.pathway.viewer_check_evidence(&me.viewer, &me.authority, id, &[], "", act).await
+    };
+    let check = match outcome {
+        Ok(check) => check,
+        Err(AppError::BadInput { field, message }) if field == "flag" => {
+            errors.push(("flag", sentence(&message)));
+            let act = AsRole { role: None, why: "the anonymisation check on the portfolio page" };
+            state.pathway.viewer_check_evidence(&me.viewer, &me.authority, id, &[], "", act).await?
+        }
+        Err(AppError::Invalid(problem)) => {
+            errors.push(("reason", sentence(&problem.reason)));
+            let act = AsRole { role: None, why: "the anonymisation check on the portfolio page" };
+            state.pathway.viewer_check_evidence(&me.viewer, &me.authority, id, &[], "", act).await?
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let kept = if errors.is_empty() { BTreeSet::new() } else { picked };
+    let result = check_result(&check, &kept);
+    let layout = Layout::new("/portfolio", Some(&session));
+    let reason_kept = if errors.is_empty() { "" } else { reason.as_str() };
+    let mut response = render(&check_page(layout, (id, check.title.clone()), Some(result), &errors, reason_kept));
+    if !errors.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }

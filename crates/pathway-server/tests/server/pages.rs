@@ -350,3 +350,82 @@ async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_re
     assert_eq!(page(&server, item_path, Some(&panel_cookie.unwrap())).await.0, StatusCode::FORBIDDEN);
     server.stop().await;
 }
+
+/// The values of a page's checkboxes named `name`, in page order.
+fn checkbox_values(html: &str, name: &str) -> Vec<String> {
+    let marker = format!("name=\"{name}\" type=\"checkbox\" value=\"");
+    html.match_indices(&marker)
+        .map(|(at, _)| {
+            html[at + marker.len()..].split('"').next().unwrap().replace("&#61;", "=").replace("&#x3d;", "=")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (_, _, form) = page(&server, "/portfolio/add", Some(&cookie)).await;
+    let csrf = csrf_field(&form);
+    let fields = [
+        ("kind", "reflective-summary"),
+        ("title", "A home visit"),
+        ("date-day", "3"),
+        ("date-month", "2"),
+        ("date-year", "2026"),
+        ("text", "I visited Ms Kelly Harris at home to talk about the plan."),
+    ];
+    let (_, location, _) = add_evidence_form(&server, &cookie, Some(&csrf), &fields, None).await;
+    let item = location.unwrap().trim_end_matches("?added=1").to_owned();
+    let check = format!("{item}/check");
+    let (status, _, html) = page(&server, &check, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Run the check"), "{html}");
+
+    let post = |fields: Vec<(&'static str, String)>, cookie: String| {
+        let url = server.url(&check);
+        async move {
+            let response = browser().post(url).header("cookie", cookie).form(&fields).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, html) = post(vec![("csrf_token", csrf.clone())], cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Kelly Harris"), "the name is flagged: {html}");
+    let flags = checkbox_values(&html, "flag");
+    assert!(!flags.is_empty(), "{html}");
+
+    // Ticking details without a reason clears nothing and says what is missing.
+    let mut ticked: Vec<(&'static str, String)> = vec![("csrf_token", csrf.clone()), ("clear", "1".into())];
+    ticked.extend(flags.iter().map(|flag| ("flag", flag.clone())));
+    let (status, html) = post(ticked.clone(), cookie.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#reason\">Enter why the details you selected do not identify anyone"), "{html}");
+    assert!(html.contains(" checked"), "the ticks are kept");
+    let (status, html) = post(vec![("csrf_token", csrf.clone()), ("clear", "1".into())], cookie.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#flag\">Select the details that do not identify anyone"), "{html}");
+
+    // Nobody else may run the check on the worker's item, or clear its flags.
+    let panel = account(&accounts, "panel member (a seat is given when a panel is convened)");
+    let (_, _, panel_cookie, _) = sign_in_form(&server, &panel.username, &panel.password).await;
+    let panel_cookie = panel_cookie.unwrap();
+    let (_, _, panel_home) = page(&server, "/home", Some(&panel_cookie)).await;
+    assert_eq!(page(&server, &check, Some(&panel_cookie)).await.0, StatusCode::FORBIDDEN);
+    let mut theirs: Vec<(&'static str, String)> = vec![("csrf_token", csrf_field(&panel_home)), ("clear", "1".into())];
+    theirs.extend(flags.iter().map(|flag| ("flag", flag.clone())));
+    theirs.push(("reason", "not theirs to clear".into()));
+    assert_eq!(post(theirs, panel_cookie).await.0, StatusCode::FORBIDDEN);
+
+    ticked.push(("reason", "A made-up name in a training example: it identifies nobody".into()));
+    let (status, html) = post(ticked, cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Details I cleared") && html.contains("A made-up name in a training example"), "{html}");
+    assert!(html.contains("Cleared on"), "nothing left to clear: {html}");
+    let (_, _, item_page) = page(&server, &item, Some(&cookie)).await;
+    assert!(item_page.contains("Cleared on"), "{item_page}");
+    server.stop().await;
+}
