@@ -18,6 +18,7 @@ pub use pathway_core::progression::decision::DecisionOutcome;
 pub use pathway_core::progression::exception::{EligibilityException, ExceptionRef};
 pub use pathway_core::progression::history::Change;
 pub use pathway_core::progression::pay_preview::{PayChangePreview, PayPosition};
+pub use pathway_core::progression::status::Status as ApplicationStatus;
 pub use pathway_core::progression::steps::{StepCompletion, StepOutcome, StepStatus};
 pub use pathway_core::standards::Standards;
 pub use pathway_core::text::parse_iso_date;

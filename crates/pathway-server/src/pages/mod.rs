@@ -9,11 +9,13 @@
 //!   comparison; `chart.rs` draws the pay-progression chart as SVG.
 //! - `sign_in.rs`: signing in and out with a form (the session cookie is the API's).
 //! - `home.rs`: the signed-in social worker's own page.
+//! - `applications.rs`: their applications, opening one, check your answers, submitting.
 //! - `portfolio.rs`: their portfolio against a route, adding evidence with files (a
 //!   `multipart/form-data` form), and one item.
 //!
 //! Adding a page: see "How to add a page" in docs/ARCHITECTURE.md.
 
+mod applications;
 mod chart;
 pub(crate) mod components;
 mod home;
@@ -59,6 +61,10 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/home", get(home::home))
+        .route("/applications", get(applications::list).post(applications::open))
+        .route("/applications/{id}", get(applications::show))
+        .route("/applications/{id}/check", get(applications::check))
+        .route("/applications/{id}/submit", post(applications::submit))
         .route("/portfolio", get(portfolio::portfolio))
         .route(
             "/portfolio/add",
@@ -114,7 +120,11 @@ impl Layout {
     fn navigation(&self) -> ServiceNavigation<'static> {
         let mut links = vec![("/authorities", "Career pathways"), ("/compare", "Compare authorities")];
         if self.signed_in.is_some() {
-            links.extend([("/home", "My progression"), ("/portfolio", "My portfolio")]);
+            links.extend([
+                ("/home", "My progression"),
+                ("/portfolio", "My portfolio"),
+                ("/applications", "My applications"),
+            ]);
         } else {
             links.push(("/sign-in", "Sign in"));
         }

@@ -429,3 +429,69 @@ async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reas
     assert!(item_page.contains("Cleared on"), "{item_page}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+    assert_eq!(page(&server, "/applications", None).await.0, StatusCode::SEE_OTHER);
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, html) = page(&server, "/applications", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("You have not opened an application"), "{html}");
+    let marker = "name=\"route\" value=\"";
+    let route = html[html.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_owned();
+    let csrf = csrf_field(&html);
+
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (url, cookie) = (server.url(&path), cookie.clone());
+        async move {
+            let response = browser().post(url).header("cookie", cookie).form(&fields).send().await.unwrap();
+            let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+            (response.status(), location, response.text().await.unwrap())
+        }
+    };
+    let (status, location, _) =
+        post("/applications".into(), vec![("csrf_token", csrf.clone()), ("route", route.clone())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let check = location.unwrap();
+    assert!(check.ends_with("/check"), "{check}");
+    let (status, _, answers) = page(&server, &check, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(answers.contains("Check your answers before submitting your application"), "{answers}");
+    let marker = "name=\"version\" value=\"";
+    let version = answers[answers.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_owned();
+    let application = check.trim_end_matches("/check").to_owned();
+    let (_, _, listed) = page(&server, "/applications", Some(&cookie)).await;
+    assert!(listed.contains("A draft"), "the draft is listed with where it is: {listed}");
+
+    // Someone the worker is nothing to is refused the application.
+    let panel = account(&accounts, "panel member (a seat is given when a panel is convened)");
+    let (_, _, panel_cookie, _) = sign_in_form(&server, &panel.username, &panel.password).await;
+    let panel_cookie = panel_cookie.unwrap();
+    assert_eq!(page(&server, &application, Some(&panel_cookie)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(page(&server, &check, Some(&panel_cookie)).await.0, StatusCode::FORBIDDEN);
+    let (_, _, theirs) = page(&server, "/applications", Some(&panel_cookie)).await;
+    assert!(theirs.contains("You have not opened an application"), "{theirs}");
+
+    // A stale version is not submitted unseen.
+    let (status, _, html) =
+        post(format!("{application}/submit"), vec![("csrf_token", csrf.clone()), ("version", "999".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("href=\"#submit\"") && html.contains("not 999"), "{html}");
+
+    // Bexley's route asks for a portfolio this worker has not built: the answers page says
+    // what is missing, and the application stays a draft. (The browser tests submit one on
+    // a route that asks for no portfolio and see the confirmation.)
+    let (status, _, html) =
+        post(format!("{application}/submit"), vec![("csrf_token", csrf.clone()), ("version", version)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("<title>Error: Check your answers"), "{html}");
+    assert!(html.contains("href=\"#submit\">The evidence is not complete"), "{html}");
+    let (status, _, html) = page(&server, &application, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("This application is a draft") && html.contains("Check your answers and submit"), "{html}");
+    server.stop().await;
+}
