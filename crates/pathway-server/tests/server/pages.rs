@@ -9,11 +9,18 @@ use pathway_app::demo::Scale;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
+use pathway_app::config::Database;
+
 use super::{Scratch, Server, config, start_time};
 
 /// A server holding the demo authorities, and its demo accounts.
 async fn demo_server(dir: &Scratch) -> (Server, Vec<DemoAccount>) {
-    let server = Server::start(config(dir.sqlite(), start_time(), dir)).await;
+    demo_server_on(dir.sqlite(), dir).await
+}
+
+/// The same on `database`.
+async fn demo_server_on(database: Database, dir: &Scratch) -> (Server, Vec<DemoAccount>) {
+    let server = Server::start(config(database, start_time(), dir)).await;
     let today = server.pathway.clock().today();
     server.pathway.load_demo(Scale::Seeds, today, 2026, &|_, _| {}).await.unwrap();
     let accounts = server.pathway.demo_accounts().await.unwrap();
@@ -246,7 +253,26 @@ async fn add_evidence_form(
 #[tokio::test]
 async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there() {
     let dir = Scratch::new();
-    let (server, accounts) = demo_server(&dir).await;
+    a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on(dir.sqlite(), &dir).await;
+}
+
+/// The same on PostgreSQL (when reachable: see `postgres.rs`).
+#[tokio::test]
+async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on_postgresql() {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
     let worker = account(&accounts, "worker");
     for path in ["/portfolio", "/portfolio/add", "/portfolio/evidence/1"] {
         let (status, headers, _) = page(&server, path, None).await;
@@ -364,7 +390,31 @@ fn checkbox_values(html: &str, name: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only() {
     let dir = Scratch::new();
-    let (server, accounts) = demo_server(&dir).await;
+    a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on(
+        dir.sqlite(),
+        &dir,
+    )
+    .await;
+}
+
+/// The same on PostgreSQL (when reachable: see `postgres.rs`).
+#[tokio::test]
+async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on_postgresql()
+ {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
     let worker = account(&accounts, "worker");
     let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
     let cookie = cookie.unwrap();
@@ -433,7 +483,31 @@ async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reas
 #[tokio::test]
 async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted() {
     let dir = Scratch::new();
-    let (server, accounts) = demo_server(&dir).await;
+    a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on(
+        dir.sqlite(),
+        &dir,
+    )
+    .await;
+}
+
+/// The same on PostgreSQL (when reachable: see `postgres.rs`).
+#[tokio::test]
+async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on_postgresql()
+ {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
     let worker = account(&accounts, "worker");
     assert_eq!(page(&server, "/applications", None).await.0, StatusCode::SEE_OTHER);
     let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
