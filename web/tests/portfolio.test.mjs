@@ -65,6 +65,11 @@ test('a social worker sees what their portfolio still misses and adds evidence w
   await page.waitForLoadState()
   await checked(page, 'portfolio-with-evidence')
   assert.match(await main.innerText(), /Reflecting on a strategy discussion/)
+
+  await page.getByRole('link', { name: 'My appraisals' }).click()
+  await page.waitForLoadState()
+  await checked(page, 'appraisals')
+  assert.match(await page.locator('h1').innerText(), /My appraisals/)
   await page.context().close()
 })
 

@@ -10,12 +10,14 @@
 //! - `sign_in.rs`: signing in and out with a form (the session cookie is the API's).
 //! - `home.rs`: the signed-in social worker's own page.
 //! - `applications.rs`: their applications, opening one, check your answers, submitting.
+//! - `appraisals.rs`: their appraisals.
 //! - `portfolio.rs`: their portfolio against a route, adding evidence with files (a
 //!   `multipart/form-data` form), and one item.
 //!
 //! Adding a page: see "How to add a page" in docs/ARCHITECTURE.md.
 
 mod applications;
+mod appraisals;
 mod chart;
 pub(crate) mod components;
 mod home;
@@ -65,6 +67,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/applications/{id}", get(applications::show))
         .route("/applications/{id}/check", get(applications::check))
         .route("/applications/{id}/submit", post(applications::submit))
+        .route("/appraisals", get(appraisals::appraisals))
         .route("/portfolio", get(portfolio::portfolio))
         .route(
             "/portfolio/add",
@@ -124,6 +127,7 @@ impl Layout {
                 ("/home", "My progression"),
                 ("/portfolio", "My portfolio"),
                 ("/applications", "My applications"),
+                ("/appraisals", "My appraisals"),
             ]);
         } else {
             links.push(("/sign-in", "Sign in"));

@@ -569,3 +569,45 @@ async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told
     assert!(html.contains("This application is a draft") && html.contains("Check your answers and submit"), "{html}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_social_worker_reads_their_own_appraisals_and_nobody_elses() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+    assert_eq!(page(&server, "/appraisals", None).await.0, StatusCode::SEE_OTHER);
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, before) = page(&server, "/appraisals", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let summary = "Ready to apply; strong analysis in the Harris core group.";
+    assert!(!before.contains(summary));
+
+    // Recorded by whichever demo account held a post over the worker that day (the rule
+    // refuses everyone else).
+    let held_on = server.pathway.clock().today();
+    let mut recorder = None;
+    for other in accounts.iter().filter(|a| a.employee_number != worker.employee_number) {
+        let input = pathway_app::records::RecordAppraisal {
+            worker: worker.employee_number.clone(),
+            held_on,
+            outcome: "ready-to-apply-for-progression".into(),
+            by: other.employee_number.clone(),
+            summary: Some(summary.into()),
+        };
+        if server.pathway.record_appraisal(&worker.authority, &input).await.is_ok() {
+            recorder = Some(other);
+            break;
+        }
+    }
+    let recorder = recorder.expect("a demo account manages the demo worker");
+    let (_, _, after) = page(&server, "/appraisals", Some(&cookie)).await;
+    assert!(after.contains(summary) && after.contains("Ready to apply for progression"), "{after}");
+
+    // The manager's own appraisals page is theirs: the worker's appraisal is not on it.
+    let (_, _, manager_cookie, _) = sign_in_form(&server, &recorder.username, &recorder.password).await;
+    let (status, _, theirs) = page(&server, "/appraisals", Some(&manager_cookie.unwrap())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!theirs.contains(summary), "{theirs}");
+    server.stop().await;
+}
