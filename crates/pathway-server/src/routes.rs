@@ -37,9 +37,10 @@ pub(crate) fn documented(max_upload_bytes: u64) -> OpenApiRouter<AppState> {
 
 pub(crate) fn router(pathway: Arc<Pathway>) -> Router {
     let state = AppState { pathway };
-    let (routes, _) = documented(state.pathway.config().max_upload_bytes).split_for_parts();
+    let max_upload_bytes = state.pathway.config().max_upload_bytes;
+    let (routes, _) = documented(max_upload_bytes).split_for_parts();
     routes
-        .merge(crate::pages::routes())
+        .merge(crate::pages::routes(max_upload_bytes))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), session::resolve))

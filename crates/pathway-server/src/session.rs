@@ -5,8 +5,8 @@
 //! [`SignedIn`] extractor. Every state-changing request (anything but GET, HEAD, OPTIONS):
 //! - with an `Origin` header, must come from this server's own host (the `Host` header);
 //! - with a live session, must send the session's synchroniser token in `X-CSRF-Token` (the
-//!   API), or, for a page's form (`application/x-www-form-urlencoded`), as its field
-//!   `csrf_token`.
+//!   API), or, for a page's form (`application/x-www-form-urlencoded`, or
+//!   `multipart/form-data` when it carries files), as its field `csrf_token`.
 //!
 //! The cookie is `__Host-pathway` with `Secure; HttpOnly; SameSite=Lax; Path=/`, or, with
 //! the development setting `insecure_loopback_cookies` (loopback only), `pathway` without
@@ -165,8 +165,9 @@ pub(crate) async fn resolve(State(state): State<AppState>, mut request: Request,
         let header = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let sent = match header {
             Some(token) => Some(token),
-            None if is_form(request.headers()) => {
-                let (token, rebuilt) = match form_token(request).await {
+            None if is_form(request.headers()) || is_page_multipart(&path, request.headers()) => {
+                let limit = if is_form(request.headers()) { FORM_LIMIT } else { page_upload_limit(&state) };
+                let (token, rebuilt) = match form_token(request, limit).await {
                     Ok(read) => read,
                     Err(refusal) => return refusal,
                 };
@@ -205,10 +206,26 @@ fn is_form(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
 }
 
-/// A page form's `csrf_token` field, and the request rebuilt with the body read.
-async fn form_token(request: Request) -> Result<(Option<String>, Request), Response> {
+/// A page's form with files: `multipart/form-data` sent to a page (the API's multipart
+/// endpoints take their token in `X-CSRF-Token`, and are not read here).
+fn is_page_multipart(path: &str, headers: &HeaderMap) -> bool {
+    !crate::pages::is_api_path(path)
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
+/// The most a page's form with files may be: the pages' own upload limit.
+fn page_upload_limit(state: &AppState) -> usize {
+    crate::pages::upload_limit(state.pathway.config().max_upload_bytes)
+}
+
+/// A page form's `csrf_token` field, and the request rebuilt with the body read (at most
+/// `limit` bytes).
+async fn form_token(request: Request, limit: usize) -> Result<(Option<String>, Request), Response> {
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => {
             return Err(ApiError::new(
@@ -220,8 +237,26 @@ async fn form_token(request: Request) -> Result<(Option<String>, Request), Respo
             .into_response());
         }
     };
-    let token = form_field(&bytes, "csrf_token");
+    let token = match parts.headers.get(header::CONTENT_TYPE).cloned() {
+        Some(content_type) if !is_form(&parts.headers) => multipart_field(content_type, &bytes, "csrf_token").await,
+        _ => form_field(&bytes, "csrf_token"),
+    };
     Ok((token, Request::from_parts(parts, axum::body::Body::from(bytes))))
+}
+
+/// The first text field `name` of a `multipart/form-data` body, read with axum's own
+/// multipart parser over a copy of the body (the handler reads the original).
+async fn multipart_field(content_type: HeaderValue, body: &axum::body::Bytes, name: &str) -> Option<String> {
+    use axum::extract::FromRequest;
+    let mut copy = Request::new(axum::body::Body::from(body.clone()));
+    copy.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    let mut form = axum::extract::Multipart::from_request(copy, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) && field.file_name().is_none() {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The first value of `name` in an `application/x-www-form-urlencoded` body, decoded.

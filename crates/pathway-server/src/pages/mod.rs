@@ -9,18 +9,25 @@
 //!   comparison; `chart.rs` draws the pay-progression chart as SVG.
 //! - `sign_in.rs`: signing in and out with a form (the session cookie is the API's).
 //! - `home.rs`: the signed-in social worker's own page.
+//! - `applications.rs`: their applications, opening one, check your answers, submitting.
+//! - `appraisals.rs`: their appraisals.
+//! - `portfolio.rs`: their portfolio against a route, adding evidence with files (a
+//!   `multipart/form-data` form), and one item.
 //!
 //! Adding a page: see "How to add a page" in docs/ARCHITECTURE.md.
 
+mod applications;
+mod appraisals;
 mod chart;
 pub(crate) mod components;
 mod home;
+mod portfolio;
 mod public;
 mod sign_in;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -39,7 +46,14 @@ const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'sel
 /// The service's name, in the header and every title.
 pub(crate) const SERVICE_NAME: &str = "Pathway";
 
-pub(crate) fn routes() -> Router<AppState> {
+/// The most a page's form with files may be: as many files as an evidence item takes, each
+/// up to `max_upload_bytes`, and room for the rest of the form.
+pub(crate) fn upload_limit(max_upload_bytes: u64) -> usize {
+    let file = usize::try_from(max_upload_bytes).unwrap_or(usize::MAX);
+    file.saturating_mul(crate::api_records::MAX_FILES).saturating_add(1024 * 1024)
+}
+
+pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
     Router::new()
         .route("/", get(public::start))
         .route("/authorities", get(public::authorities))
@@ -49,6 +63,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/home", get(home::home))
+        .route("/applications", get(applications::list).post(applications::open))
+        .route("/applications/{id}", get(applications::show))
+        .route("/applications/{id}/check", get(applications::check))
+        .route("/applications/{id}/submit", post(applications::submit))
+        .route("/appraisals", get(appraisals::appraisals))
+        .route("/portfolio", get(portfolio::portfolio))
+        .route(
+            "/portfolio/add",
+            get(portfolio::add_form).post(portfolio::add).layer(DefaultBodyLimit::max(upload_limit(max_upload_bytes))),
+        )
+        .route("/portfolio/evidence/{id}", get(portfolio::item))
+        .route("/portfolio/evidence/{id}/check", get(portfolio::check_form).post(portfolio::check))
         .route("/assets/{version}/{*name}", get(crate::assets::serve))
 }
 
@@ -96,7 +122,16 @@ impl Layout {
 
     fn navigation(&self) -> ServiceNavigation<'static> {
         let mut links = vec![("/authorities", "Career pathways"), ("/compare", "Compare authorities")];
-        links.push(if self.signed_in.is_some() { ("/home", "My progression") } else { ("/sign-in", "Sign in") });
+        if self.signed_in.is_some() {
+            links.extend([
+                ("/home", "My progression"),
+                ("/portfolio", "My portfolio"),
+                ("/applications", "My applications"),
+                ("/appraisals", "My appraisals"),
+            ]);
+        } else {
+            links.push(("/sign-in", "Sign in"));
+        }
         let items = links
             .into_iter()
             .map(|(href, text)| NavItem { href, text, current: href == self.current, active: false })

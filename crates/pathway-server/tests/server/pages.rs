@@ -9,11 +9,18 @@ use pathway_app::demo::Scale;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
+use pathway_app::config::Database;
+
 use super::{Scratch, Server, config, start_time};
 
 /// A server holding the demo authorities, and its demo accounts.
 async fn demo_server(dir: &Scratch) -> (Server, Vec<DemoAccount>) {
-    let server = Server::start(config(dir.sqlite(), start_time(), dir)).await;
+    demo_server_on(dir.sqlite(), dir).await
+}
+
+/// The same on `database`.
+async fn demo_server_on(database: Database, dir: &Scratch) -> (Server, Vec<DemoAccount>) {
+    let server = Server::start(config(database, start_time(), dir)).await;
     let today = server.pathway.clock().today();
     server.pathway.load_demo(Scale::Seeds, today, 2026, &|_, _| {}).await.unwrap();
     let accounts = server.pathway.demo_accounts().await.unwrap();
@@ -214,5 +221,393 @@ async fn each_person_signs_in_with_the_form_sees_their_own_record_only_and_signs
     assert!(signed_out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     assert_eq!(page(&server, "/home", Some(&worker_cookie)).await.0, StatusCode::SEE_OTHER, "the session has ended");
     assert_eq!(page(&server, "/home", Some(&manager_cookie)).await.0, StatusCode::OK, "the other session goes on");
+    server.stop().await;
+}
+
+/// The add-evidence form as a browser sends it (`multipart/form-data`), with the CSRF token
+/// when given.
+async fn add_evidence_form(
+    server: &Server,
+    cookie: &str,
+    csrf: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> (StatusCode, Option<String>, String) {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(csrf) = csrf {
+        form = form.text("csrf_token", csrf.to_owned());
+    }
+    for (name, value) in fields {
+        form = form.text((*name).to_owned(), (*value).to_owned());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+    }
+    let response =
+        browser().post(server.url("/portfolio/add")).header("cookie", cookie).multipart(form).send().await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+    (status, location, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there() {
+    let dir = Scratch::new();
+    a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on(dir.sqlite(), &dir).await;
+}
+
+/// The same on PostgreSQL (when reachable: see `postgres.rs`).
+#[tokio::test]
+async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on_postgresql() {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_social_worker_adds_evidence_to_their_own_portfolio_and_nobody_else_reads_it_there_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
+    let worker = account(&accounts, "worker");
+    for path in ["/portfolio", "/portfolio/add", "/portfolio/evidence/1"] {
+        let (status, headers, _) = page(&server, path, None).await;
+        assert_eq!((status, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"), "{path}");
+    }
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, portfolio) = page(&server, "/portfolio", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(portfolio.contains("My portfolio") && portfolio.contains("What my evidence covers"), "{portfolio}");
+    assert!(portfolio.contains("You have not added any evidence yet"), "{portfolio}");
+    assert_eq!(page(&server, "/portfolio?route=no-such-route", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+
+    let (_, _, form) = page(&server, "/portfolio/add", Some(&cookie)).await;
+    assert!(form.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_field(&form);
+    let reflection = [
+        ("kind", "reflective-summary"),
+        ("title", "Reflecting on a child protection conference"),
+        ("date-day", "3"),
+        ("date-month", "2"),
+        ("date-year", "2026"),
+        ("text", "What I learned about presenting analysis to a conference chaired by another agency."),
+        ("pcf", "critical-reflection-and-analysis"),
+        ("kss", "cfp.7"),
+    ];
+
+    // A form with files is checked for the session's CSRF token like any other page form.
+    let (status, _, html) = add_evidence_form(&server, &cookie, None, &reflection, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("You cannot do this"));
+    let (status, _, _) = add_evidence_form(&server, &cookie, Some("not the token"), &reflection, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, _, portfolio) = page(&server, "/portfolio", Some(&cookie)).await;
+    assert!(portfolio.contains("You have not added any evidence yet"), "nothing was added");
+
+    // Missing a kind and a date and with nothing written: every problem, what was typed kept.
+    let typed = [("title", "Reflecting on a child protection conference"), ("date-day", "31"), ("date-month", "2")];
+    let (status, _, html) = add_evidence_form(&server, &cookie, Some(&csrf), &typed, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("<title>Error: Add evidence"), "{html}");
+    assert!(html.contains("href=\"#kind\">Select what kind of evidence this is"), "{html}");
+    assert!(html.contains("href=\"#date-day\">The date the evidence is from must include a year"), "{html}");
+    assert!(html.contains("value=\"Reflecting on a child protection conference\""), "the title is kept");
+    assert!(html.contains("value=\"31\"") && html.contains("value=\"2\""), "the date typed is kept");
+    // With a kind and a real date, the use case's own check: no text and no file.
+    let typed = [
+        ("kind", "case-study"),
+        ("title", "A case study"),
+        ("date-day", "1"),
+        ("date-month", "2"),
+        ("date-year", "2026"),
+        ("pcf", "knowledge"),
+    ];
+    let (status, _, html) = add_evidence_form(&server, &cookie, Some(&csrf), &typed, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#text\">Write the evidence or attach a file"), "{html}");
+    assert!(html.contains("value=\"knowledge\" checked"), "the PCF tag chosen is kept");
+
+    let (status, location, _) =
+        add_evidence_form(&server, &cookie, Some(&csrf), &reflection, Some(("conference-notes.txt", b"notes"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    assert!(location.starts_with("/portfolio/evidence/") && location.ends_with("?added=1"), "{location}");
+    let (status, _, item) = page(&server, &location, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(item.contains("Evidence added to your portfolio") && item.contains("conference-notes.txt"), "{item}");
+    assert!(item.contains("3 February 2026") && item.contains("Reflective summary"), "{item}");
+    let (_, _, portfolio) = page(&server, "/portfolio", Some(&cookie)).await;
+    assert!(portfolio.contains("Reflecting on a child protection conference"), "{portfolio}");
+    assert!(portfolio.contains("Not checked yet"), "a new item waits for its anonymisation check");
+    assert!(
+        portfolio.contains("waiting for the anonymisation check: Reflecting on a child protection conference"),
+        "the coverage names what the item would cover once checked: {portfolio}"
+    );
+
+    // Someone the worker is nothing to is refused the item by the use case, as over the API.
+    let item_path = location.trim_end_matches("?added=1");
+    let id = item_path.rsplit('/').next().unwrap();
+    for other in accounts.iter().filter(|a| a.username != worker.username) {
+        let (_, _, other_cookie, _) = sign_in_form(&server, &other.username, &other.password).await;
+        let other_cookie = other_cookie.unwrap();
+        let (page_status, _, html) = page(&server, item_path, Some(&other_cookie)).await;
+        let api = browser()
+            .get(server.url(&format!("/api/v1/authorities/{}/evidence/{id}", other.authority)))
+            .header("cookie", &other_cookie)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(page_status.as_u16(), api.as_u16(), "{}: the page answers as the API does", other.kind);
+        if page_status != StatusCode::OK {
+            assert!(!html.contains("Reflecting on a child protection conference"), "{}", other.kind);
+        }
+        // Their own portfolio never lists the worker's item.
+        let (_, _, theirs) = page(&server, "/portfolio", Some(&other_cookie)).await;
+        assert!(!theirs.contains("Reflecting on a child protection conference"), "{}", other.kind);
+    }
+    let panel = account(&accounts, "panel member (a seat is given when a panel is convened)");
+    let (_, _, panel_cookie, _) = sign_in_form(&server, &panel.username, &panel.password).await;
+    assert_eq!(page(&server, item_path, Some(&panel_cookie.unwrap())).await.0, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+/// The values of a page's checkboxes named `name`, in page order.
+fn checkbox_values(html: &str, name: &str) -> Vec<String> {
+    let marker = format!("name=\"{name}\" type=\"checkbox\" value=\"");
+    html.match_indices(&marker)
+        .map(|(at, _)| {
+            html[at + marker.len()..].split('"').next().unwrap().replace("&#61;", "=").replace("&#x3d;", "=")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only() {
+    let dir = Scratch::new();
+    a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on(
+        dir.sqlite(),
+        &dir,
+    )
+    .await;
+}
+
+/// The same on PostgreSQL (when reachable: see `postgres.rs`).
+#[tokio::test]
+async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on_postgresql()
+ {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_social_worker_clears_the_flags_of_the_anonymisation_check_with_a_reason_on_their_own_evidence_only_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
+    let worker = account(&accounts, "worker");
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (_, _, form) = page(&server, "/portfolio/add", Some(&cookie)).await;
+    let csrf = csrf_field(&form);
+    let fields = [
+        ("kind", "reflective-summary"),
+        ("title", "A home visit"),
+        ("date-day", "3"),
+        ("date-month", "2"),
+        ("date-year", "2026"),
+        ("text", "I visited Ms Kelly Harris at home to talk about the plan."),
+    ];
+    let (_, location, _) = add_evidence_form(&server, &cookie, Some(&csrf), &fields, None).await;
+    let item = location.unwrap().trim_end_matches("?added=1").to_owned();
+    let check = format!("{item}/check");
+    let (status, _, html) = page(&server, &check, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Run the check"), "{html}");
+
+    let post = |fields: Vec<(&'static str, String)>, cookie: String| {
+        let url = server.url(&check);
+        async move {
+            let response = browser().post(url).header("cookie", cookie).form(&fields).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, html) = post(vec![("csrf_token", csrf.clone())], cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Kelly Harris"), "the name is flagged: {html}");
+    let flags = checkbox_values(&html, "flag");
+    assert!(!flags.is_empty(), "{html}");
+
+    // Ticking details without a reason clears nothing and says what is missing.
+    let mut ticked: Vec<(&'static str, String)> = vec![("csrf_token", csrf.clone()), ("clear", "1".into())];
+    ticked.extend(flags.iter().map(|flag| ("flag", flag.clone())));
+    let (status, html) = post(ticked.clone(), cookie.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#reason\">Enter why the details you selected do not identify anyone"), "{html}");
+    assert!(html.contains(" checked"), "the ticks are kept");
+    let (status, html) = post(vec![("csrf_token", csrf.clone()), ("clear", "1".into())], cookie.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("href=\"#flag\">Select the details that do not identify anyone"), "{html}");
+
+    // Nobody else may run the check on the worker's item, or clear its flags.
+    let panel = account(&accounts, "panel member (a seat is given when a panel is convened)");
+    let (_, _, panel_cookie, _) = sign_in_form(&server, &panel.username, &panel.password).await;
+    let panel_cookie = panel_cookie.unwrap();
+    let (_, _, panel_home) = page(&server, "/home", Some(&panel_cookie)).await;
+    assert_eq!(page(&server, &check, Some(&panel_cookie)).await.0, StatusCode::FORBIDDEN);
+    let mut theirs: Vec<(&'static str, String)> = vec![("csrf_token", csrf_field(&panel_home)), ("clear", "1".into())];
+    theirs.extend(flags.iter().map(|flag| ("flag", flag.clone())));
+    theirs.push(("reason", "not theirs to clear".into()));
+    assert_eq!(post(theirs, panel_cookie).await.0, StatusCode::FORBIDDEN);
+
+    ticked.push(("reason", "A made-up name in a training example: it identifies nobody".into()));
+    let (status, html) = post(ticked, cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Details I cleared") && html.contains("A made-up name in a training example"), "{html}");
+    assert!(html.contains("Cleared on"), "nothing left to clear: {html}");
+    let (_, _, item_page) = page(&server, &item, Some(&cookie)).await;
+    assert!(item_page.contains("Cleared on"), "{item_page}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted() {
+    let dir = Scratch::new();
+    a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on(
+        dir.sqlite(),
+        &dir,
+    )
+    .await;
+}
+
+/// The same on PostgreSQL (when reachable: see `postgres.rs`).
+#[tokio::test]
+async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on_postgresql()
+ {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_social_worker_opens_an_application_and_checks_the_answers_and_is_told_what_stops_it_being_submitted_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
+    let worker = account(&accounts, "worker");
+    assert_eq!(page(&server, "/applications", None).await.0, StatusCode::SEE_OTHER);
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, html) = page(&server, "/applications", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("You have not opened an application"), "{html}");
+    let marker = "name=\"route\" value=\"";
+    let route = html[html.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_owned();
+    let csrf = csrf_field(&html);
+
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let (url, cookie) = (server.url(&path), cookie.clone());
+        async move {
+            let response = browser().post(url).header("cookie", cookie).form(&fields).send().await.unwrap();
+            let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+            (response.status(), location, response.text().await.unwrap())
+        }
+    };
+    let (status, location, _) =
+        post("/applications".into(), vec![("csrf_token", csrf.clone()), ("route", route.clone())]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let check = location.unwrap();
+    assert!(check.ends_with("/check"), "{check}");
+    let (status, _, answers) = page(&server, &check, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(answers.contains("Check your answers before submitting your application"), "{answers}");
+    let marker = "name=\"version\" value=\"";
+    let version = answers[answers.find(marker).unwrap() + marker.len()..].split('"').next().unwrap().to_owned();
+    let application = check.trim_end_matches("/check").to_owned();
+    let (_, _, listed) = page(&server, "/applications", Some(&cookie)).await;
+    assert!(listed.contains("A draft"), "the draft is listed with where it is: {listed}");
+
+    // Someone the worker is nothing to is refused the application.
+    let panel = account(&accounts, "panel member (a seat is given when a panel is convened)");
+    let (_, _, panel_cookie, _) = sign_in_form(&server, &panel.username, &panel.password).await;
+    let panel_cookie = panel_cookie.unwrap();
+    assert_eq!(page(&server, &application, Some(&panel_cookie)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(page(&server, &check, Some(&panel_cookie)).await.0, StatusCode::FORBIDDEN);
+    let (_, _, theirs) = page(&server, "/applications", Some(&panel_cookie)).await;
+    assert!(theirs.contains("You have not opened an application"), "{theirs}");
+
+    // A stale version is not submitted unseen.
+    let (status, _, html) =
+        post(format!("{application}/submit"), vec![("csrf_token", csrf.clone()), ("version", "999".into())]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("href=\"#submit\"") && html.contains("not 999"), "{html}");
+
+    // Bexley's route asks for a portfolio this worker has not built: the answers page says
+    // what is missing, and the application stays a draft. (The browser tests submit one on
+    // a route that asks for no portfolio and see the confirmation.)
+    let (status, _, html) =
+        post(format!("{application}/submit"), vec![("csrf_token", csrf.clone()), ("version", version)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("<title>Error: Check your answers"), "{html}");
+    assert!(html.contains("href=\"#submit\">The evidence is not complete"), "{html}");
+    let (status, _, html) = page(&server, &application, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("This application is a draft") && html.contains("Check your answers and submit"), "{html}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_social_worker_reads_their_own_appraisals_and_nobody_elses() {
+    let dir = Scratch::new();
+    let (server, accounts) = demo_server(&dir).await;
+    let worker = account(&accounts, "worker");
+    assert_eq!(page(&server, "/appraisals", None).await.0, StatusCode::SEE_OTHER);
+    let (_, _, cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, before) = page(&server, "/appraisals", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let summary = "Ready to apply; strong analysis in the Harris core group.";
+    assert!(!before.contains(summary));
+
+    // Recorded by whichever demo account held a post over the worker that day (the rule
+    // refuses everyone else).
+    let held_on = server.pathway.clock().today();
+    let mut recorder = None;
+    for other in accounts.iter().filter(|a| a.employee_number != worker.employee_number) {
+        let input = pathway_app::records::RecordAppraisal {
+            worker: worker.employee_number.clone(),
+            held_on,
+            outcome: "ready-to-apply-for-progression".into(),
+            by: other.employee_number.clone(),
+            summary: Some(summary.into()),
+        };
+        if server.pathway.record_appraisal(&worker.authority, &input).await.is_ok() {
+            recorder = Some(other);
+            break;
+        }
+    }
+    let recorder = recorder.expect("a demo account manages the demo worker");
+    let (_, _, after) = page(&server, "/appraisals", Some(&cookie)).await;
+    assert!(after.contains(summary) && after.contains("Ready to apply for progression"), "{after}");
+
+    // The manager's own appraisals page is theirs: the worker's appraisal is not on it.
+    let (_, _, manager_cookie, _) = sign_in_form(&server, &recorder.username, &recorder.password).await;
+    let (status, _, theirs) = page(&server, "/appraisals", Some(&manager_cookie.unwrap())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!theirs.contains(summary), "{theirs}");
     server.stop().await;
 }
