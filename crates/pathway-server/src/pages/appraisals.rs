@@ -1,5 +1,5 @@
 //! The signed-in social worker's appraisals (PDRs): when each was held, by whom, what it
-//! concluded about progression and its summary. Over `viewer_appraisals` (the use case the
+//! concluded about progression, its summary, the objectives agreed and the development plan. Over `viewer_appraisals` (the use case the
 //! API's `/workers/{number}/appraisals` calls) for the signed-in person only.
 
 use askama::Template;
@@ -30,7 +30,14 @@ pub(crate) async fn appraisals(
     let lines = state.pathway.viewer_appraisals(&viewer, &me.authority.id, &me.person.employee_number).await?;
     let appraisals = (!lines.is_empty()).then(|| Table {
         caption: Some("My appraisals".to_owned()),
-        head: vec![Cell::text("Held on"), Cell::text("Outcome"), Cell::text("Held by"), Cell::text("Summary")],
+        head: vec![
+            Cell::text("Held on"),
+            Cell::text("Outcome"),
+            Cell::text("Held by"),
+            Cell::text("Summary"),
+            Cell::text("Objectives"),
+            Cell::text("Development plan"),
+        ],
         rows: lines
             .iter()
             .map(|line| {
@@ -39,6 +46,8 @@ pub(crate) async fn appraisals(
                     Cell::text(sentence(&line.outcome.to_string().replace('-', " "))),
                     Cell::text(line.by_name.clone().unwrap_or_else(|| "Not recorded".to_owned())),
                     Cell::text(line.summary.clone().unwrap_or_else(|| "None".to_owned())),
+                    Cell::text(line.objectives.clone().unwrap_or_else(|| "None recorded".to_owned())),
+                    Cell::text(line.development_plan.clone().unwrap_or_else(|| "None recorded".to_owned())),
                 ]
             })
             .collect(),

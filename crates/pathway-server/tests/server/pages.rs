@@ -594,6 +594,8 @@ async fn a_social_worker_reads_their_own_appraisals_and_nobody_elses() {
             outcome: "ready-to-apply-for-progression".into(),
             by: other.employee_number.clone(),
             summary: Some(summary.into()),
+            objectives: Some("Lead two child protection conferences".into()),
+            development_plan: Some("Shadow a senior practitioner in court".into()),
         };
         if server.pathway.record_appraisal(&worker.authority, &input).await.is_ok() {
             recorder = Some(other);
@@ -603,6 +605,7 @@ async fn a_social_worker_reads_their_own_appraisals_and_nobody_elses() {
     let recorder = recorder.expect("a demo account manages the demo worker");
     let (_, _, after) = page(&server, "/appraisals", Some(&cookie)).await;
     assert!(after.contains(summary) && after.contains("Ready to apply for progression"), "{after}");
+    assert!(after.contains("Shadow a senior practitioner in court"), "the development plan is shown: {after}");
 
     // The manager's own appraisals page is theirs: the worker's appraisal is not on it.
     let (_, _, manager_cookie, _) = sign_in_form(&server, &recorder.username, &recorder.password).await;
