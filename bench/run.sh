@@ -253,6 +253,14 @@ pick_member() { # server_url -> sets member, worker_token (needs the manager's t
     --username bench-worker >/dev/null
   worker_token=$(PATHWAY_DATABASE_URL="$db" "$pathway" token create --authority "$authority" \
     --account bench-worker --scope read --scope write --expires "$expires" --name bench --json | jq -r .token)
+  # The pages take a session, not a token: the worker signs in once with a password.
+  echo "bench worker password $RANDOM$RANDOM" >"$scratch/password"
+  PATHWAY_DATABASE_URL="$db" "$pathway" account set-password --authority "$authority" --username bench-worker \
+    <"$scratch/password" >/dev/null
+  worker_cookie=$(jq -n --arg p "$(cat "$scratch/password")" '{username: "bench-worker", password: $p}' |
+    curl -sf -D - -o /dev/null -H 'content-type: application/json' --data @- "$url/api/v1/session" |
+    sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*\);.*/\1/p' | head -n 1)
+  [ -n "$worker_cookie" ] || { echo "the bench worker could not sign in for the pages"; exit 1; }
   echo "signed in: team manager $manager and $member of their team, in $authority"
 }
 
@@ -287,6 +295,7 @@ serve_section() { # label db_url
     load_run "$label" "worker detail (JSON)" "$detail" "$c" -H "$manager_auth"
     load_run "$label" "worker eligibility (JSON)" "$detail/eligibility" "$c" -H "$manager_auth"
     load_run "$label" "team list (JSON, 50 a page)" "$base/workers" "$c" -H "$manager_auth"
+    load_run "$label" "worker dashboard page (HTML, /home)" "$server_url/home" "$c" -H "Cookie: $worker_cookie"
   done
   # Mixed: 12 readers of the worker detail, 2 adding evidence, 2 recording appraisals.
   local f1="$scratch/mixed-read.json" f2="$scratch/mixed-evidence.json" f3="$scratch/mixed-appraisal.json"
