@@ -47,7 +47,7 @@ fn team_cell(line: &ReportLine) -> Cell {
 }
 
 fn route(line: &ReportLine) -> Cell {
-    Cell::text(format!("{} to {}", line.route, line.to_level))
+    Cell::text(format!("To {}", line.to_level))
 }
 
 fn group(
@@ -59,7 +59,7 @@ fn group(
     if lines.is_empty() {
         return None;
     }
-    let mut head = vec![Cell::text("Worker"), Cell::text("Team"), Cell::text("Level"), Cell::text("Route")];
+    let mut head = vec![Cell::text("Worker"), Cell::text("Team"), Cell::text("Level"), Cell::text("Route to")];
     if let Some((title, _)) = extra {
         head.push(Cell::text(title));
     }
@@ -95,10 +95,6 @@ fn eligible_from(line: &ReportLine) -> String {
     line.eligible_from.map(long_date).unwrap_or_else(|| "No date on record".into())
 }
 
-fn judgement(line: &ReportLine) -> String {
-    if line.needs_judgement.is_empty() { "Not named".into() } else { line.needs_judgement.join("; ") }
-}
-
 fn others<'a>(own: &str, lines: &'a [ReportLine]) -> Vec<&'a ReportLine> {
     lines.iter().filter(|line| line.worker.employee_number != own).collect()
 }
@@ -121,7 +117,7 @@ fn groups(report: &WorkforceReport, own: &str) -> Vec<Group> {
             "Needs a manager's judgement",
             "Everything the records can settle is met; what is left is for a manager to judge.",
             &others(own, &report.needs_judgement),
-            Some(("To judge", judgement)),
+            None,
         ),
         group(
             "Can apply when a post is advertised",
