@@ -618,7 +618,25 @@ async fn a_social_worker_reads_their_own_appraisals_and_nobody_elses() {
 #[tokio::test]
 async fn a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker() {
     let dir = Scratch::new();
-    let (server, accounts) = demo_server(&dir).await;
+    a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on(dir.sqlite(), &dir).await;
+}
+
+#[tokio::test]
+async fn a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on_postgresql() {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
     let manager = account(&accounts, "team manager");
     let authority = &manager.authority;
 
