@@ -20,6 +20,9 @@ use crate::session::{AppState, ClientAddress};
 /// How far ahead "upcoming" looks on the page, in months (the API's default).
 const WITHIN_MONTHS: u32 = 6;
 
+/// A group's own column: its heading and what it says of a line.
+type ExtraColumn = (&'static str, fn(&ReportLine) -> String);
+
 /// One group of the report, as a table under its heading.
 #[derive(Debug)]
 struct Group {
@@ -50,12 +53,7 @@ fn route(line: &ReportLine) -> Cell {
     Cell::text(format!("To {}", line.to_level))
 }
 
-fn group(
-    heading: &str,
-    explanation: &'static str,
-    lines: &[&ReportLine],
-    extra: Option<(&str, fn(&ReportLine) -> String)>,
-) -> Option<Group> {
+fn group(heading: &str, explanation: &'static str, lines: &[&ReportLine], extra: Option<ExtraColumn>) -> Option<Group> {
     if lines.is_empty() {
         return None;
     }
