@@ -58,11 +58,15 @@ done
 # "  worker   demo-worker   PASSWORD  (authority, employee number)"
 read -r worker_username worker_password < <(awk '$1 == "worker" { print $2, $3; exit }' "$scratch/serve.out")
 [ -n "${worker_password:-}" ] || { cat "$scratch/serve.out"; echo "the demo server printed no worker sign-in"; exit 1; }
+# "  team manager   demo-team-manager   PASSWORD  (...)": the username, then the password.
+read -r manager_username manager_password < <(awk '{ for (i = 1; i < NF; i++) if ($i == "demo-team-manager") { print $i, $(i + 1); exit } }' "$scratch/serve.out")
+[ -n "${manager_password:-}" ] || { cat "$scratch/serve.out"; echo "the demo server printed no team manager sign-in"; exit 1; }
 echo "browser tests against $url (Chromium: $chromium_path)"
 
 # Aborted runs leave Chromium profiles behind: keep them in the scratch folder.
 export TMPDIR="$scratch"
 export PATHWAY_URL="$url" PATHWAY_WORKER_USERNAME="$worker_username" PATHWAY_WORKER_PASSWORD="$worker_password"
+export PATHWAY_MANAGER_USERNAME="$manager_username" PATHWAY_MANAGER_PASSWORD="$manager_password"
 export CHROMIUM="$chromium_path" PATHWAY_ARTEFACTS="$artefacts"
 timeout "${PATHWAY_BROWSER_TIMEOUT:-600}" node --test --test-concurrency=1 web/tests/*.test.mjs
 echo "screenshots: $artefacts"

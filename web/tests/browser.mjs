@@ -3,7 +3,8 @@
 // test fails listing them), and screenshots kept under target/browser-artefacts/.
 //
 // scripts/browser-tests.sh starts `pathway serve --demo` and passes what it printed:
-// PATHWAY_URL, PATHWAY_WORKER_USERNAME and PATHWAY_WORKER_PASSWORD; CHROMIUM (the browser's
+// PATHWAY_URL, PATHWAY_WORKER_USERNAME and PATHWAY_WORKER_PASSWORD (the demo's team manager:
+// PATHWAY_MANAGER_USERNAME and PATHWAY_MANAGER_PASSWORD); CHROMIUM (the browser's
 // path) and PATHWAY_ARTEFACTS (where screenshots go).
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -22,6 +23,7 @@ function required (name) {
 
 export const baseUrl = () => required('PATHWAY_URL')
 export const worker = () => ({ username: required('PATHWAY_WORKER_USERNAME'), password: required('PATHWAY_WORKER_PASSWORD') })
+export const teamManager = () => ({ username: required('PATHWAY_MANAGER_USERNAME'), password: required('PATHWAY_MANAGER_PASSWORD') })
 
 const artefacts = process.env.PATHWAY_ARTEFACTS || path.resolve('target/browser-artefacts')
 fs.mkdirSync(artefacts, { recursive: true })

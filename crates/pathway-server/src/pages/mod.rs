@@ -11,6 +11,7 @@
 //! - `home.rs`: the signed-in social worker's own page.
 //! - `applications.rs`: their applications, opening one, check your answers, submitting.
 //! - `appraisals.rs`: their appraisals.
+//! - `team.rs`: a manager's team and where each person stands on their routes.
 //! - `portfolio.rs`: their portfolio against a route, adding evidence with files (a
 //!   `multipart/form-data` form), and one item.
 //!
@@ -24,6 +25,7 @@ mod home;
 mod portfolio;
 mod public;
 mod sign_in;
+mod team;
 
 use askama::Template;
 use axum::Router;
@@ -68,6 +70,7 @@ pub(crate) fn routes(max_upload_bytes: u64) -> Router<AppState> {
         .route("/applications/{id}/check", get(applications::check))
         .route("/applications/{id}/submit", post(applications::submit))
         .route("/appraisals", get(appraisals::appraisals))
+        .route("/team", get(team::team))
         .route("/portfolio", get(portfolio::portfolio))
         .route(
             "/portfolio/add",
@@ -128,6 +131,7 @@ impl Layout {
                 ("/portfolio", "My portfolio"),
                 ("/applications", "My applications"),
                 ("/appraisals", "My appraisals"),
+                ("/team", "My team"),
             ]);
         } else {
             links.push(("/sign-in", "Sign in"));

@@ -614,3 +614,91 @@ async fn a_social_worker_reads_their_own_appraisals_and_nobody_elses() {
     assert!(!theirs.contains(summary), "{theirs}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker() {
+    let dir = Scratch::new();
+    a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on(dir.sqlite(), &dir).await;
+}
+
+#[tokio::test]
+async fn a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on_postgresql() {
+    let Some(database) = super::postgres::FreshDatabase::create().await else { return };
+    let dir = Scratch::new();
+    a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on(
+        Database::parse(&database.url(), "test").unwrap(),
+        &dir,
+    )
+    .await;
+}
+
+async fn a_team_manager_sees_where_each_person_they_manage_stands_and_no_other_teams_worker_on(
+    database: Database,
+    dir: &Scratch,
+) {
+    let (server, accounts) = demo_server_on(database, dir).await;
+    let manager = account(&accounts, "team manager");
+    let authority = &manager.authority;
+
+    // Signed out, the page is not shown: sign in first.
+    let (status, headers, _) = page(&server, "/team", None).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"));
+
+    let (_, _, cookie, _) = sign_in_form(&server, &manager.username, &manager.password).await;
+    let cookie = cookie.unwrap();
+    let (status, _, html) = page(&server, "/team", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1 class=\"govuk-heading-l\">My team</h1>"), "{html}");
+    assert!(
+        html.contains("href=\"/team\" aria-current=\"page\"") || html.contains("aria-current=\"page\" href=\"/team\"")
+    );
+
+    // The workers the API's report gives the manager are the page's; another team's are not.
+    let mine: serde_json::Value = browser()
+        .get(server.url(&format!("/api/v1/authorities/{authority}/reports/eligibility")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let groups = ["eligible_now", "upcoming", "later", "needs_judgement", "when_advertised", "blocked"];
+    let lines = |report: &serde_json::Value| -> Vec<(String, String, Option<String>)> {
+        groups
+            .iter()
+            .flat_map(|g| report[*g].as_array().unwrap().clone())
+            .map(|l| {
+                let w = &l["worker"];
+                (
+                    w["employee_number"].as_str().unwrap().to_owned(),
+                    w["name"].as_str().unwrap().to_owned(),
+                    w["team"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    let team: Vec<_> = lines(&mine).into_iter().filter(|(number, _, _)| *number != manager.employee_number).collect();
+    assert!(!team.is_empty(), "the demo team manager manages someone: {mine}");
+    let (_, their_name, their_team) = &team[0];
+    assert!(html.contains(their_name.as_str()), "{their_name} is on the page");
+    assert!(html.contains(their_team.as_deref().unwrap()), "with their team");
+
+    let today = server.pathway.clock().today();
+    let everyone =
+        serde_json::to_value(server.pathway.workforce_eligibility(authority, today, 6).await.unwrap()).unwrap();
+    let managed: Vec<_> = team.iter().filter_map(|(_, _, t)| t.clone()).collect();
+    let (_, other_name, other_team) = lines(&everyone)
+        .into_iter()
+        .find(|(_, _, t)| t.as_ref().is_some_and(|t| !managed.contains(t)))
+        .expect("the demo has a worker in another team");
+    assert!(!html.contains(other_name.as_str()), "{other_name} of {other_team:?} is not the manager's");
+
+    // Someone who manages no one is told so in a sentence.
+    let worker = account(&accounts, "worker");
+    let (_, _, worker_cookie, _) = sign_in_form(&server, &worker.username, &worker.password).await;
+    let (status, _, theirs) = page(&server, "/team", Some(&worker_cookie.unwrap())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(theirs.contains("You do not manage anyone"), "{theirs}");
+    server.stop().await;
+}
