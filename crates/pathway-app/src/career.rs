@@ -718,22 +718,14 @@ impl Pathway {
         })
     }
 
-    /// The workers the caller may see, or `None` when they see the whole authority.
+    /// The workers the caller may see, or `None` when they see the whole authority: from
+    /// one read of the organisation ([`Pathway::sights`]), not a chain read per worker.
     async fn visible_set(
         &self,
         viewer: &crate::viewer::Viewer,
         scope: &AuthorityScope,
     ) -> Result<Option<HashSet<WorkerId>>, AppError> {
-        if held_role(viewer, crate::viewer::SEE_ALL_ROLES).is_some() {
-            return Ok(None);
-        }
-        let mut visible = HashSet::new();
-        for worker in self.store().workers(scope).await? {
-            if self.sight(viewer, scope, &worker).await.is_ok() {
-                visible.insert(worker.id);
-            }
-        }
-        Ok(Some(visible))
+        Ok(self.sights(viewer, scope).await?.visible())
     }
 
     /// The registration records of a worker the caller may see.

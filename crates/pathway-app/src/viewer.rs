@@ -126,6 +126,16 @@ impl Sights {
             None
         }
     }
+
+    /// Everyone the viewer may see, or `None` when they see the whole authority.
+    pub(crate) fn visible(self) -> Option<HashSet<WorkerId>> {
+        if self.all {
+            return None;
+        }
+        let mut visible = self.team;
+        visible.insert(self.own);
+        Some(visible)
+    }
 }
 
 fn not_found_authority(authority: &str) -> AppError {
