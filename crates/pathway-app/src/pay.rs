@@ -273,7 +273,7 @@ pub fn pay_date(asked: Option<NaiveDate>, frameworks: &[Framework], today: Naive
         (Some(last), Some(year)) if uses_njc && today > last => PayDate {
             on: today,
             note: Some(format!(
-                "no NJC pay award after {} is on record; NJC figures are that year's rates, paid until a later award is agreed (use --on to choose another date)",
+                "no NJC pay award after {} is on record; NJC figures are that year's rates, paid until a later award is agreed",
                 pathway_core::standards::pay_year_label(year)
             )),
         },

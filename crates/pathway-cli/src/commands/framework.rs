@@ -66,18 +66,14 @@ pub fn run(command: FrameworkCommand) -> anyhow::Result<ExitCode> {
                 output::json(&catalog::resolve(&id)?)?;
             } else {
                 let ladder = ladder::ladder(&id, on, today())?;
-                if let Some(note) = &ladder.pay_date.note {
-                    eprintln!("note: {note}");
-                }
+                pay_date_note(ladder.pay_date.note.as_deref());
                 crate::out_nonl!("{}", render_ladder(&ladder));
             }
             Ok(ExitCode::SUCCESS)
         }
         FrameworkCommand::Compare { ids, on, json } => {
             let comparison = ladder::compare(&ids, on, today())?;
-            if let Some(note) = &comparison.note {
-                eprintln!("note: {note}");
-            }
+            pay_date_note(comparison.note.as_deref());
             if json {
                 output::json(&comparison.table)?;
             } else {
@@ -334,4 +330,11 @@ fn render_compare(table: &CompareTable) -> String {
         );
     }
     out
+}
+
+/// The note on the date pay is shown for, with the command line's way to choose another.
+fn pay_date_note(note: Option<&str>) {
+    if let Some(note) = note {
+        eprintln!("note: {note} (use --on to choose another date)");
+    }
 }

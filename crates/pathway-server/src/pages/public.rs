@@ -63,10 +63,10 @@ trait Words {
         super::sentence(text)
     }
 
-    /// The note on the date pay is shown for, without the command line's advice (a page
-    /// reader has no `--on`; the address takes `?on=YYYY-MM-DD`).
+    /// The note on the date pay is shown for, as a sentence (the page offers its own way to
+    /// choose another date: `?on=YYYY-MM-DD`).
     fn pay_date_note(&self, note: &str) -> String {
-        super::sentence(note.replace(" (use --on to choose another date)", "").as_str())
+        super::sentence(note)
     }
 }
 
